@@ -1,0 +1,123 @@
+using Prometheus;
+
+namespace LogPipeline.Diagnostics;
+
+/// <summary>Every metric the worker exposes on <c>/metrics</c>, in one place (the README's metrics
+/// reference lists the same names). Conventions follow Vector's instrumentation spec: errors carry a
+/// <c>stage</c> (receiving, processing, sending) and a low-cardinality <c>error_type</c>; a retry that later
+/// succeeds is counted as a retry, never as an error.</summary>
+public sealed class PipelineMetrics
+{
+    public const string Prefix = "logpipeline_";
+
+    /// <summary>Stages used in the <c>stage</c> label.</summary>
+    public static class Stages
+    {
+        public const string Receiving = "receiving";
+        public const string Processing = "processing";
+        public const string Sending = "sending";
+    }
+
+    public PipelineMetrics(CollectorRegistry? registry = null)
+    {
+        Registry = registry ?? Metrics.NewCustomRegistry();
+        var f = Metrics.WithCustomRegistry(Registry);
+
+        RecordsReceived = f.CreateCounter(Prefix + "records_received_total",
+            "Kafka messages received by the source.", "topic");
+        BytesReceived = f.CreateCounter(Prefix + "bytes_received_total",
+            "Bytes of Kafka message values received by the source.", "topic");
+        RecordsEnriched = f.CreateCounter(Prefix + "records_enriched_total",
+            "Records parsed and enriched successfully.");
+        RecordsRejected = f.CreateCounter(Prefix + "records_rejected_total",
+            "Records refused by the parser (sent to the dead-letter topic).", "reason");
+        RecordsIndexed = f.CreateCounter(Prefix + "records_indexed_total",
+            "Records stored by the sink (Elasticsearch or files), including already-present duplicates.", "sink");
+        RecordsDeadLettered = f.CreateCounter(Prefix + "records_dead_lettered_total",
+            "Records produced to the dead-letter topic and acknowledged by Kafka.", "reason");
+        RecordsAcknowledged = f.CreateCounter(Prefix + "records_acknowledged_total",
+            "Records whose offset may be committed (indexed or dead-lettered).");
+        ComponentErrors = f.CreateCounter(Prefix + "component_errors_total",
+            "Errors by stage (receiving, processing, sending) and type.", "stage", "error_type");
+        Retries = f.CreateCounter(Prefix + "retries_total",
+            "Retried operations (a retry that later succeeds is not an error).", "stage", "reason");
+        EnricherFailures = f.CreateCounter(Prefix + "enricher_failures_total",
+            "Enrichers that threw on a record; the record was kept.", "enricher");
+
+        BulkRequestDuration = f.CreateHistogram(Prefix + "bulk_request_duration_seconds",
+            "Duration of Elasticsearch _bulk requests.",
+            new HistogramConfiguration
+            {
+                LabelNames = ["outcome"],
+                Buckets = Histogram.ExponentialBuckets(0.005, 2, 12),
+            });
+        BulkItems = f.CreateCounter(Prefix + "bulk_items_total",
+            "Per-item results of _bulk requests: created, duplicate (409 on create), retried, rejected.", "outcome");
+        BulkBatchDocuments = f.CreateHistogram(Prefix + "bulk_batch_documents",
+            "Documents per _bulk request.",
+            new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(1, 4, 8) });
+
+        ConsumerLag = f.CreateGauge(Prefix + "consumer_lag",
+            "Messages between the committed-or-stored position and the partition's high watermark.",
+            "topic", "partition");
+        CommittedOffset = f.CreateGauge(Prefix + "committed_offset",
+            "Last offset committed to Kafka per partition.", "topic", "partition");
+        AssignedPartitions = f.CreateGauge(Prefix + "assigned_partitions",
+            "Partitions assigned to this worker.");
+        PausedPartitions = f.CreateGauge(Prefix + "paused_partitions",
+            "Partitions paused for backpressure.");
+        Rebalances = f.CreateCounter(Prefix + "rebalances_total",
+            "Partition assignment changes by kind (assigned, revoked, lost).", "kind");
+        ChannelDepth = f.CreateGauge(Prefix + "channel_depth",
+            "Records waiting in a bounded channel between stages.", "channel");
+        InFlightBytes = f.CreateGauge(Prefix + "inflight_bytes",
+            "Bytes of records received but not yet acknowledged.");
+        InFlightRecords = f.CreateGauge(Prefix + "inflight_records",
+            "Records received but not yet acknowledged.");
+
+        PiiMasks = f.CreateCounter(Prefix + "pii_masks_total",
+            "Values masked, by type (email, phone, card, ssn, iban, jwt, bearer, api_key, private_key, url_password, ip, key).", "type");
+        GeoIpLookups = f.CreateCounter(Prefix + "geoip_lookups_total",
+            "GeoIP lookups by result (hit, miss, private, malformed).", "result");
+        GeoIpDatabaseAge = f.CreateGauge(Prefix + "geoip_database_age_seconds",
+            "Age of the loaded GeoIP database (from its build epoch).", "database");
+        ErrorCategories = f.CreateCounter(Prefix + "error_categories_total",
+            "Error records by assigned error_category.", "category");
+        TracesLinked = f.CreateCounter(Prefix + "trace_linked_records_total",
+            "Records that carried a trace ID and got trace linking fields.");
+
+        Ready = f.CreateGauge(Prefix + "ready", "1 when /readyz answers ready.");
+        BuildInfo = f.CreateGauge(Prefix + "build_info", "Always 1; labels carry the version.", "version");
+    }
+
+    public CollectorRegistry Registry { get; }
+
+    public Counter RecordsReceived { get; }
+    public Counter BytesReceived { get; }
+    public Counter RecordsEnriched { get; }
+    public Counter RecordsRejected { get; }
+    public Counter RecordsIndexed { get; }
+    public Counter RecordsDeadLettered { get; }
+    public Counter RecordsAcknowledged { get; }
+    public Counter ComponentErrors { get; }
+    public Counter Retries { get; }
+    public Counter EnricherFailures { get; }
+    public Histogram BulkRequestDuration { get; }
+    public Counter BulkItems { get; }
+    public Histogram BulkBatchDocuments { get; }
+    public Gauge ConsumerLag { get; }
+    public Gauge CommittedOffset { get; }
+    public Gauge AssignedPartitions { get; }
+    public Gauge PausedPartitions { get; }
+    public Counter Rebalances { get; }
+    public Gauge ChannelDepth { get; }
+    public Gauge InFlightBytes { get; }
+    public Gauge InFlightRecords { get; }
+    public Counter PiiMasks { get; }
+    public Counter GeoIpLookups { get; }
+    public Gauge GeoIpDatabaseAge { get; }
+    public Counter ErrorCategories { get; }
+    public Counter TracesLinked { get; }
+    public Gauge Ready { get; }
+    public Gauge BuildInfo { get; }
+}
