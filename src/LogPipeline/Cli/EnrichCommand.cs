@@ -65,7 +65,7 @@ internal static class EnrichCommand
         }
         catch (EnrichmentConfigurationException ex)
         {
-            await stderr.WriteLineAsync($"enrich: {ex.Message}");
+            await stderr.WriteLineAsync($"enrich: {NameCommandLineOptions(ex.Message, options)}");
             return ConfigurationError;
         }
 
@@ -133,6 +133,22 @@ internal static class EnrichCommand
         }
 
         return enrichment;
+    }
+
+    // A value that came from the command line is reported under the option the user typed.
+    private static string NameCommandLineOptions(string message, EnrichCommandOptions options)
+    {
+        if (options.GeoIpDatabase is not null)
+        {
+            message = message.Replace($"{EnrichmentOptions.SectionName}:GeoIp:CityDatabasePath", "--geoip-db", StringComparison.Ordinal);
+        }
+
+        if (options.AsnDatabase is not null)
+        {
+            message = message.Replace($"{EnrichmentOptions.SectionName}:GeoIp:AsnDatabasePath", "--asn-db", StringComparison.Ordinal);
+        }
+
+        return message;
     }
 
     private static string FirstLine(Exception ex)
