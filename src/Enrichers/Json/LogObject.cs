@@ -63,6 +63,10 @@ public sealed class LogObject : LogNode
 
     public void Set(string name, long value) => Set(name, LogLiteral.Number(value));
 
+    /// <summary>Appends a property without looking for an existing one: for enrichers that already know the
+    /// name is absent (they scanned the object once).</summary>
+    internal void Append(string name, LogNode value) => _properties.Add(new LogProperty(name, value));
+
     /// <summary>Removes the first property with this exact name.</summary>
     public bool Remove(ReadOnlySpan<char> name)
     {

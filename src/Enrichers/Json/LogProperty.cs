@@ -44,13 +44,14 @@ public sealed class LogProperty
         var raw = _rawName.Span;
         if (raw.Length != name.Length)
         {
-            // A non-ASCII name can differ in byte and char length, so only an all-ASCII target is decided here.
-            if (!Ascii.IsValid(name))
+            // Lookups scan every property, so mismatches must be cheap. UTF-8 never has fewer bytes than
+            // UTF-16 has chars, and more bytes only when both sides hold non-ASCII text.
+            if (raw.Length < name.Length || name.IsEmpty || (raw[0] < 0x80 && raw[0] != name[0]))
             {
-                return name.SequenceEqual(Name);
+                return false;
             }
 
-            return false;
+            return !Ascii.IsValid(name) && name.SequenceEqual(Name);
         }
 
         for (var i = 0; i < raw.Length; i++)

@@ -17,5 +17,8 @@ internal sealed class TraceState(string traceId)
     /// <summary>When the trace was last seen, in <see cref="TimeProvider.GetTimestamp"/> units.</summary>
     public long LastSeen { get; set; }
 
+    /// <summary>Elapsed ms of the record just linked (from <see cref="EarliestMs"/>).</summary>
+    public long LastElapsedMs { get; set; }
+
     public LinkedListNode<TraceState>? Node { get; set; }
 }
