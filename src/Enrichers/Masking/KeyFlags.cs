@@ -11,4 +11,8 @@ internal enum KeyFlags : byte
 
     /// <summary>The value is a version string: no IPv4 matching in it.</summary>
     Version = 2,
+
+    /// <summary>The value is an identifier (trace, span, request IDs): no number patterns in it, since a
+    /// decimal-only span ID can pass Luhn.</summary>
+    Identifier = 4,
 }

@@ -18,8 +18,13 @@ internal sealed class KeyNameRules
 
     private readonly Node _root = new(string.Empty);
 
-    public KeyNameRules(IEnumerable<string> secretRules, IEnumerable<string> versionRules)
+    public KeyNameRules(IEnumerable<string> secretRules, IEnumerable<string> versionRules, IEnumerable<string>? identifierRules = null)
     {
+        foreach (var rule in identifierRules ?? [])
+        {
+            Add(rule, KeyFlags.Identifier);
+        }
+
         foreach (var rule in secretRules)
         {
             Add(rule, KeyFlags.Secret);
@@ -35,7 +40,7 @@ internal sealed class KeyNameRules
     {
         var disabled = options.DisabledKeyNames.Select(Normalize).ToHashSet(StringComparer.Ordinal);
         var secret = DefaultSecretRules.Concat(options.KeyNames).Where(r => !disabled.Contains(Normalize(r)));
-        return new KeyNameRules(secret, options.VersionKeyNames);
+        return new KeyNameRules(secret, options.VersionKeyNames, options.IdentifierKeyNames);
     }
 
     public static bool IsDefaultRule(string words) => DefaultSecretRules.Any(r => Normalize(r) == Normalize(words));

@@ -46,6 +46,12 @@ public sealed class MaskingOptions
     /// IPv4 addresses (<c>"app_version": "1.2.3.4"</c> stays). Default: <c>version</c>.</summary>
     public List<string> VersionKeyNames { get; set; } = ["version"];
 
+    /// <summary>Keys whose words end with these words hold identifiers (trace, span, request IDs), so their
+    /// values are not scanned for card, phone, SSN or IBAN numbers: a decimal-only span ID can pass Luhn.
+    /// E-mail addresses, keys, tokens and IP addresses are still masked there. Default: id, traceparent,
+    /// tracestate, b3, traceid, spanid, parentspanid.</summary>
+    public List<string> IdentifierKeyNames { get; set; } = ["id", "traceparent", "tracestate", "b3", "traceid", "spanid", "parentspanid"];
+
     /// <summary>Dotted paths whose values are never masked as IP addresses, e.g. <c>client.ip</c> when GeoIP's
     /// <c>IpPolicy</c> is <c>keep</c>. Default: none (network addresses such as GeoIP's truncated
     /// <c>81.2.69.0</c> or <c>2001:db8:1234::</c> are kept anyway).</summary>
@@ -138,6 +144,7 @@ public sealed class MaskingOptions
 
         ValidateWords(errors, $"{prefix}:KeyNames", KeyNames);
         ValidateWords(errors, $"{prefix}:VersionKeyNames", VersionKeyNames);
+        ValidateWords(errors, $"{prefix}:IdentifierKeyNames", IdentifierKeyNames);
         ValidateWords(errors, $"{prefix}:DisabledKeyNames", DisabledKeyNames);
         for (var i = 0; i < DisabledKeyNames.Count; i++)
         {
@@ -164,7 +171,7 @@ public sealed class MaskingOptions
         $"Masking(Hmac={(HasHmacKey ? "set" : "not set")}, HmacTokenLength={HmacTokenLength}, " +
         $"DisabledPatterns=[{string.Join(",", DisabledPatterns)}], Patterns=[{string.Join(",", Patterns.Select(p => p?.Name))}], " +
         $"KeyNames=[{string.Join(",", KeyNames)}], DisabledKeyNames=[{string.Join(",", DisabledKeyNames)}], " +
-        $"VersionKeyNames=[{string.Join(",", VersionKeyNames)}], KeepIpFields=[{string.Join(",", KeepIpFields)}])";
+        $"VersionKeyNames=[{string.Join(",", VersionKeyNames)}], IdentifierKeyNames=[{string.Join(",", IdentifierKeyNames)}], KeepIpFields=[{string.Join(",", KeepIpFields)}])";
 
     internal bool HasHmacKey => !string.IsNullOrEmpty(HmacKey) || !string.IsNullOrEmpty(HmacKeyFile);
 

@@ -13,6 +13,7 @@ namespace Enrichers.Masking;
 public sealed class PiiMaskingEnricher : ILogEnricher
 {
     private const string OptionsPrefix = "Enrichment:Masking";
+    private const MaskPatterns NumberPatterns = MaskPatterns.Card | MaskPatterns.Phone | MaskPatterns.Ssn | MaskPatterns.Iban;
     private static readonly TimeSpan RegexTimeout = TimeSpan.FromMilliseconds(50);
 
     [ThreadStatic]
@@ -75,7 +76,7 @@ public sealed class PiiMaskingEnricher : ILogEnricher
     {
         try
         {
-            WalkObject(record.Root, ipAllowed: true, depth: 0);
+            WalkObject(record.Root, _patterns, depth: 0);
         }
         catch (Exception ex)
         {
@@ -88,14 +89,7 @@ public sealed class PiiMaskingEnricher : ILogEnricher
     public override string ToString() =>
         $"masking(patterns: {_patterns}, custom: {_custom.Length}, tokens: {(_hmacKey is null ? "markers" : "hmac-sha256")})";
 
-    /// <summary>Masks one text value as a string value is masked (no key context); for tools and tests.</summary>
-    internal string MaskText(string value, bool ipAllowed = true)
-    {
-        var masked = MaskBuiltIn(value, ipAllowed ? _patterns : _patterns & ~MaskPatterns.Ip);
-        return _custom.Length > 0 ? ApplyCustom(masked) : masked;
-    }
-
-    private void WalkObject(LogObject obj, bool ipAllowed, int depth)
+    private void WalkObject(LogObject obj, MaskPatterns patterns, int depth)
     {
         var path = t_path ??= new LogProperty?[64];
         if (depth >= path.Length)
@@ -116,34 +110,44 @@ public sealed class PiiMaskingEnricher : ILogEnricher
             }
 
             path[depth] = property;
-            WalkValue(property.Value, ipAllowed && (flags & KeyFlags.Version) == 0, depth + 1);
+            var inner = patterns;
+            if ((flags & KeyFlags.Version) != 0)
+            {
+                inner &= ~MaskPatterns.Ip;
+            }
+
+            if ((flags & KeyFlags.Identifier) != 0)
+            {
+                inner &= ~NumberPatterns;
+            }
+
+            WalkValue(property.Value, inner, depth + 1);
         }
     }
 
-    private void WalkValue(LogNode node, bool ipAllowed, int depth)
+    private void WalkValue(LogNode node, MaskPatterns patterns, int depth)
     {
         switch (node)
         {
             case LogString s:
-                MaskString(s, ipAllowed, depth);
+                MaskString(s, patterns, depth);
                 break;
             case LogObject o:
-                WalkObject(o, ipAllowed, depth);
+                WalkObject(o, patterns, depth);
                 break;
             case LogArray a:
                 for (var i = 0; i < a.Count; i++)
                 {
-                    WalkValue(a[i], ipAllowed, depth);
+                    WalkValue(a[i], patterns, depth);
                 }
 
                 break;
         }
     }
 
-    private void MaskString(LogString s, bool ipAllowed, int depth)
+    private void MaskString(LogString s, MaskPatterns patterns, int depth)
     {
-        var patterns = _patterns;
-        if (!ipAllowed || (_keepIpFields.Length > 0 && IsKeepIpField(depth)))
+        if ((patterns & MaskPatterns.Ip) != 0 && _keepIpFields.Length > 0 && IsKeepIpField(depth))
         {
             patterns &= ~MaskPatterns.Ip;
         }

@@ -328,7 +328,8 @@ internal static class ValueScanner
         var length = token - start;
         if (length >= 15)
         {
-            return length <= 34 && !IsWord(Get(s, token)) && Checksums.IbanMod97(s, start, token);
+            return length <= 34 && !IsWord(Get(s, token)) && IbanLengthFits(s, start, token, length)
+                && Checksums.IbanMod97(s, start, token);
         }
 
         if (length != 4 || Get(s, token) != ' ')
@@ -362,7 +363,32 @@ internal static class ValueScanner
         {
             end = ends[k - 1];
             var chars = 4 + (end - token - 1) - (k - 1);
-            if (chars is >= 15 and <= 34 && !IsWord(Get(s, end)) && Checksums.IbanMod97(s, start, end))
+            if (chars is >= 15 and <= 34 && !IsWord(Get(s, end)) && IbanLengthFits(s, start, end, chars)
+                && Checksums.IbanMod97(s, start, end))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // The registry fixes each country's IBAN length; that keeps uppercase hex IDs (trace IDs, digests) that
+    // happen to pass mod 97 from being taken for IBANs. A country missing from the table is still accepted,
+    // unless the text is all hex digits.
+    private static bool IbanLengthFits<T>(ReadOnlySpan<T> s, int start, int end, int length)
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        var expected = IbanLengths.Of(C(s[start]), C(s[start + 1]));
+        if (expected > 0)
+        {
+            return expected == length;
+        }
+
+        for (var k = start; k < end; k++)
+        {
+            var c = C(s[k]);
+            if (c != ' ' && !IsHex(c))
             {
                 return true;
             }

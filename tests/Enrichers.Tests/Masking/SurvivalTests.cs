@@ -38,6 +38,30 @@ public class SurvivalTests
         Assert.Equal(json, Masker.Json(json));
     }
 
+    [Theory]
+    [InlineData("span_id", "4111111111111111")]
+    [InlineData("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-4111111111111111-01")]
+    [InlineData("x-b3-spanid", "5555555555554444")]
+    [InlineData("order_id", "415-555-0132")]
+    public void Identifier_fields_are_not_scanned_for_numbers_that_happen_to_pass_a_checksum(string key, string value)
+    {
+        var json = $"{{\"{key}\":\"{value}\"}}";
+        Assert.Equal(json, Masker.Json(json));
+    }
+
+    [Fact]
+    public void Identifier_fields_are_still_scanned_for_addresses_and_keys()
+    {
+        Assert.Equal("{\"request_id\":\"[email]\",\"session_id\":\"[redacted]\"}", Masker.Json("{\"request_id\":\"jane@example.com\",\"session_id\":\"abc\"}"));
+    }
+
+    [Theory]
+    [InlineData("trace DE80370400440532013000ABCDEF0123 done")]
+    [InlineData("trace CA04370400440532013000ABCDEF0123 done")]
+    [InlineData("00-AB19370400440532013000ABCDEF0123-7D566EF1D165B80B-00")]
+    public void Uppercase_hex_ids_that_pass_mod_97_are_not_ibans(string text) =>
+        Assert.Equal(text, Masker.Text(text));
+
     [Fact]
     public void Untouched_strings_keep_their_escapes_while_a_masked_neighbour_changes()
     {
