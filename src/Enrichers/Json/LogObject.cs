@@ -67,6 +67,10 @@ public sealed class LogObject : LogNode
     /// name is absent (they scanned the object once).</summary>
     internal void Append(string name, LogNode value) => _properties.Add(new LogProperty(name, value));
 
+    /// <summary>Puts a new property in the place of the one at <paramref name="index"/>: cheaper than removing
+    /// one field and appending another (no shifting), and it keeps the new field where the old one was.</summary>
+    internal void ReplaceAt(int index, string name, LogNode value) => _properties[index] = new LogProperty(name, value);
+
     /// <summary>Removes the first property with this exact name.</summary>
     public bool Remove(ReadOnlySpan<char> name)
     {
