@@ -24,8 +24,14 @@ public sealed class TraceLinkingEnricher : ISessionEnricher
     private readonly Dictionary<string, TraceState> _traces = new(StringComparer.Ordinal);
     private readonly Dictionary<string, TraceState>.AlternateLookup<ReadOnlySpan<char>> _tracesBySpan;
 
-    // Most recently seen first, so the idle and the least recently used traces sit at the end.
-    private readonly LinkedList<TraceState> _recency = new();
+    // Service names repeat endlessly; the root service of each new trace reuses one string per name.
+    private readonly Dictionary<string, string> _serviceNames = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _serviceNamesBySpan;
+
+    // Recency list threaded through the states (no node objects): most recently seen at the head, so the
+    // idle and the least recently used traces sit at the tail.
+    private TraceState? _head;
+    private TraceState? _tail;
 
     // Reading the system clock was 12% of the whole chain here (a syscall in some sandboxes). Records a
     // few dozen apart are microseconds apart, far below the minutes-scale idle timeout, so the system clock
@@ -43,6 +49,7 @@ public sealed class TraceLinkingEnricher : ISessionEnricher
         _statistics = statistics;
         _time = time;
         _tracesBySpan = _traces.GetAlternateLookup<ReadOnlySpan<char>>();
+        _serviceNamesBySpan = _serviceNames.GetAlternateLookup<ReadOnlySpan<char>>();
         _clockSampleInterval = ReferenceEquals(time, TimeProvider.System) ? 32 : 1;
         _sinceClockRead = _clockSampleInterval;
     }
@@ -160,7 +167,8 @@ public sealed class TraceLinkingEnricher : ISessionEnricher
     public void Dispose()
     {
         _traces.Clear();
-        _recency.Clear();
+        _head = _tail = null;
+        _serviceNames.Clear();
     }
 
     private static TraceFields Scan(LogObject root)
@@ -431,27 +439,27 @@ public sealed class TraceLinkingEnricher : ISessionEnricher
 
         if (_tracesBySpan.TryGetValue(traceId, out var state))
         {
-            _recency.Remove(state.Node!);
-            _recency.AddFirst(state.Node!);
+            Unlink(state);
+            AddFirst(state);
             if (timestamp < state.EarliestMs)
             {
                 state.EarliestMs = timestamp;
-                state.RootService = Value(root, f.ServiceName)?.AsString();
+                state.RootService = ServiceName(Value(root, f.ServiceName));
             }
         }
         else
         {
             if (_traces.Count >= _options.MaxTraces)
             {
-                Forget(_recency.Last!.Value);
+                Forget(_tail!);
             }
 
             state = new TraceState(traceId.ToString())
             {
                 EarliestMs = timestamp,
-                RootService = Value(root, f.ServiceName)?.AsString(),
+                RootService = ServiceName(Value(root, f.ServiceName)),
             };
-            state.Node = _recency.AddFirst(state);
+            AddFirst(state);
             _traces.Add(state.TraceId, state);
         }
 
@@ -463,15 +471,79 @@ public sealed class TraceLinkingEnricher : ISessionEnricher
 
     private void ExpireIdle(long now)
     {
-        while (_recency.Last is { } oldest && _time.GetElapsedTime(oldest.Value.LastSeen, now) > _options.IdleTimeout)
+        while (_tail is { } oldest && _time.GetElapsedTime(oldest.LastSeen, now) > _options.IdleTimeout)
         {
-            Forget(oldest.Value);
+            Forget(oldest);
         }
     }
 
     private void Forget(TraceState state)
     {
-        _recency.Remove(state.Node!);
+        Unlink(state);
         _traces.Remove(state.TraceId);
+    }
+
+    private void AddFirst(TraceState state)
+    {
+        state.Previous = null;
+        state.Next = _head;
+        if (_head is not null)
+        {
+            _head.Previous = state;
+        }
+
+        _head = state;
+        _tail ??= state;
+    }
+
+    private void Unlink(TraceState state)
+    {
+        if (state.Previous is null)
+        {
+            _head = state.Next;
+        }
+        else
+        {
+            state.Previous.Next = state.Next;
+        }
+
+        if (state.Next is null)
+        {
+            _tail = state.Previous;
+        }
+        else
+        {
+            state.Next.Previous = state.Previous;
+        }
+
+        state.Previous = state.Next = null;
+    }
+
+    private string? ServiceName(LogNode? node)
+    {
+        if (node is not LogString s)
+        {
+            return null;
+        }
+
+        Span<char> buffer = stackalloc char[64];
+        if (!s.IsRaw || s.RawHasEscapes || s.RawUtf8.Length > buffer.Length)
+        {
+            return s.Value;
+        }
+
+        var name = buffer[..Encoding.UTF8.GetChars(s.RawUtf8, buffer)];
+        if (_serviceNamesBySpan.TryGetValue(name, out var known))
+        {
+            return known;
+        }
+
+        var value = name.ToString();
+        if (_serviceNames.Count < 1024)
+        {
+            _serviceNames.Add(value, value);
+        }
+
+        return value;
     }
 }

@@ -20,5 +20,9 @@ internal sealed class TraceState(string traceId)
     /// <summary>Elapsed ms of the record just linked (from <see cref="EarliestMs"/>).</summary>
     public long LastElapsedMs { get; set; }
 
-    public LinkedListNode<TraceState>? Node { get; set; }
+    /// <summary>The more recently seen neighbour in the session's recency list.</summary>
+    public TraceState? Previous { get; set; }
+
+    /// <summary>The less recently seen neighbour in the session's recency list.</summary>
+    public TraceState? Next { get; set; }
 }
