@@ -1,3 +1,6 @@
+using System.Runtime.InteropServices;
+using System.Text;
+
 namespace Enrichers.Json;
 
 /// <summary>A JSON object: properties in input order. Lookups are linear, which beats hashing for the
@@ -25,9 +28,27 @@ public sealed class LogObject : LogNode
     /// <summary>The index of the first property with this exact name, or -1.</summary>
     public int IndexOf(ReadOnlySpan<char> name)
     {
-        for (var i = 0; i < _properties.Count; i++)
+        // Enrichers look up many fields per record, each a scan: for an ASCII name (nearly always) a property
+        // is ruled out by comparing one int, and bytes are compared only when the lengths agree.
+        var properties = CollectionsMarshal.AsSpan(_properties);
+        if (Ascii.IsValid(name))
         {
-            if (_properties[i].NameEquals(name))
+            for (var i = 0; i < properties.Length; i++)
+            {
+                var p = properties[i];
+                var length = p.AsciiLength;
+                if (length == name.Length ? p.NameEqualsAscii(name) : length < 0 && p.NameEquals(name))
+                {
+                    return i;
+                }
+            }
+
+            return -1;
+        }
+
+        for (var i = 0; i < properties.Length; i++)
+        {
+            if (properties[i].NameEquals(name))
             {
                 return i;
             }
