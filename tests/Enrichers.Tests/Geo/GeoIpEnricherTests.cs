@@ -200,6 +200,21 @@ public sealed class GeoIpEnricherTests : IClassFixture<GeoTestDatabases>
         Assert.DoesNotContain("client_ip", output);
     }
 
+    [Theory]
+    [InlineData("{\"client\":{\"ip\":{\"v4\":\"81.2.69.160\"}}}")]
+    [InlineData("{\"x_forwarded_for\":[[\"81.2.69.160\"],1,null,{}]}")]
+    [InlineData("{\"http\":{\"request\":{\"headers\":\"x\"}},\"ip\":true}")]
+    [InlineData("{\"client_ip\":\"\\u0038\\u0031.2.69.160\"}")]
+    [InlineData("{\"client_ip\":\"81.2.69.160,,,,\\u0000\"}")]
+    [InlineData("{\"remote_addr\":\"\u0661\u0662.2.69.160\"}")]
+    public void Odd_shapes_never_throw_and_never_leak_a_parsed_address(string json)
+    {
+        var output = Enrich(json, out var statistics);
+
+        Assert.Equal(0, statistics.GeoIp["error"]);
+        Assert.DoesNotContain("81.2.69.160", output);
+    }
+
     [Fact]
     public void A_record_without_an_address_is_left_untouched_and_not_counted()
     {
