@@ -80,6 +80,20 @@ public sealed class GeoIpEnricherTests : IClassFixture<GeoTestDatabases>
         }
     }
 
+    [Theory]
+    [InlineData("{\"http.request\":{\"headers\":{\"x-forwarded-for\":\"81.2.69.160\"}}}")]
+    [InlineData("{\"http.request.headers\":{\"x-forwarded-for\":\"81.2.69.160\"}}")]
+    [InlineData("{\"http\":{\"request.headers\":{\"x-forwarded-for\":\"81.2.69.160\"}}}")]
+    [InlineData("{\"http\":{\"request\":{\"headers.x-forwarded-for\":\"81.2.69.160\"}}}")]
+    [InlineData("{\"source\":{\"ip\":\"81.2.69.160\",\"port\":443}}")]
+    public void Mixed_nested_and_dotted_forms_of_a_source_field_are_found(string json)
+    {
+        var output = Enrich(json, out _);
+
+        Assert.Contains("\"city_name\":\"London\"", output);
+        Assert.DoesNotContain("81.2.69.160", output);
+    }
+
     [Fact]
     public void The_first_present_source_field_wins()
     {
