@@ -18,7 +18,7 @@ public sealed class GeoIpEnricher : ILogEnricher, IDisposable
     // MaxMind's reader answers ASN lookups only on databases whose type contains this.
     private const string AsnDatabaseType = "GeoLite2-ASN";
 
-    private static readonly FileIdentity MissingFile = new(-1, default, default);
+    private static readonly FileIdentity MissingFile = new(null, -1, default, default);
 
     private readonly GeoIpOptions _options;
     private readonly EnrichmentStatistics _statistics;
