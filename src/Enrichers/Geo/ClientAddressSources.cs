@@ -23,46 +23,48 @@ internal static class ClientAddressSources
     /// every record. Nested objects and dotted keys are both recognized, as <see cref="LogPath"/> does.</summary>
     public static int Find(LogObject root)
     {
+        // Dispatch on the raw name length first: no name is decoded, and most names match no length.
         var present = 0;
-        foreach (var property in root.Properties)
+        for (var i = 0; i < root.Count; i++)
         {
+            var property = root[i];
             var value = property.Value;
-            switch (property.Name)
+            switch (property.NameLength)
             {
-                case "client_ip":
-                    present |= 1 << 0;
-                    break;
-                case "client":
-                    present |= value is LogObject client && LogPath.Find(client, "ip") is not null ? 1 << 1 : 0;
-                    break;
-                case "client.ip":
-                    present |= 1 << 1;
-                    break;
-                case "source":
-                    present |= value is LogObject source && LogPath.Find(source, "ip") is not null ? 1 << 2 : 0;
-                    break;
-                case "source.ip":
-                    present |= 1 << 2;
-                    break;
-                case "remote_addr":
-                    present |= 1 << 3;
-                    break;
-                case "ip":
+                case 2 when property.NameEquals("ip"):
                     present |= 1 << 4;
                     break;
-                case "x_forwarded_for":
-                    present |= 1 << 5;
-                    break;
-                case "http":
+                case 4 when property.NameEquals("http"):
                     present |= value is LogObject http && LogPath.Find(http, "request.headers.x-forwarded-for") is not null ? 1 << 6 : 0;
                     break;
-                case "http.request":
+                case 6 when property.NameEquals("client"):
+                    present |= value is LogObject client && LogPath.Find(client, "ip") is not null ? 1 << 1 : 0;
+                    break;
+                case 6 when property.NameEquals("source"):
+                    present |= value is LogObject source && LogPath.Find(source, "ip") is not null ? 1 << 2 : 0;
+                    break;
+                case 9 when property.NameEquals("client_ip"):
+                    present |= 1 << 0;
+                    break;
+                case 9 when property.NameEquals("client.ip"):
+                    present |= 1 << 1;
+                    break;
+                case 9 when property.NameEquals("source.ip"):
+                    present |= 1 << 2;
+                    break;
+                case 11 when property.NameEquals("remote_addr"):
+                    present |= 1 << 3;
+                    break;
+                case 12 when property.NameEquals("http.request"):
                     present |= value is LogObject request && LogPath.Find(request, "headers.x-forwarded-for") is not null ? 1 << 6 : 0;
                     break;
-                case "http.request.headers":
+                case 15 when property.NameEquals("x_forwarded_for"):
+                    present |= 1 << 5;
+                    break;
+                case 20 when property.NameEquals("http.request.headers"):
                     present |= value is LogObject headers && headers.Get("x-forwarded-for") is not null ? 1 << 6 : 0;
                     break;
-                case "http.request.headers.x-forwarded-for":
+                case 36 when property.NameEquals("http.request.headers.x-forwarded-for"):
                     present |= 1 << 6;
                     break;
             }

@@ -88,15 +88,18 @@ internal static class GeoFieldWriter
             return;
         }
 
-        var dotted = root.IndexOf(path);
-        if (dotted >= 0)
+        for (var i = 0; i < root.Count; i++)
         {
-            root[dotted].Value = value;
+            // The length test first: it rules out nearly every name without comparing it.
+            var property = root[i];
+            if (property.NameLength == path.Length && property.NameEquals(path))
+            {
+                property.Value = value;
+                return;
+            }
         }
-        else
-        {
-            parent.Set(leaf, value);
-        }
+
+        parent.Set(leaf, value);
     }
 
     private static void SetPath(LogRecord record, string path, LogNode? value)
