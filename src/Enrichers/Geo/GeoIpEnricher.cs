@@ -193,6 +193,20 @@ public sealed class GeoIpEnricher : ILogEnricher, IDisposable
         _generation.Release();
     }
 
+    /// <summary>One line for start-up logs and diagnostics: databases in use, policy, cache and reloads.
+    /// Never contains the HMAC key or record data.</summary>
+    public override string ToString()
+    {
+        var generation = Volatile.Read(ref _generation);
+        return $"geoip: city {Describe(generation.City)}; asn {Describe(generation.Asn)}; "
+            + $"policy {_options.IpPolicy.ToString().ToLowerInvariant()}; cache {generation.Cache.Count}/{_options.CacheSize}; "
+            + $"reloads {Reloads}, refused {ReloadFailures}";
+
+        static string Describe(GeoDatabase? database) => database is null
+            ? "none"
+            : $"'{database.Path}' ({database.DatabaseType}, built {database.BuildTime:yyyy-MM-dd})";
+    }
+
     private void EnrichCore(LogRecord record)
     {
         var root = record.Root;

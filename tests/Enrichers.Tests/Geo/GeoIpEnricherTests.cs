@@ -410,6 +410,36 @@ public sealed class GeoIpEnricherTests : IClassFixture<GeoTestDatabases>
     }
 
     [Fact]
+    public void The_enricher_describes_itself_without_secrets()
+    {
+        var options = Options(GeoIpAddressPolicy.Hmac);
+        options.HmacKey = HmacKey;
+        using var enricher = GeoIpEnricher.Create(options, new EnrichmentStatistics(), new FakeTimeProvider());
+
+        var description = enricher.ToString();
+
+        Assert.Contains($"city '{_databases.CityPath}' (GeoIP2-City, built 2026-10-01)", description);
+        Assert.Contains("policy hmac", description);
+        Assert.DoesNotContain(HmacKey, description);
+    }
+
+    [Fact]
+    public void After_dispose_records_are_still_anonymized_and_nothing_throws()
+    {
+        var statistics = new EnrichmentStatistics();
+        var enricher = GeoIpEnricher.Create(Options(GeoIpAddressPolicy.Truncate), statistics, new FakeTimeProvider());
+        enricher.Dispose();
+        enricher.Dispose();
+        var record = Parse("{\"ip\":\"81.2.69.160\"}");
+
+        enricher.Enrich(record);
+        enricher.CheckForUpdates();
+
+        Assert.Equal("{\"client\":{\"ip\":\"81.2.69.0\"}}", record.ToString());
+        Assert.Equal(0, statistics.GeoIp["error"]);
+    }
+
+    [Fact]
     public void The_chain_runs_geoip_with_its_options()
     {
         var options = new EnrichmentOptions();
