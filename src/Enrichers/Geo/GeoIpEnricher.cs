@@ -218,16 +218,10 @@ public sealed class GeoIpEnricher : ILogEnricher, IDisposable
 
         var malformed = false;
         GeoLookupResult? chosen = null;
-        for (var i = 0; i < ClientAddressSources.Fields.Length; i++)
+        for (var i = 0; i < ClientAddressSources.Fields.Length && chosen is null; i++)
         {
-            if ((present & (1 << i)) == 0)
-            {
-                continue;
-            }
-
-            // Every present source is noted (they are all removed below), the first usable one is read.
-            var node = LogPath.Find(root, ClientAddressSources.Fields[i])!;
-            if (chosen is not null)
+            // The first usable source is read; every present one is removed below.
+            if ((present & (1 << i)) == 0 || LogPath.Find(root, ClientAddressSources.Fields[i]) is not { } node)
             {
                 continue;
             }
