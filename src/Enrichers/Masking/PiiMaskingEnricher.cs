@@ -311,12 +311,23 @@ public sealed class PiiMaskingEnricher : ILogEnricher
 
     private KeyFlags EvaluateName(LogProperty property)
     {
-        // The raw name is read through the writer, so names are never decoded into strings.
+        if (RawPropertyName.TryGet(property, out var raw))
+        {
+            return _keys.Evaluate(raw);
+        }
+
+        if (RawPropertyName.Available)
+        {
+            // Set by an enricher (already a string) or escaped in the input (rare).
+            return _keys.Evaluate(property.Name.AsSpan());
+        }
+
+        // Without access to the raw name, read it through the writer rather than decode every name.
         var buffer = t_nameBuffer ??= new ArrayBufferWriter<byte>(64);
         var output = t_nameOutput ??= new JsonOutput(buffer);
         buffer.ResetWrittenCount();
         property.WriteNameTo(output);
-        var raw = buffer.WrittenSpan[1..^1];
+        raw = buffer.WrittenSpan[1..^1];
         return raw.Contains((byte)'\\') ? _keys.Evaluate(property.Name.AsSpan()) : _keys.Evaluate(raw);
     }
 
