@@ -47,13 +47,13 @@ public sealed class ElasticsearchSinkTests
     {
         await using var server = await ElasticsearchTestServer.StartAsync();
         var healthyDuringOutage = true;
-        var metrics = new PipelineMetrics();
 
         async Task Outage(ElasticsearchSink sink)
         {
+            var deadline = SinkScenarios.Timeout(120);
             while (server.CountDocuments(Target) < 5_000)
             {
-                await Task.Delay(10);
+                await Task.Delay(10, deadline);
             }
 
             await server.StopAsync();
@@ -101,9 +101,10 @@ public sealed class ElasticsearchSinkTests
             await sink.WriteAsync(record, SinkScenarios.Timeout());
         }
 
+        var deadline = SinkScenarios.Timeout(60);
         while (sink.IsHealthy)
         {
-            await Task.Delay(10);
+            await Task.Delay(10, deadline);
         }
 
         Assert.Equal(0, acknowledger.Settled);
@@ -180,6 +181,7 @@ public sealed class ElasticsearchSinkTests
         var options = SinkScenarios.Options(server.Url, configure: o =>
         {
             o.Bulk.MaxDocuments = 5;
+            o.Bulk.FlushInterval = TimeSpan.FromMinutes(5);
             o.Bulk.MaxBufferedDocuments = 10;
             o.Bulk.MaxConcurrentRequests = 1;
         });
@@ -200,9 +202,10 @@ public sealed class ElasticsearchSinkTests
         });
 
         // One batch in flight, one waiting for a sender, ten buffered: at most 20 writes can complete.
+        var deadline = SinkScenarios.Timeout(60);
         while (sink.IsHealthy || Volatile.Read(ref written) < 20)
         {
-            await Task.Delay(10);
+            await Task.Delay(10, deadline);
         }
 
         await Task.Delay(200);
