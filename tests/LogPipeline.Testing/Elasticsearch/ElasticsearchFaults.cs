@@ -11,6 +11,10 @@ public sealed class ElasticsearchFaults
     /// (not stored), drawn from a seeded random sequence (<see cref="Seed"/>). 0 = none.</summary>
     public double ItemRejectionRate { get; set; }
 
+    /// <summary>Status of items refused by <see cref="ItemRejectionRate"/>: 429 (default, type
+    /// <c>es_rejected_execution_exception</c>), 502, 503 or 504 (type <c>unavailable_shards_exception</c>).</summary>
+    public int ItemRejectionStatus { get; set; } = 429;
+
     /// <summary>Reseeds the random sequence used for <see cref="ItemRejectionRate"/>.</summary>
     public int Seed
     {

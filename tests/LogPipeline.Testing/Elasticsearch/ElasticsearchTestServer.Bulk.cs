@@ -260,8 +260,12 @@ public sealed partial class ElasticsearchTestServer
         if (Faults.NextItemRejected())
         {
             Interlocked.Increment(ref _injectedItemRejections);
-            return Item(w, action.Op, indexName, id, 429, "es_rejected_execution_exception",
-                "rejected execution of coordinating operation [coordinating_and_primary_bytes=0, replica_bytes=0, all_bytes=0, coordinating_operation_bytes=1, max_coordinating_and_primary_bytes=0] (injected)");
+            var status = Faults.ItemRejectionStatus;
+            return status == 429
+                ? Item(w, action.Op, indexName, id, 429, "es_rejected_execution_exception",
+                    "rejected execution of coordinating operation [coordinating_and_primary_bytes=0, replica_bytes=0, all_bytes=0, coordinating_operation_bytes=1, max_coordinating_and_primary_bytes=0] (injected)")
+                : Item(w, action.Op, indexName, id, status, "unavailable_shards_exception",
+                    $"[{indexName}][0] primary shard is not active Timeout: [1m] (injected {status})");
         }
 
         if (ValidateSource(source.Span, target.DataStream) is { } parseError)

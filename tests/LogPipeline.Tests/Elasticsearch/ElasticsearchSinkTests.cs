@@ -23,6 +23,23 @@ public sealed class ElasticsearchSinkTests
         Assert.Equal(100_000, server.DocumentIds(Target).Count);
     }
 
+    [Theory]
+    [InlineData(429)]
+    [InlineData(502)]
+    [InlineData(503)]
+    [InlineData(504)]
+    public async Task Items_answered_with_a_transient_status_are_retried_alone_until_indexed(int status)
+    {
+        await using var server = await ElasticsearchTestServer.StartAsync();
+        server.Faults.Seed = status;
+        server.Faults.ItemRejectionRate = 0.5;
+        server.Faults.ItemRejectionStatus = status;
+
+        await SinkScenarios.AllIndexedExactlyOnceAsync(server.Url, "default", 2000);
+
+        Assert.True(server.InjectedItemRejections > 500);
+    }
+
     [Fact]
     public async Task Mapping_errors_send_only_the_chosen_documents_to_the_dead_letter_path_with_the_reason()
     {
