@@ -87,6 +87,20 @@ public sealed class ElasticsearchSinkTests
     }
 
     [Fact]
+    public async Task With_one_of_two_nodes_unreachable_every_record_is_still_indexed_once()
+    {
+        await using var server = await ElasticsearchTestServer.StartAsync();
+        var dead = await ElasticsearchTestServer.StartAsync();
+        var deadUrl = dead.Url;
+        await dead.DisposeAsync();
+
+        await SinkScenarios.AllIndexedExactlyOnceAsync(server.Url, "default", 5000,
+            o => o.Nodes = [deadUrl.ToString(), server.Url.ToString()]);
+
+        Assert.All(server.DocumentIds(Target).Values, n => Assert.Equal(1, n));
+    }
+
+    [Fact]
     public async Task Whole_request_503s_are_retried_until_they_succeed()
     {
         await using var server = await ElasticsearchTestServer.StartAsync();
