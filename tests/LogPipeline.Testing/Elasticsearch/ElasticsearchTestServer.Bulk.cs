@@ -61,6 +61,7 @@ public sealed partial class ElasticsearchTestServer
             w.WriteEndObject();
         }
 
+        Interlocked.Add(ref _bulkHandlerTicks, Stopwatch.GetElapsedTime(started).Ticks);
         return (200, output.WrittenSpan.ToArray());
     }
 

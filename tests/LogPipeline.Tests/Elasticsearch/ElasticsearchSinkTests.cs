@@ -101,6 +101,24 @@ public sealed class ElasticsearchSinkTests
     }
 
     [Fact]
+    public async Task A_request_whose_answer_is_lost_after_elasticsearch_stored_it_is_retried_without_duplicates()
+    {
+        await using var server = await ElasticsearchTestServer.StartAsync();
+        server.Faults.LoseNextBulkResponses = 2;
+        server.Faults.LostResponseDelay = TimeSpan.FromSeconds(5);
+        var metrics = new PipelineMetrics();
+        var options = SinkScenarios.Options(server.Url, configure: o => o.RequestTimeout = TimeSpan.FromSeconds(1));
+
+        var acknowledger = await SinkScenarios.IndexAsync(options, SomeLogRecords.Many(3000), metrics);
+
+        Assert.Equal(3000, acknowledger.AcknowledgedCount);
+        Assert.Empty(acknowledger.ReportedTwice);
+        Assert.True(metrics.BulkItems.WithLabels("duplicate").Value > 0, "the retried batch should have met its own documents");
+        Assert.Equal(3000, server.DocumentIds(Target).Count);
+        Assert.All(server.DocumentIds(Target).Values, n => Assert.Equal(1, n));
+    }
+
+    [Fact]
     public async Task Whole_request_503s_are_retried_until_they_succeed()
     {
         await using var server = await ElasticsearchTestServer.StartAsync();
