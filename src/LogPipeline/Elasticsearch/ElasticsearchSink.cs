@@ -60,6 +60,7 @@ public sealed class ElasticsearchSink : IRecordSink
     private long _requestsInFlight;
     private volatile bool _healthy;
     private long _lastFailureLogTicks;
+    private int _disposed;
 
     public ElasticsearchSink(
         ElasticsearchClient client,
@@ -177,6 +178,11 @@ public sealed class ElasticsearchSink : IRecordSink
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         _buffer.Writer.TryComplete();
         await _stopping.CancelAsync().ConfigureAwait(false);
         Wake();
@@ -231,7 +237,9 @@ public sealed class ElasticsearchSink : IRecordSink
                     }
                 }
 
-                var deadline = _time.GetTimestamp() + (long)(bulk.FlushInterval.TotalSeconds * _time.TimestampFrequency);
+                // One timer per batch (not per wait): it cancels the data wait when the batch is old enough.
+                using var age = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                age.CancelAfter(bulk.FlushInterval);
                 while (batch.Count < bulk.MaxDocuments)
                 {
                     if (reader.TryRead(out var next))
@@ -249,20 +257,13 @@ public sealed class ElasticsearchSink : IRecordSink
                     // Buffer empty: a flush covering a record of this batch closes it now. The wake signal is
                     // taken before the check so a flush that lands in between is not missed.
                     var wake = Volatile.Read(ref _wake).Task;
-                    if (Volatile.Read(ref _flushTarget) > _dispatched)
+                    if (Volatile.Read(ref _flushTarget) > _dispatched || age.IsCancellationRequested)
                     {
                         break;
                     }
 
-                    var remaining = deadline - _time.GetTimestamp();
-                    if (remaining <= 0)
-                    {
-                        break;
-                    }
-
-                    var waitData = reader.WaitToReadAsync(ct).AsTask();
-                    var timeout = Task.Delay(TimeSpan.FromSeconds((double)remaining / _time.TimestampFrequency), _time, ct);
-                    await Task.WhenAny(waitData, timeout, wake).ConfigureAwait(false);
+                    var waitData = reader.WaitToReadAsync(age.Token).AsTask();
+                    await Task.WhenAny(waitData, wake).ConfigureAwait(false);
                     if (wake.IsCompleted)
                     {
                         var current = Volatile.Read(ref _wake);

@@ -305,6 +305,31 @@ public sealed class ElasticsearchSinkTests
     }
 
     [Fact]
+    public async Task A_batch_that_does_not_fill_up_is_sent_when_it_reaches_the_flush_interval()
+    {
+        await using var server = await ElasticsearchTestServer.StartAsync();
+        var options = SinkScenarios.Options(server.Url, configure: o => o.Bulk.FlushInterval = TimeSpan.FromMilliseconds(100));
+        var acknowledger = new RecordingAcknowledger();
+        var sink = ElasticsearchSink.Create(options, new PipelineMetrics());
+        await sink.StartAsync(acknowledger, SinkScenarios.Timeout());
+        foreach (var record in SomeLogRecords.Many(3))
+        {
+            await sink.WriteAsync(record, SinkScenarios.Timeout());
+        }
+
+        var deadline = SinkScenarios.Timeout(30);
+        while (acknowledger.AcknowledgedCount < 3)
+        {
+            await Task.Delay(10, deadline);
+        }
+
+        Assert.Equal(1, server.BulkRequests);
+        await sink.DisposeAsync();
+        await sink.DisposeAsync();
+        Assert.False(sink.IsHealthy);
+    }
+
+    [Fact]
     public async Task Flush_returns_once_every_record_written_before_it_was_acknowledged()
     {
         await using var server = await ElasticsearchTestServer.StartAsync();
