@@ -16,6 +16,10 @@ public sealed class ElasticsearchFaults
     /// <c>es_rejected_execution_exception</c>), 502, 503 or 504 (type <c>unavailable_shards_exception</c>).</summary>
     public int ItemRejectionStatus { get; set; } = 429;
 
+    /// <summary>Error type of items refused by <see cref="ItemRejectionRate"/>; null picks it from
+    /// <see cref="ItemRejectionStatus"/> as described there.</summary>
+    public string? ItemRejectionType { get; set; }
+
     /// <summary>Reseeds the random sequence used for <see cref="ItemRejectionRate"/>.</summary>
     public int Seed
     {

@@ -262,6 +262,11 @@ public sealed partial class ElasticsearchTestServer
         {
             Interlocked.Increment(ref _injectedItemRejections);
             var status = Faults.ItemRejectionStatus;
+            if (Faults.ItemRejectionType is { } type)
+            {
+                return Item(w, action.Op, indexName, id, status, type, $"injected {type}");
+            }
+
             return status == 429
                 ? Item(w, action.Op, indexName, id, 429, "es_rejected_execution_exception",
                     "rejected execution of coordinating operation [coordinating_and_primary_bytes=0, replica_bytes=0, all_bytes=0, coordinating_operation_bytes=1, max_coordinating_and_primary_bytes=0] (injected)")

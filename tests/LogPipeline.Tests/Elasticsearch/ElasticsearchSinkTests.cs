@@ -40,6 +40,23 @@ public sealed class ElasticsearchSinkTests
         Assert.True(server.InjectedItemRejections > 500);
     }
 
+    [Theory]
+    [InlineData(403, "cluster_block_exception")]
+    [InlineData(404, "index_not_found_exception")]
+    [InlineData(500, "es_rejected_execution_exception")]
+    public async Task Item_errors_about_the_clusters_state_are_retried_instead_of_dead_lettered(int status, string type)
+    {
+        await using var server = await ElasticsearchTestServer.StartAsync();
+        server.Faults.Seed = status;
+        server.Faults.ItemRejectionRate = 0.5;
+        server.Faults.ItemRejectionStatus = status;
+        server.Faults.ItemRejectionType = type;
+
+        await SinkScenarios.AllIndexedExactlyOnceAsync(server.Url, "default", 1000);
+
+        Assert.True(server.InjectedItemRejections > 250);
+    }
+
     [Fact]
     public async Task Mapping_errors_send_only_the_chosen_documents_to_the_dead_letter_path_with_the_reason()
     {
