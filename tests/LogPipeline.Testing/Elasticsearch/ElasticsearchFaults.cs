@@ -67,6 +67,10 @@ public sealed class ElasticsearchFaults
     /// (a mapping error).</summary>
     public Func<BulkItemInfo, bool>? MappingErrorFor { get; set; }
 
+    /// <summary>A <c>_bulk</c> body containing this text is refused as a whole with 400 (as Elasticsearch does
+    /// for a body it cannot parse), so a sink must isolate the offending document.</summary>
+    public string? RefuseBulkBodiesContaining { get; set; }
+
     /// <summary>Request bodies larger than this (bytes, as received) get 413, like <c>http.max_content_length</c>.</summary>
     public long? MaxContentLength { get; set; }
 

@@ -30,6 +30,11 @@ public sealed partial class ElasticsearchTestServer
                 $"injected failure: the bulk request was refused with {status}");
         }
 
+        if (faults.RefuseBulkBodiesContaining is { } marker && body.AsSpan().IndexOf(System.Text.Encoding.UTF8.GetBytes(marker)) >= 0)
+        {
+            throw new EsErrorException(400, "x_content_parse_exception", $"[1:1] injected: cannot parse a body containing [{marker}]");
+        }
+
         var started = Stopwatch.GetTimestamp();
         var actions = ParseBulk(urlTarget, body);
 

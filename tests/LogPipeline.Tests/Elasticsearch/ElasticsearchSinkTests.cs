@@ -198,6 +198,24 @@ public sealed class ElasticsearchSinkTests
     }
 
     [Fact]
+    public async Task A_request_refused_as_a_whole_with_400_is_split_until_the_document_that_breaks_it_is_rejected_alone()
+    {
+        await using var server = await ElasticsearchTestServer.StartAsync();
+        server.Faults.RefuseBulkBodiesContaining = "\"breaks-the-body\"";
+        var options = SinkScenarios.Options(server.Url, configure: o => o.Bulk.FlushInterval = TimeSpan.FromMinutes(1));
+        var records = SomeLogRecords.Many(1000);
+        var bad = SomeLogRecords.Record("smm-logs-raw", 9, 1, "\"x\":\"breaks-the-body\"");
+        records.Insert(500, bad);
+
+        var acknowledger = await SinkScenarios.IndexAsync(options, records);
+
+        Assert.Equal(["x_content_parse_exception"], acknowledger.Rejected.Values.Select(r => r.Code));
+        Assert.True(acknowledger.Rejected.ContainsKey(bad.Origin));
+        Assert.Equal(1000, acknowledger.AcknowledgedCount);
+        Assert.Equal(1000, server.CountDocuments(Target));
+    }
+
+    [Fact]
     public async Task A_single_document_larger_than_the_clusters_limit_is_rejected_not_retried_forever()
     {
         await using var server = await ElasticsearchTestServer.StartAsync();
