@@ -61,6 +61,7 @@ public sealed class KafkaSource
     private volatile bool abandoning;
     private volatile bool producerClosed;
     private bool paused;
+    private volatile bool assignmentChanged;
 
     /// <param name="options">Source behaviour (validated when <see cref="RunAsync"/> starts).</param>
     /// <param name="consumerConfig">Consumer settings, already passed through
@@ -319,7 +320,9 @@ public sealed class KafkaSource
             return;
         }
 
-        Interlocked.Add(ref inFlightBytes, record.SizeBytes);
+        // Reserve room for the document too (about the size of the value), so the byte bound holds while the
+        // processors work; the difference is settled when the record is processed.
+        Interlocked.Add(ref inFlightBytes, record.SizeBytes + record.Value.Length);
         Interlocked.Increment(ref inFlightRecords);
         Interlocked.Increment(ref received);
         last.ReceivedCounter.Inc();
@@ -335,6 +338,7 @@ public sealed class KafkaSource
             catch (Exception e) when (e is OperationCanceledException or ChannelClosedException)
             {
                 // Never processed, so never acknowledged: the commit stops before it and it is redelivered.
+                Interlocked.Add(ref inFlightBytes, -record.Value.Length);
             }
         }
     }
@@ -347,9 +351,9 @@ public sealed class KafkaSource
         {
             while (await reader.WaitToReadAsync(token).ConfigureAwait(false))
             {
-                while (reader.TryRead(out var record))
+                // A record taken from the queue is always processed, so the byte reservation is always settled.
+                while (!token.IsCancellationRequested && reader.TryRead(out var record))
                 {
-                    token.ThrowIfCancellationRequested();
                     ProcessResult result;
                     try
                     {
@@ -361,11 +365,8 @@ public sealed class KafkaSource
                         result = ProcessResult.Rejected("processor_exception", e.GetType().Name + ": " + e.Message);
                     }
 
-                    // The document now counts against the byte bound; SizeBytes includes it when released.
-                    if (record.Document.Length > 0)
-                    {
-                        Interlocked.Add(ref inFlightBytes, record.Document.Length);
-                    }
+                    // Settle the reservation made on receipt: from now on exactly SizeBytes is in flight.
+                    Interlocked.Add(ref inFlightBytes, record.Document.Length - record.Value.Length);
 
                     if (result.Accepted)
                     {
@@ -557,6 +558,12 @@ public sealed class KafkaSource
 
     private void ApplyBackpressure()
     {
+        if (assignmentChanged)
+        {
+            assignmentChanged = false;
+            SettleFreshPartitions();
+        }
+
         var bytes = Interlocked.Read(ref inFlightBytes);
         var records = Interlocked.Read(ref inFlightRecords);
         if (!paused)
@@ -565,7 +572,7 @@ public sealed class KafkaSource
             {
                 paused = true;
                 Interlocked.Increment(ref pauses);
-                logger.LogInformation("Pausing {Count} partitions: {Records} records / {Bytes} bytes in flight (limits {MaxRecords} / {MaxBytes})",
+                logger.LogDebug("Pausing {Count} partitions: {Records} records / {Bytes} bytes in flight (limits {MaxRecords} / {MaxBytes})",
                     partitions.Count, records, bytes, options.MaxInFlightRecords, options.MaxInFlightBytes);
                 PauseAssigned();
             }
@@ -584,12 +591,28 @@ public sealed class KafkaSource
             }
 
             TryPauseResume(list.Select(p => p.TopicPartition).ToList(), pause: false);
-            logger.LogInformation("Resuming {Count} partitions: {Records} records / {Bytes} bytes in flight", list.Count, records, bytes);
+            logger.LogDebug("Resuming {Count} partitions: {Records} records / {Bytes} bytes in flight", list.Count, records, bytes);
             metrics.PausedPartitions.Set(0);
+        }
+    }
+
+    /// <summary>librdkafka keeps a partition's pause flag across revoke and re-assignment, so a partition paused
+    /// before a rebalance would come back paused for good: bring every new partition to the current state.</summary>
+    private void SettleFreshPartitions()
+    {
+        var fresh = partitions.Values.Where(p => p.Fresh && !p.Cancellation.IsCancellationRequested).ToList();
+        foreach (var p in fresh)
+        {
+            p.Fresh = false;
+        }
+
+        if (paused)
+        {
+            PauseAssigned();
         }
         else
         {
-            PauseAssigned(); // partitions assigned while paused
+            TryPauseResume(fresh.Select(p => p.TopicPartition).ToList(), pause: false);
         }
     }
 
@@ -656,6 +679,7 @@ public sealed class KafkaSource
             p.Worker = Task.Run(() => RunPartitionAsync(p), CancellationToken.None);
         }
 
+        assignmentChanged = true;
         logger.LogInformation("Assigned {Count} partitions: {Partitions}", assigned.Count, string.Join(", ", assigned));
         UpdateAssignmentState();
     }
@@ -769,6 +793,12 @@ public sealed class KafkaSource
 
         foreach (var p in list)
         {
+            // Records still queued were never processed: release their document reservation as well.
+            while (p.Input.Reader.TryRead(out var unprocessed))
+            {
+                Interlocked.Add(ref inFlightBytes, -unprocessed.Value.Length);
+            }
+
             foreach (var record in p.Tracker.Close())
             {
                 Release(record);
