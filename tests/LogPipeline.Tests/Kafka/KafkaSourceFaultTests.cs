@@ -51,6 +51,55 @@ public sealed class KafkaSourceFaultTests(ITestOutputHelper output)
         output.WriteLine($"receiving errors counted: {receivingErrors}, sending errors: {ErrorsAt(run.Metrics, PipelineMetrics.Stages.Sending)}");
     }
 
+    [Fact]
+    public async Task Partitions_lost_after_a_fenced_heartbeat_are_dropped_without_commit_and_nothing_is_missing()
+    {
+        const int partitions = 6, perPartition = 5_000;
+        using var cluster = EmbeddedKafkaCluster.Start(brokers: 1);
+        cluster.CreateTopic(Topic, partitions);
+        KafkaTestRecords.Produce(cluster.BootstrapServers, Topic, partitions, perPartition);
+        var run = SourceRun.Start(cluster, Topic, "lost", output,
+            sink: new InMemoryRecordSink { AckDelay = TimeSpan.FromMilliseconds(10), BatchSize = 50 },
+            configure: o => o.MaxInFlightRecords = 2_000);
+        await KafkaTestKit.WaitUntil(() => run.Sink.StoredCount >= 3_000, "consuming", state: () => KafkaTestKit.Describe(run));
+
+        // The coordinator no longer knows the member: librdkafka treats the assignment as lost.
+        cluster.InjectRequestErrors(KafkaApiKey.Heartbeat, ErrorCode.UnknownMemberId);
+        await KafkaTestKit.WaitUntil(() => run.Metrics.Rebalances.WithLabels("lost").Value > 0, "assignment lost",
+            state: () => KafkaTestKit.Describe(run));
+        await KafkaTestKit.WaitUntil(() => run.Sink.Stored.Distinct().Count() == partitions * perPartition, "every record stored",
+            TimeSpan.FromSeconds(120), () => KafkaTestKit.Describe(run));
+        await run.StopAsync();
+
+        KafkaTestKit.AssertNoneMissing(run.Sink.Stored, partitions, perPartition);
+        Assert.Equal((0L, 0L), (run.Source.InFlightBytes, run.Source.InFlightRecords));
+        Assert.Equal(run.Processor.CreatedCount, run.Processor.DisposedCount);
+        Assert.All(KafkaTestKit.Committed(cluster, "lost", Topic, partitions).Values, o => Assert.Equal(perPartition, o));
+    }
+
+    [Fact]
+    public async Task Shutdown_past_the_drain_deadline_commits_only_the_acknowledged_prefix()
+    {
+        using var cluster = EmbeddedKafkaCluster.Start(brokers: 1);
+        cluster.CreateTopic(Topic, 1);
+        KafkaTestRecords.Produce(cluster.BootstrapServers, Topic, 1, 2_000);
+        var sink = new InMemoryRecordSink { AckDelay = TimeSpan.FromMilliseconds(10), BatchSize = 50 };
+        var run = SourceRun.Start(cluster, Topic, "deadline", output, sink: sink, configure: o => o.DrainTimeout = TimeSpan.FromSeconds(1));
+        await KafkaTestKit.WaitUntil(() => sink.StoredCount >= 300, "part stored", state: () => KafkaTestKit.Describe(run));
+        sink.Stall();
+        await Task.Delay(200); // a batch being acknowledged when the stall began completes
+
+        var stopping = DateTime.UtcNow;
+        await run.StopAsync();
+        var stopTook = DateTime.UtcNow - stopping;
+
+        var committed = KafkaTestKit.Committed(cluster, "deadline", Topic, 1)[0];
+        output.WriteLine($"stored {sink.StoredCount}, committed {committed}, stop took {stopTook.TotalSeconds:0.0} s");
+        Assert.Equal(sink.StoredCount, committed);
+        Assert.True(committed < 2_000);
+        Assert.True(stopTook < TimeSpan.FromSeconds(30), "shutdown is bounded by the drain deadline");
+    }
+
     private static double ErrorsAt(PipelineMetrics metrics, string stage) =>
         metrics.ComponentErrors.GetAllLabelValues().Where(l => l[0] == stage).Sum(l => metrics.ComponentErrors.WithLabels(l).Value);
 
