@@ -1045,8 +1045,6 @@ public sealed class KafkaSource
         {
             state = (int)value;
         }
-
-        metrics.Ready.Set(IsReady ? 1 : 0);
     }
 
     private void LogThrottled(string key, LogLevel level, string message)

@@ -87,7 +87,6 @@ public sealed class KafkaSourceDeadLetterTests(ITestOutputHelper output)
         Assert.Contains("logpipeline_consumer_lag{topic=\"smm-logs-raw\",partition=\"0\"} 0", text);
         Assert.Contains("logpipeline_assigned_partitions 3", text);
         Assert.Contains($"logpipeline_committed_offset{{topic=\"{Topic}\",partition=\"1\"}} {PerPartition}", text);
-        Assert.Contains("logpipeline_ready 1", text);
     }
 
     [Fact]
