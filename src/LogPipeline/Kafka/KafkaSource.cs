@@ -62,6 +62,7 @@ public sealed class KafkaSource
     private volatile bool producerClosed;
     private bool paused;
     private volatile bool assignmentChanged;
+    private readonly List<TopicPartition> ignored = [];
 
     /// <param name="options">Source behaviour (validated when <see cref="RunAsync"/> starts).</param>
     /// <param name="consumerConfig">Consumer settings, already passed through
@@ -600,6 +601,13 @@ public sealed class KafkaSource
     /// before a rebalance would come back paused for good: bring every new partition to the current state.</summary>
     private void SettleFreshPartitions()
     {
+        if (ignored.Count > 0)
+        {
+            logger.LogInformation("Not consuming dead-letter partitions matched by the topic pattern: {Partitions}", string.Join(", ", ignored));
+            TryPauseResume(ignored.ToList(), pause: true);
+            ignored.Clear();
+        }
+
         var fresh = partitions.Values.Where(p => p.Fresh && !p.Cancellation.IsCancellationRequested).ToList();
         foreach (var p in fresh)
         {
@@ -665,6 +673,14 @@ public sealed class KafkaSource
         metrics.Rebalances.WithLabels("assigned").Inc();
         foreach (var tp in assigned)
         {
+            if (IsDeadLetterTopic(tp.Topic))
+            {
+                // A topic pattern can match our own dead-letter topics; their records must not loop back
+                // through the pipeline. The partition stays assigned (the group gives it to someone) but idle.
+                ignored.Add(tp);
+                continue;
+            }
+
             var p = new PartitionPipeline(tp, processor.CreatePartitionProcessor(tp.Topic, tp.Partition.Value), options.MaxInFlightRecords + 1)
             {
                 ReceivedCounter = metrics.RecordsReceived.WithLabels(tp.Topic),
@@ -709,6 +725,10 @@ public sealed class KafkaSource
         CloseAll(list);
         UpdateAssignmentState();
     }
+
+    private bool IsDeadLetterTopic(string topic) =>
+        !string.IsNullOrWhiteSpace(options.TopicPattern) &&
+        (topic.EndsWith(".dlq", StringComparison.Ordinal) || string.Equals(options.DeadLetterTopic, topic, StringComparison.Ordinal));
 
     private List<PartitionPipeline> Lookup(IEnumerable<TopicPartition> tps)
     {

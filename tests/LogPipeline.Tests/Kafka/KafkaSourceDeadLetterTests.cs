@@ -110,6 +110,33 @@ public sealed class KafkaSourceDeadLetterTests(ITestOutputHelper output)
         Assert.Null(status.AcknowledgedOffset);
     }
 
+    [Fact]
+    public async Task A_topic_pattern_consumes_every_matching_topic_but_not_the_dead_letter_topics_it_also_matches()
+    {
+        using var cluster = EmbeddedKafkaCluster.Start(brokers: 1);
+        foreach (var t in new[] { "smm-logs-api", "smm-logs-web", "smm-logs-api.dlq", "smm-logs-web.dlq", "other-logs" })
+        {
+            cluster.CreateTopic(t, 2);
+        }
+
+        static byte[] Line(int p, int i) => i % 10 == 3 ? "not json"u8.ToArray() : KafkaTestRecords.LogLine(p, i);
+        KafkaTestRecords.Produce(cluster.BootstrapServers, "smm-logs-api", 2, 100, Line);
+        KafkaTestRecords.Produce(cluster.BootstrapServers, "smm-logs-web", 2, 100, Line);
+        KafkaTestRecords.Produce(cluster.BootstrapServers, "other-logs", 2, 100);
+        var run = SourceRun.Start(cluster, "unused", "pattern", output, configure: o => o.TopicPattern = "smm-logs-.*");
+
+        await KafkaTestKit.WaitUntil(() => run.Source.AcknowledgedRecords == 400, "both matching topics acknowledged",
+            state: () => KafkaTestKit.Describe(run));
+        var dead = KafkaTestKit.ReadAll(cluster, "smm-logs-api.dlq", 20).Count + KafkaTestKit.ReadAll(cluster, "smm-logs-web.dlq", 20).Count;
+        await run.StopAsync();
+
+        Assert.Equal(40, dead);
+        Assert.Equal(40, run.Source.DeadLetteredRecords);
+        Assert.Equal(400, run.Source.ReceivedRecords);
+        Assert.Equal(360, run.Sink.StoredCount);
+        Assert.Equal(["smm-logs-api", "smm-logs-web"], run.Sink.Stored.Select(o => o.Topic).Distinct().Order());
+    }
+
     private static string Export(CollectorRegistry registry)
     {
         using var stream = new MemoryStream();
