@@ -4,8 +4,8 @@ using Microsoft.Extensions.Configuration;
 namespace LogPipeline.Configuration;
 
 /// <summary>Builds the worker's configuration from its sources, in increasing precedence: <c>appsettings.json</c>
-/// beside the program, the file given with <c>--config</c>, the environment (<c>ELASTICSEARCH_RETENTION_DAYS</c>,
-/// then <c>LOGPIPELINE__Section__Key</c>), and command-line overrides
+/// beside the program, the file given with <c>--config</c>, the environment (<c>LOGPIPELINE__Section__Key</c>),
+/// and command-line overrides
 /// (<c>--Section:Key=value</c>).</summary>
 public static class PipelineConfiguration
 {
@@ -64,16 +64,12 @@ public static class PipelineConfiguration
         }
     }
 
-    /// <summary>The environment's contribution: the seed's variable mapped to its key, then every
-    /// <c>LOGPIPELINE__A__B</c> as <c>A:B</c> (the more specific name wins).</summary>
+    /// <summary>The environment's contribution: every <c>LOGPIPELINE__A__B</c> as <c>A:B</c>. The seed's
+    /// <c>ELASTICSEARCH_RETENTION_DAYS</c> is read by the Elasticsearch options when
+    /// <c>Elasticsearch:RetentionDays</c> is not configured; <c>NODE_NAME</c> by the Kafka consumer settings.</summary>
     internal static Dictionary<string, string?> FromEnvironment(IDictionary environment)
     {
         var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
-        if (environment["ELASTICSEARCH_RETENTION_DAYS"] is string retention && retention.Length > 0)
-        {
-            values["Elasticsearch:RetentionDays"] = retention;
-        }
-
         foreach (DictionaryEntry entry in environment)
         {
             if (entry.Key is string name && name.StartsWith(EnvironmentPrefix, StringComparison.OrdinalIgnoreCase))

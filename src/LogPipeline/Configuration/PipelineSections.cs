@@ -1,4 +1,5 @@
 using Enrichers;
+using LogPipeline.Elasticsearch;
 
 namespace LogPipeline.Configuration;
 
@@ -9,6 +10,7 @@ internal static class PipelineSections
 {
     public static IReadOnlyList<ConfigurationSchema.Section> All { get; } =
     [
+        ConfigurationSchema.Bound<ElasticsearchSinkOptions>(ElasticsearchSinkOptions.SectionName, o => o.Validate()),
         ConfigurationSchema.Bound<EnrichmentOptions>(EnrichmentOptions.SectionName, o => o.Validate()),
     ];
 }

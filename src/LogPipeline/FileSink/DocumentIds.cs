@@ -4,7 +4,8 @@ using LogPipeline.Pipeline;
 
 namespace LogPipeline.FileSink;
 
-/// <summary>The document <c>_id</c> derived from a record's origin: <c>topic-partition-offset</c>. Deterministic, so
+/// <summary>The document <c>_id</c> derived from a record's origin: <c>topic:partition:offset</c>, the same as the Elasticsearch sink's
+/// (<see cref="Elasticsearch.BulkBodyWriter.DocumentId"/>). Deterministic, so
 /// a redelivered record gets the same <c>_id</c> and op <c>create</c> answers 409 instead of duplicating.</summary>
 internal static class DocumentIds
 {
@@ -15,13 +16,13 @@ internal static class DocumentIds
     {
         // Kafka topic names are [a-zA-Z0-9._-]: nothing to escape in JSON.
         var written = Encoding.UTF8.GetBytes(origin.Topic, destination);
-        destination[written++] = (byte)'-';
+        destination[written++] = (byte)':';
         Utf8Formatter.TryFormat(origin.Partition, destination[written..], out var n);
         written += n;
-        destination[written++] = (byte)'-';
+        destination[written++] = (byte)':';
         Utf8Formatter.TryFormat(origin.Offset, destination[written..], out n);
         return written + n;
     }
 
-    public static string Format(RecordOrigin origin) => $"{origin.Topic}-{origin.Partition}-{origin.Offset}";
+    public static string Format(RecordOrigin origin) => Elasticsearch.BulkBodyWriter.DocumentId(origin);
 }

@@ -2,7 +2,6 @@ using System.Text.Json;
 using Enrichers;
 using LogPipeline.Configuration;
 using LogPipeline.Diagnostics;
-using LogPipeline.FileSink;
 using LogPipeline.Pipeline;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -73,7 +72,7 @@ internal static class WorkerHost
             sp.GetRequiredService<PipelineMetrics>(),
             sp.GetRequiredService<ILoggerFactory>().CreateLogger("LogPipeline.Enrichment")));
         builder.Services.AddSingleton<IRecordProcessor>(sp => new EnrichingRecordProcessor(sp.GetRequiredService<EnrichmentChain>()));
-        builder.Services.AddSingleton(sp => CreateSink(sp, configuration));
+        builder.Services.AddSingleton(sp => PipelineSinks.Create(sp, configuration, sp.GetRequiredService<IOptions<SinkOptions>>().Value));
         builder.Services.AddSingleton<IPipelineSource>(sp => PipelineSources.CreateKafka(sp, configuration));
         builder.Services.AddHostedService<PipelineWorker>();
 
@@ -139,24 +138,5 @@ internal static class WorkerHost
         {
             throw new ConfigurationException(e.Message);
         }
-    }
-
-    private static IRecordSink CreateSink(IServiceProvider services, IConfiguration configuration)
-    {
-        var sink = services.GetRequiredService<IOptions<SinkOptions>>().Value;
-        var metrics = services.GetRequiredService<PipelineMetrics>();
-        var loggers = services.GetRequiredService<ILoggerFactory>();
-        return sink.Type switch
-        {
-            SinkOptions.Types.File => CreateFileSink(sink.File, configuration, metrics, loggers.CreateLogger<FileRecordSink>()),
-            _ => PipelineSinks.CreateElasticsearch(services, configuration),
-        };
-    }
-
-    private static FileRecordSink CreateFileSink(FileSinkOptions options, IConfiguration configuration, PipelineMetrics metrics, ILogger logger)
-    {
-        var ns = configuration["Elasticsearch:Namespace"] is { Length: > 0 } n ? n : "default";
-        var index = options.Index.Replace("{namespace}", ns, StringComparison.Ordinal);
-        return new FileRecordSink(options, _ => index, metrics, logger);
     }
 }

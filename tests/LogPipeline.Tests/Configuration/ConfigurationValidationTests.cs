@@ -169,7 +169,6 @@ public sealed class ConfigurationValidationTests
         {
             ["LOGPIPELINE__Sink__Type"] = "file",
             ["LOGPIPELINE__Http__Address"] = "127.0.0.1:9000",
-            ["ELASTICSEARCH_RETENTION_DAYS"] = "7",
             ["UNRELATED"] = "x",
         };
         var configuration = PipelineConfiguration.Build(
@@ -180,20 +179,7 @@ public sealed class ConfigurationValidationTests
         Assert.Equal("file", configuration["Sink:Type"]);
         Assert.Equal("127.0.0.1:9001", configuration["Http:Address"]);
         Assert.Equal("00:00:10", configuration["Shutdown:DrainTimeout"]);
-        Assert.Equal("7", configuration["Elasticsearch:RetentionDays"]);
         Assert.Null(configuration["UNRELATED"]);
-    }
-
-    [Fact]
-    public void The_prefixed_retention_variable_wins_over_the_seed_variable()
-    {
-        var environment = new Hashtable
-        {
-            ["ELASTICSEARCH_RETENTION_DAYS"] = "7",
-            ["LOGPIPELINE__Elasticsearch__RetentionDays"] = "14",
-        };
-        var configuration = PipelineConfiguration.Build(environment: environment, baseDirectory: AppContext.BaseDirectory);
-        Assert.Equal("14", configuration["Elasticsearch:RetentionDays"]);
     }
 
     [Theory]
