@@ -6,9 +6,9 @@ namespace LogPipeline.Configuration;
 /// list, so the unknown-key check, start-up validation and the documentation cannot drift apart.</summary>
 internal static class ConfigurationSchema
 {
-    /// <summary>A configuration section: its path, the class it binds to, and a validator of the bound value
-    /// returning one message per problem.</summary>
-    public sealed record Section(string Path, Type OptionsType, Func<IConfigurationSection, IEnumerable<string>> Validate);
+    /// <summary>A configuration section: its path, the class it binds to, and a validator (given the whole
+    /// configuration, since some sections inherit from others) returning one message per problem.</summary>
+    public sealed record Section(string Path, Type OptionsType, Func<IConfiguration, IEnumerable<string>> Validate);
 
     /// <summary>Every top-level section LogPipeline reads. <c>Logging</c> is the logging providers' own and not
     /// checked key by key.</summary>
@@ -42,7 +42,7 @@ internal static class ConfigurationSchema
 
             try
             {
-                problems.AddRange(section.Validate(configSection).Select(m => new ConfigurationProblem(section.Path, m)));
+                problems.AddRange(section.Validate(configuration).Select(m => new ConfigurationProblem(section.Path, m)));
             }
             catch (InvalidOperationException e)
             {
@@ -80,10 +80,10 @@ internal static class ConfigurationSchema
 
     public static Section Bound<T>(string path, Func<T, IEnumerable<string>> validate)
         where T : class, new() =>
-        new(path, typeof(T), section =>
+        new(path, typeof(T), configuration =>
         {
             var options = new T();
-            section.Bind(options);
+            configuration.GetSection(path).Bind(options);
             return validate(options);
         });
 }

@@ -40,6 +40,12 @@ internal static class ConfigurationShapeChecker
         type = Nullable.GetUnderlyingType(type) ?? type;
         var children = section.GetChildren().ToList();
 
+        if (typeof(Confluent.Kafka.Config).IsAssignableFrom(type))
+        {
+            CheckClientConfig(section, type, children, problems);
+            return;
+        }
+
         if (IsScalar(type))
         {
             if (children.Count > 0)
@@ -109,6 +115,22 @@ internal static class ConfigurationShapeChecker
             }
 
             CheckValue(child, property.PropertyType, problems);
+        }
+    }
+
+    /// <summary>A Confluent client config takes its property names (values converted by the Kafka binder, which
+    /// also accepts librdkafka spellings such as <c>SASL_SSL</c>) and any librdkafka property name, which always
+    /// contains a dot. A name that is neither is a typo.</summary>
+    private static void CheckClientConfig(IConfigurationSection section, Type type, List<IConfigurationSection> children, List<ConfigurationProblem> problems)
+    {
+        var properties = SettableProperties(type).Where(p => p.SetMethod is { IsPublic: true }).Select(p => p.Name).ToList();
+        foreach (var child in children)
+        {
+            if (!child.Key.Contains('.') && !properties.Contains(child.Key, StringComparer.OrdinalIgnoreCase))
+            {
+                problems.Add(new(child.Path, UnknownKeyMessage(child.Path, child.Key, section.Path, properties)
+                    .Replace("; known keys:", "; use a ConsumerConfig/ProducerConfig property or a librdkafka name (e.g. fetch.max.bytes); known keys:", StringComparison.Ordinal)));
+            }
         }
     }
 

@@ -1,5 +1,8 @@
 using Enrichers;
+using Confluent.Kafka;
 using LogPipeline.Elasticsearch;
+using LogPipeline.Kafka;
+using Microsoft.Extensions.Configuration;
 
 namespace LogPipeline.Configuration;
 
@@ -10,7 +13,37 @@ internal static class PipelineSections
 {
     public static IReadOnlyList<ConfigurationSchema.Section> All { get; } =
     [
+        new(KafkaClientConfiguration.ConsumerSection, typeof(ConsumerConfig), config => KafkaErrors(() => KafkaClientConfiguration.BindConsumer(config))),
+        new(KafkaClientConfiguration.ProducerSection, typeof(ProducerConfig), config => KafkaErrors(() =>
+            KafkaClientConfiguration.BindProducer(config, TryBindConsumer(config)))),
+        new(KafkaSourceOptions.SectionName, typeof(KafkaSourceOptions), config => KafkaClientConfiguration.BindSource(config).Validate()),
         ConfigurationSchema.Bound<ElasticsearchSinkOptions>(ElasticsearchSinkOptions.SectionName, o => o.Validate()),
         ConfigurationSchema.Bound<EnrichmentOptions>(EnrichmentOptions.SectionName, o => o.Validate()),
     ];
+
+    private static IEnumerable<string> KafkaErrors(Action bind)
+    {
+        try
+        {
+            bind();
+            return [];
+        }
+        catch (KafkaConfigurationException e)
+        {
+            return e.Errors;
+        }
+    }
+
+    // The producer's own problems only: the consumer's are reported by its own entry.
+    private static ConsumerConfig TryBindConsumer(IConfiguration config)
+    {
+        try
+        {
+            return KafkaClientConfiguration.BindConsumer(config);
+        }
+        catch (KafkaConfigurationException)
+        {
+            return new ConsumerConfig();
+        }
+    }
 }

@@ -7,7 +7,10 @@ namespace LogPipeline.Tests.Configuration;
 
 public sealed class ConfigurationValidationTests
 {
-    private static IReadOnlyList<ConfigurationProblem> Validate(params (string Key, string Value)[] values)
+    private static IReadOnlyList<ConfigurationProblem> Validate(params (string Key, string Value)[] values) =>
+        ValidateRaw([("Kafka:Consumer:BootstrapServers", "127.0.0.1:9092"), .. values]);
+
+    private static IReadOnlyList<ConfigurationProblem> ValidateRaw(params (string Key, string Value)[] values)
     {
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(values.Select(v => KeyValuePair.Create(v.Key, (string?)v.Value)))
@@ -16,9 +19,38 @@ public sealed class ConfigurationValidationTests
     }
 
     [Fact]
-    public void An_empty_configuration_is_valid_because_every_option_has_a_default()
+    public void Only_the_kafka_brokers_have_no_default()
     {
-        Assert.Empty(Validate());
+        var problem = Assert.Single(ValidateRaw());
+        Assert.Equal("Kafka:Consumer:BootstrapServers is not set: give host:port[,host:port...] of the Kafka brokers.", problem.Message);
+    }
+
+    [Fact]
+    public void A_misspelt_kafka_consumer_key_is_reported_but_librdkafka_names_are_accepted()
+    {
+        var problem = Assert.Single(Validate(("Kafka:Consumer:BootstrapServer", "x:1"), ("Kafka:Consumer:fetch.max.bytes", "1048576")));
+        Assert.StartsWith("Kafka:Consumer:BootstrapServer is not a known key under Kafka:Consumer; did you mean Kafka:Consumer:BootstrapServers?", problem.Message);
+    }
+
+    [Fact]
+    public void An_invalid_kafka_enum_value_is_reported_by_the_kafka_binder_with_the_allowed_values()
+    {
+        var problem = Assert.Single(Validate(("Kafka:Consumer:SecurityProtocol", "tls")));
+        Assert.StartsWith("Kafka:Consumer:SecurityProtocol = 'tls' is invalid: allowed is Plaintext, Ssl, SaslPlaintext, SaslSsl", problem.Message);
+    }
+
+    [Fact]
+    public void An_unknown_kafka_subsection_is_reported()
+    {
+        var problem = Assert.Single(Validate(("Kafka:Consumers:GroupId", "g")));
+        Assert.Equal("Kafka:Consumers is not a known key under Kafka; did you mean Kafka:Consumer?", problem.Message);
+    }
+
+    [Fact]
+    public void Elasticsearch_settings_are_validated_by_the_sink_options_with_their_own_messages()
+    {
+        var problem = Assert.Single(Validate(("Elasticsearch:Nodes:0", "es:9200")));
+        Assert.Equal("Elasticsearch:Nodes:0='es:9200' is not valid: allowed is an absolute http:// or https:// URL.", problem.Message);
     }
 
     [Fact]
