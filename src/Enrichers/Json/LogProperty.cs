@@ -70,6 +70,19 @@ public sealed class LogProperty
         return true;
     }
 
+    /// <summary>True when the name equals the ASCII <paramref name="name"/> ignoring ASCII case (HTTP header
+    /// names), without decoding the name.</summary>
+    internal bool NameEqualsIgnoreAsciiCase(string name)
+    {
+        if (!_fromInput || _rawHasEscapes)
+        {
+            return string.Equals(Name, name, StringComparison.OrdinalIgnoreCase);
+        }
+
+        var raw = _rawName.Span;
+        return raw.Length == name.Length && Ascii.EqualsIgnoreCase(raw, name);
+    }
+
     internal void WriteNameTo(JsonOutput output)
     {
         if (_fromInput)
