@@ -30,6 +30,7 @@ public sealed class WorkerProcessTests(EndToEndFixture fixture, ITestOutputHelpe
         Assert.Equal(scenario.Valid, ids.Count);
         Assert.All(ids, id => Assert.Equal(1, id.Value));
         Assert.Equal(scenario.Valid, fixture.Elasticsearch.CountDocuments(scenario.Target));
+        await second.WaitUntilAsync(async () => await second.StatusAsync("/readyz") == HttpStatusCode.OK, Patience, "ready");
         second.Terminate();
         Assert.Equal(0, await second.WaitForExitAsync(TimeSpan.FromSeconds(30)));
     }
@@ -38,13 +39,21 @@ public sealed class WorkerProcessTests(EndToEndFixture fixture, ITestOutputHelpe
     public async Task Sigterm_mid_stream_exits_0_with_offsets_committed_and_a_restart_loses_nothing()
     {
         var scenario = fixture.CreateScenario("sigterm", partitions: 6, perPartition: 5000);
-        await using (var first = WorkerProcess.StartRun(scenario.RunArguments("--Shutdown:DrainTimeout=00:00:15")))
+        // A slow cluster and a small in-flight bound, so SIGTERM lands mid-stream with records still in flight.
+        fixture.Elasticsearch.Faults.ResponseDelay = TimeSpan.FromMilliseconds(100);
+        try
         {
-            await first.WaitUntilAsync(() => Task.FromResult(scenario.DocumentIds().Count >= 3000), Patience, "the first documents");
+            await using var first = WorkerProcess.StartRun(scenario.RunArguments(
+                "--Shutdown:DrainTimeout=00:00:15", "--Elasticsearch:Bulk:MaxDocuments=200", "--Kafka:Source:MaxInFlightRecords=2000"));
+            await first.WaitUntilAsync(() => Task.FromResult(scenario.DocumentIds().Count >= 1000), Patience, "the first documents");
             first.Terminate();
             var exitCode = await first.WaitForExitAsync(TimeSpan.FromSeconds(15 + 10));
             Assert.True(exitCode == 0, $"exit code {exitCode}{Environment.NewLine}{first.Describe()}");
             Assert.Contains(first.Stdout, l => l.Contains("every in-flight record acknowledged and committed", StringComparison.Ordinal));
+        }
+        finally
+        {
+            fixture.Elasticsearch.Faults.ResponseDelay = TimeSpan.Zero;
         }
 
         // Everything the first run indexed or dead-lettered was committed, and nothing beyond it.
@@ -52,10 +61,13 @@ public sealed class WorkerProcessTests(EndToEndFixture fixture, ITestOutputHelpe
         var committed = scenario.CommittedTotal();
         output.WriteLine($"first run: {indexed} indexed, {scenario.DeadLetters()} dead-lettered, {committed} committed of {scenario.Total}");
         Assert.Equal(indexed + scenario.DeadLetters(), committed);
+        Assert.True(committed < scenario.Total, "SIGTERM came after the whole topic was consumed; the test proves nothing");
 
         await using var second = WorkerProcess.StartRun(scenario.RunArguments());
         await second.WaitUntilAsync(() => Task.FromResult(scenario.DocumentIds().Count >= scenario.Valid && scenario.DeadLetters() >= scenario.Poison),
             Patience, "the rest after the restart");
+        // SIGTERM before the host installed its handler would end the process the default way (exit 143).
+        await second.WaitUntilAsync(async () => await second.StatusAsync("/readyz") == HttpStatusCode.OK, Patience, "ready");
         var ids = scenario.DocumentIds();
         Assert.Equal(scenario.Valid, ids.Count);
         Assert.All(ids, id => Assert.Equal(1, id.Value));
