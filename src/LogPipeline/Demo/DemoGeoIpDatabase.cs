@@ -1,31 +1,39 @@
+using Enrichers.Geo;
+
 namespace LogPipeline.Demo;
 
-/// <summary>The demo's own GeoIP City database, clearly demo data, written to a temporary file and deleted after
-/// the run.</summary>
+/// <summary>The demo's own GeoIP City and ASN databases: demo data (their metadata says so, and so does the demo's
+/// output), written to a temporary directory by <see cref="DemoGeoDatabases"/> and deleted after the run.</summary>
 internal sealed class DemoGeoIpDatabase : IDisposable
 {
-    private DemoGeoIpDatabase(string path, int networks)
+    private readonly string _directory;
+
+    private DemoGeoIpDatabase(string directory)
     {
-        Path = path;
-        Networks = networks;
+        _directory = directory;
+        CityPath = Path.Combine(directory, "demo-city.mmdb");
+        AsnPath = Path.Combine(directory, "demo-asn.mmdb");
+        DemoGeoDatabases.Write(CityPath, AsnPath);
     }
 
-    public string Path { get; }
+    public string CityPath { get; }
 
-    public int Networks { get; }
+    public string AsnPath { get; }
 
-    /// <summary>Null while no database writer is available in this build: the demo then runs without GeoIP.</summary>
-    public static DemoGeoIpDatabase? Create() => null;
+    public static int Networks => DemoGeoDatabases.SampleAddresses.Count;
+
+    public static DemoGeoIpDatabase Create() =>
+        new(Directory.CreateTempSubdirectory("logpipeline-demo-geoip-").FullName);
 
     public void Dispose()
     {
         try
         {
-            File.Delete(Path);
+            Directory.Delete(_directory, recursive: true);
         }
         catch (IOException)
         {
-            // A temporary file; the OS cleans it up.
+            // A temporary directory; the OS cleans it up.
         }
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Enrichers;
+using Enrichers.Geo;
 using LogPipeline.Configuration;
 using LogPipeline.Hosting;
 using LogPipeline.Kafka;
@@ -33,10 +34,9 @@ internal sealed class DemoRunner(DemoSettings settings, TextWriter output)
         output.WriteLine($"  Kafka (embedded, librdkafka mock): {cluster.BootstrapServers}, topic {settings.Topic} ({settings.Partitions} partitions)");
 
         using var geoIp = settings.GeoIpDatabase is null ? DemoGeoIpDatabase.Create() : null;
-        var cityDatabase = settings.GeoIpDatabase ?? geoIp?.Path;
-        output.WriteLine(settings.GeoIpDatabase is not null ? $"  GeoIP: {cityDatabase}"
-            : geoIp is not null ? $"  GeoIP: DEMO DATA, a small database built for this run ({geoIp.Networks} networks; not real geolocation): {cityDatabase}"
-            : "  GeoIP: off (give --geoip-db PATH)");
+        output.WriteLine(geoIp is not null
+            ? $"  GeoIP: DEMO DATA ({DemoGeoDatabases.Description}; {DemoGeoIpDatabase.Networks} invented networks), built for this run"
+            : $"  GeoIP: {settings.GeoIpDatabase}");
 
         var defaults = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
         {
@@ -48,7 +48,8 @@ internal sealed class DemoRunner(DemoSettings settings, TextWriter output)
         };
         if (geoIp is not null)
         {
-            defaults["Enrichment:GeoIp:CityDatabasePath"] = cityDatabase;
+            defaults["Enrichment:GeoIp:CityDatabasePath"] = geoIp.CityPath;
+            defaults["Enrichment:GeoIp:AsnDatabasePath"] = geoIp.AsnPath;
         }
 
         var configuration = buildConfiguration(defaults);
