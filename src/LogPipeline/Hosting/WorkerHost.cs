@@ -73,6 +73,8 @@ internal static class WorkerHost
             sp.GetRequiredService<EnrichmentChain>().Statistics,
             sp.GetRequiredService<PipelineMetrics>(),
             sp.GetRequiredService<ILoggerFactory>().CreateLogger("LogPipeline.Enrichment")));
+        builder.Services.AddSingleton(sp => new GeoIpDatabaseAgeGauge(
+            sp.GetRequiredService<EnrichmentChain>().Options.GeoIp, sp.GetRequiredService<PipelineMetrics>(), sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<IRecordProcessor>(sp => new EnrichingRecordProcessor(sp.GetRequiredService<EnrichmentChain>()));
         builder.Services.AddSingleton(sp => PipelineSinks.Create(sp, configuration, sp.GetRequiredService<IOptions<SinkOptions>>().Value));
         builder.Services.AddSingleton<IPipelineSource>(sp => PipelineSources.CreateKafka(sp, configuration));
@@ -86,6 +88,7 @@ internal static class WorkerHost
 
         // Resolve the components now, so a bad database path or credential file fails before anything starts.
         _ = app.Services.GetRequiredService<EnrichmentMetricsBridge>();
+        _ = app.Services.GetRequiredService<GeoIpDatabaseAgeGauge>();
         var sink = app.Services.GetRequiredService<IRecordSink>();
         var source = app.Services.GetRequiredService<IPipelineSource>();
         health.SinkHealthy = () => sink.IsHealthy;
