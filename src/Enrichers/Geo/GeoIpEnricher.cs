@@ -16,7 +16,8 @@ public sealed class GeoIpEnricher : ILogEnricher, IDisposable
     public const string ClientIpHashField = "client.ip_hash";
 
     /// <summary>Where the address is read from, in order of preference. Under every policy but
-    /// <c>keep</c> all of them are removed, so the raw address survives nowhere.</summary>
+    /// <c>keep</c> all of them are removed, so the raw address survives nowhere. <see cref="FindSources"/>
+    /// recognizes them by bit position in this order.</summary>
     internal static readonly string[] SourceFields =
     [
         "client_ip", FieldNames.ClientIp, "source.ip", "remote_addr", "ip", "x_forwarded_for",
@@ -206,19 +207,23 @@ public sealed class GeoIpEnricher : ILogEnricher, IDisposable
     private void EnrichCore(LogRecord record)
     {
         var root = record.Root;
-        var present = 0;
+        var present = FindSources(root);
+        if (present == 0)
+        {
+            return;
+        }
+
         var malformed = false;
         GeoLookupResult? chosen = null;
         for (var i = 0; i < SourceFields.Length; i++)
         {
-            var node = LogPath.Find(root, SourceFields[i]);
-            if (node is null)
+            if ((present & (1 << i)) == 0)
             {
                 continue;
             }
 
             // Every present source is noted (they are all removed below), the first usable one is read.
-            present |= 1 << i;
+            var node = LogPath.Find(root, SourceFields[i])!;
             if (chosen is not null)
             {
                 continue;
@@ -238,11 +243,6 @@ public sealed class GeoIpEnricher : ILogEnricher, IDisposable
             }
 
             chosen = result;
-        }
-
-        if (present == 0)
-        {
-            return;
         }
 
         if (chosen?.Outcome is { } outcome)
@@ -268,6 +268,59 @@ public sealed class GeoIpEnricher : ILogEnricher, IDisposable
         {
             WriteFields(record, chosen);
         }
+    }
+
+    /// <summary>Which source fields the record has (bit i = <see cref="SourceFields"/>[i]), found in one pass
+    /// over the top-level names instead of a path walk per field: most records have none, and this runs for
+    /// every record. Nested objects and dotted keys are both recognized, as <see cref="LogPath"/> does.</summary>
+    private static int FindSources(LogObject root)
+    {
+        var present = 0;
+        foreach (var property in root.Properties)
+        {
+            var value = property.Value;
+            switch (property.Name)
+            {
+                case "client_ip":
+                    present |= 1 << 0;
+                    break;
+                case "client":
+                    present |= value is LogObject client && LogPath.Find(client, "ip") is not null ? 1 << 1 : 0;
+                    break;
+                case "client.ip":
+                    present |= 1 << 1;
+                    break;
+                case "source":
+                    present |= value is LogObject source && LogPath.Find(source, "ip") is not null ? 1 << 2 : 0;
+                    break;
+                case "source.ip":
+                    present |= 1 << 2;
+                    break;
+                case "remote_addr":
+                    present |= 1 << 3;
+                    break;
+                case "ip":
+                    present |= 1 << 4;
+                    break;
+                case "x_forwarded_for":
+                    present |= 1 << 5;
+                    break;
+                case "http":
+                    present |= value is LogObject http && LogPath.Find(http, "request.headers.x-forwarded-for") is not null ? 1 << 6 : 0;
+                    break;
+                case "http.request":
+                    present |= value is LogObject request && LogPath.Find(request, "headers.x-forwarded-for") is not null ? 1 << 6 : 0;
+                    break;
+                case "http.request.headers":
+                    present |= value is LogObject headers && headers.Get("x-forwarded-for") is not null ? 1 << 6 : 0;
+                    break;
+                case "http.request.headers.x-forwarded-for":
+                    present |= 1 << 6;
+                    break;
+            }
+        }
+
+        return present;
     }
 
     /// <summary>Writes the fields into the <c>client</c> object directly: one lookup per object instead of
