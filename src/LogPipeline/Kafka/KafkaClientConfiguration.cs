@@ -113,7 +113,8 @@ public static class KafkaClientConfiguration
 
     /// <summary>Returns a copy of <paramref name="user"/> for the dead-letter producer: connection and
     /// security settings inherited from <paramref name="consumer"/> when not set, idempotence on and
-    /// <c>acks=all</c> (a dead-lettered record counts as done only once the cluster has it durably).</summary>
+    /// <c>acks=all</c> (a dead-lettered record counts as done only once the cluster has it durably), one request in
+    /// flight and <c>linger.ms=5</c> unless set.</summary>
     public static ProducerConfig PrepareProducer(ProducerConfig user, ConsumerConfig consumer)
     {
         var config = new ProducerConfig(user.ToDictionary(kv => kv.Key, kv => kv.Value));
@@ -145,6 +146,10 @@ public static class KafkaClientConfiguration
         config.EnableIdempotence = true;
         config.Acks = Acks.All;
         config.LingerMs ??= 5;
+        // Dead-letter traffic is small; one request in flight makes every retry unambiguous. With five, librdkafka's
+        // mock cluster (tests, demo) answered DUPLICATE_SEQUENCE for batches it never stored after a broker outage,
+        // and the producer then reported records as delivered that were lost.
+        config.MaxInFlight ??= 1;
         if (string.IsNullOrWhiteSpace(config.ClientId))
         {
             config.ClientId = (consumer.ClientId ?? "logpipeline") + "-dlq";
