@@ -17,6 +17,7 @@ internal sealed class KeyNameRules
     ];
 
     private readonly Node _root = new(string.Empty);
+    private readonly PairSet _endings = new();
 
     public KeyNameRules(IEnumerable<string> secretRules, IEnumerable<string> versionRules, IEnumerable<string>? identifierRules = null)
     {
@@ -65,6 +66,16 @@ internal sealed class KeyNameRules
     public KeyFlags Evaluate<T>(ReadOnlySpan<T> name)
         where T : unmanaged, IBinaryInteger<T>
     {
+        // Most names end with two letters no rule ends with: decided without splitting words.
+        if (name.Length >= 2)
+        {
+            int a = C(name[^2]), b = C(name[^1]);
+            if (a < 0x80 && b < 0x80 && !IsSeparator(b) && !_endings.Contains(Pair(a, b)))
+            {
+                return KeyFlags.None;
+            }
+        }
+
         var node = _root;
         var end = name.Length;
         var flags = KeyFlags.None;
@@ -143,12 +154,24 @@ internal sealed class KeyNameRules
         }
 
         node.Flags |= flags;
+        var last = words[^1];
+        if (last.Length >= 2)
+        {
+            _endings.Add(Pair(last[^2], last[^1]));
+        }
+        else
+        {
+            // A one-letter last word ends names in too many ways for the two-letter shortcut.
+            _endings.AddAllPairs();
+        }
     }
+
+    private static int Pair(int a, int b) => ((a | 0x20) << 7) | (b | 0x20);
 
     private static string Normalize(string words) => string.Join(' ', SplitWords(words));
 
     private static int C<T>(T c)
-        where T : unmanaged, IBinaryInteger<T> => int.CreateTruncating(c);
+        where T : unmanaged, IBinaryInteger<T> => CodeUnit.Value(c);
 
     private static bool IsSeparator(int c) => c < 0x80 && !char.IsAsciiLetterOrDigit((char)c);
 
@@ -165,19 +188,22 @@ internal sealed class KeyNameRules
 
         public KeyFlags Flags { get; set; }
 
+        // Children by word length: a lookup compares one or two candidates.
+        private Node[][] _byLength = [.. Enumerable.Repeat(Array.Empty<Node>(), 16)];
+
         public Node[] Children { get; private set; } = [];
 
         public Node? Find<T>(ReadOnlySpan<T> w)
             where T : unmanaged, IBinaryInteger<T>
         {
-            foreach (var child in Children)
+            if (w.Length >= _byLength.Length)
+            {
+                return null;
+            }
+
+            foreach (var child in _byLength[w.Length])
             {
                 var word = child.Word;
-                if (word.Length != w.Length)
-                {
-                    continue;
-                }
-
                 var i = 0;
                 while (i < word.Length)
                 {
@@ -216,6 +242,16 @@ internal sealed class KeyNameRules
 
             var node = new Node(word);
             Children = [.. Children, node];
+            if (word.Length >= _byLength.Length)
+            {
+                Array.Resize(ref _byLength, word.Length + 1);
+                for (var i = 0; i < _byLength.Length; i++)
+                {
+                    _byLength[i] ??= [];
+                }
+            }
+
+            _byLength[word.Length] = [.. _byLength[word.Length], node];
             return node;
         }
     }

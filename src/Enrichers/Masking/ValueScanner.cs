@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Enrichers.Masking;
@@ -63,6 +64,14 @@ internal static class ValueScanner
                 return true;
             }
 
+            // No pattern starts inside a run of letters and digits (they all need a boundary first), so a
+            // failed letter anchor skips the rest of its word, unless it is one of an IBAN's two country
+            // letters (the IBAN is found at its first digit).
+            if (next <= i + 1 && IsLetter(C(s[i])) && !IbanAhead(s, i))
+            {
+                next = AlnumEnd(s, i);
+            }
+
             i = Math.Max(next, i + 1);
         }
 
@@ -74,13 +83,34 @@ internal static class ValueScanner
         where T : unmanaged, IBinaryInteger<T>
     {
         m = default;
+        var prev = Get(s, i - 1);
+        int end;
+        if (IsLetter(prev) || prev is '_' or '.' || IsDigit(prev))
+        {
+            // Inside an identifier (trace ID, digest, ws_8f3a...): only an IBAN starts with two letters.
+            if ((on & MaskPatterns.Iban) != 0 && i - 2 >= floor && IsUpper(prev) && IsUpper(Get(s, i - 2))
+                && IsDigit(Get(s, i + 1)) && !IsWord(Get(s, i - 3)) && Iban(s, i - 2, out end))
+            {
+                m = new ValueMatch(i - 2, end, MaskType.Iban);
+                next = end;
+                return true;
+            }
+
+            next = AlnumEnd(s, i);
+            return false;
+        }
+
         var runEnd = DigitEnd(s, i);
         var length = runEnd - i;
-        var prev = Get(s, i - 1);
         var after = Get(s, runEnd);
         var c = C(s[i]);
         next = runEnd;
-        int end;
+        if (length <= 2 && after is not ('.' or '-' or ')' or '(' or ' ') && !(c is '2' or '3' && IsHex(after)))
+        {
+            // 1-2 digits followed by a letter, a comma, the end...: no pattern continues from here.
+            next = AlnumEnd(s, i);
+            return false;
+        }
 
         if (prev == '+' && (on & MaskPatterns.Phone) != 0 && i - 1 >= floor && !IsWord(Get(s, i - 2))
             && InternationalPhone(s, i, out end))
@@ -96,17 +126,10 @@ internal static class ValueScanner
             return true;
         }
 
-        if (IsWord(prev) || prev == '.')
+        if (length == 4 && after == '-' && IsDate(s, i))
         {
-            // Inside an identifier (trace ID, digest, ws_8f3a...): only an IBAN starts with two letters.
-            if ((on & MaskPatterns.Iban) != 0 && length >= 2 && i - 2 >= floor && IsUpper(prev)
-                && IsUpper(Get(s, i - 2)) && !IsWord(Get(s, i - 3)) && Iban(s, i - 2, out end))
-            {
-                m = new ValueMatch(i - 2, end, MaskType.Iban);
-                return true;
-            }
-
-            next = AlnumEnd(s, i);
+            // ISO dates and timestamps (2026-11-26T12:00:00.003Z) are common and hold nothing to mask.
+            next = TimestampEnd(s, i + 10);
             return false;
         }
 
@@ -167,6 +190,56 @@ internal static class ValueScanner
 
         next = AlnumEnd(s, i);
         return false;
+    }
+
+    private static bool IbanAhead<T>(ReadOnlySpan<T> s, int i)
+        where T : unmanaged, IBinaryInteger<T> =>
+        IsUpper(C(s[i])) && ((IsUpper(Get(s, i + 1)) && IsDigit(Get(s, i + 2)) && !IsAlnum(Get(s, i - 1)))
+            || (IsUpper(Get(s, i - 1)) && IsDigit(Get(s, i + 1))));
+
+    // yyyy-mm-dd
+    private static bool IsDate<T>(ReadOnlySpan<T> s, int i)
+        where T : unmanaged, IBinaryInteger<T> =>
+        DigitsAt(s, i + 5, 2) && Get(s, i + 7) == '-' && DigitsAt(s, i + 8, 2) && !IsDigit(Get(s, i + 10));
+
+    // [T ]hh:mm[:ss][.fff][Z|+hh:mm|+hhmm] after a date.
+    private static int TimestampEnd<T>(ReadOnlySpan<T> s, int pos)
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        if (Get(s, pos) is not ('T' or ' ') || !DigitsAt(s, pos + 1, 2) || Get(s, pos + 3) != ':' || !DigitsAt(s, pos + 4, 2))
+        {
+            return pos;
+        }
+
+        pos += 6;
+        if (Get(s, pos) == ':' && DigitsAt(s, pos + 1, 2))
+        {
+            pos += 3;
+        }
+
+        if (Get(s, pos) is '.' or ',' && IsDigit(Get(s, pos + 1)))
+        {
+            pos = DigitEnd(s, pos + 1);
+        }
+
+        if (Get(s, pos) == 'Z')
+        {
+            pos++;
+        }
+        else if (Get(s, pos) is '+' or '-' && DigitsAt(s, pos + 1, 2))
+        {
+            pos += 3;
+            if (Get(s, pos) == ':' && DigitsAt(s, pos + 1, 2))
+            {
+                pos += 3;
+            }
+            else if (DigitsAt(s, pos, 2))
+            {
+                pos += 2;
+            }
+        }
+
+        return pos;
     }
 
     // +<country> then digits in groups separated by one space, dash or dot, or in parentheses: 8 to 15 digits.
@@ -1059,11 +1132,13 @@ internal static class ValueScanner
         return !IsWord(after) && !(after is '-' or '.' && IsDigit(Get(s, end + 1)));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int C<T>(T c)
-        where T : unmanaged, IBinaryInteger<T> => int.CreateTruncating(c);
+        where T : unmanaged, IBinaryInteger<T> => CodeUnit.Value(c);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int Get<T>(ReadOnlySpan<T> s, int i)
-        where T : unmanaged, IBinaryInteger<T> => (uint)i < (uint)s.Length ? int.CreateTruncating(s[i]) : -1;
+        where T : unmanaged, IBinaryInteger<T> => (uint)i < (uint)s.Length ? CodeUnit.Value(s[i]) : -1;
 
     private static bool IsDigit(int c) => (uint)(c - '0') <= 9;
 

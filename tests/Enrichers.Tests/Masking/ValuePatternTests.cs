@@ -91,6 +91,8 @@ public class ValuePatternTests
     [InlineData("IBAN GB82 WEST 1234 5698 7654 32.", "IBAN [iban].")]
     [InlineData("GB82 WEST 1234 5698 7654 32 EUR", "[iban] EUR")]
     [InlineData("NO9386011117947", "[iban]")]
+    [InlineData("BE68539007547034 AD1200012030200359100100", "[iban] [iban]")]
+    [InlineData("to:GB82WEST12345698765432", "to:[iban]")]
     public void Ibans_that_pass_mod_97_are_masked(string text, string expected) =>
         Assert.Equal(expected, Masker.Text(text));
 
