@@ -1,2 +1,8 @@
-// Placeholder entry point until the CLI lands (issue: worker end to end).
-return 0;
+using System.CommandLine;
+using LogPipeline.Cli;
+
+// Each subcommand is built by its own class in Cli/; adding a command is adding one line here.
+var root = new RootCommand("LogPipeline: Kafka → enrichment (PII masking, GeoIP, error categories, trace linking) → Elasticsearch.");
+root.Add(RunCommand.Create());
+root.Add(DemoCommand.Create());
+return await CommandLineRunner.InvokeAsync(root, args);

@@ -1,0 +1,65 @@
+using Enrichers.Errors;
+using Enrichers.Geo;
+using Enrichers.Masking;
+using Enrichers.Tracing;
+
+namespace Enrichers;
+
+/// <summary>The configured enrichment chain: trace linking, GeoIP, error categories, then PII masking
+/// (last, so nothing an earlier step added escapes it). Built once and shared; thread-safe. Per-partition
+/// state (trace linking) lives in the sessions it creates.</summary>
+public sealed class EnrichmentChain : IDisposable
+{
+    private readonly TimeProvider _time;
+    private readonly GeoIpEnricher _geoIp;
+    private readonly ErrorCategoryEnricher _errorCategories;
+    private readonly PiiMaskingEnricher _masking;
+
+    private EnrichmentChain(EnrichmentOptions options, TimeProvider time)
+    {
+        Options = options;
+        _time = time;
+        _geoIp = GeoIpEnricher.Create(options.GeoIp, Statistics, time);
+        try
+        {
+            _errorCategories = new ErrorCategoryEnricher(options.ErrorCategories, Statistics);
+            _masking = new PiiMaskingEnricher(options.Masking, Statistics);
+        }
+        catch
+        {
+            _geoIp.Dispose();
+            throw;
+        }
+    }
+
+    public EnrichmentOptions Options { get; }
+
+    public EnrichmentStatistics Statistics { get; } = new();
+
+    /// <summary>Validates <paramref name="options"/> and builds the chain (opening GeoIP databases).</summary>
+    /// <exception cref="EnrichmentConfigurationException">A bad option, or a missing or corrupt database;
+    /// the message names the key or path.</exception>
+    public static EnrichmentChain Create(EnrichmentOptions options, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = options.Validate();
+        if (errors.Count > 0)
+        {
+            throw new EnrichmentConfigurationException(string.Join(" ", errors));
+        }
+
+        return new EnrichmentChain(options, time ?? TimeProvider.System);
+    }
+
+    /// <summary>A session for one stream of records (one Kafka partition, or one stdin): it owns the trace
+    /// linking state of that stream. Not thread-safe.</summary>
+    public EnrichmentSession CreateSession()
+    {
+        var pipeline = new EnricherPipeline(
+            [new TraceLinkingEnricher(Options.Trace, Statistics, _time), _geoIp, _errorCategories, _masking],
+            Statistics);
+        return new EnrichmentSession(pipeline, Options, Statistics);
+    }
+
+    public void Dispose() => _geoIp.Dispose();
+}

@@ -1,0 +1,48 @@
+using Enrichers.Errors;
+using Enrichers.Geo;
+using Enrichers.Masking;
+using Enrichers.Tracing;
+
+namespace Enrichers;
+
+/// <summary>Configuration of the enrichment chain (section <c>Enrichment</c>).</summary>
+public sealed class EnrichmentOptions
+{
+    public const string SectionName = "Enrichment";
+
+    /// <summary>Largest raw message value accepted, in bytes. Default 1 MiB; larger values are
+    /// dead-lettered as <c>too_large</c>.</summary>
+    public int MaxRecordBytes { get; set; } = Json.LogRecordParser.DefaultMaxBytes;
+
+    /// <summary>Deepest nesting of objects and arrays accepted. Default 64.</summary>
+    public int MaxDepth { get; set; } = Json.LogRecordParser.DefaultMaxDepth;
+
+    public TraceLinkingOptions Trace { get; set; } = new();
+
+    public GeoIpOptions GeoIp { get; set; } = new();
+
+    public ErrorCategoryOptions ErrorCategories { get; set; } = new();
+
+    public MaskingOptions Masking { get; set; } = new();
+
+    /// <summary>Every problem with the options, each naming the key, the value and what is allowed.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (MaxRecordBytes is < 64 or > 64 * 1024 * 1024)
+        {
+            errors.Add($"{SectionName}:MaxRecordBytes is {MaxRecordBytes}; allowed: 64 to 67108864 bytes.");
+        }
+
+        if (MaxDepth is < 2 or > 1000)
+        {
+            errors.Add($"{SectionName}:MaxDepth is {MaxDepth}; allowed: 2 to 1000.");
+        }
+
+        errors.AddRange(Trace.Validate($"{SectionName}:Trace"));
+        errors.AddRange(GeoIp.Validate($"{SectionName}:GeoIp"));
+        errors.AddRange(ErrorCategories.Validate($"{SectionName}:ErrorCategories"));
+        errors.AddRange(Masking.Validate($"{SectionName}:Masking"));
+        return errors;
+    }
+}

@@ -1,0 +1,64 @@
+using System.Buffers;
+using Enrichers.Json;
+
+namespace Enrichers;
+
+/// <summary>Enriches the records of one stream in order (see <see cref="EnrichmentChain.CreateSession"/>).
+/// Not thread-safe; dispose it when the stream ends (a partition is revoked) to drop its state.</summary>
+public sealed class EnrichmentSession : IDisposable
+{
+    private readonly EnricherPipeline _pipeline;
+    private readonly EnrichmentOptions _options;
+    private readonly EnrichmentStatistics _statistics;
+
+    internal EnrichmentSession(EnricherPipeline pipeline, EnrichmentOptions options, EnrichmentStatistics statistics)
+    {
+        _pipeline = pipeline;
+        _options = options;
+        _statistics = statistics;
+    }
+
+    /// <summary>Parses <paramref name="raw"/>, runs the enrichers and writes the record as compact JSON to
+    /// <paramref name="output"/>. Never throws for bad input: returns the rejection instead.</summary>
+    public EnrichResult Enrich(ReadOnlyMemory<byte> raw, IBufferWriter<byte> output)
+    {
+        var record = LogRecordParser.TryParse(raw, out var rejection, _options.MaxRecordBytes, _options.MaxDepth);
+        if (record is null)
+        {
+            _statistics.Rejections.Increment(rejection!.Code);
+            return new EnrichResult(false, rejection.Code, rejection.Reason);
+        }
+
+        _pipeline.Enrich(record);
+        record.WriteTo(output);
+        _statistics.RecordEnriched();
+        return EnrichResult.Ok;
+    }
+
+    /// <summary>As <see cref="Enrich(ReadOnlyMemory{byte}, IBufferWriter{byte})"/> for input that is only a
+    /// span: it is copied to a pooled buffer first, because the record slices its input.</summary>
+    public EnrichResult Enrich(ReadOnlySpan<byte> raw, IBufferWriter<byte> output)
+    {
+        var copy = ArrayPool<byte>.Shared.Rent(raw.Length);
+        try
+        {
+            raw.CopyTo(copy);
+            return Enrich(copy.AsMemory(0, raw.Length), output);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(copy);
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var enricher in _pipeline.Enrichers)
+        {
+            if (enricher is ISessionEnricher owned)
+            {
+                owned.Dispose();
+            }
+        }
+    }
+}

@@ -1,0 +1,42 @@
+namespace Enrichers;
+
+/// <summary>What the enrichment chain did, counted. Shared by all sessions of a chain and thread-safe; the
+/// worker exposes it as Prometheus metrics and the CLI commands print it.</summary>
+public sealed class EnrichmentStatistics
+{
+    private long _recordsEnriched;
+    private long _tracesLinked;
+
+    /// <summary>Raised when an enricher throws (the record was kept). Handlers must not throw.</summary>
+    public event Action<EnricherFailure>? EnricherFailed;
+
+    public long RecordsEnriched => Interlocked.Read(ref _recordsEnriched);
+
+    /// <summary>Records that got trace linking fields.</summary>
+    public long TracesLinked => Interlocked.Read(ref _tracesLinked);
+
+    /// <summary>Raw values refused by the parser, by <see cref="Json.RecordRejection.Code"/>.</summary>
+    public CounterSet Rejections { get; } = new();
+
+    /// <summary>Masked values by type (email, phone, card, ...).</summary>
+    public CounterSet Masks { get; } = new();
+
+    /// <summary>GeoIP outcomes: hit, miss, private, malformed.</summary>
+    public CounterSet GeoIp { get; } = new();
+
+    /// <summary>Error records by assigned category (producer-set categories count as theirs).</summary>
+    public CounterSet ErrorCategories { get; } = new();
+
+    /// <summary>Enricher exceptions by enricher name.</summary>
+    public CounterSet EnricherFailures { get; } = new();
+
+    public void RecordEnriched() => Interlocked.Increment(ref _recordsEnriched);
+
+    public void TraceLinked() => Interlocked.Increment(ref _tracesLinked);
+
+    internal void ReportFailure(string enricher, Exception exception)
+    {
+        EnricherFailures.Increment(enricher);
+        EnricherFailed?.Invoke(new EnricherFailure(enricher, exception.GetType().Name, exception.Message));
+    }
+}

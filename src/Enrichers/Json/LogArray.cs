@@ -1,0 +1,44 @@
+namespace Enrichers.Json;
+
+/// <summary>A JSON array.</summary>
+public sealed class LogArray : LogNode
+{
+    private readonly List<LogNode> _items;
+
+    public LogArray()
+        : this(4)
+    {
+    }
+
+    internal LogArray(int capacity) => _items = new List<LogNode>(capacity);
+
+    public override LogNodeKind Kind => LogNodeKind.Array;
+
+    public int Count => _items.Count;
+
+    public LogNode this[int index]
+    {
+        get => _items[index];
+        set => _items[index] = value ?? throw new ArgumentNullException(nameof(value));
+    }
+
+    public IReadOnlyList<LogNode> Items => _items;
+
+    public void Add(LogNode item) => _items.Add(item ?? throw new ArgumentNullException(nameof(item)));
+
+    internal override void WriteTo(JsonOutput output)
+    {
+        output.WriteByte((byte)'[');
+        for (var i = 0; i < _items.Count; i++)
+        {
+            if (i > 0)
+            {
+                output.WriteByte((byte)',');
+            }
+
+            _items[i].WriteTo(output);
+        }
+
+        output.WriteByte((byte)']');
+    }
+}

@@ -1,0 +1,69 @@
+using System.Globalization;
+using System.Text;
+
+namespace Enrichers.Json;
+
+/// <summary>A JSON number, true, false or null. Numbers keep their input text, so <c>1.0</c> stays
+/// <c>1.0</c> and large integers lose no precision.</summary>
+public sealed class LogLiteral : LogNode
+{
+    public static readonly LogLiteral True = new(LogNodeKind.True, "true"u8.ToArray());
+    public static readonly LogLiteral False = new(LogNodeKind.False, "false"u8.ToArray());
+    public static readonly LogLiteral Null = new(LogNodeKind.Null, "null"u8.ToArray());
+
+    private readonly ReadOnlyMemory<byte> _raw;
+    private readonly LogNodeKind _kind;
+
+    private LogLiteral(LogNodeKind kind, ReadOnlyMemory<byte> raw)
+    {
+        _kind = kind;
+        _raw = raw;
+    }
+
+    public override LogNodeKind Kind => _kind;
+
+    /// <summary>The JSON text of the literal, as in the input.</summary>
+    public ReadOnlySpan<byte> RawUtf8 => _raw.Span;
+
+    public static LogLiteral Number(long value) =>
+        new(LogNodeKind.Number, Encoding.ASCII.GetBytes(value.ToString(CultureInfo.InvariantCulture)));
+
+    /// <summary>A number from a finite double, written in its shortest round-trip form.</summary>
+    public static LogLiteral Number(double value)
+    {
+        if (!double.IsFinite(value))
+        {
+            throw new ArgumentOutOfRangeException(nameof(value), value, "JSON numbers must be finite.");
+        }
+
+        return new(LogNodeKind.Number, Encoding.ASCII.GetBytes(value.ToString("R", CultureInfo.InvariantCulture)));
+    }
+
+    public static LogLiteral Boolean(bool value) => value ? True : False;
+
+    internal static LogLiteral FromRaw(LogNodeKind kind, ReadOnlyMemory<byte> raw) => kind switch
+    {
+        LogNodeKind.True => True,
+        LogNodeKind.False => False,
+        LogNodeKind.Null => Null,
+        _ => new LogLiteral(kind, raw),
+    };
+
+    /// <summary>The number as a long when it is an integer that fits.</summary>
+    public bool TryGetInt64(out long value)
+    {
+        value = 0;
+        return _kind == LogNodeKind.Number && System.Buffers.Text.Utf8Parser.TryParse(_raw.Span, out value, out var used) && used == _raw.Length;
+    }
+
+    /// <summary>The number as a double.</summary>
+    public bool TryGetDouble(out double value)
+    {
+        value = 0;
+        return _kind == LogNodeKind.Number && System.Buffers.Text.Utf8Parser.TryParse(_raw.Span, out value, out var used) && used == _raw.Length;
+    }
+
+    internal override void WriteTo(JsonOutput output) => output.WriteRaw(_raw.Span);
+
+    public override string ToString() => Encoding.UTF8.GetString(_raw.Span);
+}

@@ -1,0 +1,116 @@
+namespace Enrichers.Json;
+
+/// <summary>A JSON object: properties in input order. Lookups are linear, which beats hashing for the
+/// 10–40 fields a log record has.</summary>
+public sealed class LogObject : LogNode
+{
+    private readonly List<LogProperty> _properties;
+
+    public LogObject()
+        : this(4)
+    {
+    }
+
+    internal LogObject(int capacity) => _properties = new List<LogProperty>(capacity);
+
+    public override LogNodeKind Kind => LogNodeKind.Object;
+
+    public int Count => _properties.Count;
+
+    /// <summary>The properties in order. Changing a property's value in place is allowed.</summary>
+    public IReadOnlyList<LogProperty> Properties => _properties;
+
+    public LogProperty this[int index] => _properties[index];
+
+    /// <summary>The index of the first property with this exact name, or -1.</summary>
+    public int IndexOf(ReadOnlySpan<char> name)
+    {
+        for (var i = 0; i < _properties.Count; i++)
+        {
+            if (_properties[i].NameEquals(name))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>The value of the first property with this exact name (no dotted-path resolution).</summary>
+    public LogNode? Get(ReadOnlySpan<char> name)
+    {
+        var i = IndexOf(name);
+        return i < 0 ? null : _properties[i].Value;
+    }
+
+    /// <summary>Sets a property: replaces the value in place when the name exists (keeping its position),
+    /// appends it otherwise.</summary>
+    public void Set(string name, LogNode value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        var i = IndexOf(name);
+        if (i >= 0)
+        {
+            _properties[i].Value = value;
+        }
+        else
+        {
+            _properties.Add(new LogProperty(name, value));
+        }
+    }
+
+    public void Set(string name, string value) => Set(name, new LogString(value));
+
+    public void Set(string name, long value) => Set(name, LogLiteral.Number(value));
+
+    /// <summary>Removes the first property with this exact name.</summary>
+    public bool Remove(ReadOnlySpan<char> name)
+    {
+        var i = IndexOf(name);
+        if (i < 0)
+        {
+            return false;
+        }
+
+        _properties.RemoveAt(i);
+        return true;
+    }
+
+    public void RemoveAt(int index) => _properties.RemoveAt(index);
+
+    /// <summary>The child object with this name, created (appended) when absent. Returns null when the
+    /// name exists with a value that is not an object: producer data is never overwritten by structure.</summary>
+    public LogObject? GetOrAddObject(string name)
+    {
+        var i = IndexOf(name);
+        if (i >= 0)
+        {
+            return _properties[i].Value as LogObject;
+        }
+
+        var child = new LogObject();
+        _properties.Add(new LogProperty(name, child));
+        return child;
+    }
+
+    internal void AddParsed(LogProperty property) => _properties.Add(property);
+
+    internal override void WriteTo(JsonOutput output)
+    {
+        output.WriteByte((byte)'{');
+        for (var i = 0; i < _properties.Count; i++)
+        {
+            if (i > 0)
+            {
+                output.WriteByte((byte)',');
+            }
+
+            var p = _properties[i];
+            p.WriteNameTo(output);
+            output.WriteByte((byte)':');
+            p.Value.WriteTo(output);
+        }
+
+        output.WriteByte((byte)'}');
+    }
+}

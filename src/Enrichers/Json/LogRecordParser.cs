@@ -1,0 +1,154 @@
+using System.Text.Json;
+using System.Text.Unicode;
+
+namespace Enrichers.Json;
+
+/// <summary>Parses a raw message value (one UTF-8 JSON object) into a <see cref="LogRecord"/>. The record
+/// slices the input instead of copying it, so the input must stay unchanged while the record lives.</summary>
+public static class LogRecordParser
+{
+    /// <summary>Default bound on a message value: 1 MiB.</summary>
+    public const int DefaultMaxBytes = 1024 * 1024;
+
+    /// <summary>Default bound on nesting: 64 levels of objects and arrays.</summary>
+    public const int DefaultMaxDepth = 64;
+
+    /// <summary>Parses <paramref name="input"/>; never throws for bad input, returns the rejection instead.</summary>
+    public static LogRecord? TryParse(
+        ReadOnlyMemory<byte> input,
+        out RecordRejection? rejection,
+        int maxBytes = DefaultMaxBytes,
+        int maxDepth = DefaultMaxDepth)
+    {
+        rejection = null;
+        if (input.Length > maxBytes)
+        {
+            rejection = new RecordRejection(RecordRejection.TooLargeCode,
+                $"record is {input.Length} bytes; the maximum is {maxBytes}");
+            return null;
+        }
+
+        var span = input.Span;
+        if (span.Trim(" \t\r\n"u8).IsEmpty)
+        {
+            rejection = new RecordRejection(RecordRejection.EmptyCode, "record is empty");
+            return null;
+        }
+
+        // The reader checks UTF-8 only where it decodes; one vectorized pass checks all of it.
+        if (!Utf8.IsValid(span))
+        {
+            rejection = new RecordRejection(RecordRejection.InvalidUtf8Code, "record is not valid UTF-8");
+            return null;
+        }
+
+        var reader = new Utf8JsonReader(span, new JsonReaderOptions { MaxDepth = maxDepth + 2 });
+        try
+        {
+            reader.Read();
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                // Finish reading so that broken input is reported as broken, not as a wrong type.
+                reader.Skip();
+                while (reader.Read())
+                {
+                }
+
+                rejection = new RecordRejection(RecordRejection.NotAnObjectCode,
+                    $"record is a JSON {Describe(reader.TokenType)}, not an object");
+                return null;
+            }
+
+            var root = ReadObject(ref reader, input, maxDepth);
+            while (reader.Read())
+            {
+                // Utf8JsonReader throws on a second top-level value; this loop only consumes whitespace.
+            }
+
+            return new LogRecord(root);
+        }
+        catch (TooDeepException)
+        {
+            rejection = new RecordRejection(RecordRejection.TooDeepCode,
+                $"record is nested deeper than {maxDepth} levels");
+            return null;
+        }
+        catch (JsonException ex)
+        {
+            rejection = new RecordRejection(RecordRejection.InvalidJsonCode,
+                $"invalid JSON at byte {ex.BytePositionInLine ?? reader.BytesConsumed}: {FirstSentence(ex.Message)}");
+            return null;
+        }
+    }
+
+    private static LogObject ReadObject(ref Utf8JsonReader reader, ReadOnlyMemory<byte> input, int maxDepth)
+    {
+        if (reader.CurrentDepth + 1 > maxDepth)
+        {
+            throw new TooDeepException();
+        }
+
+        var obj = new LogObject(8);
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var name = input.Slice((int)reader.TokenStartIndex + 1, reader.ValueSpan.Length);
+            var escaped = reader.ValueIsEscaped;
+            reader.Read();
+            obj.AddParsed(new LogProperty(name, escaped, ReadValue(ref reader, input, maxDepth)));
+        }
+
+        return obj;
+    }
+
+    private static LogArray ReadArray(ref Utf8JsonReader reader, ReadOnlyMemory<byte> input, int maxDepth)
+    {
+        if (reader.CurrentDepth + 1 > maxDepth)
+        {
+            throw new TooDeepException();
+        }
+
+        var array = new LogArray();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            array.Add(ReadValue(ref reader, input, maxDepth));
+        }
+
+        return array;
+    }
+
+    private static LogNode ReadValue(ref Utf8JsonReader reader, ReadOnlyMemory<byte> input, int maxDepth) =>
+        reader.TokenType switch
+        {
+            JsonTokenType.StartObject => ReadObject(ref reader, input, maxDepth),
+            JsonTokenType.StartArray => ReadArray(ref reader, input, maxDepth),
+            JsonTokenType.String => LogString.FromRaw(
+                input.Slice((int)reader.TokenStartIndex + 1, reader.ValueSpan.Length), reader.ValueIsEscaped),
+            JsonTokenType.Number => LogLiteral.FromRaw(LogNodeKind.Number,
+                input.Slice((int)reader.TokenStartIndex, reader.ValueSpan.Length)),
+            JsonTokenType.True => LogLiteral.True,
+            JsonTokenType.False => LogLiteral.False,
+            JsonTokenType.Null => LogLiteral.Null,
+            _ => throw new JsonException($"unexpected token {reader.TokenType}"),
+        };
+
+    private static string Describe(JsonTokenType type) => type switch
+    {
+        JsonTokenType.StartArray => "array",
+        JsonTokenType.String => "string",
+        JsonTokenType.Number => "number",
+        JsonTokenType.True or JsonTokenType.False => "boolean",
+        JsonTokenType.Null => "null",
+        _ => type.ToString(),
+    };
+
+    private static string FirstSentence(string message)
+    {
+        // The framework's message ends with "Path: ... | LineNumber: ..." which repeats the position.
+        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
+        return cut > 0 ? message[..cut] : message;
+    }
+
+    private sealed class TooDeepException : Exception
+    {
+    }
+}

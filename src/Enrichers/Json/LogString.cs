@@ -1,0 +1,99 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+
+namespace Enrichers.Json;
+
+/// <summary>A JSON string. Parsed strings keep their raw (still escaped) input bytes and decode lazily;
+/// strings set by enrichers are written with minimal escaping.</summary>
+public sealed class LogString : LogNode
+{
+    private ReadOnlyMemory<byte> _raw;
+    private bool _rawHasEscapes;
+    private bool _fromInput;
+    private string? _value;
+
+    private LogString()
+    {
+    }
+
+    public LogString(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        _value = value;
+    }
+
+    public override LogNodeKind Kind => LogNodeKind.String;
+
+    /// <summary>The decoded string.</summary>
+    public string Value
+    {
+        get => _value ??= Decode();
+        set
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            _value = value;
+            _raw = default;
+            _rawHasEscapes = false;
+            _fromInput = false;
+        }
+    }
+
+    /// <summary>True while the value is still the parsed input (not set by an enricher).</summary>
+    public bool IsRaw => _fromInput;
+
+    /// <summary>The raw UTF-8 bytes between the quotes while <see cref="IsRaw"/>; empty once an enricher
+    /// set the value. Escapes are still present when
+    /// <see cref="RawHasEscapes"/>.</summary>
+    public ReadOnlySpan<byte> RawUtf8 => _raw.Span;
+
+    public bool RawHasEscapes => _rawHasEscapes;
+
+    internal bool IsEmptyString => _fromInput ? _raw.IsEmpty : _value!.Length == 0;
+
+    internal static LogString FromRaw(ReadOnlyMemory<byte> raw, bool hasEscapes) =>
+        new() { _raw = raw, _rawHasEscapes = hasEscapes, _fromInput = true };
+
+    private string Decode()
+    {
+        if (_raw.IsEmpty)
+        {
+            return string.Empty;
+        }
+
+        if (!_rawHasEscapes)
+        {
+            return Encoding.UTF8.GetString(_raw.Span);
+        }
+
+        // Let the framework's reader unescape: it knows every JSON escape form, surrogate pairs included.
+        var quoted = ArrayPool<byte>.Shared.Rent(_raw.Length + 2);
+        try
+        {
+            quoted[0] = (byte)'"';
+            _raw.Span.CopyTo(quoted.AsSpan(1));
+            quoted[_raw.Length + 1] = (byte)'"';
+            var reader = new Utf8JsonReader(quoted.AsSpan(0, _raw.Length + 2));
+            reader.Read();
+            return reader.GetString() ?? string.Empty;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(quoted);
+        }
+    }
+
+    internal override void WriteTo(JsonOutput output)
+    {
+        if (_fromInput)
+        {
+            output.WriteQuotedRaw(_raw.Span);
+        }
+        else
+        {
+            output.WriteString(_value);
+        }
+    }
+
+    public override string ToString() => Value;
+}

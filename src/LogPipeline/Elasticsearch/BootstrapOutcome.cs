@@ -1,0 +1,14 @@
+namespace LogPipeline.Elasticsearch;
+
+/// <summary>What the bootstrapper did with one resource.</summary>
+public enum BootstrapOutcome
+{
+    /// <summary>It was missing and the worker created it.</summary>
+    Created,
+
+    /// <summary>The cluster had an older version (or the retention changed); the worker replaced it.</summary>
+    Updated,
+
+    /// <summary>The cluster's version is equal or newer (or the data stream/alias exists); left alone.</summary>
+    Unchanged,
+}

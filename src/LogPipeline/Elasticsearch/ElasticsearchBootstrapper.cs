@@ -1,0 +1,263 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Elastic.Clients.Elasticsearch;
+using Elastic.Transport;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using HttpMethod = Elastic.Transport.HttpMethod;
+
+namespace LogPipeline.Elasticsearch;
+
+/// <summary>Installs the ILM policy, component templates, index template and the data stream (or first index
+/// and write alias) when missing. Idempotent and safe when many pods start at once: a resource on the
+/// cluster whose <c>_meta.version</c> is equal or newer is left alone, an older one is replaced; templates
+/// are created with <c>?create=true</c> so two pods racing on a missing template cannot overwrite a newer
+/// one, and "already exists" answers from a lost race count as success.</summary>
+public sealed class ElasticsearchBootstrapper
+{
+    private static readonly RequestConfiguration JsonRequest = new()
+    {
+        ContentType = "application/vnd.elasticsearch+json;compatible-with=9",
+        Accept = "application/vnd.elasticsearch+json;compatible-with=9",
+    };
+
+    private readonly ElasticsearchClient _client;
+    private readonly ElasticsearchSinkOptions _options;
+    private readonly IndexTemplateSet _templates;
+    private readonly ILogger _logger;
+
+    public ElasticsearchBootstrapper(ElasticsearchClient client, ElasticsearchSinkOptions options, ILogger? logger = null)
+        : this(client, options, IndexTemplateSet.Create(options, options.ResolveRetentionDays()), logger)
+    {
+    }
+
+    public ElasticsearchBootstrapper(ElasticsearchClient client, ElasticsearchSinkOptions options, IndexTemplateSet templates, ILogger? logger = null)
+    {
+        _client = client;
+        _options = options;
+        _templates = templates;
+        _logger = logger ?? NullLogger.Instance;
+    }
+
+    /// <summary>Runs every step once. Throws <see cref="ElasticsearchBootstrapException"/> naming the first
+    /// resource that failed.</summary>
+    public async Task<BootstrapReport> RunAsync(CancellationToken cancellationToken)
+    {
+        var results = new List<BootstrapResourceResult>();
+        foreach (var resource in _templates.Resources)
+        {
+            results.Add(await EnsureVersionedAsync(resource, cancellationToken).ConfigureAwait(false));
+        }
+
+        results.Add(_options.Mode == ElasticsearchIndexMode.DataStream
+            ? await EnsureDataStreamAsync(cancellationToken).ConfigureAwait(false)
+            : await EnsureWriteAliasAsync(cancellationToken).ConfigureAwait(false));
+
+        foreach (var r in results)
+        {
+            _logger.LogInformation("Elasticsearch bootstrap: {Result}", r);
+        }
+
+        return new BootstrapReport(results);
+    }
+
+    private async Task<BootstrapResourceResult> EnsureVersionedAsync(ManagedResource resource, CancellationToken ct)
+    {
+        // Two rounds at most: a create that loses a race to another pod re-reads what that pod installed.
+        for (var round = 0; ; round++)
+        {
+            var existing = await ReadAsync(resource, ct).ConfigureAwait(false);
+            if (existing is null)
+            {
+                var create = resource.Kind != ManagedResourceKind.IlmPolicy;
+                var (status, body) = await SendAsync(HttpMethod.PUT, resource.Path + (create ? "?create=true" : ""), resource.Body, ct).ConfigureAwait(false);
+                if (IsSuccess(status))
+                {
+                    return new(resource.Kind, resource.Name, BootstrapOutcome.Created, null, resource.Version, $"version {resource.Version}");
+                }
+
+                if (round == 0 && status == 400 && body.Contains("already exists", StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                throw Failure(resource.DisplayName, status, body, null);
+            }
+
+            var (clusterVersion, clusterMeta) = existing.Value;
+            var retentionChanged = resource.Kind == ManagedResourceKind.IlmPolicy && clusterVersion == resource.Version
+                && clusterMeta?["retention_days"]?.ToJsonString() != resource.Body["policy"]!["_meta"]!["retention_days"]!.ToJsonString();
+            if (clusterVersion > resource.Version || (clusterVersion == resource.Version && !retentionChanged))
+            {
+                var detail = clusterVersion > resource.Version
+                    ? $"cluster has newer version {clusterVersion}, worker has {resource.Version}"
+                    : $"version {clusterVersion}";
+                return new(resource.Kind, resource.Name, BootstrapOutcome.Unchanged, clusterVersion, resource.Version, detail);
+            }
+
+            var (putStatus, putBody) = await SendAsync(HttpMethod.PUT, resource.Path, resource.Body, ct).ConfigureAwait(false);
+            if (!IsSuccess(putStatus))
+            {
+                throw Failure(resource.DisplayName, putStatus, putBody, null);
+            }
+
+            var why = retentionChanged
+                ? $"retention set to {resource.Body["policy"]!["_meta"]!["retention_days"]} days"
+                : $"version {clusterVersion} -> {resource.Version}";
+            return new(resource.Kind, resource.Name, BootstrapOutcome.Updated, clusterVersion, resource.Version, why);
+        }
+    }
+
+    /// <summary>The cluster's <c>_meta.version</c> and <c>_meta</c> of a resource, or null when it is missing.</summary>
+    private async Task<(long Version, JsonObject? Meta)?> ReadAsync(ManagedResource resource, CancellationToken ct)
+    {
+        var (status, body) = await SendAsync(HttpMethod.GET, resource.Path, null, ct).ConfigureAwait(false);
+        if (status == 404)
+        {
+            return null;
+        }
+
+        if (!IsSuccess(status))
+        {
+            throw Failure(resource.DisplayName, status, body, null);
+        }
+
+        var root = JsonNode.Parse(body);
+        JsonNode? meta = resource.Kind switch
+        {
+            ManagedResourceKind.IlmPolicy => root?[resource.Name]?["policy"]?["_meta"],
+            ManagedResourceKind.ComponentTemplate => FirstNamed(root?["component_templates"], resource.Name)?["component_template"]?["_meta"],
+            _ => FirstNamed(root?["index_templates"], resource.Name)?["index_template"]?["_meta"],
+        };
+
+        if (resource.Kind != ManagedResourceKind.IlmPolicy && FirstNamed(root?[resource.Kind == ManagedResourceKind.ComponentTemplate ? "component_templates" : "index_templates"], resource.Name) is null)
+        {
+            return null;
+        }
+
+        return (IndexTemplateSet.MetaVersion(meta), meta as JsonObject);
+    }
+
+    private async Task<BootstrapResourceResult> EnsureDataStreamAsync(CancellationToken ct)
+    {
+        var name = _options.Target;
+        var display = $"data stream [{name}]";
+        var (status, body) = await SendAsync(HttpMethod.GET, $"/_data_stream/{name}", null, ct).ConfigureAwait(false);
+        if (IsSuccess(status))
+        {
+            return new(ManagedResourceKind.DataStream, name, BootstrapOutcome.Unchanged, null, null, "exists");
+        }
+
+        if (status != 404)
+        {
+            throw Failure(display, status, body, null);
+        }
+
+        (status, body) = await SendAsync(HttpMethod.PUT, $"/_data_stream/{name}", null, ct).ConfigureAwait(false);
+        if (IsSuccess(status))
+        {
+            return new(ManagedResourceKind.DataStream, name, BootstrapOutcome.Created, null, null, "");
+        }
+
+        if (status == 400 && body.Contains("resource_already_exists_exception", StringComparison.Ordinal))
+        {
+            return new(ManagedResourceKind.DataStream, name, BootstrapOutcome.Unchanged, null, null, "created by another worker");
+        }
+
+        throw Failure(display, status, body, null);
+    }
+
+    private async Task<BootstrapResourceResult> EnsureWriteAliasAsync(CancellationToken ct)
+    {
+        var alias = _options.Target;
+        var first = $"{alias}-000001";
+        var display = $"write index [{first}] with alias [{alias}]";
+        var (status, body) = await SendAsync(HttpMethod.GET, $"/_alias/{alias}", null, ct).ConfigureAwait(false);
+        if (IsSuccess(status))
+        {
+            return new(ManagedResourceKind.WriteIndex, alias, BootstrapOutcome.Unchanged, null, null, "alias exists");
+        }
+
+        if (status != 404)
+        {
+            throw Failure(display, status, body, null);
+        }
+
+        var create = new JsonObject { ["aliases"] = new JsonObject { [alias] = new JsonObject { ["is_write_index"] = true } } };
+        (status, body) = await SendAsync(HttpMethod.PUT, $"/{first}", create, ct).ConfigureAwait(false);
+        if (IsSuccess(status))
+        {
+            return new(ManagedResourceKind.WriteIndex, alias, BootstrapOutcome.Created, null, null, $"index {first}");
+        }
+
+        if (status == 400 && body.Contains("resource_already_exists_exception", StringComparison.Ordinal))
+        {
+            var (again, againBody) = await SendAsync(HttpMethod.GET, $"/_alias/{alias}", null, ct).ConfigureAwait(false);
+            if (IsSuccess(again))
+            {
+                return new(ManagedResourceKind.WriteIndex, alias, BootstrapOutcome.Unchanged, null, null, "created by another worker");
+            }
+
+            throw Failure(display, again, againBody, null);
+        }
+
+        throw Failure(display, status, body, null);
+    }
+
+    private async Task<(int? Status, string Body)> SendAsync(HttpMethod method, string path, JsonObject? body, CancellationToken ct)
+    {
+        try
+        {
+            var post = body is null ? null : PostData.String(body.ToJsonString());
+            var response = await _client.Transport.RequestAsync<StringResponse>(method, path, post, JsonRequest, ct).ConfigureAwait(false);
+            var details = response.ApiCallDetails;
+            if (details.HttpStatusCode is null)
+            {
+                var e = details.OriginalException;
+                throw new ElasticsearchBootstrapException(path, null, "connection_failed", e?.Message ?? "no response", e);
+            }
+
+            return (details.HttpStatusCode, response.Body ?? "");
+        }
+        catch (Exception e) when (e is not ElasticsearchBootstrapException and not OperationCanceledException)
+        {
+            throw new ElasticsearchBootstrapException(path, null, "connection_failed", e.Message, e);
+        }
+    }
+
+    private static JsonNode? FirstNamed(JsonNode? array, string name) =>
+        array is JsonArray a ? a.FirstOrDefault(n => n?["name"]?.GetValue<string>() == name) : null;
+
+    private static bool IsSuccess(int? status) => status is >= 200 and < 300;
+
+    private static ElasticsearchBootstrapException Failure(string resource, int? status, string body, Exception? inner)
+    {
+        var (type, reason) = ParseError(body);
+        return new ElasticsearchBootstrapException(resource, status, type, reason, inner);
+    }
+
+    /// <summary>Elasticsearch's error type and reason (with the root cause when it says more).</summary>
+    internal static (string Type, string Reason) ParseError(string body)
+    {
+        try
+        {
+            var error = JsonNode.Parse(body)?["error"];
+            if (error is JsonValue v)
+            {
+                return ("error", v.ToString());
+            }
+
+            var type = error?["type"]?.GetValue<string>() ?? "unknown_error";
+            var reason = error?["reason"]?.GetValue<string>() ?? Truncate(body);
+            var cause = error?["caused_by"]?["reason"]?.GetValue<string>();
+            return (type, cause is null ? reason : $"{reason}; caused by: {cause}");
+        }
+        catch (JsonException)
+        {
+            return ("unparsable_response", Truncate(body));
+        }
+    }
+
+    private static string Truncate(string text) =>
+        text.Length <= 500 ? text : text[..500] + "…";
+}

@@ -1,0 +1,97 @@
+using System.Security.Cryptography.X509Certificates;
+using Elastic.Clients.Elasticsearch;
+using Elastic.Transport;
+
+namespace LogPipeline.Elasticsearch;
+
+/// <summary>Builds the <see cref="ElasticsearchClient"/> from <see cref="ElasticsearchSinkOptions"/>: node URLs
+/// or a Cloud ID, API key or basic authentication, TLS trust by CA file or fingerprint. Secrets are read from
+/// the options or their files here and go nowhere else (in particular not into <see cref="Describe"/>).</summary>
+public static class ElasticsearchClientFactory
+{
+    public static ElasticsearchClient Create(ElasticsearchSinkOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.ThrowIfInvalid();
+
+        var auth = CreateAuthentication(options);
+        NodePool pool;
+        if (!string.IsNullOrWhiteSpace(options.CloudId))
+        {
+            pool = new CloudNodePool(options.CloudId,
+                auth ?? throw new InvalidOperationException("Elasticsearch:CloudId needs Elasticsearch:ApiKey(File) or Username and Password(File)."));
+        }
+        else
+        {
+            var uris = options.EffectiveNodes.Select(n => new Uri(n)).ToList();
+            pool = uris.Count == 1 ? new SingleNodePool(uris[0]) : new StaticNodePool(uris);
+        }
+
+        var settings = new ElasticsearchClientSettings(pool)
+            .RequestTimeout(options.RequestTimeout)
+            .EnableHttpCompression(options.Bulk.Compression)
+            // The sink retries by itself (per item and per request, forever); a transport that also retried
+            // would multiply attempts and hide outages from the health state.
+            .MaximumRetries(0)
+            .DisablePing();
+
+        if (auth is not null && pool is not CloudNodePool)
+        {
+            settings = settings.Authentication(auth);
+        }
+
+        if (!string.IsNullOrWhiteSpace(options.CertificateFingerprint))
+        {
+            settings = settings.CertificateFingerprint(options.CertificateFingerprint.Replace(":", "", StringComparison.Ordinal));
+        }
+        else if (!string.IsNullOrWhiteSpace(options.CaCertificatePath))
+        {
+            var ca = X509CertificateLoader.LoadCertificateFromFile(options.CaCertificatePath);
+            settings = settings.ServerCertificateValidationCallback(CertificateValidations.AuthorityIsRoot(ca));
+        }
+
+        return new ElasticsearchClient(settings);
+    }
+
+    /// <summary>A loggable summary: nodes, authentication kind and TLS trust, never a secret.</summary>
+    public static string Describe(ElasticsearchSinkOptions options)
+    {
+        var where = !string.IsNullOrWhiteSpace(options.CloudId) ? "cloud id" : string.Join(",", options.EffectiveNodes);
+        var auth = !string.IsNullOrEmpty(options.ApiKey) || !string.IsNullOrEmpty(options.ApiKeyFile) ? "api key"
+            : !string.IsNullOrEmpty(options.Username) ? $"basic ({options.Username})" : "none";
+        var tls = !string.IsNullOrWhiteSpace(options.CertificateFingerprint) ? "fingerprint"
+            : !string.IsNullOrWhiteSpace(options.CaCertificatePath) ? $"ca {options.CaCertificatePath}" : "system";
+        return $"nodes={where} auth={auth} tls={tls} mode={options.Mode} target={options.Target}";
+    }
+
+    private static AuthorizationHeader? CreateAuthentication(ElasticsearchSinkOptions options)
+    {
+        var apiKey = Secret(options.ApiKey, options.ApiKeyFile);
+        if (apiKey is not null)
+        {
+            return new ApiKey(apiKey);
+        }
+
+        var password = Secret(options.Password, options.PasswordFile);
+        return !string.IsNullOrEmpty(options.Username) && password is not null
+            ? new BasicAuthentication(options.Username, password)
+            : null;
+    }
+
+    private static string? Secret(string? value, string? file)
+    {
+        if (!string.IsNullOrEmpty(value))
+        {
+            return value;
+        }
+
+        if (string.IsNullOrEmpty(file))
+        {
+            return null;
+        }
+
+        // Mounted secrets often end with a newline that is not part of the secret.
+        var text = File.ReadAllText(file).Trim();
+        return text.Length > 0 ? text : throw new InvalidOperationException($"Secret file '{file}' is empty.");
+    }
+}

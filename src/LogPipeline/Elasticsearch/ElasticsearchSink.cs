@@ -1,0 +1,540 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using Elastic.Clients.Elasticsearch;
+using Elastic.Transport;
+using LogPipeline.Diagnostics;
+using LogPipeline.Pipeline;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using HttpMethod = Elastic.Transport.HttpMethod;
+
+namespace LogPipeline.Elasticsearch;
+
+/// <summary>Bulk-indexes processed records into the data stream (or write alias) <c>smm-logs-&lt;namespace&gt;</c>.
+/// <list type="bullet">
+/// <item>Records wait in a bounded buffer (<see cref="ElasticsearchBulkOptions.MaxBufferedDocuments"/>):
+/// <see cref="WriteAsync"/> waits while it is full, which pauses the source.</item>
+/// <item>One loop cuts batches on count, bytes or age and hands them to at most
+/// <see cref="ElasticsearchBulkOptions.MaxConcurrentRequests"/> senders.</item>
+/// <item>Each record's <c>_id</c> is <c>topic:partition:offset</c>; op <c>create</c> on data streams, where 409
+/// <c>version_conflict_engine_exception</c> means "already indexed" and is acknowledged.</item>
+/// <item>Items answered 429/502/503/504 or <c>es_rejected_execution_exception</c> are retried alone, with
+/// backoff and jitter; other item errors are rejected with Elasticsearch's error type and reason (dead letter).</item>
+/// <item>A request that fails as a whole (no connection, timeout, 429, 5xx) is retried with backoff without
+/// limit while <see cref="IsHealthy"/> is false; 413 and whole-request 400 split the batch to isolate it.</item>
+/// </list>
+/// Every record handed over is eventually acknowledged or rejected, unless the sink is disposed first; then
+/// it is neither, and the source does not commit it.</summary>
+public sealed class ElasticsearchSink : IRecordSink
+{
+    private const string SinkLabel = "elasticsearch";
+
+    private static readonly RequestConfiguration BulkRequest = new()
+    {
+        ContentType = "application/vnd.elasticsearch+x-ndjson;compatible-with=9",
+        Accept = "application/vnd.elasticsearch+json;compatible-with=9",
+    };
+
+    private readonly ElasticsearchClient _client;
+    private readonly ElasticsearchSinkOptions _options;
+    private readonly PipelineMetrics _metrics;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly Channel<PipelineRecord> _buffer;
+    private readonly BulkBodyWriter _bodyWriter;
+    private readonly RetryBackoff _backoff;
+    private readonly SemaphoreSlim _senders;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly string _bulkPath;
+    private readonly object _inFlightLock = new();
+    private readonly HashSet<Task> _inFlight = [];
+
+    private IRecordAcknowledger? _acknowledger;
+    private Task? _batchLoop;
+    private TaskCompletionSource _wake = NewSignal();
+    private TaskCompletionSource _progress = NewSignal();
+    private long _accepted;
+    private long _settled;
+    private long _dispatched;
+    private long _flushTarget;
+    private long _requestsInFlight;
+    private volatile bool _healthy;
+    private long _lastFailureLogTicks;
+
+    public ElasticsearchSink(
+        ElasticsearchClient client,
+        ElasticsearchSinkOptions options,
+        PipelineMetrics metrics,
+        ILogger? logger = null,
+        TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(metrics);
+        options.ThrowIfInvalid();
+
+        _client = client;
+        _options = options;
+        _metrics = metrics;
+        _logger = logger ?? NullLogger.Instance;
+        _time = timeProvider ?? TimeProvider.System;
+        _buffer = Channel.CreateBounded<PipelineRecord>(new BoundedChannelOptions(options.Bulk.MaxBufferedDocuments)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+        _bodyWriter = new BulkBodyWriter(options.Mode == ElasticsearchIndexMode.DataStream ? "create" : "index");
+        _backoff = new RetryBackoff(options.Bulk.RetryInitialDelay, options.Bulk.RetryMaxDelay);
+        _senders = new SemaphoreSlim(options.Bulk.MaxConcurrentRequests, options.Bulk.MaxConcurrentRequests);
+        _bulkPath = $"/{options.Target}/_bulk";
+    }
+
+    /// <summary>False until started, and while <c>_bulk</c> requests fail as a whole.</summary>
+    public bool IsHealthy => _healthy;
+
+    /// <summary>The last bootstrap's report (null when bootstrap is off or not done yet).</summary>
+    public BootstrapReport? BootstrapReport { get; private set; }
+
+    public async Task StartAsync(IRecordAcknowledger acknowledger, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(acknowledger);
+        if (_acknowledger is not null)
+        {
+            throw new InvalidOperationException("The Elasticsearch sink was already started.");
+        }
+
+        _acknowledger = acknowledger;
+        _logger.LogInformation("Elasticsearch sink: {Connection}", ElasticsearchClientFactory.Describe(_options));
+
+        if (_options.Bootstrap)
+        {
+            var bootstrapper = new ElasticsearchBootstrapper(_client, _options, _logger);
+            for (var attempt = 0; ; attempt++)
+            {
+                try
+                {
+                    BootstrapReport = await bootstrapper.RunAsync(cancellationToken).ConfigureAwait(false);
+                    break;
+                }
+                catch (ElasticsearchBootstrapException e) when (e.IsTransient)
+                {
+                    // The cluster may still be starting (or down): keep the pod unready and try again.
+                    _metrics.Retries.WithLabels(PipelineMetrics.Stages.Sending, "bootstrap").Inc();
+                    _logger.LogWarning("{Message}; retrying", e.Message);
+                    await Task.Delay(_backoff.Delay(attempt), _time, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+
+        _healthy = true;
+        _batchLoop = Task.Run(() => BatchLoopAsync(_stopping.Token), CancellationToken.None);
+    }
+
+    public async ValueTask WriteAsync(PipelineRecord record, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var acknowledger = _acknowledger ?? throw new InvalidOperationException("Start the Elasticsearch sink before writing.");
+
+        // A bulk body is line-based: an empty document or one spanning lines would corrupt the whole request.
+        var document = record.Document.Span;
+        if (document.IsEmpty || document.IndexOfAny((byte)'\n', (byte)'\r') >= 0)
+        {
+            var reason = document.IsEmpty ? "the record has no document" : "the document is not single-line JSON";
+            _metrics.ComponentErrors.WithLabels(PipelineMetrics.Stages.Sending, "invalid_document").Inc();
+            acknowledger.Reject(record, "invalid_document", reason);
+            return;
+        }
+
+        await _buffer.Writer.WriteAsync(record, cancellationToken).ConfigureAwait(false);
+        Interlocked.Increment(ref _accepted);
+    }
+
+    public async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        var target = Volatile.Read(ref _accepted);
+        long current;
+        while ((current = Volatile.Read(ref _flushTarget)) < target
+               && Interlocked.CompareExchange(ref _flushTarget, target, current) != current)
+        {
+        }
+
+        Wake();
+        while (Volatile.Read(ref _settled) < target)
+        {
+            var progress = Volatile.Read(ref _progress).Task;
+            if (Volatile.Read(ref _settled) >= target)
+            {
+                break;
+            }
+
+            await progress.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _buffer.Writer.TryComplete();
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        Wake();
+        if (_batchLoop is not null)
+        {
+            await _batchLoop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
+        Task[] inFlight;
+        lock (_inFlightLock)
+        {
+            inFlight = [.. _inFlight];
+        }
+
+        await Task.WhenAll(inFlight).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        _stopping.Dispose();
+        _senders.Dispose();
+        _healthy = false;
+    }
+
+    /// <summary>Explains the running sink (like Elastic's ingest channels do).</summary>
+    public override string ToString() =>
+        $"ElasticsearchSink(target={_options.Target}, healthy={_healthy}, buffered={_buffer.Reader.Count}, " +
+        $"accepted={Volatile.Read(ref _accepted)}, settled={Volatile.Read(ref _settled)}, " +
+        $"requests_in_flight={Interlocked.Read(ref _requestsInFlight)}, max_documents={_options.Bulk.MaxDocuments}, " +
+        $"max_bytes={_options.Bulk.MaxBytes}, concurrency={_options.Bulk.MaxConcurrentRequests})";
+
+    private async Task BatchLoopAsync(CancellationToken ct)
+    {
+        var reader = _buffer.Reader;
+        var bulk = _options.Bulk;
+        try
+        {
+            while (!ct.IsCancellationRequested)
+            {
+                var batch = new List<PipelineRecord>(Math.Min(bulk.MaxDocuments, 1024));
+                long bytes = 0;
+
+                // Wait for the first record of the next batch; its arrival starts the age clock.
+                while (batch.Count == 0)
+                {
+                    if (reader.TryRead(out var first))
+                    {
+                        batch.Add(first);
+                        bytes += first.Document.Length + BulkBodyWriter.OverheadEstimate;
+                        break;
+                    }
+
+                    if (!await reader.WaitToReadAsync(ct).ConfigureAwait(false))
+                    {
+                        return;
+                    }
+                }
+
+                var deadline = _time.GetTimestamp() + (long)(bulk.FlushInterval.TotalSeconds * _time.TimestampFrequency);
+                while (batch.Count < bulk.MaxDocuments)
+                {
+                    if (reader.TryRead(out var next))
+                    {
+                        batch.Add(next);
+                        bytes += next.Document.Length + BulkBodyWriter.OverheadEstimate;
+                        if (bytes >= bulk.MaxBytes)
+                        {
+                            break;
+                        }
+
+                        continue;
+                    }
+
+                    // Buffer empty: a flush covering a record of this batch closes it now. The wake signal is
+                    // taken before the check so a flush that lands in between is not missed.
+                    var wake = Volatile.Read(ref _wake).Task;
+                    if (Volatile.Read(ref _flushTarget) > _dispatched)
+                    {
+                        break;
+                    }
+
+                    var remaining = deadline - _time.GetTimestamp();
+                    if (remaining <= 0)
+                    {
+                        break;
+                    }
+
+                    var waitData = reader.WaitToReadAsync(ct).AsTask();
+                    var timeout = Task.Delay(TimeSpan.FromSeconds((double)remaining / _time.TimestampFrequency), _time, ct);
+                    await Task.WhenAny(waitData, timeout, wake).ConfigureAwait(false);
+                    if (wake.IsCompleted)
+                    {
+                        var current = Volatile.Read(ref _wake);
+                        if (current.Task == wake)
+                        {
+                            Interlocked.CompareExchange(ref _wake, NewSignal(), current);
+                        }
+                    }
+
+                    ct.ThrowIfCancellationRequested();
+                    if (waitData.IsCompletedSuccessfully && !waitData.Result)
+                    {
+                        break;
+                    }
+                }
+
+                _dispatched += batch.Count;
+                _metrics.ChannelDepth.WithLabels(SinkLabel).Set(reader.Count);
+                await _senders.WaitAsync(ct).ConfigureAwait(false);
+                var send = SendBatchAsync(batch, ct);
+                lock (_inFlightLock)
+                {
+                    _inFlight.Add(send);
+                }
+
+                _ = send.ContinueWith(t =>
+                {
+                    lock (_inFlightLock)
+                    {
+                        _inFlight.Remove(t);
+                    }
+                }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task SendBatchAsync(List<PipelineRecord> batch, CancellationToken ct)
+    {
+        await Task.Yield();
+        try
+        {
+            await IndexAsync(batch, ct).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+        catch (Exception e)
+        {
+            // Unreachable by design (every failure is retried or rejected); logged so it is never silent.
+            _logger.LogCritical(e, "Elasticsearch sink: a batch of {Count} records failed unexpectedly; they stay unacknowledged", batch.Count);
+            _metrics.ComponentErrors.WithLabels(PipelineMetrics.Stages.Sending, "internal").Inc();
+        }
+        finally
+        {
+            _senders.Release();
+        }
+    }
+
+    /// <summary>Indexes <paramref name="records"/> until each one is acknowledged or rejected.</summary>
+    private async Task IndexAsync(List<PipelineRecord> records, CancellationToken ct)
+    {
+        var acknowledger = _acknowledger!;
+        var pending = records;
+        var requestAttempt = 0;
+        var itemAttempt = 0;
+        while (pending.Count > 0)
+        {
+            var (response, status, failure) = await SendAsync(pending, ct).ConfigureAwait(false);
+
+            if (status is 413 or 400 && failure is not null)
+            {
+                if (pending.Count == 1)
+                {
+                    var (type, reason) = status == 413
+                        ? ("request_entity_too_large", $"a single document of {pending[0].Document.Length} bytes exceeds the cluster's http.max_content_length")
+                        : failure.Value;
+                    Reject(acknowledger, pending[0], type, reason);
+                    return;
+                }
+
+                // Halve until the request fits (413) or the document that breaks it is alone (400).
+                var half = pending.Count / 2;
+                _metrics.Retries.WithLabels(PipelineMetrics.Stages.Sending, status == 413 ? "request_too_large_split" : "bad_request_split").Inc();
+                await IndexAsync(pending.GetRange(0, half), ct).ConfigureAwait(false);
+                await IndexAsync(pending.GetRange(half, pending.Count - half), ct).ConfigureAwait(false);
+                return;
+            }
+
+            if (response is null)
+            {
+                _healthy = false;
+                var reason = status is null ? "connection_failed" : $"http_{status}";
+                _metrics.Retries.WithLabels(PipelineMetrics.Stages.Sending, reason).Inc();
+                LogRequestFailure(pending.Count, status, failure);
+                await Task.Delay(_backoff.Delay(requestAttempt++), _time, ct).ConfigureAwait(false);
+                continue;
+            }
+
+            if (!_healthy)
+            {
+                _logger.LogInformation("Elasticsearch sink: bulk requests succeed again");
+            }
+
+            _healthy = true;
+            requestAttempt = 0;
+            var retry = HandleItems(acknowledger, pending, response);
+            if (retry.Count > 0)
+            {
+                _metrics.Retries.WithLabels(PipelineMetrics.Stages.Sending, "item_rejected_transient").Inc(retry.Count);
+                await Task.Delay(_backoff.Delay(itemAttempt++), _time, ct).ConfigureAwait(false);
+            }
+
+            pending = retry;
+        }
+    }
+
+    private async Task<(BulkResponse? Response, int? Status, (string Type, string Reason)? Failure)> SendAsync(List<PipelineRecord> records, CancellationToken ct)
+    {
+        using var body = _bodyWriter.Build(records);
+        _metrics.BulkBatchDocuments.Observe(records.Count);
+        Interlocked.Increment(ref _requestsInFlight);
+        var started = Stopwatch.GetTimestamp();
+        BulkResponse response;
+        try
+        {
+            response = await _client.Transport.RequestAsync<BulkResponse>(
+                HttpMethod.POST, _bulkPath, PostData.ReadOnlyMemory(body.WrittenMemory), BulkRequest, ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            _metrics.BulkRequestDuration.WithLabels("failed").Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
+            return (null, null, ("connection_failed", e.Message));
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _requestsInFlight);
+        }
+
+        var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        var details = response.ApiCallDetails;
+        var status = details.HttpStatusCode;
+        if (status is >= 200 and < 300 && response.Items is { } items && items.Count == records.Count)
+        {
+            _metrics.BulkRequestDuration.WithLabels(response.Errors ? "partial" : "success").Observe(elapsed);
+            return (response, status, null);
+        }
+
+        _metrics.BulkRequestDuration.WithLabels("failed").Observe(elapsed);
+        if (status is >= 200 and < 300)
+        {
+            return (null, status, ("invalid_response", $"the bulk response has {response.Items?.Count ?? 0} items for {records.Count} documents"));
+        }
+
+        if (status is null)
+        {
+            return (null, null, ("connection_failed", details.OriginalException?.Message ?? "no response"));
+        }
+
+        var text = details.ResponseBodyInBytes is { Length: > 0 } raw ? System.Text.Encoding.UTF8.GetString(raw) : "";
+        var error = text.Length > 0 ? ElasticsearchBootstrapper.ParseError(text) : ($"http_{status}", details.OriginalException?.Message ?? "");
+        // 400 for the whole request means the body was refused as such; 413 that it was too big. Both are
+        // about this body, not the cluster's state, so the batch is split rather than retried as it is.
+        return (null, status, error);
+    }
+
+    /// <summary>Acknowledges, rejects or collects for retry each item; returns the records to retry.</summary>
+    private List<PipelineRecord> HandleItems(IRecordAcknowledger acknowledger, List<PipelineRecord> records, BulkResponse response)
+    {
+        var retry = new List<PipelineRecord>();
+        var items = response.Items as IReadOnlyList<Elastic.Clients.Elasticsearch.Core.Bulk.ResponseItem> ?? [.. response.Items];
+        long created = 0, duplicates = 0;
+        for (var i = 0; i < records.Count; i++)
+        {
+            var item = items[i];
+            var record = records[i];
+            var status = item.Status;
+            var errorType = item.Error?.Type;
+            if (status is >= 200 and < 300)
+            {
+                if (status == 201)
+                {
+                    created++;
+                }
+                else
+                {
+                    duplicates++;
+                }
+
+                Settle(() => acknowledger.Acknowledge(record));
+            }
+            else if (status == 409 && errorType == "version_conflict_engine_exception")
+            {
+                // Same _id already indexed: an earlier attempt or a redelivery got there first.
+                duplicates++;
+                Settle(() => acknowledger.Acknowledge(record));
+            }
+            else if (status is 429 or 502 or 503 or 504 || errorType == "es_rejected_execution_exception")
+            {
+                retry.Add(record);
+            }
+            else
+            {
+                var reason = item.Error?.Reason ?? $"HTTP {status}";
+                if (item.Error?.CausedBy?.Reason is { } cause)
+                {
+                    reason += "; caused by: " + cause;
+                }
+
+                Reject(acknowledger, record, errorType ?? $"http_{status}", reason);
+            }
+        }
+
+        if (created > 0)
+        {
+            _metrics.BulkItems.WithLabels("created").Inc(created);
+        }
+
+        if (duplicates > 0)
+        {
+            _metrics.BulkItems.WithLabels("duplicate").Inc(duplicates);
+        }
+
+        if (retry.Count > 0)
+        {
+            _metrics.BulkItems.WithLabels("retried").Inc(retry.Count);
+        }
+
+        if (created + duplicates > 0)
+        {
+            _metrics.RecordsIndexed.WithLabels(SinkLabel).Inc(created + duplicates);
+        }
+
+        return retry;
+    }
+
+    private void Reject(IRecordAcknowledger acknowledger, PipelineRecord record, string type, string reason)
+    {
+        _metrics.BulkItems.WithLabels("rejected").Inc();
+        _metrics.ComponentErrors.WithLabels(PipelineMetrics.Stages.Sending, type).Inc();
+        _logger.LogDebug("Elasticsearch rejected {Origin}: {Type}: {Reason}", record.Origin, type, reason);
+        Settle(() => acknowledger.Reject(record, type, reason));
+    }
+
+    private void Settle(Action report)
+    {
+        try
+        {
+            report();
+        }
+        finally
+        {
+            Interlocked.Increment(ref _settled);
+            Interlocked.Exchange(ref _progress, NewSignal()).TrySetResult();
+        }
+    }
+
+    private void LogRequestFailure(int count, int? status, (string Type, string Reason)? failure)
+    {
+        // One line per 10 s is enough while a cluster is down; metrics carry the exact count.
+        var now = _time.GetTimestamp();
+        var last = Interlocked.Read(ref _lastFailureLogTicks);
+        if (last != 0 && _time.GetElapsedTime(last, now) < TimeSpan.FromSeconds(10))
+        {
+            return;
+        }
+
+        Interlocked.Exchange(ref _lastFailureLogTicks, now);
+        _logger.LogWarning("Elasticsearch bulk request of {Count} documents failed ({Status}: {Type}: {Reason}); retrying with backoff",
+            count, status?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "no response",
+            failure?.Type ?? "unknown", failure?.Reason ?? "");
+    }
+
+    private void Wake() => Volatile.Read(ref _wake).TrySetResult();
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+}

@@ -1,0 +1,102 @@
+using System.Text;
+using Enrichers.Json;
+
+namespace Enrichers.Tests.Json;
+
+public class LogRecordParserTests
+{
+    [Theory]
+    [InlineData("{\"a\":1.0,\"b\":12345678901234567890123,\"c\":-0.0e+10}")]
+    [InlineData("{\"s\":\"caf\\u00e9 \\\"q\\\" \\/ \\n\",\"é\":\"é\",\"n\":null,\"t\":true,\"f\":false}")]
+    [InlineData("{\"nested\":{\"arr\":[1,[2,{\"x\":[]}],{}],\"o\":{}},\"z\":\"\"}")]
+    [InlineData("{\"k\\u0041y\":\"v\",\"dup\":1,\"dup\":2}")]
+    public void Untouched_compact_records_round_trip_byte_for_byte(string json)
+    {
+        var record = LogRecordParser.TryParse(Encoding.UTF8.GetBytes(json), out var rejection);
+
+        Assert.Null(rejection);
+        Assert.Equal(json, record!.ToString());
+    }
+
+    [Fact]
+    public void Whitespace_and_newlines_are_removed_so_the_output_is_one_line()
+    {
+        var record = LogRecordParser.TryParse("\n{ \"a\" : [ 1 ,\n 2 ] ,\r\n \"b\" : { \"c\" : \"d e\" } }\n"u8.ToArray(), out _);
+
+        Assert.Equal("{\"a\":[1,2],\"b\":{\"c\":\"d e\"}}", record!.ToString());
+    }
+
+    [Theory]
+    [InlineData("{\"a\":", RecordRejection.InvalidJsonCode)]
+    [InlineData("{\"a\":1} {\"b\":2}", RecordRejection.InvalidJsonCode)]
+    [InlineData("{\"a\":1,}", RecordRejection.InvalidJsonCode)]
+    [InlineData("[1,2]", RecordRejection.NotAnObjectCode)]
+    [InlineData("\"text\"", RecordRejection.NotAnObjectCode)]
+    [InlineData("42", RecordRejection.NotAnObjectCode)]
+    [InlineData("   ", RecordRejection.EmptyCode)]
+    [InlineData("plain text log line", RecordRejection.InvalidJsonCode)]
+    public void Bad_input_is_rejected_with_a_reason_code(string input, string code)
+    {
+        var record = LogRecordParser.TryParse(Encoding.UTF8.GetBytes(input), out var rejection);
+
+        Assert.Null(record);
+        Assert.Equal(code, rejection!.Code);
+        Assert.False(string.IsNullOrWhiteSpace(rejection.Reason));
+    }
+
+    [Fact]
+    public void Invalid_utf8_is_rejected_even_inside_a_string()
+    {
+        byte[] input = [.. "{\"a\":\""u8, 0xC3, 0x28, .. "\"}"u8];
+
+        LogRecordParser.TryParse(input, out var rejection);
+
+        Assert.Equal(RecordRejection.InvalidUtf8Code, rejection!.Code);
+    }
+
+    [Theory]
+    [InlineData(64, true)]
+    [InlineData(65, false)]
+    public void Nesting_is_accepted_up_to_the_maximum_depth(int depth, bool accepted)
+    {
+        // depth containers in total: the root object plus depth-1 nested arrays.
+        var json = "{\"a\":" + new string('[', depth - 1) + new string(']', depth - 1) + "}";
+
+        var record = LogRecordParser.TryParse(Encoding.UTF8.GetBytes(json), out var rejection);
+
+        Assert.Equal(accepted, record is not null);
+        if (!accepted)
+        {
+            Assert.Equal(RecordRejection.TooDeepCode, rejection!.Code);
+        }
+    }
+
+    [Fact]
+    public void A_record_over_the_size_limit_is_rejected_before_parsing()
+    {
+        var json = Encoding.UTF8.GetBytes("{\"a\":\"" + new string('x', 200) + "\"}");
+
+        LogRecordParser.TryParse(json, out var rejection, maxBytes: 100);
+
+        Assert.Equal(RecordRejection.TooLargeCode, rejection!.Code);
+        Assert.Contains("100", rejection.Reason);
+    }
+
+    [Fact]
+    public void Changed_strings_are_escaped_and_untouched_neighbours_keep_their_bytes()
+    {
+        var record = LogRecordParser.TryParse("{\"a\":\"\\u0041\",\"b\":\"old\",\"c\":1.50}"u8.ToArray(), out _)!;
+
+        record.Set("b", "new \"quoted\"\n\u0001 é");
+
+        Assert.Equal("{\"a\":\"\\u0041\",\"b\":\"new \\\"quoted\\\"\\n\\u0001 é\",\"c\":1.50}", record.ToString());
+    }
+
+    [Fact]
+    public void Escaped_strings_decode_to_their_value()
+    {
+        var record = LogRecordParser.TryParse("{\"a\":\"caf\\u00e9 \\ud83d\\ude00\"}"u8.ToArray(), out _)!;
+
+        Assert.Equal("café 😀", record.FindString("a"));
+    }
+}
