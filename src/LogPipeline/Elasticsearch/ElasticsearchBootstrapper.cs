@@ -70,7 +70,7 @@ public sealed class ElasticsearchBootstrapper
             if (existing is null)
             {
                 var create = resource.Kind != ManagedResourceKind.IlmPolicy;
-                var (status, body) = await SendAsync(HttpMethod.PUT, resource.Path + (create ? "?create=true" : ""), resource.Body, ct).ConfigureAwait(false);
+                var (status, body) = await SendAsync(resource.DisplayName, HttpMethod.PUT, resource.Path + (create ? "?create=true" : ""), resource.Body, ct).ConfigureAwait(false);
                 if (IsSuccess(status))
                 {
                     return new(resource.Kind, resource.Name, BootstrapOutcome.Created, null, resource.Version, $"version {resource.Version}");
@@ -95,7 +95,7 @@ public sealed class ElasticsearchBootstrapper
                 return new(resource.Kind, resource.Name, BootstrapOutcome.Unchanged, clusterVersion, resource.Version, detail);
             }
 
-            var (putStatus, putBody) = await SendAsync(HttpMethod.PUT, resource.Path, resource.Body, ct).ConfigureAwait(false);
+            var (putStatus, putBody) = await SendAsync(resource.DisplayName, HttpMethod.PUT, resource.Path, resource.Body, ct).ConfigureAwait(false);
             if (!IsSuccess(putStatus))
             {
                 throw Failure(resource.DisplayName, putStatus, putBody, null);
@@ -111,7 +111,7 @@ public sealed class ElasticsearchBootstrapper
     /// <summary>The cluster's <c>_meta.version</c> and <c>_meta</c> of a resource, or null when it is missing.</summary>
     private async Task<(long Version, JsonObject? Meta)?> ReadAsync(ManagedResource resource, CancellationToken ct)
     {
-        var (status, body) = await SendAsync(HttpMethod.GET, resource.Path, null, ct).ConfigureAwait(false);
+        var (status, body) = await SendAsync(resource.DisplayName, HttpMethod.GET, resource.Path, null, ct).ConfigureAwait(false);
         if (status == 404)
         {
             return null;
@@ -142,7 +142,7 @@ public sealed class ElasticsearchBootstrapper
     {
         var name = _options.Target;
         var display = $"data stream [{name}]";
-        var (status, body) = await SendAsync(HttpMethod.GET, $"/_data_stream/{name}", null, ct).ConfigureAwait(false);
+        var (status, body) = await SendAsync(display, HttpMethod.GET, $"/_data_stream/{name}", null, ct).ConfigureAwait(false);
         if (IsSuccess(status))
         {
             return new(ManagedResourceKind.DataStream, name, BootstrapOutcome.Unchanged, null, null, "exists");
@@ -153,7 +153,7 @@ public sealed class ElasticsearchBootstrapper
             throw Failure(display, status, body, null);
         }
 
-        (status, body) = await SendAsync(HttpMethod.PUT, $"/_data_stream/{name}", null, ct).ConfigureAwait(false);
+        (status, body) = await SendAsync(display, HttpMethod.PUT, $"/_data_stream/{name}", null, ct).ConfigureAwait(false);
         if (IsSuccess(status))
         {
             return new(ManagedResourceKind.DataStream, name, BootstrapOutcome.Created, null, null, "");
@@ -172,7 +172,7 @@ public sealed class ElasticsearchBootstrapper
         var alias = _options.Target;
         var first = $"{alias}-000001";
         var display = $"write index [{first}] with alias [{alias}]";
-        var (status, body) = await SendAsync(HttpMethod.GET, $"/_alias/{alias}", null, ct).ConfigureAwait(false);
+        var (status, body) = await SendAsync(display, HttpMethod.GET, $"/_alias/{alias}", null, ct).ConfigureAwait(false);
         if (IsSuccess(status))
         {
             return new(ManagedResourceKind.WriteIndex, alias, BootstrapOutcome.Unchanged, null, null, "alias exists");
@@ -184,7 +184,7 @@ public sealed class ElasticsearchBootstrapper
         }
 
         var create = new JsonObject { ["aliases"] = new JsonObject { [alias] = new JsonObject { ["is_write_index"] = true } } };
-        (status, body) = await SendAsync(HttpMethod.PUT, $"/{first}", create, ct).ConfigureAwait(false);
+        (status, body) = await SendAsync(display, HttpMethod.PUT, $"/{first}", create, ct).ConfigureAwait(false);
         if (IsSuccess(status))
         {
             return new(ManagedResourceKind.WriteIndex, alias, BootstrapOutcome.Created, null, null, $"index {first}");
@@ -192,7 +192,7 @@ public sealed class ElasticsearchBootstrapper
 
         if (status == 400 && body.Contains("resource_already_exists_exception", StringComparison.Ordinal))
         {
-            var (again, againBody) = await SendAsync(HttpMethod.GET, $"/_alias/{alias}", null, ct).ConfigureAwait(false);
+            var (again, againBody) = await SendAsync(display, HttpMethod.GET, $"/_alias/{alias}", null, ct).ConfigureAwait(false);
             if (IsSuccess(again))
             {
                 return new(ManagedResourceKind.WriteIndex, alias, BootstrapOutcome.Unchanged, null, null, "created by another worker");
@@ -204,7 +204,7 @@ public sealed class ElasticsearchBootstrapper
         throw Failure(display, status, body, null);
     }
 
-    private async Task<(int? Status, string Body)> SendAsync(HttpMethod method, string path, JsonObject? body, CancellationToken ct)
+    private async Task<(int? Status, string Body)> SendAsync(string display, HttpMethod method, string path, JsonObject? body, CancellationToken ct)
     {
         try
         {
@@ -214,14 +214,14 @@ public sealed class ElasticsearchBootstrapper
             if (details.HttpStatusCode is null)
             {
                 var e = details.OriginalException;
-                throw new ElasticsearchBootstrapException(path, null, "connection_failed", e?.Message ?? "no response", e);
+                throw new ElasticsearchBootstrapException(display, null, "connection_failed", $"{method} {path}: {e?.Message ?? "no response"}", e);
             }
 
             return (details.HttpStatusCode, response.Body ?? "");
         }
         catch (Exception e) when (e is not ElasticsearchBootstrapException and not OperationCanceledException)
         {
-            throw new ElasticsearchBootstrapException(path, null, "connection_failed", e.Message, e);
+            throw new ElasticsearchBootstrapException(display, null, "connection_failed", $"{method} {path}: {e.Message}", e);
         }
     }
 

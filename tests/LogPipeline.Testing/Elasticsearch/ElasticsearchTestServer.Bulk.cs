@@ -1,0 +1,387 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+
+namespace LogPipeline.Testing.Elasticsearch;
+
+/// <summary>The <c>_bulk</c> API: the whole body is parsed first (a malformed action line or a body not ending in
+/// a newline fails the request with 400 and nothing is applied), then every item is executed on its own.</summary>
+public sealed partial class ElasticsearchTestServer
+{
+    private static readonly HashSet<string> ActionParameters =
+    [
+        "_index", "_id", "routing", "pipeline", "require_alias", "require_data_stream", "if_seq_no", "if_primary_term",
+        "version", "version_type", "dynamic_templates", "list_executed_pipelines", "op_type", "_source", "retry_on_conflict",
+    ];
+
+    private readonly record struct BulkAction(string Op, string Index, string? Id, int SourceStart, int SourceLength);
+
+    private readonly record struct WriteTarget(TestIndex? Index, bool DataStream, int Status, string? ErrorType, string? Reason);
+
+    private (int, byte[]?) Bulk(string? urlTarget, byte[] body)
+    {
+        Interlocked.Increment(ref _bulkRequests);
+        var faults = Faults;
+        if (faults.TakeBulkFailure())
+        {
+            var status = faults.RequestFailureStatus;
+            throw new EsErrorException(status, status == 429 ? "es_rejected_execution_exception" : "unavailable_shards_exception",
+                $"injected failure: the bulk request was refused with {status}");
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        var actions = ParseBulk(urlTarget, body);
+
+        var output = new ArrayBufferWriter<byte>(64 + actions.Count * 160);
+        var errors = false;
+        using (var w = new Utf8JsonWriter(output))
+        {
+            w.WriteStartObject();
+            w.WriteStartArray("items");
+            var targets = new Dictionary<string, WriteTarget>(StringComparer.Ordinal);
+            foreach (var action in actions)
+            {
+                if (!targets.TryGetValue(action.Index, out var target))
+                {
+                    lock (_lock)
+                    {
+                        target = ResolveWrite(action.Index);
+                    }
+
+                    targets[action.Index] = target;
+                }
+
+                errors |= !Execute(w, action, target, body.AsMemory(action.SourceStart, action.SourceLength));
+            }
+
+            w.WriteEndArray();
+            w.WriteNumber("took", (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            w.WriteBoolean("errors", errors);
+            w.WriteEndObject();
+        }
+
+        return (200, output.WrittenSpan.ToArray());
+    }
+
+    private static List<BulkAction> ParseBulk(string? urlTarget, byte[] body)
+    {
+        if (body.Length == 0)
+        {
+            throw new EsErrorException(400, "action_request_validation_exception", "Validation Failed: 1: no requests added;");
+        }
+
+        if (body[^1] != (byte)'\n')
+        {
+            throw new EsErrorException(400, "illegal_argument_exception", "The bulk request must be terminated by a newline [\\n]");
+        }
+
+        var actions = new List<BulkAction>();
+        var span = body.AsSpan();
+        var pos = 0;
+        var line = 0;
+        while (pos < span.Length)
+        {
+            var end = span[pos..].IndexOf((byte)'\n') + pos;
+            line++;
+            if (end == pos)
+            {
+                pos++;
+                continue;
+            }
+
+            var (op, index, id) = ParseAction(span[pos..end], line);
+            index ??= urlTarget ?? throw new EsErrorException(400, "action_request_validation_exception", $"Validation Failed: 1: index is missing for action on line [{line}];");
+            pos = end + 1;
+            if (op == "delete")
+            {
+                actions.Add(new BulkAction(op, index, id, 0, 0));
+                continue;
+            }
+
+            if (pos >= span.Length)
+            {
+                throw new EsErrorException(400, "illegal_argument_exception", $"The bulk request must be terminated by a newline [\\n]; action on line [{line}] has no source");
+            }
+
+            var sourceEnd = span[pos..].IndexOf((byte)'\n') + pos;
+            line++;
+            actions.Add(new BulkAction(op, index, id, pos, sourceEnd - pos));
+            pos = sourceEnd + 1;
+        }
+
+        if (actions.Count == 0)
+        {
+            throw new EsErrorException(400, "action_request_validation_exception", "Validation Failed: 1: no requests added;");
+        }
+
+        return actions;
+    }
+
+    private static (string Op, string? Index, string? Id) ParseAction(ReadOnlySpan<byte> json, int line)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(json);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                throw Malformed(line, $"expected START_OBJECT but found [{reader.TokenType}]");
+            }
+
+            if (!reader.Read() || reader.TokenType != JsonTokenType.PropertyName)
+            {
+                throw Malformed(line, $"expected FIELD_NAME but found [{reader.TokenType}]");
+            }
+
+            var op = reader.GetString()!;
+            if (op is not ("index" or "create" or "delete" or "update"))
+            {
+                throw Malformed(line, $"expected field [create], [delete], [index] or [update] but found [{op}]");
+            }
+
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                throw Malformed(line, $"expected START_OBJECT but found [{reader.TokenType}]");
+            }
+
+            string? index = null, id = null;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var name = reader.GetString()!;
+                if (!ActionParameters.Contains(name))
+                {
+                    throw new EsErrorException(400, "illegal_argument_exception", $"Action/metadata line [{line}] contains an unknown parameter [{name}]");
+                }
+
+                reader.Read();
+                switch (name)
+                {
+                    case "_index":
+                        index = reader.GetString();
+                        break;
+                    case "_id":
+                        id = reader.TokenType == JsonTokenType.String ? reader.GetString() : throw Malformed(line, "[_id] must be a string");
+                        break;
+                    default:
+                        reader.Skip();
+                        break;
+                }
+            }
+
+            if (reader.TokenType != JsonTokenType.EndObject || !reader.Read() || reader.TokenType != JsonTokenType.EndObject || reader.Read())
+            {
+                throw Malformed(line, "expected END_OBJECT after the action");
+            }
+
+            return (op, index, id);
+        }
+        catch (JsonException e)
+        {
+            throw new EsErrorException(400, "x_content_parse_exception", $"[{line}:{e.BytePositionInLine}] Unexpected character in action/metadata line: {e.Message}");
+        }
+    }
+
+    private static EsErrorException Malformed(int line, string what) =>
+        new(400, "illegal_argument_exception", $"Malformed action/metadata line [{line}], {what}");
+
+    /// <summary>Where writes to <paramref name="name"/> go; auto-creates like Elasticsearch. Call under the lock.</summary>
+    private WriteTarget ResolveWrite(string name)
+    {
+        if (_aliases.TryGetValue(name, out var members))
+        {
+            var writers = members.Where(m => m.Value).Select(m => m.Key).ToList();
+            var write = writers.Count == 1 ? writers[0] : members.Count == 1 ? members.Keys.First() : null;
+            return write is null
+                ? new WriteTarget(null, false, 400, "illegal_argument_exception", $"no write index is defined for alias [{name}]. The write index may be explicitly disabled using is_write_index=false or the alias points to multiple indices without one being designated as a write index")
+                : new WriteTarget(_indices[write], false, 0, null, null);
+        }
+
+        if (_dataStreams.TryGetValue(name, out var stream))
+        {
+            return new WriteTarget(stream.WriteIndex, true, 0, null, null);
+        }
+
+        if (_indices.TryGetValue(name, out var index))
+        {
+            return new WriteTarget(index, false, 0, null, null);
+        }
+
+        try
+        {
+            ValidateIndexName(name);
+            if (MatchTemplate(name) is { } t && t.Body["data_stream"] is not null)
+            {
+                return new WriteTarget(CreateDataStream(name).WriteIndex, true, 0, null, null);
+            }
+
+            var created = new TestIndex(name, null, null);
+            _indices[name] = created;
+            return new WriteTarget(created, false, 0, null, null);
+        }
+        catch (EsErrorException e)
+        {
+            return new WriteTarget(null, false, e.Status, e.Type, e.Reason);
+        }
+    }
+
+    /// <summary>Runs one item and writes its result; false when the item failed.</summary>
+    private bool Execute(Utf8JsonWriter w, BulkAction action, WriteTarget target, ReadOnlyMemory<byte> source)
+    {
+        var indexName = target.Index?.Name ?? action.Index;
+        var id = action.Id ?? Convert.ToBase64String(Guid.NewGuid().ToByteArray()).TrimEnd('=').Replace('/', '_').Replace('+', '-');
+        if (target.Index is not { } index)
+        {
+            return Item(w, action.Op, indexName, id, target.Status, target.ErrorType, target.Reason);
+        }
+
+        if (action.Op == "delete")
+        {
+            var removed = index.Documents.TryRemove(id, out var old);
+            WriteItemStart(w, action.Op, indexName, id);
+            w.WriteNumber("_version", (old?.Version ?? 0) + 1);
+            w.WriteString("result", removed ? "deleted" : "not_found");
+            WriteShards(w, index);
+            w.WriteNumber("status", removed ? 200 : 404);
+            w.WriteEndObject();
+            w.WriteEndObject();
+            return true;
+        }
+
+        if (action.Op == "update")
+        {
+            return Item(w, action.Op, indexName, id, 400, "illegal_argument_exception", "the test server does not support update");
+        }
+
+        if (target.DataStream && action.Op != "create")
+        {
+            return Item(w, action.Op, indexName, id, 400, "illegal_argument_exception", "only write ops with an op_type of create are allowed in data streams");
+        }
+
+        if (Faults.NextItemRejected())
+        {
+            Interlocked.Increment(ref _injectedItemRejections);
+            return Item(w, action.Op, indexName, id, 429, "es_rejected_execution_exception",
+                "rejected execution of coordinating operation [coordinating_and_primary_bytes=0, replica_bytes=0, all_bytes=0, coordinating_operation_bytes=1, max_coordinating_and_primary_bytes=0] (injected)");
+        }
+
+        if (ValidateSource(source.Span, target.DataStream) is { } parseError)
+        {
+            return Item(w, action.Op, indexName, id, 400, "document_parsing_exception", parseError);
+        }
+
+        if (Faults.MappingErrorFor is { } mappingError && mappingError(new BulkItemInfo(indexName, id, source)))
+        {
+            return Item(w, action.Op, indexName, id, 400, "document_parsing_exception",
+                $"[1:2] failed to parse field [latency_ms] of type [long] in document with id '{id}'. Preview of field's value: 'not-a-number'",
+                ("illegal_argument_exception", "For input string: \"not-a-number\""));
+        }
+
+        var bytes = source.ToArray();
+        long version;
+        bool created;
+        if (action.Op == "create")
+        {
+            var document = new StoredDocument(bytes, 1, index.NextSeqNo());
+            if (!index.Documents.TryAdd(id, document))
+            {
+                var current = index.Documents.GetValueOrDefault(id)?.Version ?? 1;
+                return Item(w, action.Op, indexName, id, 409, "version_conflict_engine_exception",
+                    $"[{id}]: version conflict, document already exists (current version [{current}])");
+            }
+
+            (version, created) = (1, true);
+        }
+        else
+        {
+            var stored = index.Documents.AddOrUpdate(id,
+                _ => new StoredDocument(bytes, 1, index.NextSeqNo()),
+                (_, old) => new StoredDocument(bytes, old.Version + 1, index.NextSeqNo()));
+            (version, created) = (stored.Version, stored.Version == 1);
+        }
+
+        WriteItemStart(w, action.Op, indexName, id);
+        w.WriteNumber("_version", version);
+        w.WriteString("result", created ? "created" : "updated");
+        WriteShards(w, index);
+        w.WriteNumber("_seq_no", index.Documents.GetValueOrDefault(id)?.SeqNo ?? 0);
+        w.WriteNumber("_primary_term", 1);
+        w.WriteNumber("status", created ? 201 : 200);
+        w.WriteEndObject();
+        w.WriteEndObject();
+        return true;
+    }
+
+    /// <summary>A parse error for the source, or null: it must be one JSON object (and have <c>@timestamp</c>
+    /// when it goes to a data stream).</summary>
+    private static string? ValidateSource(ReadOnlySpan<byte> source, bool dataStream)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(source);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return "[1:1] failed to parse: the document must be a JSON object";
+            }
+
+            var hasTimestamp = false;
+            while (reader.Read())
+            {
+                if (reader.CurrentDepth == 1 && reader.TokenType == JsonTokenType.PropertyName && reader.ValueTextEquals("@timestamp"u8))
+                {
+                    hasTimestamp = true;
+                }
+            }
+
+            if (reader.BytesConsumed != source.Length && source[(int)reader.BytesConsumed..].Trim(" \t\r"u8).Length > 0)
+            {
+                return $"[1:{reader.BytesConsumed}] failed to parse: unexpected content after the document";
+            }
+
+            return dataStream && !hasTimestamp ? "[1:1] failed to parse: data stream timestamp field [@timestamp] is missing" : null;
+        }
+        catch (JsonException e)
+        {
+            return $"[1:{e.BytePositionInLine}] failed to parse: {e.Message}";
+        }
+    }
+
+    private static bool Item(Utf8JsonWriter w, string op, string index, string id, int status, string? type, string? reason, (string Type, string Reason)? causedBy = null)
+    {
+        WriteItemStart(w, op, index, id);
+        w.WriteNumber("status", status);
+        w.WriteStartObject("error");
+        w.WriteString("type", type);
+        w.WriteString("reason", reason);
+        w.WriteString("index", index);
+        w.WriteString("shard", "0");
+        if (causedBy is { } cause)
+        {
+            w.WriteStartObject("caused_by");
+            w.WriteString("type", cause.Type);
+            w.WriteString("reason", cause.Reason);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndObject();
+        w.WriteEndObject();
+        w.WriteEndObject();
+        return false;
+    }
+
+    private static void WriteItemStart(Utf8JsonWriter w, string op, string index, string id)
+    {
+        w.WriteStartObject();
+        w.WriteStartObject(op);
+        w.WriteString("_index", index);
+        w.WriteString("_id", id);
+    }
+
+    private static void WriteShards(Utf8JsonWriter w, TestIndex index)
+    {
+        w.WriteStartObject("_shards");
+        w.WriteNumber("total", 2);
+        w.WriteNumber("successful", 1);
+        w.WriteNumber("failed", 0);
+        w.WriteEndObject();
+    }
+}

@@ -1,0 +1,418 @@
+using System.IO.Compression;
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LogPipeline.Testing.Elasticsearch;
+
+/// <summary>An in-process Elasticsearch for tests and benchmarks (Kestrel on 127.0.0.1, random port). It speaks
+/// the APIs the worker uses with Elasticsearch's response shapes and headers (<c>X-Elastic-Product</c>, gzip
+/// request bodies, Content-Type matching Accept), is strict where Elasticsearch is strict, stores documents by
+/// index and <c>_id</c>, and injects <see cref="Faults"/>. It can be stopped and started again on the same
+/// port to simulate an outage.</summary>
+public sealed partial class ElasticsearchTestServer : IAsyncDisposable
+{
+    private const string CompatibleJson = "application/vnd.elasticsearch+json;compatible-with=9";
+
+    private readonly object _lock = new();
+    private readonly Dictionary<string, JsonObject> _ilmPolicies = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, JsonObject> _componentTemplates = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, JsonObject> _indexTemplates = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, TestDataStream> _dataStreams = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, TestIndex> _indices = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Dictionary<string, bool>> _aliases = new(StringComparer.Ordinal);
+    private WebApplication? _app;
+    private int _port;
+    private long _requests;
+    private long _bulkRequests;
+    private long _injectedItemRejections;
+
+    private ElasticsearchTestServer()
+    {
+    }
+
+    /// <summary>The base URL, e.g. <c>http://127.0.0.1:41234</c>.</summary>
+    public Uri Url => new($"http://127.0.0.1:{_port}");
+
+    public ElasticsearchFaults Faults { get; } = new();
+
+    public bool IsRunning => _app is not null;
+
+    /// <summary>Requests answered (all APIs).</summary>
+    public long Requests => Interlocked.Read(ref _requests);
+
+    /// <summary><c>_bulk</c> requests received (including failed ones).</summary>
+    public long BulkRequests => Interlocked.Read(ref _bulkRequests);
+
+    /// <summary>Items answered 429 by <see cref="ElasticsearchFaults.ItemRejectionRate"/>.</summary>
+    public long InjectedItemRejections => Interlocked.Read(ref _injectedItemRejections);
+
+    public static async Task<ElasticsearchTestServer> StartAsync()
+    {
+        var server = new ElasticsearchTestServer();
+        await server.StartListeningAsync(0).ConfigureAwait(false);
+        return server;
+    }
+
+    /// <summary>Stops listening (clients get "connection refused"); stored data is kept.</summary>
+    public async Task StopAsync()
+    {
+        var app = Interlocked.Exchange(ref _app, null);
+        if (app is not null)
+        {
+            await app.StopAsync().ConfigureAwait(false);
+            await app.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Listens again on the same port after <see cref="StopAsync"/>.</summary>
+    public async Task RestartAsync()
+    {
+        if (_app is null)
+        {
+            await StartListeningAsync(_port).ConfigureAwait(false);
+        }
+    }
+
+    public ValueTask DisposeAsync() => new(StopAsync());
+
+    // ---- inspection for tests ----
+
+    /// <summary>Documents in a target (index, alias, data stream, or a pattern with <c>*</c>).</summary>
+    public long CountDocuments(string target)
+    {
+        lock (_lock)
+        {
+            return ResolveRead(target, allowMissing: true).Sum(i => (long)i.Documents.Count);
+        }
+    }
+
+    /// <summary>Every <c>_id</c> in a target with how many indices hold it (1 everywhere = no duplicates).</summary>
+    public IReadOnlyDictionary<string, int> DocumentIds(string target)
+    {
+        lock (_lock)
+        {
+            var ids = new Dictionary<string, int>(StringComparer.Ordinal);
+            foreach (var index in ResolveRead(target, allowMissing: true))
+            {
+                foreach (var id in index.Documents.Keys)
+                {
+                    ids[id] = ids.GetValueOrDefault(id) + 1;
+                }
+            }
+
+            return ids;
+        }
+    }
+
+    public StoredDocument? GetDocument(string target, string id)
+    {
+        lock (_lock)
+        {
+            return ResolveRead(target, allowMissing: true).Select(i => i.Documents.GetValueOrDefault(id)).FirstOrDefault(d => d is not null);
+        }
+    }
+
+    public JsonObject? IlmPolicy(string name) => Snapshot(_ilmPolicies, name);
+
+    public JsonObject? ComponentTemplate(string name) => Snapshot(_componentTemplates, name);
+
+    public JsonObject? IndexTemplate(string name) => Snapshot(_indexTemplates, name);
+
+    public IReadOnlyList<string> DataStreamNames()
+    {
+        lock (_lock)
+        {
+            return [.. _dataStreams.Keys.Order(StringComparer.Ordinal)];
+        }
+    }
+
+    public IReadOnlyList<string> IndexNames()
+    {
+        lock (_lock)
+        {
+            return [.. _indices.Keys.Order(StringComparer.Ordinal)];
+        }
+    }
+
+    /// <summary>Index names an alias points to, with their is_write_index flag.</summary>
+    public IReadOnlyDictionary<string, bool> Alias(string name)
+    {
+        lock (_lock)
+        {
+            return _aliases.TryGetValue(name, out var a) ? new Dictionary<string, bool>(a) : new Dictionary<string, bool>();
+        }
+    }
+
+    private JsonObject? Snapshot(Dictionary<string, JsonObject> map, string name)
+    {
+        lock (_lock)
+        {
+            return map.TryGetValue(name, out var v) ? (JsonObject)v.DeepClone() : null;
+        }
+    }
+
+    // ---- hosting ----
+
+    private async Task StartListeningAsync(int port)
+    {
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(k =>
+        {
+            k.Listen(IPAddress.Loopback, port);
+            k.Limits.MaxRequestBodySize = null;
+        });
+        var app = builder.Build();
+        app.Run(HandleAsync);
+        await app.StartAsync().ConfigureAwait(false);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        _port = new Uri(address).Port;
+        _app = app;
+    }
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        Interlocked.Increment(ref _requests);
+        var faults = Faults;
+        if (faults.DropConnections)
+        {
+            context.Abort();
+            return;
+        }
+
+        if (faults.ResponseDelay > TimeSpan.Zero)
+        {
+            await Task.Delay(faults.ResponseDelay, context.RequestAborted).ConfigureAwait(false);
+        }
+
+        var request = context.Request;
+        var response = context.Response;
+        response.Headers["X-elastic-product"] = "Elasticsearch";
+        var accept = request.Headers.Accept.ToString();
+        response.ContentType = accept.Contains("vnd.elasticsearch+json", StringComparison.Ordinal) ? CompatibleJson : "application/json";
+
+        try
+        {
+            if (faults.FailAllRequests)
+            {
+                throw new EsErrorException(faults.RequestFailureStatus, "unavailable_shards_exception", "injected failure: the cluster is unavailable");
+            }
+
+            if (faults.MaxContentLength is { } max && request.ContentLength > max)
+            {
+                // Elasticsearch answers an oversized body with a bare 413.
+                response.StatusCode = 413;
+                return;
+            }
+
+            var body = await ReadBodyAsync(request, context.RequestAborted).ConfigureAwait(false);
+            if (faults.MaxContentLength is { } max2 && request.ContentLength is null && body.Length > max2)
+            {
+                response.StatusCode = 413;
+                return;
+            }
+
+            var segments = request.Path.Value!.Split('/', StringSplitOptions.RemoveEmptyEntries).Select(Uri.UnescapeDataString).ToArray();
+            var (status, json) = Route(request.Method, segments, request.Query, body);
+            response.StatusCode = status;
+            if (json is not null && !HttpMethods.IsHead(request.Method))
+            {
+                await response.Body.WriteAsync(json, context.RequestAborted).ConfigureAwait(false);
+            }
+        }
+        catch (EsErrorException e)
+        {
+            response.StatusCode = e.Status;
+            if (!HttpMethods.IsHead(request.Method))
+            {
+                await response.Body.WriteAsync(ErrorBody(e.Status, e.Type, e.Reason), context.RequestAborted).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+        }
+    }
+
+    private static async Task<byte[]> ReadBodyAsync(HttpRequest request, CancellationToken ct)
+    {
+        using var buffer = new MemoryStream();
+        var encoding = request.Headers.ContentEncoding.ToString();
+        if (encoding.Contains("gzip", StringComparison.OrdinalIgnoreCase))
+        {
+            try
+            {
+                await using var gzip = new GZipStream(request.Body, CompressionMode.Decompress);
+                await gzip.CopyToAsync(buffer, ct).ConfigureAwait(false);
+            }
+            catch (InvalidDataException e)
+            {
+                throw new EsErrorException(400, "illegal_argument_exception", "request body is not valid gzip: " + e.Message);
+            }
+        }
+        else
+        {
+            await request.Body.CopyToAsync(buffer, ct).ConfigureAwait(false);
+        }
+
+        return buffer.ToArray();
+    }
+
+    private (int Status, byte[]? Body) Route(string method, string[] s, IQueryCollection query, byte[] body)
+    {
+        var get = HttpMethods.IsGet(method) || HttpMethods.IsHead(method);
+        var put = HttpMethods.IsPut(method) || HttpMethods.IsPost(method);
+        var delete = HttpMethods.IsDelete(method);
+        switch (s.Length)
+        {
+            case 0 when get:
+                return (200, RootInfo());
+            case 1 when s[0] == "_bulk" && put:
+                return Bulk(null, body);
+            case 2 when s[1] == "_bulk" && put:
+                return Bulk(s[0], body);
+            case >= 2 when s[0] == "_cluster" && s[1] == "health" && get:
+                return (200, ClusterHealth());
+            case 1 when s[0] == "_count":
+                return (200, Count("*"));
+            case 2 when s[1] == "_count":
+                return (200, Count(s[0]));
+            case 1 when s[0] == "_refresh":
+            case 2 when s[1] == "_refresh":
+                return (200, Json(w => Shards(w)));
+            case 3 when s[0] == "_ilm" && s[1] == "policy":
+                return get ? GetIlmPolicy(s[2]) : put ? PutIlmPolicy(s[2], body) : delete ? Delete(_ilmPolicies, s[2], "resource_not_found_exception", $"Lifecycle policy not found: {s[2]}") : NoHandler(method, s);
+            case 2 when s[0] == "_component_template":
+                return get ? GetTemplate(_componentTemplates, "component_templates", "component_template", s[1]) : put ? PutComponentTemplate(s[1], body, IsTrue(query, "create")) : delete ? Delete(_componentTemplates, s[1], "resource_not_found_exception", $"component template matching [{s[1]}] not found") : NoHandler(method, s);
+            case 2 when s[0] == "_index_template":
+                return get ? GetTemplate(_indexTemplates, "index_templates", "index_template", s[1]) : put ? PutIndexTemplate(s[1], body, IsTrue(query, "create")) : delete ? Delete(_indexTemplates, s[1], "resource_not_found_exception", $"index_template matching [{s[1]}] not found") : NoHandler(method, s);
+            case 2 when s[0] == "_data_stream":
+                return get ? GetDataStream(s[1]) : HttpMethods.IsPut(method) ? PutDataStream(s[1]) : delete ? DeleteDataStream(s[1]) : NoHandler(method, s);
+            case 2 when s[0] == "_alias" && get:
+                return GetAlias(s[1]);
+            case 3 when s[1] == "_doc" && get:
+                return GetDoc(s[0], s[2]);
+            case 1 when !s[0].StartsWith('_'):
+                return get ? GetIndex(s[0]) : HttpMethods.IsPut(method) ? PutIndex(s[0], body) : delete ? DeleteIndex(s[0]) : NoHandler(method, s);
+            default:
+                return NoHandler(method, s);
+        }
+    }
+
+    private static (int, byte[]?) NoHandler(string method, string[] s) =>
+        throw new EsErrorException(400, "illegal_argument_exception", $"no handler found for uri [/{string.Join('/', s)}] and method [{method}]");
+
+    private static bool IsTrue(IQueryCollection query, string key) =>
+        query.TryGetValue(key, out var v) && (v.ToString() is "" or "true");
+
+    private static byte[] RootInfo() => Json(w =>
+    {
+        w.WriteString("name", "test-node");
+        w.WriteString("cluster_name", "logpipeline-test");
+        w.WriteString("cluster_uuid", "logpipeline-test-cluster-uuid");
+        w.WriteStartObject("version");
+        w.WriteString("number", "9.1.0");
+        w.WriteString("build_flavor", "default");
+        w.WriteString("build_type", "docker");
+        w.WriteString("build_hash", "0000000000000000000000000000000000000000");
+        w.WriteString("build_date", "2025-07-01T00:00:00.000Z");
+        w.WriteBoolean("build_snapshot", false);
+        w.WriteString("lucene_version", "10.2.2");
+        w.WriteString("minimum_wire_compatibility_version", "8.19.0");
+        w.WriteString("minimum_index_compatibility_version", "8.0.0");
+        w.WriteEndObject();
+        w.WriteString("tagline", "You Know, for Search");
+    });
+
+    private byte[] ClusterHealth()
+    {
+        int shards;
+        lock (_lock)
+        {
+            shards = _indices.Count;
+        }
+
+        return Json(w =>
+        {
+            w.WriteString("cluster_name", "logpipeline-test");
+            w.WriteString("status", "green");
+            w.WriteBoolean("timed_out", false);
+            w.WriteNumber("number_of_nodes", 1);
+            w.WriteNumber("number_of_data_nodes", 1);
+            w.WriteNumber("active_primary_shards", shards);
+            w.WriteNumber("active_shards", shards);
+            w.WriteNumber("relocating_shards", 0);
+            w.WriteNumber("initializing_shards", 0);
+            w.WriteNumber("unassigned_shards", 0);
+            w.WriteNumber("delayed_unassigned_shards", 0);
+            w.WriteNumber("number_of_pending_tasks", 0);
+            w.WriteNumber("number_of_in_flight_fetch", 0);
+            w.WriteNumber("task_max_waiting_in_queue_millis", 0);
+            w.WriteNumber("active_shards_percent_as_number", 100.0);
+        });
+    }
+
+    private byte[] Count(string target)
+    {
+        long count;
+        lock (_lock)
+        {
+            count = ResolveRead(target, allowMissing: false).Sum(i => (long)i.Documents.Count);
+        }
+
+        return Json(w =>
+        {
+            w.WriteNumber("count", count);
+            Shards(w);
+        });
+    }
+
+    private static void Shards(Utf8JsonWriter w)
+    {
+        w.WriteStartObject("_shards");
+        w.WriteNumber("total", 1);
+        w.WriteNumber("successful", 1);
+        w.WriteNumber("skipped", 0);
+        w.WriteNumber("failed", 0);
+        w.WriteEndObject();
+    }
+
+    internal static byte[] ErrorBody(int status, string type, string reason) => Json(w =>
+    {
+        w.WriteStartObject("error");
+        w.WriteStartArray("root_cause");
+        w.WriteStartObject();
+        w.WriteString("type", type);
+        w.WriteString("reason", reason);
+        w.WriteEndObject();
+        w.WriteEndArray();
+        w.WriteString("type", type);
+        w.WriteString("reason", reason);
+        w.WriteEndObject();
+        w.WriteNumber("status", status);
+    });
+
+    internal static byte[] Json(Action<Utf8JsonWriter> write)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            write(w);
+            w.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private static byte[] Acknowledged(Action<Utf8JsonWriter>? more = null) => Json(w =>
+    {
+        w.WriteBoolean("acknowledged", true);
+        more?.Invoke(w);
+    });
+}
