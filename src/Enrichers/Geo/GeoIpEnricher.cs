@@ -1,28 +1,593 @@
+using System.Net;
+using System.Text;
 using Enrichers.Json;
+using MaxMind.GeoIP2;
 
 namespace Enrichers.Geo;
 
-/// <summary>GeoIP lookup and address anonymization (placeholder: the geoip helper replaces this file).</summary>
+/// <summary>Looks the client address up in MaxMind City and ASN databases, writes the ECS
+/// <c>client.geo.*</c> and <c>client.as.*</c> fields, then anonymizes the address into <c>client.ip</c> by
+/// <see cref="GeoIpOptions.IpPolicy"/>. Shared by all sessions: thread-safe, synchronous, never throws, and
+/// no I/O on the record path (databases are memory-mapped; replacements are picked up by a timer).</summary>
 public sealed class GeoIpEnricher : ILogEnricher, IDisposable
 {
-    private GeoIpEnricher()
+    /// <summary>The keyed token of the address under the <c>hmac</c> policy. Not <c>client.ip</c>, which
+    /// Elasticsearch maps as <c>ip</c> and which therefore keeps the truncated address.</summary>
+    public const string ClientIpHashField = "client.ip_hash";
+
+    /// <summary>Where the address is read from, in order of preference. Under every policy but
+    /// <c>keep</c> all of them are removed, so the raw address survives nowhere.</summary>
+    internal static readonly string[] SourceFields =
+    [
+        "client_ip", FieldNames.ClientIp, "source.ip", "remote_addr", "ip", "x_forwarded_for",
+        "http.request.headers.x-forwarded-for",
+    ];
+
+    // MaxMind's reader answers ASN lookups only on databases whose type contains this.
+    private const string AsnDatabaseType = "GeoLite2-ASN";
+
+    private static readonly FileIdentity MissingFile = new(-1, default, default);
+
+    private readonly GeoIpOptions _options;
+    private readonly EnrichmentStatistics _statistics;
+    private readonly IpAnonymizer _anonymizer;
+    private readonly Lock _reloadLock = new();
+    private readonly ITimer? _reloadTimer;
+    private GeoIpGeneration _generation;
+    private FileIdentity? _refusedCity;
+    private FileIdentity? _refusedAsn;
+    private long _reloads;
+    private long _reloadFailures;
+    private bool _disposed;
+
+    private GeoIpEnricher(GeoIpOptions options, EnrichmentStatistics statistics, TimeProvider time,
+        IpAnonymizer anonymizer, GeoDatabase? city, GeoDatabase? asn)
     {
+        _options = options;
+        _statistics = statistics;
+        _anonymizer = anonymizer;
+        _generation = new GeoIpGeneration(city, asn, options.CacheSize);
+        if (options.ReloadCheckInterval > TimeSpan.Zero && (city is not null || asn is not null))
+        {
+            _reloadTimer = time.CreateTimer(static state => ((GeoIpEnricher)state!).CheckForUpdates(), this,
+                options.ReloadCheckInterval, options.ReloadCheckInterval);
+        }
     }
 
     public string Name => "geoip";
 
+    /// <summary>Raised after a database was reloaded, or a replacement was refused. Runs on the timer
+    /// thread; handlers must not throw.</summary>
+    public event Action<GeoDatabaseEvent>? DatabaseChanged;
+
+    /// <summary>Build time (metadata <c>build_epoch</c>) of each database in use, by kind (<c>city</c>,
+    /// <c>asn</c>); the worker exports its age as <c>geoip_database_age_seconds</c>.</summary>
+    public IReadOnlyDictionary<string, DateTimeOffset> DatabaseBuildTimes
+    {
+        get
+        {
+            var generation = Volatile.Read(ref _generation);
+            var times = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+            foreach (var database in new[] { generation.City, generation.Asn })
+            {
+                if (database is not null)
+                {
+                    times[database.Kind] = database.BuildTime;
+                }
+            }
+
+            return times;
+        }
+    }
+
+    /// <summary>Replacements switched to since start.</summary>
+    public long Reloads => Interlocked.Read(ref _reloads);
+
+    /// <summary>Replacements refused (corrupt, wrong type, unreadable, or the file vanished).</summary>
+    public long ReloadFailures => Interlocked.Read(ref _reloadFailures);
+
+    /// <summary>Entries in the lookup cache now.</summary>
+    internal int CachedLookups => Volatile.Read(ref _generation).Cache.Count;
+
+    /// <summary>Opens and verifies the configured databases.</summary>
+    /// <exception cref="EnrichmentConfigurationException">A bad option, an unreadable key file, or a missing
+    /// or corrupt database; the message names the key and the path.</exception>
     public static GeoIpEnricher Create(GeoIpOptions options, EnrichmentStatistics statistics, TimeProvider time)
     {
-        _ = (options, statistics, time);
-        return new GeoIpEnricher();
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(statistics);
+        ArgumentNullException.ThrowIfNull(time);
+        const string prefix = EnrichmentOptions.SectionName + ":GeoIp";
+        var errors = options.Validate(prefix).ToList();
+        if (errors.Count > 0)
+        {
+            throw new EnrichmentConfigurationException(string.Join(" ", errors));
+        }
+
+        var key = options.IpPolicy == GeoIpAddressPolicy.Hmac ? LoadKey(options, prefix) : null;
+        var anonymizer = new IpAnonymizer(options.TruncateIPv4PrefixLength, options.TruncateIPv6PrefixLength, key);
+        var city = OpenAtStart("city", options.CityDatabasePath, "City", $"{prefix}:CityDatabasePath");
+        try
+        {
+            var asn = OpenAtStart("asn", options.AsnDatabasePath, AsnDatabaseType, $"{prefix}:AsnDatabasePath");
+            return new GeoIpEnricher(options, statistics, time, anonymizer, city, asn);
+        }
+        catch
+        {
+            city?.Release();
+            throw;
+        }
     }
 
     public void Enrich(LogRecord record)
     {
-        _ = record;
+        try
+        {
+            EnrichCore(record);
+        }
+        catch (Exception)
+        {
+            // A lookup that fails must still not leak the address.
+            _statistics.GeoIp.Increment("error");
+            if (_options.IpPolicy != GeoIpAddressPolicy.Keep)
+            {
+                RemoveSources(record);
+            }
+        }
+    }
+
+    /// <summary>Checks the database files now and switches to any replacement that verifies. Called by the
+    /// timer every <see cref="GeoIpOptions.ReloadCheckInterval"/>; never throws.</summary>
+    public void CheckForUpdates()
+    {
+        if (!_reloadLock.TryEnter())
+        {
+            return;
+        }
+
+        try
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            var current = _generation;
+            var city = CheckFile("city", _options.CityDatabasePath, "City", current.City, ref _refusedCity);
+            var asn = CheckFile("asn", _options.AsnDatabasePath, AsnDatabaseType, current.Asn, ref _refusedAsn);
+            if (ReferenceEquals(city, current.City) && ReferenceEquals(asn, current.Asn))
+            {
+                return;
+            }
+
+            if (ReferenceEquals(city, current.City))
+            {
+                city?.AddReference();
+            }
+
+            if (ReferenceEquals(asn, current.Asn))
+            {
+                asn?.AddReference();
+            }
+
+            Volatile.Write(ref _generation, new GeoIpGeneration(city, asn, _options.CacheSize));
+            current.Release();
+        }
+        catch (Exception ex)
+        {
+            Interlocked.Increment(ref _reloadFailures);
+            Raise(new GeoDatabaseEvent("geoip", string.Empty, false, $"GeoIP reload check failed: {ex.Message}", null));
+        }
+        finally
+        {
+            _reloadLock.Exit();
+        }
     }
 
     public void Dispose()
     {
+        _reloadTimer?.Dispose();
+        lock (_reloadLock)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+        }
+
+        // Lookups still running keep the readers until they finish.
+        _generation.Release();
+    }
+
+    private void EnrichCore(LogRecord record)
+    {
+        var root = record.Root;
+        var present = false;
+        var malformed = false;
+        GeoLookupResult? chosen = null;
+        foreach (var field in SourceFields)
+        {
+            var node = LogPath.Find(root, field);
+            if (node is null)
+            {
+                continue;
+            }
+
+            present = true;
+            var text = AddressText(node);
+            if (text is null || IsBlank(text))
+            {
+                continue;
+            }
+
+            var result = Resolve(text);
+            if (result.IsMalformed)
+            {
+                malformed = true;
+                continue;
+            }
+
+            chosen = result;
+            break;
+        }
+
+        if (!present)
+        {
+            return;
+        }
+
+        if (chosen?.Outcome is { } outcome)
+        {
+            _statistics.GeoIp.Increment(outcome);
+        }
+        else if (chosen is null && malformed)
+        {
+            _statistics.GeoIp.Increment(GeoLookupResult.MalformedOutcome);
+        }
+
+        if (_options.IpPolicy == GeoIpAddressPolicy.Keep)
+        {
+            // Only client.ip is rewritten: Elasticsearch maps it as ip, so it holds the address or nothing.
+            RemoveAll(root, FieldNames.ClientIp);
+        }
+        else
+        {
+            RemoveSources(record);
+        }
+
+        if (chosen is null)
+        {
+            return;
+        }
+
+        if (chosen.ClientIp is not null)
+        {
+            record.Set(FieldNames.ClientIp, new LogString(chosen.ClientIp));
+        }
+
+        if (chosen.ClientIpHash is not null)
+        {
+            record.Set(ClientIpHashField, new LogString(chosen.ClientIpHash));
+        }
+
+        WriteGeo(record, chosen);
+    }
+
+    private static void WriteGeo(LogRecord record, GeoLookupResult result)
+    {
+        // New nodes per record: cached results are shared, and later enrichers may change nodes in place.
+        SetIfPresent(record, FieldNames.ClientGeoCountryIsoCode, result.CountryIsoCode);
+        SetIfPresent(record, FieldNames.ClientGeoCountryName, result.CountryName);
+        SetIfPresent(record, FieldNames.ClientGeoCityName, result.CityName);
+        SetIfPresent(record, FieldNames.ClientGeoRegionIsoCode, result.RegionIsoCode);
+        SetIfPresent(record, FieldNames.ClientGeoContinentCode, result.ContinentCode);
+        SetIfPresent(record, FieldNames.ClientGeoTimezone, result.TimeZone);
+        if (result.Latitude is not null && result.Longitude is not null)
+        {
+            var location = new LogObject(2);
+            location.Set("lat", result.Latitude);
+            location.Set("lon", result.Longitude);
+            record.Set(FieldNames.ClientGeoLocation, location);
+        }
+
+        if (result.AsNumber is { } number)
+        {
+            record.Set(FieldNames.ClientAsNumber, number);
+        }
+
+        SetIfPresent(record, FieldNames.ClientAsOrganizationName, result.AsOrganizationName);
+    }
+
+    private static void SetIfPresent(LogRecord record, string path, string? value)
+    {
+        if (value is not null)
+        {
+            record.Set(path, new LogString(value));
+        }
+    }
+
+    private static void RemoveSources(LogRecord record)
+    {
+        foreach (var field in SourceFields)
+        {
+            RemoveAll(record.Root, field);
+        }
+    }
+
+    private static void RemoveAll(LogObject root, string path)
+    {
+        // A record can hold the same field nested and as a dotted key; bounded in case of pathological input.
+        for (var i = 0; i < 8 && LogPath.Remove(root, path); i++)
+        {
+        }
+    }
+
+    private static string? AddressText(LogNode node)
+    {
+        if (node is LogString s)
+        {
+            return s.Value;
+        }
+
+        // Some producers log X-Forwarded-For as an array of hops.
+        if (node is LogArray array)
+        {
+            var builder = new StringBuilder();
+            foreach (var item in array.Items)
+            {
+                if (item is LogString hop)
+                {
+                    builder.Append(hop.Value).Append(',');
+                }
+            }
+
+            return builder.Length == 0 ? null : builder.ToString(0, builder.Length - 1);
+        }
+
+        return null;
+    }
+
+    /// <summary>Values that mean "no address" in access logs (nginx and load balancers write <c>-</c>).</summary>
+    private static bool IsBlank(string text)
+    {
+        var trimmed = text.AsSpan().Trim();
+        return trimmed.IsEmpty || trimmed is "-" || trimmed.Equals("unknown", StringComparison.OrdinalIgnoreCase);
+    }
+
+    private GeoLookupResult Resolve(string text)
+    {
+        var generation = Volatile.Read(ref _generation);
+        if (generation.Cache.TryGet(text, out var cached))
+        {
+            return cached;
+        }
+
+        var result = Compute(text, generation);
+        generation.Cache.Add(text, result);
+        return result;
+    }
+
+    private GeoLookupResult Compute(string text, GeoIpGeneration generation)
+    {
+        if (!ClientAddressParser.TryPick(text, out var address))
+        {
+            return GeoLookupResult.Malformed;
+        }
+
+        var policy = _options.IpPolicy;
+        var clientIp = policy switch
+        {
+            GeoIpAddressPolicy.Truncate or GeoIpAddressPolicy.Hmac => _anonymizer.Truncate(address),
+            GeoIpAddressPolicy.Keep => address.ToString(),
+            _ => null,
+        };
+        var hash = policy == GeoIpAddressPolicy.Hmac ? _anonymizer.Token(address) : null;
+        if (!IpAddressRanges.IsPublic(address))
+        {
+            return new GeoLookupResult { Outcome = GeoLookupResult.Private, ClientIp = clientIp, ClientIpHash = hash };
+        }
+
+        if (!generation.HasDatabase)
+        {
+            return new GeoLookupResult { ClientIp = clientIp, ClientIpHash = hash };
+        }
+
+        return Lookup(address, generation, clientIp, hash);
+    }
+
+    private GeoLookupResult Lookup(IPAddress address, GeoIpGeneration generation, string? clientIp, string? hash)
+    {
+        // A reload may retire the generation between reading and acquiring it; then use the new one.
+        var acquired = false;
+        for (var attempt = 0; attempt < 4 && !(acquired = generation.TryAcquire()); attempt++)
+        {
+            generation = Volatile.Read(ref _generation);
+        }
+
+        if (!acquired)
+        {
+            // Disposed: no readers left.
+            return new GeoLookupResult { Outcome = GeoLookupResult.Miss, ClientIp = clientIp, ClientIpHash = hash };
+        }
+
+        try
+        {
+            var city = generation.City is { } cityDatabase ? TryLookup(cityDatabase, address, static (r, a) => r.TryCity(a, out var c) ? c : null) : null;
+            var asn = generation.Asn is { } asnDatabase ? TryLookup(asnDatabase, address, static (r, a) => r.TryAsn(a, out var n) ? n : null) : null;
+
+            var countryIso = city?.Country.IsoCode;
+            var subdivision = city?.MostSpecificSubdivision.IsoCode;
+            var location = city?.Location;
+            var hasLocation = location is { Latitude: { } lat, Longitude: { } lon } && double.IsFinite(lat) && double.IsFinite(lon);
+            var result = new GeoLookupResult
+            {
+                Outcome = GeoLookupResult.Hit,
+                ClientIp = clientIp,
+                ClientIpHash = hash,
+                CountryIsoCode = countryIso,
+                CountryName = city?.Country.Name,
+                CityName = city?.City.Name,
+                RegionIsoCode = countryIso is not null && subdivision is not null ? $"{countryIso}-{subdivision}" : null,
+                ContinentCode = city?.Continent.Code,
+                TimeZone = location?.TimeZone,
+                Latitude = hasLocation ? LogLiteral.Number(location!.Latitude!.Value) : null,
+                Longitude = hasLocation ? LogLiteral.Number(location!.Longitude!.Value) : null,
+                AsNumber = asn?.AutonomousSystemNumber,
+                AsOrganizationName = asn?.AutonomousSystemOrganization,
+            };
+            var found = result.CountryIsoCode is not null || result.CountryName is not null || result.CityName is not null
+                || result.ContinentCode is not null || result.TimeZone is not null || hasLocation
+                || result.AsNumber is not null || result.AsOrganizationName is not null;
+            return found ? result : new GeoLookupResult { Outcome = GeoLookupResult.Miss, ClientIp = clientIp, ClientIpHash = hash };
+        }
+        finally
+        {
+            generation.Release();
+        }
+    }
+
+    private T? TryLookup<T>(GeoDatabase database, IPAddress address, Func<DatabaseReader, IPAddress, T?> lookup)
+        where T : class
+    {
+        try
+        {
+            return lookup(database.Reader, address);
+        }
+        catch (Exception)
+        {
+            // A damaged record the verifier could not see, or an IPv6 address in an IPv4-only database:
+            // that address gets no fields from this database, the record goes on.
+            _statistics.GeoIp.Increment("lookup_error");
+            return null;
+        }
+    }
+
+    private GeoDatabase? CheckFile(string kind, string? path, string type, GeoDatabase? current, ref FileIdentity? refused)
+    {
+        if (current is null || string.IsNullOrWhiteSpace(path))
+        {
+            return current;
+        }
+
+        FileIdentity identity;
+        try
+        {
+            identity = FileIdentity.Of(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            if (refused != MissingFile)
+            {
+                refused = MissingFile;
+                Refused(kind, path, $"cannot be read ({ex.Message})", current);
+            }
+
+            return current;
+        }
+
+        if (identity == current.Identity || identity == refused)
+        {
+            return current;
+        }
+
+        try
+        {
+            var replacement = GeoDatabase.Open(kind, path, type);
+            refused = null;
+            Interlocked.Increment(ref _reloads);
+            Raise(new GeoDatabaseEvent(kind, path, true,
+                $"GeoIP {kind} database '{path}' reloaded ({replacement.DatabaseType}, built {replacement.BuildTime:u}).",
+                replacement.BuildTime));
+            return replacement;
+        }
+        catch (Exception ex) when (ex is IOException and not FileNotFoundException)
+        {
+            // Replaced again while being read, or briefly locked: not a verdict on the file; try next time.
+            Refused(kind, path, $"could not be read yet ({ex.Message}); will retry", current);
+            return current;
+        }
+        catch (Exception ex)
+        {
+            refused = identity;
+            Refused(kind, path, $"is not a usable database ({ex.Message})", current);
+            return current;
+        }
+    }
+
+    private void Refused(string kind, string path, string why, GeoDatabase current)
+    {
+        Interlocked.Increment(ref _reloadFailures);
+        Raise(new GeoDatabaseEvent(kind, path, false,
+            $"GeoIP {kind} database replacement at '{path}' {why}; still using the database built {current.BuildTime:u}.",
+            current.BuildTime));
+    }
+
+    private void Raise(GeoDatabaseEvent e)
+    {
+        try
+        {
+            DatabaseChanged?.Invoke(e);
+        }
+        catch (Exception)
+        {
+            // A broken handler must not stop reloading.
+        }
+    }
+
+    private static GeoDatabase? OpenAtStart(string kind, string? path, string type, string key)
+    {
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            return null;
+        }
+
+        try
+        {
+            return GeoDatabase.Open(kind, path, type);
+        }
+        catch (FileNotFoundException)
+        {
+            throw new EnrichmentConfigurationException(
+                $"{key} is '{path}', but no file is there; allowed: the path of a MaxMind {type} database "
+                + $"(.mmdb, e.g. {(type == "City" ? "GeoLite2-City" : "GeoLite2-ASN")}.mmdb from geoipupdate), or no value to run without it.");
+        }
+        catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            throw new EnrichmentConfigurationException(
+                $"{key} is '{path}', which is not a usable MaxMind {type} database: {ex.Message}. "
+                + "Download a fresh copy (geoipupdate) or fix the path.", ex);
+        }
+    }
+
+    private static byte[] LoadKey(GeoIpOptions options, string prefix)
+    {
+        if (!string.IsNullOrEmpty(options.HmacKey))
+        {
+            return Encoding.UTF8.GetBytes(options.HmacKey);
+        }
+
+        string text;
+        try
+        {
+            text = File.ReadAllText(options.HmacKeyFile!).Trim();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new EnrichmentConfigurationException(
+                $"{prefix}:HmacKeyFile is '{options.HmacKeyFile}', which cannot be read ({ex.GetType().Name}); "
+                + "allowed: a readable file holding the key.", ex);
+        }
+
+        var key = Encoding.UTF8.GetBytes(text);
+        if (key.Length < GeoIpOptions.MinimumHmacKeyBytes)
+        {
+            throw new EnrichmentConfigurationException(
+                $"{prefix}:HmacKeyFile is '{options.HmacKeyFile}', whose key is too short (value not shown); "
+                + $"allowed: at least {GeoIpOptions.MinimumHmacKeyBytes} bytes.");
+        }
+
+        return key;
     }
 }

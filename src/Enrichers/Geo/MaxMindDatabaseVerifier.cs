@@ -1,0 +1,375 @@
+using System.Buffers.Binary;
+using System.Text;
+using System.Text.Unicode;
+
+namespace Enrichers.Geo;
+
+/// <summary>Checks a whole MaxMind DB before it is used, like libmaxminddb's <c>mmdbverify</c>: metadata,
+/// every search-tree node, and every data record the tree points to. MaxMind's reader opens corrupt files
+/// without complaint and fails only on the lookups that hit the damage, which would turn a bad database
+/// into silent misses at run time; verifying up front refuses it at start or at reload instead.</summary>
+internal static class MaxMindDatabaseVerifier
+{
+    private const int MaxNesting = 32;
+    private static readonly byte[] MetadataMarker = [0xAB, 0xCD, 0xEF, .. "MaxMind.com"u8];
+
+    /// <summary>Verifies <paramref name="file"/>; throws <see cref="InvalidDataException"/> saying what is
+    /// wrong.</summary>
+    public static void Verify(ReadOnlySpan<byte> file)
+    {
+        // The marker may occur inside data, so the metadata starts after its last occurrence.
+        var searchFrom = Math.Max(0, file.Length - 128 * 1024);
+        var marker = file[searchFrom..].LastIndexOf(MetadataMarker);
+        if (marker < 0)
+        {
+            throw new InvalidDataException("no MaxMind DB metadata section (not a .mmdb file, or truncated)");
+        }
+
+        var markerAt = searchFrom + marker;
+        var metadataSection = file[(markerAt + MetadataMarker.Length)..];
+        if (Read(metadataSection, 0, 0, out _) is not Dictionary<string, object?> metadata)
+        {
+            throw new InvalidDataException("the metadata is not a map");
+        }
+
+        var major = GetUnsigned(metadata, "binary_format_major_version");
+        if (major != 2)
+        {
+            throw new InvalidDataException($"binary format version {major} is not supported (2 is)");
+        }
+
+        var nodeCount = GetUnsigned(metadata, "node_count");
+        var recordSize = GetUnsigned(metadata, "record_size");
+        var ipVersion = GetUnsigned(metadata, "ip_version");
+        if (recordSize is not (24 or 28 or 32))
+        {
+            throw new InvalidDataException($"record_size {recordSize} is not 24, 28 or 32");
+        }
+
+        if (ipVersion is not (4 or 6))
+        {
+            throw new InvalidDataException($"ip_version {ipVersion} is not 4 or 6");
+        }
+
+        if (metadata.GetValueOrDefault("database_type") is not string { Length: > 0 })
+        {
+            throw new InvalidDataException("the metadata has no database_type");
+        }
+
+        var treeSize = nodeCount * recordSize / 4;
+        if (nodeCount == 0 || treeSize + 16 > (ulong)markerAt)
+        {
+            throw new InvalidDataException($"node_count {nodeCount} does not fit the file ({file.Length} bytes)");
+        }
+
+        var tree = file[..(int)treeSize];
+        var data = file[((int)treeSize + 16)..markerAt];
+        var records = WalkTree(tree, (long)nodeCount, (int)recordSize, ipVersion == 6 ? 128 : 32, data.Length);
+        var checkedPointers = new HashSet<int>();
+        foreach (var offset in records)
+        {
+            Skip(data, offset, 0, checkedPointers);
+        }
+    }
+
+    private static HashSet<int> WalkTree(ReadOnlySpan<byte> tree, long nodeCount, int recordSize, int bits, int dataSize)
+    {
+        var records = new HashSet<int>();
+
+        // Trees share subtrees (IPv4 is reachable from several IPv6 prefixes), so each node is walked once;
+        // this also stops loops in a corrupt tree.
+        var visited = new bool[nodeCount];
+        var stack = new Stack<(long Node, int Depth)>();
+        stack.Push((0, 0));
+        visited[0] = true;
+        while (stack.Count > 0)
+        {
+            var (node, depth) = stack.Pop();
+            for (var side = 0; side < 2; side++)
+            {
+                var value = ReadRecord(tree, node, side, recordSize);
+                if (value < nodeCount)
+                {
+                    if (depth + 1 >= bits)
+                    {
+                        throw new InvalidDataException($"the search tree is deeper than {bits} bits at node {node}");
+                    }
+
+                    if (!visited[value])
+                    {
+                        visited[value] = true;
+                        stack.Push((value, depth + 1));
+                    }
+                }
+                else if (value > nodeCount)
+                {
+                    var offset = value - nodeCount - 16;
+                    if (offset < 0 || offset >= dataSize)
+                    {
+                        throw new InvalidDataException(
+                            $"search tree node {node} points outside the data section (record {value})");
+                    }
+
+                    records.Add((int)offset);
+                }
+            }
+        }
+
+        return records;
+    }
+
+    private static long ReadRecord(ReadOnlySpan<byte> tree, long node, int side, int recordSize)
+    {
+        var at = (int)(node * recordSize / 4);
+        switch (recordSize)
+        {
+            case 24:
+                at += side * 3;
+                return tree[at] << 16 | tree[at + 1] << 8 | tree[at + 2];
+            case 28:
+                var middle = tree[at + 3];
+                return side == 0
+                    ? (long)(middle >> 4) << 24 | (long)tree[at] << 16 | (long)tree[at + 1] << 8 | tree[at + 2]
+                    : (long)(middle & 0x0F) << 24 | (long)tree[at + 4] << 16 | (long)tree[at + 5] << 8 | tree[at + 6];
+            default:
+                return BinaryPrimitives.ReadUInt32BigEndian(tree[(at + side * 4)..]);
+        }
+    }
+
+    /// <summary>Checks the value at <paramref name="offset"/> and returns the offset after it.</summary>
+    private static int Skip(ReadOnlySpan<byte> section, int offset, int nesting, HashSet<int> checkedPointers)
+    {
+        if (nesting > MaxNesting)
+        {
+            throw new InvalidDataException($"data nested deeper than {MaxNesting} at offset {offset}");
+        }
+
+        var (type, size, at) = ReadControl(section, offset);
+        switch (type)
+        {
+            case 1:
+                var target = size;
+                if (target >= section.Length)
+                {
+                    throw new InvalidDataException($"data pointer at offset {offset} points outside the data section");
+                }
+
+                if (checkedPointers.Add((int)target))
+                {
+                    if (ReadControl(section, (int)target).Type == 1)
+                    {
+                        throw new InvalidDataException($"data pointer at offset {offset} points to another pointer");
+                    }
+
+                    Skip(section, (int)target, nesting + 1, checkedPointers);
+                }
+
+                return at;
+            case 2:
+                var text = Payload(section, at, size, offset);
+                if (!Utf8.IsValid(text))
+                {
+                    throw new InvalidDataException($"string at offset {offset} is not valid UTF-8");
+                }
+
+                return at + text.Length;
+            case 3:
+                RequireSize(size, 8, 8, "double", offset);
+                return at + Payload(section, at, size, offset).Length;
+            case 15:
+                RequireSize(size, 4, 4, "float", offset);
+                return at + Payload(section, at, size, offset).Length;
+            case 4:
+                return at + Payload(section, at, size, offset).Length;
+            case 5:
+                RequireSize(size, 0, 2, "uint16", offset);
+                return at + Payload(section, at, size, offset).Length;
+            case 6:
+            case 8:
+                RequireSize(size, 0, 4, type == 6 ? "uint32" : "int32", offset);
+                return at + Payload(section, at, size, offset).Length;
+            case 9:
+                RequireSize(size, 0, 8, "uint64", offset);
+                return at + Payload(section, at, size, offset).Length;
+            case 10:
+                RequireSize(size, 0, 16, "uint128", offset);
+                return at + Payload(section, at, size, offset).Length;
+            case 14:
+                RequireSize(size, 0, 1, "boolean", offset);
+                return at;
+            case 7:
+                for (var i = 0; i < size; i++)
+                {
+                    var key = ReadControl(section, at);
+                    if (key.Type == 1)
+                    {
+                        if (key.Size >= section.Length || ReadControl(section, (int)key.Size).Type != 2)
+                        {
+                            throw new InvalidDataException($"map key at offset {at} is not a string");
+                        }
+                    }
+                    else if (key.Type != 2)
+                    {
+                        throw new InvalidDataException($"map key at offset {at} is not a string");
+                    }
+
+                    at = Skip(section, at, nesting + 1, checkedPointers);
+                    at = Skip(section, at, nesting + 1, checkedPointers);
+                }
+
+                return at;
+            case 11:
+                for (var i = 0; i < size; i++)
+                {
+                    at = Skip(section, at, nesting + 1, checkedPointers);
+                }
+
+                return at;
+            default:
+                throw new InvalidDataException($"data at offset {offset} has unknown or invalid type {type}");
+        }
+    }
+
+    /// <summary>Decodes a value (metadata only: small, so allocation does not matter).</summary>
+    private static object? Read(ReadOnlySpan<byte> section, int offset, int nesting, out int next)
+    {
+        if (nesting > MaxNesting)
+        {
+            throw new InvalidDataException("metadata nested too deeply");
+        }
+
+        var (type, size, at) = ReadControl(section, offset);
+        switch (type)
+        {
+            case 1:
+                next = at;
+                if (size >= section.Length)
+                {
+                    throw new InvalidDataException("metadata pointer outside the metadata");
+                }
+
+                return Read(section, (int)size, nesting + 1, out _);
+            case 2:
+                var text = Payload(section, at, size, offset);
+                next = at + text.Length;
+                return Utf8.IsValid(text) ? Encoding.UTF8.GetString(text)
+                    : throw new InvalidDataException("metadata string is not valid UTF-8");
+            case 5 or 6 or 9 or 10:
+                var raw = Payload(section, at, size, offset);
+                next = at + raw.Length;
+                if (raw.Length > 8)
+                {
+                    return ulong.MaxValue;
+                }
+
+                ulong value = 0;
+                foreach (var b in raw)
+                {
+                    value = value << 8 | b;
+                }
+
+                return value;
+            case 7:
+                var map = new Dictionary<string, object?>(StringComparer.Ordinal);
+                for (var i = 0; i < size; i++)
+                {
+                    var key = Read(section, at, nesting + 1, out at) as string
+                        ?? throw new InvalidDataException("metadata map key is not a string");
+                    map[key] = Read(section, at, nesting + 1, out at);
+                }
+
+                next = at;
+                return map;
+            case 11:
+                var list = new List<object?>();
+                for (var i = 0; i < size; i++)
+                {
+                    list.Add(Read(section, at, nesting + 1, out at));
+                }
+
+                next = at;
+                return list;
+            default:
+                // Types metadata does not need (double, bool, ...) are checked and skipped.
+                next = Skip(section, offset, nesting, []);
+                return null;
+        }
+    }
+
+    private static (int Type, long Size, int Next) ReadControl(ReadOnlySpan<byte> section, int offset)
+    {
+        if ((uint)offset >= (uint)section.Length)
+        {
+            throw new InvalidDataException($"data offset {offset} is outside the section");
+        }
+
+        var control = section[offset++];
+        var type = control >> 5;
+        if (type == 1)
+        {
+            var pointerSize = ((control >> 3) & 0x3) + 1;
+            var bytes = Payload(section, offset, pointerSize, offset - 1);
+            long pointer = pointerSize == 4 ? 0 : control & 0x7;
+            foreach (var b in bytes)
+            {
+                pointer = pointer << 8 | b;
+            }
+
+            pointer += pointerSize switch { 2 => 2048, 3 => 526336, _ => 0 };
+            return (1, pointer, offset + pointerSize);
+        }
+
+        if (type == 0)
+        {
+            if (offset >= section.Length)
+            {
+                throw new InvalidDataException($"data at offset {offset - 1} is cut off");
+            }
+
+            type = 7 + section[offset++];
+            if (type is < 8 or > 15)
+            {
+                throw new InvalidDataException($"data at offset {offset - 2} has invalid extended type {type}");
+            }
+        }
+
+        long size = control & 0x1F;
+        if (size >= 29)
+        {
+            var extra = (int)size - 28;
+            var bytes = Payload(section, offset, extra, offset);
+            long value = 0;
+            foreach (var b in bytes)
+            {
+                value = value << 8 | b;
+            }
+
+            size = extra switch { 1 => 29 + value, 2 => 285 + value, _ => 65821 + value };
+            offset += extra;
+        }
+
+        return (type, size, offset);
+    }
+
+    private static ReadOnlySpan<byte> Payload(ReadOnlySpan<byte> section, int at, long size, int valueOffset)
+    {
+        if (at < 0 || size < 0 || at + size > section.Length)
+        {
+            throw new InvalidDataException($"data at offset {valueOffset} runs past the end of its section");
+        }
+
+        return section.Slice(at, (int)size);
+    }
+
+    private static void RequireSize(long size, int min, int max, string type, int offset)
+    {
+        if (size < min || size > max)
+        {
+            throw new InvalidDataException($"{type} at offset {offset} has invalid size {size}");
+        }
+    }
+
+    private static ulong GetUnsigned(Dictionary<string, object?> metadata, string key) =>
+        metadata.GetValueOrDefault(key) as ulong?
+        ?? throw new InvalidDataException($"the metadata has no {key}");
+}

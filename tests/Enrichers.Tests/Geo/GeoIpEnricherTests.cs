@@ -1,0 +1,434 @@
+using System.Text;
+using Enrichers.Geo;
+using Enrichers.Json;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Enrichers.Tests.Geo;
+
+public sealed class GeoIpEnricherTests : IClassFixture<GeoTestDatabases>
+{
+    private const string HmacKey = "test-key-0123456789abcdef";
+    private readonly GeoTestDatabases _databases;
+
+    public GeoIpEnricherTests(GeoTestDatabases databases) => _databases = databases;
+
+    [Fact]
+    public void A_public_IPv4_address_gets_ECS_geo_and_as_fields_and_a_truncated_client_ip()
+    {
+        var output = Enrich("{\"msg\":\"hi\",\"client_ip\":\"81.2.69.160\"}", out var statistics);
+
+        Assert.Equal(
+            "{\"msg\":\"hi\",\"client\":{\"ip\":\"81.2.69.0\",\"geo\":{\"country_iso_code\":\"GB\",\"country_name\":\"United Kingdom\","
+            + "\"city_name\":\"London\",\"region_iso_code\":\"GB-ENG\",\"continent_code\":\"EU\",\"timezone\":\"Europe/London\","
+            + "\"location\":{\"lat\":51.5142,\"lon\":-0.0931}},\"as\":{\"number\":20712,\"organization\":{\"name\":\"Andrews & Arnold Ltd\"}}}}",
+            output);
+        Assert.Equal(1, statistics.GeoIp["hit"]);
+    }
+
+    [Fact]
+    public void A_public_IPv6_address_is_looked_up_and_truncated_to_its_48_bit_prefix()
+    {
+        var output = Enrich("{\"client_ip\":\"2001:218:1234:5678::1\"}", out _);
+
+        Assert.Contains("\"ip\":\"2001:218:1234::\"", output);
+        Assert.Contains("\"country_iso_code\":\"JP\"", output);
+        Assert.Contains("\"number\":2914", output);
+        Assert.DoesNotContain("city_name", output);
+        Assert.DoesNotContain("region_iso_code", output);
+    }
+
+    [Theory]
+    [InlineData("::ffff:81.2.69.160")]
+    [InlineData("81.2.69.160:5678")]
+    [InlineData("[::ffff:81.2.69.160]:443")]
+    [InlineData(" 81.2.69.160 ")]
+    public void IPv4_written_with_a_port_or_as_mapped_IPv6_is_the_same_address(string written)
+    {
+        var output = Enrich($"{{\"client_ip\":\"{written}\"}}", out var statistics);
+
+        Assert.Contains("\"ip\":\"81.2.69.0\"", output);
+        Assert.Contains("\"city_name\":\"London\"", output);
+        Assert.Equal(1, statistics.GeoIp["hit"]);
+    }
+
+    [Fact]
+    public void A_bracketed_IPv6_address_with_a_port_is_accepted()
+    {
+        var output = Enrich("{\"remote_addr\":\"[2001:218::1]:443\"}", out _);
+
+        Assert.Contains("\"ip\":\"2001:218::\"", output);
+        Assert.Contains("\"country_iso_code\":\"JP\"", output);
+    }
+
+    [Theory]
+    [InlineData("client_ip")]
+    [InlineData("client.ip")]
+    [InlineData("source.ip")]
+    [InlineData("remote_addr")]
+    [InlineData("ip")]
+    [InlineData("x_forwarded_for")]
+    [InlineData("http.request.headers.x-forwarded-for")]
+    public void Every_source_field_is_read_nested_or_dotted_and_removed(string field)
+    {
+        foreach (var json in new[] { Nested(field, "81.2.69.160"), $"{{\"{field}\":\"81.2.69.160\",\"k\":1}}" })
+        {
+            var output = Enrich(json, out _);
+
+            Assert.Contains("\"city_name\":\"London\"", output);
+            Assert.Contains("\"ip\":\"81.2.69.0\"", output);
+            Assert.DoesNotContain("81.2.69.160", output);
+        }
+    }
+
+    [Fact]
+    public void The_first_present_source_field_wins()
+    {
+        var output = Enrich("{\"ip\":\"216.160.83.57\",\"remote_addr\":\"81.2.69.160\"}", out _);
+
+        Assert.Contains("\"city_name\":\"London\"", output);
+        Assert.DoesNotContain("216.160.83", output);
+    }
+
+    [Fact]
+    public void The_first_public_address_of_a_forwarded_for_list_is_used()
+    {
+        var output = Enrich("{\"x_forwarded_for\":\"10.0.0.7, 192.168.1.1, 81.2.69.160, 216.160.83.57\"}", out _);
+
+        Assert.Contains("\"city_name\":\"London\"", output);
+        Assert.Equal("{\"client\":", output[..10]);
+        Assert.DoesNotContain("10.0.0.7", output);
+        Assert.DoesNotContain("216.160.83.57", output);
+    }
+
+    [Fact]
+    public void A_forwarded_for_list_logged_as_an_array_is_read_too()
+    {
+        var output = Enrich("{\"x_forwarded_for\":[\"unknown\",\"2001:218::9\"]}", out _);
+
+        Assert.Contains("\"country_iso_code\":\"JP\"", output);
+        Assert.DoesNotContain("x_forwarded_for", output);
+    }
+
+    [Fact]
+    public void A_list_of_private_addresses_gives_the_first_one_truncated_and_no_geo()
+    {
+        var output = Enrich("{\"x_forwarded_for\":\"10.1.2.3, 192.168.7.8\"}", out var statistics);
+
+        Assert.Equal("{\"client\":{\"ip\":\"10.1.2.0\"}}", output);
+        Assert.Equal(1, statistics.GeoIp["private"]);
+    }
+
+    [Theory]
+    [InlineData("10.0.0.1")]
+    [InlineData("172.16.5.9")]
+    [InlineData("192.168.1.20")]
+    [InlineData("127.0.0.1")]
+    [InlineData("169.254.1.1")]
+    [InlineData("100.64.0.7")]
+    [InlineData("0.0.0.0")]
+    [InlineData("224.0.0.1")]
+    [InlineData("240.0.0.1")]
+    [InlineData("255.255.255.255")]
+    [InlineData("192.0.2.1")]
+    [InlineData("::1")]
+    [InlineData("::")]
+    [InlineData("fe80::1")]
+    [InlineData("fe80::1%eth0")]
+    [InlineData("fd12:3456:789a::1")]
+    [InlineData("ff02::1")]
+    [InlineData("2001:db8::1")]
+    [InlineData("::ffff:10.0.0.1")]
+    public void Private_loopback_link_local_multicast_and_reserved_addresses_get_no_geo_and_no_error(string address)
+    {
+        var output = Enrich($"{{\"client_ip\":\"{address}\"}}", out var statistics);
+
+        Assert.DoesNotContain("geo", output);
+        Assert.DoesNotContain("\"as\"", output);
+        Assert.Equal(1, statistics.GeoIp["private"]);
+        Assert.Equal(0, statistics.GeoIp["error"]);
+    }
+
+    [Fact]
+    public void A_public_address_absent_from_the_databases_is_a_miss_without_fields()
+    {
+        var output = Enrich("{\"client_ip\":\"8.8.8.8\"}", out var statistics);
+
+        Assert.Equal("{\"client\":{\"ip\":\"8.8.8.0\"}}", output);
+        Assert.Equal(1, statistics.GeoIp["miss"]);
+    }
+
+    [Theory]
+    [InlineData("not an ip")]
+    [InlineData("1.2.3")]
+    [InlineData("1.2.3.4.5")]
+    [InlineData("256.1.1.1")]
+    [InlineData("0x7f.1")]
+    [InlineData("16909060")]
+    [InlineData("1.2.3.4:99999999")]
+    [InlineData("[2001:db8::1")]
+    [InlineData("2001:::1")]
+    [InlineData("1.2.3.4/24")]
+    public void A_malformed_address_is_counted_removed_and_never_throws(string value)
+    {
+        var output = Enrich($"{{\"a\":1,\"client_ip\":\"{value}\"}}", out var statistics);
+
+        Assert.Equal("{\"a\":1}", output);
+        Assert.Equal(1, statistics.GeoIp["malformed"]);
+        Assert.Equal(0, statistics.EnricherFailures.Total);
+    }
+
+    [Fact]
+    public void A_malformed_first_field_falls_through_to_the_next_valid_one()
+    {
+        var output = Enrich("{\"client_ip\":\"garbage\",\"remote_addr\":\"81.2.69.160\"}", out var statistics);
+
+        Assert.Contains("\"city_name\":\"London\"", output);
+        Assert.DoesNotContain("garbage", output);
+        Assert.Equal(0, statistics.GeoIp["malformed"]);
+    }
+
+    [Theory]
+    [InlineData("\"-\"")]
+    [InlineData("\"\"")]
+    [InlineData("null")]
+    [InlineData("42")]
+    public void Placeholder_and_non_string_values_are_not_addresses(string value)
+    {
+        var output = Enrich($"{{\"client_ip\":{value},\"ip\":\"81.2.69.160\"}}", out _);
+
+        Assert.Contains("\"city_name\":\"London\"", output);
+        Assert.DoesNotContain("client_ip", output);
+    }
+
+    [Fact]
+    public void A_record_without_an_address_is_left_untouched_and_not_counted()
+    {
+        const string json = "{\"msg\":\"no address\",\"client\":{\"name\":\"web\"},\"n\":1.0}";
+
+        var output = Enrich(json, out var statistics);
+
+        Assert.Equal(json, output);
+        Assert.Equal(0, statistics.GeoIp.Total);
+    }
+
+    [Fact]
+    public void By_default_the_raw_address_survives_nowhere_in_the_record()
+    {
+        const string json = "{\"client_ip\":\"81.2.69.160\",\"client\":{\"ip\":\"81.2.69.160\",\"port\":1},\"source\":{\"ip\":\"81.2.69.160\"},"
+            + "\"remote_addr\":\"81.2.69.160:5678\",\"ip\":\"::ffff:81.2.69.160\",\"x_forwarded_for\":\"81.2.69.160, 216.160.83.57\","
+            + "\"http\":{\"request\":{\"headers\":{\"x-forwarded-for\":\"81.2.69.160, 2001:218::77\",\"accept\":\"*/*\"}}}}";
+
+        var output = Enrich(json, out _);
+
+        Assert.DoesNotContain("81.2.69.160", output);
+        Assert.DoesNotContain("216.160.83.57", output);
+        Assert.DoesNotContain("2001:218::77", output);
+        Assert.Contains("\"accept\":\"*/*\"", output);
+        Assert.Contains("\"port\":1", output);
+        Assert.Contains("\"ip\":\"81.2.69.0\"", output);
+    }
+
+    [Fact]
+    public void The_hmac_policy_keeps_the_truncated_address_and_adds_a_keyed_token()
+    {
+        var options = Options(GeoIpAddressPolicy.Hmac);
+        options.HmacKey = HmacKey;
+
+        var first = Enrich("{\"client_ip\":\"81.2.69.160\"}", out _, options);
+        var samePort = Enrich("{\"remote_addr\":\"81.2.69.160:443\"}", out _, options);
+        var neighbour = Enrich("{\"client_ip\":\"81.2.69.161\"}", out _, options);
+        options.HmacKey = HmacKey + "-other";
+        var otherKey = Enrich("{\"client_ip\":\"81.2.69.160\"}", out _, options);
+
+        var token = Token(first);
+        Assert.Matches("^[0-9a-f]{32}$", token);
+        Assert.Contains("\"ip\":\"81.2.69.0\"", first);
+        Assert.Contains("\"city_name\":\"London\"", first);
+        Assert.DoesNotContain("81.2.69.160", first);
+        Assert.Equal(token, Token(samePort));
+        Assert.NotEqual(token, Token(neighbour));
+        Assert.NotEqual(token, Token(otherKey));
+    }
+
+    [Fact]
+    public void The_hmac_policy_reads_its_key_from_a_file()
+    {
+        var keyFile = Path.Combine(_databases.Directory, "hmac.key");
+        File.WriteAllText(keyFile, HmacKey + "\n");
+        var fromFile = Options(GeoIpAddressPolicy.Hmac);
+        fromFile.HmacKeyFile = keyFile;
+        var inline = Options(GeoIpAddressPolicy.Hmac);
+        inline.HmacKey = HmacKey;
+
+        Assert.Equal(Token(Enrich("{\"ip\":\"8.8.4.4\"}", out _, inline)), Token(Enrich("{\"ip\":\"8.8.4.4\"}", out _, fromFile)));
+    }
+
+    [Fact]
+    public void The_keep_policy_writes_the_full_normalized_address_and_leaves_other_fields()
+    {
+        var output = Enrich("{\"remote_addr\":\"81.2.69.160:5678\",\"client\":{\"ip\":\"[::ffff:81.2.69.160]:1\"}}", out _,
+            Options(GeoIpAddressPolicy.Keep));
+
+        Assert.Contains("\"remote_addr\":\"81.2.69.160:5678\"", output);
+        Assert.Contains("\"ip\":\"81.2.69.160\"", output);
+        Assert.Contains("\"city_name\":\"London\"", output);
+    }
+
+    [Fact]
+    public void The_keep_policy_drops_a_client_ip_that_is_not_an_address()
+    {
+        var output = Enrich("{\"client\":{\"ip\":\"n/a\"},\"a\":1}", out _, Options(GeoIpAddressPolicy.Keep));
+
+        Assert.Equal("{\"a\":1}", output);
+    }
+
+    [Fact]
+    public void The_remove_policy_keeps_geo_fields_but_no_address()
+    {
+        var output = Enrich("{\"client_ip\":\"81.2.69.160\",\"x_forwarded_for\":\"81.2.69.160\"}", out _, Options(GeoIpAddressPolicy.Remove));
+
+        Assert.Contains("\"city_name\":\"London\"", output);
+        Assert.DoesNotContain("\"ip\"", output);
+        Assert.DoesNotContain("81.2.69", output);
+    }
+
+    [Fact]
+    public void Truncation_prefix_lengths_are_configurable()
+    {
+        var options = Options(GeoIpAddressPolicy.Truncate);
+        options.TruncateIPv4PrefixLength = 16;
+        options.TruncateIPv6PrefixLength = 32;
+
+        Assert.Contains("\"ip\":\"81.2.0.0\"", Enrich("{\"ip\":\"81.2.69.160\"}", out _, options));
+        Assert.Contains("\"ip\":\"2001:218::\"", Enrich("{\"ip\":\"2001:218:ab:cd::1\"}", out _, options));
+    }
+
+    [Fact]
+    public void Without_databases_the_address_is_still_anonymized()
+    {
+        var options = new GeoIpOptions();
+
+        var output = Enrich("{\"client_ip\":\"81.2.69.160\"}", out var statistics, options);
+
+        Assert.Equal("{\"client\":{\"ip\":\"81.2.69.0\"}}", output);
+        Assert.Equal(0, statistics.GeoIp["miss"]);
+    }
+
+    [Fact]
+    public void A_producer_client_object_keeps_its_other_fields()
+    {
+        var output = Enrich("{\"client\":{\"ip\":\"81.2.69.160\",\"user\":{\"id\":\"u1\"}}}", out _);
+
+        Assert.StartsWith("{\"client\":{\"user\":{\"id\":\"u1\"},\"ip\":\"81.2.69.0\",\"geo\":", output);
+    }
+
+    [Fact]
+    public void A_non_object_client_field_is_kept_and_geo_fields_become_dotted_keys()
+    {
+        var output = Enrich("{\"client\":\"web\",\"ip\":\"81.2.69.160\"}", out _);
+
+        Assert.Contains("\"client\":\"web\"", output);
+        Assert.Contains("\"client.ip\":\"81.2.69.0\"", output);
+        Assert.Contains("\"client.geo.city_name\":\"London\"", output);
+    }
+
+    [Fact]
+    public void Repeated_addresses_are_served_from_the_bounded_cache()
+    {
+        var options = Options(GeoIpAddressPolicy.Truncate);
+        options.CacheSize = 10;
+        using var enricher = GeoIpEnricher.Create(options, new EnrichmentStatistics(), new FakeTimeProvider());
+
+        for (var i = 0; i < 500; i++)
+        {
+            enricher.Enrich(Parse($"{{\"ip\":\"81.2.{i / 250}.{i % 250}\"}}"));
+            Assert.InRange(enricher.CachedLookups, 1, 10);
+        }
+
+        var again = Parse("{\"ip\":\"81.2.69.160\"}");
+        enricher.Enrich(again);
+        enricher.Enrich(Parse("{\"ip\":\"81.2.69.160\"}"));
+        Assert.Contains("London", again.ToString());
+    }
+
+    [Fact]
+    public void Concurrent_lookups_from_many_threads_give_the_same_answers()
+    {
+        using var enricher = GeoIpEnricher.Create(Options(GeoIpAddressPolicy.Truncate), new EnrichmentStatistics(), new FakeTimeProvider());
+        var addresses = new[] { "81.2.69.160", "2001:218::1", "216.160.83.57", "10.0.0.1", "8.8.8.8" };
+
+        var outputs = new System.Collections.Concurrent.ConcurrentBag<(int, string)>();
+        Parallel.For(0, 4000, i =>
+        {
+            var record = Parse($"{{\"ip\":\"{addresses[i % addresses.Length]}\"}}");
+            enricher.Enrich(record);
+            outputs.Add((i % addresses.Length, record.ToString()));
+        });
+
+        foreach (var group in outputs.GroupBy(o => o.Item1))
+        {
+            Assert.Single(group.Select(o => o.Item2).Distinct());
+        }
+    }
+
+    [Fact]
+    public void Database_build_times_are_exposed_by_kind()
+    {
+        using var enricher = GeoIpEnricher.Create(Options(GeoIpAddressPolicy.Truncate), new EnrichmentStatistics(), new FakeTimeProvider());
+
+        Assert.Equal(new DateTimeOffset(2026, 10, 1, 0, 0, 0, TimeSpan.Zero), enricher.DatabaseBuildTimes["city"]);
+        Assert.Equal(new DateTimeOffset(2026, 9, 1, 0, 0, 0, TimeSpan.Zero), enricher.DatabaseBuildTimes["asn"]);
+    }
+
+    [Fact]
+    public void The_chain_runs_geoip_with_its_options()
+    {
+        var options = new EnrichmentOptions();
+        options.GeoIp.CityDatabasePath = _databases.CityPath;
+        using var chain = EnrichmentChain.Create(options, new FakeTimeProvider());
+        using var session = chain.CreateSession();
+        var output = new System.Buffers.ArrayBufferWriter<byte>();
+
+        session.Enrich(Encoding.UTF8.GetBytes("{\"client_ip\":\"81.2.69.160\"}"), output);
+
+        Assert.Contains("\"city_name\":\"London\"", Encoding.UTF8.GetString(output.WrittenSpan));
+        Assert.Equal(1, chain.Statistics.GeoIp["hit"]);
+    }
+
+    private GeoIpOptions Options(GeoIpAddressPolicy policy) => new()
+    {
+        CityDatabasePath = _databases.CityPath,
+        AsnDatabasePath = _databases.AsnPath,
+        IpPolicy = policy,
+    };
+
+    private string Enrich(string json, out EnrichmentStatistics statistics, GeoIpOptions? options = null)
+    {
+        statistics = new EnrichmentStatistics();
+        using var enricher = GeoIpEnricher.Create(options ?? Options(GeoIpAddressPolicy.Truncate), statistics, new FakeTimeProvider());
+        var record = Parse(json);
+        enricher.Enrich(record);
+        return record.ToString();
+    }
+
+    private static LogRecord Parse(string json) =>
+        LogRecordParser.TryParse(Encoding.UTF8.GetBytes(json), out var rejection) ?? throw new ArgumentException(rejection!.Reason);
+
+    private static string Nested(string dottedPath, string value)
+    {
+        var parts = dottedPath.Split('.');
+        var json = $"\"{value}\"";
+        for (var i = parts.Length - 1; i >= 0; i--)
+        {
+            json = $"{{\"{parts[i]}\":{json}}}";
+        }
+
+        return json;
+    }
+
+    private static string Token(string output)
+    {
+        var record = Parse(output);
+        return record.FindString(GeoIpEnricher.ClientIpHashField) ?? throw new InvalidOperationException("no token in " + output);
+    }
+}
