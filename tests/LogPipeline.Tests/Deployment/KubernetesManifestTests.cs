@@ -111,7 +111,9 @@ public sealed class KubernetesManifestTests
     public void Every_container_runs_non_root_read_only_without_capabilities(string which)
     {
         var spec = which == "base" ? KubernetesManifests.PodSpec : (YamlMappingNode)KubernetesManifests.GeoIpPatch.At("spec.template.spec")!;
-        var containers = spec.Items("initContainers").Concat(which == "base" ? spec.Items("containers") : []).ToList();
+        // The component's entry for the worker container only adds env and mounts to the base's.
+        var containers = spec.Items("initContainers").Concat(spec.Items("containers"))
+            .Where(c => which == "base" || c.Str("name") != "logpipeline").ToList();
 
         Assert.NotEmpty(containers);
         foreach (var c in containers)
@@ -229,7 +231,12 @@ public sealed class KubernetesManifestTests
         var spec = KubernetesManifests.GeoIpPatch.At("spec.template.spec")!;
         var init = spec.Items("initContainers").Single();
         var dbDir = init.Items("env").Single(e => e.Str("name") == "GEOIPUPDATE_DB_DIR").Required("value");
-        var worker = spec.Items("containers").Single();
+        var worker = KubernetesManifests.GeoIpWorkerPatch;
+        var sidecar = spec.Items("containers").Single(c => c.Str("name") == "geoipupdate");
+        string Env(YamlNode c, string name) => c.Items("env").Single(e => e.Str("name") == name).Required("value");
+        Assert.Equal("0", Env(init, "GEOIPUPDATE_FREQUENCY"));
+        Assert.True(int.Parse(Env(sidecar, "GEOIPUPDATE_FREQUENCY")) is > 0 and <= 24 * 7, "the sidecar must refresh within a week");
+        Assert.Equal(dbDir, Env(sidecar, "GEOIPUPDATE_DB_DIR"));
         var paths = worker.Items("env").Where(e => e.Required("name").StartsWith("LOGPIPELINE__Enrichment__GeoIp__", StringComparison.Ordinal))
             .Select(e => e.Required("value")).ToList();
 

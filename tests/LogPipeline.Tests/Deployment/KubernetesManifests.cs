@@ -29,6 +29,10 @@ internal static class KubernetesManifests
 
     public static YamlMappingNode GeoIpPatch => Files["components/geoip/daemonset-patch.yaml"].Single();
 
+    /// <summary>The GeoIP component's additions to the worker container (env, mounts).</summary>
+    public static YamlMappingNode GeoIpWorkerPatch =>
+        (YamlMappingNode)GeoIpPatch.At("spec.template.spec")!.Items("containers").Single(c => c.Str("name") == "logpipeline");
+
     /// <summary>The worker's appsettings.json as the ConfigMap carries it.</summary>
     public static string AppSettingsJson => Single("ConfigMap").Map("data")["appsettings.json"];
 }
