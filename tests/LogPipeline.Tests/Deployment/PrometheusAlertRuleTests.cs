@@ -117,6 +117,23 @@ public sealed partial class PrometheusAlertRuleTests
     }
 
     [Fact]
+    public void Every_alert_has_a_promtool_unit_test_that_expects_it_to_fire()
+    {
+        // deploy/prometheus/logpipeline-alerts.test.yml runs with `promtool test rules` where Prometheus is
+        // installed; here only its coverage is checked, so the suite does not need promtool.
+        var tests = Yaml.LoadDocuments(RepositoryFiles.PathOf("deploy", "prometheus", "logpipeline-alerts.test.yml")).Single();
+        var firing = tests.Items("tests").SelectMany(t => t.Items("alert_rule_test"))
+            .Where(t => t.Items("exp_alerts").Any())
+            .Select(t => t.Required("alertname")).ToHashSet();
+        var inputs = tests.Items("tests").SelectMany(t => t.Items("input_series")).Select(s => s.Required("series")).ToList();
+
+        Assert.Equal(["logpipeline-alerts.yml"], tests.Items("rule_files").Select(f => ((YamlScalarNode)f).Value));
+        Assert.All(Alerts, a => Assert.Contains(a.Required("alert"), firing));
+        var known = WorkerSeriesNames();
+        Assert.All(inputs, s => Assert.True(s.StartsWith("up{", StringComparison.Ordinal) || known.Contains(s.Split('{')[0]), $"test series {s}"));
+    }
+
+    [Fact]
     public void The_PrometheusRule_carries_exactly_the_groups_of_the_rules_file()
     {
         var rule = KubernetesManifests.Single("PrometheusRule");
