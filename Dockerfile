@@ -11,7 +11,7 @@ ARG TARGETARCH
 WORKDIR /src
 
 # Restore first, from the project files only, so source edits do not invalidate the package layer.
-COPY Directory.Build.props Directory.Packages.props ./
+COPY Directory.Build.props Directory.Packages.props .editorconfig ./
 COPY src/Enrichers/Enrichers.csproj src/Enrichers/
 COPY src/LogPipeline/LogPipeline.csproj src/LogPipeline/
 RUN dotnet restore src/LogPipeline/LogPipeline.csproj -a "$TARGETARCH"
@@ -22,7 +22,7 @@ COPY index-templates/ index-templates/
 # A framework-dependent publish for one RID keeps only that architecture's librdkafka, not every
 # platform's native libraries.
 RUN dotnet publish src/LogPipeline/LogPipeline.csproj -c Release -a "$TARGETARCH" --no-restore \
-        --self-contained false -p:UseAppHost=false -o /app
+        --self-contained false -p:UseAppHost=false -p:SatelliteResourceLanguages=en -o /app
 
 # The ASP.NET Core runtime image (Kestrel serves /healthz, /readyz and /metrics); no SDK, compilers or
 # package managers' caches come along.
