@@ -1,14 +1,384 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.RegularExpressions;
 using Enrichers.Json;
 
 namespace Enrichers.Masking;
 
-/// <summary>PII and credential masking (placeholder: the masking helper replaces this file).</summary>
-public sealed class PiiMaskingEnricher(MaskingOptions options, EnrichmentStatistics statistics) : ILogEnricher
+/// <summary>Masks PII and credentials in every string at any depth (value patterns) and whole values of
+/// secret-named keys (key rules). Runs last in the chain. Shared and thread-safe; never throws: if masking a
+/// record fails, the failure is reported and every string of the record is redacted (fail closed).
+/// A string with no pattern anchor is checked on its raw UTF-8 bytes and never decoded or rewritten.</summary>
+public sealed class PiiMaskingEnricher : ILogEnricher
 {
+    private const string OptionsPrefix = "Enrichment:Masking";
+    private const MaskPatterns NumberPatterns = MaskPatterns.Card | MaskPatterns.Phone | MaskPatterns.Ssn | MaskPatterns.Iban;
+    private static readonly TimeSpan RegexTimeout = TimeSpan.FromMilliseconds(50);
+
+    [ThreadStatic]
+    private static LogProperty?[]? t_path;
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_nameBuffer;
+
+    [ThreadStatic]
+    private static JsonOutput? t_nameOutput;
+
+    [ThreadStatic]
+    private static StringBuilder? t_builder;
+
+    private readonly EnrichmentStatistics _statistics;
+    private readonly MaskPatterns _patterns;
+    private readonly bool _keyRules;
+    private readonly KeyNameRules _keys;
+    private readonly byte[]? _hmacKey;
+    private readonly int _tokenBytes;
+    private readonly (string Name, Regex Regex)[] _custom;
+    private readonly (string Path, string[] Leaves)[] _keepIpFields;
+
+    /// <exception cref="EnrichmentConfigurationException">The options are invalid or the HMAC key file cannot
+    /// be read; the message names the setting, never the secret.</exception>
+    public PiiMaskingEnricher(MaskingOptions options, EnrichmentStatistics statistics)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(statistics);
+        var errors = options.Validate(OptionsPrefix).ToList();
+        if (errors.Count > 0)
+        {
+            throw new EnrichmentConfigurationException(string.Join(" ", errors));
+        }
+
+        _statistics = statistics;
+        _patterns = MaskPatterns.All;
+        foreach (var name in options.DisabledPatterns)
+        {
+            MaskTypeNames.TryParse(name, out var type);
+            _patterns &= ~(MaskPatterns)(1 << (int)type);
+        }
+
+        _keyRules = (_patterns & MaskPatterns.Key) != 0;
+        _keys = KeyNameRules.Create(options);
+        _hmacKey = options.LoadHmacKey(OptionsPrefix);
+        _tokenBytes = options.HmacTokenLength / 2;
+        _custom = options.Patterns
+            .Select(p => (p.Name, new Regex(p.Regex, RegexOptions.CultureInvariant | RegexOptions.Compiled, RegexTimeout)))
+            .ToArray();
+        _keepIpFields = options.KeepIpFields
+            .Select(path => (path, Enumerable.Range(1, path.Count(c => c == '.') + 1)
+                .Select(n => string.Join('.', path.Split('.')[^n..])).ToArray()))
+            .ToArray();
+    }
+
     public string Name => "masking";
 
     public void Enrich(LogRecord record)
     {
-        _ = (options, statistics, record);
+        try
+        {
+            WalkObject(record.Root, _patterns, depth: 0);
+        }
+        catch (Exception ex)
+        {
+            // Letting the record go on half-masked would leak: report, then redact every string.
+            _statistics.ReportFailure(Name, ex);
+            RedactAllStrings(record.Root);
+        }
+    }
+
+    public override string ToString() =>
+        $"masking(patterns: {_patterns}, custom: {_custom.Length}, tokens: {(_hmacKey is null ? "markers" : "hmac-sha256")})";
+
+    private void WalkObject(LogObject obj, MaskPatterns patterns, int depth)
+    {
+        var path = t_path ??= new LogProperty?[64];
+        if (depth >= path.Length)
+        {
+            Array.Resize(ref t_path, depth * 2);
+            path = t_path;
+        }
+
+        var properties = obj.Properties;
+        for (var i = 0; i < properties.Count; i++)
+        {
+            var property = properties[i];
+            var flags = EvaluateName(property);
+            if ((flags & KeyFlags.Secret) != 0 && _keyRules)
+            {
+                MaskWhole(property);
+                continue;
+            }
+
+            path[depth] = property;
+            var inner = patterns;
+            if ((flags & KeyFlags.Version) != 0)
+            {
+                inner &= ~MaskPatterns.Ip;
+            }
+
+            if ((flags & KeyFlags.Identifier) != 0)
+            {
+                inner &= ~NumberPatterns;
+            }
+
+            WalkValue(property.Value, inner, depth + 1);
+        }
+    }
+
+    private void WalkValue(LogNode node, MaskPatterns patterns, int depth)
+    {
+        switch (node)
+        {
+            case LogString s:
+                MaskString(s, patterns, depth);
+                break;
+            case LogObject o:
+                WalkObject(o, patterns, depth);
+                break;
+            case LogArray a:
+                for (var i = 0; i < a.Count; i++)
+                {
+                    WalkValue(a[i], patterns, depth);
+                }
+
+                break;
+        }
+    }
+
+    private void MaskString(LogString s, MaskPatterns patterns, int depth)
+    {
+        if ((patterns & MaskPatterns.Ip) != 0 && _keepIpFields.Length > 0 && IsKeepIpField(depth))
+        {
+            patterns &= ~MaskPatterns.Ip;
+        }
+
+        if (_custom.Length == 0 && s.IsRaw && !s.RawHasEscapes && !ValueScanner.TryFindNext(s.RawUtf8, 0, patterns, _keys, out _))
+        {
+            return;
+        }
+
+        var value = s.Value;
+        var masked = MaskBuiltIn(value, patterns);
+        if (_custom.Length > 0)
+        {
+            masked = ApplyCustom(masked);
+        }
+
+        // Only a changed value is set, so untouched strings keep their input bytes.
+        if (!ReferenceEquals(masked, value))
+        {
+            s.Value = masked;
+        }
+    }
+
+    private string MaskBuiltIn(string value, MaskPatterns patterns)
+    {
+        var text = value.AsSpan();
+        if (!ValueScanner.TryFindNext(text, 0, patterns, _keys, out var match))
+        {
+            return value;
+        }
+
+        var builder = t_builder ??= new StringBuilder(256);
+        builder.Clear();
+        var pos = 0;
+        do
+        {
+            builder.Append(text[pos..match.Start]);
+            builder.Append(Replacement(match.Type, text[match.Start..match.End]));
+            _statistics.Masks.Increment(MaskTypeNames.Name(match.Type));
+            pos = match.End;
+        }
+        while (ValueScanner.TryFindNext(text, pos, patterns, _keys, out match));
+
+        builder.Append(text[pos..]);
+        var result = builder.ToString();
+        if (builder.Capacity > 64 * 1024)
+        {
+            t_builder = null;
+        }
+
+        return result;
+    }
+
+    private string ApplyCustom(string value)
+    {
+        foreach (var (name, regex) in _custom)
+        {
+            try
+            {
+                if (!regex.IsMatch(value))
+                {
+                    continue;
+                }
+
+                value = regex.Replace(value, m =>
+                {
+                    _statistics.Masks.Increment(name);
+                    return _hmacKey is null ? "[" + name + "]" : Token(name, m.ValueSpan);
+                });
+            }
+            catch (RegexMatchTimeoutException)
+            {
+                // Fail closed: a value the pattern could not finish on may hold what it looks for.
+                _statistics.Masks.Increment(name);
+                value = "[" + name + "]";
+            }
+        }
+
+        return value;
+    }
+
+    private void MaskWhole(LogProperty property)
+    {
+        var value = property.Value;
+        if (value.IsEmpty)
+        {
+            // null, "", {} and [] hold no secret; keeping them keeps "was it set?" visible.
+            return;
+        }
+
+        string replacement;
+        if (_hmacKey is null)
+        {
+            replacement = MaskTypeNames.Marker(MaskType.Key);
+        }
+        else
+        {
+            var text = value is LogString s ? s.Value : JsonText(value);
+            replacement = Token(MaskTypeNames.Name(MaskType.Key), text);
+        }
+
+        property.Value = new LogString(replacement);
+        _statistics.Masks.Increment(MaskTypeNames.Name(MaskType.Key));
+    }
+
+    private string Replacement(MaskType type, ReadOnlySpan<char> matched)
+    {
+        if (_hmacKey is null)
+        {
+            return MaskTypeNames.Marker(type);
+        }
+
+        var name = MaskTypeNames.Name(type);
+
+        // Equal values in other spellings get equal tokens, so distinct counts stay right.
+        return type switch
+        {
+            MaskType.Email => Token(name, matched.ToString().ToLowerInvariant()),
+            MaskType.Phone or MaskType.Card or MaskType.Ssn => Token(name, KeepOnly(matched, char.IsAsciiDigit)),
+            MaskType.Iban => Token(name, KeepOnly(matched, char.IsAsciiLetterOrDigit)),
+            _ => Token(name, matched),
+        };
+    }
+
+    /// <summary><c>[type:hex]</c>: the first bytes of HMAC-SHA256(key, type + ":" + value), lowercase hex.</summary>
+    private string Token(string type, ReadOnlySpan<char> value)
+    {
+        var length = type.Length + 1 + Encoding.UTF8.GetMaxByteCount(value.Length);
+        var rented = length > 512 ? ArrayPool<byte>.Shared.Rent(length) : null;
+        Span<byte> input = rented ?? stackalloc byte[512];
+        var n = Encoding.UTF8.GetBytes(type, input);
+        input[n++] = (byte)':';
+        n += Encoding.UTF8.GetBytes(value, input[n..]);
+        Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
+        HMACSHA256.HashData(_hmacKey, input[..n], mac);
+        if (rented is not null)
+        {
+            ArrayPool<byte>.Shared.Return(rented, clearArray: true);
+        }
+        else
+        {
+            input[..n].Clear();
+        }
+
+        return "[" + type + ":" + Convert.ToHexStringLower(mac[.._tokenBytes]) + "]";
+    }
+
+    private static string KeepOnly(ReadOnlySpan<char> text, Func<char, bool> keep)
+    {
+        var builder = new StringBuilder(text.Length);
+        foreach (var c in text)
+        {
+            if (keep(c))
+            {
+                builder.Append(char.ToUpperInvariant(c));
+            }
+        }
+
+        return builder.ToString();
+    }
+
+    private KeyFlags EvaluateName(LogProperty property)
+    {
+        // The raw name is read through the writer, so names are never decoded into strings.
+        var buffer = t_nameBuffer ??= new ArrayBufferWriter<byte>(64);
+        var output = t_nameOutput ??= new JsonOutput(buffer);
+        buffer.ResetWrittenCount();
+        property.WriteNameTo(output);
+        var raw = buffer.WrittenSpan[1..^1];
+        return raw.Contains((byte)'\\') ? _keys.Evaluate(property.Name.AsSpan()) : _keys.Evaluate(raw);
+    }
+
+    private bool IsKeepIpField(int depth)
+    {
+        var leaf = depth > 0 ? t_path![depth - 1] : null;
+        if (leaf is null)
+        {
+            return false;
+        }
+
+        foreach (var (path, leaves) in _keepIpFields)
+        {
+            foreach (var name in leaves)
+            {
+                if (leaf.NameEquals(name))
+                {
+                    var names = new string[depth];
+                    for (var i = 0; i < depth; i++)
+                    {
+                        names[i] = t_path![i]!.Name;
+                    }
+
+                    if (string.Join('.', names) == path)
+                    {
+                        return true;
+                    }
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private static string JsonText(LogNode node)
+    {
+        var buffer = new ArrayBufferWriter<byte>(64);
+        node.WriteTo(new JsonOutput(buffer));
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    private static void RedactAllStrings(LogNode node)
+    {
+        switch (node)
+        {
+            case LogString s:
+                s.Value = MaskTypeNames.Marker(MaskType.Key);
+                break;
+            case LogObject o:
+                foreach (var p in o.Properties)
+                {
+                    RedactAllStrings(p.Value);
+                }
+
+                break;
+            case LogArray a:
+                foreach (var item in a.Items)
+                {
+                    RedactAllStrings(item);
+                }
+
+                break;
+        }
     }
 }

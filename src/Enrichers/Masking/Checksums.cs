@@ -1,0 +1,70 @@
+using System.Numerics;
+
+namespace Enrichers.Masking;
+
+/// <summary>The check digits that tell a card number or an IBAN from any other run of digits.</summary>
+internal static class Checksums
+{
+    /// <summary>Luhn check over the digits of <c>s[start..end)</c>; other characters (separators) are skipped.</summary>
+    public static bool Luhn<T>(ReadOnlySpan<T> s, int start, int end)
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        var sum = 0;
+        var doubled = false;
+        for (var i = end - 1; i >= start; i--)
+        {
+            var d = int.CreateTruncating(s[i]) - '0';
+            if ((uint)d > 9)
+            {
+                continue;
+            }
+
+            if (doubled)
+            {
+                d *= 2;
+                if (d > 9)
+                {
+                    d -= 9;
+                }
+            }
+
+            sum += d;
+            doubled = !doubled;
+        }
+
+        return sum % 10 == 0;
+    }
+
+    /// <summary>ISO 13616 check of an IBAN in <c>s[start..end)</c> (spaces skipped): the first four characters
+    /// moved to the end, letters as 10..35, the number modulo 97 must be 1.</summary>
+    public static bool IbanMod97<T>(ReadOnlySpan<T> s, int start, int end)
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        var r = 0;
+        var body = start + 4;
+        for (var k = 0; k < end - start; k++)
+        {
+            var i = body + k < end ? body + k : start + (body + k - end);
+            var c = int.CreateTruncating(s[i]);
+            if (c == ' ')
+            {
+                continue;
+            }
+
+            if ((uint)(c - '0') <= 9)
+            {
+                r = ((r * 10) + (c - '0')) % 97;
+            }
+            else if ((uint)(c - 'A') <= 'Z' - 'A')
+            {
+                r = ((r * 100) + (c - 'A' + 10)) % 97;
+            }
+            else
+            {
+                return false;
+            }
+        }
+
+        return r == 1;
+    }
+}

@@ -1,0 +1,25 @@
+namespace Enrichers.Masking;
+
+/// <summary>Names (statistics label, configuration name, HMAC domain) and default markers of the mask types.</summary>
+internal static class MaskTypeNames
+{
+    private static readonly string[] Names =
+        ["email", "phone", "card", "ssn", "iban", "jwt", "bearer", "api_key", "private_key", "url_password", "ip", "key"];
+
+    private static readonly string[] Markers =
+        ["[email]", "[phone]", "[card]", "[ssn]", "[iban]", "[jwt]", "[token]", "[api_key]", "[private_key]", "[password]", "[ip]", "[redacted]"];
+
+    /// <summary>Every built-in name, as accepted by <see cref="MaskingOptions.DisabledPatterns"/>.</summary>
+    public static IReadOnlyList<string> All => Names;
+
+    public static string Name(MaskType type) => Names[(int)type];
+
+    public static string Marker(MaskType type) => Markers[(int)type];
+
+    public static bool TryParse(string name, out MaskType type)
+    {
+        var i = Array.IndexOf(Names, name.Trim().ToLowerInvariant());
+        type = (MaskType)Math.Max(i, 0);
+        return i >= 0;
+    }
+}

@@ -1,0 +1,90 @@
+namespace Enrichers.Tests.Masking;
+
+public class KeyRuleTests
+{
+    [Theory]
+    [InlineData("password")]
+    [InlineData("db_password")]
+    [InlineData("DB_PASSWORD")]
+    [InlineData("x-api-key")]
+    [InlineData("X-API-KEY")]
+    [InlineData("apiKey")]
+    [InlineData("APIKey")]
+    [InlineData("api.key")]
+    [InlineData("openai_apikey")]
+    [InlineData("accessToken")]
+    [InlineData("refresh_token")]
+    [InlineData("client_secret")]
+    [InlineData("Authorization")]
+    [InlineData("proxy-authorization")]
+    [InlineData("cookie")]
+    [InlineData("set-cookie")]
+    [InlineData("Set-Cookie")]
+    [InlineData("private_key")]
+    [InlineData("aws_access_key")]
+    [InlineData("SessionID")]
+    [InlineData("session.id")]
+    [InlineData("user_pwd")]
+    [InlineData("passwd")]
+    [InlineData("smtp.credentials")]
+    public void Values_of_keys_whose_words_end_with_a_rule_are_redacted(string key)
+    {
+        var json = $"{{\"{key}\":\"hunter2\",\"other\":\"kept\"}}";
+        Assert.Equal($"{{\"{key}\":\"[redacted]\",\"other\":\"kept\"}}", Masker.Json(json));
+    }
+
+    [Theory]
+    [InlineData("token_count")]
+    [InlineData("password_policy")]
+    [InlineData("tokens")]
+    [InlineData("max_tokens")]
+    [InlineData("cache_key")]
+    [InlineData("trace_id")]
+    [InlineData("secretary")]
+    [InlineData("tokenizer")]
+    [InlineData("cookie_consent")]
+    [InlineData("session")]
+    public void Keys_that_only_contain_a_rule_word_are_not_redacted(string key)
+    {
+        var json = $"{{\"{key}\":\"value-1\"}}";
+        Assert.Equal(json, Masker.Json(json));
+    }
+
+    [Fact]
+    public void A_secret_key_is_redacted_whatever_the_type_of_its_value_and_at_any_depth()
+    {
+        var json = "{\"a\":{\"b\":[{\"db_password\":12345},{\"apiKey\":{\"id\":\"k1\",\"v\":[1,2]}}]},\"token\":[\"x\",\"y\"],\"secret\":true}";
+        Assert.Equal(
+            "{\"a\":{\"b\":[{\"db_password\":\"[redacted]\"},{\"apiKey\":\"[redacted]\"}]},\"token\":\"[redacted]\",\"secret\":\"[redacted]\"}",
+            Masker.Json(json));
+    }
+
+    [Fact]
+    public void Empty_and_null_secret_values_are_left_as_they_are()
+    {
+        var json = "{\"password\":null,\"token\":\"\",\"cookie\":{},\"secret\":[]}";
+        Assert.Equal(json, Masker.Json(json));
+    }
+
+    [Fact]
+    public void Headers_nested_under_request_are_redacted()
+    {
+        var json = "{\"request\":{\"headers\":{\"authorization\":\"Bearer abc.def.ghi\",\"x-api-key\":\"AIza123\",\"accept\":\"application/json\"}}}";
+        Assert.Equal(
+            "{\"request\":{\"headers\":{\"authorization\":\"[redacted]\",\"x-api-key\":\"[redacted]\",\"accept\":\"application/json\"}}}",
+            Masker.Json(json));
+    }
+
+    [Fact]
+    public void An_escaped_key_name_is_decoded_before_the_rules_apply()
+    {
+        Assert.Equal("{\"pass\\u0077ord\":\"[redacted]\"}", Masker.Json("{\"pass\\u0077ord\":\"x\"}"));
+    }
+
+    [Fact]
+    public void Json_numbers_are_not_scanned_by_value_patterns()
+    {
+        var json = "{\"order\":4111111111111111,\"phone\":4155550132,\"n\":[4111111111111111]}";
+        Assert.Equal(json, Masker.Json(json));
+    }
+}
