@@ -48,6 +48,11 @@ public sealed class KubernetesManifestTests
         Assert.Equal(topLevel.Order(), listed.Order());
         Assert.Equal("logging", KubernetesManifests.Kustomization.Str("namespace"));
         Assert.DoesNotContain(KubernetesManifests.Base, d => d.Str("kind") == "Secret");
+
+        // `kustomize edit set image logpipeline=...` must find the worker's image by name.
+        var image = KubernetesManifests.Kustomization.Items("images").Single();
+        Assert.StartsWith(image.Required("name") + ":", KubernetesManifests.WorkerContainer.Required("image"));
+        Assert.DoesNotContain(":latest", KubernetesManifests.WorkerContainer.Required("image"));
     }
 
     [Fact]

@@ -134,6 +134,18 @@ public sealed partial class PrometheusAlertRuleTests
     }
 
     [Fact]
+    public void The_job_the_alerts_watch_is_the_one_the_ServiceMonitor_scrapes()
+    {
+        // The Prometheus Operator names a ServiceMonitor's job after the scraped Service.
+        var service = KubernetesManifests.Single("Service").Required("metadata.name");
+        var jobs = Alerts.SelectMany(a => JobSelector().Matches(a.Required("expr"))).Select(m => m.Groups[1].Value).ToList();
+
+        Assert.NotEmpty(jobs);
+        Assert.All(jobs, j => Assert.Equal(service, j));
+        Assert.Null(KubernetesManifests.Single("ServiceMonitor").Str("spec.jobLabel"));
+    }
+
+    [Fact]
     public void The_PrometheusRule_carries_exactly_the_groups_of_the_rules_file()
     {
         var rule = KubernetesManifests.Single("PrometheusRule");
@@ -168,6 +180,9 @@ public sealed partial class PrometheusAlertRuleTests
 
     [GeneratedRegex(@"(?<![\w.])[A-Za-z_:][A-Za-z0-9_:]*")]
     private static partial Regex Identifiers();
+
+    [GeneratedRegex("job=\"([^\"]*)\"")]
+    private static partial Regex JobSelector();
 
     [GeneratedRegex(@"^#{2,4}\s+(.+)$", RegexOptions.Multiline)]
     private static partial Regex Headings();
