@@ -191,6 +191,29 @@ public sealed partial class KibanaSavedObjectTests
     }
 
     [Fact]
+    public void No_object_claims_a_migration_version_newer_than_Kibana_8_9_knows_for_its_type()
+    {
+        // Kibana refuses to import a document whose typeMigrationVersion is above the last migration it knows for
+        // the type ("belongs to a more recent version of Kibana"). These are migrations known to exist in 8.9, the oldest
+        // release the objects target; an export from a newer Kibana would carry higher ones.
+        var lastKnownIn89 = new Dictionary<string, Version>
+        {
+            ["index-pattern"] = new(8, 0, 0),
+            ["search"] = new(8, 0, 0),
+            ["lens"] = new(8, 9, 0),
+            ["map"] = new(8, 1, 0),
+            ["dashboard"] = new(8, 7, 0),
+        };
+
+        foreach (var o in Objects)
+        {
+            var version = Version.Parse((string)o["typeMigrationVersion"]!);
+            Assert.True(version <= lastKnownIn89[(string)o["type"]!], $"{o["type"]} {o["id"]}: typeMigrationVersion {version}");
+            Assert.Equal("8.8.0", (string?)o["coreMigrationVersion"]);
+        }
+    }
+
+    [Fact]
     public void The_data_view_is_smm_logs_with_timestamp_as_its_time_field()
     {
         var view = Assert.Single(Objects, o => (string)o["type"]! == "index-pattern");
