@@ -10,8 +10,8 @@ namespace LogPipeline.Kibana;
 /// <c>overwrite=true</c> so running <c>setup</c> again updates them in place (their ids are fixed).</summary>
 public sealed class KibanaImporter
 {
-    /// <summary>Manifest name of the embedded NDJSON (index-templates/kibana/smm-logs.ndjson).</summary>
-    public const string ResourceName = "index-templates/kibana/smm-logs.ndjson";
+    /// <summary>Manifest name of the embedded copy of index-templates/kibana/smm-logs.ndjson.</summary>
+    public const string ResourceName = "kibana/smm-logs.ndjson";
 
     private readonly HttpClient _http;
     private readonly KibanaImportOptions _options;
