@@ -40,6 +40,11 @@ internal static class SetupCommand
             Description = "Encoded API key for Kibana.",
             HelpName = "KEY",
         };
+        var kibanaCa = new Option<FileInfo?>("--kibana-ca")
+        {
+            Description = "PEM or DER file of the CA that signed Kibana's certificate (system trust when omitted).",
+            HelpName = "PATH",
+        };
         var kibanaSpace = new Option<string?>("--kibana-space")
         {
             Description = "Kibana space to import the saved objects into (default space when omitted).",
@@ -49,7 +54,7 @@ internal static class SetupCommand
         var command = new Command("setup",
             "Install the Elasticsearch resources (ILM policy, templates, data stream) and import the Kibana dashboards. " +
             "Any Elasticsearch setting can be given as --Elasticsearch:Key=value.");
-        foreach (var option in new Option[] { config, esUrl, apiKey, kibanaUrl, kibanaApiKey, kibanaSpace })
+        foreach (var option in new Option[] { config, esUrl, apiKey, kibanaUrl, kibanaApiKey, kibanaCa, kibanaSpace })
         {
             command.Add(option);
         }
@@ -63,7 +68,8 @@ internal static class SetupCommand
             result.GetValue(apiKey),
             result.GetValue(kibanaUrl),
             result.GetValue(kibanaApiKey),
-            result.GetValue(kibanaSpace)), result.InvocationConfiguration.Output, result.InvocationConfiguration.Error, ct));
+            result.GetValue(kibanaSpace),
+            result.GetValue(kibanaCa)?.FullName), result.InvocationConfiguration.Output, result.InvocationConfiguration.Error, ct));
         return command;
     }
 
@@ -75,7 +81,8 @@ internal static class SetupCommand
         string? ApiKey,
         string? KibanaUrl,
         string? KibanaApiKey,
-        string? KibanaSpace);
+        string? KibanaSpace,
+        string? KibanaCaPath = null);
 
     internal static async Task<int> RunAsync(SetupRequest request, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
@@ -121,7 +128,7 @@ internal static class SetupCommand
         {
             try
             {
-                using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
+                using var http = KibanaImporter.CreateHttpClient(request.KibanaCaPath, TimeSpan.FromSeconds(60));
                 var results = await new KibanaImporter(http, kibana).ImportAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
                 foreach (var result in results)
                 {
@@ -134,6 +141,10 @@ internal static class SetupCommand
             catch (KibanaImportException e)
             {
                 return Fail(error, e.Unavailable ? ExitCodes.Unavailable : ExitCodes.Failure, "", e.Message);
+            }
+            catch (System.Security.Cryptography.CryptographicException e)
+            {
+                return Fail(error, ExitCodes.Configuration, "configuration error: ", $"--kibana-ca '{request.KibanaCaPath}' is not a PEM or DER certificate: {e.Message}");
             }
         }
         else
@@ -193,6 +204,11 @@ internal static class SetupCommand
         if (!Uri.TryCreate(request.KibanaUrl, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
         {
             throw new ConfigurationException($"--kibana-url = '{request.KibanaUrl}' is not allowed: expected an http:// or https:// URL.");
+        }
+
+        if (request.KibanaCaPath is not null && !File.Exists(request.KibanaCaPath))
+        {
+            throw new ConfigurationException($"--kibana-ca = '{request.KibanaCaPath}' is not allowed: the file does not exist.");
         }
 
         return new KibanaImportOptions

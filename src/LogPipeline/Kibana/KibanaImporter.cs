@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
 
@@ -22,6 +24,39 @@ public sealed class KibanaImporter
         ArgumentNullException.ThrowIfNull(options);
         _http = http;
         _options = options;
+    }
+
+    /// <summary>An HTTP client for Kibana. With <paramref name="caCertificatePath"/> (PEM or DER), Kibana's certificate
+    /// must chain to that CA (e.g. the self-signed CA of an ECK-managed Kibana) and match the host name; without it
+    /// the system trust store decides.</summary>
+    public static HttpClient CreateHttpClient(string? caCertificatePath, TimeSpan timeout)
+    {
+        var handler = new SocketsHttpHandler();
+        if (!string.IsNullOrEmpty(caCertificatePath))
+        {
+            var ca = X509CertificateLoader.LoadCertificateFromFile(caCertificatePath);
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
+            {
+                if (certificate is null || errors.HasFlag(SslPolicyErrors.RemoteCertificateNameMismatch))
+                {
+                    return false;
+                }
+
+                if (errors == SslPolicyErrors.None)
+                {
+                    return true;
+                }
+
+                using var chain = new X509Chain();
+                chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+                chain.ChainPolicy.CustomTrustStore.Add(ca);
+                chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+                using var leaf = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
+                return chain.Build(leaf);
+            };
+        }
+
+        return new HttpClient(handler, disposeHandler: true) { Timeout = timeout };
     }
 
     /// <summary>The saved objects embedded in the assembly, as NDJSON bytes.</summary>
@@ -47,6 +82,13 @@ public sealed class KibanaImporter
             {
                 using var request = CreateRequest(uri, ndjson);
                 response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            }
+            catch (HttpRequestException e) when (e.HttpRequestError == HttpRequestError.SecureConnectionError)
+            {
+                // Retrying cannot help: the certificate or the TLS settings are wrong.
+                throw new KibanaImportException(
+                    $"TLS with Kibana at {Display(uri)} failed: {Reason(e)} (if Kibana uses a private CA, give its certificate: setup --kibana-ca)",
+                    unavailable: false, e);
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
             {

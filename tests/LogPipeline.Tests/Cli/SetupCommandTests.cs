@@ -98,6 +98,32 @@ public sealed class SetupCommandTests
     }
 
     [Fact]
+    public async Task A_Kibana_behind_a_private_CA_is_imported_into_with_kibana_ca_and_a_missing_CA_file_is_exit_code_2()
+    {
+        using var certificates = new TestCertificates();
+        await using var es = await ElasticsearchTestServer.StartAsync();
+        await using var kibana = await FakeKibanaServer.StartAsync(certificates.Server);
+        var directory = Directory.CreateTempSubdirectory("logpipeline-setup-ca-").FullName;
+        try
+        {
+            var ca = certificates.WriteCaPem(directory);
+
+            var run = await SetupAsync("--es-url", es.Url.ToString(), "--kibana-url", kibana.Url.ToString(), "--kibana-ca", ca);
+            var missing = await SetupAsync("--es-url", es.Url.ToString(), "--kibana-url", kibana.Url.ToString(),
+                "--kibana-ca", Path.Combine(directory, "absent.crt"));
+
+            Assert.True(run.ExitCode == ExitCodes.Ok, run.Error);
+            Assert.Equal(EmbeddedObjectCount(), kibana.Objects.Count);
+            Assert.Equal(ExitCodes.Configuration, missing.ExitCode);
+            Assert.Contains("absent.crt' is not allowed: the file does not exist.", missing.Error);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task An_unreachable_Elasticsearch_is_one_line_on_stderr_and_exit_code_3()
     {
         var listener = new TcpListener(IPAddress.Loopback, 0);

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
@@ -43,11 +44,18 @@ internal sealed class FakeKibanaServer : IAsyncDisposable
 
     public sealed record RecordedRequest(string Path, string Query, string? Xsrf, string? Authorization, int Lines);
 
-    public static async Task<FakeKibanaServer> StartAsync()
+    /// <summary>Starts on 127.0.0.1 with a free port; over HTTPS with <paramref name="certificate"/> when given.</summary>
+    public static async Task<FakeKibanaServer> StartAsync(X509Certificate2? certificate = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0, listen =>
+        {
+            if (certificate is not null)
+            {
+                listen.UseHttps(certificate);
+            }
+        }));
         var app = builder.Build();
         FakeKibanaServer? server = null;
         app.MapPost("/api/saved_objects/_import", (HttpContext c) => server!.ImportAsync(c, null));

@@ -140,6 +140,33 @@ public sealed class KibanaImporterTests
     }
 
     [Fact]
+    public async Task A_Kibana_with_a_private_CA_is_trusted_with_the_CA_file_and_refused_without_it()
+    {
+        using var certificates = new TestCertificates();
+        await using var kibana = await FakeKibanaServer.StartAsync(certificates.Server);
+        var directory = Directory.CreateTempSubdirectory("logpipeline-kibana-ca-").FullName;
+        try
+        {
+            var options = new KibanaImportOptions { Url = kibana.Url, Attempts = 1 };
+            using var trusting = KibanaImporter.CreateHttpClient(certificates.WriteCaPem(directory), TimeSpan.FromSeconds(10));
+            using var systemTrust = KibanaImporter.CreateHttpClient(null, TimeSpan.FromSeconds(10));
+
+            var results = await new KibanaImporter(trusting, options).ImportAsync();
+            var e = await Assert.ThrowsAsync<KibanaImportException>(() => new KibanaImporter(systemTrust, options).ImportAsync());
+
+            Assert.StartsWith("https://", kibana.Url.ToString());
+            Assert.Equal(EmbeddedObjectCount(), results.Count);
+            Assert.StartsWith($"TLS with Kibana at {kibana.Url}api/saved_objects/_import failed: ", e.Message);
+            Assert.False(e.Unavailable);
+            Assert.Single(kibana.Requests);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
     public void The_embedded_objects_are_the_file_in_index_templates()
     {
         var onDisk = File.ReadAllBytes(Path.Combine(Deployment.RepositoryFiles.Root, "index-templates", "kibana", "smm-logs.ndjson"));
