@@ -40,6 +40,11 @@ internal static class SetupCommand
             Description = "Encoded API key for Kibana.",
             HelpName = "KEY",
         };
+        var kibanaApiKeyFile = new Option<FileInfo?>("--kibana-api-key-file")
+        {
+            Description = "File holding the encoded API key for Kibana (a mounted secret); read and trimmed.",
+            HelpName = "PATH",
+        };
         var kibanaCa = new Option<FileInfo?>("--kibana-ca")
         {
             Description = "PEM or DER file of the CA that signed Kibana's certificate (system trust when omitted).",
@@ -54,7 +59,7 @@ internal static class SetupCommand
         var command = new Command("setup",
             "Install the Elasticsearch resources (ILM policy, templates, data stream) and import the Kibana dashboards. " +
             "Any Elasticsearch setting can be given as --Elasticsearch:Key=value.");
-        foreach (var option in new Option[] { config, esUrl, apiKey, kibanaUrl, kibanaApiKey, kibanaCa, kibanaSpace })
+        foreach (var option in new Option[] { config, esUrl, apiKey, kibanaUrl, kibanaApiKey, kibanaApiKeyFile, kibanaCa, kibanaSpace })
         {
             command.Add(option);
         }
@@ -69,7 +74,8 @@ internal static class SetupCommand
             result.GetValue(kibanaUrl),
             result.GetValue(kibanaApiKey),
             result.GetValue(kibanaSpace),
-            result.GetValue(kibanaCa)?.FullName), result.InvocationConfiguration.Output, result.InvocationConfiguration.Error, ct));
+            result.GetValue(kibanaCa)?.FullName,
+            result.GetValue(kibanaApiKeyFile)?.FullName), result.InvocationConfiguration.Output, result.InvocationConfiguration.Error, ct));
         return command;
     }
 
@@ -82,7 +88,8 @@ internal static class SetupCommand
         string? KibanaUrl,
         string? KibanaApiKey,
         string? KibanaSpace,
-        string? KibanaCaPath = null);
+        string? KibanaCaPath = null,
+        string? KibanaApiKeyFile = null);
 
     internal static async Task<int> RunAsync(SetupRequest request, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
@@ -91,7 +98,7 @@ internal static class SetupCommand
         try
         {
             elasticsearch = ElasticsearchOptions(request);
-            kibana = KibanaOptions(request);
+            kibana = KibanaOptions(request, elasticsearch);
         }
         catch (ConfigurationException e)
         {
@@ -194,7 +201,7 @@ internal static class SetupCommand
         return options;
     }
 
-    private static KibanaImportOptions? KibanaOptions(SetupRequest request)
+    private static KibanaImportOptions? KibanaOptions(SetupRequest request, ElasticsearchSinkOptions elasticsearch)
     {
         if (string.IsNullOrEmpty(request.KibanaUrl))
         {
@@ -211,13 +218,32 @@ internal static class SetupCommand
             throw new ConfigurationException($"--kibana-ca = '{request.KibanaCaPath}' is not allowed: the file does not exist.");
         }
 
+        string? apiKey = request.KibanaApiKey;
+        if (apiKey is null && request.KibanaApiKeyFile is not null)
+        {
+            apiKey = File.Exists(request.KibanaApiKeyFile)
+                ? File.ReadAllText(request.KibanaApiKeyFile).Trim()
+                : throw new ConfigurationException($"--kibana-api-key-file = '{request.KibanaApiKeyFile}' is not allowed: the file does not exist.");
+            if (apiKey.Length == 0)
+            {
+                throw new ConfigurationException($"--kibana-api-key-file = '{request.KibanaApiKeyFile}' is not allowed: the file is empty.");
+            }
+        }
+
+        // Without a Kibana key, Kibana gets the Elasticsearch key (Kibana accepts Elasticsearch API keys), as long as
+        // it has Kibana privileges.
+        apiKey ??= request.ApiKey ?? NonEmpty(elasticsearch.ApiKey)
+            ?? (string.IsNullOrEmpty(elasticsearch.ApiKeyFile) ? null : File.ReadAllText(elasticsearch.ApiKeyFile).Trim());
+
         return new KibanaImportOptions
         {
             Url = url,
-            ApiKey = request.KibanaApiKey ?? request.ApiKey,
+            ApiKey = apiKey,
             Space = request.KibanaSpace,
         };
     }
+
+    private static string? NonEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
     private static int Fail(TextWriter error, int exitCode, string kind, string message)
     {

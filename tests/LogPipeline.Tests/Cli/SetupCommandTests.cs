@@ -91,10 +91,23 @@ public sealed class SetupCommandTests
         await SetupAsync("--es-url", es.Url.ToString(), "--api-key", "ZXM6a2V5", "--kibana-url", kibana.Url.ToString(),
             "--kibana-api-key", "a2liOmtleQ==", "--kibana-space", "ops");
 
+        var keyFile = Path.GetTempFileName();
+        try
+        {
+            // A mounted secret ends with a newline that is not part of the key.
+            File.WriteAllText(keyFile, "ZmlsZTprZXk=\n");
+            await SetupAsync("--es-url", es.Url.ToString(), "--kibana-url", kibana.Url.ToString(), "--kibana-api-key-file", keyFile);
+        }
+        finally
+        {
+            File.Delete(keyFile);
+        }
+
         var requests = kibana.Requests.ToList();
         Assert.Equal("ApiKey ZXM6a2V5", requests[0].Authorization);
         Assert.Equal("ApiKey a2liOmtleQ==", requests[1].Authorization);
         Assert.Equal("/s/ops/api/saved_objects/_import", requests[1].Path);
+        Assert.Equal("ApiKey ZmlsZTprZXk=", requests[2].Authorization);
     }
 
     [Fact]

@@ -109,13 +109,18 @@ public sealed class KubernetesManifestTests
         Assert.Equal("spec.nodeName", env.Required("valueFrom.fieldRef.fieldPath"));
     }
 
-    public static TheoryData<string> PodSpecs() => new() { "base", "geoip component" };
+    public static TheoryData<string> PodSpecs() => new() { "base", "geoip component", "setup job" };
 
     [Theory]
     [MemberData(nameof(PodSpecs))]
     public void Every_container_runs_non_root_read_only_without_capabilities(string which)
     {
-        var spec = which == "base" ? KubernetesManifests.PodSpec : (YamlMappingNode)KubernetesManifests.GeoIpPatch.At("spec.template.spec")!;
+        var spec = which switch
+        {
+            "base" => KubernetesManifests.PodSpec,
+            "geoip component" => (YamlMappingNode)KubernetesManifests.GeoIpPatch.At("spec.template.spec")!,
+            _ => (YamlMappingNode)KubernetesManifests.SetupJob.At("spec.template.spec")!,
+        };
         // The component's entry for the worker container only adds env and mounts to the base's.
         var containers = spec.Items("initContainers").Concat(spec.Items("containers"))
             .Where(c => which == "base" || c.Str("name") != "logpipeline").ToList();
@@ -132,7 +137,7 @@ public sealed class KubernetesManifestTests
             Assert.NotNull(c.Str("resources.requests.memory"));
         }
 
-        if (which == "base")
+        if (which != "geoip component")
         {
             Assert.Equal("true", spec.Str("securityContext.runAsNonRoot"));
             Assert.Equal("RuntimeDefault", spec.Str("securityContext.seccompProfile.type"));
@@ -175,12 +180,21 @@ public sealed class KubernetesManifestTests
     [Fact]
     public void Secrets_are_referenced_and_only_placeholders_are_committed()
     {
-        var referenced = KubernetesManifests.PodSpec.Items("volumes").Select(v => v.Str("secret.secretName"))
-            .Concat(KubernetesManifests.WorkerContainer.Items("env").Select(e => e.Str("valueFrom.secretKeyRef.name")))
+        // Every Secret any manifest (base or component) uses has an example, and every example is used.
+        var podSpecs = new[]
+        {
+            KubernetesManifests.PodSpec,
+            KubernetesManifests.GeoIpPatch.At("spec.template.spec")!,
+            KubernetesManifests.SetupJob.At("spec.template.spec")!,
+        };
+        var referenced = podSpecs.SelectMany(p => p.Items("volumes").Select(v => v.Str("secret.secretName"))
+                .Concat(p.Items("containers").Concat(p.Items("initContainers")).SelectMany(c => c.Items("env"))
+                    .Select(e => e.Str("valueFrom.secretKeyRef.name"))))
             .OfType<string>().ToHashSet();
         var examples = KubernetesManifests.Files["secret.example.yaml"];
 
-        Assert.Equal(["logpipeline-elasticsearch", "logpipeline-kafka", "logpipeline-masking"], referenced.Order());
+        Assert.Equal(["logpipeline-elasticsearch", "logpipeline-geoip", "logpipeline-kafka", "logpipeline-kibana", "logpipeline-masking"],
+            referenced.Order());
         Assert.Equal(referenced.Order(), examples.Select(d => d.Required("metadata.name")).Order());
         Assert.All(examples.SelectMany(d => d.Map("stringData").Values), v => Assert.Matches("^<[^>]+>$", v));
         string[] secretWords = ["Password", "ApiKey", "HmacKey", "Secret"];

@@ -33,6 +33,8 @@ internal static class KubernetesManifests
     public static YamlMappingNode GeoIpWorkerPatch =>
         (YamlMappingNode)GeoIpPatch.At("spec.template.spec")!.Items("containers").Single(c => c.Str("name") == "logpipeline");
 
+    public static YamlMappingNode SetupJob => Files["components/setup-job/job.yaml"].Single();
+
     /// <summary>The worker's appsettings.json as the ConfigMap carries it.</summary>
     public static string AppSettingsJson => Single("ConfigMap").Map("data")["appsettings.json"];
 }
