@@ -5,5 +5,6 @@ using LogPipeline.Cli;
 var root = new RootCommand("LogPipeline: Kafka → enrichment (PII masking, GeoIP, error categories, trace linking) → Elasticsearch.");
 root.Add(RunCommand.Create());
 root.Add(DemoCommand.Create());
+root.Add(EnrichCommand.Create());
 root.Add(SetupCommand.Create());
 return await CommandLineRunner.InvokeAsync(root, args);

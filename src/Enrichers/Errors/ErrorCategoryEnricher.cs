@@ -1,14 +1,299 @@
+using System.Collections.Concurrent;
+using System.Text;
+using System.Text.RegularExpressions;
 using Enrichers.Json;
 
 namespace Enrichers.Errors;
 
-/// <summary>Assigns error_category to error records (placeholder: the chain helper replaces this file).</summary>
-public sealed class ErrorCategoryEnricher(ErrorCategoryOptions options, EnrichmentStatistics statistics) : ILogEnricher
+/// <summary>Gives error records an <c>error_category</c>: the first rule (in precedence order) with a phrase in
+/// the record's error text, else the rule listing its HTTP status, else the default category. A record is an
+/// error record when its level is an error level, it has a non-empty error or exception field, or an HTTP
+/// status ≥ 400. Shared by all sessions; thread-safe.</summary>
+public sealed class ErrorCategoryEnricher : ILogEnricher
 {
+    private static readonly string[] ErrorLevels = ["error", "err", "fatal", "critical", "crit", "alert", "emerg", "panic"];
+
+    // Compiling a regex takes milliseconds; chains built with the same rules (tests, restarts) share them.
+    private static readonly ConcurrentDictionary<string, Regex> RegexCache = new(StringComparer.Ordinal);
+
+    private readonly EnrichmentStatistics _statistics;
+    private readonly string[] _categories;
+    private readonly Regex?[] _phraseMatchers;
+    private readonly Regex? _anyPhrase;
+    private readonly Dictionary<int, string> _statusCategories = [];
+    private readonly string _defaultCategory;
+    private readonly HashSet<string> _knownCategories = new(StringComparer.Ordinal);
+
+    public ErrorCategoryEnricher(ErrorCategoryOptions options, EnrichmentStatistics statistics)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(statistics);
+        _statistics = statistics;
+        _defaultCategory = options.DefaultCategory;
+        var rules = options.EffectiveRules;
+        _categories = rules.Select(r => r.Name).ToArray();
+        _phraseMatchers = rules.Select(r => r.Phrases is { Length: > 0 } p ? GetRegex(Pattern(p)) : null).ToArray();
+        var all = rules.SelectMany(r => r.Phrases ?? []).ToArray();
+        _anyPhrase = all.Length > 0 ? GetRegex(Pattern(all)) : null;
+        foreach (var rule in rules)
+        {
+            foreach (var status in rule.Statuses ?? [])
+            {
+                _statusCategories.TryAdd(status, rule.Name);
+            }
+
+            _knownCategories.Add(rule.Name);
+        }
+
+        _knownCategories.Add(_defaultCategory);
+    }
+
     public string Name => "error_category";
 
     public void Enrich(LogRecord record)
     {
-        _ = (options, statistics, record);
+        var facts = default(Facts);
+        Collect(record.Root, ref facts);
+        if (facts.ProducerCategory is { } producer)
+        {
+            _statistics.ErrorCategories.Increment(_knownCategories.Contains(producer) ? producer : "other");
+            return;
+        }
+
+        if (!facts.IsError)
+        {
+            return;
+        }
+
+        var category = Categorize(ref facts);
+        record.Root.Set(FieldNames.ErrorCategory, category);
+        _statistics.ErrorCategories.Increment(category);
+    }
+
+    /// <summary>The category for the given texts and status (exposed for the benchmark and tests).</summary>
+    internal string Categorize(IEnumerable<string> texts, int? status)
+    {
+        var facts = default(Facts);
+        foreach (var text in texts)
+        {
+            facts.AddText(new LogString(text));
+        }
+
+        facts.Status = status;
+        return Categorize(ref facts);
+    }
+
+    private string Categorize(ref Facts facts)
+    {
+        if (_anyPhrase is not null && facts.TextCount > 0)
+        {
+            // One pass over each text with every phrase rules out most texts; only texts with some phrase are
+            // searched category by category to honour the precedence.
+            Span<int> candidates = stackalloc int[Facts.MaxTexts];
+            var count = 0;
+            for (var i = 0; i < facts.TextCount; i++)
+            {
+                if (_anyPhrase.IsMatch(facts.Text(i)))
+                {
+                    candidates[count++] = i;
+                }
+            }
+
+            for (var c = 0; c < _phraseMatchers.Length && count > 0; c++)
+            {
+                var matcher = _phraseMatchers[c];
+                if (matcher is null)
+                {
+                    continue;
+                }
+
+                for (var k = 0; k < count; k++)
+                {
+                    if (matcher.IsMatch(facts.Text(candidates[k])))
+                    {
+                        return _categories[c];
+                    }
+                }
+            }
+        }
+
+        if (facts.Status is { } status && _statusCategories.TryGetValue(status, out var byStatus))
+        {
+            return byStatus;
+        }
+
+        return _defaultCategory;
+    }
+
+    private static void Collect(LogObject root, ref Facts facts)
+    {
+        foreach (var p in root.Properties)
+        {
+            var value = p.Value;
+            switch (p.NameLength)
+            {
+                case 4 when p.NameEquals("http"):
+                    if (value is LogObject http)
+                    {
+                        facts.AddStatus(http.Get("status_code"));
+                        facts.AddStatus(LogPath.Find(http, "response.status_code"));
+                    }
+
+                    break;
+                case 5 when p.NameEquals("level"):
+                    facts.IsError |= IsErrorLevel(value);
+                    break;
+                case 5 when p.NameEquals("error"):
+                    CollectErrorObject(value, ref facts);
+                    break;
+                case 6 when p.NameEquals("status"):
+                    facts.AddStatus(value);
+                    break;
+                case 7 when p.NameEquals("message"):
+                    facts.AddText(value);
+                    break;
+                case 9 when p.NameEquals("exception"):
+                    CollectErrorObject(value, ref facts);
+                    break;
+                case 10 when p.NameEquals("error.type"):
+                case 10 when p.NameEquals("error_type"):
+                    facts.AddText(value);
+                    break;
+                case 11 when p.NameEquals("status_code"):
+                    facts.AddStatus(value);
+                    break;
+                case 13 when p.NameEquals("error_message") || p.NameEquals("error.message"):
+                    facts.IsError |= !value.IsEmpty;
+                    facts.AddText(value);
+                    break;
+                case 13 when p.NameEquals("http.response"):
+                    if (value is LogObject response)
+                    {
+                        facts.AddStatus(response.Get("status_code"));
+                    }
+
+                    break;
+                case 14 when p.NameEquals("error_category"):
+                    if (value is LogString { IsEmpty: false } category)
+                    {
+                        facts.ProducerCategory = category.Value;
+                    }
+
+                    break;
+                case 14 when p.NameEquals("exception.type"):
+                    facts.AddText(value);
+                    break;
+                case 16 when p.NameEquals("http.status_code"):
+                    facts.AddStatus(value);
+                    break;
+                case 17 when p.NameEquals("exception.message"):
+                    facts.IsError |= !value.IsEmpty;
+                    facts.AddText(value);
+                    break;
+                case 25 when p.NameEquals("http.response.status_code"):
+                    facts.AddStatus(value);
+                    break;
+            }
+        }
+    }
+
+    private static void CollectErrorObject(LogNode value, ref Facts facts)
+    {
+        switch (value)
+        {
+            case LogString s when !s.IsEmpty:
+                facts.IsError = true;
+                facts.AddText(s);
+                break;
+            case LogObject { Count: > 0 } o:
+                facts.IsError = true;
+                facts.AddText(o.Get("message"));
+                facts.AddText(o.Get("type"));
+                break;
+        }
+    }
+
+    private static bool IsErrorLevel(LogNode value)
+    {
+        if (value is not LogString s)
+        {
+            return false;
+        }
+
+        if (s.IsRaw && !s.RawHasEscapes)
+        {
+            var raw = s.RawUtf8;
+            foreach (var level in ErrorLevels)
+            {
+                if (raw.Length == level.Length && Ascii.EqualsIgnoreCase(raw, level))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        var text = s.Value;
+        return Array.Exists(ErrorLevels, l => string.Equals(l, text, StringComparison.OrdinalIgnoreCase));
+    }
+
+    private static string Pattern(IEnumerable<string> phrases)
+    {
+        // Longest first, so that a phrase that extends another (OOMKilled, OOM) is tried first.
+        var alternatives = phrases
+            .Select(p => string.Join(@"[\s_-]+", p.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Select(Regex.Escape)))
+            .Distinct(StringComparer.OrdinalIgnoreCase)
+            .OrderByDescending(p => p.Length);
+        return @"(?<![\p{L}\p{N}])(?:" + string.Join('|', alternatives) + @")(?![\p{L}\p{N}])";
+    }
+
+    private static Regex GetRegex(string pattern) =>
+        RegexCache.GetOrAdd(pattern, static p => new Regex(p, RegexOptions.Compiled | RegexOptions.IgnoreCase | RegexOptions.CultureInvariant));
+
+    /// <summary>What one pass over the record found.</summary>
+    private struct Facts
+    {
+        public const int MaxTexts = 8;
+
+        private TextBuffer _texts;
+
+        public bool IsError;
+        public int? Status;
+        public string? ProducerCategory;
+        public int TextCount;
+
+        public readonly string Text(int i) => _texts[i]!.Value;
+
+        public void AddText(LogNode? node)
+        {
+            if (node is LogString { IsEmpty: false } s && TextCount < MaxTexts)
+            {
+                _texts[TextCount++] = s;
+            }
+        }
+
+        public void AddStatus(LogNode? node)
+        {
+            if (ReadStatus(node) is { } status && status >= 400)
+            {
+                IsError = true;
+                Status ??= status;
+            }
+        }
+
+        private static int? ReadStatus(LogNode? node) => node switch
+        {
+            LogLiteral { Kind: LogNodeKind.Number } n when n.TryGetInt64(out var v) && v is >= 100 and <= 999 => (int)v,
+            LogString s when s.IsRaw && !s.RawHasEscapes && System.Buffers.Text.Utf8Parser.TryParse(s.RawUtf8, out int v, out var used)
+                && used == s.RawUtf8.Length && v is >= 100 and <= 999 => v,
+            _ => null,
+        };
+
+        [System.Runtime.CompilerServices.InlineArray(MaxTexts)]
+        private struct TextBuffer
+        {
+            private LogString? _element;
+        }
     }
 }

@@ -16,7 +16,8 @@ public sealed class GeoIpEnricher : ILogEnricher, IDisposable
     public const string ClientIpHashField = "client.ip_hash";
 
     /// <summary>Where the address is read from, in order of preference. Under every policy but
-    /// <c>keep</c> all of them are removed, so the raw address survives nowhere.</summary>
+    /// <c>keep</c> all of them are removed, so the raw address survives nowhere. <see cref="FindSources"/>
+    /// recognizes them by bit position in this order.</summary>
     internal static readonly string[] SourceFields =
     [
         "client_ip", FieldNames.ClientIp, "source.ip", "remote_addr", "ip", "x_forwarded_for",
@@ -25,6 +26,8 @@ public sealed class GeoIpEnricher : ILogEnricher, IDisposable
 
     // MaxMind's reader answers ASN lookups only on databases whose type contains this.
     private const string AsnDatabaseType = "GeoLite2-ASN";
+
+    private const int ClientIpSource = 1;
 
     private static readonly FileIdentity MissingFile = new(-1, default, default);
 
@@ -204,18 +207,28 @@ public sealed class GeoIpEnricher : ILogEnricher, IDisposable
     private void EnrichCore(LogRecord record)
     {
         var root = record.Root;
-        var present = false;
+        var present = FindSources(root);
+        if (present == 0)
+        {
+            return;
+        }
+
         var malformed = false;
         GeoLookupResult? chosen = null;
-        foreach (var field in SourceFields)
+        for (var i = 0; i < SourceFields.Length; i++)
         {
-            var node = LogPath.Find(root, field);
-            if (node is null)
+            if ((present & (1 << i)) == 0)
             {
                 continue;
             }
 
-            present = true;
+            // Every present source is noted (they are all removed below), the first usable one is read.
+            var node = LogPath.Find(root, SourceFields[i])!;
+            if (chosen is not null)
+            {
+                continue;
+            }
+
             var text = AddressText(node);
             if (text is null || IsBlank(text))
             {
@@ -230,12 +243,6 @@ public sealed class GeoIpEnricher : ILogEnricher, IDisposable
             }
 
             chosen = result;
-            break;
-        }
-
-        if (!present)
-        {
-            return;
         }
 
         if (chosen?.Outcome is { } outcome)
@@ -247,65 +254,189 @@ public sealed class GeoIpEnricher : ILogEnricher, IDisposable
             _statistics.GeoIp.Increment(GeoLookupResult.MalformedOutcome);
         }
 
-        if (_options.IpPolicy == GeoIpAddressPolicy.Keep)
+        for (var i = 0; i < SourceFields.Length; i++)
         {
-            // Only client.ip is rewritten: Elasticsearch maps it as ip, so it holds the address or nothing.
-            RemoveAll(root, FieldNames.ClientIp);
-        }
-        else
-        {
-            RemoveSources(record);
+            // Under keep only client.ip is rewritten: Elasticsearch maps it as ip, so it holds the address or
+            // nothing; the other sources stay as received.
+            if ((present & (1 << i)) != 0 && (_options.IpPolicy != GeoIpAddressPolicy.Keep || i == ClientIpSource))
+            {
+                RemoveAll(root, SourceFields[i]);
+            }
         }
 
-        if (chosen is null)
+        if (chosen is not null && chosen.HasFields)
+        {
+            WriteFields(record, chosen);
+        }
+    }
+
+    /// <summary>Which source fields the record has (bit i = <see cref="SourceFields"/>[i]), found in one pass
+    /// over the top-level names instead of a path walk per field: most records have none, and this runs for
+    /// every record. Nested objects and dotted keys are both recognized, as <see cref="LogPath"/> does.</summary>
+    private static int FindSources(LogObject root)
+    {
+        var present = 0;
+        foreach (var property in root.Properties)
+        {
+            var value = property.Value;
+            switch (property.Name)
+            {
+                case "client_ip":
+                    present |= 1 << 0;
+                    break;
+                case "client":
+                    present |= value is LogObject client && LogPath.Find(client, "ip") is not null ? 1 << 1 : 0;
+                    break;
+                case "client.ip":
+                    present |= 1 << 1;
+                    break;
+                case "source":
+                    present |= value is LogObject source && LogPath.Find(source, "ip") is not null ? 1 << 2 : 0;
+                    break;
+                case "source.ip":
+                    present |= 1 << 2;
+                    break;
+                case "remote_addr":
+                    present |= 1 << 3;
+                    break;
+                case "ip":
+                    present |= 1 << 4;
+                    break;
+                case "x_forwarded_for":
+                    present |= 1 << 5;
+                    break;
+                case "http":
+                    present |= value is LogObject http && LogPath.Find(http, "request.headers.x-forwarded-for") is not null ? 1 << 6 : 0;
+                    break;
+                case "http.request":
+                    present |= value is LogObject request && LogPath.Find(request, "headers.x-forwarded-for") is not null ? 1 << 6 : 0;
+                    break;
+                case "http.request.headers":
+                    present |= value is LogObject headers && headers.Get("x-forwarded-for") is not null ? 1 << 6 : 0;
+                    break;
+                case "http.request.headers.x-forwarded-for":
+                    present |= 1 << 6;
+                    break;
+            }
+        }
+
+        return present;
+    }
+
+    /// <summary>Writes the fields into the <c>client</c> object directly: one lookup per object instead of
+    /// a path walk per field. A root-level dotted key of the same field is replaced in place, so a field
+    /// never ends up twice.</summary>
+    private static void WriteFields(LogRecord record, GeoLookupResult result)
+    {
+        var root = record.Root;
+        var client = root.GetOrAddObject("client");
+        if (client is null)
+        {
+            // "client" holds a producer value that is not an object: keep it, write dotted keys.
+            WriteByPath(record, result);
+            return;
+        }
+
+        SetLeaf(root, client, FieldNames.ClientIp, "ip", Text(result.ClientIp));
+        SetLeaf(root, client, ClientIpHashField, "ip_hash", Text(result.ClientIpHash));
+        if (result.HasGeo)
+        {
+            var geo = client.GetOrAddObject("geo");
+            if (geo is null)
+            {
+                WriteByPath(record, result);
+                return;
+            }
+
+            // New nodes per record: cached results are shared, and later enrichers may change nodes in place.
+            SetLeaf(root, geo, FieldNames.ClientGeoCountryIsoCode, "country_iso_code", Text(result.CountryIsoCode));
+            SetLeaf(root, geo, FieldNames.ClientGeoCountryName, "country_name", Text(result.CountryName));
+            SetLeaf(root, geo, FieldNames.ClientGeoCityName, "city_name", Text(result.CityName));
+            SetLeaf(root, geo, FieldNames.ClientGeoRegionIsoCode, "region_iso_code", Text(result.RegionIsoCode));
+            SetLeaf(root, geo, FieldNames.ClientGeoContinentCode, "continent_code", Text(result.ContinentCode));
+            SetLeaf(root, geo, FieldNames.ClientGeoTimezone, "timezone", Text(result.TimeZone));
+            SetLeaf(root, geo, FieldNames.ClientGeoLocation, "location", Location(result));
+        }
+
+        if (result.AsNumber is not null || result.AsOrganizationName is not null)
+        {
+            var asObject = client.GetOrAddObject("as");
+            if (asObject is null)
+            {
+                WriteByPath(record, result);
+                return;
+            }
+
+            SetLeaf(root, asObject, FieldNames.ClientAsNumber, "number", result.AsNumber);
+            if (result.AsOrganizationName is not null)
+            {
+                var organization = asObject.GetOrAddObject("organization");
+                if (organization is null)
+                {
+                    SetPath(record, FieldNames.ClientAsOrganizationName, Text(result.AsOrganizationName));
+                }
+                else
+                {
+                    SetLeaf(root, organization, FieldNames.ClientAsOrganizationName, "name", Text(result.AsOrganizationName));
+                }
+            }
+        }
+    }
+
+    private static void WriteByPath(LogRecord record, GeoLookupResult result)
+    {
+        SetPath(record, FieldNames.ClientIp, Text(result.ClientIp));
+        SetPath(record, ClientIpHashField, Text(result.ClientIpHash));
+        SetPath(record, FieldNames.ClientGeoCountryIsoCode, Text(result.CountryIsoCode));
+        SetPath(record, FieldNames.ClientGeoCountryName, Text(result.CountryName));
+        SetPath(record, FieldNames.ClientGeoCityName, Text(result.CityName));
+        SetPath(record, FieldNames.ClientGeoRegionIsoCode, Text(result.RegionIsoCode));
+        SetPath(record, FieldNames.ClientGeoContinentCode, Text(result.ContinentCode));
+        SetPath(record, FieldNames.ClientGeoTimezone, Text(result.TimeZone));
+        SetPath(record, FieldNames.ClientGeoLocation, Location(result));
+        SetPath(record, FieldNames.ClientAsNumber, result.AsNumber);
+        SetPath(record, FieldNames.ClientAsOrganizationName, Text(result.AsOrganizationName));
+    }
+
+    private static void SetLeaf(LogObject root, LogObject parent, string path, string leaf, LogNode? value)
+    {
+        if (value is null)
         {
             return;
         }
 
-        if (chosen.ClientIp is not null)
+        var dotted = root.IndexOf(path);
+        if (dotted >= 0)
         {
-            record.Set(FieldNames.ClientIp, new LogString(chosen.ClientIp));
+            root[dotted].Value = value;
         }
-
-        if (chosen.ClientIpHash is not null)
+        else
         {
-            record.Set(ClientIpHashField, new LogString(chosen.ClientIpHash));
+            parent.Set(leaf, value);
         }
-
-        WriteGeo(record, chosen);
     }
 
-    private static void WriteGeo(LogRecord record, GeoLookupResult result)
-    {
-        // New nodes per record: cached results are shared, and later enrichers may change nodes in place.
-        SetIfPresent(record, FieldNames.ClientGeoCountryIsoCode, result.CountryIsoCode);
-        SetIfPresent(record, FieldNames.ClientGeoCountryName, result.CountryName);
-        SetIfPresent(record, FieldNames.ClientGeoCityName, result.CityName);
-        SetIfPresent(record, FieldNames.ClientGeoRegionIsoCode, result.RegionIsoCode);
-        SetIfPresent(record, FieldNames.ClientGeoContinentCode, result.ContinentCode);
-        SetIfPresent(record, FieldNames.ClientGeoTimezone, result.TimeZone);
-        if (result.Latitude is not null && result.Longitude is not null)
-        {
-            var location = new LogObject(2);
-            location.Set("lat", result.Latitude);
-            location.Set("lon", result.Longitude);
-            record.Set(FieldNames.ClientGeoLocation, location);
-        }
-
-        if (result.AsNumber is { } number)
-        {
-            record.Set(FieldNames.ClientAsNumber, number);
-        }
-
-        SetIfPresent(record, FieldNames.ClientAsOrganizationName, result.AsOrganizationName);
-    }
-
-    private static void SetIfPresent(LogRecord record, string path, string? value)
+    private static void SetPath(LogRecord record, string path, LogNode? value)
     {
         if (value is not null)
         {
-            record.Set(path, new LogString(value));
+            record.Set(path, value);
         }
+    }
+
+    private static LogString? Text(string? value) => value is null ? null : new LogString(value);
+
+    private static LogObject? Location(GeoLookupResult result)
+    {
+        if (result.Latitude is null || result.Longitude is null)
+        {
+            return null;
+        }
+
+        var location = new LogObject(2);
+        location.Set("lat", result.Latitude);
+        location.Set("lon", result.Longitude);
+        return location;
     }
 
     private static void RemoveSources(LogRecord record)
@@ -434,7 +565,7 @@ public sealed class GeoIpEnricher : ILogEnricher, IDisposable
                 TimeZone = location?.TimeZone,
                 Latitude = hasLocation ? LogLiteral.Number(location!.Latitude!.Value) : null,
                 Longitude = hasLocation ? LogLiteral.Number(location!.Longitude!.Value) : null,
-                AsNumber = asn?.AutonomousSystemNumber,
+                AsNumber = asn?.AutonomousSystemNumber is { } number ? LogLiteral.Number(number) : null,
                 AsOrganizationName = asn?.AutonomousSystemOrganization,
             };
             var found = result.CountryIsoCode is not null || result.CountryName is not null || result.CityName is not null

@@ -20,6 +20,12 @@ internal sealed class GeoLookupResult
 
     public bool IsMalformed => ReferenceEquals(Outcome, MalformedOutcome);
 
+    /// <summary>True when there is anything to write into the record.</summary>
+    public bool HasFields => ClientIp is not null || ClientIpHash is not null || HasGeo || AsNumber is not null || AsOrganizationName is not null;
+
+    public bool HasGeo => CountryIsoCode is not null || CountryName is not null || CityName is not null || RegionIsoCode is not null
+        || ContinentCode is not null || TimeZone is not null || Latitude is not null;
+
     /// <summary>The value of <c>client.ip</c> under the policy (null: no <c>client.ip</c>).</summary>
     public string? ClientIp { get; init; }
 
@@ -42,7 +48,7 @@ internal sealed class GeoLookupResult
 
     public LogLiteral? Longitude { get; init; }
 
-    public long? AsNumber { get; init; }
+    public LogLiteral? AsNumber { get; init; }
 
     public string? AsOrganizationName { get; init; }
 }

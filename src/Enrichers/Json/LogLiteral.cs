@@ -25,8 +25,25 @@ public sealed class LogLiteral : LogNode
     /// <summary>The JSON text of the literal, as in the input.</summary>
     public ReadOnlySpan<byte> RawUtf8 => _raw.Span;
 
+    // Enrichers write small counters on most records (trace_seq, elapsed ms); literals are immutable, so
+    // shared instances save two allocations each.
+    private static readonly LogLiteral[] SmallNumbers = CreateSmallNumbers(1024);
+
     public static LogLiteral Number(long value) =>
-        new(LogNodeKind.Number, Encoding.ASCII.GetBytes(value.ToString(CultureInfo.InvariantCulture)));
+        (ulong)value < (ulong)SmallNumbers.Length
+            ? SmallNumbers[value]
+            : new(LogNodeKind.Number, Encoding.ASCII.GetBytes(value.ToString(CultureInfo.InvariantCulture)));
+
+    private static LogLiteral[] CreateSmallNumbers(int count)
+    {
+        var numbers = new LogLiteral[count];
+        for (var i = 0; i < count; i++)
+        {
+            numbers[i] = new(LogNodeKind.Number, Encoding.ASCII.GetBytes(i.ToString(CultureInfo.InvariantCulture)));
+        }
+
+        return numbers;
+    }
 
     /// <summary>A number from a finite double, written in its shortest round-trip form.</summary>
     public static LogLiteral Number(double value)

@@ -70,6 +70,24 @@ public sealed class LogProperty
         return true;
     }
 
+    /// <summary>True when the name equals the ASCII <paramref name="name"/> ignoring ASCII case (HTTP header
+    /// names), without decoding the name.</summary>
+    internal bool NameEqualsIgnoreAsciiCase(string name)
+    {
+        if (!_fromInput || _rawHasEscapes)
+        {
+            return string.Equals(Name, name, StringComparison.OrdinalIgnoreCase);
+        }
+
+        var raw = _rawName.Span;
+        return raw.Length == name.Length && Ascii.EqualsIgnoreCase(raw, name);
+    }
+
+    /// <summary>The name's length in UTF-8 bytes as written in the input (escapes included), or in chars
+    /// for a name set by an enricher: equal to <c>Name.Length</c> for ASCII names, which makes it a cheap
+    /// first test before <see cref="NameEquals"/>.</summary>
+    internal int NameLength => _fromInput ? _rawName.Length : _name!.Length;
+
     internal void WriteNameTo(JsonOutput output)
     {
         if (_fromInput)

@@ -49,13 +49,14 @@ public static class LogRecordParser
             if (reader.TokenType != JsonTokenType.StartObject)
             {
                 // Finish reading so that broken input is reported as broken, not as a wrong type.
+                var type = reader.TokenType;
                 reader.Skip();
                 while (reader.Read())
                 {
                 }
 
                 rejection = new RecordRejection(RecordRejection.NotAnObjectCode,
-                    $"record is a JSON {Describe(reader.TokenType)}, not an object");
+                    $"record is a JSON {Describe(type)}, not an object");
                 return null;
             }
 
@@ -143,9 +144,18 @@ public static class LogRecordParser
 
     private static string FirstSentence(string message)
     {
-        // The framework's message ends with "Path: ... | LineNumber: ..." which repeats the position.
-        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
-        return cut > 0 ? message[..cut] : message;
+        // The framework's message ends with "Path: ... | LineNumber: ..." (or just "LineNumber: ...") which
+        // repeats the position, and may advise changing reader options, which means nothing to a user.
+        foreach (var tail in (ReadOnlySpan<string>)[" Path:", " LineNumber:", " Change the reader options."])
+        {
+            var cut = message.IndexOf(tail, StringComparison.Ordinal);
+            if (cut > 0)
+            {
+                message = message[..cut];
+            }
+        }
+
+        return message;
     }
 
     private sealed class TooDeepException : Exception

@@ -38,6 +38,7 @@ internal static class RunCommand
             return Fail(ExitCodes.Configuration, string.Join(Environment.NewLine, e.Failures));
         }
 
+        var outcome = app.Services.GetRequiredService<WorkerOutcome>();
         await using (app.ConfigureAwait(false))
         {
             try
@@ -50,7 +51,6 @@ internal static class RunCommand
                 return Fail(ExitCodes.Configuration, $"Http:Address: cannot listen: {e.Message}");
             }
 
-            var outcome = app.Services.GetRequiredService<WorkerOutcome>();
             if (outcome.ExitCode != ExitCodes.Ok && outcome.Message is not null)
             {
                 await Console.Error.WriteLineAsync("logpipeline: " + outcome.Message).ConfigureAwait(false);

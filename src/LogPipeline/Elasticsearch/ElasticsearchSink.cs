@@ -89,6 +89,10 @@ public sealed class ElasticsearchSink : IRecordSink
         _bulkPath = $"/{options.Target}/_bulk";
     }
 
+    /// <summary>Builds the client from <paramref name="options"/> (see <see cref="ElasticsearchClientFactory"/>) and the sink.</summary>
+    public static ElasticsearchSink Create(ElasticsearchSinkOptions options, PipelineMetrics metrics, ILogger? logger = null) =>
+        new(ElasticsearchClientFactory.Create(options), options, metrics, logger);
+
     /// <summary>False until started, and while <c>_bulk</c> requests fail as a whole.</summary>
     public bool IsHealthy => _healthy;
 
@@ -339,6 +343,7 @@ public sealed class ElasticsearchSink : IRecordSink
                         ? ("request_entity_too_large", $"a single document of {pending[0].Document.Length} bytes exceeds the cluster's http.max_content_length")
                         : failure.Value;
                     Reject(acknowledger, pending[0], type, reason);
+                    NotifyProgress();
                     return;
                 }
 
@@ -368,6 +373,7 @@ public sealed class ElasticsearchSink : IRecordSink
             _healthy = true;
             requestAttempt = 0;
             var retry = HandleItems(acknowledger, pending, response);
+            NotifyProgress();
             if (retry.Count > 0)
             {
                 _metrics.Retries.WithLabels(PipelineMetrics.Stages.Sending, "item_rejected_transient").Inc(retry.Count);
@@ -450,13 +456,13 @@ public sealed class ElasticsearchSink : IRecordSink
                     duplicates++;
                 }
 
-                Settle(() => acknowledger.Acknowledge(record));
+                Settle(acknowledger, record, null, null);
             }
             else if (status == 409 && errorType == "version_conflict_engine_exception")
             {
                 // Same _id already indexed: an earlier attempt or a redelivery got there first.
                 duplicates++;
-                Settle(() => acknowledger.Acknowledge(record));
+                Settle(acknowledger, record, null, null);
             }
             else if (status is 429 or 502 or 503 or 504 || errorType == "es_rejected_execution_exception")
             {
@@ -502,21 +508,38 @@ public sealed class ElasticsearchSink : IRecordSink
         _metrics.BulkItems.WithLabels("rejected").Inc();
         _metrics.ComponentErrors.WithLabels(PipelineMetrics.Stages.Sending, type).Inc();
         _logger.LogDebug("Elasticsearch rejected {Origin}: {Type}: {Reason}", record.Origin, type, reason);
-        Settle(() => acknowledger.Reject(record, type, reason));
+        Settle(acknowledger, record, type, reason);
     }
 
-    private void Settle(Action report)
+    /// <summary>Reports one record's fate: acknowledged when <paramref name="rejectType"/> is null, else rejected.</summary>
+    private void Settle(IRecordAcknowledger acknowledger, PipelineRecord record, string? rejectType, string? rejectReason)
     {
         try
         {
-            report();
+            if (rejectType is null)
+            {
+                acknowledger.Acknowledge(record);
+            }
+            else
+            {
+                acknowledger.Reject(record, rejectType, rejectReason ?? "");
+            }
+        }
+        catch (Exception e)
+        {
+            // The acknowledger belongs to the source; its failure must not stop the rest of the batch from
+            // being reported, and must not go unnoticed either.
+            _metrics.ComponentErrors.WithLabels(PipelineMetrics.Stages.Sending, "acknowledger_failed").Inc();
+            _logger.LogError(e, "Elasticsearch sink: reporting a record's result to the source failed");
         }
         finally
         {
             Interlocked.Increment(ref _settled);
-            Interlocked.Exchange(ref _progress, NewSignal()).TrySetResult();
         }
     }
+
+    /// <summary>Wakes <see cref="FlushAsync"/> waiters; called once per handled response, not per record.</summary>
+    private void NotifyProgress() => Interlocked.Exchange(ref _progress, NewSignal()).TrySetResult();
 
     private void LogRequestFailure(int count, int? status, (string Type, string Reason)? failure)
     {

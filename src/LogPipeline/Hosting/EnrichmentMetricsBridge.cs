@@ -30,9 +30,8 @@ internal sealed class EnrichmentMetricsBridge
     {
         lock (_lock)
         {
-            _metrics.RecordsEnriched.IncTo(_statistics.RecordsEnriched);
+            // records_enriched and records_rejected are counted by the source, per record it hands over.
             _metrics.TracesLinked.IncTo(_statistics.TracesLinked);
-            Copy(_statistics.Rejections, _metrics.RecordsRejected);
             Copy(_statistics.Masks, _metrics.PiiMasks);
             Copy(_statistics.GeoIp, _metrics.GeoIpLookups);
             Copy(_statistics.ErrorCategories, _metrics.ErrorCategories);

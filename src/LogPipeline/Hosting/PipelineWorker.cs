@@ -1,4 +1,6 @@
 using LogPipeline.Configuration;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -15,6 +17,7 @@ internal sealed class PipelineWorker(
     IOptions<ShutdownOptions> shutdown,
     IOptions<StartupOptions> startup,
     IHostApplicationLifetime lifetime,
+    IServer server,
     ILogger<PipelineWorker> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -22,6 +25,9 @@ internal sealed class PipelineWorker(
         await Task.Yield();
         try
         {
+            await WaitForStartedAsync(stoppingToken).ConfigureAwait(false);
+            var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+            logger.LogInformation("serving /healthz, /readyz and /metrics on {Addresses}", string.Join(", ", addresses));
             await source.CheckConnectionAsync(startup.Value.ConnectTimeout, stoppingToken).ConfigureAwait(false);
             stoppingToken.Register(() =>
             {
@@ -64,5 +70,13 @@ internal sealed class PipelineWorker(
             logger.LogCritical(e, "worker failed");
             lifetime.StopApplication();
         }
+    }
+
+    // Kestrel starts after the hosted services; its address (port 0 resolved) is known once the host started.
+    private async Task WaitForStartedAsync(CancellationToken stoppingToken)
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var registration = lifetime.ApplicationStarted.Register(() => started.TrySetResult());
+        await started.Task.WaitAsync(stoppingToken).ConfigureAwait(false);
     }
 }

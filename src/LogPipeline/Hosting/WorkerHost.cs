@@ -25,7 +25,8 @@ internal static class WorkerHost
 
     /// <param name="configuration">A configuration already checked by <see cref="ConfigurationSchema.Validate"/>.</param>
     /// <param name="configureServices">Replaces or adds services (the demo and tests use it).</param>
-    /// <param name="logToConsole">JSON logs on stdout (the worker); the demo shows its own output instead.</param>
+    /// <param name="logToConsole">JSON logs on stdout (the worker); otherwise (the demo, which shows its own
+    /// output) only warnings and errors, as plain lines on stderr.</param>
     /// <exception cref="ConfigurationException">A component refused its configuration (e.g. a missing GeoIP database).</exception>
     public static WebApplication Build(
         IConfiguration configuration,
@@ -48,6 +49,7 @@ internal static class WorkerHost
         HttpListenAddress.TryParse(http.Address, out var listen);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(listen.Address, listen.Port));
         builder.WebHost.UseSetting(WebHostDefaults.SuppressStatusMessagesKey, "true");
+        builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
 
         var shutdown = configuration.GetSection(ShutdownOptions.SectionName).Get<ShutdownOptions>() ?? new ShutdownOptions();
         builder.Services.Configure<HostOptions>(o =>
@@ -71,6 +73,8 @@ internal static class WorkerHost
             sp.GetRequiredService<EnrichmentChain>().Statistics,
             sp.GetRequiredService<PipelineMetrics>(),
             sp.GetRequiredService<ILoggerFactory>().CreateLogger("LogPipeline.Enrichment")));
+        builder.Services.AddSingleton(sp => new GeoIpDatabaseAgeGauge(
+            sp.GetRequiredService<EnrichmentChain>().Options.GeoIp, sp.GetRequiredService<PipelineMetrics>(), sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<IRecordProcessor>(sp => new EnrichingRecordProcessor(sp.GetRequiredService<EnrichmentChain>()));
         builder.Services.AddSingleton(sp => PipelineSinks.Create(sp, configuration, sp.GetRequiredService<IOptions<SinkOptions>>().Value));
         builder.Services.AddSingleton<IPipelineSource>(sp => PipelineSources.CreateKafka(sp, configuration));
@@ -84,6 +88,7 @@ internal static class WorkerHost
 
         // Resolve the components now, so a bad database path or credential file fails before anything starts.
         _ = app.Services.GetRequiredService<EnrichmentMetricsBridge>();
+        _ = app.Services.GetRequiredService<GeoIpDatabaseAgeGauge>();
         var sink = app.Services.GetRequiredService<IRecordSink>();
         var source = app.Services.GetRequiredService<IPipelineSource>();
         health.SinkHealthy = () => sink.IsHealthy;
@@ -100,16 +105,23 @@ internal static class WorkerHost
         logging.ClearProviders();
         logging.SetMinimumLevel(LogLevel.Information);
         logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
         logging.AddConfiguration(configuration.GetSection("Logging"));
         if (logToConsole)
         {
             logging.AddJsonConsole(o =>
             {
                 o.UseUtcTimestamp = true;
-                o.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z' ";
+                o.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
                 o.IncludeScopes = false;
                 o.JsonWriterOptions = new JsonWriterOptions { Indented = false };
             });
+        }
+        else
+        {
+            logging.AddFilter((category, level) => level >= LogLevel.Warning);
+            logging.AddSimpleConsole(o => o.SingleLine = true);
+            logging.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         }
     }
 

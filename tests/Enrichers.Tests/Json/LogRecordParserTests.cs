@@ -44,6 +44,32 @@ public class LogRecordParserTests
         Assert.False(string.IsNullOrWhiteSpace(rejection.Reason));
     }
 
+    [Theory]
+    [InlineData("[{\"a\":1}]", "record is a JSON array, not an object")]
+    [InlineData("\"text\"", "record is a JSON string, not an object")]
+    [InlineData("-1.5", "record is a JSON number, not an object")]
+    [InlineData("null", "record is a JSON null, not an object")]
+    public void A_value_that_is_not_an_object_is_named_by_its_json_type(string input, string reason)
+    {
+        LogRecordParser.TryParse(Encoding.UTF8.GetBytes(input), out var rejection);
+
+        Assert.Equal(reason, rejection!.Reason);
+    }
+
+    [Theory]
+    [InlineData("{\"a\":1,}")]
+    [InlineData("{\"secret\":\"hunter2")]
+    [InlineData("{\"a\":tru}")]
+    public void An_invalid_json_reason_gives_the_position_without_framework_noise_or_content(string input)
+    {
+        LogRecordParser.TryParse(Encoding.UTF8.GetBytes(input), out var rejection);
+
+        Assert.StartsWith("invalid JSON at byte ", rejection!.Reason);
+        Assert.DoesNotContain("LineNumber", rejection.Reason);
+        Assert.DoesNotContain("reader options", rejection.Reason);
+        Assert.DoesNotContain("hunter2", rejection.Reason);
+    }
+
     [Fact]
     public void Invalid_utf8_is_rejected_even_inside_a_string()
     {

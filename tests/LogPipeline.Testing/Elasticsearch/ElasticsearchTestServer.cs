@@ -44,6 +44,9 @@ public sealed partial class ElasticsearchTestServer : IAsyncDisposable
 
     public bool IsRunning => _app is not null;
 
+    /// <summary>The Authorization header of the last request (tests check that secrets arrive; never logged).</summary>
+    public string? LastAuthorization { get; private set; }
+
     /// <summary>Requests answered (all APIs).</summary>
     public long Requests => Interlocked.Read(ref _requests);
 
@@ -179,6 +182,7 @@ public sealed partial class ElasticsearchTestServer : IAsyncDisposable
     private async Task HandleAsync(HttpContext context)
     {
         Interlocked.Increment(ref _requests);
+        LastAuthorization = context.Request.Headers.Authorization.ToString();
         var faults = Faults;
         if (faults.DropConnections)
         {

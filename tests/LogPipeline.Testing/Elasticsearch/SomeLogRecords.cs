@@ -23,7 +23,7 @@ public static class SomeLogRecords
             Origin = new RecordOrigin(topic, partition, offset),
             Value = bytes,
             Document = bytes,
-            Timestamp = DateTimeOffset.UnixEpoch.AddSeconds(offset),
+            Timestamp = DateTimeOffset.UnixEpoch.AddSeconds(offset % 1_000_000_000),
         };
     }
 

@@ -216,6 +216,43 @@ public sealed class ElasticsearchSinkTests
     }
 
     [Fact]
+    public async Task An_acknowledger_that_throws_does_not_stop_the_rest_of_the_batch_from_being_reported()
+    {
+        await using var server = await ElasticsearchTestServer.StartAsync();
+        var options = SinkScenarios.Options(server.Url);
+        var metrics = new PipelineMetrics();
+        var acknowledger = new ThrowingAcknowledger();
+        await using var sink = ElasticsearchSink.Create(options, metrics);
+        await sink.StartAsync(acknowledger, SinkScenarios.Timeout());
+        foreach (var record in SomeLogRecords.Many(100))
+        {
+            await sink.WriteAsync(record, SinkScenarios.Timeout());
+        }
+
+        await sink.FlushAsync(SinkScenarios.Timeout(30));
+
+        Assert.Equal(99, acknowledger.Inner.AcknowledgedCount);
+        Assert.Equal(1, metrics.ComponentErrors.WithLabels(PipelineMetrics.Stages.Sending, "acknowledger_failed").Value);
+    }
+
+    private sealed class ThrowingAcknowledger : IRecordAcknowledger
+    {
+        public RecordingAcknowledger Inner { get; } = new();
+
+        public void Acknowledge(PipelineRecord record)
+        {
+            if (record.Origin.Offset == 3 && record.Origin.Partition == 0)
+            {
+                throw new InvalidOperationException("source is closing");
+            }
+
+            Inner.Acknowledge(record);
+        }
+
+        public void Reject(PipelineRecord record, string reasonCode, string reasonText) => Inner.Reject(record, reasonCode, reasonText);
+    }
+
+    [Fact]
     public async Task Flush_returns_once_every_record_written_before_it_was_acknowledged()
     {
         await using var server = await ElasticsearchTestServer.StartAsync();

@@ -1,0 +1,52 @@
+using System.Text;
+using System.Text.Json;
+using LogPipeline.Elasticsearch;
+using LogPipeline.Pipeline;
+using LogPipeline.Testing.Elasticsearch;
+
+namespace LogPipeline.Tests.Elasticsearch;
+
+public sealed class BulkBodyWriterTests
+{
+    [Fact]
+    public void Each_record_becomes_an_action_line_with_its_origin_as_id_followed_by_its_document_unchanged()
+    {
+        var records = new[] { SomeLogRecords.Record("smm-logs-raw", 3, 12345), SomeLogRecords.Record("other", 0, 0) };
+
+        var lines = Encoding.UTF8.GetString(new BulkBodyWriter("create").ToArray(records)).Split('\n');
+
+        Assert.Equal(5, lines.Length);
+        Assert.Equal("{\"create\":{\"_id\":\"smm-logs-raw:3:12345\"}}", lines[0]);
+        Assert.Equal(Encoding.UTF8.GetString(records[0].Document.Span), lines[1]);
+        Assert.Equal("{\"create\":{\"_id\":\"other:0:0\"}}", lines[2]);
+        Assert.Equal("", lines[4]);
+    }
+
+    [Fact]
+    public void The_id_is_the_same_for_the_same_origin_and_differs_for_any_other()
+    {
+        var id = BulkBodyWriter.DocumentId(new RecordOrigin("t", 1, 2));
+
+        Assert.Equal(id, BulkBodyWriter.DocumentId(new RecordOrigin("t", 1, 2)));
+        Assert.NotEqual(id, BulkBodyWriter.DocumentId(new RecordOrigin("t", 2, 1)));
+        Assert.NotEqual(id, BulkBodyWriter.DocumentId(new RecordOrigin("t", 1, 3)));
+        Assert.NotEqual(BulkBodyWriter.DocumentId(new RecordOrigin("a-1", 2, 3)), BulkBodyWriter.DocumentId(new RecordOrigin("a", 12, 3)));
+    }
+
+    [Fact]
+    public void A_topic_name_with_quotes_is_escaped_so_the_action_line_stays_valid_json()
+    {
+        var record = SomeLogRecords.Record("we\"ird\\topic", 0, long.MaxValue);
+
+        var action = Encoding.UTF8.GetString(new BulkBodyWriter("index").ToArray([record])).Split('\n')[0];
+
+        using var json = JsonDocument.Parse(action);
+        Assert.Equal($"we\"ird\\topic:0:{long.MaxValue}", json.RootElement.GetProperty("index").GetProperty("_id").GetString());
+    }
+
+    [Fact]
+    public void Only_create_and_index_operations_are_allowed()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => new BulkBodyWriter("update"));
+    }
+}

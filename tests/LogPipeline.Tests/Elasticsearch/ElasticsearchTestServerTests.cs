@@ -1,0 +1,219 @@
+using System.IO.Compression;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using LogPipeline.Testing.Elasticsearch;
+
+namespace LogPipeline.Tests.Elasticsearch;
+
+/// <summary>The test server is only useful if it is as strict as Elasticsearch where the worker could go wrong.</summary>
+public sealed class ElasticsearchTestServerTests
+{
+    private static async Task<(ElasticsearchTestServer Server, HttpClient Http)> StartAsync()
+    {
+        var server = await ElasticsearchTestServer.StartAsync();
+        var http = new HttpClient { BaseAddress = server.Url };
+        http.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        return (server, http);
+    }
+
+    private static StringContent NdJson(string body) => new(body, Encoding.UTF8, "application/x-ndjson");
+
+    private static async Task<JsonElement> JsonAsync(HttpResponseMessage response) =>
+        JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+
+    [Fact]
+    public async Task A_bulk_body_not_ending_in_a_newline_is_refused_with_400_and_nothing_is_stored()
+    {
+        var (server, http) = await StartAsync();
+        await using var _ = server;
+
+        var response = await http.PostAsync("/logs/_bulk", NdJson("{\"index\":{\"_id\":\"1\"}}\n{\"a\":1}"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("illegal_argument_exception", (await JsonAsync(response)).GetProperty("error").GetProperty("type").GetString());
+        Assert.Equal(0, server.CountDocuments("logs"));
+    }
+
+    [Fact]
+    public async Task A_malformed_action_line_fails_the_whole_request_before_any_item_is_applied()
+    {
+        var (server, http) = await StartAsync();
+        await using var _ = server;
+
+        var response = await http.PostAsync("/logs/_bulk", NdJson("{\"index\":{\"_id\":\"1\"}}\n{\"a\":1}\n{\"indx\":{}}\n{\"a\":2}\n"));
+        var broken = await http.PostAsync("/logs/_bulk", NdJson("{\"index\":{\"_id\":\"1\"}\n{\"a\":1}\n"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("Malformed action/metadata line [3]", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, broken.StatusCode);
+        Assert.Equal(0, server.CountDocuments("logs"));
+    }
+
+    [Fact]
+    public async Task A_malformed_document_fails_only_its_item()
+    {
+        var (server, http) = await StartAsync();
+        await using var _ = server;
+
+        var response = await http.PostAsync("/logs/_bulk", NdJson("{\"index\":{\"_id\":\"1\"}}\n{\"a\":\n{\"index\":{\"_id\":\"2\"}}\n{\"a\":2}\n"));
+        var items = (await JsonAsync(response)).GetProperty("items");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(400, items[0].GetProperty("index").GetProperty("status").GetInt32());
+        Assert.Equal("document_parsing_exception", items[0].GetProperty("index").GetProperty("error").GetProperty("type").GetString());
+        Assert.Equal(201, items[1].GetProperty("index").GetProperty("status").GetInt32());
+        Assert.Equal(1, server.CountDocuments("logs"));
+    }
+
+    [Fact]
+    public async Task Create_of_an_existing_id_answers_409_version_conflict_and_keeps_the_first_document()
+    {
+        var (server, http) = await StartAsync();
+        await using var _ = server;
+
+        await http.PostAsync("/logs/_bulk", NdJson("{\"create\":{\"_id\":\"x\"}}\n{\"v\":1}\n"));
+        var response = await http.PostAsync("/logs/_bulk", NdJson("{\"create\":{\"_id\":\"x\"}}\n{\"v\":2}\n"));
+        var root = await JsonAsync(response);
+        var item = root.GetProperty("items")[0].GetProperty("create");
+
+        Assert.True(root.GetProperty("errors").GetBoolean());
+        Assert.Equal(409, item.GetProperty("status").GetInt32());
+        Assert.Equal("version_conflict_engine_exception", item.GetProperty("error").GetProperty("type").GetString());
+        Assert.Equal("{\"v\":1}", Encoding.UTF8.GetString(server.GetDocument("logs", "x")!.Source));
+    }
+
+    [Fact]
+    public async Task Data_streams_accept_only_create_and_require_a_timestamp()
+    {
+        var (server, http) = await StartAsync();
+        await using var _ = server;
+        (await http.PutAsync("/_index_template/ds", new StringContent("{\"index_patterns\":[\"ds-*\"],\"data_stream\":{}}", Encoding.UTF8, "application/json"))).EnsureSuccessStatusCode();
+
+        var response = await http.PostAsync("/ds-a/_bulk", NdJson(
+            "{\"index\":{\"_id\":\"1\"}}\n{\"@timestamp\":\"2026-01-01T00:00:00Z\"}\n" +
+            "{\"create\":{\"_id\":\"2\"}}\n{\"message\":\"no timestamp\"}\n" +
+            "{\"create\":{\"_id\":\"3\"}}\n{\"@timestamp\":\"2026-01-01T00:00:00Z\"}\n"));
+        var items = (await JsonAsync(response)).GetProperty("items");
+
+        Assert.Equal(400, items[0].GetProperty("index").GetProperty("status").GetInt32());
+        Assert.Equal(400, items[1].GetProperty("create").GetProperty("status").GetInt32());
+        Assert.Contains("[@timestamp] is missing", items[1].GetProperty("create").GetProperty("error").GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.Equal(201, items[2].GetProperty("create").GetProperty("status").GetInt32());
+        Assert.Equal(["ds-a"], server.DataStreamNames());
+    }
+
+    [Theory]
+    [InlineData("{\"policy\":{\"phases\":{\"hot\":{\"actions\":{\"rollover\":{\"max_age\":\"1d\"}}}},\"colour\":\"red\"}}", "unknown field [colour]")]
+    [InlineData("{\"policy\":{\"phases\":{\"lukewarm\":{\"actions\":{}}}}}", "does not support phase [lukewarm]")]
+    [InlineData("{\"policy\":{\"phases\":{\"hot\":{\"actions\":{\"rollover\":{\"max_age\":\"1d\",\"max_colour\":1}}}}}}", "unknown field [max_colour]")]
+    [InlineData("{\"policy\":{\"phases\":{\"hot\":{\"actions\":{\"delete\":{}}}}}}", "invalid action [delete] defined in phase [hot]")]
+    [InlineData("{\"policy\":{\"phases\":{\"delete\":{\"min_age\":\"30 days\",\"actions\":{\"delete\":{}}}}}}", "as a time value")]
+    [InlineData("{\"policy\":{\"phases\":{\"hot\":{\"actions\":{\"rollover\":{\"min_docs\":1}}}}}}", "At least one max_* rollover condition")]
+    [InlineData("{\"polcy\":{}}", "unknown field [polcy]")]
+    public async Task An_ilm_policy_with_unknown_or_invalid_fields_is_refused_with_400(string body, string reason)
+    {
+        var (server, http) = await StartAsync();
+        await using var _ = server;
+
+        var response = await http.PutAsync("/_ilm/policy/p", new StringContent(body, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(reason, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Null(server.IlmPolicy("p"));
+    }
+
+    [Fact]
+    public async Task An_index_template_naming_a_missing_component_template_is_refused()
+    {
+        var (server, http) = await StartAsync();
+        await using var _ = server;
+
+        var response = await http.PutAsync("/_index_template/t", new StringContent("{\"index_patterns\":[\"x-*\"],\"composed_of\":[\"nope\"]}", Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("invalid_index_template_exception", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Mappings_with_an_unknown_type_or_a_dangling_alias_are_refused()
+    {
+        var (server, http) = await StartAsync();
+        await using var _ = server;
+
+        var badType = await http.PutAsync("/_component_template/c", new StringContent("{\"template\":{\"mappings\":{\"properties\":{\"a\":{\"type\":\"strng\"}}}}}", Encoding.UTF8, "application/json"));
+        var dangling = await http.PutAsync("/_component_template/c", new StringContent("{\"template\":{\"mappings\":{\"properties\":{\"trace\":{\"properties\":{\"id\":{\"type\":\"alias\",\"path\":\"trace_id\"}}}}}}}", Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, badType.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, dangling.StatusCode);
+        Assert.Contains("mapper_parsing_exception", await dangling.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Gzip_bodies_are_inflated_and_responses_carry_the_product_header_and_the_requested_content_type()
+    {
+        var (server, http) = await StartAsync();
+        await using var _ = server;
+        using var compressed = new MemoryStream();
+        await using (var gzip = new GZipStream(compressed, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            await gzip.WriteAsync("{\"index\":{\"_id\":\"1\"}}\n{\"a\":1}\n"u8.ToArray());
+        }
+
+        var content = new ByteArrayContent(compressed.ToArray());
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/x-ndjson");
+        content.Headers.ContentEncoding.Add("gzip");
+        var bulk = await http.PostAsync("/logs/_bulk", content);
+        using var compatible = new HttpRequestMessage(HttpMethod.Get, "/");
+        compatible.Headers.Accept.ParseAdd("application/vnd.elasticsearch+json;compatible-with=9");
+        var root = await http.SendAsync(compatible);
+
+        Assert.Equal(HttpStatusCode.OK, bulk.StatusCode);
+        Assert.Equal(1, server.CountDocuments("logs"));
+        Assert.Equal("Elasticsearch", bulk.Headers.GetValues("X-Elastic-Product").Single());
+        Assert.Equal("application/json", bulk.Content.Headers.ContentType!.MediaType);
+        Assert.Equal("application/vnd.elasticsearch+json", root.Content.Headers.ContentType!.MediaType);
+        Assert.Contains(root.Content.Headers.ContentType.Parameters, p => p.Name == "compatible-with" && p.Value == "9");
+    }
+
+    [Fact]
+    public async Task Injected_item_rejections_follow_the_seed_so_runs_repeat()
+    {
+        var counts = new List<long>();
+        for (var run = 0; run < 2; run++)
+        {
+            var (server, http) = await StartAsync();
+            await using var _ = server;
+            server.Faults.Seed = 3;
+            server.Faults.ItemRejectionRate = 0.5;
+            var body = new StringBuilder();
+            for (var i = 0; i < 200; i++)
+            {
+                body.Append("{\"index\":{\"_id\":\"").Append(i).Append("\"}}\n{\"a\":1}\n");
+            }
+
+            await http.PostAsync("/logs/_bulk", NdJson(body.ToString()));
+            counts.Add(server.InjectedItemRejections);
+        }
+
+        Assert.Equal(counts[0], counts[1]);
+        Assert.InRange(counts[0], 60, 140);
+    }
+
+    [Fact]
+    public async Task Count_and_cluster_health_answer_like_elasticsearch()
+    {
+        var (server, http) = await StartAsync();
+        await using var _ = server;
+        await http.PostAsync("/logs-a/_bulk", NdJson("{\"index\":{}}\n{\"a\":1}\n{\"index\":{}}\n{\"a\":2}\n"));
+
+        var count = await JsonAsync(await http.GetAsync("/logs-*/_count"));
+        var health = await JsonAsync(await http.GetAsync("/_cluster/health"));
+        var missing = await http.GetAsync("/nothing/_count");
+
+        Assert.Equal(2, count.GetProperty("count").GetInt64());
+        Assert.Equal("green", health.GetProperty("status").GetString());
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+    }
+}
