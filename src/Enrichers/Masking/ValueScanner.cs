@@ -10,16 +10,16 @@ namespace Enrichers.Masking;
 /// <summary>Finds PII and credentials in a string value, on UTF-8 bytes or on UTF-16 chars alike. One
 /// vectorized search jumps to the few characters that can anchor a pattern (<c>@</c>, <c>%</c> of <c>%40</c>,
 /// digits, <c>J</c> of <c>eyJ</c>, <c>A</c> of <c>AKIA</c>/<c>AIza</c>, <c>B</c> of <c>Bearer</c>/<c>Basic</c>/<c>BEGIN</c>, <c>k</c> of
-/// <c>sk-</c>, <c>x</c> of <c>xoxb-</c>, <c>_</c> of <c>ghp_</c>, <c>=</c> of <c>key=value</c>); a hand-written
+/// <c>sk-</c>, <c>x</c> of <c>xoxb-</c>, <c>_</c> of <c>ghp_</c>, <c>=</c>/<c>:</c> of <c>key=value</c>); a hand-written
 /// check validates each anchor (boundaries, groupings, Luhn, mod 97), and an identifier in which a digit
 /// follows a letter (trace IDs, hex digests) is skipped whole. Every pattern is ASCII; any non-ASCII unit
 /// counts as a non-word character, so bytes and chars give the same answer.</summary>
 internal static class ValueScanner
 {
-    private const string AnchorChars = "@%0123456789JABbkx_=";
+    private const string AnchorChars = "@%0123456789JABbkx_=:";
     private const string AlnumChars = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
-    private static readonly SearchValues<byte> ByteAnchors = SearchValues.Create("@%0123456789JABbkx_="u8);
+    private static readonly SearchValues<byte> ByteAnchors = SearchValues.Create("@%0123456789JABbkx_=:"u8);
     private static readonly SearchValues<char> CharAnchors = SearchValues.Create(AnchorChars);
     private static readonly SearchValues<byte> ByteAlnum = SearchValues.Create(System.Text.Encoding.ASCII.GetBytes(AlnumChars));
     private static readonly SearchValues<char> CharAlnum = SearchValues.Create(AlnumChars);
@@ -981,7 +981,8 @@ internal static class ValueScanner
         return false;
     }
 
-    // key=value in text (query strings, logfmt, DSNs) where the key matches a key rule: the value goes.
+    // key=value and key: value in text (query strings, logfmt, JSON or dicts logged as text) where the key
+    // matches a key rule: the value goes.
     private static bool KeyValue<T>(ReadOnlySpan<T> s, int i, int floor, MaskPatterns on, KeyNameRules keys, out ValueMatch m, out int next)
         where T : unmanaged, IBinaryInteger<T>
     {
@@ -992,18 +993,26 @@ internal static class ValueScanner
             return false;
         }
 
-        var k = i;
+        // The key may be quoted, as in JSON or a Python dict logged as text: "password": "x".
+        var keyQuote = Get(s, i - 1);
+        var keyEnd = keyQuote is '"' or '\'' ? i - 1 : i;
+        var k = keyEnd;
         while (k > floor && (IsWord(C(s[k - 1])) || C(s[k - 1]) is '-' or '.'))
         {
             k--;
         }
 
-        if (k == i || (keys.Evaluate(s[k..i]) & KeyFlags.Secret) == 0)
+        if (k == keyEnd || (keyEnd != i && Get(s, k - 1) != keyQuote) || (keys.Evaluate(s[k..keyEnd]) & KeyFlags.Secret) == 0)
         {
             return false;
         }
 
         var start = i + 1;
+        while (Get(s, start) == ' ')
+        {
+            start++;
+        }
+
         var quote = Get(s, start);
         int end;
         if (quote is '"' or '\'')
@@ -1022,10 +1031,17 @@ internal static class ValueScanner
         }
         else
         {
-            end = start;
-            while (end < s.Length && !IsValueStop(C(s[end])))
+            end = ValueEnd(s, start);
+            if (Get(s, end) == ' ' && IsAuthScheme(s, start, end))
             {
-                end++;
+                // "Authorization: Bearer abc": the scheme stays, the credential goes, however short.
+                start = end;
+                while (Get(s, start) == ' ')
+                {
+                    start++;
+                }
+
+                end = ValueEnd(s, start);
             }
         }
 
@@ -1038,6 +1054,28 @@ internal static class ValueScanner
         next = end;
         return true;
     }
+
+    private static int ValueEnd<T>(ReadOnlySpan<T> s, int start)
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        var end = start;
+        while (end < s.Length && !IsValueStop(C(s[end])))
+        {
+            end++;
+        }
+
+        return end;
+    }
+
+    private static bool IsAuthScheme<T>(ReadOnlySpan<T> s, int start, int end)
+        where T : unmanaged, IBinaryInteger<T> =>
+        (end - start) switch
+        {
+            5 => EqualsIgnoreCase(s, start, "Basic") || EqualsIgnoreCase(s, start, "Token"),
+            6 => EqualsIgnoreCase(s, start, "Bearer") || EqualsIgnoreCase(s, start, "Digest"),
+            9 => EqualsIgnoreCase(s, start, "Negotiate"),
+            _ => false,
+        };
 
     private static int IndexOfAnchor<T>(ReadOnlySpan<T> s)
         where T : unmanaged, IBinaryInteger<T> =>

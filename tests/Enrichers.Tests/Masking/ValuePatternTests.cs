@@ -116,10 +116,13 @@ public class ValuePatternTests
     }
 
     [Theory]
-    [InlineData("Authorization: Bearer abcDEF123456.xyz-_~+/=", "Authorization: Bearer [token]")]
+    [InlineData("Authorization=Bearer abcDEF123456.xyz-_~+/=", "Authorization=Bearer [redacted]")]
+    [InlineData("header Bearer abcDEF123456.xyz-_~+/=", "header Bearer [token]")]
     [InlineData("bearer 9f86d081884c7d659a2feaa0c55ad015", "bearer [token]")]
     [InlineData("BEARER  eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.sig", "BEARER  [token]")]
-    [InlineData("Authorization: Basic dXNlcjpwYXNzd29yZA==", "Authorization: Basic [token]")]
+    [InlineData("Authorization: Basic dXNlcjpwYXNzd29yZA==", "Authorization: Basic [redacted]")]
+    [InlineData("authorization: bearer abc", "authorization: bearer [redacted]")]
+    [InlineData("sent Basic dXNlcjpwYXNzd29yZA==", "sent Basic [token]")]
     public void Bearer_tokens_are_masked_and_the_scheme_stays(string text, string expected) =>
         Assert.Equal(expected, Masker.Text(text));
 
@@ -202,12 +205,19 @@ public class ValuePatternTests
     [InlineData("GET /cb?code=1&token=abc123XYZ&state=9", "GET /cb?code=1&token=[redacted]&state=9")]
     [InlineData("login password=hunter2 user=bob", "login password=[redacted] user=bob")]
     [InlineData("db.password='p w'", "db.password='[redacted]'")]
+    [InlineData("login failed, password: hunter2 (user bob)", "login failed, password: [redacted] (user bob)")]
+    [InlineData("body {\"user\":\"bob\",\"password\":\"hun ter2\",\"n\":1}", "body {\"user\":\"bob\",\"password\":\"[redacted]\",\"n\":1}")]
+    [InlineData("{'api_key': 'abc123', 'retries': 3}", "{'api_key': '[redacted]', 'retries': 3}")]
+    [InlineData("{\"token\": 123456}", "{\"token\": [redacted]}")]
     public void Secret_key_value_pairs_in_text_are_masked(string text, string expected) =>
         Assert.Equal(expected, Masker.Text(text));
 
     [Theory]
     [InlineData("token_count=512 max_tokens=100")]
     [InlineData("password_policy=strict")]
+    [InlineData("token_count: 5, Error: connection refused at 12:30")]
+    [InlineData("{\"tokens\": 512, \"model\": \"gpt-4o\"}")]
+    [InlineData("password\": \"x")]
     public void Key_value_pairs_with_other_keys_survive(string text) =>
         Assert.Equal(text, Masker.Text(text));
 }
