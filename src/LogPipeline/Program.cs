@@ -6,4 +6,5 @@ var root = new RootCommand("LogPipeline: Kafka → enrichment (PII masking, GeoI
 root.Add(RunCommand.Create());
 root.Add(DemoCommand.Create());
 root.Add(EnrichCommand.Create());
+root.Add(SetupCommand.Create());
 return await CommandLineRunner.InvokeAsync(root, args);

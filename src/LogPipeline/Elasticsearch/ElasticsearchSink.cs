@@ -20,8 +20,8 @@ namespace LogPipeline.Elasticsearch;
 /// <item>Each record's <c>_id</c> is <c>topic:partition:offset</c>; op <c>create</c> on data streams, where 409
 /// <c>version_conflict_engine_exception</c> means "already indexed" and is acknowledged.</item>
 /// <item>Items answered 429/502/503/504 or with an error about the cluster's state (<see cref="TransientItemErrors"/>)
-/// are retried alone, with
-/// backoff and jitter; other item errors are rejected with Elasticsearch's error type and reason (dead letter).</item>
+/// are retried alone, with backoff and jitter; other item errors are rejected with Elasticsearch's error type
+/// and reason (dead letter).</item>
 /// <item>A request that fails as a whole (no connection, timeout, 429, 5xx) is retried with backoff without
 /// limit while <see cref="IsHealthy"/> is false; 413 and whole-request 400 split the batch to isolate it.</item>
 /// </list>
