@@ -84,8 +84,9 @@ internal static class ClientAddressSources
 
     public static void RemoveAll(LogObject root, string path)
     {
-        // A record can hold the same field nested and as a dotted key; bounded in case of pathological input.
-        for (var i = 0; i < 8 && LogPath.Remove(root, path); i++)
+        // A record can hold the same field nested and as a dotted key, or a key twice (JSON allows it).
+        // Each pass removes a property, so this ends.
+        while (LogPath.Remove(root, path))
         {
         }
     }

@@ -16,7 +16,7 @@ internal sealed class KeyNameRules
         "session id", "sessionid", "credentials",
     ];
 
-    private readonly Node _root = new(string.Empty);
+    private readonly KeyWordNode _root = new(string.Empty);
     private readonly PairSet _endings = new();
 
     public KeyNameRules(IEnumerable<string> secretRules, IEnumerable<string> versionRules, IEnumerable<string>? identifierRules = null)
@@ -181,78 +181,4 @@ internal sealed class KeyNameRules
 
     // Non-ASCII letters have no ASCII case: they continue the current word.
     private static bool IsLowerOrDigit(int c) => (uint)(c - 'a') <= 'z' - 'a' || IsDigit(c) || c >= 0x80;
-
-    private sealed class Node(string word)
-    {
-        public string Word { get; } = word;
-
-        public KeyFlags Flags { get; set; }
-
-        // Children by word length: a lookup compares one or two candidates.
-        private Node[][] _byLength = [.. Enumerable.Repeat(Array.Empty<Node>(), 16)];
-
-        public Node[] Children { get; private set; } = [];
-
-        public Node? Find<T>(ReadOnlySpan<T> w)
-            where T : unmanaged, IBinaryInteger<T>
-        {
-            if (w.Length >= _byLength.Length)
-            {
-                return null;
-            }
-
-            foreach (var child in _byLength[w.Length])
-            {
-                var word = child.Word;
-                var i = 0;
-                while (i < word.Length)
-                {
-                    var c = C(w[i]);
-                    if (IsUpper(c))
-                    {
-                        c |= 0x20;
-                    }
-
-                    if (c != word[i])
-                    {
-                        break;
-                    }
-
-                    i++;
-                }
-
-                if (i == word.Length)
-                {
-                    return child;
-                }
-            }
-
-            return null;
-        }
-
-        public Node GetOrAdd(string word)
-        {
-            foreach (var child in Children)
-            {
-                if (child.Word == word)
-                {
-                    return child;
-                }
-            }
-
-            var node = new Node(word);
-            Children = [.. Children, node];
-            if (word.Length >= _byLength.Length)
-            {
-                Array.Resize(ref _byLength, word.Length + 1);
-                for (var i = 0; i < _byLength.Length; i++)
-                {
-                    _byLength[i] ??= [];
-                }
-            }
-
-            _byLength[word.Length] = [.. _byLength[word.Length], node];
-            return node;
-        }
-    }
 }

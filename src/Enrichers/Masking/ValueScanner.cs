@@ -8,18 +8,18 @@ using System.Runtime.InteropServices;
 namespace Enrichers.Masking;
 
 /// <summary>Finds PII and credentials in a string value, on UTF-8 bytes or on UTF-16 chars alike. One
-/// vectorized search jumps to the few characters that can anchor a pattern (<c>@</c>, digits, <c>J</c> of
-/// <c>eyJ</c>, <c>A</c> of <c>AKIA</c>/<c>AIza</c>, <c>B</c> of <c>Bearer</c>/<c>BEGIN</c>, <c>k</c> of
+/// vectorized search jumps to the few characters that can anchor a pattern (<c>@</c>, <c>%</c> of <c>%40</c>,
+/// digits, <c>J</c> of <c>eyJ</c>, <c>A</c> of <c>AKIA</c>/<c>AIza</c>, <c>B</c> of <c>Bearer</c>/<c>Basic</c>/<c>BEGIN</c>, <c>k</c> of
 /// <c>sk-</c>, <c>x</c> of <c>xoxb-</c>, <c>_</c> of <c>ghp_</c>, <c>=</c> of <c>key=value</c>); a hand-written
 /// check validates each anchor (boundaries, groupings, Luhn, mod 97), and an identifier in which a digit
 /// follows a letter (trace IDs, hex digests) is skipped whole. Every pattern is ASCII; any non-ASCII unit
 /// counts as a non-word character, so bytes and chars give the same answer.</summary>
 internal static class ValueScanner
 {
-    private const string AnchorChars = "@0123456789JABbkx_=";
+    private const string AnchorChars = "@%0123456789JABbkx_=";
     private const string AlnumChars = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
-    private static readonly SearchValues<byte> ByteAnchors = SearchValues.Create("@0123456789JABbkx_="u8);
+    private static readonly SearchValues<byte> ByteAnchors = SearchValues.Create("@%0123456789JABbkx_="u8);
     private static readonly SearchValues<char> CharAnchors = SearchValues.Create(AnchorChars);
     private static readonly SearchValues<byte> ByteAlnum = SearchValues.Create(System.Text.Encoding.ASCII.GetBytes(AlnumChars));
     private static readonly SearchValues<char> CharAlnum = SearchValues.Create(AlnumChars);
@@ -51,6 +51,7 @@ internal static class ValueScanner
             {
                 >= '0' and <= '9' => Digits(s, i, from, on, out match, out next),
                 '@' => AtSign(s, i, from, on, out match, out next),
+                '%' => EncodedAtSign(s, i, from, on, out match, out next),
                 'J' => Jwt(s, i, from, on, out match, out next),
                 'A' => AwsOrGoogleKey(s, i, on, out match, out next),
                 'B' or 'b' => BearerOrPem(s, i, from, on, out match, out next),
@@ -612,6 +613,21 @@ internal static class ValueScanner
         return false;
     }
 
+    // jane%40example.com: an e-mail address URL-encoded in a path or query string.
+    private static bool EncodedAtSign<T>(ReadOnlySpan<T> s, int a, int floor, MaskPatterns on, out ValueMatch m, out int next)
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        m = default;
+        next = a + 1;
+        if ((on & MaskPatterns.Email) != 0 && Get(s, a + 1) == '4' && Get(s, a + 2) == '0' && Email(s, a, floor, out var start, out var end, 3))
+        {
+            m = new ValueMatch(start, end, MaskType.Email);
+            return true;
+        }
+
+        return false;
+    }
+
     // scheme://user:password@host: the password is everything after the first ':' of the user info up to the
     // authority's last '@' (so a password may hold '@').
     private static bool UrlPassword<T>(ReadOnlySpan<T> s, int a, int floor, out int start, out int end)
@@ -674,7 +690,7 @@ internal static class ValueScanner
         return end > start;
     }
 
-    private static bool Email<T>(ReadOnlySpan<T> s, int a, int floor, out int start, out int end)
+    private static bool Email<T>(ReadOnlySpan<T> s, int a, int floor, out int start, out int end, int atLength = 1)
         where T : unmanaged, IBinaryInteger<T>
     {
         end = 0;
@@ -694,7 +710,7 @@ internal static class ValueScanner
             return false;
         }
 
-        var pos = a + 1;
+        var pos = a + atLength;
         var labels = 0;
         int lastStart = 0, lastEnd = 0;
         while (true)
@@ -807,10 +823,11 @@ internal static class ValueScanner
     {
         m = default;
         next = i + 1;
-        if ((on & MaskPatterns.Bearer) != 0 && !IsWord(Get(s, i - 1)) && EqualsIgnoreCase(s, i + 1, "earer")
-            && Get(s, i + 6) is ' ' or '\t')
+        var scheme = EqualsIgnoreCase(s, i + 1, "earer") ? 6 : EqualsIgnoreCase(s, i + 1, "asic") ? 5 : 0;
+        if ((on & MaskPatterns.Bearer) != 0 && scheme > 0 && !IsWord(Get(s, i - 1)) && Get(s, i + scheme) is ' ' or '\t')
         {
-            var p = i + 6;
+            // Bearer <token> and Basic <base64 user:password> (HTTP authorization schemes).
+            var p = i + scheme;
             while (Get(s, p) is ' ' or '\t')
             {
                 p++;
@@ -824,7 +841,7 @@ internal static class ValueScanner
                 end++;
             }
 
-            // "Bearer authentication failed" names the scheme; a token is long or not a plain word.
+            // "Bearer authentication failed" names the scheme; a credential is long or not a plain word.
             var length = end - p;
             if (length >= 8 && (length >= 16 || !plainWord))
             {

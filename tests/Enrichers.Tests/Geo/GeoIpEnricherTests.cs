@@ -258,6 +258,17 @@ public sealed class GeoIpEnricherTests : IClassFixture<GeoTestDatabases>
     }
 
     [Fact]
+    public void Duplicate_source_keys_are_all_removed()
+    {
+        var json = "{" + string.Join(",", Enumerable.Repeat("\"ip\":\"81.2.69.160\"", 12)) + ",\"client.ip\":\"81.2.69.161\"}";
+
+        var output = Enrich(json, out _);
+
+        Assert.DoesNotContain("81.2.69.16", output);
+        Assert.StartsWith("{\"client\":{\"ip\":\"81.2.69.0\"", output);
+    }
+
+    [Fact]
     public void The_hmac_policy_keeps_the_truncated_address_and_adds_a_keyed_token()
     {
         var options = Options(GeoIpAddressPolicy.Hmac);

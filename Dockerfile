@@ -1,0 +1,46 @@
+# syntax=docker/dockerfile:1
+# LogPipeline worker image.
+#   docker build -t logpipeline:dev .
+# The build stage runs on the builder's platform and cross-publishes for the target architecture, so
+# `docker buildx build --platform linux/amd64,linux/arm64` works without emulating the SDK.
+
+ARG DOTNET_VERSION=10.0
+
+FROM --platform=$BUILDPLATFORM mcr.microsoft.com/dotnet/sdk:${DOTNET_VERSION} AS build
+ARG TARGETARCH
+WORKDIR /src
+
+# Restore first, from the project files only, so source edits do not invalidate the package layer.
+COPY Directory.Build.props Directory.Packages.props .editorconfig ./
+COPY src/Enrichers/Enrichers.csproj src/Enrichers/
+COPY src/LogPipeline/LogPipeline.csproj src/LogPipeline/
+RUN dotnet restore src/LogPipeline/LogPipeline.csproj -a "$TARGETARCH"
+
+# index-templates/ is embedded into the assembly (templates and Kibana objects installed by `setup`).
+COPY src/ src/
+COPY index-templates/ index-templates/
+# A framework-dependent publish for one RID keeps only that architecture's librdkafka, not every
+# platform's native libraries.
+RUN dotnet publish src/LogPipeline/LogPipeline.csproj -c Release -a "$TARGETARCH" --no-restore \
+        --self-contained false -p:UseAppHost=false -p:SatelliteResourceLanguages=en -o /app
+
+# The ASP.NET Core runtime image (Kestrel serves /healthz, /readyz and /metrics); no SDK, compilers or
+# package managers' caches come along.
+FROM mcr.microsoft.com/dotnet/aspnet:${DOTNET_VERSION} AS runtime
+WORKDIR /app
+COPY --from=build --chown=0:0 /app ./
+
+# Read-only root filesystem: the runtime's diagnostic IPC socket would be created in /tmp, so it is off
+# (mount an emptyDir at /tmp and set DOTNET_EnableDiagnostics=1 to attach dotnet-trace/counters).
+# The worker binds its own address (Http:Address, default 0.0.0.0:9102): clear the base image's
+# ASPNETCORE_HTTP_PORTS so Kestrel does not also listen on 8080.
+ENV DOTNET_EnableDiagnostics=0 \
+    DOTNET_gcServer=0 \
+    ASPNETCORE_HTTP_PORTS= \
+    DOTNET_NOLOGO=1
+
+# The base image's non-root `app` user, by number so Kubernetes can verify runAsNonRoot.
+USER 1654
+
+EXPOSE 9102
+ENTRYPOINT ["dotnet", "logpipeline.dll", "run"]

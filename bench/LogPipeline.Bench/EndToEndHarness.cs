@@ -1,0 +1,190 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using LogPipeline.Demo;
+using LogPipeline.Kafka.Embedded;
+using LogPipeline.Testing;
+using LogPipeline.Testing.Elasticsearch;
+
+namespace LogPipeline.Bench;
+
+/// <summary>The whole worker end to end: generated SMM logs in the embedded Kafka cluster → <c>logpipeline run</c>
+/// as a child process (Kafka source, full enrichment chain, Elasticsearch sink) → the Elasticsearch test server.
+/// The worker runs in its own process so its CPU time and peak RSS are its own; the broker and the test server run
+/// in this process and compete for the same cores, so the numbers are a floor.</summary>
+public sealed class EndToEndHarness : IHarness
+{
+    public string Name => "end-to-end";
+
+    public string Description =>
+        "Kafka → logpipeline run (child process) → ES test server: --records N --partitions N [--env VAR=value] [--Section:Key=value]";
+
+    public async Task<int> RunAsync(string[] args)
+    {
+        var records = IntArg(args, "--records", 500_000);
+        var partitions = IntArg(args, "--partitions", 48);
+        const string topic = "smm-logs-raw";
+
+        using var kafka = EmbeddedKafkaCluster.Start(brokers: 3);
+        await using var elasticsearch = await ElasticsearchTestServer.StartAsync();
+        kafka.CreateTopic(topic, partitions);
+        kafka.CreateTopic(topic + ".dlq", 1);
+
+        // Produce everything first (not measured), so the worker is measured at full speed on a backlog.
+        var generator = new SmmLogGenerator(new SmmLogGeneratorOptions { PoisonRate = 0.001, MaxOversized = 0 });
+        var perPartition = (records + partitions - 1) / partitions;
+        var lines = generator.Generate(perPartition * partitions).Select(l => l.Utf8).ToArray();
+        var bytes = lines.Sum(l => (long)l.Length);
+        KafkaTestRecords.Produce(kafka.BootstrapServers, topic, partitions, perPartition, (p, i) => lines[i * partitions + p]);
+        var total = (long)perPartition * partitions;
+        var valid = generator.Counts.Valid;
+        Console.WriteLine($"end-to-end: {total:N0} records ({bytes / total} B avg, {generator.Counts.Poison} poison) in {partitions} partitions; worker = child process");
+
+        var dll = Path.Combine(AppContext.BaseDirectory, "logpipeline.dll");
+        var port = FreePort();
+        var info = new ProcessStartInfo(Environment.ProcessPath ?? "dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        if (Path.GetFileNameWithoutExtension(info.FileName) != "dotnet")
+        {
+            info.FileName = "dotnet";
+        }
+
+        foreach (var argument in (string[])
+            [
+                dll, "run",
+                $"--Kafka:Consumer:BootstrapServers={kafka.BootstrapServers}",
+                "--Kafka:Consumer:GroupId=bench",
+                $"--Kafka:Source:Topics:0={topic}",
+                $"--Elasticsearch:Nodes:0={elasticsearch.Url}",
+                $"--Http:Address=127.0.0.1:{port}",
+                "--Logging:LogLevel:Default=Warning",
+                .. args.Where(a => a.Contains(':', StringComparison.Ordinal) && a.StartsWith("--", StringComparison.Ordinal)),
+            ])
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        for (var i = 0; i < args.Length - 1; i++)
+        {
+            if (args[i] == "--env" && args[i + 1].Split('=', 2) is [var key, var value])
+            {
+                info.Environment[key] = value;
+            }
+        }
+
+        using var worker = Process.Start(info) ?? throw new InvalidOperationException("could not start the worker");
+        worker.OutputDataReceived += (_, e) => { if (e.Data is not null) { Console.WriteLine("  worker: " + e.Data); } };
+        worker.ErrorDataReceived += (_, e) => { if (e.Data is not null) { Console.WriteLine("  worker: " + e.Data); } };
+        worker.BeginOutputReadLine();
+        worker.BeginErrorReadLine();
+
+        var target = "smm-logs-default";
+        var clock = Stopwatch.StartNew();
+        TimeSpan? first = null;
+        TimeSpan firstCpu = TimeSpan.Zero;
+        long peakRss = 0;
+        long indexed = 0;
+        var lastReport = TimeSpan.Zero;
+        while (indexed < valid && !worker.HasExited)
+        {
+            await Task.Delay(100);
+            indexed = elasticsearch.CountDocuments(target);
+            peakRss = Math.Max(peakRss, Status(worker.Id, "VmHWM:"));
+            if (first is null && indexed > 0)
+            {
+                first = clock.Elapsed;
+                firstCpu = CpuTime(worker);
+            }
+
+            if (clock.Elapsed - lastReport >= TimeSpan.FromSeconds(2))
+            {
+                lastReport = clock.Elapsed;
+                Console.WriteLine($"  {clock.Elapsed.TotalSeconds,6:F1} s {indexed,10:N0} indexed, RSS {Status(worker.Id, "VmRSS:") / (1024 * 1024)} MiB");
+            }
+        }
+
+        var elapsed = clock.Elapsed;
+        var cpu = worker.HasExited ? TimeSpan.Zero : CpuTime(worker);
+        if (worker.HasExited)
+        {
+            Console.WriteLine($"the worker exited early with code {worker.ExitCode}");
+            return 1;
+        }
+
+        await PrintMemoryMetricsAsync(port);
+        worker.Kill();
+        await worker.WaitForExitAsync();
+
+        var steady = elapsed - first!.Value;
+        var ids = elasticsearch.DocumentIds(target);
+        Console.WriteLine($"  indexed {indexed:N0} of {valid:N0} valid records, {ids.Count(kv => kv.Value > 1)} duplicate _ids");
+        Console.WriteLine($"  wall time from start       {elapsed.TotalSeconds,8:F2} s  {total / elapsed.TotalSeconds,10:N0} records/s (incl. start-up, group join, bootstrap)");
+        Console.WriteLine($"  wall time first→last doc   {steady.TotalSeconds,8:F2} s  {total / steady.TotalSeconds,10:N0} records/s");
+        Console.WriteLine($"  worker CPU                 {cpu.TotalSeconds,8:F2} s  {cpu.TotalMicroseconds / total,10:F1} µs per record ({total / cpu.TotalSeconds:N0} records per CPU-second)");
+        Console.WriteLine($"  worker CPU first→last doc  {(cpu - firstCpu).TotalSeconds,8:F2} s  {(cpu - firstCpu).TotalMicroseconds / total,10:F1} µs per record");
+        Console.WriteLine($"  worker peak RSS (VmHWM)    {peakRss / (1024.0 * 1024),8:F0} MiB");
+        Console.WriteLine($"  targets: ≥ 100,000 records/s end to end, RSS ≤ 200 MB; machine: {Environment.ProcessorCount} cores, load shared with this process's broker and test server");
+        return indexed == valid && ids.All(kv => kv.Value == 1) ? 0 : 1;
+    }
+
+    // The worker's own view of its memory at the end: managed heap versus resident set.
+    private static async Task PrintMemoryMetricsAsync(int port)
+    {
+        using var http = new HttpClient();
+        var metrics = await http.GetStringAsync($"http://127.0.0.1:{port}/metrics");
+        foreach (var line in metrics.Split('\n'))
+        {
+            if (line.StartsWith("dotnet_total_memory_bytes", StringComparison.Ordinal)
+                || line.StartsWith("process_working_set_bytes", StringComparison.Ordinal)
+                || line.StartsWith("process_private_memory_bytes", StringComparison.Ordinal)
+                || line.StartsWith("logpipeline_inflight", StringComparison.Ordinal))
+            {
+                Console.WriteLine("  worker metric: " + line);
+            }
+        }
+    }
+
+    private static TimeSpan CpuTime(Process process)
+    {
+        process.Refresh();
+        return process.TotalProcessorTime;
+    }
+
+    private static long Status(int pid, string field)
+    {
+        try
+        {
+            foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+            {
+                if (line.StartsWith(field, StringComparison.Ordinal))
+                {
+                    return long.Parse(line[field.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
+                }
+            }
+        }
+        catch (IOException)
+        {
+            // The process is gone.
+        }
+
+        return 0;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static int IntArg(string[] args, string name, int fallback)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+    }
+}

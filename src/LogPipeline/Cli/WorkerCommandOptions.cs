@@ -1,0 +1,117 @@
+using System.CommandLine;
+using LogPipeline.Configuration;
+using Microsoft.Extensions.Configuration;
+
+namespace LogPipeline.Cli;
+
+/// <summary>The options <c>run</c> and <c>demo</c> share. Each explicit option is a shorthand for one configuration
+/// key; any key can also be set with <c>--Section:Key=value</c>. Precedence, lowest first: appsettings.json,
+/// <c>--config</c> file, environment, <c>--Section:Key</c> overrides, explicit options.</summary>
+internal sealed class WorkerCommandOptions
+{
+    public Option<FileInfo?> Config { get; } = new("--config")
+    {
+        Description = "A JSON configuration file (same schema as appsettings.json), layered over appsettings.json.",
+        HelpName = "PATH",
+    };
+
+    public Option<string?> BootstrapServers { get; } = new("--bootstrap-servers")
+    {
+        Description = "Kafka brokers, host:port[,host:port] (Kafka:Consumer:BootstrapServers).",
+        HelpName = "HOSTS",
+    };
+
+    public Option<string?> Topic { get; } = new("--topic")
+    {
+        Description = "Topic to consume (Kafka:Source:Topics).",
+        HelpName = "NAME",
+    };
+
+    public Option<string?> EsUrl { get; } = new("--es-url")
+    {
+        Description = "Elasticsearch node URL (Elasticsearch:Nodes); with it the sink is elasticsearch.",
+        HelpName = "URL",
+    };
+
+    public Option<string?> Sink { get; } = new("--sink")
+    {
+        Description = "elasticsearch or file (Sink:Type).",
+        HelpName = "TYPE",
+    };
+
+    public Option<string?> Output { get; } = new("--output")
+    {
+        Description = "Directory of the file sink (Sink:File:Directory).",
+        HelpName = "DIR",
+    };
+
+    public Option<string?> GeoIpDb { get; } = new("--geoip-db")
+    {
+        Description = "MaxMind City database (Enrichment:GeoIp:CityDatabasePath).",
+        HelpName = "PATH",
+    };
+
+    public Option<string?> AsnDb { get; } = new("--asn-db")
+    {
+        Description = "MaxMind ASN database (Enrichment:GeoIp:AsnDatabasePath).",
+        HelpName = "PATH",
+    };
+
+    public Option<string?> HttpAddress { get; } = new("--http-address")
+    {
+        Description = "host:port of /healthz, /readyz and /metrics (Http:Address).",
+        HelpName = "ADDRESS",
+    };
+
+    public void AddTo(Command command)
+    {
+        foreach (var option in new Option[] { Config, BootstrapServers, Topic, EsUrl, Sink, Output, GeoIpDb, AsnDb, HttpAddress })
+        {
+            command.Add(option);
+        }
+
+        // Unmatched tokens are the --Section:Key=value overrides.
+        command.TreatUnmatchedTokensAsErrors = false;
+    }
+
+    /// <summary>The explicit options as configuration keys (only those given).</summary>
+    public Dictionary<string, string?> ExplicitValues(ParseResult result)
+    {
+        var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        void Set(Option<string?> option, string key)
+        {
+            if (result.GetValue(option) is { } value)
+            {
+                values[key] = value;
+            }
+        }
+
+        Set(BootstrapServers, "Kafka:Consumer:BootstrapServers");
+        Set(Topic, "Kafka:Source:Topics:0");
+        Set(EsUrl, "Elasticsearch:Nodes:0");
+        Set(Sink, "Sink:Type");
+        Set(Output, "Sink:File:Directory");
+        Set(GeoIpDb, "Enrichment:GeoIp:CityDatabasePath");
+        Set(AsnDb, "Enrichment:GeoIp:AsnDatabasePath");
+        Set(HttpAddress, "Http:Address");
+        return values;
+    }
+
+    /// <summary>Builds the configuration from every source plus the command line, and validates it.</summary>
+    /// <exception cref="ConfigurationException">Unusable configuration; the message is one line per problem.</exception>
+    public IConfigurationRoot BuildConfiguration(ParseResult result, IReadOnlyDictionary<string, string?>? commandDefaults = null)
+    {
+        var configuration = PipelineConfiguration.Build(
+            result.GetValue(Config)?.FullName,
+            result.UnmatchedTokens.ToList(),
+            commandDefaults: commandDefaults,
+            explicitValues: ExplicitValues(result));
+        var problems = ConfigurationSchema.Validate(configuration);
+        if (problems.Count > 0)
+        {
+            throw new ConfigurationException(problems);
+        }
+
+        return configuration;
+    }
+}

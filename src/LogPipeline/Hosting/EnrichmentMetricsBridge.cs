@@ -1,0 +1,67 @@
+using Enrichers;
+using LogPipeline.Diagnostics;
+using Microsoft.Extensions.Logging;
+
+namespace LogPipeline.Hosting;
+
+/// <summary>Copies <see cref="EnrichmentStatistics"/> into <see cref="PipelineMetrics"/> when Prometheus scrapes
+/// (the chain counts with plain interlocked counters on the hot path; labelled Prometheus children are touched
+/// once per scrape instead of once per record). Also logs enricher failures, at most once a minute per enricher.</summary>
+internal sealed class EnrichmentMetricsBridge
+{
+    private static readonly TimeSpan FailureLogInterval = TimeSpan.FromMinutes(1);
+    private readonly EnrichmentStatistics _statistics;
+    private readonly PipelineMetrics _metrics;
+    private readonly ILogger _logger;
+    private readonly Dictionary<string, long> _lastFailureLog = new(StringComparer.Ordinal);
+    private readonly Lock _lock = new();
+
+    public EnrichmentMetricsBridge(EnrichmentStatistics statistics, PipelineMetrics metrics, ILogger logger)
+    {
+        _statistics = statistics;
+        _metrics = metrics;
+        _logger = logger;
+        metrics.Registry.AddBeforeCollectCallback(Update);
+        statistics.EnricherFailed += OnEnricherFailed;
+    }
+
+    /// <summary>Brings the metrics up to the statistics (also called before the demo's summary).</summary>
+    public void Update()
+    {
+        lock (_lock)
+        {
+            // records_enriched and records_rejected are counted by the source, per record it hands over.
+            _metrics.TracesLinked.IncTo(_statistics.TracesLinked);
+            Copy(_statistics.Masks, _metrics.PiiMasks);
+            Copy(_statistics.GeoIp, _metrics.GeoIpLookups);
+            Copy(_statistics.ErrorCategories, _metrics.ErrorCategories);
+            Copy(_statistics.EnricherFailures, _metrics.EnricherFailures);
+        }
+    }
+
+    private static void Copy(CounterSet source, Prometheus.Counter target)
+    {
+        foreach (var (key, value) in source.Snapshot())
+        {
+            target.WithLabels(key).IncTo(value);
+        }
+    }
+
+    private void OnEnricherFailed(EnricherFailure failure)
+    {
+        var now = Environment.TickCount64;
+        lock (_lastFailureLog)
+        {
+            if (_lastFailureLog.TryGetValue(failure.Enricher, out var last) && now - last < FailureLogInterval.TotalMilliseconds)
+            {
+                return;
+            }
+
+            _lastFailureLog[failure.Enricher] = now;
+        }
+
+        // The exception message is the enricher's own text, never record content (see EnricherFailure).
+        _logger.LogWarning("enricher {Enricher} failed ({ExceptionType}); records are kept without its fields. Further failures are counted in logpipeline_enricher_failures_total",
+            failure.Enricher, failure.ExceptionType);
+    }
+}

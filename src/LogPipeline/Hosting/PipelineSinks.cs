@@ -1,0 +1,46 @@
+using LogPipeline.Configuration;
+using LogPipeline.Diagnostics;
+using LogPipeline.Elasticsearch;
+using LogPipeline.FileSink;
+using LogPipeline.Pipeline;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace LogPipeline.Hosting;
+
+/// <summary>Creates the sink chosen by <c>Sink:Type</c>.</summary>
+internal static class PipelineSinks
+{
+    public static IRecordSink Create(IServiceProvider services, IConfiguration configuration, SinkOptions sink)
+    {
+        var metrics = services.GetRequiredService<PipelineMetrics>();
+        var loggers = services.GetRequiredService<ILoggerFactory>();
+        var elasticsearch = BindElasticsearch(configuration);
+        if (sink.Type == SinkOptions.Types.File)
+        {
+            // Same target name as the Elasticsearch sink, so a replay lands where the worker would have written.
+            var index = sink.File.Index.Replace("{namespace}", elasticsearch.Namespace, StringComparison.Ordinal);
+            return new FileRecordSink(sink.File, _ => index, metrics, loggers.CreateLogger<FileRecordSink>());
+        }
+
+        try
+        {
+            var client = ElasticsearchClientFactory.Create(elasticsearch);
+            return new ElasticsearchSink(client, elasticsearch, metrics, loggers.CreateLogger<ElasticsearchSink>(),
+                services.GetRequiredService<TimeProvider>());
+        }
+        catch (InvalidOperationException e)
+        {
+            // Unreadable or empty secret files, incomplete Cloud ID credentials.
+            throw new ConfigurationException(e.Message);
+        }
+    }
+
+    public static ElasticsearchSinkOptions BindElasticsearch(IConfiguration configuration)
+    {
+        var options = new ElasticsearchSinkOptions();
+        configuration.GetSection(ElasticsearchSinkOptions.SectionName).Bind(options);
+        return options;
+    }
+}

@@ -1,0 +1,82 @@
+using LogPipeline.Configuration;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace LogPipeline.Hosting;
+
+/// <summary>The <c>run</c> worker: checks Kafka at start, runs the source (which drives enrichment and the sink)
+/// until SIGTERM/SIGINT, then drains within <c>Shutdown:DrainTimeout</c> and commits. Start-up and fatal failures
+/// stop the host with an exit code and one line (see <see cref="WorkerOutcome"/>).</summary>
+internal sealed class PipelineWorker(
+    IPipelineSource source,
+    PipelineHealth health,
+    WorkerOutcome outcome,
+    IOptions<ShutdownOptions> shutdown,
+    IOptions<StartupOptions> startup,
+    IHostApplicationLifetime lifetime,
+    IServer server,
+    ILogger<PipelineWorker> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await Task.Yield();
+        try
+        {
+            await WaitForStartedAsync(stoppingToken).ConfigureAwait(false);
+            var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+            logger.LogInformation("serving /healthz, /readyz and /metrics on {Addresses}", string.Join(", ", addresses));
+            await source.CheckConnectionAsync(startup.Value.ConnectTimeout, stoppingToken).ConfigureAwait(false);
+            stoppingToken.Register(() =>
+            {
+                health.MarkDraining();
+                logger.LogInformation("stop requested: draining in-flight records (deadline {DrainTimeoutSeconds} s)",
+                    shutdown.Value.DrainTimeout.TotalSeconds);
+            });
+            var drained = await source.RunAsync(shutdown.Value.DrainTimeout, stoppingToken).ConfigureAwait(false);
+            if (!drained)
+            {
+                outcome.Fail(ExitCodes.DrainTimedOut,
+                    $"drain deadline Shutdown:DrainTimeout = {shutdown.Value.DrainTimeout} passed: records not yet acknowledged were not committed and will be redelivered.");
+                logger.LogWarning("drain deadline passed; unacknowledged records were not committed and will be redelivered");
+            }
+            else
+            {
+                logger.LogInformation("stopped: every in-flight record acknowledged and committed");
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopped while still checking connections: nothing was consumed, nothing to commit.
+        }
+        catch (DependencyUnavailableException e)
+        {
+            health.MarkFatal(e.Message);
+            outcome.Fail(ExitCodes.Unavailable, e.Message);
+            lifetime.StopApplication();
+        }
+        catch (ConfigurationException e)
+        {
+            health.MarkFatal(e.Message);
+            outcome.Fail(ExitCodes.Configuration, e.Message);
+            lifetime.StopApplication();
+        }
+        catch (Exception e)
+        {
+            health.MarkFatal(e.GetType().Name + ": " + e.Message);
+            outcome.Fail(ExitCodes.Failure, "worker failed: " + e.Message);
+            logger.LogCritical(e, "worker failed");
+            lifetime.StopApplication();
+        }
+    }
+
+    // Kestrel starts after the hosted services; its address (port 0 resolved) is known once the host started.
+    private async Task WaitForStartedAsync(CancellationToken stoppingToken)
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var registration = lifetime.ApplicationStarted.Register(() => started.TrySetResult());
+        await started.Task.WaitAsync(stoppingToken).ConfigureAwait(false);
+    }
+}

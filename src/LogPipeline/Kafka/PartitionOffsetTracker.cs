@@ -1,0 +1,252 @@
+using LogPipeline.Pipeline;
+
+namespace LogPipeline.Kafka;
+
+/// <summary>Tracks the records of one partition between receipt and acknowledgement, and yields the offset
+/// that may be committed: one past the longest contiguous prefix of acknowledged records. Records finish out
+/// of order (batches, retries, dead-lettering) but the committed offset never passes an unfinished record,
+/// so a crash redelivers instead of skipping (the idiom KafkaFlow uses for concurrent consumers).
+/// <para>Offsets need not be contiguous (compaction, transaction markers): the tracker only relies on them
+/// growing. Acknowledgements match by record instance, so an acknowledgement from a previous assignment of
+/// the same partition (lost, then assigned again) is ignored. Thread-safe.</para></summary>
+internal sealed class PartitionOffsetTracker
+{
+    private readonly object gate = new();
+    private Slot[] slots = new Slot[64];
+    private int head;
+    private int count;
+    private int pending;
+    private long lastTracked = -1;
+    private long firstTracked = -1;
+    private long committable = -1;
+    private long committed = -1;
+    private bool closed;
+
+    /// <summary>Records tracked and not yet acknowledged.</summary>
+    public int Pending
+    {
+        get
+        {
+            lock (gate)
+            {
+                return pending;
+            }
+        }
+    }
+
+    /// <summary>True after <see cref="Close"/>: nothing is tracked or acknowledged any more.</summary>
+    public bool IsClosed
+    {
+        get
+        {
+            lock (gate)
+            {
+                return closed;
+            }
+        }
+    }
+
+    /// <summary>The offset last passed to <see cref="MarkCommitted"/>, or null.</summary>
+    public long? CommittedOffset
+    {
+        get
+        {
+            lock (gate)
+            {
+                return committed < 0 ? null : committed;
+            }
+        }
+    }
+
+    /// <summary>One past the contiguous acknowledged prefix (the offset to commit), or null while no record
+    /// at the start of the tracked range has been acknowledged.</summary>
+    public long? AcknowledgedOffset
+    {
+        get
+        {
+            lock (gate)
+            {
+                return committable < 0 ? null : committable;
+            }
+        }
+    }
+
+    /// <summary>Where this worker stands in the partition: the acknowledged offset, or the first offset
+    /// received while nothing is acknowledged yet, or null before any record. Used for consumer lag.</summary>
+    public long? Position
+    {
+        get
+        {
+            lock (gate)
+            {
+                return committable >= 0 ? committable : firstTracked >= 0 ? firstTracked : null;
+            }
+        }
+    }
+
+    /// <summary>The offset to commit if it moved since the last commit; otherwise null.</summary>
+    public long? OffsetToCommit
+    {
+        get
+        {
+            lock (gate)
+            {
+                return committable > committed ? committable : null;
+            }
+        }
+    }
+
+    /// <summary>Starts tracking <paramref name="record"/>. Returns false (do not process it) when the tracker
+    /// is closed or the offset is not past the last tracked one (a redelivery within this assignment).</summary>
+    public bool Track(PipelineRecord record)
+    {
+        var offset = record.Origin.Offset;
+        lock (gate)
+        {
+            if (closed || offset <= lastTracked)
+            {
+                return false;
+            }
+
+            if (count == slots.Length)
+            {
+                Grow();
+            }
+
+            slots[(head + count) % slots.Length] = new Slot(offset, record);
+            count++;
+            pending++;
+            lastTracked = offset;
+            if (firstTracked < 0)
+            {
+                firstTracked = offset;
+            }
+
+            return true;
+        }
+    }
+
+    /// <summary>Marks <paramref name="record"/> done. Returns true only for the first acknowledgement of a
+    /// record this tracker holds; false for unknown, repeated or late (after <see cref="Close"/>) ones.</summary>
+    public bool Complete(PipelineRecord record)
+    {
+        var offset = record.Origin.Offset;
+        lock (gate)
+        {
+            if (closed || count == 0)
+            {
+                return false;
+            }
+
+            var index = Find(offset);
+            if (index < 0)
+            {
+                return false;
+            }
+
+            ref var slot = ref slots[index];
+            if (slot.Done || !ReferenceEquals(slot.Record, record))
+            {
+                return false;
+            }
+
+            slot.Done = true;
+            slot.Record = null; // the record's memory is released now, even if an earlier one is still pending
+            pending--;
+            while (count > 0 && slots[head].Done)
+            {
+                committable = slots[head].Offset + 1;
+                slots[head] = default;
+                head = (head + 1) % slots.Length;
+                count--;
+            }
+
+            return true;
+        }
+    }
+
+    /// <summary>Records that <paramref name="offset"/> was committed to Kafka.</summary>
+    public void MarkCommitted(long offset)
+    {
+        lock (gate)
+        {
+            if (offset > committed)
+            {
+                committed = offset;
+            }
+        }
+    }
+
+    /// <summary>Stops tracking (revoke, loss, shutdown) and returns the records still unacknowledged, so the
+    /// caller can release their in-flight accounting. Later acknowledgements are ignored.</summary>
+    public IReadOnlyList<PipelineRecord> Close()
+    {
+        lock (gate)
+        {
+            if (closed)
+            {
+                return [];
+            }
+
+            closed = true;
+            var unfinished = new List<PipelineRecord>(pending);
+            for (var i = 0; i < count; i++)
+            {
+                var slot = slots[(head + i) % slots.Length];
+                if (!slot.Done && slot.Record is not null)
+                {
+                    unfinished.Add(slot.Record);
+                }
+            }
+
+            slots = [];
+            head = count = pending = 0;
+            return unfinished;
+        }
+    }
+
+    private int Find(long offset)
+    {
+        int lo = 0, hi = count - 1;
+        while (lo <= hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            var index = (head + mid) % slots.Length;
+            var value = slots[index].Offset;
+            if (value == offset)
+            {
+                return index;
+            }
+
+            if (value < offset)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid - 1;
+            }
+        }
+
+        return -1;
+    }
+
+    private void Grow()
+    {
+        var bigger = new Slot[slots.Length * 2];
+        for (var i = 0; i < count; i++)
+        {
+            bigger[i] = slots[(head + i) % slots.Length];
+        }
+
+        slots = bigger;
+        head = 0;
+    }
+
+    private struct Slot(long offset, PipelineRecord record)
+    {
+        public readonly long Offset = offset;
+        public PipelineRecord? Record = record;
+        public bool Done;
+    }
+}
