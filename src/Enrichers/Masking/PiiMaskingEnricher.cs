@@ -150,28 +150,33 @@ public sealed class PiiMaskingEnricher : ILogEnricher
             patterns &= ~MaskPatterns.Ip;
         }
 
-        var from = 0;
+        string value;
+        string masked;
         if (s.IsRaw && !s.RawHasEscapes)
         {
+            // The common case: found and rebuilt from the raw bytes, never decoded whole.
             var raw = s.RawUtf8;
-            if (ValueScanner.TryFindNext(raw, 0, patterns, _keys, out _))
+            if (ValueScanner.TryFindNext(raw, 0, patterns, _keys, out var first))
             {
-                // Scanned again as chars from the start: a match may begin before its anchor (a Bearer token,
-                // a URL password) and its checks look left of it.
-                from = 0;
+                masked = MaskUtf8(raw, first, patterns);
+                s.Value = _custom.Length > 0 ? ApplyCustom(masked) : masked;
+                return;
             }
-            else if (_custom.Length == 0)
+
+            if (_custom.Length == 0)
             {
                 return;
             }
-            else
-            {
-                from = -1;
-            }
+
+            value = s.Value;
+            masked = value;
+        }
+        else
+        {
+            value = s.Value;
+            masked = MaskBuiltIn(value, patterns);
         }
 
-        var value = s.Value;
-        var masked = from < 0 ? value : MaskBuiltIn(value, patterns, from);
         if (_custom.Length > 0)
         {
             masked = ApplyCustom(masked);
@@ -184,10 +189,65 @@ public sealed class PiiMaskingEnricher : ILogEnricher
         }
     }
 
-    private string MaskBuiltIn(string value, MaskPatterns patterns, int from)
+    private string MaskUtf8(ReadOnlySpan<byte> raw, ValueMatch match, MaskPatterns patterns)
+    {
+        // Matches start and end at ASCII characters (or the string's ends), so every slice is whole UTF-8.
+        var builder = t_builder ??= new StringBuilder(256);
+        builder.Clear();
+        var pos = 0;
+        do
+        {
+            AppendUtf8(builder, raw[pos..match.Start]);
+            if (_hmac is null)
+            {
+                builder.Append(MaskTypeNames.Marker(match.Type));
+            }
+            else
+            {
+                builder.Append(Replacement(match.Type, Encoding.UTF8.GetString(raw[match.Start..match.End])));
+            }
+
+            _statistics.Masks.Increment(MaskTypeNames.Name(match.Type));
+            pos = match.End;
+        }
+        while (ValueScanner.TryFindNext(raw, pos, patterns, _keys, out match));
+
+        AppendUtf8(builder, raw[pos..]);
+        return BuilderResult(builder);
+    }
+
+    private static void AppendUtf8(StringBuilder builder, ReadOnlySpan<byte> utf8)
+    {
+        if (utf8.IsEmpty)
+        {
+            return;
+        }
+
+        var rented = utf8.Length > 512 ? ArrayPool<char>.Shared.Rent(utf8.Length) : null;
+        Span<char> chars = rented ?? stackalloc char[512];
+        var n = Encoding.UTF8.GetChars(utf8, chars);
+        builder.Append(chars[..n]);
+        if (rented is not null)
+        {
+            ArrayPool<char>.Shared.Return(rented);
+        }
+    }
+
+    private static string BuilderResult(StringBuilder builder)
+    {
+        var result = builder.ToString();
+        if (builder.Capacity > 64 * 1024)
+        {
+            t_builder = null;
+        }
+
+        return result;
+    }
+
+    private string MaskBuiltIn(string value, MaskPatterns patterns)
     {
         var text = value.AsSpan();
-        if (!ValueScanner.TryFindNext(text, from, patterns, _keys, out var match))
+        if (!ValueScanner.TryFindNext(text, 0, patterns, _keys, out var match))
         {
             return value;
         }
@@ -205,13 +265,7 @@ public sealed class PiiMaskingEnricher : ILogEnricher
         while (ValueScanner.TryFindNext(text, pos, patterns, _keys, out match));
 
         builder.Append(text[pos..]);
-        var result = builder.ToString();
-        if (builder.Capacity > 64 * 1024)
-        {
-            t_builder = null;
-        }
-
-        return result;
+        return BuilderResult(builder);
     }
 
     private string ApplyCustom(string value)

@@ -32,6 +32,16 @@ public class HmacTokenTests
     }
 
     [Fact]
+    public void Raw_and_escaped_spellings_of_a_value_get_the_same_token()
+    {
+        var masker = new Masker(WithKey(KeyA));
+        var raw = masker.Mask("{\"m\":\"mail jane@example.com\"}");
+        var escaped = masker.Mask("{\"m\":\"mail jane\\u0040example.com\"}");
+        Assert.StartsWith("{\"m\":\"mail [email:", raw, StringComparison.Ordinal);
+        Assert.Equal(raw, escaped);
+    }
+
+    [Fact]
     public void Tokens_differ_between_keys_and_between_types()
     {
         var a = Masker.Text("jane@example.com", WithKey(KeyA));

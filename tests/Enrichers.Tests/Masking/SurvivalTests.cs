@@ -70,6 +70,16 @@ public class SurvivalTests
     }
 
     [Fact]
+    public void Pii_between_raw_non_ascii_text_is_masked_and_the_text_kept()
+    {
+        var json = "{\"m\":\"Kontakt: jürgen@example.de, 日本 +49 30 1234567 🚀 renée@contoso.org\"}";
+        Assert.Equal("{\"m\":\"Kontakt: [email], 日本 [phone] 🚀 [email]\"}", Masker.Json(json));
+        var hmac = Masker.Json(json, new Enrichers.Masking.MaskingOptions { HmacKey = "0123456789abcdef0123" });
+        Assert.Equal(hmac, Masker.Json(json.Replace("\"m\"", "\"n\"", StringComparison.Ordinal), new Enrichers.Masking.MaskingOptions { HmacKey = "0123456789abcdef0123" }).Replace("\"n\"", "\"m\"", StringComparison.Ordinal));
+        Assert.Matches("^\\{\"m\":\"Kontakt: \\[email:[0-9a-f]{16}\\], 日本 \\[phone:[0-9a-f]{16}\\] 🚀 \\[email:[0-9a-f]{16}\\]\"\\}$", hmac);
+    }
+
+    [Fact]
     public void Pii_in_arrays_and_nested_objects_is_masked()
     {
         var json = "{\"users\":[{\"contact\":{\"emails\":[\"a@example.com\",\"b@example.org\"]}},\"call (415) 555-0132\"],\"deep\":{\"x\":{\"y\":{\"z\":\"ssn 123-45-6789\"}}}}";
