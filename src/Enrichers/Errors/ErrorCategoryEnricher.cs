@@ -262,65 +262,65 @@ public sealed class ErrorCategoryEnricher : ILogEnricher
             var value = p.Value;
             switch (p.NameLength)
             {
-                case 4 when p.NameEquals("http"):
+                case 4 when p.NameEquals(FieldNames.Http):
                     if (value is LogObject http)
                     {
-                        facts.AddStatus(http.Get("status_code"));
-                        facts.AddStatus(LogPath.Find(http, "response.status_code"));
+                        facts.AddStatus(http.Get(FieldNames.StatusCode));
+                        facts.AddStatus(LogPath.Find(http, FieldNames.ResponseStatusCode));
                     }
 
                     break;
-                case 5 when p.NameEquals("level"):
+                case 5 when p.NameEquals(FieldNames.Level):
                     facts.IsError |= IsErrorLevel(value);
                     break;
-                case 5 when p.NameEquals("error"):
+                case 5 when p.NameEquals(FieldNames.Error):
                     CollectErrorObject(value, ref facts);
                     break;
-                case 6 when p.NameEquals("status"):
+                case 6 when p.NameEquals(FieldNames.Status):
                     facts.AddStatus(value);
                     break;
-                case 7 when p.NameEquals("message"):
+                case 7 when p.NameEquals(FieldNames.Message):
                     facts.AddText(value);
                     break;
-                case 9 when p.NameEquals("exception"):
+                case 9 when p.NameEquals(FieldNames.Exception):
                     CollectErrorObject(value, ref facts);
                     break;
-                case 10 when p.NameEquals("error.type"):
-                case 10 when p.NameEquals("error_type"):
+                case 10 when p.NameEquals(FieldNames.ErrorDotType):
+                case 10 when p.NameEquals(FieldNames.ErrorType):
                     facts.AddText(value);
                     break;
-                case 11 when p.NameEquals("status_code"):
+                case 11 when p.NameEquals(FieldNames.StatusCode):
                     facts.AddStatus(value);
                     break;
-                case 13 when p.NameEquals("error_message") || p.NameEquals("error.message"):
+                case 13 when p.NameEquals(FieldNames.ErrorMessage) || p.NameEquals(FieldNames.ErrorDotMessage):
                     facts.IsError |= !value.IsEmpty;
                     facts.AddText(value);
                     break;
-                case 13 when p.NameEquals("http.response"):
+                case 13 when p.NameEquals(FieldNames.HttpResponse):
                     if (value is LogObject response)
                     {
-                        facts.AddStatus(response.Get("status_code"));
+                        facts.AddStatus(response.Get(FieldNames.StatusCode));
                     }
 
                     break;
-                case 14 when p.NameEquals("error_category"):
+                case 14 when p.NameEquals(FieldNames.ErrorCategory):
                     if (value is LogString { IsEmpty: false } category)
                     {
                         facts.ProducerCategory = category.Value;
                     }
 
                     break;
-                case 14 when p.NameEquals("exception.type"):
+                case 14 when p.NameEquals(FieldNames.ExceptionDotType):
                     facts.AddText(value);
                     break;
-                case 16 when p.NameEquals("http.status_code"):
+                case 16 when p.NameEquals(FieldNames.HttpStatusCode):
                     facts.AddStatus(value);
                     break;
-                case 17 when p.NameEquals("exception.message"):
+                case 17 when p.NameEquals(FieldNames.ExceptionDotMessage):
                     facts.IsError |= !value.IsEmpty;
                     facts.AddText(value);
                     break;
-                case 25 when p.NameEquals("http.response.status_code"):
+                case 25 when p.NameEquals(FieldNames.HttpResponseStatusCode):
                     facts.AddStatus(value);
                     break;
             }
@@ -337,8 +337,8 @@ public sealed class ErrorCategoryEnricher : ILogEnricher
                 break;
             case LogObject { Count: > 0 } o:
                 facts.IsError = true;
-                facts.AddText(o.Get("message"));
-                facts.AddText(o.Get("type"));
+                facts.AddText(o.Get(FieldNames.NestedMessage));
+                facts.AddText(o.Get(FieldNames.NestedType));
                 break;
         }
     }
