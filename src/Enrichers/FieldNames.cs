@@ -16,6 +16,19 @@ public static class FieldNames
     public const string TraceElapsedMs = "trace_elapsed_ms";
     public const string TraceRootService = "trace_root_service";
 
+    // Trace linking: where trace IDs are read from (W3C/B3 header names are matched in any case)
+    public const string TraceIdCamel = "traceId";
+    public const string Trace = "trace";
+    public const string TraceDotId = "trace.id";
+    public const string NestedId = "id";
+    public const string Traceparent = "traceparent";
+    public const string B3TraceId = "x-b3-traceid";
+    public const string B3SpanId = "x-b3-spanid";
+    public const string B3Single = "b3";
+    public const string Request = "request";
+    public const string RequestHeaders = "request.headers";
+    public const string Headers = "headers";
+
     // GeoIP (ECS)
     public const string ClientIp = "client.ip";
     public const string ClientGeoCountryIsoCode = "client.geo.country_iso_code";
@@ -30,4 +43,23 @@ public static class FieldNames
 
     // Error categories
     public const string ErrorCategory = "error_category";
+
+    // Error categories: what makes an error record and where its text is read from
+    public const string Error = "error";
+    public const string ErrorMessage = "error_message";
+    public const string ErrorDotMessage = "error.message";
+    public const string ErrorDotType = "error.type";
+    public const string ErrorType = "error_type";
+    public const string Exception = "exception";
+    public const string ExceptionDotMessage = "exception.message";
+    public const string ExceptionDotType = "exception.type";
+    public const string NestedMessage = "message";
+    public const string NestedType = "type";
+    public const string Status = "status";
+    public const string StatusCode = "status_code";
+    public const string Http = "http";
+    public const string HttpStatusCode = "http.status_code";
+    public const string HttpResponse = "http.response";
+    public const string HttpResponseStatusCode = "http.response.status_code";
+    public const string ResponseStatusCode = "response.status_code";
 }

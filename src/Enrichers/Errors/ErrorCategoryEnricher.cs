@@ -20,6 +20,14 @@ public sealed class ErrorCategoryEnricher : ILogEnricher
     private readonly string[] _categories;
     private readonly Regex?[] _phraseMatchers;
     private readonly Regex? _anyPhrase;
+
+    // Matched text (lowercase, separators collapsed to one space) → index of the first rule with that phrase.
+    // With it one scan per text finds every phrase and its category; it is used unless one rule's phrase
+    // starts with another rule's phrase, where the longest-first alternation could hide the earlier rule.
+    private readonly Dictionary<string, int> _phraseRules = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _phraseRulesBySpan;
+    private readonly bool _onePass;
+    private readonly PhraseMatcher _words;
     private readonly Dictionary<int, string> _statusCategories = [];
     private readonly string _defaultCategory;
     private readonly HashSet<string> _knownCategories = new(StringComparer.Ordinal);
@@ -35,6 +43,15 @@ public sealed class ErrorCategoryEnricher : ILogEnricher
         _phraseMatchers = rules.Select(r => r.Phrases is { Length: > 0 } p ? GetRegex(Pattern(p)) : null).ToArray();
         var all = rules.SelectMany(r => r.Phrases ?? []).ToArray();
         _anyPhrase = all.Length > 0 ? GetRegex(Pattern(all)) : null;
+        _phraseRulesBySpan = _phraseRules.GetAlternateLookup<ReadOnlySpan<char>>();
+        var phrases = rules.SelectMany((r, c) => (r.Phrases ?? []).Select(p => (Rule: c, Key: Normalize(p)))).ToList();
+        foreach (var (rule, key) in phrases)
+        {
+            _phraseRules.TryAdd(key, rule);
+        }
+
+        _words = new PhraseMatcher(rules);
+        _onePass = !phrases.Any(a => phrases.Any(b => a.Rule != b.Rule && a.Key != b.Key && b.Key.StartsWith(a.Key + " ", StringComparison.Ordinal)));
         foreach (var rule in rules)
         {
             foreach (var status in rule.Statuses ?? [])
@@ -85,6 +102,118 @@ public sealed class ErrorCategoryEnricher : ILogEnricher
 
     private string Categorize(ref Facts facts)
     {
+        if (_words.IsSupported)
+        {
+            var best = _categories.Length;
+            for (var i = 0; i < facts.TextCount && best > 0; i++)
+            {
+                best = _words.FirstRule(facts.Text(i), best);
+            }
+
+            return best < _categories.Length ? _categories[best] : ByStatus(ref facts);
+        }
+
+        if (_onePass && _anyPhrase is not null && facts.TextCount > 0)
+        {
+            var best = FirstRuleInOnePass(ref facts);
+            if (best >= 0)
+            {
+                return best < _categories.Length ? _categories[best] : CategorizeRuleByRule(ref facts);
+            }
+
+            return ByStatus(ref facts);
+        }
+
+        return CategorizeRuleByRule(ref facts);
+    }
+
+    /// <summary>The first rule with a phrase in any text (-1 when none; past the last rule when a match could
+    /// not be mapped back to its phrase, so the caller searches rule by rule).</summary>
+    private int FirstRuleInOnePass(ref Facts facts)
+    {
+        var best = int.MaxValue;
+        Span<char> key = stackalloc char[128];
+        for (var i = 0; i < facts.TextCount && best > 0; i++)
+        {
+            var text = facts.Text(i);
+            var start = 0;
+            while (start < text.Length && best > 0)
+            {
+                var found = false;
+                foreach (var m in _anyPhrase!.EnumerateMatches(text, start))
+                {
+                    found = true;
+                    if (m.Index == 0 || !IsWordChar(text, m.Index - 1))
+                    {
+                        var rule = RuleOf(text.AsSpan(m.Index, m.Length), key);
+                        if (rule < 0)
+                        {
+                            return _categories.Length;
+                        }
+
+                        best = Math.Min(best, rule);
+                    }
+
+                    // Phrases of different rules can overlap ("timed out" / "out of memory"): go on from the
+                    // next character, not from the end of this match.
+                    start = m.Index + 1;
+                    break;
+                }
+
+                if (!found)
+                {
+                    break;
+                }
+            }
+        }
+
+        return best == int.MaxValue ? -1 : best;
+    }
+
+    private int RuleOf(ReadOnlySpan<char> match, Span<char> buffer)
+    {
+        if (match.Length > buffer.Length)
+        {
+            return _phraseRules.TryGetValue(Normalize(match.ToString()), out var r) ? r : -1;
+        }
+
+        var n = Normalize(match, buffer);
+        return _phraseRulesBySpan.TryGetValue(buffer[..n], out var rule) ? rule : -1;
+    }
+
+    private static string Normalize(string phrase)
+    {
+        var buffer = new char[phrase.Length];
+        return new string(buffer, 0, Normalize(phrase, buffer));
+    }
+
+    // Lowercase, with each run of spaces, '_' and '-' as one space: what the pattern treats alike.
+    private static int Normalize(ReadOnlySpan<char> text, Span<char> buffer)
+    {
+        var n = 0;
+        var separator = false;
+        foreach (var c in text.Trim())
+        {
+            if (char.IsWhiteSpace(c) || c is '_' or '-')
+            {
+                separator = true;
+                continue;
+            }
+
+            if (separator && n > 0)
+            {
+                buffer[n++] = ' ';
+            }
+
+            separator = false;
+            buffer[n++] = char.ToLowerInvariant(c);
+        }
+
+        return n;
+    }
+
+    private string CategorizeRuleByRule(ref Facts facts)
+    {
         if (_anyPhrase is not null && facts.TextCount > 0)
         {
             // One pass over each text with every phrase rules out most texts; only texts with some phrase are
@@ -117,80 +246,81 @@ public sealed class ErrorCategoryEnricher : ILogEnricher
             }
         }
 
-        if (facts.Status is { } status && _statusCategories.TryGetValue(status, out var byStatus))
-        {
-            return byStatus;
-        }
-
-        return _defaultCategory;
+        return ByStatus(ref facts);
     }
+
+    private string ByStatus(ref Facts facts) =>
+        facts.Status is { } status && _statusCategories.TryGetValue(status, out var byStatus) ? byStatus : _defaultCategory;
 
     private static void Collect(LogObject root, ref Facts facts)
     {
-        foreach (var p in root.Properties)
+        // Indexed, not foreach: enumerating the IReadOnlyList boxes an enumerator on every record.
+        var properties = root.Properties;
+        for (var i = 0; i < properties.Count; i++)
         {
+            var p = properties[i];
             var value = p.Value;
             switch (p.NameLength)
             {
-                case 4 when p.NameEquals("http"):
+                case 4 when p.NameEquals(FieldNames.Http):
                     if (value is LogObject http)
                     {
-                        facts.AddStatus(http.Get("status_code"));
-                        facts.AddStatus(LogPath.Find(http, "response.status_code"));
+                        facts.AddStatus(http.Get(FieldNames.StatusCode));
+                        facts.AddStatus(LogPath.Find(http, FieldNames.ResponseStatusCode));
                     }
 
                     break;
-                case 5 when p.NameEquals("level"):
+                case 5 when p.NameEquals(FieldNames.Level):
                     facts.IsError |= IsErrorLevel(value);
                     break;
-                case 5 when p.NameEquals("error"):
+                case 5 when p.NameEquals(FieldNames.Error):
                     CollectErrorObject(value, ref facts);
                     break;
-                case 6 when p.NameEquals("status"):
+                case 6 when p.NameEquals(FieldNames.Status):
                     facts.AddStatus(value);
                     break;
-                case 7 when p.NameEquals("message"):
+                case 7 when p.NameEquals(FieldNames.Message):
                     facts.AddText(value);
                     break;
-                case 9 when p.NameEquals("exception"):
+                case 9 when p.NameEquals(FieldNames.Exception):
                     CollectErrorObject(value, ref facts);
                     break;
-                case 10 when p.NameEquals("error.type"):
-                case 10 when p.NameEquals("error_type"):
+                case 10 when p.NameEquals(FieldNames.ErrorDotType):
+                case 10 when p.NameEquals(FieldNames.ErrorType):
                     facts.AddText(value);
                     break;
-                case 11 when p.NameEquals("status_code"):
+                case 11 when p.NameEquals(FieldNames.StatusCode):
                     facts.AddStatus(value);
                     break;
-                case 13 when p.NameEquals("error_message") || p.NameEquals("error.message"):
+                case 13 when p.NameEquals(FieldNames.ErrorMessage) || p.NameEquals(FieldNames.ErrorDotMessage):
                     facts.IsError |= !value.IsEmpty;
                     facts.AddText(value);
                     break;
-                case 13 when p.NameEquals("http.response"):
+                case 13 when p.NameEquals(FieldNames.HttpResponse):
                     if (value is LogObject response)
                     {
-                        facts.AddStatus(response.Get("status_code"));
+                        facts.AddStatus(response.Get(FieldNames.StatusCode));
                     }
 
                     break;
-                case 14 when p.NameEquals("error_category"):
+                case 14 when p.NameEquals(FieldNames.ErrorCategory):
                     if (value is LogString { IsEmpty: false } category)
                     {
                         facts.ProducerCategory = category.Value;
                     }
 
                     break;
-                case 14 when p.NameEquals("exception.type"):
+                case 14 when p.NameEquals(FieldNames.ExceptionDotType):
                     facts.AddText(value);
                     break;
-                case 16 when p.NameEquals("http.status_code"):
+                case 16 when p.NameEquals(FieldNames.HttpStatusCode):
                     facts.AddStatus(value);
                     break;
-                case 17 when p.NameEquals("exception.message"):
+                case 17 when p.NameEquals(FieldNames.ExceptionDotMessage):
                     facts.IsError |= !value.IsEmpty;
                     facts.AddText(value);
                     break;
-                case 25 when p.NameEquals("http.response.status_code"):
+                case 25 when p.NameEquals(FieldNames.HttpResponseStatusCode):
                     facts.AddStatus(value);
                     break;
             }
@@ -207,8 +337,8 @@ public sealed class ErrorCategoryEnricher : ILogEnricher
                 break;
             case LogObject { Count: > 0 } o:
                 facts.IsError = true;
-                facts.AddText(o.Get("message"));
-                facts.AddText(o.Get("type"));
+                facts.AddText(o.Get(FieldNames.NestedMessage));
+                facts.AddText(o.Get(FieldNames.NestedType));
                 break;
         }
     }

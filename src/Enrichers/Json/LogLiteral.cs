@@ -63,8 +63,33 @@ public sealed class LogLiteral : LogNode
         LogNodeKind.True => True,
         LogNodeKind.False => False,
         LogNodeKind.Null => Null,
+        LogNodeKind.Number when SmallInteger(raw.Span) is var n and >= 0 => SmallNumbers[n],
         _ => new LogLiteral(kind, raw),
     };
+
+    /// <summary>The value of a number written exactly as its shared literal is (1 to 3 digits, no sign, no
+    /// leading zero: statuses, small counts), so parsing can reuse that literal; else -1.</summary>
+    private static int SmallInteger(ReadOnlySpan<byte> raw)
+    {
+        if (raw.IsEmpty || raw.Length > 3 || (raw[0] == (byte)'0' && raw.Length > 1))
+        {
+            return -1;
+        }
+
+        var value = 0;
+        foreach (var b in raw)
+        {
+            var d = (uint)(b - '0');
+            if (d > 9)
+            {
+                return -1;
+            }
+
+            value = value * 10 + (int)d;
+        }
+
+        return value;
+    }
 
     /// <summary>The number as a long when it is an integer that fits.</summary>
     public bool TryGetInt64(out long value)

@@ -13,10 +13,10 @@ public sealed class TraceLinkingEnricher : ISessionEnricher
     /// <summary>Longer producer IDs are not used for linking: they are not IDs, and would bloat the state.</summary>
     internal const int MaxIdLength = 256;
 
-    private const string Traceparent = "traceparent";
-    private const string B3TraceId = "x-b3-traceid";
-    private const string B3SpanId = "x-b3-spanid";
-    private const string B3Single = "b3";
+    private const string Traceparent = FieldNames.Traceparent;
+    private const string B3TraceId = FieldNames.B3TraceId;
+    private const string B3SpanId = FieldNames.B3SpanId;
+    private const string B3Single = FieldNames.B3Single;
 
     private readonly TraceLinkingOptions _options;
     private readonly EnrichmentStatistics _statistics;
@@ -183,22 +183,22 @@ public sealed class TraceLinkingEnricher : ISessionEnricher
                 case 2 when p.NameEqualsIgnoreAsciiCase(B3Single):
                     f.B3Single = First(f.B3Single, i);
                     break;
-                case 5 when p.NameEquals("trace"):
+                case 5 when p.NameEquals(FieldNames.Trace):
                     f.Trace = First(f.Trace, i);
                     break;
-                case 7 when p.NameEquals("traceId"):
+                case 7 when p.NameEquals(FieldNames.TraceIdCamel):
                     f.TraceIdCamel = First(f.TraceIdCamel, i);
                     break;
                 case 7 when p.NameEquals(FieldNames.SpanId):
                     f.SpanId = First(f.SpanId, i);
                     break;
-                case 7 when p.NameEquals("request"):
+                case 7 when p.NameEquals(FieldNames.Request):
                     f.Request = First(f.Request, i);
                     break;
                 case 8 when p.NameEquals(FieldNames.TraceId):
                     f.TraceId = First(f.TraceId, i);
                     break;
-                case 8 when p.NameEquals("trace.id"):
+                case 8 when p.NameEquals(FieldNames.TraceDotId):
                     f.TraceDotId = First(f.TraceDotId, i);
                     break;
                 case 9 when p.NameEquals(FieldNames.TraceSeq):
@@ -219,7 +219,7 @@ public sealed class TraceLinkingEnricher : ISessionEnricher
                 case 12 when p.NameEqualsIgnoreAsciiCase(B3TraceId):
                     f.B3TraceId = First(f.B3TraceId, i);
                     break;
-                case 15 when p.NameEquals("request.headers"):
+                case 15 when p.NameEquals(FieldNames.RequestHeaders):
                     f.RequestHeaders = First(f.RequestHeaders, i);
                     break;
                 case 16 when p.NameEquals(FieldNames.TraceElapsedMs):
@@ -239,10 +239,10 @@ public sealed class TraceLinkingEnricher : ISessionEnricher
     private static LogNode? Value(LogObject root, int index) => index < 0 ? null : root.Properties[index].Value;
 
     private static LogNode? TraceDotId(LogObject root, in TraceFields f) =>
-        Value(root, f.TraceDotId) ?? (Value(root, f.Trace) as LogObject)?.Get("id");
+        Value(root, f.TraceDotId) ?? (Value(root, f.Trace) as LogObject)?.Get(FieldNames.NestedId);
 
     private static LogObject? Headers(LogObject root, in TraceFields f) =>
-        Value(root, f.RequestHeaders) as LogObject ?? (Value(root, f.Request) is LogObject request ? LogPath.Find(request, "headers") as LogObject : null);
+        Value(root, f.RequestHeaders) as LogObject ?? (Value(root, f.Request) is LogObject request ? LogPath.Find(request, FieldNames.Headers) as LogObject : null);
 
     /// <summary>The text of a string, or of a number (some producers send numeric IDs), as chars. Raw
     /// input strings are decoded into <paramref name="buffer"/> without allocating.</summary>
@@ -352,9 +352,9 @@ public sealed class TraceLinkingEnricher : ISessionEnricher
         {
             removeAt[removals++] = f.TraceDotId;
         }
-        else if (Value(root, f.Trace) is LogObject trace && SameProducerId(trace.Get("id"), traceId, text, normalized))
+        else if (Value(root, f.Trace) is LogObject trace && SameProducerId(trace.Get(FieldNames.NestedId), traceId, text, normalized))
         {
-            trace.Remove("id");
+            trace.Remove(FieldNames.NestedId);
             if (trace.Count == 0)
             {
                 removeAt[removals++] = f.Trace;
@@ -383,7 +383,7 @@ public sealed class TraceLinkingEnricher : ISessionEnricher
                 }
                 else if (Value(root, f.Request) is LogObject request)
                 {
-                    LogPath.Remove(request, "headers");
+                    LogPath.Remove(request, FieldNames.Headers);
                     if (request.Count == 0)
                     {
                         removeAt[removals++] = f.Request;

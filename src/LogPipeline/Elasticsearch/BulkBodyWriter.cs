@@ -14,6 +14,7 @@ public sealed class BulkBodyWriter
 {
     private readonly ConcurrentDictionary<string, byte[]> _prefixes = new(StringComparer.Ordinal);
     private readonly string _operation;
+    private readonly Func<string, byte[]> _buildPrefix;
 
     /// <param name="operation"><c>create</c> (data streams; a redelivered record answers 409) or <c>index</c>
     /// (rollover alias; a redelivered record overwrites itself).</param>
@@ -25,6 +26,8 @@ public sealed class BulkBodyWriter
         }
 
         _operation = operation;
+        // Held once: passing the method group to GetOrAdd would allocate a delegate per document.
+        _buildPrefix = BuildPrefix;
     }
 
     /// <summary>Bytes the action line and newlines add to a document, roughly (for the batch byte bound).</summary>
@@ -37,7 +40,7 @@ public sealed class BulkBodyWriter
     /// <summary>Appends the action line and the document of one record.</summary>
     internal void Append(PooledBufferWriter body, PipelineRecord record)
     {
-        var prefix = _prefixes.GetOrAdd(record.Origin.Topic, BuildPrefix);
+        var prefix = _prefixes.GetOrAdd(record.Origin.Topic, _buildPrefix);
         body.Write(prefix);
 
         var span = body.GetSpan(48);

@@ -36,6 +36,12 @@ internal sealed class PipelineWorker(
                     shutdown.Value.DrainTimeout.TotalSeconds);
             });
             var drained = await source.RunAsync(shutdown.Value.DrainTimeout, stoppingToken).ConfigureAwait(false);
+            if (!stoppingToken.IsCancellationRequested)
+            {
+                // A source that stops by itself would leave a live process that consumes nothing.
+                throw new InvalidOperationException("the Kafka source stopped without a stop request");
+            }
+
             if (!drained)
             {
                 outcome.Fail(ExitCodes.DrainTimedOut,

@@ -106,6 +106,9 @@ internal static class WorkerHost
         logging.SetMinimumLevel(LogLevel.Information);
         logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
+        // "Hosting failed to start" (the HTTP port is taken) is printed by the command as one line, without the
+        // stack trace the host would log; the worker itself never lets an exception reach the host.
+        logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
         logging.AddConfiguration(configuration.GetSection("Logging"));
         if (logToConsole)
         {

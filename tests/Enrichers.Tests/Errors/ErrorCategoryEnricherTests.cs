@@ -88,6 +88,51 @@ public sealed class ErrorCategoryEnricherTests
     }
 
     [Theory]
+    [InlineData("request timed out of memory budget", "quota")]
+    [InlineData("timed out of memory", "timeout")]
+    [InlineData("out of memory, then the call timed out", "timeout")]
+    [InlineData("OOMKilled after DNS failure", "resource")]
+    [InlineData("Service_Unavailable -- CONTENT   FILTER", "upstream")]
+    public void Overlapping_phrases_of_different_categories_are_all_seen(string message, string expected)
+    {
+        Assert.Equal(expected, ErrorMessage(message));
+    }
+
+    [Fact]
+    public void The_word_matcher_and_the_regex_path_agree_on_generated_error_texts()
+    {
+        // A phrase with punctuation sends the whole rule set down the regex path.
+        var regexRules = ErrorCategoryOptions.DefaultRules.Append(new ErrorCategoryRule("odd", ["a.b"], [])).ToList();
+        var words = Create();
+        var regex = Create(new ErrorCategoryOptions { Rules = regexRules });
+        var generator = new Random(5);
+        var vocabulary = ErrorCategoryOptions.DefaultRules.SelectMany(r => r.Phrases)
+            .Concat(["request", "failed", "timeouts", "x-rate", "limit_", "OUT", "of", "-", "_", "é", "ä", "42", ".", ",", "ok"]).ToArray();
+
+        for (var i = 0; i < 3000; i++)
+        {
+            var text = string.Join(generator.Next(3) switch { 0 => " ", 1 => "_", _ => " - " },
+                Enumerable.Range(0, generator.Next(1, 7)).Select(_ => vocabulary[generator.Next(vocabulary.Length)]));
+            text = generator.Next(2) == 0 ? text.ToUpperInvariant() : text;
+
+            Assert.Equal(regex.Categorize([text], null), words.Categorize([text], null));
+        }
+    }
+
+    [Fact]
+    public void A_rule_whose_phrase_starts_another_rules_phrase_still_wins_by_precedence()
+    {
+        var options = new ErrorCategoryOptions
+        {
+            Rules = [new ErrorCategoryRule("first", ["rate limit"], []), new ErrorCategoryRule("second", ["rate limit exceeded", "boom"], [])],
+        };
+        var enricher = Create(options);
+
+        Assert.Equal("first", Category("{\"level\":\"error\",\"message\":\"rate limit exceeded\"}", enricher));
+        Assert.Equal("second", Category("{\"level\":\"error\",\"message\":\"boom\"}", enricher));
+    }
+
+    [Theory]
     [InlineData("Too many timeouts in a row")]
     [InlineData("authorization header present")]
     [InlineData("dnsmasq restarted")]

@@ -28,6 +28,19 @@ public sealed class StartupFailureTests
     }
 
     [Fact]
+    public async Task An_http_port_already_in_use_is_one_line_and_exit_code_2()
+    {
+        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
+        await using var worker = WorkerProcess.Start(["run", $"--Http:Address=127.0.0.1:{port}", "--Kafka:Consumer:BootstrapServers=127.0.0.1:9"]);
+        Assert.Equal(2, await worker.WaitForExitAsync(Patience));
+        var line = Assert.Single(worker.Stderr);
+        Assert.StartsWith($"logpipeline: configuration error: Http:Address: cannot listen: Failed to bind to address http://127.0.0.1:{port}", line);
+        Assert.Empty(worker.Stdout);
+    }
+
+    [Fact]
     public async Task Missing_kafka_at_start_is_one_clear_line_and_exit_code_3()
     {
         await using var worker = WorkerProcess.StartRun(["--Kafka:Consumer:BootstrapServers=127.0.0.1:9", "--Startup:ConnectTimeout=00:00:02"]);

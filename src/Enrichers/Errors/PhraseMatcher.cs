@@ -1,0 +1,143 @@
+namespace Enrichers.Errors;
+
+/// <summary>Finds the first rule (lowest index) with a phrase in a text, as whole words, case-insensitively,
+/// the words of a phrase separated by any run of spaces, <c>_</c> or <c>-</c>. It walks the text word by word
+/// and looks each word up among the phrases' first words, which is several times faster than a regex
+/// alternation of all phrases. Only phrases made of letters and digits can be handled this way
+/// (<see cref="IsSupported"/>); others go through the regex path.</summary>
+internal sealed class PhraseMatcher
+{
+    private const int MaxWordLength = 64;
+
+    private readonly Dictionary<string, Phrase[]> _byFirstWord = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Phrase[]>.AlternateLookup<ReadOnlySpan<char>> _byFirstWordSpan;
+
+    public PhraseMatcher(IReadOnlyList<ErrorCategoryRule> rules)
+    {
+        _byFirstWordSpan = _byFirstWord.GetAlternateLookup<ReadOnlySpan<char>>();
+        var phrases = new List<Phrase>();
+        for (var rule = 0; rule < rules.Count; rule++)
+        {
+            foreach (var text in rules[rule].Phrases ?? [])
+            {
+                var words = text.Split([' ', '\t', '_', '-'], StringSplitOptions.RemoveEmptyEntries)
+                    .Select(w => w.ToLowerInvariant()).ToArray();
+                if (words.Length == 0 || words.Any(w => w.Length > MaxWordLength || !w.All(char.IsLetterOrDigit)))
+                {
+                    IsSupported = false;
+                    return;
+                }
+
+                phrases.Add(new Phrase(words, rule));
+            }
+        }
+
+        foreach (var group in phrases.GroupBy(p => p.Words[0], StringComparer.Ordinal))
+        {
+            _byFirstWord.Add(group.Key, group.OrderBy(p => p.Rule).ToArray());
+        }
+
+        IsSupported = true;
+    }
+
+    public bool IsSupported { get; }
+
+    /// <summary>The lowest rule index with a phrase in <paramref name="text"/> below <paramref name="below"/>,
+    /// else <paramref name="below"/>.</summary>
+    public int FirstRule(ReadOnlySpan<char> text, int below)
+    {
+        Span<char> lower = stackalloc char[MaxWordLength];
+        var best = below;
+        var pos = 0;
+        while (best > 0 && NextWord(text, pos, out var start, out var length))
+        {
+            pos = start + length;
+            if (length > MaxWordLength)
+            {
+                continue;
+            }
+
+            var word = lower[..text.Slice(start, length).ToLowerInvariant(lower)];
+            if (!_byFirstWordSpan.TryGetValue(word, out var candidates))
+            {
+                continue;
+            }
+
+            foreach (var phrase in candidates)
+            {
+                if (phrase.Rule >= best)
+                {
+                    break;
+                }
+
+                if (phrase.Words.Length == 1 || RestMatches(text, pos, phrase.Words, lower))
+                {
+                    best = phrase.Rule;
+                    break;
+                }
+            }
+        }
+
+        return best;
+    }
+
+    private static bool RestMatches(ReadOnlySpan<char> text, int pos, string[] words, Span<char> lower)
+    {
+        for (var k = 1; k < words.Length; k++)
+        {
+            if (!NextWord(text, pos, out var start, out var length) || start == pos || !IsPhraseSeparator(text[pos..start])
+                || length != words[k].Length)
+            {
+                return false;
+            }
+
+            var word = lower[..text.Slice(start, length).ToLowerInvariant(lower)];
+            if (!word.SequenceEqual(words[k]))
+            {
+                return false;
+            }
+
+            pos = start + length;
+        }
+
+        return true;
+    }
+
+    private static bool IsPhraseSeparator(ReadOnlySpan<char> gap)
+    {
+        foreach (var c in gap)
+        {
+            if (!char.IsWhiteSpace(c) && c != '_' && c != '-')
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    // A word is a maximal run of letters and digits (what \p{L}\p{N} is in the regex path).
+    private static bool NextWord(ReadOnlySpan<char> text, int pos, out int start, out int length)
+    {
+        while (pos < text.Length && !IsWordChar(text[pos]))
+        {
+            pos++;
+        }
+
+        start = pos;
+        while (pos < text.Length && IsWordChar(text[pos]))
+        {
+            pos++;
+        }
+
+        length = pos - start;
+        return length > 0;
+    }
+
+    private static bool IsWordChar(char c) =>
+        char.IsAsciiLetterOrDigit(c) || (c >= 0x80 && char.GetUnicodeCategory(c) is
+            >= System.Globalization.UnicodeCategory.UppercaseLetter and <= System.Globalization.UnicodeCategory.OtherLetter
+            or >= System.Globalization.UnicodeCategory.DecimalDigitNumber and <= System.Globalization.UnicodeCategory.OtherNumber);
+
+    private sealed record Phrase(string[] Words, int Rule);
+}
