@@ -51,6 +51,9 @@ public sealed class EnrichmentSession : IDisposable
         }
     }
 
+    /// <summary>The enrichers of this session in chain order (for diagnostics and benchmarks).</summary>
+    internal IReadOnlyList<ILogEnricher> Enrichers => _pipeline.Enrichers;
+
     public void Dispose()
     {
         foreach (var enricher in _pipeline.Enrichers)

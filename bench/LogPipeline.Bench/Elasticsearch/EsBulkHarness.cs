@@ -58,6 +58,7 @@ public sealed class EsBulkHarness : IHarness
         Console.WriteLine($"es-bulk: {records:N0} docs ({bytes / records} B avg), batch {batch}, concurrency {concurrency}, gzip {gzip}, item-429 {rejectRate:P0}");
         Console.WriteLine($"  elapsed {clock.Elapsed.TotalSeconds:F2} s, {records / clock.Elapsed.TotalSeconds:N0} docs/s, {bytes / clock.Elapsed.TotalSeconds / 1e6:F1} MB/s");
         Console.WriteLine($"  process CPU {cpuUsed.TotalSeconds:F2} s ({records / cpuUsed.TotalSeconds:N0} docs per CPU-second, sink and server together)");
+        Console.WriteLine($"  test server _bulk handler wall time {server.BulkHandlerTime.TotalSeconds:F2} s (summed over concurrent requests)");
         Console.WriteLine($"  bulk requests {server.BulkRequests:N0}, injected 429 items {server.InjectedItemRejections:N0}, stored {stored:N0}, acknowledged {acknowledger.AcknowledgedCount:N0}, rejected {acknowledger.Rejected.Count:N0}");
         return stored == records && acknowledger.AcknowledgedCount == records ? 0 : 1;
     }

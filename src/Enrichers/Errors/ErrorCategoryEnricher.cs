@@ -93,7 +93,7 @@ public sealed class ErrorCategoryEnricher : ILogEnricher
             var count = 0;
             for (var i = 0; i < facts.TextCount; i++)
             {
-                if (_anyPhrase.IsMatch(facts.Text(i)))
+                if (HasWholeWordMatch(_anyPhrase, facts.Text(i)))
                 {
                     candidates[count++] = i;
                 }
@@ -109,7 +109,7 @@ public sealed class ErrorCategoryEnricher : ILogEnricher
 
                 for (var k = 0; k < count; k++)
                 {
-                    if (matcher.IsMatch(facts.Text(candidates[k])))
+                    if (HasWholeWordMatch(matcher, facts.Text(candidates[k])))
                     {
                         return _categories[c];
                     }
@@ -238,14 +238,52 @@ public sealed class ErrorCategoryEnricher : ILogEnricher
         return Array.Exists(ErrorLevels, l => string.Equals(l, text, StringComparison.OrdinalIgnoreCase));
     }
 
+    // The same test as \p{L}\p{N} in the pattern.
+    private static bool IsWordChar(string text, int i) =>
+        char.GetUnicodeCategory(text[i]) is >= System.Globalization.UnicodeCategory.UppercaseLetter and <= System.Globalization.UnicodeCategory.OtherLetter
+            or >= System.Globalization.UnicodeCategory.DecimalDigitNumber and <= System.Globalization.UnicodeCategory.OtherNumber;
+
     private static string Pattern(IEnumerable<string> phrases)
     {
-        // Longest first, so that a phrase that extends another (OOMKilled, OOM) is tried first.
+        // Longest first, so that a phrase that extends another (OOMKilled, OOM) is tried first. The leading
+        // word boundary is checked in code (HasWholeWordMatch): a lookbehind at the start keeps the regex
+        // engine from its vectorized search for the literal alternatives. The trailing one stays in the
+        // pattern, so a longer phrase that runs into a word falls back to a shorter one at the same place.
         var alternatives = phrases
             .Select(p => string.Join(@"[\s_-]+", p.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Select(Regex.Escape)))
             .Distinct(StringComparer.OrdinalIgnoreCase)
             .OrderByDescending(p => p.Length);
-        return @"(?<![\p{L}\p{N}])(?:" + string.Join('|', alternatives) + @")(?![\p{L}\p{N}])";
+        return "(?:" + string.Join('|', alternatives) + @")(?![\p{L}\p{N}])";
+    }
+
+    /// <summary>A match of <paramref name="regex"/> that does not start inside a word (the pattern itself
+    /// refuses matches that end inside one). After a match that starts inside a word the search goes on one
+    /// character later, so a whole-word match that overlaps it is still found.</summary>
+    private static bool HasWholeWordMatch(Regex regex, string text)
+    {
+        var start = 0;
+        while (start < text.Length)
+        {
+            var found = false;
+            foreach (var m in regex.EnumerateMatches(text, start))
+            {
+                if (m.Index == 0 || !IsWordChar(text, m.Index - 1))
+                {
+                    return true;
+                }
+
+                start = m.Index + 1;
+                found = true;
+                break;
+            }
+
+            if (!found)
+            {
+                return false;
+            }
+        }
+
+        return false;
     }
 
     private static Regex GetRegex(string pattern) =>

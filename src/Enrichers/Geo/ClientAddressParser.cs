@@ -60,14 +60,14 @@ internal static class ClientAddressParser
         var colon = text.IndexOf(':');
         if (colon < 0)
         {
-            return IsDottedQuad(text) && TryParseExact(text, AddressFamily.InterNetwork, out address);
+            return TryParseDottedQuad(text, out address);
         }
 
         if (colon == text.LastIndexOf(':'))
         {
             // Exactly one colon: IPv4 with a port.
             var host = text[..colon];
-            return IsPort(text[(colon + 1)..]) && IsDottedQuad(host) && TryParseExact(host, AddressFamily.InterNetwork, out address);
+            return IsPort(text[(colon + 1)..]) && TryParseDottedQuad(host, out address);
         }
 
         return TryParseExact(text, AddressFamily.InterNetworkV6, out address);
@@ -96,25 +96,36 @@ internal static class ClientAddressParser
         return true;
     }
 
-    private static bool IsDottedQuad(ReadOnlySpan<char> text)
+    /// <summary>Exactly four decimal parts of 0–255. Parsed here because the framework follows inet_aton:
+    /// it reads <c>010.1.1.1</c> as octal (8.1.1.1) and accepts short forms.</summary>
+    private static bool TryParseDottedQuad(ReadOnlySpan<char> text, out IPAddress address)
     {
-        var dots = 0;
+        address = IPAddress.None;
+        Span<byte> bytes = stackalloc byte[4];
+        var part = 0;
+        var value = 0;
         var digits = 0;
         foreach (var c in text)
         {
             if (c == '.')
             {
-                if (digits == 0)
+                if (digits == 0 || part == 3)
                 {
                     return false;
                 }
 
-                dots++;
+                bytes[part++] = (byte)value;
+                value = 0;
                 digits = 0;
             }
-            else if (char.IsAsciiDigit(c) && ++digits <= 3)
+            else if (char.IsAsciiDigit(c) && digits < 3)
             {
-                continue;
+                value = value * 10 + (c - '0');
+                digits++;
+                if (value > 255)
+                {
+                    return false;
+                }
             }
             else
             {
@@ -122,7 +133,14 @@ internal static class ClientAddressParser
             }
         }
 
-        return dots == 3 && digits > 0;
+        if (part != 3 || digits == 0)
+        {
+            return false;
+        }
+
+        bytes[3] = (byte)value;
+        address = new IPAddress(bytes);
+        return true;
     }
 
     private static bool IsPort(ReadOnlySpan<char> text) =>

@@ -15,21 +15,10 @@ public sealed class GeoIpEnricher : ILogEnricher, IDisposable
     /// Elasticsearch maps as <c>ip</c> and which therefore keeps the truncated address.</summary>
     public const string ClientIpHashField = "client.ip_hash";
 
-    /// <summary>Where the address is read from, in order of preference. Under every policy but
-    /// <c>keep</c> all of them are removed, so the raw address survives nowhere. <see cref="FindSources"/>
-    /// recognizes them by bit position in this order.</summary>
-    internal static readonly string[] SourceFields =
-    [
-        "client_ip", FieldNames.ClientIp, "source.ip", "remote_addr", "ip", "x_forwarded_for",
-        "http.request.headers.x-forwarded-for",
-    ];
-
     // MaxMind's reader answers ASN lookups only on databases whose type contains this.
     private const string AsnDatabaseType = "GeoLite2-ASN";
 
-    private const int ClientIpSource = 1;
-
-    private static readonly FileIdentity MissingFile = new(-1, default, default);
+    private static readonly FileIdentity MissingFile = new(null, -1, default, default);
 
     private readonly GeoIpOptions _options;
     private readonly EnrichmentStatistics _statistics;
@@ -134,7 +123,7 @@ public sealed class GeoIpEnricher : ILogEnricher, IDisposable
             _statistics.GeoIp.Increment("error");
             if (_options.IpPolicy != GeoIpAddressPolicy.Keep)
             {
-                RemoveSources(record);
+                ClientAddressSources.RemoveAll(record.Root);
             }
         }
     }
@@ -204,10 +193,24 @@ public sealed class GeoIpEnricher : ILogEnricher, IDisposable
         _generation.Release();
     }
 
+    /// <summary>One line for start-up logs and diagnostics: databases in use, policy, cache and reloads.
+    /// Never contains the HMAC key or record data.</summary>
+    public override string ToString()
+    {
+        var generation = Volatile.Read(ref _generation);
+        return $"geoip: city {Describe(generation.City)}; asn {Describe(generation.Asn)}; "
+            + $"policy {_options.IpPolicy.ToString().ToLowerInvariant()}; cache {generation.Cache.Count}/{_options.CacheSize}; "
+            + $"reloads {Reloads}, refused {ReloadFailures}";
+
+        static string Describe(GeoDatabase? database) => database is null
+            ? "none"
+            : $"'{database.Path}' ({database.DatabaseType}, built {database.BuildTime:yyyy-MM-dd})";
+    }
+
     private void EnrichCore(LogRecord record)
     {
         var root = record.Root;
-        var present = FindSources(root);
+        var present = ClientAddressSources.Find(root);
         if (present == 0)
         {
             return;
@@ -215,22 +218,16 @@ public sealed class GeoIpEnricher : ILogEnricher, IDisposable
 
         var malformed = false;
         GeoLookupResult? chosen = null;
-        for (var i = 0; i < SourceFields.Length; i++)
+        for (var i = 0; i < ClientAddressSources.Fields.Length && chosen is null; i++)
         {
-            if ((present & (1 << i)) == 0)
+            // The first usable source is read; every present one is removed below.
+            if ((present & (1 << i)) == 0 || LogPath.Find(root, ClientAddressSources.Fields[i]) is not { } node)
             {
                 continue;
             }
 
-            // Every present source is noted (they are all removed below), the first usable one is read.
-            var node = LogPath.Find(root, SourceFields[i])!;
-            if (chosen is not null)
-            {
-                continue;
-            }
-
-            var text = AddressText(node);
-            if (text is null || IsBlank(text))
+            var text = ClientAddressSources.Text(node);
+            if (text is null || ClientAddressSources.IsBlank(text))
             {
                 continue;
             }
@@ -254,237 +251,20 @@ public sealed class GeoIpEnricher : ILogEnricher, IDisposable
             _statistics.GeoIp.Increment(GeoLookupResult.MalformedOutcome);
         }
 
-        for (var i = 0; i < SourceFields.Length; i++)
+        for (var i = 0; i < ClientAddressSources.Fields.Length; i++)
         {
             // Under keep only client.ip is rewritten: Elasticsearch maps it as ip, so it holds the address or
             // nothing; the other sources stay as received.
-            if ((present & (1 << i)) != 0 && (_options.IpPolicy != GeoIpAddressPolicy.Keep || i == ClientIpSource))
+            if ((present & (1 << i)) != 0 && (_options.IpPolicy != GeoIpAddressPolicy.Keep || i == ClientAddressSources.ClientIpIndex))
             {
-                RemoveAll(root, SourceFields[i]);
+                ClientAddressSources.RemoveAll(root, ClientAddressSources.Fields[i]);
             }
         }
 
         if (chosen is not null && chosen.HasFields)
         {
-            WriteFields(record, chosen);
+            GeoFieldWriter.Write(record, chosen);
         }
-    }
-
-    /// <summary>Which source fields the record has (bit i = <see cref="SourceFields"/>[i]), found in one pass
-    /// over the top-level names instead of a path walk per field: most records have none, and this runs for
-    /// every record. Nested objects and dotted keys are both recognized, as <see cref="LogPath"/> does.</summary>
-    private static int FindSources(LogObject root)
-    {
-        var present = 0;
-        foreach (var property in root.Properties)
-        {
-            var value = property.Value;
-            switch (property.Name)
-            {
-                case "client_ip":
-                    present |= 1 << 0;
-                    break;
-                case "client":
-                    present |= value is LogObject client && LogPath.Find(client, "ip") is not null ? 1 << 1 : 0;
-                    break;
-                case "client.ip":
-                    present |= 1 << 1;
-                    break;
-                case "source":
-                    present |= value is LogObject source && LogPath.Find(source, "ip") is not null ? 1 << 2 : 0;
-                    break;
-                case "source.ip":
-                    present |= 1 << 2;
-                    break;
-                case "remote_addr":
-                    present |= 1 << 3;
-                    break;
-                case "ip":
-                    present |= 1 << 4;
-                    break;
-                case "x_forwarded_for":
-                    present |= 1 << 5;
-                    break;
-                case "http":
-                    present |= value is LogObject http && LogPath.Find(http, "request.headers.x-forwarded-for") is not null ? 1 << 6 : 0;
-                    break;
-                case "http.request":
-                    present |= value is LogObject request && LogPath.Find(request, "headers.x-forwarded-for") is not null ? 1 << 6 : 0;
-                    break;
-                case "http.request.headers":
-                    present |= value is LogObject headers && headers.Get("x-forwarded-for") is not null ? 1 << 6 : 0;
-                    break;
-                case "http.request.headers.x-forwarded-for":
-                    present |= 1 << 6;
-                    break;
-            }
-        }
-
-        return present;
-    }
-
-    /// <summary>Writes the fields into the <c>client</c> object directly: one lookup per object instead of
-    /// a path walk per field. A root-level dotted key of the same field is replaced in place, so a field
-    /// never ends up twice.</summary>
-    private static void WriteFields(LogRecord record, GeoLookupResult result)
-    {
-        var root = record.Root;
-        var client = root.GetOrAddObject("client");
-        if (client is null)
-        {
-            // "client" holds a producer value that is not an object: keep it, write dotted keys.
-            WriteByPath(record, result);
-            return;
-        }
-
-        SetLeaf(root, client, FieldNames.ClientIp, "ip", Text(result.ClientIp));
-        SetLeaf(root, client, ClientIpHashField, "ip_hash", Text(result.ClientIpHash));
-        if (result.HasGeo)
-        {
-            var geo = client.GetOrAddObject("geo");
-            if (geo is null)
-            {
-                WriteByPath(record, result);
-                return;
-            }
-
-            // New nodes per record: cached results are shared, and later enrichers may change nodes in place.
-            SetLeaf(root, geo, FieldNames.ClientGeoCountryIsoCode, "country_iso_code", Text(result.CountryIsoCode));
-            SetLeaf(root, geo, FieldNames.ClientGeoCountryName, "country_name", Text(result.CountryName));
-            SetLeaf(root, geo, FieldNames.ClientGeoCityName, "city_name", Text(result.CityName));
-            SetLeaf(root, geo, FieldNames.ClientGeoRegionIsoCode, "region_iso_code", Text(result.RegionIsoCode));
-            SetLeaf(root, geo, FieldNames.ClientGeoContinentCode, "continent_code", Text(result.ContinentCode));
-            SetLeaf(root, geo, FieldNames.ClientGeoTimezone, "timezone", Text(result.TimeZone));
-            SetLeaf(root, geo, FieldNames.ClientGeoLocation, "location", Location(result));
-        }
-
-        if (result.AsNumber is not null || result.AsOrganizationName is not null)
-        {
-            var asObject = client.GetOrAddObject("as");
-            if (asObject is null)
-            {
-                WriteByPath(record, result);
-                return;
-            }
-
-            SetLeaf(root, asObject, FieldNames.ClientAsNumber, "number", result.AsNumber);
-            if (result.AsOrganizationName is not null)
-            {
-                var organization = asObject.GetOrAddObject("organization");
-                if (organization is null)
-                {
-                    SetPath(record, FieldNames.ClientAsOrganizationName, Text(result.AsOrganizationName));
-                }
-                else
-                {
-                    SetLeaf(root, organization, FieldNames.ClientAsOrganizationName, "name", Text(result.AsOrganizationName));
-                }
-            }
-        }
-    }
-
-    private static void WriteByPath(LogRecord record, GeoLookupResult result)
-    {
-        SetPath(record, FieldNames.ClientIp, Text(result.ClientIp));
-        SetPath(record, ClientIpHashField, Text(result.ClientIpHash));
-        SetPath(record, FieldNames.ClientGeoCountryIsoCode, Text(result.CountryIsoCode));
-        SetPath(record, FieldNames.ClientGeoCountryName, Text(result.CountryName));
-        SetPath(record, FieldNames.ClientGeoCityName, Text(result.CityName));
-        SetPath(record, FieldNames.ClientGeoRegionIsoCode, Text(result.RegionIsoCode));
-        SetPath(record, FieldNames.ClientGeoContinentCode, Text(result.ContinentCode));
-        SetPath(record, FieldNames.ClientGeoTimezone, Text(result.TimeZone));
-        SetPath(record, FieldNames.ClientGeoLocation, Location(result));
-        SetPath(record, FieldNames.ClientAsNumber, result.AsNumber);
-        SetPath(record, FieldNames.ClientAsOrganizationName, Text(result.AsOrganizationName));
-    }
-
-    private static void SetLeaf(LogObject root, LogObject parent, string path, string leaf, LogNode? value)
-    {
-        if (value is null)
-        {
-            return;
-        }
-
-        var dotted = root.IndexOf(path);
-        if (dotted >= 0)
-        {
-            root[dotted].Value = value;
-        }
-        else
-        {
-            parent.Set(leaf, value);
-        }
-    }
-
-    private static void SetPath(LogRecord record, string path, LogNode? value)
-    {
-        if (value is not null)
-        {
-            record.Set(path, value);
-        }
-    }
-
-    private static LogString? Text(string? value) => value is null ? null : new LogString(value);
-
-    private static LogObject? Location(GeoLookupResult result)
-    {
-        if (result.Latitude is null || result.Longitude is null)
-        {
-            return null;
-        }
-
-        var location = new LogObject(2);
-        location.Set("lat", result.Latitude);
-        location.Set("lon", result.Longitude);
-        return location;
-    }
-
-    private static void RemoveSources(LogRecord record)
-    {
-        foreach (var field in SourceFields)
-        {
-            RemoveAll(record.Root, field);
-        }
-    }
-
-    private static void RemoveAll(LogObject root, string path)
-    {
-        // A record can hold the same field nested and as a dotted key; bounded in case of pathological input.
-        for (var i = 0; i < 8 && LogPath.Remove(root, path); i++)
-        {
-        }
-    }
-
-    private static string? AddressText(LogNode node)
-    {
-        if (node is LogString s)
-        {
-            return s.Value;
-        }
-
-        // Some producers log X-Forwarded-For as an array of hops.
-        if (node is LogArray array)
-        {
-            var builder = new StringBuilder();
-            foreach (var item in array.Items)
-            {
-                if (item is LogString hop)
-                {
-                    builder.Append(hop.Value).Append(',');
-                }
-            }
-
-            return builder.Length == 0 ? null : builder.ToString(0, builder.Length - 1);
-        }
-
-        return null;
-    }
-
-    /// <summary>Values that mean "no address" in access logs (nginx and load balancers write <c>-</c>).</summary>
-    private static bool IsBlank(string text)
-    {
-        var trimmed = text.AsSpan().Trim();
-        return trimmed.IsEmpty || trimmed is "-" || trimmed.Equals("unknown", StringComparison.OrdinalIgnoreCase);
     }
 
     private GeoLookupResult Resolve(string text)

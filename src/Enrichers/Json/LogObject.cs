@@ -1,3 +1,6 @@
+using System.Runtime.InteropServices;
+using System.Text;
+
 namespace Enrichers.Json;
 
 /// <summary>A JSON object: properties in input order. Lookups are linear, which beats hashing for the
@@ -25,9 +28,27 @@ public sealed class LogObject : LogNode
     /// <summary>The index of the first property with this exact name, or -1.</summary>
     public int IndexOf(ReadOnlySpan<char> name)
     {
-        for (var i = 0; i < _properties.Count; i++)
+        // Enrichers look up many fields per record, each a scan: for an ASCII name (nearly always) a property
+        // is ruled out by comparing one int, and bytes are compared only when the lengths agree.
+        var properties = CollectionsMarshal.AsSpan(_properties);
+        if (Ascii.IsValid(name))
         {
-            if (_properties[i].NameEquals(name))
+            for (var i = 0; i < properties.Length; i++)
+            {
+                var p = properties[i];
+                var length = p.AsciiLength;
+                if (length == name.Length ? p.NameEqualsAscii(name) : length < 0 && p.NameEquals(name))
+                {
+                    return i;
+                }
+            }
+
+            return -1;
+        }
+
+        for (var i = 0; i < properties.Length; i++)
+        {
+            if (properties[i].NameEquals(name))
             {
                 return i;
             }
@@ -62,6 +83,14 @@ public sealed class LogObject : LogNode
     public void Set(string name, string value) => Set(name, new LogString(value));
 
     public void Set(string name, long value) => Set(name, LogLiteral.Number(value));
+
+    /// <summary>Appends a property without looking for an existing one: for enrichers that already know the
+    /// name is absent (they scanned the object once).</summary>
+    internal void Append(string name, LogNode value) => _properties.Add(new LogProperty(name, value));
+
+    /// <summary>Puts a new property in the place of the one at <paramref name="index"/>: cheaper than removing
+    /// one field and appending another (no shifting), and it keeps the new field where the old one was.</summary>
+    internal void ReplaceAt(int index, string name, LogNode value) => _properties[index] = new LogProperty(name, value);
 
     /// <summary>Removes the first property with this exact name.</summary>
     public bool Remove(ReadOnlySpan<char> name)

@@ -9,6 +9,7 @@ public sealed class LogProperty
     private readonly ReadOnlyMemory<byte> _rawName;
     private readonly bool _rawHasEscapes;
     private readonly bool _fromInput;
+    private readonly int _asciiLength;
     private string? _name;
 
     public LogProperty(string name, LogNode value)
@@ -16,6 +17,7 @@ public sealed class LogProperty
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(value);
         _name = name;
+        _asciiLength = Ascii.IsValid(name) ? name.Length : -1;
         Value = value;
     }
 
@@ -24,8 +26,18 @@ public sealed class LogProperty
         _rawName = rawName;
         _rawHasEscapes = hasEscapes;
         _fromInput = true;
+        _asciiLength = hasEscapes ? -1 : rawName.Length;
         Value = value;
     }
+
+    /// <summary>Lookups by an ASCII name compare this first (an int, no span): the name's length when it can
+    /// equal an ASCII name of that length without decoding (unescaped input bytes, or an ASCII name set by
+    /// an enricher); -1 when only the decoded name can tell (escapes, non-ASCII names set by enrichers).</summary>
+    internal int AsciiLength => _asciiLength;
+
+    /// <summary>For an ASCII <paramref name="name"/> whose length equals <see cref="AsciiLength"/>.</summary>
+    internal bool NameEqualsAscii(ReadOnlySpan<char> name) =>
+        _fromInput ? Ascii.Equals(_rawName.Span, name) : name.SequenceEqual(_name);
 
     /// <summary>The decoded property name.</summary>
     public string Name => _name ??= DecodeName();
@@ -44,13 +56,14 @@ public sealed class LogProperty
         var raw = _rawName.Span;
         if (raw.Length != name.Length)
         {
-            // A non-ASCII name can differ in byte and char length, so only an all-ASCII target is decided here.
-            if (!Ascii.IsValid(name))
+            // Lookups scan every property, so mismatches must be cheap. UTF-8 never has fewer bytes than
+            // UTF-16 has chars, and more bytes only when both sides hold non-ASCII text.
+            if (raw.Length < name.Length || name.IsEmpty || (raw[0] < 0x80 && raw[0] != name[0]))
             {
-                return name.SequenceEqual(Name);
+                return false;
             }
 
-            return false;
+            return !Ascii.IsValid(name) && name.SequenceEqual(Name);
         }
 
         for (var i = 0; i < raw.Length; i++)

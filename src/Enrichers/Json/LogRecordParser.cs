@@ -89,7 +89,8 @@ public static class LogRecordParser
             throw new TooDeepException();
         }
 
-        var obj = new LogObject(8);
+        // Log records have 10–30 top-level fields and small nested objects: sizing for that avoids regrowing.
+        var obj = new LogObject(reader.CurrentDepth == 0 ? 24 : 4);
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var name = input.Slice((int)reader.TokenStartIndex + 1, reader.ValueSpan.Length);

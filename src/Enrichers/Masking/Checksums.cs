@@ -13,7 +13,7 @@ internal static class Checksums
         var doubled = false;
         for (var i = end - 1; i >= start; i--)
         {
-            var d = int.CreateTruncating(s[i]) - '0';
+            var d = CodeUnit.Value(s[i]) - '0';
             if ((uint)d > 9)
             {
                 continue;
@@ -45,7 +45,7 @@ internal static class Checksums
         for (var k = 0; k < end - start; k++)
         {
             var i = body + k < end ? body + k : start + (body + k - end);
-            var c = int.CreateTruncating(s[i]);
+            var c = CodeUnit.Value(s[i]);
             if (c == ' ')
             {
                 continue;

@@ -16,7 +16,8 @@ internal sealed class KeyNameRules
         "session id", "sessionid", "credentials",
     ];
 
-    private readonly Node _root = new(string.Empty);
+    private readonly KeyWordNode _root = new(string.Empty);
+    private readonly PairSet _endings = new();
 
     public KeyNameRules(IEnumerable<string> secretRules, IEnumerable<string> versionRules, IEnumerable<string>? identifierRules = null)
     {
@@ -65,6 +66,16 @@ internal sealed class KeyNameRules
     public KeyFlags Evaluate<T>(ReadOnlySpan<T> name)
         where T : unmanaged, IBinaryInteger<T>
     {
+        // Most names end with two letters no rule ends with: decided without splitting words.
+        if (name.Length >= 2)
+        {
+            int a = C(name[^2]), b = C(name[^1]);
+            if (a < 0x80 && b < 0x80 && !IsSeparator(b) && !_endings.Contains(Pair(a, b)))
+            {
+                return KeyFlags.None;
+            }
+        }
+
         var node = _root;
         var end = name.Length;
         var flags = KeyFlags.None;
@@ -143,12 +154,24 @@ internal sealed class KeyNameRules
         }
 
         node.Flags |= flags;
+        var last = words[^1];
+        if (last.Length >= 2)
+        {
+            _endings.Add(Pair(last[^2], last[^1]));
+        }
+        else
+        {
+            // A one-letter last word ends names in too many ways for the two-letter shortcut.
+            _endings.AddAllPairs();
+        }
     }
+
+    private static int Pair(int a, int b) => ((a | 0x20) << 7) | (b | 0x20);
 
     private static string Normalize(string words) => string.Join(' ', SplitWords(words));
 
     private static int C<T>(T c)
-        where T : unmanaged, IBinaryInteger<T> => int.CreateTruncating(c);
+        where T : unmanaged, IBinaryInteger<T> => CodeUnit.Value(c);
 
     private static bool IsSeparator(int c) => c < 0x80 && !char.IsAsciiLetterOrDigit((char)c);
 
@@ -158,65 +181,4 @@ internal sealed class KeyNameRules
 
     // Non-ASCII letters have no ASCII case: they continue the current word.
     private static bool IsLowerOrDigit(int c) => (uint)(c - 'a') <= 'z' - 'a' || IsDigit(c) || c >= 0x80;
-
-    private sealed class Node(string word)
-    {
-        public string Word { get; } = word;
-
-        public KeyFlags Flags { get; set; }
-
-        public Node[] Children { get; private set; } = [];
-
-        public Node? Find<T>(ReadOnlySpan<T> w)
-            where T : unmanaged, IBinaryInteger<T>
-        {
-            foreach (var child in Children)
-            {
-                var word = child.Word;
-                if (word.Length != w.Length)
-                {
-                    continue;
-                }
-
-                var i = 0;
-                while (i < word.Length)
-                {
-                    var c = C(w[i]);
-                    if (IsUpper(c))
-                    {
-                        c |= 0x20;
-                    }
-
-                    if (c != word[i])
-                    {
-                        break;
-                    }
-
-                    i++;
-                }
-
-                if (i == word.Length)
-                {
-                    return child;
-                }
-            }
-
-            return null;
-        }
-
-        public Node GetOrAdd(string word)
-        {
-            foreach (var child in Children)
-            {
-                if (child.Word == word)
-                {
-                    return child;
-                }
-            }
-
-            var node = new Node(word);
-            Children = [.. Children, node];
-            return node;
-        }
-    }
 }

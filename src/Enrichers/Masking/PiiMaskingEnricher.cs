@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
 using Enrichers.Json;
@@ -32,8 +31,7 @@ public sealed class PiiMaskingEnricher : ILogEnricher
     private readonly MaskPatterns _patterns;
     private readonly bool _keyRules;
     private readonly KeyNameRules _keys;
-    private readonly byte[]? _hmacKey;
-    private readonly int _tokenBytes;
+    private readonly HmacTokenizer? _hmac;
     private readonly (string Name, Regex Regex)[] _custom;
     private readonly (string Path, string[] Leaves)[] _keepIpFields;
 
@@ -59,8 +57,8 @@ public sealed class PiiMaskingEnricher : ILogEnricher
 
         _keyRules = (_patterns & MaskPatterns.Key) != 0;
         _keys = KeyNameRules.Create(options);
-        _hmacKey = options.LoadHmacKey(OptionsPrefix);
-        _tokenBytes = options.HmacTokenLength / 2;
+        var key = options.LoadHmacKey(OptionsPrefix);
+        _hmac = key is null ? null : new HmacTokenizer(key, options.HmacTokenLength / 2);
         _custom = options.Patterns
             .Select(p => (p.Name, new Regex(p.Regex, RegexOptions.CultureInvariant | RegexOptions.Compiled, RegexTimeout)))
             .ToArray();
@@ -87,7 +85,7 @@ public sealed class PiiMaskingEnricher : ILogEnricher
     }
 
     public override string ToString() =>
-        $"masking(patterns: {_patterns}, custom: {_custom.Length}, tokens: {(_hmacKey is null ? "markers" : "hmac-sha256")})";
+        $"masking(patterns: {_patterns}, custom: {_custom.Length}, tokens: {(_hmac is null ? "markers" : "hmac-sha256")})";
 
     private void WalkObject(LogObject obj, MaskPatterns patterns, int depth)
     {
@@ -152,13 +150,28 @@ public sealed class PiiMaskingEnricher : ILogEnricher
             patterns &= ~MaskPatterns.Ip;
         }
 
-        if (_custom.Length == 0 && s.IsRaw && !s.RawHasEscapes && !ValueScanner.TryFindNext(s.RawUtf8, 0, patterns, _keys, out _))
+        var from = 0;
+        if (s.IsRaw && !s.RawHasEscapes)
         {
-            return;
+            var raw = s.RawUtf8;
+            if (ValueScanner.TryFindNext(raw, 0, patterns, _keys, out _))
+            {
+                // Scanned again as chars from the start: a match may begin before its anchor (a Bearer token,
+                // a URL password) and its checks look left of it.
+                from = 0;
+            }
+            else if (_custom.Length == 0)
+            {
+                return;
+            }
+            else
+            {
+                from = -1;
+            }
         }
 
         var value = s.Value;
-        var masked = MaskBuiltIn(value, patterns);
+        var masked = from < 0 ? value : MaskBuiltIn(value, patterns, from);
         if (_custom.Length > 0)
         {
             masked = ApplyCustom(masked);
@@ -171,10 +184,10 @@ public sealed class PiiMaskingEnricher : ILogEnricher
         }
     }
 
-    private string MaskBuiltIn(string value, MaskPatterns patterns)
+    private string MaskBuiltIn(string value, MaskPatterns patterns, int from)
     {
         var text = value.AsSpan();
-        if (!ValueScanner.TryFindNext(text, 0, patterns, _keys, out var match))
+        if (!ValueScanner.TryFindNext(text, from, patterns, _keys, out var match))
         {
             return value;
         }
@@ -215,7 +228,7 @@ public sealed class PiiMaskingEnricher : ILogEnricher
                 value = regex.Replace(value, m =>
                 {
                     _statistics.Masks.Increment(name);
-                    return _hmacKey is null ? "[" + name + "]" : Token(name, m.ValueSpan);
+                    return _hmac is null ? "[" + name + "]" : Token(name, m.ValueSpan);
                 });
             }
             catch (RegexMatchTimeoutException)
@@ -239,7 +252,7 @@ public sealed class PiiMaskingEnricher : ILogEnricher
         }
 
         string replacement;
-        if (_hmacKey is null)
+        if (_hmac is null)
         {
             replacement = MaskTypeNames.Marker(MaskType.Key);
         }
@@ -255,7 +268,7 @@ public sealed class PiiMaskingEnricher : ILogEnricher
 
     private string Replacement(MaskType type, ReadOnlySpan<char> matched)
     {
-        if (_hmacKey is null)
+        if (_hmac is null)
         {
             return MaskTypeNames.Marker(type);
         }
@@ -272,28 +285,7 @@ public sealed class PiiMaskingEnricher : ILogEnricher
         };
     }
 
-    /// <summary><c>[type:hex]</c>: the first bytes of HMAC-SHA256(key, type + ":" + value), lowercase hex.</summary>
-    private string Token(string type, ReadOnlySpan<char> value)
-    {
-        var length = type.Length + 1 + Encoding.UTF8.GetMaxByteCount(value.Length);
-        var rented = length > 512 ? ArrayPool<byte>.Shared.Rent(length) : null;
-        Span<byte> input = rented ?? stackalloc byte[512];
-        var n = Encoding.UTF8.GetBytes(type, input);
-        input[n++] = (byte)':';
-        n += Encoding.UTF8.GetBytes(value, input[n..]);
-        Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
-        HMACSHA256.HashData(_hmacKey, input[..n], mac);
-        if (rented is not null)
-        {
-            ArrayPool<byte>.Shared.Return(rented, clearArray: true);
-        }
-        else
-        {
-            input[..n].Clear();
-        }
-
-        return "[" + type + ":" + Convert.ToHexStringLower(mac[.._tokenBytes]) + "]";
-    }
+    private string Token(string type, ReadOnlySpan<char> value) => _hmac!.Token(type, value);
 
     private static string KeepOnly(ReadOnlySpan<char> text, Func<char, bool> keep)
     {
@@ -311,12 +303,23 @@ public sealed class PiiMaskingEnricher : ILogEnricher
 
     private KeyFlags EvaluateName(LogProperty property)
     {
-        // The raw name is read through the writer, so names are never decoded into strings.
+        if (RawPropertyName.TryGet(property, out var raw))
+        {
+            return _keys.Evaluate(raw);
+        }
+
+        if (RawPropertyName.Available)
+        {
+            // Set by an enricher (already a string) or escaped in the input (rare).
+            return _keys.Evaluate(property.Name.AsSpan());
+        }
+
+        // Without access to the raw name, read it through the writer rather than decode every name.
         var buffer = t_nameBuffer ??= new ArrayBufferWriter<byte>(64);
         var output = t_nameOutput ??= new JsonOutput(buffer);
         buffer.ResetWrittenCount();
         property.WriteNameTo(output);
-        var raw = buffer.WrittenSpan[1..^1];
+        raw = buffer.WrittenSpan[1..^1];
         return raw.Contains((byte)'\\') ? _keys.Evaluate(property.Name.AsSpan()) : _keys.Evaluate(raw);
     }
 

@@ -2,23 +2,24 @@ using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Enrichers.Masking;
 
 /// <summary>Finds PII and credentials in a string value, on UTF-8 bytes or on UTF-16 chars alike. One
-/// vectorized search jumps to the few characters that can anchor a pattern (<c>@</c>, digits, <c>J</c> of
-/// <c>eyJ</c>, <c>A</c> of <c>AKIA</c>/<c>AIza</c>, <c>B</c> of <c>Bearer</c>/<c>BEGIN</c>, <c>k</c> of
+/// vectorized search jumps to the few characters that can anchor a pattern (<c>@</c>, <c>%</c> of <c>%40</c>,
+/// digits, <c>J</c> of <c>eyJ</c>, <c>A</c> of <c>AKIA</c>/<c>AIza</c>, <c>B</c> of <c>Bearer</c>/<c>Basic</c>/<c>BEGIN</c>, <c>k</c> of
 /// <c>sk-</c>, <c>x</c> of <c>xoxb-</c>, <c>_</c> of <c>ghp_</c>, <c>=</c> of <c>key=value</c>); a hand-written
 /// check validates each anchor (boundaries, groupings, Luhn, mod 97), and an identifier in which a digit
 /// follows a letter (trace IDs, hex digests) is skipped whole. Every pattern is ASCII; any non-ASCII unit
 /// counts as a non-word character, so bytes and chars give the same answer.</summary>
 internal static class ValueScanner
 {
-    private const string AnchorChars = "@0123456789JABbkx_=";
+    private const string AnchorChars = "@%0123456789JABbkx_=";
     private const string AlnumChars = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
-    private static readonly SearchValues<byte> ByteAnchors = SearchValues.Create("@0123456789JABbkx_="u8);
+    private static readonly SearchValues<byte> ByteAnchors = SearchValues.Create("@%0123456789JABbkx_="u8);
     private static readonly SearchValues<char> CharAnchors = SearchValues.Create(AnchorChars);
     private static readonly SearchValues<byte> ByteAlnum = SearchValues.Create(System.Text.Encoding.ASCII.GetBytes(AlnumChars));
     private static readonly SearchValues<char> CharAlnum = SearchValues.Create(AlnumChars);
@@ -50,6 +51,7 @@ internal static class ValueScanner
             {
                 >= '0' and <= '9' => Digits(s, i, from, on, out match, out next),
                 '@' => AtSign(s, i, from, on, out match, out next),
+                '%' => EncodedAtSign(s, i, from, on, out match, out next),
                 'J' => Jwt(s, i, from, on, out match, out next),
                 'A' => AwsOrGoogleKey(s, i, on, out match, out next),
                 'B' or 'b' => BearerOrPem(s, i, from, on, out match, out next),
@@ -63,6 +65,14 @@ internal static class ValueScanner
                 return true;
             }
 
+            // No pattern starts inside a run of letters and digits (they all need a boundary first), so a
+            // failed letter anchor skips the rest of its word, unless it is one of an IBAN's two country
+            // letters (the IBAN is found at its first digit).
+            if (next <= i + 1 && IsLetter(C(s[i])) && !IbanAhead(s, i))
+            {
+                next = AlnumEnd(s, i);
+            }
+
             i = Math.Max(next, i + 1);
         }
 
@@ -74,13 +84,34 @@ internal static class ValueScanner
         where T : unmanaged, IBinaryInteger<T>
     {
         m = default;
+        var prev = Get(s, i - 1);
+        int end;
+        if (IsLetter(prev) || prev is '_' or '.' || IsDigit(prev))
+        {
+            // Inside an identifier (trace ID, digest, ws_8f3a...): only an IBAN starts with two letters.
+            if ((on & MaskPatterns.Iban) != 0 && i - 2 >= floor && IsUpper(prev) && IsUpper(Get(s, i - 2))
+                && IsDigit(Get(s, i + 1)) && !IsWord(Get(s, i - 3)) && Iban(s, i - 2, out end))
+            {
+                m = new ValueMatch(i - 2, end, MaskType.Iban);
+                next = end;
+                return true;
+            }
+
+            next = AlnumEnd(s, i);
+            return false;
+        }
+
         var runEnd = DigitEnd(s, i);
         var length = runEnd - i;
-        var prev = Get(s, i - 1);
         var after = Get(s, runEnd);
         var c = C(s[i]);
         next = runEnd;
-        int end;
+        if (length <= 2 && after is not ('.' or '-' or ')' or '(' or ' ') && !(c is '2' or '3' && IsHex(after)))
+        {
+            // 1-2 digits followed by a letter, a comma, the end...: no pattern continues from here.
+            next = AlnumEnd(s, i);
+            return false;
+        }
 
         if (prev == '+' && (on & MaskPatterns.Phone) != 0 && i - 1 >= floor && !IsWord(Get(s, i - 2))
             && InternationalPhone(s, i, out end))
@@ -96,17 +127,10 @@ internal static class ValueScanner
             return true;
         }
 
-        if (IsWord(prev) || prev == '.')
+        if (length == 4 && after == '-' && IsDate(s, i))
         {
-            // Inside an identifier (trace ID, digest, ws_8f3a...): only an IBAN starts with two letters.
-            if ((on & MaskPatterns.Iban) != 0 && length >= 2 && i - 2 >= floor && IsUpper(prev)
-                && IsUpper(Get(s, i - 2)) && !IsWord(Get(s, i - 3)) && Iban(s, i - 2, out end))
-            {
-                m = new ValueMatch(i - 2, end, MaskType.Iban);
-                return true;
-            }
-
-            next = AlnumEnd(s, i);
+            // ISO dates and timestamps (2026-11-26T12:00:00.003Z) are common and hold nothing to mask.
+            next = TimestampEnd(s, i + 10);
             return false;
         }
 
@@ -167,6 +191,56 @@ internal static class ValueScanner
 
         next = AlnumEnd(s, i);
         return false;
+    }
+
+    private static bool IbanAhead<T>(ReadOnlySpan<T> s, int i)
+        where T : unmanaged, IBinaryInteger<T> =>
+        IsUpper(C(s[i])) && ((IsUpper(Get(s, i + 1)) && IsDigit(Get(s, i + 2)) && !IsAlnum(Get(s, i - 1)))
+            || (IsUpper(Get(s, i - 1)) && IsDigit(Get(s, i + 1))));
+
+    // yyyy-mm-dd
+    private static bool IsDate<T>(ReadOnlySpan<T> s, int i)
+        where T : unmanaged, IBinaryInteger<T> =>
+        DigitsAt(s, i + 5, 2) && Get(s, i + 7) == '-' && DigitsAt(s, i + 8, 2) && !IsDigit(Get(s, i + 10));
+
+    // [T ]hh:mm[:ss][.fff][Z|+hh:mm|+hhmm] after a date.
+    private static int TimestampEnd<T>(ReadOnlySpan<T> s, int pos)
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        if (Get(s, pos) is not ('T' or ' ') || !DigitsAt(s, pos + 1, 2) || Get(s, pos + 3) != ':' || !DigitsAt(s, pos + 4, 2))
+        {
+            return pos;
+        }
+
+        pos += 6;
+        if (Get(s, pos) == ':' && DigitsAt(s, pos + 1, 2))
+        {
+            pos += 3;
+        }
+
+        if (Get(s, pos) is '.' or ',' && IsDigit(Get(s, pos + 1)))
+        {
+            pos = DigitEnd(s, pos + 1);
+        }
+
+        if (Get(s, pos) == 'Z')
+        {
+            pos++;
+        }
+        else if (Get(s, pos) is '+' or '-' && DigitsAt(s, pos + 1, 2))
+        {
+            pos += 3;
+            if (Get(s, pos) == ':' && DigitsAt(s, pos + 1, 2))
+            {
+                pos += 3;
+            }
+            else if (DigitsAt(s, pos, 2))
+            {
+                pos += 2;
+            }
+        }
+
+        return pos;
     }
 
     // +<country> then digits in groups separated by one space, dash or dot, or in parentheses: 8 to 15 digits.
@@ -539,6 +613,21 @@ internal static class ValueScanner
         return false;
     }
 
+    // jane%40example.com: an e-mail address URL-encoded in a path or query string.
+    private static bool EncodedAtSign<T>(ReadOnlySpan<T> s, int a, int floor, MaskPatterns on, out ValueMatch m, out int next)
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        m = default;
+        next = a + 1;
+        if ((on & MaskPatterns.Email) != 0 && Get(s, a + 1) == '4' && Get(s, a + 2) == '0' && Email(s, a, floor, out var start, out var end, 3))
+        {
+            m = new ValueMatch(start, end, MaskType.Email);
+            return true;
+        }
+
+        return false;
+    }
+
     // scheme://user:password@host: the password is everything after the first ':' of the user info up to the
     // authority's last '@' (so a password may hold '@').
     private static bool UrlPassword<T>(ReadOnlySpan<T> s, int a, int floor, out int start, out int end)
@@ -601,7 +690,7 @@ internal static class ValueScanner
         return end > start;
     }
 
-    private static bool Email<T>(ReadOnlySpan<T> s, int a, int floor, out int start, out int end)
+    private static bool Email<T>(ReadOnlySpan<T> s, int a, int floor, out int start, out int end, int atLength = 1)
         where T : unmanaged, IBinaryInteger<T>
     {
         end = 0;
@@ -621,7 +710,7 @@ internal static class ValueScanner
             return false;
         }
 
-        var pos = a + 1;
+        var pos = a + atLength;
         var labels = 0;
         int lastStart = 0, lastEnd = 0;
         while (true)
@@ -734,10 +823,11 @@ internal static class ValueScanner
     {
         m = default;
         next = i + 1;
-        if ((on & MaskPatterns.Bearer) != 0 && !IsWord(Get(s, i - 1)) && EqualsIgnoreCase(s, i + 1, "earer")
-            && Get(s, i + 6) is ' ' or '\t')
+        var scheme = EqualsIgnoreCase(s, i + 1, "earer") ? 6 : EqualsIgnoreCase(s, i + 1, "asic") ? 5 : 0;
+        if ((on & MaskPatterns.Bearer) != 0 && scheme > 0 && !IsWord(Get(s, i - 1)) && Get(s, i + scheme) is ' ' or '\t')
         {
-            var p = i + 6;
+            // Bearer <token> and Basic <base64 user:password> (HTTP authorization schemes).
+            var p = i + scheme;
             while (Get(s, p) is ' ' or '\t')
             {
                 p++;
@@ -751,7 +841,7 @@ internal static class ValueScanner
                 end++;
             }
 
-            // "Bearer authentication failed" names the scheme; a token is long or not a plain word.
+            // "Bearer authentication failed" names the scheme; a credential is long or not a plain word.
             var length = end - p;
             if (length >= 8 && (length >= 16 || !plainWord))
             {
@@ -1059,11 +1149,13 @@ internal static class ValueScanner
         return !IsWord(after) && !(after is '-' or '.' && IsDigit(Get(s, end + 1)));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int C<T>(T c)
-        where T : unmanaged, IBinaryInteger<T> => int.CreateTruncating(c);
+        where T : unmanaged, IBinaryInteger<T> => CodeUnit.Value(c);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int Get<T>(ReadOnlySpan<T> s, int i)
-        where T : unmanaged, IBinaryInteger<T> => (uint)i < (uint)s.Length ? int.CreateTruncating(s[i]) : -1;
+        where T : unmanaged, IBinaryInteger<T> => (uint)i < (uint)s.Length ? CodeUnit.Value(s[i]) : -1;
 
     private static bool IsDigit(int c) => (uint)(c - '0') <= 9;
 

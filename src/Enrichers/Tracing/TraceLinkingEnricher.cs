@@ -1,3 +1,4 @@
+using System.Text;
 using Enrichers.Json;
 
 namespace Enrichers.Tracing;
@@ -9,21 +10,35 @@ namespace Enrichers.Tracing;
 /// is bounded by count (least recently seen trace goes first) and idle time.</summary>
 public sealed class TraceLinkingEnricher : ISessionEnricher
 {
-    private const string TraceIdCamel = "traceId";
-    private const string TraceDotId = "trace.id";
+    /// <summary>Longer producer IDs are not used for linking: they are not IDs, and would bloat the state.</summary>
+    internal const int MaxIdLength = 256;
+
     private const string Traceparent = "traceparent";
     private const string B3TraceId = "x-b3-traceid";
     private const string B3SpanId = "x-b3-spanid";
     private const string B3Single = "b3";
-    private const string RequestHeaders = "request.headers";
 
     private readonly TraceLinkingOptions _options;
     private readonly EnrichmentStatistics _statistics;
     private readonly TimeProvider _time;
     private readonly Dictionary<string, TraceState> _traces = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, TraceState>.AlternateLookup<ReadOnlySpan<char>> _tracesBySpan;
 
-    // Most recently seen first, so the idle and the least recently used traces sit at the end.
-    private readonly LinkedList<TraceState> _recency = new();
+    // Service names repeat endlessly; the root service of each new trace reuses one string per name.
+    private readonly Dictionary<string, string> _serviceNames = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _serviceNamesBySpan;
+
+    // Recency list threaded through the states (no node objects): most recently seen at the head, so the
+    // idle and the least recently used traces sit at the tail.
+    private TraceState? _head;
+    private TraceState? _tail;
+
+    // Reading the system clock was 12% of the whole chain here (a syscall in some sandboxes). Records a
+    // few dozen apart are microseconds apart, far below the minutes-scale idle timeout, so the system clock
+    // is read every 32 linked records; any other TimeProvider (tests, FakeTimeProvider) on every record.
+    private readonly int _clockSampleInterval;
+    private int _sinceClockRead;
+    private long _now;
 
     public TraceLinkingEnricher(TraceLinkingOptions options, EnrichmentStatistics statistics, TimeProvider time)
     {
@@ -33,6 +48,10 @@ public sealed class TraceLinkingEnricher : ISessionEnricher
         _options = options;
         _statistics = statistics;
         _time = time;
+        _tracesBySpan = _traces.GetAlternateLookup<ReadOnlySpan<char>>();
+        _serviceNamesBySpan = _serviceNames.GetAlternateLookup<ReadOnlySpan<char>>();
+        _clockSampleInterval = ReferenceEquals(time, TimeProvider.System) ? 32 : 1;
+        _sinceClockRead = _clockSampleInterval;
     }
 
     public string Name => "trace";
@@ -40,131 +59,241 @@ public sealed class TraceLinkingEnricher : ISessionEnricher
     /// <summary>Traces currently remembered.</summary>
     internal int ActiveTraces => _traces.Count;
 
+    private enum Source
+    {
+        None,
+        TraceId,
+        Other,
+    }
+
     public void Enrich(LogRecord record)
     {
         var root = record.Root;
-        if (!TryResolve(root, out var traceId, out var spanId, out var writeTraceId))
+        var f = Scan(root);
+        Span<char> text = stackalloc char[MaxIdLength];
+        Span<char> id = stackalloc char[MaxIdLength];
+        Span<char> span = stackalloc char[16];
+        var idLength = 0;
+        var hasSpan = false;
+        var source = Source.None;
+        var ownChanged = false;
+
+        var own = Value(root, f.TraceId);
+        if (own is not null && !own.IsEmpty)
+        {
+            // trace_id holding an object, an array or a boolean is producer data we must not overwrite.
+            if (!TryText(own, text, out var t) || !TryNormalize(t, id, out idLength))
+            {
+                return;
+            }
+
+            source = Source.TraceId;
+            ownChanged = own is not LogString || !t.SequenceEqual(id[..idLength]);
+        }
+        else
+        {
+            var headers = Headers(root, f);
+            if ((TryText(Value(root, f.TraceIdCamel), text, out var t) && TryNormalize(t, id, out idLength))
+                || (TryText(TraceDotId(root, f), text, out t) && TryNormalize(t, id, out idLength)))
+            {
+                source = Source.Other;
+            }
+            else if ((TryText(Value(root, f.Traceparent), text, out t) && TraceIds.TryParseTraceparent(t, id, span))
+                     || (TryText(HeaderValue(headers, Traceparent), text, out t) && TraceIds.TryParseTraceparent(t, id, span)))
+            {
+                (source, idLength, hasSpan) = (Source.Other, 32, true);
+            }
+            else if (TryB3(Value(root, f.B3TraceId), Value(root, f.B3SpanId), text, id, span, out idLength, out hasSpan)
+                     || TryB3(HeaderValue(headers, B3TraceId), HeaderValue(headers, B3SpanId), text, id, span, out idLength, out hasSpan))
+            {
+                source = Source.Other;
+            }
+            else if ((TryText(Value(root, f.B3Single), text, out t) && TraceIds.TryParseB3Single(t, id, out idLength, span))
+                     || (TryText(HeaderValue(headers, B3Single), text, out t) && TraceIds.TryParseB3Single(t, id, out idLength, span)))
+            {
+                (source, hasSpan) = (Source.Other, true);
+            }
+        }
+
+        if (source == Source.None)
         {
             return;
         }
 
-        if (writeTraceId)
+        var traceId = id[..idLength];
+        var state = Link(root, f, traceId);
+        var spanId = hasSpan && f.SpanId < 0 ? new string(span) : null;
+
+        // Aliases holding the same ID go; the first of them makes room for trace_id when the record has none
+        // (the new field takes the alias's place, and nothing has to shift).
+        Span<int> removeAt = stackalloc int[5];
+        var removals = FindCopiedAliases(root, f, traceId, text, span, removeAt);
+        removeAt[..removals].Sort();
+        var place = 0;
+        if (source != Source.TraceId || ownChanged)
         {
-            root.Set(FieldNames.TraceId, traceId);
+            if (f.TraceId < 0 && removals > 0)
+            {
+                root.ReplaceAt(removeAt[0], FieldNames.TraceId, new LogString(state.TraceId));
+                place = 1;
+            }
+            else
+            {
+                SetOrAppend(root, f.TraceId, FieldNames.TraceId, new LogString(state.TraceId));
+            }
         }
 
-        if (spanId is not null && root.IndexOf(FieldNames.SpanId) < 0)
+        if (spanId is not null)
         {
-            root.Set(FieldNames.SpanId, spanId);
+            root.Append(FieldNames.SpanId, new LogString(spanId));
         }
 
-        RemoveCopiedAliases(root, traceId);
-        Link(root, traceId);
+        SetOrAppend(root, f.TraceSeq, FieldNames.TraceSeq, LogLiteral.Number(state.Seq));
+        SetOrAppend(root, f.TraceElapsedMs, FieldNames.TraceElapsedMs, LogLiteral.Number(state.LastElapsedMs));
+        if (state.RootService is not null)
+        {
+            SetOrAppend(root, f.TraceRootService, FieldNames.TraceRootService, new LogString(state.RootService));
+        }
+
+        // Last, because removing top-level properties shifts the indices found by the scan.
+        for (var i = removals - 1; i >= place; i--)
+        {
+            root.RemoveAt(removeAt[i]);
+        }
+
+        _statistics.TraceLinked();
     }
 
     public void Dispose()
     {
         _traces.Clear();
-        _recency.Clear();
+        _head = _tail = null;
+        _serviceNames.Clear();
     }
 
-    /// <summary>Finds the trace ID. <paramref name="writeTraceId"/> is false when <c>trace_id</c> already holds
-    /// it exactly. Returns false when there is no usable ID, or when <c>trace_id</c> holds something that is
-    /// not an ID (an object, say): producer data is never overwritten.</summary>
-    private static bool TryResolve(LogObject root, out string traceId, out string? spanId, out bool writeTraceId)
+    private static TraceFields Scan(LogObject root)
     {
-        traceId = string.Empty;
-        spanId = null;
-        writeTraceId = true;
-
-        var own = root.Get(FieldNames.TraceId);
-        switch (ProducerId(own))
+        var f = TraceFields.None;
+        var properties = root.Properties;
+        for (var i = 0; i < properties.Count; i++)
         {
-            case { } id:
-                traceId = TraceIds.NormalizeProducerId(id);
-                writeTraceId = !ReferenceEquals(traceId, id) || own is not LogString;
+            var p = properties[i];
+            switch (p.NameLength)
+            {
+                case 2 when p.NameEqualsIgnoreAsciiCase(B3Single):
+                    f.B3Single = First(f.B3Single, i);
+                    break;
+                case 5 when p.NameEquals("trace"):
+                    f.Trace = First(f.Trace, i);
+                    break;
+                case 7 when p.NameEquals("traceId"):
+                    f.TraceIdCamel = First(f.TraceIdCamel, i);
+                    break;
+                case 7 when p.NameEquals(FieldNames.SpanId):
+                    f.SpanId = First(f.SpanId, i);
+                    break;
+                case 7 when p.NameEquals("request"):
+                    f.Request = First(f.Request, i);
+                    break;
+                case 8 when p.NameEquals(FieldNames.TraceId):
+                    f.TraceId = First(f.TraceId, i);
+                    break;
+                case 8 when p.NameEquals("trace.id"):
+                    f.TraceDotId = First(f.TraceDotId, i);
+                    break;
+                case 9 when p.NameEquals(FieldNames.TraceSeq):
+                    f.TraceSeq = First(f.TraceSeq, i);
+                    break;
+                case 10 when p.NameEquals(FieldNames.Timestamp):
+                    f.Timestamp = First(f.Timestamp, i);
+                    break;
+                case 11 when p.NameEqualsIgnoreAsciiCase(Traceparent):
+                    f.Traceparent = First(f.Traceparent, i);
+                    break;
+                case 11 when p.NameEqualsIgnoreAsciiCase(B3SpanId):
+                    f.B3SpanId = First(f.B3SpanId, i);
+                    break;
+                case 12 when p.NameEquals(FieldNames.ServiceName):
+                    f.ServiceName = First(f.ServiceName, i);
+                    break;
+                case 12 when p.NameEqualsIgnoreAsciiCase(B3TraceId):
+                    f.B3TraceId = First(f.B3TraceId, i);
+                    break;
+                case 15 when p.NameEquals("request.headers"):
+                    f.RequestHeaders = First(f.RequestHeaders, i);
+                    break;
+                case 16 when p.NameEquals(FieldNames.TraceElapsedMs):
+                    f.TraceElapsedMs = First(f.TraceElapsedMs, i);
+                    break;
+                case 18 when p.NameEquals(FieldNames.TraceRootService):
+                    f.TraceRootService = First(f.TraceRootService, i);
+                    break;
+            }
+        }
+
+        return f;
+    }
+
+    private static int First(int found, int i) => found >= 0 ? found : i;
+
+    private static LogNode? Value(LogObject root, int index) => index < 0 ? null : root.Properties[index].Value;
+
+    private static LogNode? TraceDotId(LogObject root, in TraceFields f) =>
+        Value(root, f.TraceDotId) ?? (Value(root, f.Trace) as LogObject)?.Get("id");
+
+    private static LogObject? Headers(LogObject root, in TraceFields f) =>
+        Value(root, f.RequestHeaders) as LogObject ?? (Value(root, f.Request) is LogObject request ? LogPath.Find(request, "headers") as LogObject : null);
+
+    /// <summary>The text of a string, or of a number (some producers send numeric IDs), as chars. Raw
+    /// input strings are decoded into <paramref name="buffer"/> without allocating.</summary>
+    private static bool TryText(LogNode? node, Span<char> buffer, out ReadOnlySpan<char> text)
+    {
+        switch (node)
+        {
+            case LogString { IsRaw: true, RawHasEscapes: false } s when s.RawUtf8.Length is > 0 and <= MaxIdLength:
+                text = buffer[..Encoding.UTF8.GetChars(s.RawUtf8, buffer)];
                 return true;
-            case null when own is not null && !own.IsEmpty:
+            case LogString s when !s.IsEmpty:
+                text = s.Value;
+                return true;
+            case LogLiteral { Kind: LogNodeKind.Number } n when n.RawUtf8.Length <= MaxIdLength:
+                text = buffer[..Encoding.UTF8.GetChars(n.RawUtf8, buffer)];
+                return true;
+            default:
+                text = default;
                 return false;
         }
-
-        if (ProducerId(root.Get(TraceIdCamel)) is { } camel)
-        {
-            traceId = TraceIds.NormalizeProducerId(camel);
-            return true;
-        }
-
-        if (ProducerId(LogPath.Find(root, TraceDotId)) is { } dotted)
-        {
-            traceId = TraceIds.NormalizeProducerId(dotted);
-            return true;
-        }
-
-        var headers = LogPath.Find(root, RequestHeaders) as LogObject;
-        if ((TryTraceparent(HeaderValue(root, Traceparent), out traceId, out spanId)
-                || TryTraceparent(HeaderValue(headers, Traceparent), out traceId, out spanId))
-            || TryB3(root, out traceId, out spanId)
-            || (headers is not null && TryB3(headers, out traceId, out spanId))
-            || TryB3Single(HeaderValue(root, B3Single), out traceId, out spanId)
-            || TryB3Single(HeaderValue(headers, B3Single), out traceId, out spanId))
-        {
-            return true;
-        }
-
-        traceId = string.Empty;
-        spanId = null;
-        return false;
     }
 
-    private static string? ProducerId(LogNode? node) => node switch
+    private static bool TryNormalize(ReadOnlySpan<char> producerId, Span<char> id, out int length)
     {
-        LogString s when !s.IsEmpty => s.Value,
-        LogLiteral { Kind: LogNodeKind.Number } n => n.ToString(),
-        _ => null,
-    };
-
-    private static bool TryTraceparent(LogNode? node, out string traceId, out string? spanId)
-    {
-        spanId = null;
-        if (node is LogString s && TraceIds.TryParseTraceparent(s.Value, out traceId, out var span))
+        if (producerId.Length > MaxIdLength)
         {
-            spanId = span;
-            return true;
+            length = 0;
+            return false;
         }
 
-        traceId = string.Empty;
-        return false;
+        var normalized = TraceIds.NormalizeProducerId(producerId, id);
+        if (!normalized.Overlaps(id))
+        {
+            normalized.CopyTo(id);
+        }
+
+        length = normalized.Length;
+        return true;
     }
 
-    private static bool TryB3(LogObject obj, out string traceId, out string? spanId)
+    private static bool TryB3(LogNode? traceNode, LogNode? spanNode, Span<char> text, Span<char> id, Span<char> span, out int idLength, out bool hasSpan)
     {
-        spanId = null;
-        if (HeaderValue(obj, B3TraceId) is LogString s && TraceIds.TryParseB3TraceId(s.Value, out traceId))
+        hasSpan = false;
+        if (!TryText(traceNode, text, out var t) || !TraceIds.TryParseB3TraceId(t, id, out idLength))
         {
-            var span = HeaderValue(obj, B3SpanId);
-            if (span is LogString spanString && TraceIds.TryParseSpanId(spanString.Value, out var parsedSpan))
-            {
-                spanId = parsedSpan;
-            }
-
-            return true;
+            idLength = 0;
+            return false;
         }
 
-        traceId = string.Empty;
-        return false;
-    }
-
-    private static bool TryB3Single(LogNode? node, out string traceId, out string? spanId)
-    {
-        spanId = null;
-        if (node is LogString s && TraceIds.TryParseB3Single(s.Value, out traceId, out var span))
-        {
-            spanId = span;
-            return true;
-        }
-
-        traceId = string.Empty;
-        return false;
+        hasSpan = TryText(spanNode, text, out var s) && TraceIds.TryParseSpanId(s, span);
+        return true;
     }
 
     // HTTP header names are case-insensitive, and loggers keep whatever case the client sent (also when
@@ -193,112 +322,228 @@ public sealed class TraceLinkingEnricher : ISessionEnricher
         return -1;
     }
 
-    /// <summary>Removes the other trace-ID fields that hold the same ID, so the concept has one field.
-    /// A field that holds a different ID is producer data that disagrees: it is kept. <c>traceparent</c>
-    /// always stays as received.</summary>
-    private static void RemoveCopiedAliases(LogObject root, string traceId)
+    private static void SetOrAppend(LogObject root, int index, string name, LogNode value)
     {
-        if (ProducerId(root.Get(TraceIdCamel)) is { } camel && TraceIds.NormalizeProducerId(camel) == traceId)
+        if (index >= 0)
         {
-            root.Remove(TraceIdCamel);
+            root.Properties[index].Value = value;
         }
-
-        if (ProducerId(LogPath.Find(root, TraceDotId)) is { } dotted && TraceIds.NormalizeProducerId(dotted) == traceId)
+        else
         {
-            LogPath.Remove(root, TraceDotId);
-        }
-
-        RemoveHeader(root, B3TraceId, traceId, single: false);
-        RemoveHeader(root, B3Single, traceId, single: true);
-        if (LogPath.Find(root, RequestHeaders) is LogObject headers)
-        {
-            var removed = RemoveHeader(headers, B3TraceId, traceId, single: false)
-                | RemoveHeader(headers, B3Single, traceId, single: true);
-            if (removed && headers.Count == 0)
-            {
-                LogPath.Remove(root, RequestHeaders);
-            }
+            root.Append(name, value);
         }
     }
 
-    private static bool RemoveHeader(LogObject headers, string name, string traceId, bool single)
+    /// <summary>Finds the other trace-ID fields that hold the same ID, so the concept keeps one field: nested
+    /// ones are removed here, top-level ones are returned in <paramref name="removeAt"/> (the caller removes
+    /// them). A field that holds a different ID is producer data that disagrees: it is kept.
+    /// <c>traceparent</c> always stays as received.</summary>
+    private static int FindCopiedAliases(LogObject root, in TraceFields f, ReadOnlySpan<char> traceId, Span<char> text, Span<char> scratch, Span<int> removeAt)
     {
-        var i = HeaderIndex(headers, name);
-        if (i < 0 || headers.Properties[i].Value is not LogString s)
+        Span<char> normalized = stackalloc char[MaxIdLength];
+        var removals = 0;
+
+        if (SameProducerId(Value(root, f.TraceIdCamel), traceId, text, normalized))
+        {
+            removeAt[removals++] = f.TraceIdCamel;
+        }
+
+        if (SameProducerId(Value(root, f.TraceDotId), traceId, text, normalized))
+        {
+            removeAt[removals++] = f.TraceDotId;
+        }
+        else if (Value(root, f.Trace) is LogObject trace && SameProducerId(trace.Get("id"), traceId, text, normalized))
+        {
+            trace.Remove("id");
+            if (trace.Count == 0)
+            {
+                removeAt[removals++] = f.Trace;
+            }
+        }
+
+        if (SameB3(Value(root, f.B3TraceId), single: false, traceId, text, normalized, scratch))
+        {
+            removeAt[removals++] = f.B3TraceId;
+        }
+
+        if (SameB3(Value(root, f.B3Single), single: true, traceId, text, normalized, scratch))
+        {
+            removeAt[removals++] = f.B3Single;
+        }
+
+        if (Headers(root, f) is { } headers)
+        {
+            var removed = RemoveHeader(headers, B3TraceId, single: false, traceId, text, normalized, scratch)
+                | RemoveHeader(headers, B3Single, single: true, traceId, text, normalized, scratch);
+            if (removed && headers.Count == 0)
+            {
+                if (f.RequestHeaders >= 0)
+                {
+                    removeAt[removals++] = f.RequestHeaders;
+                }
+                else if (Value(root, f.Request) is LogObject request)
+                {
+                    LogPath.Remove(request, "headers");
+                    if (request.Count == 0)
+                    {
+                        removeAt[removals++] = f.Request;
+                    }
+                }
+            }
+        }
+
+        return removals;
+    }
+
+    private static bool SameProducerId(LogNode? node, ReadOnlySpan<char> traceId, Span<char> text, Span<char> normalized) =>
+        TryText(node, text, out var t) && TryNormalize(t, normalized, out var n) && normalized[..n].SequenceEqual(traceId);
+
+    private static bool SameB3(LogNode? node, bool single, ReadOnlySpan<char> traceId, Span<char> text, Span<char> normalized, Span<char> scratch)
+    {
+        if (!TryText(node, text, out var t))
         {
             return false;
         }
 
-        var matches = single
-            ? TraceIds.TryParseB3Single(s.Value, out var id, out _) && id == traceId
-            : TraceIds.TryParseB3TraceId(s.Value, out id) && id == traceId;
-        if (matches)
-        {
-            headers.RemoveAt(i);
-        }
-
-        return matches;
+        int n;
+        var ok = single ? TraceIds.TryParseB3Single(t, normalized, out n, scratch) : TraceIds.TryParseB3TraceId(t, normalized, out n);
+        return ok && normalized[..n].SequenceEqual(traceId);
     }
 
-    private void Link(LogObject root, string traceId)
+    private static bool RemoveHeader(LogObject headers, string name, bool single, ReadOnlySpan<char> traceId, Span<char> text, Span<char> normalized, Span<char> scratch)
     {
-        var now = _time.GetTimestamp();
-        ExpireIdle(now);
+        var i = HeaderIndex(headers, name);
+        if (i < 0 || !SameB3(headers.Properties[i].Value, single, traceId, text, normalized, scratch))
+        {
+            return false;
+        }
 
-        var timestamp = IsoTimestamp.TryGetUnixMilliseconds(root.Get(FieldNames.Timestamp), out var ms)
+        headers.RemoveAt(i);
+        return true;
+    }
+
+    private TraceState Link(LogObject root, in TraceFields f, ReadOnlySpan<char> traceId)
+    {
+        if (++_sinceClockRead >= _clockSampleInterval)
+        {
+            _sinceClockRead = 0;
+            _now = _time.GetTimestamp();
+            ExpireIdle(_now);
+        }
+
+        var now = _now;
+
+        var timestamp = IsoTimestamp.TryGetUnixMilliseconds(Value(root, f.Timestamp), out var ms)
             ? ms
             : _time.GetUtcNow().ToUnixTimeMilliseconds();
 
-        if (_traces.TryGetValue(traceId, out var state))
+        if (_tracesBySpan.TryGetValue(traceId, out var state))
         {
-            _recency.Remove(state.Node!);
-            _recency.AddFirst(state.Node!);
+            Unlink(state);
+            AddFirst(state);
             if (timestamp < state.EarliestMs)
             {
                 state.EarliestMs = timestamp;
-                state.RootService = root.Get(FieldNames.ServiceName)?.AsString();
+                state.RootService = ServiceName(Value(root, f.ServiceName));
             }
         }
         else
         {
             if (_traces.Count >= _options.MaxTraces)
             {
-                Forget(_recency.Last!.Value);
+                Forget(_tail!);
             }
 
-            state = new TraceState(traceId)
+            state = new TraceState(traceId.ToString())
             {
                 EarliestMs = timestamp,
-                RootService = root.Get(FieldNames.ServiceName)?.AsString(),
+                RootService = ServiceName(Value(root, f.ServiceName)),
             };
-            state.Node = _recency.AddFirst(state);
-            _traces.Add(traceId, state);
+            AddFirst(state);
+            _traces.Add(state.TraceId, state);
         }
 
         state.Seq++;
         state.LastSeen = now;
-
-        root.Set(FieldNames.TraceSeq, state.Seq);
-        root.Set(FieldNames.TraceElapsedMs, timestamp - state.EarliestMs);
-        if (state.RootService is not null)
-        {
-            root.Set(FieldNames.TraceRootService, state.RootService);
-        }
-
-        _statistics.TraceLinked();
+        state.LastElapsedMs = timestamp - state.EarliestMs;
+        return state;
     }
 
     private void ExpireIdle(long now)
     {
-        while (_recency.Last is { } oldest && _time.GetElapsedTime(oldest.Value.LastSeen, now) > _options.IdleTimeout)
+        while (_tail is { } oldest && _time.GetElapsedTime(oldest.LastSeen, now) > _options.IdleTimeout)
         {
-            Forget(oldest.Value);
+            Forget(oldest);
         }
     }
 
     private void Forget(TraceState state)
     {
-        _recency.Remove(state.Node!);
+        Unlink(state);
         _traces.Remove(state.TraceId);
+    }
+
+    private void AddFirst(TraceState state)
+    {
+        state.Previous = null;
+        state.Next = _head;
+        if (_head is not null)
+        {
+            _head.Previous = state;
+        }
+
+        _head = state;
+        _tail ??= state;
+    }
+
+    private void Unlink(TraceState state)
+    {
+        if (state.Previous is null)
+        {
+            _head = state.Next;
+        }
+        else
+        {
+            state.Previous.Next = state.Next;
+        }
+
+        if (state.Next is null)
+        {
+            _tail = state.Previous;
+        }
+        else
+        {
+            state.Next.Previous = state.Previous;
+        }
+
+        state.Previous = state.Next = null;
+    }
+
+    private string? ServiceName(LogNode? node)
+    {
+        if (node is not LogString s)
+        {
+            return null;
+        }
+
+        Span<char> buffer = stackalloc char[64];
+        if (!s.IsRaw || s.RawHasEscapes || s.RawUtf8.Length > buffer.Length)
+        {
+            return s.Value;
+        }
+
+        var name = buffer[..Encoding.UTF8.GetChars(s.RawUtf8, buffer)];
+        if (_serviceNamesBySpan.TryGetValue(name, out var known))
+        {
+            return known;
+        }
+
+        var value = name.ToString();
+        if (_serviceNames.Count < 1024)
+        {
+            _serviceNames.Add(value, value);
+        }
+
+        return value;
     }
 }

@@ -17,5 +17,12 @@ internal sealed class TraceState(string traceId)
     /// <summary>When the trace was last seen, in <see cref="TimeProvider.GetTimestamp"/> units.</summary>
     public long LastSeen { get; set; }
 
-    public LinkedListNode<TraceState>? Node { get; set; }
+    /// <summary>Elapsed ms of the record just linked (from <see cref="EarliestMs"/>).</summary>
+    public long LastElapsedMs { get; set; }
+
+    /// <summary>The more recently seen neighbour in the session's recency list.</summary>
+    public TraceState? Previous { get; set; }
+
+    /// <summary>The less recently seen neighbour in the session's recency list.</summary>
+    public TraceState? Next { get; set; }
 }

@@ -14,6 +14,9 @@ internal static class EnrichCommand
     /// <summary>Exit code for a configuration error (System.CommandLine uses 1 for usage errors).</summary>
     public const int ConfigurationError = 2;
 
+    /// <summary>Exit code when the run was cancelled before the end of input (128 + SIGINT).</summary>
+    public const int Interrupted = 130;
+
     private const int OutputFlushBytes = 256 * 1024;
     private const int ReadChunkBytes = 256 * 1024;
 
@@ -74,7 +77,9 @@ internal static class EnrichCommand
             var run = new EnrichRun(chain, stdout, stderr);
             await run.ProcessAsync(stdin, cancellationToken);
             await stderr.WriteLineAsync(run.Summary());
-            return 0;
+
+            // Interrupted (Ctrl+C): what was read so far was written, but the input did not end.
+            return cancellationToken.IsCancellationRequested ? Interrupted : 0;
         }
     }
 

@@ -75,7 +75,12 @@ internal sealed class DemoSummary(DemoSettings settings, SmmLogCounts input, Dem
         {
             w.WriteLine("  ── one enriched document ───────────────────────────────");
             using var document = JsonDocument.Parse(count.Sample);
-            var pretty = JsonSerializer.Serialize(document.RootElement, new JsonSerializerOptions { WriteIndented = true });
+            var pretty = JsonSerializer.Serialize(document.RootElement, new JsonSerializerOptions
+            {
+                WriteIndented = true,
+                // For reading on a terminal; the files keep the exact bytes.
+                Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+            });
             foreach (var line in pretty.Split('\n'))
             {
                 w.WriteLine("  " + line);

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Diagnostics;
 using System.Threading.Channels;
 using Elastic.Clients.Elasticsearch;
@@ -18,8 +19,9 @@ namespace LogPipeline.Elasticsearch;
 /// <see cref="ElasticsearchBulkOptions.MaxConcurrentRequests"/> senders.</item>
 /// <item>Each record's <c>_id</c> is <c>topic:partition:offset</c>; op <c>create</c> on data streams, where 409
 /// <c>version_conflict_engine_exception</c> means "already indexed" and is acknowledged.</item>
-/// <item>Items answered 429/502/503/504 or <c>es_rejected_execution_exception</c> are retried alone, with
-/// backoff and jitter; other item errors are rejected with Elasticsearch's error type and reason (dead letter).</item>
+/// <item>Items answered 429/502/503/504 or with an error about the cluster's state (<see cref="TransientItemErrors"/>)
+/// are retried alone, with backoff and jitter; other item errors are rejected with Elasticsearch's error type
+/// and reason (dead letter).</item>
 /// <item>A request that fails as a whole (no connection, timeout, 429, 5xx) is retried with backoff without
 /// limit while <see cref="IsHealthy"/> is false; 413 and whole-request 400 split the batch to isolate it.</item>
 /// </list>
@@ -34,6 +36,16 @@ public sealed class ElasticsearchSink : IRecordSink
         ContentType = "application/vnd.elasticsearch+x-ndjson;compatible-with=9",
         Accept = "application/vnd.elasticsearch+json;compatible-with=9",
     };
+
+    /// <summary>Item errors that describe the cluster's state, not the document: retried, never dead-lettered.
+    /// A flood-stage disk (<c>cluster_block_exception</c>, 403) or a deleted data stream with auto-create off
+    /// (<c>index_not_found_exception</c>, 404) would otherwise send every record to the dead-letter topic.</summary>
+    internal static readonly FrozenSet<string> TransientItemErrors = new[]
+    {
+        "es_rejected_execution_exception", "circuit_breaking_exception", "cluster_block_exception",
+        "index_not_found_exception", "unavailable_shards_exception", "no_shard_available_action_exception",
+        "node_not_connected_exception", "node_closed_exception", "process_cluster_event_timeout_exception",
+    }.ToFrozenSet(StringComparer.Ordinal);
 
     private readonly ElasticsearchClient _client;
     private readonly ElasticsearchSinkOptions _options;
@@ -60,6 +72,7 @@ public sealed class ElasticsearchSink : IRecordSink
     private long _requestsInFlight;
     private volatile bool _healthy;
     private long _lastFailureLogTicks;
+    private int _disposed;
 
     public ElasticsearchSink(
         ElasticsearchClient client,
@@ -177,6 +190,11 @@ public sealed class ElasticsearchSink : IRecordSink
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         _buffer.Writer.TryComplete();
         await _stopping.CancelAsync().ConfigureAwait(false);
         Wake();
@@ -231,7 +249,9 @@ public sealed class ElasticsearchSink : IRecordSink
                     }
                 }
 
-                var deadline = _time.GetTimestamp() + (long)(bulk.FlushInterval.TotalSeconds * _time.TimestampFrequency);
+                // One timer per batch (not per wait): it cancels the data wait when the batch is old enough.
+                using var age = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                age.CancelAfter(bulk.FlushInterval);
                 while (batch.Count < bulk.MaxDocuments)
                 {
                     if (reader.TryRead(out var next))
@@ -249,20 +269,13 @@ public sealed class ElasticsearchSink : IRecordSink
                     // Buffer empty: a flush covering a record of this batch closes it now. The wake signal is
                     // taken before the check so a flush that lands in between is not missed.
                     var wake = Volatile.Read(ref _wake).Task;
-                    if (Volatile.Read(ref _flushTarget) > _dispatched)
+                    if (Volatile.Read(ref _flushTarget) > _dispatched || age.IsCancellationRequested)
                     {
                         break;
                     }
 
-                    var remaining = deadline - _time.GetTimestamp();
-                    if (remaining <= 0)
-                    {
-                        break;
-                    }
-
-                    var waitData = reader.WaitToReadAsync(ct).AsTask();
-                    var timeout = Task.Delay(TimeSpan.FromSeconds((double)remaining / _time.TimestampFrequency), _time, ct);
-                    await Task.WhenAny(waitData, timeout, wake).ConfigureAwait(false);
+                    var waitData = reader.WaitToReadAsync(age.Token).AsTask();
+                    await Task.WhenAny(waitData, wake).ConfigureAwait(false);
                     if (wake.IsCompleted)
                     {
                         var current = Volatile.Read(ref _wake);
@@ -464,7 +477,7 @@ public sealed class ElasticsearchSink : IRecordSink
                 duplicates++;
                 Settle(acknowledger, record, null, null);
             }
-            else if (status is 429 or 502 or 503 or 504 || errorType == "es_rejected_execution_exception")
+            else if (status is 429 or 502 or 503 or 504 || (errorType is not null && TransientItemErrors.Contains(errorType)))
             {
                 retry.Add(record);
             }

@@ -60,7 +60,7 @@ public static class KafkaClientConfiguration
     /// <c>enable.auto.offset.store=false</c> and <c>enable.auto.commit=false</c> (the source commits the
     /// acknowledged prefix itself, on its interval, on revoke and on shutdown), cooperative-sticky
     /// assignment unless another strategy is set, <c>auto.offset.reset=earliest</c> unless set (a new group
-    /// reads what is retained rather than skipping it), group <c>logpipeline</c> unless set, and
+    /// reads what is retained rather than skipping it), <c>queued.max.messages.kbytes=16384</c> unless set, group <c>logpipeline</c> unless set, and
     /// <c>group.instance.id</c> from <c>NODE_NAME</c> when present and not set.</summary>
     public static ConsumerConfig PrepareConsumer(ConsumerConfig user, Func<string, string?>? environment = null)
     {
@@ -97,6 +97,9 @@ public static class KafkaClientConfiguration
 
         config.PartitionAssignmentStrategy ??= PartitionAssignmentStrategy.CooperativeSticky;
         config.AutoOffsetReset ??= AutoOffsetReset.Earliest;
+        // librdkafka prefetches up to 64 MiB by default; the source bounds its own memory separately, so a
+        // smaller native prefetch keeps a DaemonSet pod's footprint predictable without slowing it down.
+        config.QueuedMaxMessagesKbytes ??= 16 * 1024;
         var node = environment(NodeNameVariable);
         if (string.IsNullOrWhiteSpace(config.GroupInstanceId) && !string.IsNullOrWhiteSpace(node))
         {
@@ -113,7 +116,8 @@ public static class KafkaClientConfiguration
 
     /// <summary>Returns a copy of <paramref name="user"/> for the dead-letter producer: connection and
     /// security settings inherited from <paramref name="consumer"/> when not set, idempotence on and
-    /// <c>acks=all</c> (a dead-lettered record counts as done only once the cluster has it durably).</summary>
+    /// <c>acks=all</c> (a dead-lettered record counts as done only once the cluster has it durably), one request in
+    /// flight and <c>linger.ms=5</c> unless set.</summary>
     public static ProducerConfig PrepareProducer(ProducerConfig user, ConsumerConfig consumer)
     {
         var config = new ProducerConfig(user.ToDictionary(kv => kv.Key, kv => kv.Value));
@@ -145,6 +149,10 @@ public static class KafkaClientConfiguration
         config.EnableIdempotence = true;
         config.Acks = Acks.All;
         config.LingerMs ??= 5;
+        // Dead-letter traffic is small; one request in flight makes every retry unambiguous. With five, librdkafka's
+        // mock cluster (tests, demo) answered DUPLICATE_SEQUENCE for batches it never stored after a broker outage,
+        // and the producer then reported records as delivered that were lost.
+        config.MaxInFlight ??= 1;
         if (string.IsNullOrWhiteSpace(config.ClientId))
         {
             config.ClientId = (consumer.ClientId ?? "logpipeline") + "-dlq";

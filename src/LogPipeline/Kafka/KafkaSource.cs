@@ -61,6 +61,8 @@ public sealed class KafkaSource
     private volatile bool abandoning;
     private volatile bool producerClosed;
     private bool paused;
+    private volatile bool assignmentChanged;
+    private readonly List<TopicPartition> ignored = [];
 
     /// <param name="options">Source behaviour (validated when <see cref="RunAsync"/> starts).</param>
     /// <param name="consumerConfig">Consumer settings, already passed through
@@ -319,7 +321,9 @@ public sealed class KafkaSource
             return;
         }
 
-        Interlocked.Add(ref inFlightBytes, record.SizeBytes);
+        // Reserve room for the document too (about the size of the value), so the byte bound holds while the
+        // processors work; the difference is settled when the record is processed.
+        Interlocked.Add(ref inFlightBytes, record.SizeBytes + record.Value.Length);
         Interlocked.Increment(ref inFlightRecords);
         Interlocked.Increment(ref received);
         last.ReceivedCounter.Inc();
@@ -335,6 +339,7 @@ public sealed class KafkaSource
             catch (Exception e) when (e is OperationCanceledException or ChannelClosedException)
             {
                 // Never processed, so never acknowledged: the commit stops before it and it is redelivered.
+                Interlocked.Add(ref inFlightBytes, -record.Value.Length);
             }
         }
     }
@@ -347,9 +352,9 @@ public sealed class KafkaSource
         {
             while (await reader.WaitToReadAsync(token).ConfigureAwait(false))
             {
-                while (reader.TryRead(out var record))
+                // A record taken from the queue is always processed, so the byte reservation is always settled.
+                while (!token.IsCancellationRequested && reader.TryRead(out var record))
                 {
-                    token.ThrowIfCancellationRequested();
                     ProcessResult result;
                     try
                     {
@@ -361,11 +366,8 @@ public sealed class KafkaSource
                         result = ProcessResult.Rejected("processor_exception", e.GetType().Name + ": " + e.Message);
                     }
 
-                    // The document now counts against the byte bound; SizeBytes includes it when released.
-                    if (record.Document.Length > 0)
-                    {
-                        Interlocked.Add(ref inFlightBytes, record.Document.Length);
-                    }
+                    // Settle the reservation made on receipt: from now on exactly SizeBytes is in flight.
+                    Interlocked.Add(ref inFlightBytes, record.Document.Length - record.Value.Length);
 
                     if (result.Accepted)
                     {
@@ -557,6 +559,12 @@ public sealed class KafkaSource
 
     private void ApplyBackpressure()
     {
+        if (assignmentChanged)
+        {
+            assignmentChanged = false;
+            SettleFreshPartitions();
+        }
+
         var bytes = Interlocked.Read(ref inFlightBytes);
         var records = Interlocked.Read(ref inFlightRecords);
         if (!paused)
@@ -565,7 +573,7 @@ public sealed class KafkaSource
             {
                 paused = true;
                 Interlocked.Increment(ref pauses);
-                logger.LogInformation("Pausing {Count} partitions: {Records} records / {Bytes} bytes in flight (limits {MaxRecords} / {MaxBytes})",
+                logger.LogDebug("Pausing {Count} partitions: {Records} records / {Bytes} bytes in flight (limits {MaxRecords} / {MaxBytes})",
                     partitions.Count, records, bytes, options.MaxInFlightRecords, options.MaxInFlightBytes);
                 PauseAssigned();
             }
@@ -584,12 +592,35 @@ public sealed class KafkaSource
             }
 
             TryPauseResume(list.Select(p => p.TopicPartition).ToList(), pause: false);
-            logger.LogInformation("Resuming {Count} partitions: {Records} records / {Bytes} bytes in flight", list.Count, records, bytes);
+            logger.LogDebug("Resuming {Count} partitions: {Records} records / {Bytes} bytes in flight", list.Count, records, bytes);
             metrics.PausedPartitions.Set(0);
+        }
+    }
+
+    /// <summary>librdkafka keeps a partition's pause flag across revoke and re-assignment, so a partition paused
+    /// before a rebalance would come back paused for good: bring every new partition to the current state.</summary>
+    private void SettleFreshPartitions()
+    {
+        if (ignored.Count > 0)
+        {
+            logger.LogInformation("Not consuming dead-letter partitions matched by the topic pattern: {Partitions}", string.Join(", ", ignored));
+            TryPauseResume(ignored.ToList(), pause: true);
+            ignored.Clear();
+        }
+
+        var fresh = partitions.Values.Where(p => p.Fresh && !p.Cancellation.IsCancellationRequested).ToList();
+        foreach (var p in fresh)
+        {
+            p.Fresh = false;
+        }
+
+        if (paused)
+        {
+            PauseAssigned();
         }
         else
         {
-            PauseAssigned(); // partitions assigned while paused
+            TryPauseResume(fresh.Select(p => p.TopicPartition).ToList(), pause: false);
         }
     }
 
@@ -642,6 +673,14 @@ public sealed class KafkaSource
         metrics.Rebalances.WithLabels("assigned").Inc();
         foreach (var tp in assigned)
         {
+            if (IsDeadLetterTopic(tp.Topic))
+            {
+                // A topic pattern can match our own dead-letter topics; their records must not loop back
+                // through the pipeline. The partition stays assigned (the group gives it to someone) but idle.
+                ignored.Add(tp);
+                continue;
+            }
+
             var p = new PartitionPipeline(tp, processor.CreatePartitionProcessor(tp.Topic, tp.Partition.Value), options.MaxInFlightRecords + 1)
             {
                 ReceivedCounter = metrics.RecordsReceived.WithLabels(tp.Topic),
@@ -656,6 +695,7 @@ public sealed class KafkaSource
             p.Worker = Task.Run(() => RunPartitionAsync(p), CancellationToken.None);
         }
 
+        assignmentChanged = true;
         logger.LogInformation("Assigned {Count} partitions: {Partitions}", assigned.Count, string.Join(", ", assigned));
         UpdateAssignmentState();
     }
@@ -685,6 +725,10 @@ public sealed class KafkaSource
         CloseAll(list);
         UpdateAssignmentState();
     }
+
+    private bool IsDeadLetterTopic(string topic) =>
+        !string.IsNullOrWhiteSpace(options.TopicPattern) &&
+        (topic.EndsWith(".dlq", StringComparison.Ordinal) || string.Equals(options.DeadLetterTopic, topic, StringComparison.Ordinal));
 
     private List<PartitionPipeline> Lookup(IEnumerable<TopicPartition> tps)
     {
@@ -769,6 +813,12 @@ public sealed class KafkaSource
 
         foreach (var p in list)
         {
+            // Records still queued were never processed: release their document reservation as well.
+            while (p.Input.Reader.TryRead(out var unprocessed))
+            {
+                Interlocked.Add(ref inFlightBytes, -unprocessed.Value.Length);
+            }
+
             foreach (var record in p.Tracker.Close())
             {
                 Release(record);
@@ -1015,8 +1065,6 @@ public sealed class KafkaSource
         {
             state = (int)value;
         }
-
-        metrics.Ready.Set(IsReady ? 1 : 0);
     }
 
     private void LogThrottled(string key, LogLevel level, string message)

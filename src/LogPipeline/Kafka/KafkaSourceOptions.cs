@@ -14,8 +14,8 @@ public sealed class KafkaSourceOptions
 
     /// <summary>A regular expression (librdkafka/POSIX syntax, without the leading <c>^</c>) selecting topics
     /// to consume instead of <see cref="Topics"/>; new matching topics are picked up automatically. Default:
-    /// none. Make sure it does not match the dead-letter topics: records of a topic ending in <c>.dlq</c>
-    /// are never consumed into the pipeline again.</summary>
+    /// none. Partitions of matched topics ending in <c>.dlq</c> (or named exactly
+    /// <see cref="DeadLetterTopic"/>) are left paused, so dead-lettered records never loop back.</summary>
     public string? TopicPattern { get; set; }
 
     /// <summary>Where rejected records go. <c>{topic}</c> is replaced by the record's origin topic.

@@ -38,6 +38,9 @@ internal sealed class PartitionPipeline
     /// <summary>The processing task; disposes the processor when it ends.</summary>
     public Task Worker { get; set; } = Task.CompletedTask;
 
+    /// <summary>Assigned and not yet brought to the source's pause state (touched by the consume thread only).</summary>
+    public bool Fresh { get; set; } = true;
+
     /// <summary>Paused for backpressure (touched by the consume thread only).</summary>
     public bool Paused { get; set; }
 

@@ -224,6 +224,18 @@ public sealed class ErrorCategoryEnricherTests
     }
 
     [Theory]
+    [InlineData("rate limit exceededx", "limits")]
+    [InlineData("xrate limit then rate limit", "limits")]
+    [InlineData("ratelimit exceeded", "internal")]
+    [InlineData("rate limit exceeded", "limits")]
+    public void A_phrase_running_into_a_word_falls_back_to_a_shorter_phrase_or_a_later_match(string message, string expected)
+    {
+        var options = new ErrorCategoryOptions { Rules = [new ErrorCategoryRule("limits", ["rate limit exceeded", "rate limit"], [])] };
+
+        Assert.Equal(expected, Category("{\"level\":\"error\",\"message\":\"" + message + "\"}", Create(options)));
+    }
+
+    [Theory]
     [InlineData("Rate Limit", "Enrichment:ErrorCategories:Rules:0:Name is 'Rate Limit'")]
     [InlineData("dup", "Enrichment:ErrorCategories:Rules:1:Name is 'dup', which an earlier rule already uses")]
     public void Invalid_rule_names_are_refused_with_the_key(string name, string expected)

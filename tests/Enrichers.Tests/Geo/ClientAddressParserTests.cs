@@ -15,6 +15,9 @@ public sealed class ClientAddressParserTests
     [InlineData("[2001:db8::1]:443", "2001:db8::1")]
     [InlineData("fe80::1%eth0", "fe80::1")]
     [InlineData("  10.0.0.1\t", "10.0.0.1")]
+    [InlineData("010.001.002.003", "10.1.2.3")]
+    [InlineData("0.0.0.0", "0.0.0.0")]
+    [InlineData("255.255.255.255:65535", "255.255.255.255")]
     public void Addresses_are_read_in_the_forms_logs_use(string text, string expected)
     {
         Assert.True(ClientAddressParser.TryParse(text, out var address));
@@ -30,6 +33,10 @@ public sealed class ClientAddressParserTests
     [InlineData("1.2.3.4:")]
     [InlineData("1.2.3.4:abc")]
     [InlineData("1234.2.3.4")]
+    [InlineData("256.2.3.4")]
+    [InlineData("1.2.3.4.")]
+    [InlineData(".1.2.3.4")]
+    [InlineData("1..3.4")]
     [InlineData("[1.2.3.4]")]
     [InlineData("[2001:db8::1]443")]
     [InlineData("2001:db8::1::2")]

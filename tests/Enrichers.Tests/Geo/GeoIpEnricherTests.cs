@@ -80,6 +80,20 @@ public sealed class GeoIpEnricherTests : IClassFixture<GeoTestDatabases>
         }
     }
 
+    [Theory]
+    [InlineData("{\"http.request\":{\"headers\":{\"x-forwarded-for\":\"81.2.69.160\"}}}")]
+    [InlineData("{\"http.request.headers\":{\"x-forwarded-for\":\"81.2.69.160\"}}")]
+    [InlineData("{\"http\":{\"request.headers\":{\"x-forwarded-for\":\"81.2.69.160\"}}}")]
+    [InlineData("{\"http\":{\"request\":{\"headers.x-forwarded-for\":\"81.2.69.160\"}}}")]
+    [InlineData("{\"source\":{\"ip\":\"81.2.69.160\",\"port\":443}}")]
+    public void Mixed_nested_and_dotted_forms_of_a_source_field_are_found(string json)
+    {
+        var output = Enrich(json, out _);
+
+        Assert.Contains("\"city_name\":\"London\"", output);
+        Assert.DoesNotContain("81.2.69.160", output);
+    }
+
     [Fact]
     public void The_first_present_source_field_wins()
     {
@@ -200,6 +214,21 @@ public sealed class GeoIpEnricherTests : IClassFixture<GeoTestDatabases>
         Assert.DoesNotContain("client_ip", output);
     }
 
+    [Theory]
+    [InlineData("{\"client\":{\"ip\":{\"v4\":\"81.2.69.160\"}}}")]
+    [InlineData("{\"x_forwarded_for\":[[\"81.2.69.160\"],1,null,{}]}")]
+    [InlineData("{\"http\":{\"request\":{\"headers\":\"x\"}},\"ip\":true}")]
+    [InlineData("{\"client_ip\":\"\\u0038\\u0031.2.69.160\"}")]
+    [InlineData("{\"client_ip\":\"81.2.69.160,,,,\\u0000\"}")]
+    [InlineData("{\"remote_addr\":\"\u0661\u0662.2.69.160\"}")]
+    public void Odd_shapes_never_throw_and_never_leak_a_parsed_address(string json)
+    {
+        var output = Enrich(json, out var statistics);
+
+        Assert.Equal(0, statistics.GeoIp["error"]);
+        Assert.DoesNotContain("81.2.69.160", output);
+    }
+
     [Fact]
     public void A_record_without_an_address_is_left_untouched_and_not_counted()
     {
@@ -226,6 +255,17 @@ public sealed class GeoIpEnricherTests : IClassFixture<GeoTestDatabases>
         Assert.Contains("\"accept\":\"*/*\"", output);
         Assert.Contains("\"port\":1", output);
         Assert.Contains("\"ip\":\"81.2.69.0\"", output);
+    }
+
+    [Fact]
+    public void Duplicate_source_keys_are_all_removed()
+    {
+        var json = "{" + string.Join(",", Enumerable.Repeat("\"ip\":\"81.2.69.160\"", 12)) + ",\"client.ip\":\"81.2.69.161\"}";
+
+        var output = Enrich(json, out _);
+
+        Assert.DoesNotContain("81.2.69.16", output);
+        Assert.StartsWith("{\"client\":{\"ip\":\"81.2.69.0\"", output);
     }
 
     [Fact]
@@ -378,6 +418,36 @@ public sealed class GeoIpEnricherTests : IClassFixture<GeoTestDatabases>
 
         Assert.Equal(new DateTimeOffset(2026, 10, 1, 0, 0, 0, TimeSpan.Zero), enricher.DatabaseBuildTimes["city"]);
         Assert.Equal(new DateTimeOffset(2026, 9, 1, 0, 0, 0, TimeSpan.Zero), enricher.DatabaseBuildTimes["asn"]);
+    }
+
+    [Fact]
+    public void The_enricher_describes_itself_without_secrets()
+    {
+        var options = Options(GeoIpAddressPolicy.Hmac);
+        options.HmacKey = HmacKey;
+        using var enricher = GeoIpEnricher.Create(options, new EnrichmentStatistics(), new FakeTimeProvider());
+
+        var description = enricher.ToString();
+
+        Assert.Contains($"city '{_databases.CityPath}' (GeoIP2-City, built 2026-10-01)", description);
+        Assert.Contains("policy hmac", description);
+        Assert.DoesNotContain(HmacKey, description);
+    }
+
+    [Fact]
+    public void After_dispose_records_are_still_anonymized_and_nothing_throws()
+    {
+        var statistics = new EnrichmentStatistics();
+        var enricher = GeoIpEnricher.Create(Options(GeoIpAddressPolicy.Truncate), statistics, new FakeTimeProvider());
+        enricher.Dispose();
+        enricher.Dispose();
+        var record = Parse("{\"ip\":\"81.2.69.160\"}");
+
+        enricher.Enrich(record);
+        enricher.CheckForUpdates();
+
+        Assert.Equal("{\"client\":{\"ip\":\"81.2.69.0\"}}", record.ToString());
+        Assert.Equal(0, statistics.GeoIp["error"]);
     }
 
     [Fact]

@@ -42,6 +42,32 @@ public sealed class GeoIpReloadTests : IDisposable
     }
 
     [Fact]
+    public void A_database_behind_a_swapped_symbolic_link_is_reloaded_as_in_a_Kubernetes_volume()
+    {
+        // Kubernetes Secret/ConfigMap volumes: file -> ..data/file, and ..data is re-pointed atomically.
+        var volume = Path.Combine(_databases.Directory, "volume");
+        Directory.CreateDirectory(Path.Combine(volume, "v1"));
+        Directory.CreateDirectory(Path.Combine(volume, "v2"));
+        File.WriteAllBytes(Path.Combine(volume, "v1", "city.mmdb"), GeoTestDatabases.City("London").ToArray());
+        File.WriteAllBytes(Path.Combine(volume, "v2", "city.mmdb"), GeoTestDatabases.City("Londinium").ToArray());
+        var data = Path.Combine(volume, "..data");
+        Directory.CreateSymbolicLink(data, "v1");
+        var path = Path.Combine(volume, "city.mmdb");
+        File.CreateSymbolicLink(path, Path.Combine("..data", "city.mmdb"));
+        using var enricher = GeoIpEnricher.Create(
+            new GeoIpOptions { CityDatabasePath = path, ReloadCheckInterval = Interval }, new EnrichmentStatistics(), _time);
+
+        // Kubernetes renames a new link over ..data; re-creating it is the same for the reader.
+        Directory.Delete(data);
+        Directory.CreateSymbolicLink(data, "v2");
+        _time.Advance(Interval);
+
+        var record = Parse("{\"ip\":\"81.2.69.160\"}");
+        enricher.Enrich(record);
+        Assert.Equal("Londinium", record.FindString("client.geo.city_name"));
+    }
+
+    [Fact]
     public void Reloading_one_database_keeps_the_other_working()
     {
         GeoTestDatabases.ReplaceAtomically(_databases.CityPath, GeoTestDatabases.City("Londinium").ToArray(), DateTime.UtcNow.AddMinutes(1));

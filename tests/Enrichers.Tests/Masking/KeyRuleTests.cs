@@ -60,6 +60,15 @@ public class KeyRuleTests
     }
 
     [Fact]
+    public void Secrets_and_pii_are_masked_at_the_deepest_nesting_the_parser_accepts()
+    {
+        var depth = 62;
+        var json = string.Concat(Enumerable.Repeat("{\"a\":", depth)) + "{\"apiKey\":\"k\",\"m\":[\"a@example.com\"]}" + new string('}', depth);
+        var expected = string.Concat(Enumerable.Repeat("{\"a\":", depth)) + "{\"apiKey\":\"[redacted]\",\"m\":[\"[email]\"]}" + new string('}', depth);
+        Assert.Equal(expected, Masker.Json(json));
+    }
+
+    [Fact]
     public void Empty_and_null_secret_values_are_left_as_they_are()
     {
         var json = "{\"password\":null,\"token\":\"\",\"cookie\":{},\"secret\":[]}";

@@ -11,11 +11,14 @@ public class ValuePatternTests
     [InlineData("Kontakt: jürgen@example.de, danke", "Kontakt: [email], danke")]
     [InlineData("日本語のテキスト renée.a1f@contoso.org です", "日本語のテキスト [email] です")]
     [InlineData("a@b.com", "[email]")]
+    [InlineData("GET /users/jane.doe%40example.com/profile", "GET /users/[email]/profile")]
+    [InlineData("?email=jane%40example.com&x=1", "?email=[email]&x=1")]
     public void Email_addresses_are_masked(string text, string expected) =>
         Assert.Equal(expected, Masker.Text(text));
 
     [Theory]
     [InlineData("@timestamp")]
+    [InlineData("save 50%40 off")]
     [InlineData("user@localhost")]
     [InlineData("npm i @scope/pkg@1.2.3")]
     [InlineData("x@y.c1")]
@@ -91,6 +94,8 @@ public class ValuePatternTests
     [InlineData("IBAN GB82 WEST 1234 5698 7654 32.", "IBAN [iban].")]
     [InlineData("GB82 WEST 1234 5698 7654 32 EUR", "[iban] EUR")]
     [InlineData("NO9386011117947", "[iban]")]
+    [InlineData("BE68539007547034 AD1200012030200359100100", "[iban] [iban]")]
+    [InlineData("to:GB82WEST12345698765432", "to:[iban]")]
     public void Ibans_that_pass_mod_97_are_masked(string text, string expected) =>
         Assert.Equal(expected, Masker.Text(text));
 
@@ -114,6 +119,7 @@ public class ValuePatternTests
     [InlineData("Authorization: Bearer abcDEF123456.xyz-_~+/=", "Authorization: Bearer [token]")]
     [InlineData("bearer 9f86d081884c7d659a2feaa0c55ad015", "bearer [token]")]
     [InlineData("BEARER  eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.sig", "BEARER  [token]")]
+    [InlineData("Authorization: Basic dXNlcjpwYXNzd29yZA==", "Authorization: Basic [token]")]
     public void Bearer_tokens_are_masked_and_the_scheme_stays(string text, string expected) =>
         Assert.Equal(expected, Masker.Text(text));
 
@@ -121,6 +127,7 @@ public class ValuePatternTests
     [InlineData("Bearer authentication failed")]
     [InlineData("the bearer of this letter")]
     [InlineData("Bearer abc")]
+    [InlineData("basic authentication failed")]
     public void The_word_bearer_without_a_token_survives(string text) =>
         Assert.Equal(text, Masker.Text(text));
 

@@ -131,14 +131,14 @@ public sealed class TraceLinkingEnricherTests
     }
 
     [Fact]
-    public void Copied_aliases_are_removed_with_the_objects_they_leave_empty()
+    public void Copied_aliases_are_removed_with_the_objects_they_leave_empty_and_trace_id_takes_the_first_ones_place()
     {
         var json = "{\"traceId\":\"" + Id + "\",\"trace\":{\"id\":\"" + Id + "\",\"sampled\":true},\"b3\":\"" + Id + "-" + Span +
                    "\",\"request\":{\"headers\":{\"x-b3-traceid\":\"" + Id.ToUpperInvariant() + "\"}},\"msg\":\"ok\"}";
 
         var output = Run(Create(), json);
 
-        Assert.Equal("{\"trace\":{\"sampled\":true},\"msg\":\"ok\",\"trace_id\":\"" + Id + "\",\"trace_seq\":1,\"trace_elapsed_ms\":0}", output);
+        Assert.Equal("{\"trace_id\":\"" + Id + "\",\"trace\":{\"sampled\":true},\"msg\":\"ok\",\"trace_seq\":1,\"trace_elapsed_ms\":0}", output);
     }
 
     [Fact]

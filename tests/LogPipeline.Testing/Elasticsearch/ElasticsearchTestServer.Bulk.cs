@@ -30,6 +30,11 @@ public sealed partial class ElasticsearchTestServer
                 $"injected failure: the bulk request was refused with {status}");
         }
 
+        if (faults.RefuseBulkBodiesContaining is { } marker && body.AsSpan().IndexOf(System.Text.Encoding.UTF8.GetBytes(marker)) >= 0)
+        {
+            throw new EsErrorException(400, "x_content_parse_exception", $"[1:1] injected: cannot parse a body containing [{marker}]");
+        }
+
         var started = Stopwatch.GetTimestamp();
         var actions = ParseBulk(urlTarget, body);
 
@@ -61,6 +66,7 @@ public sealed partial class ElasticsearchTestServer
             w.WriteEndObject();
         }
 
+        Interlocked.Add(ref _bulkHandlerTicks, Stopwatch.GetElapsedTime(started).Ticks);
         return (200, output.WrittenSpan.ToArray());
     }
 
@@ -260,8 +266,17 @@ public sealed partial class ElasticsearchTestServer
         if (Faults.NextItemRejected())
         {
             Interlocked.Increment(ref _injectedItemRejections);
-            return Item(w, action.Op, indexName, id, 429, "es_rejected_execution_exception",
-                "rejected execution of coordinating operation [coordinating_and_primary_bytes=0, replica_bytes=0, all_bytes=0, coordinating_operation_bytes=1, max_coordinating_and_primary_bytes=0] (injected)");
+            var status = Faults.ItemRejectionStatus;
+            if (Faults.ItemRejectionType is { } type)
+            {
+                return Item(w, action.Op, indexName, id, status, type, $"injected {type}");
+            }
+
+            return status == 429
+                ? Item(w, action.Op, indexName, id, 429, "es_rejected_execution_exception",
+                    "rejected execution of coordinating operation [coordinating_and_primary_bytes=0, replica_bytes=0, all_bytes=0, coordinating_operation_bytes=1, max_coordinating_and_primary_bytes=0] (injected)")
+                : Item(w, action.Op, indexName, id, status, "unavailable_shards_exception",
+                    $"[{indexName}][0] primary shard is not active Timeout: [1m] (injected {status})");
         }
 
         if (ValidateSource(source.Span, target.DataStream) is { } parseError)

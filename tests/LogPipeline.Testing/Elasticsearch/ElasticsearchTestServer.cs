@@ -32,6 +32,7 @@ public sealed partial class ElasticsearchTestServer : IAsyncDisposable
     private long _requests;
     private long _bulkRequests;
     private long _injectedItemRejections;
+    private long _bulkHandlerTicks;
 
     private ElasticsearchTestServer()
     {
@@ -52,6 +53,10 @@ public sealed partial class ElasticsearchTestServer : IAsyncDisposable
 
     /// <summary><c>_bulk</c> requests received (including failed ones).</summary>
     public long BulkRequests => Interlocked.Read(ref _bulkRequests);
+
+    /// <summary>Wall time spent inside the <c>_bulk</c> handler (parse, store, answer), summed over requests;
+    /// lets a benchmark tell the server's share of the CPU from the client's.</summary>
+    public TimeSpan BulkHandlerTime => TimeSpan.FromTicks(Interlocked.Read(ref _bulkHandlerTicks));
 
     /// <summary>Items answered 429 by <see cref="ElasticsearchFaults.ItemRejectionRate"/>.</summary>
     public long InjectedItemRejections => Interlocked.Read(ref _injectedItemRejections);
@@ -224,6 +229,11 @@ public sealed partial class ElasticsearchTestServer : IAsyncDisposable
 
             var segments = request.Path.Value!.Split('/', StringSplitOptions.RemoveEmptyEntries).Select(Uri.UnescapeDataString).ToArray();
             var (status, json) = Route(request.Method, segments, request.Query, body);
+            if (segments.Length > 0 && segments[^1] == "_bulk" && faults.TakeLostResponse())
+            {
+                await Task.Delay(faults.LostResponseDelay, context.RequestAborted).ConfigureAwait(false);
+            }
+
             response.StatusCode = status;
             if (json is not null && !HttpMethods.IsHead(request.Method))
             {

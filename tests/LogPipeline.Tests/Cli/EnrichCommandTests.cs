@@ -130,6 +130,19 @@ public sealed partial class EnrichCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task A_cancelled_run_writes_what_it_has_and_says_it_was_interrupted()
+    {
+        using var cts = new CancellationTokenSource();
+        cts.Cancel();
+        using var stdin = new MemoryStream("{\"a\":1}\n"u8.ToArray());
+        using var stdout = new MemoryStream();
+
+        var exit = await EnrichCommand.RunAsync(new EnrichCommandOptions(), stdin, stdout, new StringWriter(), cts.Token);
+
+        Assert.Equal(EnrichCommand.Interrupted, exit);
+    }
+
+    [Fact]
     public async Task Empty_input_writes_nothing_and_succeeds()
     {
         var run = await RunAsync([]);

@@ -1,5 +1,8 @@
 using Elastic.Transport;
 using LogPipeline.Elasticsearch;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace LogPipeline.Tests.Elasticsearch;
 
@@ -67,6 +70,28 @@ public sealed class ElasticsearchSinkOptionsTests
 
         Assert.Contains(errors, e => e.Contains(expected, StringComparison.Ordinal));
         Assert.Throws<InvalidOperationException>(() => options.ThrowIfInvalid(NoEnvironment));
+    }
+
+    [Fact]
+    public void Options_bound_from_configuration_are_validated_at_start_with_every_bad_key_listed()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Elasticsearch:Nodes:0"] = "https://es-0:9200",
+                ["Elasticsearch:Namespace"] = "Bad Namespace",
+                ["Elasticsearch:Bulk:MaxConcurrentRequests"] = "0",
+            })
+            .Build();
+        var services = new ServiceCollection();
+        services.Configure<ElasticsearchSinkOptions>(configuration.GetSection(ElasticsearchSinkOptions.SectionName));
+        services.AddSingleton<IValidateOptions<ElasticsearchSinkOptions>, ElasticsearchSinkOptionsValidator>();
+        using var provider = services.BuildServiceProvider();
+
+        var e = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<ElasticsearchSinkOptions>>().Value);
+
+        Assert.Contains(e.Failures, f => f.Contains("Elasticsearch:Namespace='Bad Namespace'", StringComparison.Ordinal));
+        Assert.Contains(e.Failures, f => f.Contains("Elasticsearch:Bulk:MaxConcurrentRequests=0", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -23,6 +23,40 @@ public sealed class ElasticsearchSinkTests
         Assert.Equal(100_000, server.DocumentIds(Target).Count);
     }
 
+    [Theory]
+    [InlineData(429)]
+    [InlineData(502)]
+    [InlineData(503)]
+    [InlineData(504)]
+    public async Task Items_answered_with_a_transient_status_are_retried_alone_until_indexed(int status)
+    {
+        await using var server = await ElasticsearchTestServer.StartAsync();
+        server.Faults.Seed = status;
+        server.Faults.ItemRejectionRate = 0.5;
+        server.Faults.ItemRejectionStatus = status;
+
+        await SinkScenarios.AllIndexedExactlyOnceAsync(server.Url, "default", 2000);
+
+        Assert.True(server.InjectedItemRejections > 500);
+    }
+
+    [Theory]
+    [InlineData(403, "cluster_block_exception")]
+    [InlineData(404, "index_not_found_exception")]
+    [InlineData(500, "es_rejected_execution_exception")]
+    public async Task Item_errors_about_the_clusters_state_are_retried_instead_of_dead_lettered(int status, string type)
+    {
+        await using var server = await ElasticsearchTestServer.StartAsync();
+        server.Faults.Seed = status;
+        server.Faults.ItemRejectionRate = 0.5;
+        server.Faults.ItemRejectionStatus = status;
+        server.Faults.ItemRejectionType = type;
+
+        await SinkScenarios.AllIndexedExactlyOnceAsync(server.Url, "default", 1000);
+
+        Assert.True(server.InjectedItemRejections > 250);
+    }
+
     [Fact]
     public async Task Mapping_errors_send_only_the_chosen_documents_to_the_dead_letter_path_with_the_reason()
     {
@@ -47,13 +81,13 @@ public sealed class ElasticsearchSinkTests
     {
         await using var server = await ElasticsearchTestServer.StartAsync();
         var healthyDuringOutage = true;
-        var metrics = new PipelineMetrics();
 
         async Task Outage(ElasticsearchSink sink)
         {
+            var deadline = SinkScenarios.Timeout(120);
             while (server.CountDocuments(Target) < 5_000)
             {
-                await Task.Delay(10);
+                await Task.Delay(10, deadline);
             }
 
             await server.StopAsync();
@@ -66,6 +100,38 @@ public sealed class ElasticsearchSinkTests
             o => o.Bulk.MaxDocuments = 500, Outage);
 
         Assert.False(healthyDuringOutage);
+        Assert.All(server.DocumentIds(Target).Values, n => Assert.Equal(1, n));
+    }
+
+    [Fact]
+    public async Task With_one_of_two_nodes_unreachable_every_record_is_still_indexed_once()
+    {
+        await using var server = await ElasticsearchTestServer.StartAsync();
+        var dead = await ElasticsearchTestServer.StartAsync();
+        var deadUrl = dead.Url;
+        await dead.DisposeAsync();
+
+        await SinkScenarios.AllIndexedExactlyOnceAsync(server.Url, "default", 5000,
+            o => o.Nodes = [deadUrl.ToString(), server.Url.ToString()]);
+
+        Assert.All(server.DocumentIds(Target).Values, n => Assert.Equal(1, n));
+    }
+
+    [Fact]
+    public async Task A_request_whose_answer_is_lost_after_elasticsearch_stored_it_is_retried_without_duplicates()
+    {
+        await using var server = await ElasticsearchTestServer.StartAsync();
+        server.Faults.LoseNextBulkResponses = 2;
+        server.Faults.LostResponseDelay = TimeSpan.FromSeconds(5);
+        var metrics = new PipelineMetrics();
+        var options = SinkScenarios.Options(server.Url, configure: o => o.RequestTimeout = TimeSpan.FromSeconds(1));
+
+        var acknowledger = await SinkScenarios.IndexAsync(options, SomeLogRecords.Many(3000), metrics);
+
+        Assert.Equal(3000, acknowledger.AcknowledgedCount);
+        Assert.Empty(acknowledger.ReportedTwice);
+        Assert.True(metrics.BulkItems.WithLabels("duplicate").Value > 0, "the retried batch should have met its own documents");
+        Assert.Equal(3000, server.DocumentIds(Target).Count);
         Assert.All(server.DocumentIds(Target).Values, n => Assert.Equal(1, n));
     }
 
@@ -101,9 +167,10 @@ public sealed class ElasticsearchSinkTests
             await sink.WriteAsync(record, SinkScenarios.Timeout());
         }
 
+        var deadline = SinkScenarios.Timeout(60);
         while (sink.IsHealthy)
         {
-            await Task.Delay(10);
+            await Task.Delay(10, deadline);
         }
 
         Assert.Equal(0, acknowledger.Settled);
@@ -128,6 +195,24 @@ public sealed class ElasticsearchSinkTests
         Assert.Equal(1200, acknowledger.AcknowledgedCount);
         Assert.Equal(1200, server.CountDocuments(Target));
         Assert.True(metrics.Retries.WithLabels(PipelineMetrics.Stages.Sending, "request_too_large_split").Value > 0);
+    }
+
+    [Fact]
+    public async Task A_request_refused_as_a_whole_with_400_is_split_until_the_document_that_breaks_it_is_rejected_alone()
+    {
+        await using var server = await ElasticsearchTestServer.StartAsync();
+        server.Faults.RefuseBulkBodiesContaining = "\"breaks-the-body\"";
+        var options = SinkScenarios.Options(server.Url, configure: o => o.Bulk.FlushInterval = TimeSpan.FromMinutes(1));
+        var records = SomeLogRecords.Many(1000);
+        var bad = SomeLogRecords.Record("smm-logs-raw", 9, 1, "\"x\":\"breaks-the-body\"");
+        records.Insert(500, bad);
+
+        var acknowledger = await SinkScenarios.IndexAsync(options, records);
+
+        Assert.Equal(["x_content_parse_exception"], acknowledger.Rejected.Values.Select(r => r.Code));
+        Assert.True(acknowledger.Rejected.ContainsKey(bad.Origin));
+        Assert.Equal(1000, acknowledger.AcknowledgedCount);
+        Assert.Equal(1000, server.CountDocuments(Target));
     }
 
     [Fact]
@@ -180,6 +265,7 @@ public sealed class ElasticsearchSinkTests
         var options = SinkScenarios.Options(server.Url, configure: o =>
         {
             o.Bulk.MaxDocuments = 5;
+            o.Bulk.FlushInterval = TimeSpan.FromMinutes(5);
             o.Bulk.MaxBufferedDocuments = 10;
             o.Bulk.MaxConcurrentRequests = 1;
         });
@@ -200,9 +286,10 @@ public sealed class ElasticsearchSinkTests
         });
 
         // One batch in flight, one waiting for a sender, ten buffered: at most 20 writes can complete.
+        var deadline = SinkScenarios.Timeout(60);
         while (sink.IsHealthy || Volatile.Read(ref written) < 20)
         {
-            await Task.Delay(10);
+            await Task.Delay(10, deadline);
         }
 
         await Task.Delay(200);
@@ -250,6 +337,30 @@ public sealed class ElasticsearchSinkTests
         }
 
         public void Reject(PipelineRecord record, string reasonCode, string reasonText) => Inner.Reject(record, reasonCode, reasonText);
+    }
+
+    [Fact]
+    public async Task A_batch_that_does_not_fill_up_is_sent_when_it_reaches_the_flush_interval()
+    {
+        await using var server = await ElasticsearchTestServer.StartAsync();
+        var options = SinkScenarios.Options(server.Url, configure: o => o.Bulk.FlushInterval = TimeSpan.FromMilliseconds(100));
+        var acknowledger = new RecordingAcknowledger();
+        var sink = ElasticsearchSink.Create(options, new PipelineMetrics());
+        await sink.StartAsync(acknowledger, SinkScenarios.Timeout());
+        foreach (var record in SomeLogRecords.Many(3))
+        {
+            await sink.WriteAsync(record, SinkScenarios.Timeout());
+        }
+
+        var deadline = SinkScenarios.Timeout(30);
+        while (acknowledger.AcknowledgedCount < 3)
+        {
+            await Task.Delay(10, deadline);
+        }
+
+        await sink.DisposeAsync();
+        await sink.DisposeAsync();
+        Assert.False(sink.IsHealthy);
     }
 
     [Fact]

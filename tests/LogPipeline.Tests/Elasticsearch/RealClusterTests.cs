@@ -3,7 +3,7 @@ using LogPipeline.Testing.Elasticsearch;
 
 namespace LogPipeline.Tests.Elasticsearch;
 
-/// <summary>The sink scenarios against a real cluster (<c>LOGPIPELINE_ES_URL</c>, no authentication), each in its
+/// <summary>The sink scenarios against a real cluster (<c>LOGPIPELINE_ES_URL</c>), each in its
 /// own namespace whose data stream is deleted afterwards. Faults cannot be injected into a real cluster, so the
 /// 429 and outage scenarios run on the test server only. The templates and ILM policy stay installed.</summary>
 public sealed class RealClusterTests

@@ -28,6 +28,11 @@ internal static class SinkScenarios
                 MaxConcurrentRequests = 2,
             },
         };
+        // A secured real cluster: the same variables the real-cluster suite documents.
+        options.ApiKey = Environment.GetEnvironmentVariable("LOGPIPELINE_ES_API_KEY");
+        options.Username = Environment.GetEnvironmentVariable("LOGPIPELINE_ES_USERNAME");
+        options.Password = Environment.GetEnvironmentVariable("LOGPIPELINE_ES_PASSWORD");
+        options.CertificateFingerprint = Environment.GetEnvironmentVariable("LOGPIPELINE_ES_FINGERPRINT");
         configure?.Invoke(options);
         return options;
     }
@@ -59,7 +64,7 @@ internal static class SinkScenarios
     /// <summary>Refreshes and counts documents over HTTP (<c>_refresh</c>, <c>_count</c>).</summary>
     public static async Task<long> CountAsync(Uri url, string target)
     {
-        using var http = new HttpClient { BaseAddress = url };
+        using var http = Http(url);
         http.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         (await http.PostAsync($"/{target}/_refresh", null)).EnsureSuccessStatusCode();
         var response = await http.GetAsync($"/{target}/_count");
@@ -70,8 +75,32 @@ internal static class SinkScenarios
 
     public static async Task DeleteDataStreamAsync(Uri url, string name)
     {
-        using var http = new HttpClient { BaseAddress = url };
+        using var http = Http(url);
         await http.DeleteAsync($"/_data_stream/{name}");
+    }
+
+    /// <summary>A plain HTTP client with the real-cluster credentials (if any) for checks outside the sink.</summary>
+    private static HttpClient Http(Uri url)
+    {
+        var handler = new HttpClientHandler();
+        if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("LOGPIPELINE_ES_FINGERPRINT")))
+        {
+            // The sink checks the fingerprint; these helper calls only count documents.
+            handler.ServerCertificateCustomValidationCallback = HttpClientHandler.DangerousAcceptAnyServerCertificateValidator;
+        }
+
+        var http = new HttpClient(handler) { BaseAddress = url };
+        if (Environment.GetEnvironmentVariable("LOGPIPELINE_ES_API_KEY") is { Length: > 0 } key)
+        {
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("ApiKey", key);
+        }
+        else if (Environment.GetEnvironmentVariable("LOGPIPELINE_ES_USERNAME") is { Length: > 0 } user)
+        {
+            var pair = System.Text.Encoding.UTF8.GetBytes($"{user}:{Environment.GetEnvironmentVariable("LOGPIPELINE_ES_PASSWORD")}");
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(pair));
+        }
+
+        return http;
     }
 
     // ---- scenarios ----

@@ -1,0 +1,39 @@
+using LogPipeline.Demo;
+
+namespace LogPipeline.Bench.Enrichment;
+
+/// <summary>Generated SMM log lines in one contiguous buffer (no per-line objects for the GC to trace),
+/// shared by the benchmarks and the <c>enrich</c> harness.</summary>
+public sealed class EnrichmentCorpus
+{
+    private readonly byte[] _buffer;
+    private readonly int[] _starts;
+
+    private EnrichmentCorpus(byte[] buffer, int[] starts)
+    {
+        _buffer = buffer;
+        _starts = starts;
+    }
+
+    public int Count => _starts.Length - 1;
+
+    public long TotalBytes => _starts[^1];
+
+    public ReadOnlyMemory<byte> this[int index] => _buffer.AsMemory(_starts[index], _starts[index + 1] - _starts[index]);
+
+    /// <summary><paramref name="count"/> valid records (no poison: the harness measures enrichment, not rejection).</summary>
+    public static EnrichmentCorpus Generate(int count, int seed = 42)
+    {
+        var generator = new SmmLogGenerator(new SmmLogGeneratorOptions { Seed = seed });
+        var stream = new MemoryStream(count * 480);
+        var starts = new int[count + 1];
+        for (var i = 0; i < count; i++)
+        {
+            starts[i] = checked((int)stream.Length);
+            stream.Write(generator.Next().Utf8);
+        }
+
+        starts[count] = checked((int)stream.Length);
+        return new EnrichmentCorpus(stream.GetBuffer(), starts);
+    }
+}

@@ -1,0 +1,33 @@
+using Enrichers.Geo;
+
+namespace Enrichers.Tests.Geo;
+
+public sealed class MmdbLookupTests : IDisposable
+{
+    private readonly GeoTestDatabases _databases = new();
+
+    [MmdbLookupFact]
+    public void Libmaxminddb_reads_the_writers_databases_with_every_record_size()
+    {
+        foreach (var size in new[] { 24, 28, 32 })
+        {
+            var writer = DemoGeoDatabases.CreateCityWriter();
+            writer.RecordSize = size;
+            var path = Path.Combine(_databases.Directory, $"city{size}.mmdb");
+            File.WriteAllBytes(path, writer.ToArray());
+
+            Assert.Contains("\"London\" <utf8_string>", MmdbLookup.Run("--file", path, "--ip", "81.2.69.160", "city", "names", "en"));
+            Assert.Contains("50.110900 <double>", MmdbLookup.Run("--file", path, "--ip", "2a00:1450:4001:80b::200e", "location", "latitude"));
+            Assert.Contains($"Record size:   {size} bits", MmdbLookup.Run("--file", path, "--verbose", "--ip", "1.1.1.1"));
+            Assert.Contains("Could not find an entry", MmdbLookup.Run("--file", path, "--ip", "1.1.1.1"));
+        }
+    }
+
+    [MmdbLookupFact]
+    public void Libmaxminddb_reads_asn_numbers_as_uint32()
+    {
+        Assert.Contains("20712 <uint32>", MmdbLookup.Run("--file", _databases.AsnPath, "--ip", "81.2.69.160", "autonomous_system_number"));
+    }
+
+    public void Dispose() => _databases.Dispose();
+}

@@ -1,0 +1,57 @@
+using System.Text;
+using Enrichers.Json;
+using Enrichers.Masking;
+
+namespace Enrichers.Tests.Masking;
+
+public class EnricherBehaviourTests
+{
+    [Fact]
+    public void Values_and_names_written_by_earlier_enrichers_are_masked_too()
+    {
+        var record = LogRecordParser.TryParse("{\"a\":1}"u8.ToArray(), out _)!;
+        record.Set("note", "from jane@example.com");
+        record.Set("headers.apiKey", "k-123");
+        new PiiMaskingEnricher(new MaskingOptions(), new EnrichmentStatistics()).Enrich(record);
+
+        Assert.Equal("{\"a\":1,\"note\":\"from [email]\",\"headers\":{\"apiKey\":\"[redacted]\"}}", record.ToString());
+    }
+
+    [Fact]
+    public void Raw_property_names_are_readable_without_decoding()
+    {
+        Assert.True(RawPropertyName.Available);
+    }
+
+    [Fact]
+    public void A_custom_pattern_that_times_out_replaces_the_whole_value()
+    {
+        var options = new MaskingOptions { Patterns = [new MaskingPattern { Name = "slow", Regex = "^(a+)+$" }] };
+        var masker = new Masker(options);
+
+        Assert.Equal("[slow]", masker.MaskValue(new string('a', 40) + "!"));
+        Assert.Equal(1, masker.Statistics.Masks["slow"]);
+    }
+
+    [Fact]
+    public void One_enricher_is_safe_to_share_between_threads()
+    {
+        var enricher = new PiiMaskingEnricher(new MaskingOptions { HmacKey = "shared-key-0123456789abcdef" }, new EnrichmentStatistics());
+        var inputs = Enumerable.Range(0, 200)
+            .Select(i => $"{{\"m\":\"user{i % 7}@example.com 81.2.69.{i % 250 + 1}\",\"password\":\"p{i}\"}}")
+            .ToArray();
+        string Run(string json)
+        {
+            var record = LogRecordParser.TryParse(Encoding.UTF8.GetBytes(json), out _)!;
+            enricher.Enrich(record);
+            return record.ToString();
+        }
+
+        var expected = inputs.Select(Run).ToArray();
+        var actual = new string[inputs.Length];
+        Parallel.For(0, inputs.Length * 5, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i => actual[i % inputs.Length] = Run(inputs[i % inputs.Length]));
+
+        Assert.Equal(expected, actual);
+        Assert.DoesNotContain(actual, a => a.Contains("@example.com", StringComparison.Ordinal));
+    }
+}
