@@ -163,34 +163,16 @@ internal static class SetupCommand
         return ExitCodes.Ok;
     }
 
-    /// <summary>The Elasticsearch section from every configuration source (as <c>run</c> reads it) with the command
-    /// line on top, checked with the worker's own rules for that section.</summary>
+    /// <summary>The Elasticsearch section from every configuration source (as <c>run</c> reads it), with
+    /// <c>--es-url</c> and <c>--api-key</c> replacing the configured nodes and credentials, checked with the worker's
+    /// own rules for that section.</summary>
     private static ElasticsearchSinkOptions ElasticsearchOptions(SetupRequest request)
     {
-        var explicitValues = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
-        if (request.EsUrl is not null)
-        {
-            explicitValues["Elasticsearch:Nodes:0"] = request.EsUrl;
-            explicitValues["Elasticsearch:CloudId"] = "";
-        }
-
-        if (request.ApiKey is not null)
-        {
-            // An API key on the command line replaces whatever credentials the files name.
-            explicitValues["Elasticsearch:ApiKey"] = request.ApiKey;
-            explicitValues["Elasticsearch:ApiKeyFile"] = "";
-        }
-
-        var configuration = PipelineConfiguration.Build(request.ConfigFile, request.Overrides, explicitValues: explicitValues);
+        var configuration = PipelineConfiguration.Build(request.ConfigFile, request.Overrides);
         var section = ConfigurationSchema.Sections.Single(s => s.Path == ElasticsearchSinkOptions.SectionName);
         var configSection = configuration.GetSection(section.Path);
         var problems = new List<ConfigurationProblem>();
         ConfigurationShapeChecker.Check(configSection, section.OptionsType, problems);
-        if (problems.Count == 0)
-        {
-            problems.AddRange(section.Validate(configSection).Select(m => new ConfigurationProblem(section.Path, m)));
-        }
-
         if (problems.Count > 0)
         {
             throw new ConfigurationException(problems);
@@ -198,6 +180,28 @@ internal static class SetupCommand
 
         var options = new ElasticsearchSinkOptions();
         configSection.Bind(options);
+        if (request.EsUrl is not null)
+        {
+            // Replaces every configured node (and a Cloud ID): setup talks to the cluster it was pointed at.
+            options.Nodes = [request.EsUrl];
+            options.CloudId = null;
+        }
+
+        if (request.ApiKey is not null)
+        {
+            options.ApiKey = request.ApiKey;
+            options.ApiKeyFile = null;
+            options.Username = null;
+            options.Password = null;
+            options.PasswordFile = null;
+        }
+
+        var invalid = options.Validate();
+        if (invalid.Count > 0)
+        {
+            throw new ConfigurationException(invalid.Select(m => new ConfigurationProblem(section.Path, m)).ToList());
+        }
+
         return options;
     }
 

@@ -82,6 +82,30 @@ public sealed class SetupCommandTests
     }
 
     [Fact]
+    public async Task The_command_line_url_and_key_replace_the_configured_nodes_and_credentials()
+    {
+        await using var es = await ElasticsearchTestServer.StartAsync();
+        var config = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(config, """
+                { "Elasticsearch": { "Nodes": [ "http://127.0.0.1:1", "http://127.0.0.1:2" ], "Username": "elastic",
+                                     "Password": "changeme", "Namespace": "prod" } }
+                """);
+
+            var run = await SetupAsync("--config", config, "--es-url", es.Url.ToString(), "--api-key", "ZXM6a2V5");
+
+            Assert.True(run.ExitCode == ExitCodes.Ok, run.Error);
+            Assert.StartsWith($"elasticsearch: nodes={es.Url} auth=api key", run.OutputLines[0]);
+            Assert.Contains("smm-logs-prod", es.DataStreamNames());
+        }
+        finally
+        {
+            File.Delete(config);
+        }
+    }
+
+    [Fact]
     public async Task The_api_key_goes_to_Kibana_unless_a_Kibana_key_is_given()
     {
         await using var es = await ElasticsearchTestServer.StartAsync();

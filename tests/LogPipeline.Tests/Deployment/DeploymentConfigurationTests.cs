@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using LogPipeline.Configuration;
+using Microsoft.Extensions.Configuration;
 using YamlDotNet.RepresentationModel;
 
 namespace LogPipeline.Tests.Deployment;
@@ -116,6 +117,17 @@ public sealed class DeploymentConfigurationTests : IDisposable
             Assert.Contains(problems, p => p.Key.EndsWith("x", StringComparison.Ordinal));
             Assert.DoesNotContain(Validate(new Dictionary<string, string> { [name] = "from-secret" }), p => p.Message.Contains("unknown", StringComparison.OrdinalIgnoreCase));
         }
+    }
+
+    [Fact]
+    public void The_ConfigMap_keeps_the_images_log_levels_since_it_replaces_the_whole_file()
+    {
+        var image = new ConfigurationBuilder()
+            .AddJsonFile(RepositoryFiles.PathOf("src", "LogPipeline", "appsettings.json")).Build().GetSection("Logging:LogLevel");
+        var mounted = JsonNode.Parse(KubernetesManifests.AppSettingsJson)!["Logging"]?["LogLevel"];
+
+        Assert.NotEmpty(image.GetChildren());
+        Assert.All(image.GetChildren(), level => Assert.Equal(level.Value, (string?)mounted?[level.Key]));
     }
 
     [Fact]

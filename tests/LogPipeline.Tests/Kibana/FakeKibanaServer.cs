@@ -76,6 +76,13 @@ internal sealed class FakeKibanaServer : IAsyncDisposable
             var form = await request.ReadFormAsync();
             if (form.Files.GetFile("file") is { } file)
             {
+                // Kibana checks the uploaded file's extension before reading it.
+                if (!file.FileName.EndsWith(".ndjson", StringComparison.Ordinal))
+                {
+                    await Error(context, 415, "Unsupported Media Type", $"Invalid file extension {Path.GetExtension(file.FileName)}");
+                    return;
+                }
+
                 using var reader = new StreamReader(file.OpenReadStream());
                 ndjson = await reader.ReadToEndAsync();
             }
