@@ -58,7 +58,7 @@ public sealed class EnrichmentChain : IDisposable
         var pipeline = new EnricherPipeline(
             [new TraceLinkingEnricher(Options.Trace, Statistics, _time), _geoIp, _errorCategories, _masking],
             Statistics);
-        return new EnrichmentSession(pipeline, Options, Statistics);
+        return new EnrichmentSession(pipeline, Options, Statistics, _time);
     }
 
     public void Dispose() => _geoIp.Dispose();

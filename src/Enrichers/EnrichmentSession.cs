@@ -10,17 +10,21 @@ public sealed class EnrichmentSession : IDisposable
     private readonly EnricherPipeline _pipeline;
     private readonly EnrichmentOptions _options;
     private readonly EnrichmentStatistics _statistics;
+    private readonly TimeProvider _time;
 
-    internal EnrichmentSession(EnricherPipeline pipeline, EnrichmentOptions options, EnrichmentStatistics statistics)
+    internal EnrichmentSession(EnricherPipeline pipeline, EnrichmentOptions options, EnrichmentStatistics statistics, TimeProvider time)
     {
+        _time = time;
         _pipeline = pipeline;
         _options = options;
         _statistics = statistics;
     }
 
     /// <summary>Parses <paramref name="raw"/>, runs the enrichers and writes the record as compact JSON to
-    /// <paramref name="output"/>. Never throws for bad input: returns the rejection instead.</summary>
-    public EnrichResult Enrich(ReadOnlyMemory<byte> raw, IBufferWriter<byte> output)
+    /// <paramref name="output"/>. Never throws for bad input: returns the rejection instead.
+    /// <paramref name="receivedAt"/> (the Kafka timestamp) becomes <c>@timestamp</c> when the record has no
+    /// usable time of its own; without it, the session's clock is used.</summary>
+    public EnrichResult Enrich(ReadOnlyMemory<byte> raw, IBufferWriter<byte> output, DateTimeOffset? receivedAt = null)
     {
         var record = LogRecordParser.TryParse(raw, out var rejection, _options.MaxRecordBytes, _options.MaxDepth);
         if (record is null)
@@ -29,6 +33,7 @@ public sealed class EnrichmentSession : IDisposable
             return new EnrichResult(false, rejection.Code, rejection.Reason);
         }
 
+        Timestamps.RecordTimestamp.Ensure(record, receivedAt ?? _time.GetUtcNow());
         _pipeline.Enrich(record);
         record.WriteTo(output);
         _statistics.RecordEnriched();
@@ -37,13 +42,13 @@ public sealed class EnrichmentSession : IDisposable
 
     /// <summary>As <see cref="Enrich(ReadOnlyMemory{byte}, IBufferWriter{byte})"/> for input that is only a
     /// span: it is copied to a pooled buffer first, because the record slices its input.</summary>
-    public EnrichResult Enrich(ReadOnlySpan<byte> raw, IBufferWriter<byte> output)
+    public EnrichResult Enrich(ReadOnlySpan<byte> raw, IBufferWriter<byte> output, DateTimeOffset? receivedAt = null)
     {
         var copy = ArrayPool<byte>.Shared.Rent(raw.Length);
         try
         {
             raw.CopyTo(copy);
-            return Enrich(copy.AsMemory(0, raw.Length), output);
+            return Enrich(copy.AsMemory(0, raw.Length), output, receivedAt);
         }
         finally
         {

@@ -5,6 +5,9 @@ namespace Enrichers;
 public static class FieldNames
 {
     public const string Timestamp = "@timestamp";
+
+    /// <summary>A producer's <c>@timestamp</c> that could not be read as a time, kept when it is replaced.</summary>
+    public const string TimestampOriginal = "timestamp_original";
     public const string Message = "message";
     public const string Level = "level";
     public const string ServiceName = "service_name";

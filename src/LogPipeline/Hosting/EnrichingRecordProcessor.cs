@@ -19,7 +19,7 @@ internal sealed class EnrichingRecordProcessor(EnrichmentChain chain) : IRecordP
         public ProcessResult Process(PipelineRecord record)
         {
             _output.ResetWrittenCount();
-            var result = session.Enrich(record.Value, _output);
+            var result = session.Enrich(record.Value, _output, record.Timestamp == default ? null : record.Timestamp);
             if (!result.Accepted)
             {
                 return ProcessResult.Rejected(result.ReasonCode ?? "rejected", result.ReasonText ?? "rejected by the parser");

@@ -31,13 +31,13 @@ public sealed class EnricherPipelineTests
         var failures = new List<EnricherFailure>();
         statistics.EnricherFailed += failures.Add;
         var pipeline = new EnricherPipeline([new Throwing(), new Marking()], statistics);
-        using var session = new EnrichmentSession(pipeline, new EnrichmentOptions(), statistics);
+        using var session = new EnrichmentSession(pipeline, new EnrichmentOptions(), statistics, TimeProvider.System);
         var output = new ArrayBufferWriter<byte>();
 
-        var result = session.Enrich("{\"a\":\"b\"}"u8, output);
+        var result = session.Enrich("{\"@timestamp\":\"2026-11-26T12:00:00Z\",\"a\":\"b\"}"u8, output);
 
         Assert.True(result.Accepted);
-        Assert.Equal("{\"a\":\"b\",\"half_done\":1,\"marked\":\"yes\"}", Encoding.UTF8.GetString(output.WrittenSpan));
+        Assert.Equal("{\"@timestamp\":\"2026-11-26T12:00:00Z\",\"a\":\"b\",\"half_done\":1,\"marked\":\"yes\"}", Encoding.UTF8.GetString(output.WrittenSpan));
         Assert.Equal(1, statistics.EnricherFailures["throwing"]);
         Assert.Equal(1, statistics.RecordsEnriched);
         var failure = Assert.Single(failures);

@@ -109,23 +109,23 @@ public sealed partial class EnrichCommandTests : IDisposable
     public async Task A_line_longer_than_the_read_buffer_is_rejected_without_stopping_the_run()
     {
         var huge = "{\"message\":\"" + new string('x', 900_000) + "\"}";
-        var input = Encoding.UTF8.GetBytes("{\"a\":1}\n" + huge + "\n{\"b\":2}\n");
+        var input = Encoding.UTF8.GetBytes("{\"@timestamp\":\"2026-11-26T12:00:00Z\",\"a\":1}\n" + huge + "\n{\"@timestamp\":\"2026-11-26T12:00:00Z\",\"b\":2}\n");
         var config = WriteConfig("{\"Enrichment\":{\"MaxRecordBytes\":1024}}");
 
         var run = await RunAsync(input, new EnrichCommandOptions(ConfigPath: config));
 
-        Assert.Equal(["{\"a\":1}", "{\"b\":2}"], run.Output);
+        Assert.Equal(["{\"@timestamp\":\"2026-11-26T12:00:00Z\",\"a\":1}", "{\"@timestamp\":\"2026-11-26T12:00:00Z\",\"b\":2}"], run.Output);
         Assert.Contains($"line 2: rejected (too_large): record is {huge.Length} bytes; the maximum is 1024", run.Error);
     }
 
     [Fact]
     public async Task Crlf_line_ends_a_byte_order_mark_and_a_missing_final_newline_are_handled()
     {
-        var input = Encoding.UTF8.GetBytes("\uFEFF{\"a\":1}\r\n{\"b\":\"é\"}\r\n{\"c\":3}");
+        var input = Encoding.UTF8.GetBytes("\uFEFF{\"@timestamp\":\"2026-11-26T12:00:00Z\",\"a\":1}\r\n{\"@timestamp\":\"2026-11-26T12:00:00Z\",\"b\":\"é\"}\r\n{\"@timestamp\":\"2026-11-26T12:00:00Z\",\"c\":3}");
 
         var run = await RunAsync(input);
 
-        Assert.Equal(["{\"a\":1}", "{\"b\":\"é\"}", "{\"c\":3}"], run.Output);
+        Assert.Equal(["{\"@timestamp\":\"2026-11-26T12:00:00Z\",\"a\":1}", "{\"@timestamp\":\"2026-11-26T12:00:00Z\",\"b\":\"é\"}", "{\"@timestamp\":\"2026-11-26T12:00:00Z\",\"c\":3}"], run.Output);
         Assert.Empty(RejectionLine().Matches(run.Error));
     }
 
@@ -197,10 +197,10 @@ public sealed partial class EnrichCommandTests : IDisposable
     {
         var config = WriteConfig("{\"Enrichment\":{\"ErrorCategories\":{\"DefaultCategory\":\"unknown\"}}}");
 
-        var run = await RunAsync("{\"level\":\"error\",\"message\":\"boom\"}\n"u8.ToArray(), new EnrichCommandOptions(ConfigPath: config));
+        var run = await RunAsync("{\"@timestamp\":\"2026-11-26T12:00:00Z\",\"level\":\"error\",\"message\":\"boom\"}\n"u8.ToArray(), new EnrichCommandOptions(ConfigPath: config));
 
         Assert.Equal(0, run.ExitCode);
-        Assert.Equal("{\"level\":\"error\",\"message\":\"boom\",\"error_category\":\"unknown\"}", Assert.Single(run.Output));
+        Assert.Equal("{\"@timestamp\":\"2026-11-26T12:00:00Z\",\"level\":\"error\",\"message\":\"boom\",\"error_category\":\"unknown\"}", Assert.Single(run.Output));
     }
 
     [Fact]

@@ -1,0 +1,71 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Enrichers.Tests.Timestamps;
+
+public class RecordTimestampTests
+{
+    private static readonly DateTimeOffset ReceivedAt = new(2026, 11, 26, 10, 0, 0, 123, TimeSpan.Zero);
+
+    private static JsonElement Enrich(string json, DateTimeOffset? receivedAt = null, TimeProvider? clock = null)
+    {
+        using var chain = EnrichmentChain.Create(new EnrichmentOptions(), clock);
+        using var session = chain.CreateSession();
+        var output = new ArrayBufferWriter<byte>();
+        var result = session.Enrich(Encoding.UTF8.GetBytes(json).AsMemory(), output, receivedAt);
+        Assert.True(result.Accepted);
+        return JsonDocument.Parse(output.WrittenMemory).RootElement.Clone();
+    }
+
+    [Fact]
+    public void A_valid_timestamp_is_left_exactly_as_the_producer_wrote_it()
+    {
+        var doc = Enrich("{\"@timestamp\":\"2026-11-26T12:00:00.5+02:00\",\"m\":1}", ReceivedAt);
+
+        Assert.Equal("2026-11-26T12:00:00.5+02:00", doc.GetProperty("@timestamp").GetString());
+        Assert.False(doc.TryGetProperty("timestamp_original", out _));
+    }
+
+    [Fact]
+    public void A_record_without_time_gets_the_time_it_was_received()
+    {
+        var doc = Enrich("{\"message\":\"no time here\"}", ReceivedAt);
+
+        Assert.Equal("2026-11-26T10:00:00.123Z", doc.GetProperty("@timestamp").GetString());
+    }
+
+    [Fact]
+    public void Without_a_received_time_the_session_clock_is_used()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2030, 1, 2, 3, 4, 5, TimeSpan.Zero));
+
+        var doc = Enrich("{\"message\":\"x\"}", clock: clock);
+
+        Assert.Equal("2030-01-02T03:04:05.000Z", doc.GetProperty("@timestamp").GetString());
+    }
+
+    [Theory]
+    [InlineData("{\"timestamp\":\"2026-11-25T08:30:00Z\"}", "2026-11-25T08:30:00.000Z")]
+    [InlineData("{\"time\":\"2026-11-25 08:30:00.250\"}", "2026-11-25T08:30:00.250Z")]
+    [InlineData("{\"ts\":1764059400.25}", "2025-11-25T08:30:00.250Z")]
+    [InlineData("{\"ts\":1764059400250}", "2025-11-25T08:30:00.250Z")]
+    [InlineData("{\"@t\":\"2026-11-25T08:30:00Z\"}", "2026-11-25T08:30:00.000Z")]
+    public void A_producers_other_time_field_becomes_the_timestamp_and_is_kept(string json, string expected)
+    {
+        var doc = Enrich(json, ReceivedAt);
+
+        Assert.Equal(expected, doc.GetProperty("@timestamp").GetString());
+        Assert.True(doc.EnumerateObject().Count() == 2);
+    }
+
+    [Fact]
+    public void An_unreadable_timestamp_is_replaced_and_its_original_kept()
+    {
+        var doc = Enrich("{\"@timestamp\":\"yesterday-ish\"}", ReceivedAt);
+
+        Assert.Equal("2026-11-26T10:00:00.123Z", doc.GetProperty("@timestamp").GetString());
+        Assert.Equal("yesterday-ish", doc.GetProperty("timestamp_original").GetString());
+    }
+}
