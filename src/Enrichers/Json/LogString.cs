@@ -51,6 +51,15 @@ public sealed class LogString : LogNode
 
     internal bool IsEmptyString => _fromInput ? _raw.IsEmpty : _value!.Length == 0;
 
+    /// <summary>Turns a pooled string into the next record's parsed string (see <see cref="LogNodePool"/>).</summary>
+    internal void Reuse(ReadOnlyMemory<byte> raw, bool hasEscapes)
+    {
+        _raw = raw;
+        _rawHasEscapes = hasEscapes;
+        _fromInput = true;
+        _value = null;
+    }
+
     internal static LogString FromRaw(ReadOnlyMemory<byte> raw, bool hasEscapes) =>
         new() { _raw = raw, _rawHasEscapes = hasEscapes, _fromInput = true };
 
@@ -83,7 +92,7 @@ public sealed class LogString : LogNode
         }
     }
 
-    internal override void WriteTo(JsonOutput output)
+    internal override void WriteTo(ref JsonOutput output)
     {
         if (_fromInput)
         {

@@ -19,12 +19,6 @@ public sealed class PiiMaskingEnricher : ILogEnricher
     private static LogProperty?[]? t_path;
 
     [ThreadStatic]
-    private static ArrayBufferWriter<byte>? t_nameBuffer;
-
-    [ThreadStatic]
-    private static JsonOutput? t_nameOutput;
-
-    [ThreadStatic]
     private static StringBuilder? t_builder;
 
     private readonly EnrichmentStatistics _statistics;
@@ -357,24 +351,8 @@ public sealed class PiiMaskingEnricher : ILogEnricher
 
     private KeyFlags EvaluateName(LogProperty property)
     {
-        if (RawPropertyName.TryGet(property, out var raw))
-        {
-            return _keys.Evaluate(raw);
-        }
-
-        if (RawPropertyName.Available)
-        {
-            // Set by an enricher (already a string) or escaped in the input (rare).
-            return _keys.Evaluate(property.Name.AsSpan());
-        }
-
-        // Without access to the raw name, read it through the writer rather than decode every name.
-        var buffer = t_nameBuffer ??= new ArrayBufferWriter<byte>(64);
-        var output = t_nameOutput ??= new JsonOutput(buffer);
-        buffer.ResetWrittenCount();
-        property.WriteNameTo(output);
-        raw = buffer.WrittenSpan[1..^1];
-        return raw.Contains((byte)'\\') ? _keys.Evaluate(property.Name.AsSpan()) : _keys.Evaluate(raw);
+        // Set by an enricher (already a string) or escaped in the input (rare): the decoded name.
+        return property.TryGetRawName(out var raw) ? _keys.Evaluate(raw) : _keys.Evaluate(property.Name.AsSpan());
     }
 
     private bool IsKeepIpField(int depth)
@@ -411,7 +389,9 @@ public sealed class PiiMaskingEnricher : ILogEnricher
     private static string JsonText(LogNode node)
     {
         var buffer = new ArrayBufferWriter<byte>(64);
-        node.WriteTo(new JsonOutput(buffer));
+        var output = new JsonOutput(buffer, 64);
+        node.WriteTo(ref output);
+        output.Flush();
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
