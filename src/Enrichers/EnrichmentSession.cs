@@ -38,7 +38,7 @@ public sealed class EnrichmentSession : IDisposable
             return new EnrichResult(false, rejection.Code, rejection.Reason);
         }
 
-        Timestamps.RecordTimestamp.Ensure(record, receivedAt ?? _time.GetUtcNow());
+        Timestamps.RecordTimestamp.Ensure(record, receivedAt, _time);
         _pipeline.Enrich(record);
         record.WriteTo(output);
         _statistics.RecordEnriched();

@@ -91,7 +91,7 @@ public sealed class LogObject : LogNode
         }
     }
 
-    public void Set(string name, string value) => Set(name, new LogString(value));
+    public void Set(string name, string value) => Set(name, Pool is { } pool ? pool.String(value) : new LogString(value));
 
     public void Set(string name, long value) => Set(name, LogLiteral.Number(value));
 

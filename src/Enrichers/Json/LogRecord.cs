@@ -28,6 +28,9 @@ public sealed class LogRecord
     /// <summary>A string node for a value an enricher sets: from the session pool when there is one.</summary>
     internal LogString NewString(string value) => Pool is { } pool ? pool.String(value) : new LogString(value);
 
+    /// <summary>An empty object node for an enricher to fill: from the session pool when there is one.</summary>
+    internal LogObject NewObject() => Pool is { } pool ? pool.Object() : new LogObject();
+
     /// <summary>The first value at a dotted path, nested (<c>{"trace":{"id":..}}</c>) or as a dotted key
     /// (<c>{"trace.id":..}</c>), or null.</summary>
     public LogNode? Find(string path) => LogPath.Find(Root, path);
