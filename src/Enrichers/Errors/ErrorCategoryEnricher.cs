@@ -254,9 +254,9 @@ public sealed class ErrorCategoryEnricher : ILogEnricher
 
     private static void Collect(LogObject root, ref Facts facts)
     {
-        // Indexed, not foreach: enumerating the IReadOnlyList boxes an enumerator on every record.
-        var properties = root.Properties;
-        for (var i = 0; i < properties.Count; i++)
+        // A span, not the IReadOnlyList: no enumerator to box and no interface call per property.
+        var properties = root.PropertySpan;
+        for (var i = 0; i < properties.Length; i++)
         {
             var p = properties[i];
             var value = p.Value;

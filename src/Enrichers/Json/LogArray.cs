@@ -24,6 +24,9 @@ public sealed class LogArray : LogNode
 
     public IReadOnlyList<LogNode> Items => _items;
 
+    /// <summary>The items as a span, for enrichers' scans. Valid until items are added.</summary>
+    internal ReadOnlySpan<LogNode> ItemSpan => System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_items);
+
     /// <summary>Empties a pooled array for the next record (see <see cref="LogNodePool"/>).</summary>
     internal void Reuse() => _items.Clear();
 

@@ -90,8 +90,8 @@ public sealed class PiiMaskingEnricher : ILogEnricher
             path = t_path;
         }
 
-        var properties = obj.Properties;
-        for (var i = 0; i < properties.Count; i++)
+        var properties = obj.PropertySpan;
+        for (var i = 0; i < properties.Length; i++)
         {
             var property = properties[i];
             var flags = EvaluateName(property);

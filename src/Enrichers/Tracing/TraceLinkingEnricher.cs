@@ -180,8 +180,8 @@ public sealed class TraceLinkingEnricher : ISessionEnricher
     private static TraceFields Scan(LogObject root)
     {
         var f = TraceFields.None;
-        var properties = root.Properties;
-        for (var i = 0; i < properties.Count; i++)
+        var properties = root.PropertySpan;
+        for (var i = 0; i < properties.Length; i++)
         {
             var p = properties[i];
             switch (p.NameLength)
@@ -242,7 +242,7 @@ public sealed class TraceLinkingEnricher : ISessionEnricher
 
     private static int First(int found, int i) => found >= 0 ? found : i;
 
-    private static LogNode? Value(LogObject root, int index) => index < 0 ? null : root.Properties[index].Value;
+    private static LogNode? Value(LogObject root, int index) => index < 0 ? null : root[index].Value;
 
     private static LogNode? TraceDotId(LogObject root, in TraceFields f) =>
         Value(root, f.TraceDotId) ?? (Value(root, f.Trace) as LogObject)?.Get(FieldNames.NestedId);
@@ -307,7 +307,7 @@ public sealed class TraceLinkingEnricher : ISessionEnricher
     private static LogNode? HeaderValue(LogObject? headers, string name)
     {
         var i = HeaderIndex(headers, name);
-        return i < 0 ? null : headers!.Properties[i].Value;
+        return i < 0 ? null : headers![i].Value;
     }
 
     private static int HeaderIndex(LogObject? headers, string name)
@@ -319,7 +319,7 @@ public sealed class TraceLinkingEnricher : ISessionEnricher
 
         for (var i = 0; i < headers.Count; i++)
         {
-            if (headers.Properties[i].NameEqualsIgnoreAsciiCase(name))
+            if (headers[i].NameEqualsIgnoreAsciiCase(name))
             {
                 return i;
             }
@@ -332,7 +332,7 @@ public sealed class TraceLinkingEnricher : ISessionEnricher
     {
         if (index >= 0)
         {
-            root.Properties[index].Value = value;
+            root[index].Value = value;
         }
         else
         {
@@ -418,7 +418,7 @@ public sealed class TraceLinkingEnricher : ISessionEnricher
     private static bool RemoveHeader(LogObject headers, string name, bool single, ReadOnlySpan<char> traceId, Span<char> text, Span<char> normalized, Span<char> scratch)
     {
         var i = HeaderIndex(headers, name);
-        if (i < 0 || !SameB3(headers.Properties[i].Value, single, traceId, text, normalized, scratch))
+        if (i < 0 || !SameB3(headers[i].Value, single, traceId, text, normalized, scratch))
         {
             return false;
         }
