@@ -27,7 +27,10 @@ public sealed class LogLiteral : LogNode
 
     // Enrichers write small counters on most records (trace_seq, elapsed ms); literals are immutable, so
     // shared instances save two allocations each.
-    private static readonly LogLiteral[] SmallNumbers = CreateSmallNumbers(1024);
+    private static readonly LogLiteral[] SmallNumbers = CreateSmallNumbers(SharedCount);
+
+    /// <summary>Integers 0 to this (exclusive) are shared literals.</summary>
+    internal const int SharedCount = 1024;
 
     public static LogLiteral Number(long value) =>
         (ulong)value < (ulong)SmallNumbers.Length
@@ -74,6 +77,9 @@ public sealed class LogLiteral : LogNode
         shared = n >= 0 ? SmallNumbers[n] : null!;
         return n >= 0;
     }
+
+    /// <summary>A number literal of its own (never a shared one), for a pool to refill.</summary>
+    internal static LogLiteral Unshared(ReadOnlyMemory<byte> raw) => new(LogNodeKind.Number, raw);
 
     /// <summary>Gives a pooled number literal the text of the next record's number (see
     /// <see cref="LogNodePool"/>); never called on the shared literals.</summary>

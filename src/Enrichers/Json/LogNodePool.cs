@@ -19,6 +19,7 @@ internal sealed class LogNodePool
     private readonly Slot<LogProperty> _properties = new();
     private readonly Slot<LogString> _strings = new();
     private readonly Slot<LogLiteral> _numbers = new();
+    private readonly Slot<(LogLiteral Literal, byte[] Text)> _ownNumbers = new();
     private LogRecord? _record;
 
     /// <summary>Takes back every node handed out since the last reset.</summary>
@@ -29,6 +30,7 @@ internal sealed class LogNodePool
         _properties.Used = 0;
         _strings.Used = 0;
         _numbers.Used = 0;
+        _ownNumbers.Used = 0;
     }
 
     public LogRecord Record(LogObject root, int inputLength)
@@ -155,6 +157,34 @@ internal sealed class LogNodePool
         var created = LogLiteral.FromRaw(LogNodeKind.Number, raw);
         slot.Keep(created);
         return created;
+    }
+
+    /// <summary>A number literal an enricher writes (e.g. <c>trace_elapsed_ms</c>): shared when small, else a
+    /// pooled literal whose text lives in a buffer of its own.</summary>
+    public LogLiteral Number(long value)
+    {
+        if ((ulong)value < LogLiteral.SharedCount)
+        {
+            return LogLiteral.Number(value);
+        }
+
+        var slot = _ownNumbers;
+        (LogLiteral Literal, byte[] Text) entry;
+        if (slot.Used < slot.Items.Count)
+        {
+            entry = slot.Items[slot.Used++];
+        }
+        else
+        {
+            // 20 bytes hold any long, long.MinValue's sign included.
+            var text = new byte[20];
+            entry = (LogLiteral.Unshared(text), text);
+            slot.Keep(entry);
+        }
+
+        System.Buffers.Text.Utf8Formatter.TryFormat(value, entry.Text, out var written);
+        entry.Literal.Reuse(entry.Text.AsMemory(0, written));
+        return entry.Literal;
     }
 
     private sealed class Slot<T>

@@ -28,6 +28,9 @@ public sealed class LogRecord
     /// <summary>A string node for a value an enricher sets: from the session pool when there is one.</summary>
     internal LogString NewString(string value) => Pool is { } pool ? pool.String(value) : new LogString(value);
 
+    /// <summary>A number node for a value an enricher sets: from the session pool when there is one.</summary>
+    internal LogLiteral NewNumber(long value) => Pool is { } pool ? pool.Number(value) : LogLiteral.Number(value);
+
     /// <summary>An empty object node for an enricher to fill: from the session pool when there is one.</summary>
     internal LogObject NewObject() => Pool is { } pool ? pool.Object() : new LogObject();
 
@@ -44,7 +47,7 @@ public sealed class LogRecord
 
     public void Set(string path, string value) => Set(path, NewString(value));
 
-    public void Set(string path, long value) => Set(path, LogLiteral.Number(value));
+    public void Set(string path, long value) => Set(path, NewNumber(value));
 
     /// <summary>Removes the first value at a dotted path; empty parent objects left behind are removed too.</summary>
     public bool Remove(string path) => LogPath.Remove(Root, path);

@@ -154,8 +154,8 @@ public sealed class TraceLinkingEnricher : ISessionEnricher
             root.Append(FieldNames.SpanId, record.NewString(spanId));
         }
 
-        SetOrAppend(root, f.TraceSeq, FieldNames.TraceSeq, LogLiteral.Number(state.Seq));
-        SetOrAppend(root, f.TraceElapsedMs, FieldNames.TraceElapsedMs, LogLiteral.Number(state.LastElapsedMs));
+        SetOrAppend(root, f.TraceSeq, FieldNames.TraceSeq, record.NewNumber(state.Seq));
+        SetOrAppend(root, f.TraceElapsedMs, FieldNames.TraceElapsedMs, record.NewNumber(state.LastElapsedMs));
         if (state.RootService is not null)
         {
             SetOrAppend(root, f.TraceRootService, FieldNames.TraceRootService, record.NewString(state.RootService));
