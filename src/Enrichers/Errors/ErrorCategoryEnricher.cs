@@ -83,7 +83,7 @@ public sealed class ErrorCategoryEnricher : ILogEnricher
         }
 
         var category = Categorize(ref facts);
-        record.Root.Set(FieldNames.ErrorCategory, category);
+        record.Root.Set(FieldNames.ErrorCategory, record.NewReferenceString(category));
         _statistics.ErrorCategories.Increment(category);
     }
 

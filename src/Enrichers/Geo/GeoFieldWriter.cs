@@ -35,12 +35,12 @@ internal static class GeoFieldWriter
             }
 
             // New nodes per record: cached results are shared, and later enrichers may change nodes in place.
-            SetLeaf(dotted, geo, FieldNames.ClientGeoCountryIsoCode, "country_iso_code", Text(record, result.CountryIsoCode));
-            SetLeaf(dotted, geo, FieldNames.ClientGeoCountryName, "country_name", Text(record, result.CountryName));
-            SetLeaf(dotted, geo, FieldNames.ClientGeoCityName, "city_name", Text(record, result.CityName));
-            SetLeaf(dotted, geo, FieldNames.ClientGeoRegionIsoCode, "region_iso_code", Text(record, result.RegionIsoCode));
-            SetLeaf(dotted, geo, FieldNames.ClientGeoContinentCode, "continent_code", Text(record, result.ContinentCode));
-            SetLeaf(dotted, geo, FieldNames.ClientGeoTimezone, "timezone", Text(record, result.TimeZone));
+            SetLeaf(dotted, geo, FieldNames.ClientGeoCountryIsoCode, "country_iso_code", Reference(record, result.CountryIsoCode));
+            SetLeaf(dotted, geo, FieldNames.ClientGeoCountryName, "country_name", Reference(record, result.CountryName));
+            SetLeaf(dotted, geo, FieldNames.ClientGeoCityName, "city_name", Reference(record, result.CityName));
+            SetLeaf(dotted, geo, FieldNames.ClientGeoRegionIsoCode, "region_iso_code", Reference(record, result.RegionIsoCode));
+            SetLeaf(dotted, geo, FieldNames.ClientGeoContinentCode, "continent_code", Reference(record, result.ContinentCode));
+            SetLeaf(dotted, geo, FieldNames.ClientGeoTimezone, "timezone", Reference(record, result.TimeZone));
             SetLeaf(dotted, geo, FieldNames.ClientGeoLocation, "location", Location(record, result));
         }
 
@@ -59,11 +59,11 @@ internal static class GeoFieldWriter
                 var organization = asObject.GetOrAddObject("organization");
                 if (organization is null)
                 {
-                    SetPath(record, FieldNames.ClientAsOrganizationName, Text(record, result.AsOrganizationName));
+                    SetPath(record, FieldNames.ClientAsOrganizationName, Reference(record, result.AsOrganizationName));
                 }
                 else
                 {
-                    SetLeaf(dotted, organization, FieldNames.ClientAsOrganizationName, "name", Text(record, result.AsOrganizationName));
+                    SetLeaf(dotted, organization, FieldNames.ClientAsOrganizationName, "name", Reference(record, result.AsOrganizationName));
                 }
             }
         }
@@ -73,15 +73,15 @@ internal static class GeoFieldWriter
     {
         SetPath(record, FieldNames.ClientIp, Text(record, result.ClientIp));
         SetPath(record, GeoIpEnricher.ClientIpHashField, Text(record, result.ClientIpHash));
-        SetPath(record, FieldNames.ClientGeoCountryIsoCode, Text(record, result.CountryIsoCode));
-        SetPath(record, FieldNames.ClientGeoCountryName, Text(record, result.CountryName));
-        SetPath(record, FieldNames.ClientGeoCityName, Text(record, result.CityName));
-        SetPath(record, FieldNames.ClientGeoRegionIsoCode, Text(record, result.RegionIsoCode));
-        SetPath(record, FieldNames.ClientGeoContinentCode, Text(record, result.ContinentCode));
-        SetPath(record, FieldNames.ClientGeoTimezone, Text(record, result.TimeZone));
+        SetPath(record, FieldNames.ClientGeoCountryIsoCode, Reference(record, result.CountryIsoCode));
+        SetPath(record, FieldNames.ClientGeoCountryName, Reference(record, result.CountryName));
+        SetPath(record, FieldNames.ClientGeoCityName, Reference(record, result.CityName));
+        SetPath(record, FieldNames.ClientGeoRegionIsoCode, Reference(record, result.RegionIsoCode));
+        SetPath(record, FieldNames.ClientGeoContinentCode, Reference(record, result.ContinentCode));
+        SetPath(record, FieldNames.ClientGeoTimezone, Reference(record, result.TimeZone));
         SetPath(record, FieldNames.ClientGeoLocation, Location(record, result));
         SetPath(record, FieldNames.ClientAsNumber, result.AsNumber);
-        SetPath(record, FieldNames.ClientAsOrganizationName, Text(record, result.AsOrganizationName));
+        SetPath(record, FieldNames.ClientAsOrganizationName, Reference(record, result.AsOrganizationName));
     }
 
     private static bool HasDottedClientKeys(LogObject root)
@@ -132,6 +132,9 @@ internal static class GeoFieldWriter
     }
 
     private static LogString? Text(LogRecord record, string? value) => value is null ? null : record.NewString(value);
+
+    /// <summary>A name from the database: reference data, which masking's built-in patterns skip.</summary>
+    private static LogString? Reference(LogRecord record, string? value) => value is null ? null : record.NewReferenceString(value);
 
     private static LogObject? Location(LogRecord record, GeoLookupResult result)
     {

@@ -138,6 +138,14 @@ internal sealed class LogNodePool
         return created;
     }
 
+    /// <summary>A string of reference data (see <see cref="LogString.IsFromReferenceData"/>).</summary>
+    public LogString ReferenceString(string value)
+    {
+        var s = String(value);
+        s.SetReferenceData(value);
+        return s;
+    }
+
     /// <summary>A number literal with its input text; the shared literals (small integers) stay shared.</summary>
     public LogLiteral Number(ReadOnlyMemory<byte> raw)
     {

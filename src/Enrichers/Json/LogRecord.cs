@@ -28,6 +28,20 @@ public sealed class LogRecord
     /// <summary>A string node for a value an enricher sets: from the session pool when there is one.</summary>
     internal LogString NewString(string value) => Pool is { } pool ? pool.String(value) : new LogString(value);
 
+    /// <summary>A string node for a value that comes from reference data, not from the record (GeoIP names,
+    /// configured categories), so masking's built-in patterns skip it.</summary>
+    internal LogString NewReferenceString(string value)
+    {
+        if (Pool is { } pool)
+        {
+            return pool.ReferenceString(value);
+        }
+
+        var s = new LogString(value);
+        s.SetReferenceData(value);
+        return s;
+    }
+
     /// <summary>A number node for a value an enricher sets: from the session pool when there is one.</summary>
     internal LogLiteral NewNumber(long value) => Pool is { } pool ? pool.Number(value) : LogLiteral.Number(value);
 

@@ -122,7 +122,12 @@ public sealed class PiiMaskingEnricher : ILogEnricher
         switch (node)
         {
             case LogString s:
-                MaskString(s, patterns, depth);
+                // GeoIP names and configured categories hold no record text; custom patterns still see them.
+                if (!s.IsFromReferenceData || _custom.Length > 0)
+                {
+                    MaskString(s, patterns, depth);
+                }
+
                 break;
             case LogObject o:
                 WalkObject(o, patterns, depth);
