@@ -11,6 +11,7 @@ public sealed class EnrichmentSession : IDisposable
     private readonly EnrichmentOptions _options;
     private readonly EnrichmentStatistics _statistics;
     private readonly TimeProvider _time;
+    private readonly LogNodePool _pool = new();
 
     internal EnrichmentSession(EnricherPipeline pipeline, EnrichmentOptions options, EnrichmentStatistics statistics, TimeProvider time)
     {
@@ -23,17 +24,21 @@ public sealed class EnrichmentSession : IDisposable
     /// <summary>Parses <paramref name="raw"/>, runs the enrichers and writes the record as compact JSON to
     /// <paramref name="output"/>. Never throws for bad input: returns the rejection instead.
     /// <paramref name="receivedAt"/> (the Kafka timestamp) becomes <c>@timestamp</c> when the record has no
-    /// usable time of its own; without it, the session's clock is used.</summary>
+    /// usable time of its own; without it, the session's clock is used.
+    /// <para>The record the enrichers see is the session's: its nodes are reused for the next record (see
+    /// <see cref="LogRecord"/>), so nothing of it may be kept past this call. <paramref name="raw"/> need
+    /// not outlive the call either: the output is complete when it returns.</para></summary>
     public EnrichResult Enrich(ReadOnlyMemory<byte> raw, IBufferWriter<byte> output, DateTimeOffset? receivedAt = null)
     {
-        var record = LogRecordParser.TryParse(raw, out var rejection, _options.MaxRecordBytes, _options.MaxDepth);
+        _pool.Reset();
+        var record = LogRecordParser.TryParse(raw, out var rejection, _options.MaxRecordBytes, _options.MaxDepth, _pool);
         if (record is null)
         {
             _statistics.Rejections.Increment(rejection!.Code);
             return new EnrichResult(false, rejection.Code, rejection.Reason);
         }
 
-        Timestamps.RecordTimestamp.Ensure(record, receivedAt ?? _time.GetUtcNow());
+        Timestamps.RecordTimestamp.Ensure(record, receivedAt, _time);
         _pipeline.Enrich(record);
         record.WriteTo(output);
         _statistics.RecordEnriched();

@@ -119,9 +119,13 @@ public sealed class EnrichHarness : IHarness
 
     private static void RunStage(EnrichmentCorpus corpus, ILogEnricher? enricher, ArrayBufferWriter<byte> output)
     {
+        // Nodes come from a pool as in a session, so the stages cost what they cost inside the chain.
+        var pool = new Enrichers.Json.LogNodePool();
         for (var i = 0; i < corpus.Count; i++)
         {
-            var record = Enrichers.Json.LogRecordParser.TryParse(corpus[i], out _)!;
+            pool.Reset();
+            var record = Enrichers.Json.LogRecordParser.TryParse(corpus[i], out _, Enrichers.Json.LogRecordParser.DefaultMaxBytes,
+                Enrichers.Json.LogRecordParser.DefaultMaxDepth, pool)!;
             enricher?.Enrich(record);
             record.WriteTo(output);
             if (output.WrittenCount > 3 * 1024 * 1024)

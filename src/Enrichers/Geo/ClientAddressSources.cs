@@ -119,9 +119,11 @@ internal static class ClientAddressSources
     }
 
     /// <summary>Values that mean "no address" in access logs (nginx and load balancers write <c>-</c>).</summary>
-    public static bool IsBlank(string text)
+    public static bool IsBlank(string text) => IsBlank(text.AsSpan());
+
+    public static bool IsBlank(ReadOnlySpan<char> text)
     {
-        var trimmed = text.AsSpan().Trim();
+        var trimmed = text.Trim();
         return trimmed.IsEmpty || trimmed is "-" || trimmed.Equals("unknown", StringComparison.OrdinalIgnoreCase);
     }
 }

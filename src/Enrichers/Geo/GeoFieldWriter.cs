@@ -12,6 +12,9 @@ internal static class GeoFieldWriter
     public static void Write(LogRecord record, GeoLookupResult result)
     {
         var root = record.Root;
+
+        // Nearly no record has dotted client.* keys; knowing that, each field is set without a scan of the root.
+        var dotted = HasDottedClientKeys(root) ? root : null;
         var client = root.GetOrAddObject("client");
         if (client is null)
         {
@@ -20,8 +23,8 @@ internal static class GeoFieldWriter
             return;
         }
 
-        SetLeaf(root, client, FieldNames.ClientIp, "ip", Text(result.ClientIp));
-        SetLeaf(root, client, GeoIpEnricher.ClientIpHashField, "ip_hash", Text(result.ClientIpHash));
+        SetLeaf(dotted, client, FieldNames.ClientIp, "ip", Text(record, result.ClientIp));
+        SetLeaf(dotted, client, GeoIpEnricher.ClientIpHashField, "ip_hash", Text(record, result.ClientIpHash));
         if (result.HasGeo)
         {
             var geo = client.GetOrAddObject("geo");
@@ -32,13 +35,13 @@ internal static class GeoFieldWriter
             }
 
             // New nodes per record: cached results are shared, and later enrichers may change nodes in place.
-            SetLeaf(root, geo, FieldNames.ClientGeoCountryIsoCode, "country_iso_code", Text(result.CountryIsoCode));
-            SetLeaf(root, geo, FieldNames.ClientGeoCountryName, "country_name", Text(result.CountryName));
-            SetLeaf(root, geo, FieldNames.ClientGeoCityName, "city_name", Text(result.CityName));
-            SetLeaf(root, geo, FieldNames.ClientGeoRegionIsoCode, "region_iso_code", Text(result.RegionIsoCode));
-            SetLeaf(root, geo, FieldNames.ClientGeoContinentCode, "continent_code", Text(result.ContinentCode));
-            SetLeaf(root, geo, FieldNames.ClientGeoTimezone, "timezone", Text(result.TimeZone));
-            SetLeaf(root, geo, FieldNames.ClientGeoLocation, "location", Location(result));
+            SetLeaf(dotted, geo, FieldNames.ClientGeoCountryIsoCode, "country_iso_code", Reference(record, result.CountryIsoCode));
+            SetLeaf(dotted, geo, FieldNames.ClientGeoCountryName, "country_name", Reference(record, result.CountryName));
+            SetLeaf(dotted, geo, FieldNames.ClientGeoCityName, "city_name", Reference(record, result.CityName));
+            SetLeaf(dotted, geo, FieldNames.ClientGeoRegionIsoCode, "region_iso_code", Reference(record, result.RegionIsoCode));
+            SetLeaf(dotted, geo, FieldNames.ClientGeoContinentCode, "continent_code", Reference(record, result.ContinentCode));
+            SetLeaf(dotted, geo, FieldNames.ClientGeoTimezone, "timezone", Reference(record, result.TimeZone));
+            SetLeaf(dotted, geo, FieldNames.ClientGeoLocation, "location", Location(record, result));
         }
 
         if (result.AsNumber is not null || result.AsOrganizationName is not null)
@@ -50,17 +53,17 @@ internal static class GeoFieldWriter
                 return;
             }
 
-            SetLeaf(root, asObject, FieldNames.ClientAsNumber, "number", result.AsNumber);
+            SetLeaf(dotted, asObject, FieldNames.ClientAsNumber, "number", result.AsNumber);
             if (result.AsOrganizationName is not null)
             {
                 var organization = asObject.GetOrAddObject("organization");
                 if (organization is null)
                 {
-                    SetPath(record, FieldNames.ClientAsOrganizationName, Text(result.AsOrganizationName));
+                    SetPath(record, FieldNames.ClientAsOrganizationName, Reference(record, result.AsOrganizationName));
                 }
                 else
                 {
-                    SetLeaf(root, organization, FieldNames.ClientAsOrganizationName, "name", Text(result.AsOrganizationName));
+                    SetLeaf(dotted, organization, FieldNames.ClientAsOrganizationName, "name", Reference(record, result.AsOrganizationName));
                 }
             }
         }
@@ -68,27 +71,45 @@ internal static class GeoFieldWriter
 
     private static void WriteByPath(LogRecord record, GeoLookupResult result)
     {
-        SetPath(record, FieldNames.ClientIp, Text(result.ClientIp));
-        SetPath(record, GeoIpEnricher.ClientIpHashField, Text(result.ClientIpHash));
-        SetPath(record, FieldNames.ClientGeoCountryIsoCode, Text(result.CountryIsoCode));
-        SetPath(record, FieldNames.ClientGeoCountryName, Text(result.CountryName));
-        SetPath(record, FieldNames.ClientGeoCityName, Text(result.CityName));
-        SetPath(record, FieldNames.ClientGeoRegionIsoCode, Text(result.RegionIsoCode));
-        SetPath(record, FieldNames.ClientGeoContinentCode, Text(result.ContinentCode));
-        SetPath(record, FieldNames.ClientGeoTimezone, Text(result.TimeZone));
-        SetPath(record, FieldNames.ClientGeoLocation, Location(result));
+        SetPath(record, FieldNames.ClientIp, Text(record, result.ClientIp));
+        SetPath(record, GeoIpEnricher.ClientIpHashField, Text(record, result.ClientIpHash));
+        SetPath(record, FieldNames.ClientGeoCountryIsoCode, Reference(record, result.CountryIsoCode));
+        SetPath(record, FieldNames.ClientGeoCountryName, Reference(record, result.CountryName));
+        SetPath(record, FieldNames.ClientGeoCityName, Reference(record, result.CityName));
+        SetPath(record, FieldNames.ClientGeoRegionIsoCode, Reference(record, result.RegionIsoCode));
+        SetPath(record, FieldNames.ClientGeoContinentCode, Reference(record, result.ContinentCode));
+        SetPath(record, FieldNames.ClientGeoTimezone, Reference(record, result.TimeZone));
+        SetPath(record, FieldNames.ClientGeoLocation, Location(record, result));
         SetPath(record, FieldNames.ClientAsNumber, result.AsNumber);
-        SetPath(record, FieldNames.ClientAsOrganizationName, Text(result.AsOrganizationName));
+        SetPath(record, FieldNames.ClientAsOrganizationName, Reference(record, result.AsOrganizationName));
     }
 
-    private static void SetLeaf(LogObject root, LogObject parent, string path, string leaf, LogNode? value)
+    private static bool HasDottedClientKeys(LogObject root)
+    {
+        for (var i = 0; i < root.Count; i++)
+        {
+            var property = root[i];
+            if (property.NameLength > 7 && (property.TryGetRawName(out var raw)
+                    ? raw.StartsWith("client."u8)
+                    : property.Name.StartsWith("client.", StringComparison.Ordinal)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Sets <paramref name="leaf"/> in <paramref name="parent"/>, or the root-level dotted key of the
+    /// same field when <paramref name="root"/> (given only when it has dotted client keys) holds one.</summary>
+    private static void SetLeaf(LogObject? root, LogObject parent, string path, string leaf, LogNode? value)
     {
         if (value is null)
         {
             return;
         }
 
-        for (var i = 0; i < root.Count; i++)
+        for (var i = 0; root is not null && i < root.Count; i++)
         {
             // The length test first: it rules out nearly every name without comparing it.
             var property = root[i];
@@ -110,16 +131,19 @@ internal static class GeoFieldWriter
         }
     }
 
-    private static LogString? Text(string? value) => value is null ? null : new LogString(value);
+    private static LogString? Text(LogRecord record, string? value) => value is null ? null : record.NewString(value);
 
-    private static LogObject? Location(GeoLookupResult result)
+    /// <summary>A name from the database: reference data, which masking's built-in patterns skip.</summary>
+    private static LogString? Reference(LogRecord record, string? value) => value is null ? null : record.NewReferenceString(value);
+
+    private static LogObject? Location(LogRecord record, GeoLookupResult result)
     {
         if (result.Latitude is null || result.Longitude is null)
         {
             return null;
         }
 
-        var location = new LogObject(2);
+        var location = record.NewObject();
         location.Set("lat", result.Latitude);
         location.Set("lon", result.Longitude);
         return location;

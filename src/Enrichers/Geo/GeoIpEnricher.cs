@@ -18,6 +18,9 @@ public sealed class GeoIpEnricher : ILogEnricher, IDisposable
     // MaxMind's reader answers ASN lookups only on databases whose type contains this.
     private const string AsnDatabaseType = "GeoLite2-ASN";
 
+    // Address fields longer than this (X-Forwarded-For lists of many hops) are looked up through a string.
+    private const int MaxStackAddress = 128;
+
     private static readonly FileIdentity MissingFile = new(null, -1, default, default);
 
     private readonly GeoIpOptions _options;
@@ -218,6 +221,7 @@ public sealed class GeoIpEnricher : ILogEnricher, IDisposable
 
         var malformed = false;
         GeoLookupResult? chosen = null;
+        Span<char> buffer = stackalloc char[MaxStackAddress];
         for (var i = 0; i < ClientAddressSources.Fields.Length && chosen is null; i++)
         {
             // The first usable source is read; every present one is removed below.
@@ -226,13 +230,29 @@ public sealed class GeoIpEnricher : ILogEnricher, IDisposable
                 continue;
             }
 
-            var text = ClientAddressSources.Text(node);
-            if (text is null || ClientAddressSources.IsBlank(text))
+            GeoLookupResult result;
+            if (node is LogString { IsRaw: true, RawHasEscapes: false } s && s.RawUtf8.Length <= MaxStackAddress)
             {
-                continue;
+                // The common case: looked up by the decoded chars, with no string made unless the cache misses.
+                var chars = buffer[..Encoding.UTF8.GetChars(s.RawUtf8, buffer)];
+                if (ClientAddressSources.IsBlank(chars))
+                {
+                    continue;
+                }
+
+                result = Resolve(chars);
+            }
+            else
+            {
+                var text = ClientAddressSources.Text(node);
+                if (text is null || ClientAddressSources.IsBlank(text))
+                {
+                    continue;
+                }
+
+                result = Resolve(text);
             }
 
-            var result = Resolve(text);
             if (result.IsMalformed)
             {
                 malformed = true;
@@ -265,6 +285,12 @@ public sealed class GeoIpEnricher : ILogEnricher, IDisposable
         {
             GeoFieldWriter.Write(record, chosen);
         }
+    }
+
+    private GeoLookupResult Resolve(ReadOnlySpan<char> text)
+    {
+        var generation = Volatile.Read(ref _generation);
+        return generation.Cache.TryGet(text, out var cached) ? cached : Resolve(text.ToString());
     }
 
     private GeoLookupResult Resolve(string text)

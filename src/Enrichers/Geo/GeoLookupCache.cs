@@ -50,6 +50,30 @@ internal sealed class GeoLookupCache
         return false;
     }
 
+    /// <summary>As <see cref="TryGet(string, out GeoLookupResult)"/> without a string for the key: only a hit
+    /// in the previous generation, which moves forward, makes one.</summary>
+    public bool TryGet(ReadOnlySpan<char> key, out GeoLookupResult result)
+    {
+        if (Capacity == 0)
+        {
+            result = null!;
+            return false;
+        }
+
+        if (Volatile.Read(ref _current).GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(key, out result!))
+        {
+            return true;
+        }
+
+        if (Volatile.Read(ref _previous).GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(key, out result!))
+        {
+            Add(key.ToString(), result);
+            return true;
+        }
+
+        return false;
+    }
+
     public void Add(string key, GeoLookupResult result)
     {
         if (Capacity == 0)

@@ -1,39 +1,74 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace Enrichers.Json;
 
 /// <summary>Writes compact JSON to a buffer. Hand-written rather than Utf8JsonWriter because untouched
-/// names and strings must come out exactly as they came in (Utf8JsonWriter re-escapes them).</summary>
-internal sealed class JsonOutput(IBufferWriter<byte> writer)
+/// names and strings must come out exactly as they came in (Utf8JsonWriter re-escapes them).
+/// A ref struct over one span asked for once per record (sized from the input): the punctuation between
+/// values is a store and an increment, not an interface call to the buffer writer per byte. Call
+/// <see cref="Flush"/> when done; only then is the output advanced.</summary>
+internal ref struct JsonOutput
 {
+    // Asked for when the span runs out: most records fit the first span, and a bigger step keeps the
+    // number of interface calls low for the few that do not.
+    private const int MinimumGrowth = 4096;
+
     // JSON requires escaping of quote, backslash and the C0 controls; nothing else.
     private static readonly SearchValues<char> MustEscape = SearchValues.Create(
         "\"\\\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\u0009\u000A\u000B\u000C\u000D\u000E\u000F" +
         "\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001A\u001B\u001C\u001D\u001E\u001F");
 
+    private readonly IBufferWriter<byte> _writer;
+    private Span<byte> _span;
+    private int _pos;
+
+    public JsonOutput(IBufferWriter<byte> writer, int sizeHint)
+    {
+        _writer = writer;
+        _span = writer.GetSpan(Math.Max(sizeHint, 256));
+        _pos = 0;
+    }
+
+    /// <summary>Advances the underlying writer past what was written.</summary>
+    public void Flush()
+    {
+        _writer.Advance(_pos);
+        _span = default;
+        _pos = 0;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void WriteByte(byte b)
     {
-        var span = writer.GetSpan(1);
-        span[0] = b;
-        writer.Advance(1);
+        if ((uint)_pos < (uint)_span.Length)
+        {
+            _span[_pos++] = b;
+        }
+        else
+        {
+            Grow(1);
+            _span[_pos++] = b;
+        }
     }
 
     public void WriteRaw(ReadOnlySpan<byte> bytes)
     {
-        var span = writer.GetSpan(bytes.Length);
-        bytes.CopyTo(span);
-        writer.Advance(bytes.Length);
+        Ensure(bytes.Length);
+        bytes.CopyTo(_span[_pos..]);
+        _pos += bytes.Length;
     }
 
     /// <summary>Writes <c>"raw"</c>: raw is already valid escaped JSON string content.</summary>
     public void WriteQuotedRaw(ReadOnlySpan<byte> raw)
     {
-        var span = writer.GetSpan(raw.Length + 2);
+        Ensure(raw.Length + 2);
+        var span = _span[_pos..];
         span[0] = (byte)'"';
         raw.CopyTo(span[1..]);
         span[raw.Length + 1] = (byte)'"';
-        writer.Advance(raw.Length + 2);
+        _pos += raw.Length + 2;
     }
 
     /// <summary>Writes a .NET string as a JSON string, escaping only what JSON requires.</summary>
@@ -46,8 +81,8 @@ internal sealed class JsonOutput(IBufferWriter<byte> writer)
             var plain = stop < 0 ? value : value[..stop];
             if (!plain.IsEmpty)
             {
-                var span = writer.GetSpan(Encoding.UTF8.GetMaxByteCount(plain.Length));
-                writer.Advance(Encoding.UTF8.GetBytes(plain, span));
+                Ensure(Encoding.UTF8.GetMaxByteCount(plain.Length));
+                _pos += Encoding.UTF8.GetBytes(plain, _span[_pos..]);
             }
 
             if (stop < 0)
@@ -60,6 +95,23 @@ internal sealed class JsonOutput(IBufferWriter<byte> writer)
         }
 
         WriteByte((byte)'"');
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Ensure(int count)
+    {
+        if (_span.Length - _pos < count)
+        {
+            Grow(count);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void Grow(int count)
+    {
+        _writer.Advance(_pos);
+        _pos = 0;
+        _span = _writer.GetSpan(Math.Max(count, MinimumGrowth));
     }
 
     private void WriteEscaped(char c)
@@ -81,10 +133,11 @@ internal sealed class JsonOutput(IBufferWriter<byte> writer)
             return;
         }
 
-        var span = writer.GetSpan(6);
+        Ensure(6);
+        var span = _span[_pos..];
         "\\u00"u8.CopyTo(span);
         span[4] = (byte)"0123456789abcdef"[c >> 4];
         span[5] = (byte)"0123456789abcdef"[c & 0xF];
-        writer.Advance(6);
+        _pos += 6;
     }
 }

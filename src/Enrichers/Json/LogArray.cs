@@ -24,9 +24,15 @@ public sealed class LogArray : LogNode
 
     public IReadOnlyList<LogNode> Items => _items;
 
+    /// <summary>The items as a span, for enrichers' scans. Valid until items are added.</summary>
+    internal ReadOnlySpan<LogNode> ItemSpan => System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_items);
+
+    /// <summary>Empties a pooled array for the next record (see <see cref="LogNodePool"/>).</summary>
+    internal void Reuse() => _items.Clear();
+
     public void Add(LogNode item) => _items.Add(item ?? throw new ArgumentNullException(nameof(item)));
 
-    internal override void WriteTo(JsonOutput output)
+    internal override void WriteTo(ref JsonOutput output)
     {
         output.WriteByte((byte)'[');
         for (var i = 0; i < _items.Count; i++)
@@ -36,7 +42,7 @@ public sealed class LogArray : LogNode
                 output.WriteByte((byte)',');
             }
 
-            _items[i].WriteTo(output);
+            _items[i].WriteTo(ref output);
         }
 
         output.WriteByte((byte)']');

@@ -11,7 +11,7 @@ public sealed class LogLiteral : LogNode
     public static readonly LogLiteral False = new(LogNodeKind.False, "false"u8.ToArray());
     public static readonly LogLiteral Null = new(LogNodeKind.Null, "null"u8.ToArray());
 
-    private readonly ReadOnlyMemory<byte> _raw;
+    private ReadOnlyMemory<byte> _raw;
     private readonly LogNodeKind _kind;
 
     private LogLiteral(LogNodeKind kind, ReadOnlyMemory<byte> raw)
@@ -27,7 +27,10 @@ public sealed class LogLiteral : LogNode
 
     // Enrichers write small counters on most records (trace_seq, elapsed ms); literals are immutable, so
     // shared instances save two allocations each.
-    private static readonly LogLiteral[] SmallNumbers = CreateSmallNumbers(1024);
+    private static readonly LogLiteral[] SmallNumbers = CreateSmallNumbers(SharedCount);
+
+    /// <summary>Integers 0 to this (exclusive) are shared literals.</summary>
+    internal const int SharedCount = 1024;
 
     public static LogLiteral Number(long value) =>
         (ulong)value < (ulong)SmallNumbers.Length
@@ -67,6 +70,21 @@ public sealed class LogLiteral : LogNode
         _ => new LogLiteral(kind, raw),
     };
 
+    /// <summary>The shared literal for a number written exactly as it is (small integers).</summary>
+    internal static bool TryShared(ReadOnlySpan<byte> raw, out LogLiteral shared)
+    {
+        var n = SmallInteger(raw);
+        shared = n >= 0 ? SmallNumbers[n] : null!;
+        return n >= 0;
+    }
+
+    /// <summary>A number literal of its own (never a shared one), for a pool to refill.</summary>
+    internal static LogLiteral Unshared(ReadOnlyMemory<byte> raw) => new(LogNodeKind.Number, raw);
+
+    /// <summary>Gives a pooled number literal the text of the next record's number (see
+    /// <see cref="LogNodePool"/>); never called on the shared literals.</summary>
+    internal void Reuse(ReadOnlyMemory<byte> raw) => _raw = raw;
+
     /// <summary>The value of a number written exactly as its shared literal is (1 to 3 digits, no sign, no
     /// leading zero: statuses, small counts), so parsing can reuse that literal; else -1.</summary>
     private static int SmallInteger(ReadOnlySpan<byte> raw)
@@ -105,7 +123,7 @@ public sealed class LogLiteral : LogNode
         return _kind == LogNodeKind.Number && System.Buffers.Text.Utf8Parser.TryParse(_raw.Span, out value, out var used) && used == _raw.Length;
     }
 
-    internal override void WriteTo(JsonOutput output) => output.WriteRaw(_raw.Span);
+    internal override void WriteTo(ref JsonOutput output) => output.WriteRaw(_raw.Span);
 
     public override string ToString() => Encoding.UTF8.GetString(_raw.Span);
 }

@@ -30,5 +30,5 @@ public abstract class LogNode
     };
 
     /// <summary>Writes the value as compact JSON.</summary>
-    internal abstract void WriteTo(JsonOutput output);
+    internal abstract void WriteTo(ref JsonOutput output);
 }

@@ -16,7 +16,18 @@ public sealed class LogObject : LogNode
 
     internal LogObject(int capacity) => _properties = new List<LogProperty>(capacity);
 
+    /// <summary>The session pool this object came from (see <see cref="LogNodePool"/>): properties added to
+    /// it come from the same pool. Null for objects made outside a session.</summary>
+    internal LogNodePool? Pool { get; init; }
+
     public override LogNodeKind Kind => LogNodeKind.Object;
+
+    /// <summary>Empties a pooled object for the next record; the list keeps its capacity, so the fields
+    /// enrichers append need no regrowth.</summary>
+    internal void Reuse() => _properties.Clear();
+
+    private LogProperty NewProperty(string name, LogNode value) =>
+        Pool is { } pool ? pool.Property(name, value) : new LogProperty(name, value);
 
     public int Count => _properties.Count;
 
@@ -24,6 +35,10 @@ public sealed class LogObject : LogNode
     public IReadOnlyList<LogProperty> Properties => _properties;
 
     public LogProperty this[int index] => _properties[index];
+
+    /// <summary>The properties as a span, for enrichers' scans (no interface call per property). Valid until
+    /// the object's properties are added or removed.</summary>
+    internal ReadOnlySpan<LogProperty> PropertySpan => CollectionsMarshal.AsSpan(_properties);
 
     /// <summary>The index of the first property with this exact name, or -1.</summary>
     public int IndexOf(ReadOnlySpan<char> name)
@@ -76,21 +91,21 @@ public sealed class LogObject : LogNode
         }
         else
         {
-            _properties.Add(new LogProperty(name, value));
+            _properties.Add(NewProperty(name, value));
         }
     }
 
-    public void Set(string name, string value) => Set(name, new LogString(value));
+    public void Set(string name, string value) => Set(name, Pool is { } pool ? pool.String(value) : new LogString(value));
 
     public void Set(string name, long value) => Set(name, LogLiteral.Number(value));
 
     /// <summary>Appends a property without looking for an existing one: for enrichers that already know the
     /// name is absent (they scanned the object once).</summary>
-    internal void Append(string name, LogNode value) => _properties.Add(new LogProperty(name, value));
+    internal void Append(string name, LogNode value) => _properties.Add(NewProperty(name, value));
 
     /// <summary>Puts a new property in the place of the one at <paramref name="index"/>: cheaper than removing
     /// one field and appending another (no shifting), and it keeps the new field where the old one was.</summary>
-    internal void ReplaceAt(int index, string name, LogNode value) => _properties[index] = new LogProperty(name, value);
+    internal void ReplaceAt(int index, string name, LogNode value) => _properties[index] = NewProperty(name, value);
 
     /// <summary>Removes the first property with this exact name.</summary>
     public bool Remove(ReadOnlySpan<char> name)
@@ -117,27 +132,28 @@ public sealed class LogObject : LogNode
             return _properties[i].Value as LogObject;
         }
 
-        var child = new LogObject();
-        _properties.Add(new LogProperty(name, child));
+        var child = Pool is { } pool ? pool.Object() : new LogObject();
+        _properties.Add(NewProperty(name, child));
         return child;
     }
 
     internal void AddParsed(LogProperty property) => _properties.Add(property);
 
-    internal override void WriteTo(JsonOutput output)
+    internal override void WriteTo(ref JsonOutput output)
     {
         output.WriteByte((byte)'{');
-        for (var i = 0; i < _properties.Count; i++)
+        var properties = CollectionsMarshal.AsSpan(_properties);
+        for (var i = 0; i < properties.Length; i++)
         {
             if (i > 0)
             {
                 output.WriteByte((byte)',');
             }
 
-            var p = _properties[i];
-            p.WriteNameTo(output);
+            var p = properties[i];
+            p.WriteNameTo(ref output);
             output.WriteByte((byte)':');
-            p.Value.WriteTo(output);
+            p.Value.WriteTo(ref output);
         }
 
         output.WriteByte((byte)'}');

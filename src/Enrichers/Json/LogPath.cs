@@ -6,14 +6,14 @@ public static class LogPath
 {
     public static LogNode? Find(LogObject root, ReadOnlySpan<char> path)
     {
-        return FindSlot(root, path, out var parent, out var index) ? parent!.Properties[index].Value : null;
+        return FindSlot(root, path, out var parent, out var index) ? parent![index].Value : null;
     }
 
     public static void Set(LogObject root, string path, LogNode value)
     {
         if (FindSlot(root, path, out var parent, out var index))
         {
-            parent!.Properties[index].Value = value;
+            parent![index].Value = value;
             return;
         }
 
@@ -48,7 +48,7 @@ public static class LogPath
         for (var dot = path.IndexOf('.'); dot > 0; dot = NextDot(path, dot))
         {
             var i = root.IndexOf(path[..dot]);
-            if (i >= 0 && root.Properties[i].Value is LogObject child && Remove(child, path[(dot + 1)..]))
+            if (i >= 0 && root[i].Value is LogObject child && Remove(child, path[(dot + 1)..]))
             {
                 if (child.Count == 0)
                 {

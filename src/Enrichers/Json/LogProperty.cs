@@ -6,10 +6,10 @@ namespace Enrichers.Json;
 /// written back as received; the decoded <see cref="Name"/> is made only when asked for.</summary>
 public sealed class LogProperty
 {
-    private readonly ReadOnlyMemory<byte> _rawName;
-    private readonly bool _rawHasEscapes;
-    private readonly bool _fromInput;
-    private readonly int _asciiLength;
+    private ReadOnlyMemory<byte> _rawName;
+    private bool _rawHasEscapes;
+    private bool _fromInput;
+    private int _asciiLength;
     private string? _name;
 
     public LogProperty(string name, LogNode value)
@@ -28,6 +28,43 @@ public sealed class LogProperty
         _fromInput = true;
         _asciiLength = hasEscapes ? -1 : rawName.Length;
         Value = value;
+    }
+
+    /// <summary>Gives a pooled property the next record's parsed name and value (see <see cref="LogNodePool"/>).</summary>
+    internal void Reuse(ReadOnlyMemory<byte> rawName, bool hasEscapes, LogNode value)
+    {
+        _rawName = rawName;
+        _rawHasEscapes = hasEscapes;
+        _fromInput = true;
+        _asciiLength = hasEscapes ? -1 : rawName.Length;
+        _name = null;
+        Value = value;
+    }
+
+    /// <summary>Gives a pooled property a name set by an enricher (see <see cref="LogNodePool"/>).</summary>
+    internal void Reuse(string name, LogNode value)
+    {
+        _rawName = default;
+        _rawHasEscapes = false;
+        _fromInput = false;
+        _asciiLength = Ascii.IsValid(name) ? name.Length : -1;
+        _name = name;
+        Value = value;
+    }
+
+    /// <summary>The name's UTF-8 bytes as received, when the property came from the input without escapes:
+    /// key rules look at every name of every record, and decoding each into a string cost more than the
+    /// rules themselves.</summary>
+    internal bool TryGetRawName(out ReadOnlySpan<byte> name)
+    {
+        if (_fromInput && !_rawHasEscapes)
+        {
+            name = _rawName.Span;
+            return true;
+        }
+
+        name = default;
+        return false;
     }
 
     /// <summary>Lookups by an ASCII name compare this first (an int, no span): the name's length when it can
@@ -101,7 +138,7 @@ public sealed class LogProperty
     /// first test before <see cref="NameEquals"/>.</summary>
     internal int NameLength => _fromInput ? _rawName.Length : _name!.Length;
 
-    internal void WriteNameTo(JsonOutput output)
+    internal void WriteNameTo(ref JsonOutput output)
     {
         if (_fromInput)
         {

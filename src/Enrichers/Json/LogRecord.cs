@@ -3,12 +3,50 @@ using System.Buffers;
 namespace Enrichers.Json;
 
 /// <summary>One parsed log record, which enrichers read and change in place, then written back as compact
-/// JSON. Untouched fields keep their input bytes and order.</summary>
+/// JSON. Untouched fields keep their input bytes and order.
+/// <para>Ownership: a record made by <see cref="LogRecordParser.TryParse"/> is the caller's. A record that an
+/// <see cref="EnrichmentSession"/> parses (the one its enrichers see) belongs to the session and, with all its
+/// nodes, is valid only until the next <c>Enrich</c> call on the same session, which reuses them: an
+/// enricher must copy what it keeps (strings, numbers), never keep a record, node or property.</para></summary>
 public sealed class LogRecord
 {
-    public LogRecord(LogObject root) => Root = root ?? throw new ArgumentNullException(nameof(root));
+    private LogObject _root;
 
-    public LogObject Root { get; }
+    public LogRecord(LogObject root) => _root = root ?? throw new ArgumentNullException(nameof(root));
+
+    public LogObject Root => _root;
+
+    /// <summary>The session pool the record's nodes come from (null outside a session).</summary>
+    internal LogNodePool? Pool { get; init; }
+
+    /// <summary>The length of the input the record was parsed from (0 when unknown): sizes the output span.</summary>
+    internal int InputLength { get; set; }
+
+    /// <summary>Makes the session's record object hold the next record (see <see cref="LogNodePool"/>).</summary>
+    internal void Reuse(LogObject root) => _root = root;
+
+    /// <summary>A string node for a value an enricher sets: from the session pool when there is one.</summary>
+    internal LogString NewString(string value) => Pool is { } pool ? pool.String(value) : new LogString(value);
+
+    /// <summary>A string node for a value that comes from reference data, not from the record (GeoIP names,
+    /// configured categories), so masking's built-in patterns skip it.</summary>
+    internal LogString NewReferenceString(string value)
+    {
+        if (Pool is { } pool)
+        {
+            return pool.ReferenceString(value);
+        }
+
+        var s = new LogString(value);
+        s.SetReferenceData(value);
+        return s;
+    }
+
+    /// <summary>A number node for a value an enricher sets: from the session pool when there is one.</summary>
+    internal LogLiteral NewNumber(long value) => Pool is { } pool ? pool.Number(value) : LogLiteral.Number(value);
+
+    /// <summary>An empty object node for an enricher to fill: from the session pool when there is one.</summary>
+    internal LogObject NewObject() => Pool is { } pool ? pool.Object() : new LogObject();
 
     /// <summary>The first value at a dotted path, nested (<c>{"trace":{"id":..}}</c>) or as a dotted key
     /// (<c>{"trace.id":..}</c>), or null.</summary>
@@ -21,15 +59,23 @@ public sealed class LogRecord
     /// else as nested objects.</summary>
     public void Set(string path, LogNode value) => LogPath.Set(Root, path, value);
 
-    public void Set(string path, string value) => Set(path, new LogString(value));
+    public void Set(string path, string value) => Set(path, NewString(value));
 
-    public void Set(string path, long value) => Set(path, LogLiteral.Number(value));
+    public void Set(string path, long value) => Set(path, NewNumber(value));
 
     /// <summary>Removes the first value at a dotted path; empty parent objects left behind are removed too.</summary>
     public bool Remove(string path) => LogPath.Remove(Root, path);
 
     /// <summary>Writes the record as compact single-line JSON.</summary>
-    public void WriteTo(IBufferWriter<byte> output) => Root.WriteTo(new JsonOutput(output));
+    public void WriteTo(IBufferWriter<byte> output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+
+        // Enrichers add a few hundred bytes at most to a typical record; a bigger record asks for more.
+        var json = new JsonOutput(output, InputLength + 512);
+        _root.WriteTo(ref json);
+        json.Flush();
+    }
 
     /// <summary>The record as compact JSON bytes (convenience for tests and tools).</summary>
     public byte[] ToUtf8Bytes()

@@ -18,7 +18,17 @@ public static class LogRecordParser
         ReadOnlyMemory<byte> input,
         out RecordRejection? rejection,
         int maxBytes = DefaultMaxBytes,
-        int maxDepth = DefaultMaxDepth)
+        int maxDepth = DefaultMaxDepth) =>
+        TryParse(input, out rejection, maxBytes, maxDepth, null);
+
+    /// <summary>As the public overload, with the nodes taken from <paramref name="pool"/> when given: the
+    /// record is then valid only until the pool's next reset (see <see cref="LogNodePool"/>).</summary>
+    internal static LogRecord? TryParse(
+        ReadOnlyMemory<byte> input,
+        out RecordRejection? rejection,
+        int maxBytes,
+        int maxDepth,
+        LogNodePool? pool)
     {
         rejection = null;
         if (input.Length > maxBytes)
@@ -60,13 +70,13 @@ public static class LogRecordParser
                 return null;
             }
 
-            var root = ReadObject(ref reader, input, maxDepth);
+            var root = ReadObject(ref reader, input, maxDepth, pool);
             while (reader.Read())
             {
                 // Utf8JsonReader throws on a second top-level value; this loop only consumes whitespace.
             }
 
-            return new LogRecord(root);
+            return pool is null ? new LogRecord(root) { InputLength = input.Length } : pool.Record(root, input.Length);
         }
         catch (TooDeepException)
         {
@@ -82,7 +92,7 @@ public static class LogRecordParser
         }
     }
 
-    private static LogObject ReadObject(ref Utf8JsonReader reader, ReadOnlyMemory<byte> input, int maxDepth)
+    private static LogObject ReadObject(ref Utf8JsonReader reader, ReadOnlyMemory<byte> input, int maxDepth, LogNodePool? pool)
     {
         if (reader.CurrentDepth + 1 > maxDepth)
         {
@@ -90,43 +100,46 @@ public static class LogRecordParser
         }
 
         // Log records have 10–30 top-level fields and small nested objects: sizing for that avoids regrowing.
-        var obj = new LogObject(reader.CurrentDepth == 0 ? 24 : 4);
+        var obj = pool is null ? new LogObject(reader.CurrentDepth == 0 ? 24 : 4) : pool.Object();
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var name = input.Slice((int)reader.TokenStartIndex + 1, reader.ValueSpan.Length);
             var escaped = reader.ValueIsEscaped;
             reader.Read();
-            obj.AddParsed(new LogProperty(name, escaped, ReadValue(ref reader, input, maxDepth)));
+            var value = ReadValue(ref reader, input, maxDepth, pool);
+            obj.AddParsed(pool is null ? new LogProperty(name, escaped, value) : pool.Property(name, escaped, value));
         }
 
         return obj;
     }
 
-    private static LogArray ReadArray(ref Utf8JsonReader reader, ReadOnlyMemory<byte> input, int maxDepth)
+    private static LogArray ReadArray(ref Utf8JsonReader reader, ReadOnlyMemory<byte> input, int maxDepth, LogNodePool? pool)
     {
         if (reader.CurrentDepth + 1 > maxDepth)
         {
             throw new TooDeepException();
         }
 
-        var array = new LogArray();
+        var array = pool is null ? new LogArray() : pool.Array();
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
-            array.Add(ReadValue(ref reader, input, maxDepth));
+            array.Add(ReadValue(ref reader, input, maxDepth, pool));
         }
 
         return array;
     }
 
-    private static LogNode ReadValue(ref Utf8JsonReader reader, ReadOnlyMemory<byte> input, int maxDepth) =>
+    private static LogNode ReadValue(ref Utf8JsonReader reader, ReadOnlyMemory<byte> input, int maxDepth, LogNodePool? pool) =>
         reader.TokenType switch
         {
-            JsonTokenType.StartObject => ReadObject(ref reader, input, maxDepth),
-            JsonTokenType.StartArray => ReadArray(ref reader, input, maxDepth),
-            JsonTokenType.String => LogString.FromRaw(
-                input.Slice((int)reader.TokenStartIndex + 1, reader.ValueSpan.Length), reader.ValueIsEscaped),
-            JsonTokenType.Number => LogLiteral.FromRaw(LogNodeKind.Number,
-                input.Slice((int)reader.TokenStartIndex, reader.ValueSpan.Length)),
+            JsonTokenType.StartObject => ReadObject(ref reader, input, maxDepth, pool),
+            JsonTokenType.StartArray => ReadArray(ref reader, input, maxDepth, pool),
+            JsonTokenType.String => pool is null
+                ? LogString.FromRaw(input.Slice((int)reader.TokenStartIndex + 1, reader.ValueSpan.Length), reader.ValueIsEscaped)
+                : pool.String(input.Slice((int)reader.TokenStartIndex + 1, reader.ValueSpan.Length), reader.ValueIsEscaped),
+            JsonTokenType.Number => pool is null
+                ? LogLiteral.FromRaw(LogNodeKind.Number, input.Slice((int)reader.TokenStartIndex, reader.ValueSpan.Length))
+                : pool.Number(input.Slice((int)reader.TokenStartIndex, reader.ValueSpan.Length)),
             JsonTokenType.True => LogLiteral.True,
             JsonTokenType.False => LogLiteral.False,
             JsonTokenType.Null => LogLiteral.Null,

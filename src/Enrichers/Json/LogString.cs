@@ -11,6 +11,7 @@ public sealed class LogString : LogNode
     private ReadOnlyMemory<byte> _raw;
     private bool _rawHasEscapes;
     private bool _fromInput;
+    private bool _fromReferenceData;
     private string? _value;
 
     private LogString()
@@ -36,6 +37,7 @@ public sealed class LogString : LogNode
             _raw = default;
             _rawHasEscapes = false;
             _fromInput = false;
+            _fromReferenceData = false;
         }
     }
 
@@ -50,6 +52,28 @@ public sealed class LogString : LogNode
     public bool RawHasEscapes => _rawHasEscapes;
 
     internal bool IsEmptyString => _fromInput ? _raw.IsEmpty : _value!.Length == 0;
+
+    /// <summary>Turns a pooled string into the next record's parsed string (see <see cref="LogNodePool"/>).</summary>
+    internal void Reuse(ReadOnlyMemory<byte> raw, bool hasEscapes)
+    {
+        _raw = raw;
+        _rawHasEscapes = hasEscapes;
+        _fromInput = true;
+        _fromReferenceData = false;
+        _value = null;
+    }
+
+    /// <summary>True when an enricher set the value from reference data that holds no record text (a GeoIP
+    /// database's names, a configured category): masking's built-in patterns need not scan it. Setting
+    /// <see cref="Value"/> clears it.</summary>
+    internal bool IsFromReferenceData => _fromReferenceData;
+
+    /// <summary>Sets <see cref="Value"/> to reference data (see <see cref="IsFromReferenceData"/>).</summary>
+    internal void SetReferenceData(string value)
+    {
+        Value = value;
+        _fromReferenceData = true;
+    }
 
     internal static LogString FromRaw(ReadOnlyMemory<byte> raw, bool hasEscapes) =>
         new() { _raw = raw, _rawHasEscapes = hasEscapes, _fromInput = true };
@@ -83,7 +107,7 @@ public sealed class LogString : LogNode
         }
     }
 
-    internal override void WriteTo(JsonOutput output)
+    internal override void WriteTo(ref JsonOutput output)
     {
         if (_fromInput)
         {

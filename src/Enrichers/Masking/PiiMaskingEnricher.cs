@@ -19,12 +19,6 @@ public sealed class PiiMaskingEnricher : ILogEnricher
     private static LogProperty?[]? t_path;
 
     [ThreadStatic]
-    private static ArrayBufferWriter<byte>? t_nameBuffer;
-
-    [ThreadStatic]
-    private static JsonOutput? t_nameOutput;
-
-    [ThreadStatic]
     private static StringBuilder? t_builder;
 
     private readonly EnrichmentStatistics _statistics;
@@ -96,8 +90,8 @@ public sealed class PiiMaskingEnricher : ILogEnricher
             path = t_path;
         }
 
-        var properties = obj.Properties;
-        for (var i = 0; i < properties.Count; i++)
+        var properties = obj.PropertySpan;
+        for (var i = 0; i < properties.Length; i++)
         {
             var property = properties[i];
             var flags = EvaluateName(property);
@@ -128,7 +122,12 @@ public sealed class PiiMaskingEnricher : ILogEnricher
         switch (node)
         {
             case LogString s:
-                MaskString(s, patterns, depth);
+                // GeoIP names and configured categories hold no record text; custom patterns still see them.
+                if (!s.IsFromReferenceData || _custom.Length > 0)
+                {
+                    MaskString(s, patterns, depth);
+                }
+
                 break;
             case LogObject o:
                 WalkObject(o, patterns, depth);
@@ -357,24 +356,8 @@ public sealed class PiiMaskingEnricher : ILogEnricher
 
     private KeyFlags EvaluateName(LogProperty property)
     {
-        if (RawPropertyName.TryGet(property, out var raw))
-        {
-            return _keys.Evaluate(raw);
-        }
-
-        if (RawPropertyName.Available)
-        {
-            // Set by an enricher (already a string) or escaped in the input (rare).
-            return _keys.Evaluate(property.Name.AsSpan());
-        }
-
-        // Without access to the raw name, read it through the writer rather than decode every name.
-        var buffer = t_nameBuffer ??= new ArrayBufferWriter<byte>(64);
-        var output = t_nameOutput ??= new JsonOutput(buffer);
-        buffer.ResetWrittenCount();
-        property.WriteNameTo(output);
-        raw = buffer.WrittenSpan[1..^1];
-        return raw.Contains((byte)'\\') ? _keys.Evaluate(property.Name.AsSpan()) : _keys.Evaluate(raw);
+        // Set by an enricher (already a string) or escaped in the input (rare): the decoded name.
+        return property.TryGetRawName(out var raw) ? _keys.Evaluate(raw) : _keys.Evaluate(property.Name.AsSpan());
     }
 
     private bool IsKeepIpField(int depth)
@@ -411,7 +394,9 @@ public sealed class PiiMaskingEnricher : ILogEnricher
     private static string JsonText(LogNode node)
     {
         var buffer = new ArrayBufferWriter<byte>(64);
-        node.WriteTo(new JsonOutput(buffer));
+        var output = new JsonOutput(buffer, 64);
+        node.WriteTo(ref output);
+        output.Flush();
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 

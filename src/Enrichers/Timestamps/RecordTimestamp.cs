@@ -14,7 +14,11 @@ internal static class RecordTimestamp
 
     /// <summary>Sets <c>@timestamp</c> when it is missing or unparsable. An unparsable producer value is kept in
     /// <see cref="FieldNames.TimestampOriginal"/> rather than lost.</summary>
-    public static void Ensure(LogRecord record, DateTimeOffset receivedAt)
+    public static void Ensure(LogRecord record, DateTimeOffset receivedAt) => Ensure(record, receivedAt, TimeProvider.System);
+
+    /// <summary>As above, with the clock read only when the record needs it: nearly every record has its own
+    /// time, and reading the clock per record cost more than the rest of this check.</summary>
+    public static void Ensure(LogRecord record, DateTimeOffset? receivedAt, TimeProvider clock)
     {
         var root = record.Root;
         var index = root.IndexOf(FieldNames.Timestamp);
@@ -27,7 +31,7 @@ internal static class RecordTimestamp
             }
 
             root.Set(FieldNames.TimestampOriginal, current);
-            root[index].Value = new LogString(Format(receivedAt));
+            root[index].Value = record.NewString(Format(receivedAt ?? clock.GetUtcNow()));
             return;
         }
 
@@ -41,18 +45,18 @@ internal static class RecordTimestamp
 
             if (value is LogString s && IsoTimestamp.TryGetUnixMilliseconds(s, out var ms))
             {
-                root.Set(FieldNames.Timestamp, new LogString(Format(DateTimeOffset.FromUnixTimeMilliseconds(ms))));
+                root.Set(FieldNames.Timestamp, record.NewString(Format(DateTimeOffset.FromUnixTimeMilliseconds(ms))));
                 return;
             }
 
             if (value is LogLiteral { Kind: LogNodeKind.Number } n && n.TryGetDouble(out var epoch) && TryFromEpoch(epoch, out var time))
             {
-                root.Set(FieldNames.Timestamp, new LogString(Format(time)));
+                root.Set(FieldNames.Timestamp, record.NewString(Format(time)));
                 return;
             }
         }
 
-        root.Set(FieldNames.Timestamp, new LogString(Format(receivedAt)));
+        root.Set(FieldNames.Timestamp, record.NewString(Format(receivedAt ?? clock.GetUtcNow())));
     }
 
     /// <summary>Epoch numbers come in seconds (10 digits today, often fractional) or milliseconds (13).</summary>

@@ -37,6 +37,12 @@ public sealed class TraceLinkingEnricher : ISessionEnricher
     // few dozen apart are microseconds apart, far below the minutes-scale idle timeout, so the system clock
     // is read every 32 linked records; any other TimeProvider (tests, FakeTimeProvider) on every record.
     private readonly int _clockSampleInterval;
+
+    // Scratch for the ID text: a stackalloc of this size is zeroed on every call, which showed up as a
+    // memset on every record; the enricher is per session, so plain arrays do.
+    private readonly char[] _text = new char[MaxIdLength];
+    private readonly char[] _id = new char[MaxIdLength];
+    private readonly char[] _normalized = new char[MaxIdLength];
     private int _sinceClockRead;
     private long _now;
 
@@ -70,8 +76,8 @@ public sealed class TraceLinkingEnricher : ISessionEnricher
     {
         var root = record.Root;
         var f = Scan(root);
-        Span<char> text = stackalloc char[MaxIdLength];
-        Span<char> id = stackalloc char[MaxIdLength];
+        Span<char> text = _text;
+        Span<char> id = _id;
         Span<char> span = stackalloc char[16];
         var idLength = 0;
         var hasSpan = false;
@@ -127,32 +133,32 @@ public sealed class TraceLinkingEnricher : ISessionEnricher
         // Aliases holding the same ID go; the first of them makes room for trace_id when the record has none
         // (the new field takes the alias's place, and nothing has to shift).
         Span<int> removeAt = stackalloc int[5];
-        var removals = FindCopiedAliases(root, f, traceId, text, span, removeAt);
+        var removals = FindCopiedAliases(root, f, traceId, text, span, removeAt, _normalized);
         removeAt[..removals].Sort();
         var place = 0;
         if (source != Source.TraceId || ownChanged)
         {
             if (f.TraceId < 0 && removals > 0)
             {
-                root.ReplaceAt(removeAt[0], FieldNames.TraceId, new LogString(state.TraceId));
+                root.ReplaceAt(removeAt[0], FieldNames.TraceId, record.NewString(state.TraceId));
                 place = 1;
             }
             else
             {
-                SetOrAppend(root, f.TraceId, FieldNames.TraceId, new LogString(state.TraceId));
+                SetOrAppend(root, f.TraceId, FieldNames.TraceId, record.NewString(state.TraceId));
             }
         }
 
         if (spanId is not null)
         {
-            root.Append(FieldNames.SpanId, new LogString(spanId));
+            root.Append(FieldNames.SpanId, record.NewString(spanId));
         }
 
-        SetOrAppend(root, f.TraceSeq, FieldNames.TraceSeq, LogLiteral.Number(state.Seq));
-        SetOrAppend(root, f.TraceElapsedMs, FieldNames.TraceElapsedMs, LogLiteral.Number(state.LastElapsedMs));
+        SetOrAppend(root, f.TraceSeq, FieldNames.TraceSeq, record.NewNumber(state.Seq));
+        SetOrAppend(root, f.TraceElapsedMs, FieldNames.TraceElapsedMs, record.NewNumber(state.LastElapsedMs));
         if (state.RootService is not null)
         {
-            SetOrAppend(root, f.TraceRootService, FieldNames.TraceRootService, new LogString(state.RootService));
+            SetOrAppend(root, f.TraceRootService, FieldNames.TraceRootService, record.NewString(state.RootService));
         }
 
         // Last, because removing top-level properties shifts the indices found by the scan.
@@ -174,8 +180,8 @@ public sealed class TraceLinkingEnricher : ISessionEnricher
     private static TraceFields Scan(LogObject root)
     {
         var f = TraceFields.None;
-        var properties = root.Properties;
-        for (var i = 0; i < properties.Count; i++)
+        var properties = root.PropertySpan;
+        for (var i = 0; i < properties.Length; i++)
         {
             var p = properties[i];
             switch (p.NameLength)
@@ -236,7 +242,7 @@ public sealed class TraceLinkingEnricher : ISessionEnricher
 
     private static int First(int found, int i) => found >= 0 ? found : i;
 
-    private static LogNode? Value(LogObject root, int index) => index < 0 ? null : root.Properties[index].Value;
+    private static LogNode? Value(LogObject root, int index) => index < 0 ? null : root[index].Value;
 
     private static LogNode? TraceDotId(LogObject root, in TraceFields f) =>
         Value(root, f.TraceDotId) ?? (Value(root, f.Trace) as LogObject)?.Get(FieldNames.NestedId);
@@ -301,7 +307,7 @@ public sealed class TraceLinkingEnricher : ISessionEnricher
     private static LogNode? HeaderValue(LogObject? headers, string name)
     {
         var i = HeaderIndex(headers, name);
-        return i < 0 ? null : headers!.Properties[i].Value;
+        return i < 0 ? null : headers![i].Value;
     }
 
     private static int HeaderIndex(LogObject? headers, string name)
@@ -313,7 +319,7 @@ public sealed class TraceLinkingEnricher : ISessionEnricher
 
         for (var i = 0; i < headers.Count; i++)
         {
-            if (headers.Properties[i].NameEqualsIgnoreAsciiCase(name))
+            if (headers[i].NameEqualsIgnoreAsciiCase(name))
             {
                 return i;
             }
@@ -326,7 +332,7 @@ public sealed class TraceLinkingEnricher : ISessionEnricher
     {
         if (index >= 0)
         {
-            root.Properties[index].Value = value;
+            root[index].Value = value;
         }
         else
         {
@@ -338,9 +344,8 @@ public sealed class TraceLinkingEnricher : ISessionEnricher
     /// ones are removed here, top-level ones are returned in <paramref name="removeAt"/> (the caller removes
     /// them). A field that holds a different ID is producer data that disagrees: it is kept.
     /// <c>traceparent</c> always stays as received.</summary>
-    private static int FindCopiedAliases(LogObject root, in TraceFields f, ReadOnlySpan<char> traceId, Span<char> text, Span<char> scratch, Span<int> removeAt)
+    private static int FindCopiedAliases(LogObject root, in TraceFields f, ReadOnlySpan<char> traceId, Span<char> text, Span<char> scratch, Span<int> removeAt, Span<char> normalized)
     {
-        Span<char> normalized = stackalloc char[MaxIdLength];
         var removals = 0;
 
         if (SameProducerId(Value(root, f.TraceIdCamel), traceId, text, normalized))
@@ -413,7 +418,7 @@ public sealed class TraceLinkingEnricher : ISessionEnricher
     private static bool RemoveHeader(LogObject headers, string name, bool single, ReadOnlySpan<char> traceId, Span<char> text, Span<char> normalized, Span<char> scratch)
     {
         var i = HeaderIndex(headers, name);
-        if (i < 0 || !SameB3(headers.Properties[i].Value, single, traceId, text, normalized, scratch))
+        if (i < 0 || !SameB3(headers[i].Value, single, traceId, text, normalized, scratch))
         {
             return false;
         }

@@ -20,7 +20,13 @@ public class EnricherBehaviourTests
     [Fact]
     public void Raw_property_names_are_readable_without_decoding()
     {
-        Assert.True(RawPropertyName.Available);
+        var record = LogRecordParser.TryParse("{\"ab\":1,\"c\\u0064\":2}"u8.ToArray(), out _)!;
+        record.Root.Set("set", 3);
+
+        Assert.True(record.Root[0].TryGetRawName(out var plain));
+        Assert.Equal("ab"u8.ToArray(), plain.ToArray());
+        Assert.False(record.Root[1].TryGetRawName(out _));
+        Assert.False(record.Root[2].TryGetRawName(out _));
     }
 
     [Fact]
