@@ -34,6 +34,10 @@ public static class FieldNames
 
     // GeoIP (ECS)
     public const string ClientIp = "client.ip";
+
+    /// <summary>Keyed HMAC token of the client address under the <c>hmac</c> policy (<c>client.ip</c> keeps the
+    /// truncated address, because Elasticsearch maps it as <c>ip</c>).</summary>
+    public const string ClientIpHash = "client.ip_hash";
     public const string ClientGeoCountryIsoCode = "client.geo.country_iso_code";
     public const string ClientGeoCountryName = "client.geo.country_name";
     public const string ClientGeoCityName = "client.geo.city_name";

@@ -13,7 +13,7 @@ public sealed class GeoIpEnricher : ILogEnricher, IDisposable
 {
     /// <summary>The keyed token of the address under the <c>hmac</c> policy. Not <c>client.ip</c>, which
     /// Elasticsearch maps as <c>ip</c> and which therefore keeps the truncated address.</summary>
-    public const string ClientIpHashField = "client.ip_hash";
+    public const string ClientIpHashField = FieldNames.ClientIpHash;
 
     // MaxMind's reader answers ASN lookups only on databases whose type contains this.
     private const string AsnDatabaseType = "GeoLite2-ASN";
