@@ -1,11 +1,12 @@
 using Confluent.Kafka;
 using LogPipeline.Kafka;
+using Microsoft.Extensions.Logging;
 
 namespace LogPipeline.Hosting;
 
 /// <summary>The worker's source: a <see cref="KafkaSource"/> (which also starts and feeds the sink), with a
 /// metadata request at start so an unreachable cluster fails fast instead of retrying silently forever.</summary>
-internal sealed class KafkaPipelineSource(KafkaSource source, KafkaSourceOptions options, ConsumerConfig consumer) : IPipelineSource
+internal sealed class KafkaPipelineSource(KafkaSource source, KafkaSourceOptions options, ConsumerConfig consumer, ILogger logger) : IPipelineSource
 {
     public bool IsHealthy => source.IsReady;
 
@@ -49,6 +50,8 @@ internal sealed class KafkaPipelineSource(KafkaSource source, KafkaSourceOptions
             {
                 throw Unavailable(lastError ?? "no brokers in the metadata");
             }
+
+            WarnAboutMissingDeadLetterTopics(metadata);
         }
         catch (KafkaException e)
         {
@@ -58,6 +61,34 @@ internal sealed class KafkaPipelineSource(KafkaSource source, KafkaSourceOptions
         DependencyUnavailableException Unavailable(string reason) => new(
             $"Kafka at {consumer.BootstrapServers} did not answer within Startup:ConnectTimeout = {timeout}: {reason} " +
             "(check Kafka:Consumer:BootstrapServers and the security settings).");
+    }
+
+    /// <summary>A missing dead-letter topic does not stop the worker (brokers may create topics on first
+    /// produce), but until it exists a poison record holds back its partition's commits, so say so at start
+    /// rather than when the first one arrives.</summary>
+    private void WarnAboutMissingDeadLetterTopics(Metadata metadata)
+    {
+        foreach (var topic in MissingDeadLetterTopics(options, metadata))
+        {
+            logger.LogWarning(
+                "dead-letter topic {DeadLetterTopic} does not exist: rejected records wait (and hold back their partition's commits) until it is created or the brokers auto-create it; create it with the source topic's partitions and retention",
+                topic);
+        }
+    }
+
+    /// <summary>The dead-letter topics of the configured source topics that the cluster does not have. Unknown
+    /// under a topic pattern, where the source topics are only known once assigned.</summary>
+    internal static IReadOnlyList<string> MissingDeadLetterTopics(KafkaSourceOptions options, Metadata metadata)
+    {
+        if (!string.IsNullOrWhiteSpace(options.TopicPattern) || options.Topics is null)
+        {
+            return [];
+        }
+
+        var existing = metadata.Topics.Where(t => !t.Error.IsError).Select(t => t.Topic).ToHashSet(StringComparer.Ordinal);
+        return options.Topics.Select(options.DeadLetterTopicFor).Distinct(StringComparer.Ordinal)
+            .Where(topic => !existing.Contains(topic))
+            .ToList();
     }
 
     private static bool IsConnectionSetting(string key) =>

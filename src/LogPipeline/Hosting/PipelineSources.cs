@@ -44,6 +44,6 @@ internal static class PipelineSources
             sink,
             services.GetRequiredService<PipelineMetrics>(),
             services.GetRequiredService<ILogger<KafkaSource>>());
-        return new KafkaPipelineSource(source, options, consumer);
+        return new KafkaPipelineSource(source, options, consumer, services.GetRequiredService<ILogger<KafkaPipelineSource>>());
     }
 }
