@@ -96,7 +96,8 @@ public sealed class ElasticsearchSink : IRecordSink
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
         });
-        _bodyWriter = new BulkBodyWriter(options.Mode == ElasticsearchIndexMode.DataStream ? "create" : "index");
+        // One extra body: a split (413/400) builds its halves while the sender slot is still held.
+        _bodyWriter = new BulkBodyWriter(options.Mode == ElasticsearchIndexMode.DataStream ? "create" : "index", options.Bulk.MaxConcurrentRequests + 1);
         _backoff = new RetryBackoff(options.Bulk.RetryInitialDelay, options.Bulk.RetryMaxDelay);
         _senders = new SemaphoreSlim(options.Bulk.MaxConcurrentRequests, options.Bulk.MaxConcurrentRequests);
         _bulkPath = $"/{options.Target}/_bulk";
@@ -397,20 +398,38 @@ public sealed class ElasticsearchSink : IRecordSink
         }
     }
 
-    private async Task<(BulkResponse? Response, int? Status, (string Type, string Reason)? Failure)> SendAsync(List<PipelineRecord> records, CancellationToken ct)
+    private async Task<(List<BulkResponseReader.Item>? Items, int? Status, (string Type, string Reason)? Failure)> SendAsync(List<PipelineRecord> records, CancellationToken ct)
     {
-        using var body = _bodyWriter.Build(records);
-        _metrics.BulkBatchDocuments.Observe(records.Count);
+        StreamResponse response;
+        PooledBufferWriter? received = null;
         Interlocked.Increment(ref _requestsInFlight);
         var started = Stopwatch.GetTimestamp();
-        BulkResponse response;
         try
         {
-            response = await _client.Transport.RequestAsync<BulkResponse>(
-                HttpMethod.POST, _bulkPath, PostData.ReadOnlyMemory(body.WrittenMemory), BulkRequest, ct).ConfigureAwait(false);
+            using (var body = _bodyWriter.Build(records))
+            {
+                _metrics.BulkBatchDocuments.Observe(records.Count);
+                response = await _client.Transport.RequestAsync<StreamResponse>(
+                    HttpMethod.POST, _bulkPath, PostData.ReadOnlyMemory(body.WrittenMemory), BulkRequest, ct).ConfigureAwait(false);
+            }
+
+            // Read to the end and dispose, so the connection goes back to the pool for the next request.
+            using (response)
+            {
+                if (response.Body is { } stream && response.ApiCallDetails.HttpStatusCode is not null)
+                {
+                    received = _bodyWriter.RentBuffer(64 + records.Count * 192);
+                    int n;
+                    while ((n = await stream.ReadAsync(received.GetMemory(64 * 1024), ct).ConfigureAwait(false)) > 0)
+                    {
+                        received.Advance(n);
+                    }
+                }
+            }
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
+            received?.Dispose();
             _metrics.BulkRequestDuration.WithLabels("failed").Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
             return (null, null, ("connection_failed", e.Message));
         }
@@ -419,45 +438,52 @@ public sealed class ElasticsearchSink : IRecordSink
             Interlocked.Decrement(ref _requestsInFlight);
         }
 
-        var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
-        var details = response.ApiCallDetails;
-        var status = details.HttpStatusCode;
-        if (status is >= 200 and < 300 && response.Items is { } items && items.Count == records.Count)
+        using (received)
         {
-            _metrics.BulkRequestDuration.WithLabels(response.Errors ? "partial" : "success").Observe(elapsed);
-            return (response, status, null);
-        }
+            var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
+            var details = response.ApiCallDetails;
+            var status = details.HttpStatusCode;
+            var bytes = received is null ? ReadOnlySpan<byte>.Empty : received.WrittenSpan;
+            if (status is >= 200 and < 300)
+            {
+                var items = new List<BulkResponseReader.Item>(records.Count);
+                if (BulkResponseReader.TryRead(bytes, items) && items.Count == records.Count)
+                {
+                    var partial = items.Exists(i => i.Status is < 200 or >= 300);
+                    _metrics.BulkRequestDuration.WithLabels(partial ? "partial" : "success").Observe(elapsed);
+                    return (items, status, null);
+                }
 
-        _metrics.BulkRequestDuration.WithLabels("failed").Observe(elapsed);
-        if (status is >= 200 and < 300)
-        {
-            return (null, status, ("invalid_response", $"the bulk response has {response.Items?.Count ?? 0} items for {records.Count} documents"));
-        }
+                _metrics.BulkRequestDuration.WithLabels("failed").Observe(elapsed);
+                return (null, status, ("invalid_response", $"the bulk response has {items.Count} items for {records.Count} documents"));
+            }
 
-        if (status is null)
-        {
-            return (null, null, ("connection_failed", details.OriginalException?.Message ?? "no response"));
-        }
+            _metrics.BulkRequestDuration.WithLabels("failed").Observe(elapsed);
+            if (status is null)
+            {
+                return (null, null, ("connection_failed", details.OriginalException?.Message ?? "no response"));
+            }
 
-        var text = details.ResponseBodyInBytes is { Length: > 0 } raw ? System.Text.Encoding.UTF8.GetString(raw) : "";
-        var error = text.Length > 0 ? ElasticsearchBootstrapper.ParseError(text) : ($"http_{status}", details.OriginalException?.Message ?? "");
-        // 400 for the whole request means the body was refused as such; 413 that it was too big. Both are
-        // about this body, not the cluster's state, so the batch is split rather than retried as it is.
-        return (null, status, error);
+            var raw = bytes.IsEmpty && details.ResponseBodyInBytes is { Length: > 0 } buffered ? buffered : bytes;
+            var text = raw.IsEmpty ? "" : System.Text.Encoding.UTF8.GetString(raw);
+            var error = text.Length > 0 ? ElasticsearchBootstrapper.ParseError(text) : ($"http_{status}", details.OriginalException?.Message ?? "");
+            // 400 for the whole request means the body was refused as such; 413 that it was too big. Both are
+            // about this body, not the cluster's state, so the batch is split rather than retried as it is.
+            return (null, status, error);
+        }
     }
 
     /// <summary>Acknowledges, rejects or collects for retry each item; returns the records to retry.</summary>
-    private List<PipelineRecord> HandleItems(IRecordAcknowledger acknowledger, List<PipelineRecord> records, BulkResponse response)
+    private List<PipelineRecord> HandleItems(IRecordAcknowledger acknowledger, List<PipelineRecord> records, List<BulkResponseReader.Item> items)
     {
         var retry = new List<PipelineRecord>();
-        var items = response.Items as IReadOnlyList<Elastic.Clients.Elasticsearch.Core.Bulk.ResponseItem> ?? [.. response.Items];
         long created = 0, duplicates = 0;
         for (var i = 0; i < records.Count; i++)
         {
             var item = items[i];
             var record = records[i];
             var status = item.Status;
-            var errorType = item.Error?.Type;
+            var errorType = item.ErrorType;
             if (status is >= 200 and < 300)
             {
                 if (status == 201)
@@ -483,8 +509,8 @@ public sealed class ElasticsearchSink : IRecordSink
             }
             else
             {
-                var reason = item.Error?.Reason ?? $"HTTP {status}";
-                if (item.Error?.CausedBy?.Reason is { } cause)
+                var reason = item.ErrorReason ?? $"HTTP {status}";
+                if (item.CausedByReason is { } cause)
                 {
                     reason += "; caused by: " + cause;
                 }

@@ -2,14 +2,24 @@ using System.Buffers;
 
 namespace LogPipeline.Elasticsearch;
 
-/// <summary>A growable byte buffer on <see cref="ArrayPool{T}.Shared"/>, so building a multi-megabyte bulk
+/// <summary>A growable byte buffer on an <see cref="ArrayPool{T}"/>, so building a multi-megabyte bulk
 /// body does not allocate a fresh array per request.</summary>
 internal sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
 {
+    private readonly ArrayPool<byte> _pool;
     private byte[] _buffer;
     private int _written;
 
-    public PooledBufferWriter(int initialCapacity) => _buffer = ArrayPool<byte>.Shared.Rent(Math.Max(initialCapacity, 256));
+    public PooledBufferWriter(int initialCapacity)
+        : this(initialCapacity, ArrayPool<byte>.Shared)
+    {
+    }
+
+    public PooledBufferWriter(int initialCapacity, ArrayPool<byte> pool)
+    {
+        _pool = pool;
+        _buffer = pool.Rent(Math.Max(initialCapacity, 256));
+    }
 
     public int WrittenCount => _written;
 
@@ -51,7 +61,7 @@ internal sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
         _written = 0;
         if (buffer.Length > 0)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            _pool.Return(buffer);
         }
     }
 
@@ -63,9 +73,9 @@ internal sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
             return;
         }
 
-        var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(_buffer.Length * 2, _written + need));
+        var bigger = _pool.Rent(Math.Max(_buffer.Length * 2, _written + need));
         _buffer.AsSpan(0, _written).CopyTo(bigger);
-        ArrayPool<byte>.Shared.Return(_buffer);
+        _pool.Return(_buffer);
         _buffer = bigger;
     }
 }
