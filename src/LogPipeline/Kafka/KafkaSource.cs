@@ -298,7 +298,11 @@ public sealed class KafkaSource
     private void Receive(ConsumeResult<byte[]?, byte[]?> result, ref PartitionPipeline? last)
     {
         var partition = result.Partition.Value;
-        if (last is null || last.Partition != partition || !string.Equals(last.Topic, result.Topic, StringComparison.Ordinal))
+        // The cached pipeline may belong to an earlier assignment of this partition (revoked or lost, then
+        // assigned again): its records must go to the current pipeline, or they would be skipped and a later
+        // commit would pass them. So a closed cached pipeline is looked up again, never trusted.
+        if (last is null || last.Cancellation.IsCancellationRequested || last.Partition != partition
+            || !string.Equals(last.Topic, result.Topic, StringComparison.Ordinal))
         {
             partitions.TryGetValue((result.Topic, partition), out last);
         }
