@@ -505,19 +505,7 @@ public sealed class GeoIpEnricher : ILogEnricher, IDisposable
             return Encoding.UTF8.GetBytes(options.HmacKey);
         }
 
-        string text;
-        try
-        {
-            text = File.ReadAllText(options.HmacKeyFile!).Trim();
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new EnrichmentConfigurationException(
-                $"{prefix}:HmacKeyFile is '{options.HmacKeyFile}', which cannot be read ({ex.GetType().Name}); "
-                + "allowed: a readable file holding the key.", ex);
-        }
-
-        var key = Encoding.UTF8.GetBytes(text);
+        var key = KeyFile.Read(options.HmacKeyFile!, $"{prefix}:HmacKeyFile");
         if (key.Length < GeoIpOptions.MinimumHmacKeyBytes)
         {
             throw new EnrichmentConfigurationException(

@@ -80,14 +80,14 @@ public sealed class MaskingOptions
             {
                 try
                 {
-                    if (ReadKeyFile(HmacKeyFile).Length < MinHmacKeyBytes)
+                    if (KeyFile.Read(HmacKeyFile, $"{prefix}:HmacKeyFile").Length < MinHmacKeyBytes)
                     {
                         errors.Add($"{prefix}:HmacKeyFile '{HmacKeyFile}' holds fewer than {MinHmacKeyBytes} bytes; use a random secret of at least {MinHmacKeyBytes} bytes (the content is not shown).");
                     }
                 }
-                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                catch (EnrichmentConfigurationException ex)
                 {
-                    errors.Add($"{prefix}:HmacKeyFile '{HmacKeyFile}' cannot be read ({ex.GetType().Name}); make it readable by the process.");
+                    errors.Add(ex.Message);
                 }
             }
         }
@@ -189,18 +189,8 @@ public sealed class MaskingOptions
             return null;
         }
 
-        try
-        {
-            return ReadKeyFile(HmacKeyFile);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new EnrichmentConfigurationException(
-                $"{prefix}:HmacKeyFile '{HmacKeyFile}' cannot be read ({ex.GetType().Name}); make it readable by the process.");
-        }
+        return KeyFile.Read(HmacKeyFile, $"{prefix}:HmacKeyFile");
     }
-
-    private static byte[] ReadKeyFile(string path) => Encoding.UTF8.GetBytes(File.ReadAllText(path).Trim());
 
     private static void ValidateWords(List<string> errors, string key, List<string> list)
     {
