@@ -104,6 +104,11 @@ internal static class SetupCommand
         {
             return Fail(error, ExitCodes.Configuration, "configuration error: ", e.Message);
         }
+        catch (Exception e) when (e is InvalidOperationException or IOException or UnauthorizedAccessException)
+        {
+            // An unreadable or empty secret file: the message names the file.
+            return Fail(error, ExitCodes.Configuration, "configuration error: ", e.Message);
+        }
 
         int created = 0, updated = 0, unchanged = 0;
         try
@@ -236,8 +241,7 @@ internal static class SetupCommand
 
         // Without a Kibana key, Kibana gets the Elasticsearch key (Kibana accepts Elasticsearch API keys), as long as
         // it has Kibana privileges.
-        apiKey ??= request.ApiKey ?? NonEmpty(elasticsearch.ApiKey)
-            ?? (string.IsNullOrEmpty(elasticsearch.ApiKeyFile) ? null : File.ReadAllText(elasticsearch.ApiKeyFile).Trim());
+        apiKey ??= request.ApiKey ?? ElasticsearchClientFactory.Secret(elasticsearch.ApiKey, elasticsearch.ApiKeyFile);
 
         return new KibanaImportOptions
         {
@@ -246,8 +250,6 @@ internal static class SetupCommand
             Space = request.KibanaSpace,
         };
     }
-
-    private static string? NonEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
     private static int Fail(TextWriter error, int exitCode, string kind, string message)
     {

@@ -78,7 +78,9 @@ public static class ElasticsearchClientFactory
             : null;
     }
 
-    private static string? Secret(string? value, string? file)
+    /// <summary>A secret given inline or as a file (trimmed); null when neither is set.</summary>
+    /// <exception cref="InvalidOperationException">The file is empty.</exception>
+    internal static string? Secret(string? value, string? file)
     {
         if (!string.IsNullOrEmpty(value))
         {
