@@ -29,6 +29,10 @@ namespace LogPipeline.Kafka;
 public sealed class KafkaSource
 {
     private static readonly TimeSpan GaugeInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long shutdown waits for the consumer to leave the group. Offsets are committed before, so
+    /// a close that outlasts this loses nothing: the group notices the member gone by its session timeout.</summary>
+    private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(10);
     private const int MaxReasonTextLength = 1000;
 
     private readonly KafkaSourceOptions options;
@@ -1025,15 +1029,23 @@ public sealed class KafkaSource
         }
 
         closing = true;
+        var consumerClosed = true;
         if (consumer is { } c && !consumerFatal)
         {
+            // A close that starts while the group rebalances (another member leaving at the same moment) can
+            // wait inside librdkafka for that rebalance far longer than a pod's grace period, so it is bounded.
+            var close = Task.Run(c.Close);
             try
             {
-                c.Close();
+                consumerClosed = close.Wait(CloseTimeout);
+                if (!consumerClosed)
+                {
+                    logger.LogWarning("The Kafka consumer did not leave the group within {Timeout}; offsets are committed, the group drops this member by its session timeout", CloseTimeout);
+                }
             }
-            catch (Exception e) when (e is KafkaException or ObjectDisposedException)
+            catch (AggregateException e) when (e.InnerException is KafkaException or ObjectDisposedException)
             {
-                logger.LogWarning("Closing the Kafka consumer failed: {Reason}", e.Message);
+                logger.LogWarning("Closing the Kafka consumer failed: {Reason}", e.InnerException.Message);
             }
         }
 
@@ -1059,7 +1071,12 @@ public sealed class KafkaSource
             pr.Dispose();
         }
 
-        consumer?.Dispose();
+        // Disposing a consumer whose Close still runs on another thread would free it under that thread.
+        if (consumerClosed)
+        {
+            consumer?.Dispose();
+        }
+
         UpdateGauges();
     }
 
