@@ -7,12 +7,15 @@ namespace LogPipeline.Hosting;
 /// <summary>The pipeline's <see cref="IRecordProcessor"/> over the shared <see cref="EnrichmentChain"/>: one
 /// <see cref="EnrichmentSession"/> per assigned partition, so trace linking state follows the partition and is
 /// dropped when it is revoked.</summary>
-internal sealed class EnrichingRecordProcessor(EnrichmentChain chain) : IRecordProcessor
+internal sealed class EnrichingRecordProcessor(EnrichmentChain chain, RecordBufferPool? documents = null) : IRecordProcessor
 {
-    public IPartitionProcessor CreatePartitionProcessor(string topic, int partition) =>
-        new PartitionProcessor(chain.CreateSession());
+    // Documents wait in the sink's batches for a second or more: pooled slabs keep them out of the collector.
+    private readonly RecordBufferPool _documents = documents ?? new RecordBufferPool();
 
-    private sealed class PartitionProcessor(EnrichmentSession session) : IPartitionProcessor
+    public IPartitionProcessor CreatePartitionProcessor(string topic, int partition) =>
+        new PartitionProcessor(chain.CreateSession(), _documents.CreateWriter());
+
+    private sealed class PartitionProcessor(EnrichmentSession session, RecordBufferWriter documents) : IPartitionProcessor
     {
         private readonly ArrayBufferWriter<byte> _output = new(4096);
 
@@ -25,11 +28,15 @@ internal sealed class EnrichingRecordProcessor(EnrichmentChain chain) : IRecordP
                 return ProcessResult.Rejected(result.ReasonCode ?? "rejected", result.ReasonText ?? "rejected by the parser");
             }
 
-            // The document outlives this call (it waits in the sink's batch), so it gets its own array.
-            record.Document = _output.WrittenSpan.ToArray();
+            // The document outlives this call (it waits in the sink's batch), so it is copied out of the scratch.
+            record.SetDocument(documents.Copy(_output.WrittenSpan));
             return ProcessResult.Ok;
         }
 
-        public void Dispose() => session.Dispose();
+        public void Dispose()
+        {
+            session.Dispose();
+            documents.Dispose();
+        }
     }
 }

@@ -48,7 +48,8 @@ public sealed class KafkaSource
     private readonly CancellationTokenSource stopLoop = new();
     private readonly CancellationTokenSource stopWriter = new();
 
-    private IConsumer<byte[]?, byte[]?>? consumer;
+    private RecordBufferWriter? valueWriter;
+    private IConsumer<byte[]?, RecordBuffer>? consumer;
     private IProducer<byte[]?, byte[]>? producer;
     private long inFlightBytes;
     private long inFlightRecords;
@@ -98,6 +99,9 @@ public sealed class KafkaSource
             FullMode = BoundedChannelFullMode.Wait,
         });
     }
+
+    /// <summary>Slabs for the message values (see <see cref="RecordBufferPool"/>); tests set small slabs.</summary>
+    internal RecordBufferPool Values { get; init; } = new();
 
     /// <summary>Where the source is in its lifecycle.</summary>
     public KafkaSourceState State => (KafkaSourceState)state;
@@ -197,7 +201,9 @@ public sealed class KafkaSource
     {
         try
         {
-            consumer = new ConsumerBuilder<byte[]?, byte[]?>(consumerConfig)
+            valueWriter = Values.CreateWriter();
+            consumer = new ConsumerBuilder<byte[]?, RecordBuffer>(consumerConfig)
+                .SetValueDeserializer(new PooledValueDeserializer(valueWriter))
                 .SetPartitionsAssignedHandler((_, assigned) => OnAssigned(assigned))
                 .SetPartitionsRevokedHandler((_, revoked) => OnRevoked(revoked))
                 .SetPartitionsLostHandler((_, lost) => OnLost(lost))
@@ -299,7 +305,7 @@ public sealed class KafkaSource
         }
     }
 
-    private void Receive(ConsumeResult<byte[]?, byte[]?> result, ref PartitionPipeline? last)
+    private void Receive(ConsumeResult<byte[]?, RecordBuffer> result, ref PartitionPipeline? last)
     {
         var partition = result.Partition.Value;
         // The cached pipeline may belong to an earlier assignment of this partition (revoked or lost, then
@@ -311,21 +317,24 @@ public sealed class KafkaSource
             partitions.TryGetValue((result.Topic, partition), out last);
         }
 
+        var message = result.Message;
         if (last is null || last.Cancellation.IsCancellationRequested)
         {
+            message.Value.Slab?.Release();
             return;
         }
 
-        var message = result.Message;
         var record = new PipelineRecord
         {
-            Origin = new RecordOrigin(result.Topic, partition, result.Offset.Value),
+            Origin = new RecordOrigin(last.Topic, partition, result.Offset.Value),
             Key = message.Key,
-            Value = message.Value ?? [],
+            Value = message.Value.Memory,
+            ValueSlab = message.Value.Slab,
             Timestamp = DateTimeOffset.FromUnixTimeMilliseconds(message.Timestamp.UnixTimestampMs),
         };
         if (!last.Tracker.Track(record))
         {
+            record.ReleaseBuffers();
             return;
         }
 
@@ -348,6 +357,7 @@ public sealed class KafkaSource
             {
                 // Never processed, so never acknowledged: the commit stops before it and it is redelivered.
                 Interlocked.Add(ref inFlightBytes, -record.Value.Length);
+                record.ReleaseBuffers();
             }
         }
     }
@@ -380,13 +390,26 @@ public sealed class KafkaSource
                     if (result.Accepted)
                     {
                         metrics.RecordsEnriched.Inc();
-                        await toSink.Writer.WriteAsync((p, record), token).ConfigureAwait(false);
+                        if (!toSink.Writer.TryWrite((p, record)))
+                        {
+                            try
+                            {
+                                await toSink.Writer.WriteAsync((p, record), token).ConfigureAwait(false);
+                            }
+                            catch (Exception e) when (e is OperationCanceledException or ChannelClosedException)
+                            {
+                                // The partition closed meanwhile; the record is redelivered to its next owner.
+                                record.ReleaseBuffers();
+                                throw;
+                            }
+                        }
                     }
                     else
                     {
                         var code = result.ReasonCode ?? "rejected";
                         metrics.RecordsRejected.WithLabels(code).Inc();
                         DeadLetter(p, record, code, result.ReasonText ?? code);
+                        record.ReleaseBuffers();
                     }
                 }
             }
@@ -423,6 +446,7 @@ public sealed class KafkaSource
                     // A revoked or lost partition's records are redelivered to its new owner; skip them.
                     if (item.Partition.Cancellation.IsCancellationRequested)
                     {
+                        item.Record.ReleaseBuffers();
                         continue;
                     }
 
@@ -440,6 +464,7 @@ public sealed class KafkaSource
         }
     }
 
+    // The sink reports a record's fate as its last use of it, so its pooled bytes go back here.
     private void OnAcknowledged(PipelineRecord record)
     {
         if (partitions.TryGetValue((record.Origin.Topic, record.Origin.Partition), out var p) && p.Tracker.Complete(record))
@@ -448,6 +473,8 @@ public sealed class KafkaSource
             Interlocked.Increment(ref acknowledged);
             metrics.RecordsAcknowledged.Inc();
         }
+
+        record.ReleaseBuffers();
     }
 
     private void OnSinkRejected(PipelineRecord record, string reasonCode, string reasonText)
@@ -456,6 +483,8 @@ public sealed class KafkaSource
         {
             DeadLetter(p, record, reasonCode, reasonText);
         }
+
+        record.ReleaseBuffers();
     }
 
     private void DeadLetter(PartitionPipeline p, PipelineRecord record, string reasonCode, string reasonText)
@@ -825,6 +854,7 @@ public sealed class KafkaSource
             while (p.Input.Reader.TryRead(out var unprocessed))
             {
                 Interlocked.Add(ref inFlightBytes, -unprocessed.Value.Length);
+                unprocessed.ReleaseBuffers();
             }
 
             foreach (var record in p.Tracker.Close())

@@ -15,6 +15,8 @@ public sealed partial class ElasticsearchTestServer
         "version", "version_type", "dynamic_templates", "list_executed_pipelines", "op_type", "_source", "retry_on_conflict",
     ];
 
+    private static readonly byte[] DroppedSource = "{}"u8.ToArray();
+
     private readonly record struct BulkAction(string Op, string Index, string? Id, int SourceStart, int SourceLength);
 
     private readonly record struct WriteTarget(TestIndex? Index, bool DataStream, int Status, string? ErrorType, string? Reason);
@@ -291,7 +293,7 @@ public sealed partial class ElasticsearchTestServer
                 ("illegal_argument_exception", "For input string: \"not-a-number\""));
         }
 
-        var bytes = source.ToArray();
+        var bytes = KeepSources ? source.ToArray() : DroppedSource;
         long version;
         bool created;
         if (action.Op == "create")

@@ -43,6 +43,11 @@ public sealed partial class ElasticsearchTestServer : IAsyncDisposable
 
     public ElasticsearchFaults Faults { get; } = new();
 
+    /// <summary>False keeps only each document's <c>_id</c>, version and sequence number, not its source (searches
+    /// return <c>{}</c>). Throughput benchmarks index millions of documents: holding every source would make this
+    /// process's heap, not the worker, the thing measured. Every document is still parsed and validated.</summary>
+    public bool KeepSources { get; set; } = true;
+
     public bool IsRunning => _app is not null;
 
     /// <summary>The Authorization header of the last request (tests check that secrets arrive; never logged).</summary>

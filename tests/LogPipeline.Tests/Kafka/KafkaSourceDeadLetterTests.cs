@@ -66,7 +66,7 @@ public sealed class KafkaSourceDeadLetterTests(ITestOutputHelper output)
         {
             for (var i = 0; i < PerPartition; i++)
             {
-                Assert.Equal(!Poison.ContainsKey(i), stored.Contains(new Pipeline.RecordOrigin(Topic, p, i)));
+                Assert.Equal(!Poison.ContainsKey(i), stored.Contains(new LogPipeline.Pipeline.RecordOrigin(Topic, p, i)));
             }
         }
 

@@ -105,8 +105,8 @@ public sealed class KafkaSourceFaultTests(ITestOutputHelper output)
     private static double ErrorsAt(PipelineMetrics metrics, string stage) =>
         metrics.ComponentErrors.GetAllLabelValues().Where(l => l[0] == stage).Sum(l => metrics.ComponentErrors.WithLabels(l).Value);
 
-    private static IEnumerable<Pipeline.RecordOrigin> DeadLetteredOrigins(EmbeddedKafkaCluster cluster, int count) =>
-        KafkaTestKit.ReadAll(cluster, Topic + ".dlq", count).Select(r => new Pipeline.RecordOrigin(
+    private static IEnumerable<LogPipeline.Pipeline.RecordOrigin> DeadLetteredOrigins(EmbeddedKafkaCluster cluster, int count) =>
+        KafkaTestKit.ReadAll(cluster, Topic + ".dlq", count).Select(r => new LogPipeline.Pipeline.RecordOrigin(
             Topic,
             int.Parse(Encoding.UTF8.GetString(r.Message.Headers.GetLastBytes(DeadLetterHeaders.OriginPartition))),
             long.Parse(Encoding.UTF8.GetString(r.Message.Headers.GetLastBytes(DeadLetterHeaders.OriginOffset)))));
