@@ -14,11 +14,13 @@ public sealed class EnrichmentChain : IDisposable
     private readonly GeoIpEnricher _geoIp;
     private readonly ErrorCategoryEnricher _errorCategories;
     private readonly PiiMaskingEnricher _masking;
+    private readonly TraceBudget _traceBudget;
 
     private EnrichmentChain(EnrichmentOptions options, TimeProvider time)
     {
         Options = options;
         _time = time;
+        _traceBudget = new TraceBudget(options.Trace.MaxTraces);
         _geoIp = GeoIpEnricher.Create(options.GeoIp, Statistics, time);
         try
         {
@@ -56,7 +58,7 @@ public sealed class EnrichmentChain : IDisposable
     public EnrichmentSession CreateSession()
     {
         var pipeline = new EnricherPipeline(
-            [new TraceLinkingEnricher(Options.Trace, Statistics, _time), _geoIp, _errorCategories, _masking],
+            [new TraceLinkingEnricher(Options.Trace, Statistics, _time, _traceBudget), _geoIp, _errorCategories, _masking],
             Statistics);
         return new EnrichmentSession(pipeline, Options, Statistics, _time);
     }

@@ -46,7 +46,15 @@ public sealed class TraceLinkingEnricher : ISessionEnricher
     private int _sinceClockRead;
     private long _now;
 
+    private readonly TraceBudget _budget;
+
     public TraceLinkingEnricher(TraceLinkingOptions options, EnrichmentStatistics statistics, TimeProvider time)
+        : this(options, statistics, time, null)
+    {
+    }
+
+    /// <param name="budget">Shared by the sessions of one chain; null gives this enricher a budget of its own.</param>
+    internal TraceLinkingEnricher(TraceLinkingOptions options, EnrichmentStatistics statistics, TimeProvider time, TraceBudget? budget)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(statistics);
@@ -54,6 +62,7 @@ public sealed class TraceLinkingEnricher : ISessionEnricher
         _options = options;
         _statistics = statistics;
         _time = time;
+        _budget = budget ?? new TraceBudget(options.MaxTraces);
         _tracesBySpan = _traces.GetAlternateLookup<ReadOnlySpan<char>>();
         _serviceNamesBySpan = _serviceNames.GetAlternateLookup<ReadOnlySpan<char>>();
         _clockSampleInterval = ReferenceEquals(time, TimeProvider.System) ? 32 : 1;
@@ -172,6 +181,7 @@ public sealed class TraceLinkingEnricher : ISessionEnricher
 
     public void Dispose()
     {
+        _budget.Give(_traces.Count);
         _traces.Clear();
         _head = _tail = null;
         _serviceNames.Clear();
@@ -454,9 +464,15 @@ public sealed class TraceLinkingEnricher : ISessionEnricher
         }
         else
         {
-            if (_traces.Count >= _options.MaxTraces)
+            if (!_budget.TryTake())
             {
-                Forget(_tail!);
+                // Room comes from this stream's own least recently seen trace; with none, one trace is allowed over.
+                if (_tail is not null)
+                {
+                    Forget(_tail);
+                }
+
+                _budget.Take();
             }
 
             state = new TraceState(traceId.ToString())
@@ -486,6 +502,7 @@ public sealed class TraceLinkingEnricher : ISessionEnricher
     {
         Unlink(state);
         _traces.Remove(state.TraceId);
+        _budget.Give();
     }
 
     private void AddFirst(TraceState state)

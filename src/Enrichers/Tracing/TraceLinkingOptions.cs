@@ -4,9 +4,9 @@ namespace Enrichers.Tracing;
 /// Kafka partition in the worker, per stdin in <c>enrich</c>) and bounded by both settings.</summary>
 public sealed class TraceLinkingOptions
 {
-    /// <summary>Most traces remembered per stream; the least recently seen trace is forgotten first.
-    /// Default 100,000 (about 20 MB per stream at most). A forgotten trace that shows up again starts over
-    /// at <c>trace_seq</c> 1.</summary>
+    /// <summary>Most traces remembered by all streams of a chain together (all partitions of a worker); a stream
+    /// that needs room forgets its own least recently seen trace. Default 100,000 (about 20 MB in all). A
+    /// forgotten trace that shows up again starts over at <c>trace_seq</c> 1.</summary>
     public int MaxTraces { get; set; } = 100_000;
 
     /// <summary>A trace not seen for this long is forgotten. Default 10 minutes.</summary>
