@@ -50,6 +50,7 @@ public sealed class KafkaSource
 
     private IConsumer<byte[]?, byte[]?>? consumer;
     private IProducer<byte[]?, byte[]>? producer;
+    private PartitionLagProbe? lagProbe;
     private long inFlightBytes;
     private long inFlightRecords;
     private long received;
@@ -263,6 +264,8 @@ public sealed class KafkaSource
 
         logger.LogInformation("Kafka source subscribed to {Topics} as group {Group} (instance {Instance})",
             options.TopicPattern ?? string.Join(",", options.Topics), consumerConfig.GroupId, consumerConfig.GroupInstanceId ?? "-");
+        lagProbe = new PartitionLagProbe(c, () => partitions.Values, consumerConfig.AutoOffsetReset, logger);
+        lagProbe.Start();
         var token = stopLoop.Token;
         var now = Environment.TickCount64;
         var nextCommit = now + (long)options.CommitInterval.TotalMilliseconds;
@@ -706,6 +709,7 @@ public sealed class KafkaSource
         assignmentChanged = true;
         logger.LogInformation("Assigned {Count} partitions: {Partitions}", assigned.Count, string.Join(", ", assigned));
         UpdateAssignmentState();
+        lagProbe?.Wake();
     }
 
     private void OnRevoked(List<TopicPartitionOffset> revoked)
@@ -929,13 +933,17 @@ public sealed class KafkaSource
     {
         try
         {
-            var c = consumer;
-            if (c is null || p.Tracker.Position is not long position)
+            if (consumer is not { } c)
             {
                 return null;
             }
 
             var high = c.GetWatermarkOffsets(p.TopicPartition).High;
+            if (p.Tracker.Position is not long position)
+            {
+                return lagProbe?.LagBeforeFirstRecord(p, high);
+            }
+
             return high.IsSpecial ? null : Math.Max(0, high.Value - position);
         }
         catch (Exception e) when (e is KafkaException or ObjectDisposedException or InvalidOperationException)
@@ -1012,6 +1020,7 @@ public sealed class KafkaSource
             SetState(KafkaSourceState.Stopping);
         }
 
+        lagProbe?.Stop(TimeSpan.Zero);
         var all = partitions.Values.ToList();
         if (!abandoning && fatal is null)
         {
@@ -1029,8 +1038,9 @@ public sealed class KafkaSource
         }
 
         closing = true;
-        var consumerClosed = true;
-        if (consumer is { } c && !consumerFatal)
+        // The probe calls the consumer from its own task: it must be done before the consumer is closed.
+        var consumerClosed = lagProbe?.Stop(TimeSpan.FromSeconds(3)) ?? true;
+        if (consumer is { } c && !consumerFatal && consumerClosed)
         {
             // A close that starts while the group rebalances (another member leaving at the same moment) can
             // wait inside librdkafka for that rebalance far longer than a pod's grace period, so it is bounded.
