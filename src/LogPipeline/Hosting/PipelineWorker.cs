@@ -20,6 +20,9 @@ internal sealed class PipelineWorker(
     IServer server,
     ILogger<PipelineWorker> logger) : BackgroundService
 {
+    /// <summary>The one line logged when a stop request comes before any record was consumed.</summary>
+    internal const string StoppedDuringStartUp = "stop requested during start-up: no record was consumed, nothing to commit; exiting";
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
@@ -32,8 +35,11 @@ internal sealed class PipelineWorker(
             stoppingToken.Register(() =>
             {
                 health.MarkDraining();
-                logger.LogInformation("stop requested: draining in-flight records (deadline {DrainTimeoutSeconds} s)",
-                    shutdown.Value.DrainTimeout.TotalSeconds);
+                if (source.HasConsumed)
+                {
+                    logger.LogInformation("stop requested: draining in-flight records (deadline {DrainTimeoutSeconds} s)",
+                        shutdown.Value.DrainTimeout.TotalSeconds);
+                }
             });
             var drained = await source.RunAsync(shutdown.Value.DrainTimeout, stoppingToken).ConfigureAwait(false);
             if (!stoppingToken.IsCancellationRequested)
@@ -42,7 +48,12 @@ internal sealed class PipelineWorker(
                 throw new InvalidOperationException("the Kafka source stopped without a stop request");
             }
 
-            if (!drained)
+            if (!source.HasConsumed)
+            {
+                // Stopped while the sink bootstrapped or the consumer joined the group.
+                logger.LogInformation(StoppedDuringStartUp);
+            }
+            else if (!drained)
             {
                 outcome.Fail(ExitCodes.DrainTimedOut,
                     $"drain deadline Shutdown:DrainTimeout = {shutdown.Value.DrainTimeout} passed: records not yet acknowledged were not committed and will be redelivered.");
@@ -55,7 +66,8 @@ internal sealed class PipelineWorker(
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            // Stopped while still checking connections: nothing was consumed, nothing to commit.
+            // Stopped while the host started or connections were checked.
+            logger.LogInformation(StoppedDuringStartUp);
         }
         catch (DependencyUnavailableException e)
         {
