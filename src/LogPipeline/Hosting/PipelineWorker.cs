@@ -66,8 +66,12 @@ internal sealed class PipelineWorker(
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            // Stopped while the host started or connections were checked.
-            logger.LogInformation(StoppedDuringStartUp);
+            // Stopped while the host started or connections were checked. Without a stop request the host itself
+            // failed to start (e.g. the HTTP port is taken), which the command reports.
+            if (lifetime.ApplicationStopping.IsCancellationRequested)
+            {
+                logger.LogInformation(StoppedDuringStartUp);
+            }
         }
         catch (DependencyUnavailableException e)
         {
