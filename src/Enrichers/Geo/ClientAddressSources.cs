@@ -12,24 +12,36 @@ internal static class ClientAddressSources
     /// <summary>Where the address is read from, in order of preference. Under every policy but
     /// <c>keep</c> all of them are removed, so the raw address survives nowhere. <see cref="Find(LogObject)"/>
     /// recognizes them by bit position in this order. From <see cref="FirstHeaderIndex"/> on they are HTTP
-    /// headers, whose last segment (the header name) matches in any ASCII case.</summary>
+    /// headers, whose last segment (the header name) matches in any ASCII case: under ECS's
+    /// <c>http.request.headers</c>, under <c>request.headers</c> (where the services log them, and where trace
+    /// linking reads them), or copied to the top level.</summary>
     public static readonly string[] Fields =
     [
         "client_ip", FieldNames.ClientIp, "source.ip", "remote_addr", "ip", "x_forwarded_for",
-        "http.request.headers.x-forwarded-for", "http.request.headers.x-real-ip", "x-forwarded-for", "x-real-ip",
+        "http.request.headers.x-forwarded-for", "http.request.headers.x-real-ip",
+        "request.headers.x-forwarded-for", "request.headers.x-real-ip",
+        "x-forwarded-for", "x-real-ip",
     ];
 
     /// <summary>Index in <see cref="Fields"/> of the first HTTP header source.</summary>
     public const int FirstHeaderIndex = 6;
 
+    private const int HttpHeadersIndex = FirstHeaderIndex;
+    private const int RequestHeadersIndex = FirstHeaderIndex + 2;
+    private const int TopLevelForwardedForIndex = FirstHeaderIndex + 4;
+    private const int TopLevelRealIpIndex = FirstHeaderIndex + 5;
+
     private const string ForwardedFor = "x-forwarded-for";
     private const string RealIp = "x-real-ip";
-    private const string HeadersPath = "http.request.headers";
+    private const string HttpHeadersPath = "http.request.headers";
+    private const string RequestHeadersPath = FieldNames.RequestHeaders;
 
-    // Lengths of the dotted keys http.request.headers.x-forwarded-for and http.request.headers.x-real-ip
-    // (string lengths are not constants in C#).
-    private const int DottedForwardedForLength = 36;
-    private const int DottedRealIpLength = 30;
+    // Lengths of the dotted keys <container>.x-forwarded-for and <container>.x-real-ip (string lengths are not
+    // constants in C#).
+    private const int HttpDottedForwardedForLength = 36;
+    private const int HttpDottedRealIpLength = 30;
+    private const int RequestDottedForwardedForLength = 31;
+    private const int RequestDottedRealIpLength = 25;
 
     /// <summary>Which source fields the record has (bit i = <see cref="Fields"/>[i]), found in one pass
     /// over the top-level names instead of a path walk per field: most records have none, and this runs for
@@ -38,7 +50,8 @@ internal static class ClientAddressSources
     {
         // Dispatch on the raw name length first: no name is decoded, and most names match no length.
         var present = 0;
-        var mayHaveHeaders = false;
+        var mayHaveHttpHeaders = false;
+        var mayHaveRequestHeaders = false;
         for (var i = 0; i < root.Count; i++)
         {
             var property = root[i];
@@ -50,8 +63,12 @@ internal static class ClientAddressSources
                     break;
                 case 4 when property.NameEquals("http"):
                 case 12 when property.NameEquals("http.request"):
-                case 20 when property.NameEquals(HeadersPath):
-                    mayHaveHeaders |= value is LogObject;
+                case 20 when property.NameEquals(HttpHeadersPath):
+                    mayHaveHttpHeaders |= value is LogObject;
+                    break;
+                case 7 when property.NameEquals(FieldNames.Request):
+                case 15 when property.NameEquals(RequestHeadersPath):
+                    mayHaveRequestHeaders |= value is LogObject;
                     break;
                 case 6 when property.NameEquals("client"):
                     present |= value is LogObject client && LogPath.Find(client, "ip") is not null ? 1 << 1 : 0;
@@ -69,7 +86,7 @@ internal static class ClientAddressSources
                     present |= 1 << 2;
                     break;
                 case 9 when property.NameEqualsIgnoreAsciiCase(RealIp):
-                    present |= 1 << 9;
+                    present |= 1 << TopLevelRealIpIndex;
                     break;
                 case 11 when property.NameEquals("remote_addr"):
                     present |= 1 << 3;
@@ -78,23 +95,29 @@ internal static class ClientAddressSources
                     present |= 1 << 5;
                     break;
                 case 15 when property.NameEqualsIgnoreAsciiCase(ForwardedFor):
-                    present |= 1 << 8;
+                    present |= 1 << TopLevelForwardedForIndex;
                     break;
-                case DottedForwardedForLength when StartsWithHeadersPath(property):
-                case DottedRealIpLength when StartsWithHeadersPath(property):
-                    mayHaveHeaders = true;
+                case HttpDottedForwardedForLength when StartsWith(property, HttpHeadersPath):
+                case HttpDottedRealIpLength when StartsWith(property, HttpHeadersPath):
+                    mayHaveHttpHeaders = true;
+                    break;
+                case RequestDottedForwardedForLength when StartsWith(property, RequestHeadersPath):
+                case RequestDottedRealIpLength when StartsWith(property, RequestHeadersPath):
+                    mayHaveRequestHeaders = true;
                     break;
             }
         }
 
-        if (mayHaveHeaders)
+        // Only records with such an object or a dotted header key get here; the headers are then found by the
+        // same walk that reads and removes them.
+        if (mayHaveHttpHeaders)
         {
-            // Only records with an http object or a dotted header key get here; the headers are then found
-            // by the same walk that reads and removes them.
-            for (var i = FirstHeaderIndex; i < FirstHeaderIndex + 2; i++)
-            {
-                present |= HeaderSlot(root, Fields[i], HeaderLength(i), remove: false) is not null ? 1 << i : 0;
-            }
+            present |= HeaderBits(root, HttpHeadersIndex);
+        }
+
+        if (mayHaveRequestHeaders)
+        {
+            present |= HeaderBits(root, RequestHeadersIndex);
         }
 
         return present;
@@ -136,11 +159,25 @@ internal static class ClientAddressSources
     private static int HeaderLength(int index) =>
         Fields[index].EndsWith(ForwardedFor, StringComparison.Ordinal) ? ForwardedFor.Length : RealIp.Length;
 
-    private static bool StartsWithHeadersPath(LogProperty property)
+    /// <summary>Bits of the two header sources (X-Forwarded-For, X-Real-IP) starting at <paramref name="index"/>.</summary>
+    private static int HeaderBits(LogObject root, int index)
+    {
+        var bits = 0;
+        for (var i = index; i < index + 2; i++)
+        {
+            bits |= HeaderSlot(root, Fields[i], HeaderLength(i), remove: false) is not null ? 1 << i : 0;
+        }
+
+        return bits;
+    }
+
+    /// <summary>True when the name is <paramref name="container"/> followed by a dot and more.</summary>
+    private static bool StartsWith(LogProperty property, string container)
     {
         return property.TryGetRawName(out var raw)
-            ? raw.Length > HeadersPath.Length + 1 && Ascii.Equals(raw[..HeadersPath.Length], HeadersPath) && raw[HeadersPath.Length] == (byte)'.'
-            : property.Name.StartsWith(HeadersPath + ".", StringComparison.Ordinal);
+            ? raw.Length > container.Length + 1 && Ascii.Equals(raw[..container.Length], container) && raw[container.Length] == (byte)'.'
+            : property.Name.Length > container.Length + 1 && property.Name.StartsWith(container, StringComparison.Ordinal)
+                && property.Name[container.Length] == '.';
     }
 
     /// <summary>Finds (and removes, with an emptied parent object) the value at <paramref name="path"/>,

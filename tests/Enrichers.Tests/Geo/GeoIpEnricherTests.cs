@@ -69,6 +69,8 @@ public sealed class GeoIpEnricherTests : IClassFixture<GeoTestDatabases>
     [InlineData("x_forwarded_for")]
     [InlineData("http.request.headers.x-forwarded-for")]
     [InlineData("http.request.headers.x-real-ip")]
+    [InlineData("request.headers.x-forwarded-for")]
+    [InlineData("request.headers.x-real-ip")]
     [InlineData("x-forwarded-for")]
     [InlineData("x-real-ip")]
     public void Every_source_field_is_read_nested_or_dotted_and_removed(string field)
@@ -105,6 +107,9 @@ public sealed class GeoIpEnricherTests : IClassFixture<GeoTestDatabases>
     [InlineData("{\"http\":{\"request.headers.X-Forwarded-For\":\"81.2.69.160\"}}")]
     [InlineData("{\"http.request\":{\"headers\":{\"X-Real-IP\":\"81.2.69.160\"}}}")]
     [InlineData("{\"http\":{\"request\":{\"headers\":{\"X-Real-Ip\":\"81.2.69.160\",\"Accept\":\"*/*\"}}}}")]
+    [InlineData("{\"request\":{\"method\":\"POST\",\"headers\":{\"X-Forwarded-For\":\"81.2.69.160\"}}}")]
+    [InlineData("{\"request.headers\":{\"X-Real-IP\":\"81.2.69.160\"}}")]
+    [InlineData("{\"request.headers.X-FORWARDED-FOR\":\"81.2.69.160\"}")]
     [InlineData("{\"X-Forwarded-For\":\"81.2.69.160, 10.1.1.1\"}")]
     [InlineData("{\"X-Real-IP\":\"81.2.69.160\"}")]
     [InlineData("{\"http\":{\"request\":{\"headers\":{\"X-Forwarded-\\u0046or\":\"81.2.69.160\"}}}}")]
@@ -308,7 +313,8 @@ public sealed class GeoIpEnricherTests : IClassFixture<GeoTestDatabases>
         const string json = "{\"client_ip\":\"81.2.69.160\",\"client\":{\"ip\":\"81.2.69.160\",\"port\":1},\"source\":{\"ip\":\"81.2.69.160\"},"
             + "\"remote_addr\":\"81.2.69.160:5678\",\"ip\":\"::ffff:81.2.69.160\",\"x_forwarded_for\":\"81.2.69.160, 216.160.83.57\","
             + "\"http\":{\"request\":{\"headers\":{\"x-forwarded-for\":\"81.2.69.160, 2001:218::77\",\"accept\":\"*/*\"}}},"
-            + "\"http.request.headers.X-Real-IP\":\"81.2.69.160\",\"X-Forwarded-For\":\"216.160.83.57\"}";
+            + "\"http.request.headers.X-Real-IP\":\"81.2.69.160\",\"X-Forwarded-For\":\"216.160.83.57\","
+            + "\"request\":{\"headers\":{\"X-Real-Ip\":\"2001:218::77\",\"traceparent\":\"x\"}}}";
 
         var output = Enrich(json, out _);
 
