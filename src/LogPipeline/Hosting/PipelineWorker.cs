@@ -20,8 +20,9 @@ internal sealed class PipelineWorker(
     IServer server,
     ILogger<PipelineWorker> logger) : BackgroundService
 {
-    /// <summary>The one line logged when a stop request comes before any record was consumed.</summary>
-    internal const string StoppedDuringStartUp = "stop requested during start-up: no record was consumed, nothing to commit; exiting";
+    /// <summary>The one line logged when a stop request comes before any record was consumed: during start-up
+    /// (building, bootstrapping the sink, joining the group), or while no partition has had a record yet.</summary>
+    internal const string StoppedDuringStartUp = "stop requested before any record was consumed: nothing to drain or commit; exiting";
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -50,7 +51,7 @@ internal sealed class PipelineWorker(
 
             if (!source.HasConsumed)
             {
-                // Stopped while the sink bootstrapped or the consumer joined the group.
+                // Stopped while the sink bootstrapped or the consumer joined the group, or idle all along.
                 logger.LogInformation(StoppedDuringStartUp);
             }
             else if (!drained)

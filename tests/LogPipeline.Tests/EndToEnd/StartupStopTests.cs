@@ -11,7 +11,7 @@ namespace LogPipeline.Tests.EndToEnd;
 [Collection(EndToEndCollection.Name)]
 public sealed partial class StartupStopTests(EndToEndFixture fixture, ITestOutputHelper output)
 {
-    private const string StartUpLine = "stop requested during start-up: no record was consumed, nothing to commit; exiting";
+    private const string StartUpLine = "stop requested before any record was consumed: nothing to drain or commit; exiting";
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
     [Fact]
