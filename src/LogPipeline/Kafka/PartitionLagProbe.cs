@@ -153,7 +153,18 @@ internal sealed class PartitionLagProbe
                 return;
             }
 
-            var watermarks = consumer.QueryWatermarkOffsets(p.TopicPartition, RequestTimeout);
+            WatermarkOffsets watermarks;
+            try
+            {
+                watermarks = consumer.QueryWatermarkOffsets(p.TopicPartition, RequestTimeout);
+            }
+            catch (KafkaException e)
+            {
+                // One leader down must not leave the other partitions unknown.
+                logger.LogDebug("Consumer lag probe could not read the watermarks of {Partition}: {Reason}", p.TopicPartition, e.Error.Reason);
+                continue;
+            }
+
             if (!watermarks.Low.IsSpecial && !watermarks.High.IsSpecial)
             {
                 var probe = probes.GetOrAdd(p, _ => new Probe());
