@@ -40,6 +40,24 @@ public sealed class KafkaSourceLagTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Without_a_committed_offset_a_latest_reset_consumer_reports_no_lag_for_the_old_backlog()
+    {
+        using var cluster = EmbeddedKafkaCluster.Start(brokers: 1);
+        cluster.CreateTopic(Topic, 2);
+        KafkaTestRecords.Produce(cluster.BootstrapServers, Topic, 2, 10);
+        cluster.InjectRequestErrors(KafkaApiKey.Fetch, Enumerable.Repeat(ErrorCode.NotLeaderForPartition, 100_000).ToArray());
+        var run = SourceRun.Start(cluster, Topic, "latest", output, configureConsumer: c => c.AutoOffsetReset = AutoOffsetReset.Latest);
+
+        // The consumer will start at the end: the 20 records already there are not its backlog.
+        await KafkaTestKit.WaitUntil(() => Lags(run.Metrics) is { Count: 2 } lags && lags.Values.All(l => l == 0) && ProbedAll(run),
+            "lag of both partitions", Wait, () => Describe(run));
+        Assert.Equal(0, run.Source.ReceivedRecords);
+
+        cluster.ClearRequestErrors(KafkaApiKey.Fetch);
+        await run.StopAsync();
+    }
+
+    [Fact]
     public async Task Lag_series_follow_the_assignment_through_a_rebalance_and_go_with_revoked_partitions()
     {
         using var cluster = EmbeddedKafkaCluster.Start(brokers: 1);
@@ -60,6 +78,8 @@ public sealed class KafkaSourceLagTests(ITestOutputHelper output)
             "the remaining worker reports all four again", Wait, () => Describe(first));
         await first.StopAsync();
     }
+
+    private static bool ProbedAll(SourceRun run) => run.Source.GetPartitionStatus().All(s => s.Lag is not null);
 
     private static bool SeriesMatchAssignment(SourceRun run) =>
         Lags(run.Metrics).Keys.Order().SequenceEqual(run.Source.GetPartitionStatus().Select(s => s.Partition).Order());
