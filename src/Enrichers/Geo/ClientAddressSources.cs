@@ -10,13 +10,38 @@ internal static class ClientAddressSources
     public const int ClientIpIndex = 1;
 
     /// <summary>Where the address is read from, in order of preference. Under every policy but
-    /// <c>keep</c> all of them are removed, so the raw address survives nowhere. <see cref="Find"/>
-    /// recognizes them by bit position in this order.</summary>
+    /// <c>keep</c> all of them are removed, so the raw address survives nowhere. <see cref="Find(LogObject)"/>
+    /// recognizes them by bit position in this order. From <see cref="FirstHeaderIndex"/> on they are HTTP
+    /// headers, whose last segment (the header name) matches in any ASCII case: under ECS's
+    /// <c>http.request.headers</c>, under <c>request.headers</c> (where the services log them, and where trace
+    /// linking reads them), or copied to the top level.</summary>
     public static readonly string[] Fields =
     [
         "client_ip", FieldNames.ClientIp, "source.ip", "remote_addr", "ip", "x_forwarded_for",
-        "http.request.headers.x-forwarded-for",
+        "http.request.headers.x-forwarded-for", "http.request.headers.x-real-ip",
+        "request.headers.x-forwarded-for", "request.headers.x-real-ip",
+        "x-forwarded-for", "x-real-ip",
     ];
+
+    /// <summary>Index in <see cref="Fields"/> of the first HTTP header source.</summary>
+    public const int FirstHeaderIndex = 6;
+
+    private const int HttpHeadersIndex = FirstHeaderIndex;
+    private const int RequestHeadersIndex = FirstHeaderIndex + 2;
+    private const int TopLevelForwardedForIndex = FirstHeaderIndex + 4;
+    private const int TopLevelRealIpIndex = FirstHeaderIndex + 5;
+
+    private const string ForwardedFor = "x-forwarded-for";
+    private const string RealIp = "x-real-ip";
+    private const string HttpHeadersPath = "http.request.headers";
+    private const string RequestHeadersPath = FieldNames.RequestHeaders;
+
+    // Lengths of the dotted keys <container>.x-forwarded-for and <container>.x-real-ip (string lengths are not
+    // constants in C#).
+    private const int HttpDottedForwardedForLength = 36;
+    private const int HttpDottedRealIpLength = 30;
+    private const int RequestDottedForwardedForLength = 31;
+    private const int RequestDottedRealIpLength = 25;
 
     /// <summary>Which source fields the record has (bit i = <see cref="Fields"/>[i]), found in one pass
     /// over the top-level names instead of a path walk per field: most records have none, and this runs for
@@ -25,6 +50,8 @@ internal static class ClientAddressSources
     {
         // Dispatch on the raw name length first: no name is decoded, and most names match no length.
         var present = 0;
+        var mayHaveHttpHeaders = false;
+        var mayHaveRequestHeaders = false;
         for (var i = 0; i < root.Count; i++)
         {
             var property = root[i];
@@ -35,7 +62,13 @@ internal static class ClientAddressSources
                     present |= 1 << 4;
                     break;
                 case 4 when property.NameEquals("http"):
-                    present |= value is LogObject http && LogPath.Find(http, "request.headers.x-forwarded-for") is not null ? 1 << 6 : 0;
+                case 12 when property.NameEquals("http.request"):
+                case 20 when property.NameEquals(HttpHeadersPath):
+                    mayHaveHttpHeaders |= value is LogObject;
+                    break;
+                case 7 when property.NameEquals(FieldNames.Request):
+                case 15 when property.NameEquals(RequestHeadersPath):
+                    mayHaveRequestHeaders |= value is LogObject;
                     break;
                 case 6 when property.NameEquals("client"):
                     present |= value is LogObject client && LogPath.Find(client, "ip") is not null ? 1 << 1 : 0;
@@ -52,43 +85,162 @@ internal static class ClientAddressSources
                 case 9 when property.NameEquals("source.ip"):
                     present |= 1 << 2;
                     break;
+                case 9 when property.NameEqualsIgnoreAsciiCase(RealIp):
+                    present |= 1 << TopLevelRealIpIndex;
+                    break;
                 case 11 when property.NameEquals("remote_addr"):
                     present |= 1 << 3;
-                    break;
-                case 12 when property.NameEquals("http.request"):
-                    present |= value is LogObject request && LogPath.Find(request, "headers.x-forwarded-for") is not null ? 1 << 6 : 0;
                     break;
                 case 15 when property.NameEquals("x_forwarded_for"):
                     present |= 1 << 5;
                     break;
-                case 20 when property.NameEquals("http.request.headers"):
-                    present |= value is LogObject headers && headers.Get("x-forwarded-for") is not null ? 1 << 6 : 0;
+                case 15 when property.NameEqualsIgnoreAsciiCase(ForwardedFor):
+                    present |= 1 << TopLevelForwardedForIndex;
                     break;
-                case 36 when property.NameEquals("http.request.headers.x-forwarded-for"):
-                    present |= 1 << 6;
+                case HttpDottedForwardedForLength when StartsWith(property, HttpHeadersPath):
+                case HttpDottedRealIpLength when StartsWith(property, HttpHeadersPath):
+                    mayHaveHttpHeaders = true;
+                    break;
+                case RequestDottedForwardedForLength when StartsWith(property, RequestHeadersPath):
+                case RequestDottedRealIpLength when StartsWith(property, RequestHeadersPath):
+                    mayHaveRequestHeaders = true;
                     break;
             }
+        }
+
+        // Only records with such an object or a dotted header key get here; the headers are then found by the
+        // same walk that reads and removes them.
+        if (mayHaveHttpHeaders)
+        {
+            present |= HeaderBits(root, HttpHeadersIndex);
+        }
+
+        if (mayHaveRequestHeaders)
+        {
+            present |= HeaderBits(root, RequestHeadersIndex);
         }
 
         return present;
     }
 
+    /// <summary>The value of source field <paramref name="index"/> (of <see cref="Fields"/>), or null.</summary>
+    public static LogNode? Find(LogObject root, int index) => index < FirstHeaderIndex
+        ? LogPath.Find(root, Fields[index])
+        : HeaderSlot(root, Fields[index], HeaderLength(index), remove: false);
+
     /// <summary>Removes every source field, nested or dotted.</summary>
     public static void RemoveAll(LogObject root)
     {
-        foreach (var field in Fields)
+        for (var i = 0; i < Fields.Length; i++)
         {
-            RemoveAll(root, field);
+            RemoveAll(root, i);
         }
     }
 
-    public static void RemoveAll(LogObject root, string path)
+    /// <summary>Removes every occurrence of source field <paramref name="index"/> (of <see cref="Fields"/>).</summary>
+    public static void RemoveAll(LogObject root, int index)
     {
-        // A record can hold the same field nested and as a dotted key, or a key twice (JSON allows it).
-        // Each pass removes a property, so this ends.
-        while (LogPath.Remove(root, path))
+        // A record can hold the same field nested and as a dotted key, or a key twice (JSON allows it), or a
+        // header in two cases. Each pass removes a property, so this ends.
+        if (index < FirstHeaderIndex)
+        {
+            while (LogPath.Remove(root, Fields[index]))
+            {
+            }
+
+            return;
+        }
+
+        while (HeaderSlot(root, Fields[index], HeaderLength(index), remove: true) is not null)
         {
         }
+    }
+
+    private static int HeaderLength(int index) =>
+        Fields[index].EndsWith(ForwardedFor, StringComparison.Ordinal) ? ForwardedFor.Length : RealIp.Length;
+
+    /// <summary>Bits of the two header sources (X-Forwarded-For, X-Real-IP) starting at <paramref name="index"/>.</summary>
+    private static int HeaderBits(LogObject root, int index)
+    {
+        var bits = 0;
+        for (var i = index; i < index + 2; i++)
+        {
+            bits |= HeaderSlot(root, Fields[i], HeaderLength(i), remove: false) is not null ? 1 << i : 0;
+        }
+
+        return bits;
+    }
+
+    /// <summary>True when the name is <paramref name="container"/> followed by a dot and more.</summary>
+    private static bool StartsWith(LogProperty property, string container)
+    {
+        return property.TryGetRawName(out var raw)
+            ? raw.Length > container.Length + 1 && Ascii.Equals(raw[..container.Length], container) && raw[container.Length] == (byte)'.'
+            : property.Name.Length > container.Length + 1 && property.Name.StartsWith(container, StringComparison.Ordinal)
+                && property.Name[container.Length] == '.';
+    }
+
+    /// <summary>Finds (and removes, with an emptied parent object) the value at <paramref name="path"/>,
+    /// nested or dotted as <see cref="LogPath"/> does, where the last <paramref name="headerLength"/> chars
+    /// are an HTTP header name: matched ignoring ASCII case, as header names are case-insensitive and
+    /// loggers keep whatever case the client sent. The other segments are field names, matched exactly.</summary>
+    private static LogNode? HeaderSlot(LogObject obj, ReadOnlySpan<char> path, int headerLength, bool remove)
+    {
+        for (var i = 0; i < obj.Count; i++)
+        {
+            var property = obj[i];
+            if (HeaderNameMatches(property, path, headerLength))
+            {
+                var value = property.Value;
+                if (remove)
+                {
+                    obj.RemoveAt(i);
+                }
+
+                return value;
+            }
+        }
+
+        // Dots inside the header name (none in the names used here) would not split a segment.
+        var lastDot = path.Length - headerLength - 1;
+        for (var dot = path.IndexOf('.'); dot > 0 && dot <= lastDot; dot = NextDot(path, dot))
+        {
+            var i = obj.IndexOf(path[..dot]);
+            if (i >= 0 && obj[i].Value is LogObject child && HeaderSlot(child, path[(dot + 1)..], headerLength, remove) is { } value)
+            {
+                if (remove && child.Count == 0)
+                {
+                    obj.RemoveAt(i);
+                }
+
+                return value;
+            }
+        }
+
+        return null;
+    }
+
+    private static bool HeaderNameMatches(LogProperty property, ReadOnlySpan<char> path, int headerLength)
+    {
+        var fieldLength = path.Length - headerLength;
+        if (property.TryGetRawName(out var raw))
+        {
+            return raw.Length == path.Length
+                && Ascii.Equals(raw[..fieldLength], path[..fieldLength])
+                && Ascii.EqualsIgnoreCase(raw[fieldLength..], path[fieldLength..]);
+        }
+
+        // Escaped or enricher-set names: rare, so decoding is fine.
+        var name = property.Name.AsSpan();
+        return name.Length == path.Length
+            && name[..fieldLength].SequenceEqual(path[..fieldLength])
+            && Ascii.EqualsIgnoreCase(name[fieldLength..], path[fieldLength..]);
+    }
+
+    private static int NextDot(ReadOnlySpan<char> path, int after)
+    {
+        var next = path[(after + 1)..].IndexOf('.');
+        return next < 0 ? -1 : after + 1 + next;
     }
 
     /// <summary>The address text of a source value: a string, or the string items of an array joined by

@@ -225,7 +225,7 @@ public sealed class GeoIpEnricher : ILogEnricher, IDisposable
         for (var i = 0; i < ClientAddressSources.Fields.Length && chosen is null; i++)
         {
             // The first usable source is read; every present one is removed below.
-            if ((present & (1 << i)) == 0 || LogPath.Find(root, ClientAddressSources.Fields[i]) is not { } node)
+            if ((present & (1 << i)) == 0 || ClientAddressSources.Find(root, i) is not { } node)
             {
                 continue;
             }
@@ -277,7 +277,7 @@ public sealed class GeoIpEnricher : ILogEnricher, IDisposable
             // nothing; the other sources stay as received.
             if ((present & (1 << i)) != 0 && (_options.IpPolicy != GeoIpAddressPolicy.Keep || i == ClientAddressSources.ClientIpIndex))
             {
-                ClientAddressSources.RemoveAll(root, ClientAddressSources.Fields[i]);
+                ClientAddressSources.RemoveAll(root, i);
             }
         }
 

@@ -2,13 +2,16 @@ using System.CommandLine;
 using LogPipeline.Configuration;
 using LogPipeline.Hosting;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace LogPipeline.Cli;
 
 /// <summary><c>run</c>: the worker. Consumes Kafka, enriches, writes to Elasticsearch (or files) until
-/// SIGTERM/SIGINT, then drains and commits. Exit codes: see <see cref="ExitCodes"/>.</summary>
+/// SIGTERM/SIGINT, then drains and commits; a signal during start-up ends it at once with exit code 0 and one
+/// log line. Exit codes: see <see cref="ExitCodes"/>.</summary>
 internal static class RunCommand
 {
     public static Command Create()
@@ -23,11 +26,22 @@ internal static class RunCommand
 
     private static async Task<int> RunAsync(WorkerCommandOptions options, ParseResult result)
     {
+        // Before anything else: Kubernetes may delete a pod that has only just started.
+        using var signals = new StartupSignals();
+        IConfiguration configuration;
         WebApplication app;
         try
         {
-            var configuration = options.BuildConfiguration(result);
-            app = WorkerHost.Build(configuration);
+            configuration = options.BuildConfiguration(result);
+            // Built off this thread, so a stop request does not wait for it (GeoIP databases are verified whole, a
+            // secret file may sit on a slow volume): nothing has been consumed yet, so there is nothing to finish.
+            var build = Task.Run(() => WorkerHost.Build(configuration));
+            if (await Task.WhenAny(build, signals.StopRequested).ConfigureAwait(false) != build)
+            {
+                return StoppedDuringStartUp(configuration);
+            }
+
+            app = await build.ConfigureAwait(false);
         }
         catch (ConfigurationException e)
         {
@@ -41,6 +55,11 @@ internal static class RunCommand
         var outcome = app.Services.GetRequiredService<WorkerOutcome>();
         await using (app.ConfigureAwait(false))
         {
+            if (!signals.HandTo(app.Lifetime))
+            {
+                return StoppedDuringStartUp(configuration);
+            }
+
             try
             {
                 await app.RunAsync().ConfigureAwait(false);
@@ -50,6 +69,11 @@ internal static class RunCommand
                 // Kestrel could not bind (address in use, not permitted).
                 return Fail(ExitCodes.Configuration, $"Http:Address: cannot listen: {e.Message}");
             }
+            catch (OperationCanceledException) when (signals.IsStopRequested)
+            {
+                // The stop came while the host was starting, before the worker ran.
+                return StoppedDuringStartUp(configuration);
+            }
 
             if (outcome.ExitCode != ExitCodes.Ok && outcome.Message is not null)
             {
@@ -58,6 +82,17 @@ internal static class RunCommand
 
             return outcome.ExitCode;
         }
+    }
+
+    /// <summary>The one log line of a stop before the pipeline ran, in the worker's log format.</summary>
+    private static int StoppedDuringStartUp(IConfiguration configuration)
+    {
+        using (var loggers = LoggerFactory.Create(logging => WorkerHost.ConfigureLogging(logging, configuration, logToConsole: true)))
+        {
+            loggers.CreateLogger<PipelineWorker>().LogInformation(PipelineWorker.StoppedDuringStartUp);
+        }
+
+        return ExitCodes.Ok;
     }
 
     /// <summary>Writes one line per problem to stderr, without a stack trace.</summary>

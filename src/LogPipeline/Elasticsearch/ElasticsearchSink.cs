@@ -134,6 +134,12 @@ public sealed class ElasticsearchSink : IRecordSink
                     BootstrapReport = await bootstrapper.RunAsync(cancellationToken).ConfigureAwait(false);
                     break;
                 }
+                catch (ElasticsearchBootstrapException e) when (cancellationToken.IsCancellationRequested)
+                {
+                    // A request cut short by the caller (shutdown, or the start-up deadline) is no answer from the
+                    // cluster: no warning, no retry.
+                    throw new OperationCanceledException("Elasticsearch bootstrap was cancelled.", e, cancellationToken);
+                }
                 catch (ElasticsearchBootstrapException e) when (e.IsTransient)
                 {
                     // The cluster may still be starting (or down): keep the pod unready and try again.

@@ -7,6 +7,9 @@ internal interface IPipelineSource : IAsyncDisposable
     /// <summary>Ready for readiness: consumer alive, partitions assigned or waiting for an assignment.</summary>
     bool IsHealthy { get; }
 
+    /// <summary>True once a record was received: before that a stop has nothing to drain or commit.</summary>
+    bool HasConsumed { get; }
+
     /// <summary>Fails with <see cref="DependencyUnavailableException"/> when the source's system does not answer
     /// within <paramref name="timeout"/>.</summary>
     Task CheckConnectionAsync(TimeSpan timeout, CancellationToken cancellationToken);

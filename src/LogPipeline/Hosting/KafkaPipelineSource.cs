@@ -10,6 +10,8 @@ internal sealed class KafkaPipelineSource(KafkaSource source, KafkaSourceOptions
 {
     public bool IsHealthy => source.IsReady;
 
+    public bool HasConsumed => source.ReceivedRecords > 0;
+
     public KafkaSource Source => source;
 
     public Task CheckConnectionAsync(TimeSpan timeout, CancellationToken cancellationToken) =>

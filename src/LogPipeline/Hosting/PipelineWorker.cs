@@ -20,6 +20,10 @@ internal sealed class PipelineWorker(
     IServer server,
     ILogger<PipelineWorker> logger) : BackgroundService
 {
+    /// <summary>The one line logged when a stop request comes before any record was consumed: during start-up
+    /// (building, bootstrapping the sink, joining the group), or while no partition has had a record yet.</summary>
+    internal const string StoppedDuringStartUp = "stop requested before any record was consumed: nothing to drain or commit; exiting";
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
@@ -32,8 +36,11 @@ internal sealed class PipelineWorker(
             stoppingToken.Register(() =>
             {
                 health.MarkDraining();
-                logger.LogInformation("stop requested: draining in-flight records (deadline {DrainTimeoutSeconds} s)",
-                    shutdown.Value.DrainTimeout.TotalSeconds);
+                if (source.HasConsumed)
+                {
+                    logger.LogInformation("stop requested: draining in-flight records (deadline {DrainTimeoutSeconds} s)",
+                        shutdown.Value.DrainTimeout.TotalSeconds);
+                }
             });
             var drained = await source.RunAsync(shutdown.Value.DrainTimeout, stoppingToken).ConfigureAwait(false);
             if (!stoppingToken.IsCancellationRequested)
@@ -42,7 +49,12 @@ internal sealed class PipelineWorker(
                 throw new InvalidOperationException("the Kafka source stopped without a stop request");
             }
 
-            if (!drained)
+            if (!source.HasConsumed)
+            {
+                // Stopped while the sink bootstrapped or the consumer joined the group, or idle all along.
+                logger.LogInformation(StoppedDuringStartUp);
+            }
+            else if (!drained)
             {
                 outcome.Fail(ExitCodes.DrainTimedOut,
                     $"drain deadline Shutdown:DrainTimeout = {shutdown.Value.DrainTimeout} passed: records not yet acknowledged were not committed and will be redelivered.");
@@ -55,7 +67,12 @@ internal sealed class PipelineWorker(
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            // Stopped while still checking connections: nothing was consumed, nothing to commit.
+            // Stopped while the host started or connections were checked. Without a stop request the host itself
+            // failed to start (e.g. the HTTP port is taken), which the command reports.
+            if (lifetime.ApplicationStopping.IsCancellationRequested)
+            {
+                logger.LogInformation(StoppedDuringStartUp);
+            }
         }
         catch (DependencyUnavailableException e)
         {

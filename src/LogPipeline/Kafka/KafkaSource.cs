@@ -51,6 +51,7 @@ public sealed class KafkaSource
     private RecordBufferWriter? valueWriter;
     private IConsumer<byte[]?, RecordBuffer>? consumer;
     private IProducer<byte[]?, byte[]>? producer;
+    private PartitionLagProbe? lagProbe;
     private long inFlightBytes;
     private long inFlightRecords;
     private long received;
@@ -269,6 +270,8 @@ public sealed class KafkaSource
 
         logger.LogInformation("Kafka source subscribed to {Topics} as group {Group} (instance {Instance})",
             options.TopicPattern ?? string.Join(",", options.Topics), consumerConfig.GroupId, consumerConfig.GroupInstanceId ?? "-");
+        lagProbe = new PartitionLagProbe(c, () => partitions.Values, consumerConfig.AutoOffsetReset, logger);
+        lagProbe.Start();
         var token = stopLoop.Token;
         var now = Environment.TickCount64;
         var nextCommit = now + (long)options.CommitInterval.TotalMilliseconds;
@@ -735,6 +738,7 @@ public sealed class KafkaSource
         assignmentChanged = true;
         logger.LogInformation("Assigned {Count} partitions: {Partitions}", assigned.Count, string.Join(", ", assigned));
         UpdateAssignmentState();
+        lagProbe?.Wake();
     }
 
     private void OnRevoked(List<TopicPartitionOffset> revoked)
@@ -959,13 +963,17 @@ public sealed class KafkaSource
     {
         try
         {
-            var c = consumer;
-            if (c is null || p.Tracker.Position is not long position)
+            if (consumer is not { } c)
             {
                 return null;
             }
 
             var high = c.GetWatermarkOffsets(p.TopicPartition).High;
+            if (p.Tracker.Position is not long position)
+            {
+                return lagProbe?.LagBeforeFirstRecord(p, high);
+            }
+
             return high.IsSpecial ? null : Math.Max(0, high.Value - position);
         }
         catch (Exception e) when (e is KafkaException or ObjectDisposedException or InvalidOperationException)
@@ -1042,6 +1050,7 @@ public sealed class KafkaSource
             SetState(KafkaSourceState.Stopping);
         }
 
+        lagProbe?.Stop(TimeSpan.Zero);
         var all = partitions.Values.ToList();
         if (!abandoning && fatal is null)
         {
@@ -1059,8 +1068,9 @@ public sealed class KafkaSource
         }
 
         closing = true;
-        var consumerClosed = true;
-        if (consumer is { } c && !consumerFatal)
+        // The probe calls the consumer from its own task: it must be done before the consumer is closed.
+        var consumerClosed = lagProbe?.Stop(TimeSpan.FromSeconds(3)) ?? true;
+        if (consumer is { } c && !consumerFatal && consumerClosed)
         {
             // A close that starts while the group rebalances (another member leaving at the same moment) can
             // wait inside librdkafka for that rebalance far longer than a pod's grace period, so it is bounded.

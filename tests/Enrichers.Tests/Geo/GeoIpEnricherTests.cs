@@ -68,6 +68,11 @@ public sealed class GeoIpEnricherTests : IClassFixture<GeoTestDatabases>
     [InlineData("ip")]
     [InlineData("x_forwarded_for")]
     [InlineData("http.request.headers.x-forwarded-for")]
+    [InlineData("http.request.headers.x-real-ip")]
+    [InlineData("request.headers.x-forwarded-for")]
+    [InlineData("request.headers.x-real-ip")]
+    [InlineData("x-forwarded-for")]
+    [InlineData("x-real-ip")]
     public void Every_source_field_is_read_nested_or_dotted_and_removed(string field)
     {
         foreach (var json in new[] { Nested(field, "81.2.69.160"), $"{{\"{field}\":\"81.2.69.160\",\"k\":1}}" })
@@ -92,6 +97,68 @@ public sealed class GeoIpEnricherTests : IClassFixture<GeoTestDatabases>
 
         Assert.Contains("\"city_name\":\"London\"", output);
         Assert.DoesNotContain("81.2.69.160", output);
+    }
+
+    [Theory]
+    [InlineData("{\"http\":{\"request\":{\"headers\":{\"X-Forwarded-For\":\"81.2.69.160\"}}}}")]
+    [InlineData("{\"http\":{\"request\":{\"headers\":{\"X-FORWARDED-FOR\":\"10.0.0.1, 81.2.69.160\"}}}}")]
+    [InlineData("{\"http.request.headers.X-Forwarded-For\":\"81.2.69.160\"}")]
+    [InlineData("{\"http.request.headers\":{\"x-Forwarded-for\":[\"81.2.69.160\"]}}")]
+    [InlineData("{\"http\":{\"request.headers.X-Forwarded-For\":\"81.2.69.160\"}}")]
+    [InlineData("{\"http.request\":{\"headers\":{\"X-Real-IP\":\"81.2.69.160\"}}}")]
+    [InlineData("{\"http\":{\"request\":{\"headers\":{\"X-Real-Ip\":\"81.2.69.160\",\"Accept\":\"*/*\"}}}}")]
+    [InlineData("{\"request\":{\"method\":\"POST\",\"headers\":{\"X-Forwarded-For\":\"81.2.69.160\"}}}")]
+    [InlineData("{\"request.headers\":{\"X-Real-IP\":\"81.2.69.160\"}}")]
+    [InlineData("{\"request.headers.X-FORWARDED-FOR\":\"81.2.69.160\"}")]
+    [InlineData("{\"X-Forwarded-For\":\"81.2.69.160, 10.1.1.1\"}")]
+    [InlineData("{\"X-Real-IP\":\"81.2.69.160\"}")]
+    [InlineData("{\"http\":{\"request\":{\"headers\":{\"X-Forwarded-\\u0046or\":\"81.2.69.160\"}}}}")]
+    public void Header_names_match_in_any_ASCII_case_and_the_address_is_anonymized(string json)
+    {
+        var output = Enrich(json, out var statistics);
+
+        Assert.Contains("\"city_name\":\"London\"", output);
+        Assert.Contains("\"ip\":\"81.2.69.0\"", output);
+        Assert.DoesNotContain("81.2.69.160", output);
+        Assert.DoesNotContain("orwarded", output, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("real-ip", output, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(1, statistics.GeoIp["hit"]);
+    }
+
+    [Theory]
+    [InlineData("{\"HTTP\":{\"request\":{\"headers\":{\"x-forwarded-for\":\"81.2.69.160\"}}}}")]
+    [InlineData("{\"http\":{\"Request\":{\"headers\":{\"x-forwarded-for\":\"81.2.69.160\"}}}}")]
+    [InlineData("{\"Client_IP\":\"81.2.69.160\"}")]
+    [InlineData("{\"http\":{\"request\":{\"headers\":{\"x-forwarded-for-original\":\"81.2.69.160\"}}}}")]
+    [InlineData("{\"http\":{\"request\":{\"headers\":{\"x-real-\u0131p\":\"81.2.69.160\"}}}}")]
+    public void Only_header_names_ignore_case_and_only_in_ASCII(string json)
+    {
+        var output = Enrich(json, out var statistics);
+
+        Assert.Contains("81.2.69.160", output);
+        Assert.Equal(0, statistics.GeoIp.Total);
+    }
+
+    [Fact]
+    public void The_same_header_in_two_cases_is_removed_in_both()
+    {
+        var output = Enrich("{\"http\":{\"request\":{\"headers\":{\"x-forwarded-for\":\"81.2.69.160\",\"X-Forwarded-For\":\"216.160.83.57\","
+            + "\"Accept\":\"*/*\"}}},\"X-REAL-IP\":\"2001:218::77\",\"x-real-ip\":\"2001:218::78\"}", out _);
+
+        Assert.StartsWith("{\"http\":{\"request\":{\"headers\":{\"Accept\":\"*/*\"}}},\"client\":{\"ip\":\"81.2.69.0\",", output);
+        Assert.DoesNotContain("216.160.83.57", output);
+        Assert.DoesNotContain("2001:218::7", output);
+    }
+
+    [Fact]
+    public void The_keep_policy_leaves_differently_cased_headers_as_received()
+    {
+        const string json = "{\"http\":{\"request\":{\"headers\":{\"X-Forwarded-For\":\"81.2.69.160\"}}}}";
+
+        var output = Enrich(json, out _, Options(GeoIpAddressPolicy.Keep));
+
+        Assert.StartsWith(json[..^1] + ",\"client\":{\"ip\":\"81.2.69.160\"", output);
+        Assert.Contains("\"city_name\":\"London\"", output);
     }
 
     [Fact]
@@ -245,7 +312,9 @@ public sealed class GeoIpEnricherTests : IClassFixture<GeoTestDatabases>
     {
         const string json = "{\"client_ip\":\"81.2.69.160\",\"client\":{\"ip\":\"81.2.69.160\",\"port\":1},\"source\":{\"ip\":\"81.2.69.160\"},"
             + "\"remote_addr\":\"81.2.69.160:5678\",\"ip\":\"::ffff:81.2.69.160\",\"x_forwarded_for\":\"81.2.69.160, 216.160.83.57\","
-            + "\"http\":{\"request\":{\"headers\":{\"x-forwarded-for\":\"81.2.69.160, 2001:218::77\",\"accept\":\"*/*\"}}}}";
+            + "\"http\":{\"request\":{\"headers\":{\"x-forwarded-for\":\"81.2.69.160, 2001:218::77\",\"accept\":\"*/*\"}}},"
+            + "\"http.request.headers.X-Real-IP\":\"81.2.69.160\",\"X-Forwarded-For\":\"216.160.83.57\","
+            + "\"request\":{\"headers\":{\"X-Real-Ip\":\"2001:218::77\",\"traceparent\":\"x\"}}}";
 
         var output = Enrich(json, out _);
 

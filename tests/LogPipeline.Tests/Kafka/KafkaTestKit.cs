@@ -35,7 +35,7 @@ internal sealed class SourceRun
 
     public static SourceRun Start(EmbeddedKafkaCluster cluster, string topic, string group, ITestOutputHelper? output = null,
         Action<KafkaSourceOptions>? configure = null, InMemoryRecordSink? sink = null, PassThroughRecordProcessor? processor = null,
-        string name = "worker")
+        string name = "worker", Action<ConsumerConfig>? configureConsumer = null)
     {
         var options = new KafkaSourceOptions
         {
@@ -55,6 +55,7 @@ internal sealed class SourceRun
             HeartbeatIntervalMs = 500,
             TopicMetadataRefreshIntervalMs = 1000,
         };
+        configureConsumer?.Invoke(consumer);
         var producer = new ProducerConfig { MessageTimeoutMs = 30_000 };
         var metrics = new PipelineMetrics();
         sink ??= new InMemoryRecordSink();

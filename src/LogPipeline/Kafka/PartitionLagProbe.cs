@@ -1,0 +1,221 @@
+using System.Collections.Concurrent;
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+
+namespace LogPipeline.Kafka;
+
+/// <summary>Finds where an assigned partition that has received no record yet starts and ends, so consumer lag
+/// is known for every partition from its assignment on: idle partitions, partitions still waiting for their
+/// first fetch, and partitions paused before they got anything. The consumer's own state cannot tell: its
+/// position and cached watermarks appear only with fetched records.
+/// <para>The group's committed offset (one OffsetFetch to the coordinator per assignment) and the watermarks
+/// (a ListOffsets per partition, refreshed every <see cref="Interval"/> while nothing arrives) are asked for on
+/// this probe's own task, never on the consume thread, whose polls must not wait on the network. Results are
+/// kept per <see cref="PartitionPipeline"/> instance, so a partition assigned again starts afresh; the consume
+/// thread turns them into gauges, so a series it removed on revoke is never written again from here.</para></summary>
+internal sealed class PartitionLagProbe
+{
+    /// <summary>How often watermarks of partitions without records are asked for again.</summary>
+    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
+
+    // Short, so that stopping (before the consumer is closed) never waits long for a call in flight.
+    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(2);
+
+    private readonly IConsumer<byte[]?, byte[]?> consumer;
+    private readonly Func<ICollection<PartitionPipeline>> assigned;
+    private readonly AutoOffsetReset reset;
+    private readonly ILogger logger;
+    private readonly ConcurrentDictionary<PartitionPipeline, Probe> probes = new();
+    private readonly SemaphoreSlim wake = new(0, 1);
+    private readonly CancellationTokenSource stop = new();
+    private Task loop = Task.CompletedTask;
+
+    public PartitionLagProbe(IConsumer<byte[]?, byte[]?> consumer, Func<ICollection<PartitionPipeline>> assigned,
+        AutoOffsetReset? reset, ILogger logger)
+    {
+        this.consumer = consumer;
+        this.assigned = assigned;
+        this.reset = reset ?? AutoOffsetReset.Earliest;
+        this.logger = logger;
+    }
+
+    public void Start() => loop = Task.Run(RunAsync, CancellationToken.None);
+
+    /// <summary>Asks for the new partitions at once (called after an assignment).</summary>
+    public void Wake()
+    {
+        try
+        {
+            wake.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // Already woken.
+        }
+    }
+
+    /// <summary>Stops asking; waits for a call in flight, so the consumer can be closed afterwards. False when
+    /// that call outlasted <paramref name="timeout"/> (the consumer must then not be disposed).</summary>
+    public bool Stop(TimeSpan timeout)
+    {
+        stop.Cancel();
+        try
+        {
+            return loop.Wait(timeout);
+        }
+        catch (AggregateException)
+        {
+            return true;
+        }
+    }
+
+    /// <summary>Lag of a partition that has received nothing yet: from the committed offset (or where
+    /// <c>auto.offset.reset</c> starts without one) to the high watermark. <paramref name="cachedHigh"/> is the
+    /// consumer's cached high watermark, fresher than the probe's once fetches run. Null until the probe knows.</summary>
+    public long? LagBeforeFirstRecord(PartitionPipeline partition, Offset cachedHigh)
+    {
+        if (!probes.TryGetValue(partition, out var probe) || probe.Committed is not long committed || probe.Low is not long low
+            || probe.High is not long probedHigh)
+        {
+            return null;
+        }
+
+        var high = cachedHigh.IsSpecial ? probedHigh : cachedHigh.Value;
+        long start;
+        if (committed >= 0)
+        {
+            // Records below the low watermark were deleted by retention; the consumer resets past them.
+            start = Math.Max(committed, low);
+        }
+        else if (reset == AutoOffsetReset.Latest)
+        {
+            start = high;
+        }
+        else
+        {
+            start = low;
+        }
+
+        return Math.Max(0, high - start);
+    }
+
+    private async Task RunAsync()
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                ProbeOnce();
+            }
+            catch (Exception e) when (e is KafkaException or ObjectDisposedException or InvalidOperationException)
+            {
+                // The next round asks again; lag of these partitions stays unknown until then.
+                logger.LogDebug("Consumer lag probe failed: {Reason}", e.Message);
+            }
+
+            try
+            {
+                await wake.WaitAsync(Interval, stop.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private void ProbeOnce()
+    {
+        var current = assigned();
+        foreach (var gone in probes.Keys.Where(p => p.Cancellation.IsCancellationRequested).ToList())
+        {
+            probes.TryRemove(gone, out _);
+        }
+
+        var waiting = current.Where(p => !p.Cancellation.IsCancellationRequested && p.Tracker.Position is null).ToList();
+        var unknownStart = waiting.Where(p => !probes.TryGetValue(p, out var known) || known.Committed is null).ToList();
+        if (unknownStart.Count > 0)
+        {
+            foreach (var (partition, offset) in Committed(unknownStart))
+            {
+                if (unknownStart.Find(p => p.TopicPartition == partition) is { } p)
+                {
+                    // Unset (-1001) means the group committed nothing for it yet.
+                    probes.GetOrAdd(p, _ => new Probe()).Committed = offset.IsSpecial ? -1 : offset.Value;
+                }
+            }
+        }
+
+        foreach (var p in waiting)
+        {
+            if (stop.IsCancellationRequested)
+            {
+                return;
+            }
+
+            WatermarkOffsets watermarks;
+            try
+            {
+                watermarks = consumer.QueryWatermarkOffsets(p.TopicPartition, RequestTimeout);
+            }
+            catch (KafkaException e)
+            {
+                // One leader down must not leave the other partitions unknown.
+                logger.LogDebug("Consumer lag probe could not read the watermarks of {Partition}: {Reason}", p.TopicPartition, e.Error.Reason);
+                continue;
+            }
+
+            if (!watermarks.Low.IsSpecial && !watermarks.High.IsSpecial)
+            {
+                var probe = probes.GetOrAdd(p, _ => new Probe());
+                probe.Low = watermarks.Low.Value;
+                probe.High = watermarks.High.Value;
+            }
+        }
+    }
+
+    private IEnumerable<(TopicPartition Partition, Offset Offset)> Committed(List<PartitionPipeline> list)
+    {
+        try
+        {
+            return consumer.Committed(list.Select(p => p.TopicPartition), RequestTimeout).Select(r => (r.TopicPartition, r.Offset));
+        }
+        catch (TopicPartitionOffsetException e)
+        {
+            // Some partitions answered, others failed: those are asked again next round.
+            return e.Results.Where(r => !r.Error.IsError).Select(r => (r.TopicPartition, r.Offset));
+        }
+    }
+
+    private sealed class Probe
+    {
+        private long committed = long.MinValue;
+        private long low = long.MinValue;
+        private long high = long.MinValue;
+
+        /// <summary>The group's committed offset (-1 for none), or null before it was read.</summary>
+        public long? Committed
+        {
+            get => Read(ref committed);
+            set => Interlocked.Exchange(ref committed, value ?? long.MinValue);
+        }
+
+        public long? Low
+        {
+            get => Read(ref low);
+            set => Interlocked.Exchange(ref low, value ?? long.MinValue);
+        }
+
+        public long? High
+        {
+            get => Read(ref high);
+            set => Interlocked.Exchange(ref high, value ?? long.MinValue);
+        }
+
+        private static long? Read(ref long field)
+        {
+            var value = Interlocked.Read(ref field);
+            return value == long.MinValue ? null : value;
+        }
+    }
+}
