@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Confluent.Kafka;
+using LogPipeline.Pipeline;
 using Microsoft.Extensions.Logging;
 
 namespace LogPipeline.Kafka;
@@ -21,7 +22,7 @@ internal sealed class PartitionLagProbe
     // Short, so that stopping (before the consumer is closed) never waits long for a call in flight.
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(2);
 
-    private readonly IConsumer<byte[]?, byte[]?> consumer;
+    private readonly IConsumer<byte[]?, RecordBuffer> consumer;
     private readonly Func<ICollection<PartitionPipeline>> assigned;
     private readonly AutoOffsetReset reset;
     private readonly ILogger logger;
@@ -30,7 +31,7 @@ internal sealed class PartitionLagProbe
     private readonly CancellationTokenSource stop = new();
     private Task loop = Task.CompletedTask;
 
-    public PartitionLagProbe(IConsumer<byte[]?, byte[]?> consumer, Func<ICollection<PartitionPipeline>> assigned,
+    public PartitionLagProbe(IConsumer<byte[]?, RecordBuffer> consumer, Func<ICollection<PartitionPipeline>> assigned,
         AutoOffsetReset? reset, ILogger logger)
     {
         this.consumer = consumer;
