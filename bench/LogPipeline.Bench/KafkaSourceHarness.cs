@@ -40,7 +40,7 @@ public sealed class KafkaSourceHarness : IHarness
         var metrics = new PipelineMetrics();
         var source = new KafkaSource(
             new KafkaSourceOptions { Topics = [topic], CommitInterval = TimeSpan.FromSeconds(1) },
-            new ConsumerConfig { BootstrapServers = cluster.BootstrapServers, GroupId = "bench", SessionTimeoutMs = 6000 },
+            Consumer(cluster.BootstrapServers, args),
             new ProducerConfig(), processor, sink, metrics);
         using var stop = new CancellationTokenSource();
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
@@ -85,6 +85,21 @@ public sealed class KafkaSourceHarness : IHarness
             $"gen0 GCs {GC.CollectionCount(0) - gcBefore}, peak in-flight {peakInFlight / 1024} KiB, {Environment.ProcessorCount} cores");
         Console.WriteLine(source.ToString());
         return source.AcknowledgedRecords == records ? 0 : 1;
+    }
+
+    /// <summary>The consumer settings, with any <c>--set key=value</c> (librdkafka names) applied on top.</summary>
+    private static ConsumerConfig Consumer(string bootstrapServers, string[] args)
+    {
+        var config = new ConsumerConfig { BootstrapServers = bootstrapServers, GroupId = "bench", SessionTimeoutMs = 6000 };
+        for (var i = 0; i + 1 < args.Length; i++)
+        {
+            if (args[i] == "--set" && args[i + 1].Split('=', 2) is [var key, var value])
+            {
+                config.Set(key, value);
+            }
+        }
+
+        return config;
     }
 
     private static int Option(string[] args, string name, int fallback) =>
