@@ -78,6 +78,42 @@ public sealed class LogString : LogNode
     internal static LogString FromRaw(ReadOnlyMemory<byte> raw, bool hasEscapes) =>
         new() { _raw = raw, _rawHasEscapes = hasEscapes, _fromInput = true };
 
+    /// <summary>Decodes the raw escaped input into <paramref name="destination"/> without making a string (for
+    /// scans that usually find nothing). False when not raw, or when it does not fit.</summary>
+    internal bool TryDecodeRawInto(Span<char> destination, out int length)
+    {
+        length = 0;
+        if (!_fromInput)
+        {
+            return false;
+        }
+
+        if (!_rawHasEscapes)
+        {
+            return Encoding.UTF8.TryGetChars(_raw.Span, destination, out length);
+        }
+
+        var quoted = ArrayPool<byte>.Shared.Rent(_raw.Length + 2);
+        try
+        {
+            quoted[0] = (byte)'"';
+            _raw.Span.CopyTo(quoted.AsSpan(1));
+            quoted[_raw.Length + 1] = (byte)'"';
+            var reader = new Utf8JsonReader(quoted.AsSpan(0, _raw.Length + 2));
+            reader.Read();
+            length = reader.CopyString(destination);
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(quoted);
+        }
+    }
+
     private string Decode()
     {
         if (_raw.IsEmpty)

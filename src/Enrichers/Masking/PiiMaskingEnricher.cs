@@ -21,6 +21,9 @@ public sealed class PiiMaskingEnricher : ILogEnricher
     [ThreadStatic]
     private static StringBuilder? t_builder;
 
+    [ThreadStatic]
+    private static char[]? t_chars;
+
     private readonly EnrichmentStatistics _statistics;
     private readonly MaskPatterns _patterns;
     private readonly bool _keyRules;
@@ -97,7 +100,7 @@ public sealed class PiiMaskingEnricher : ILogEnricher
             var flags = EvaluateName(property);
             if ((flags & KeyFlags.Secret) != 0 && _keyRules)
             {
-                MaskWhole(property);
+                MaskWhole(obj, property);
                 continue;
             }
 
@@ -172,6 +175,13 @@ public sealed class PiiMaskingEnricher : ILogEnricher
         }
         else
         {
+            if (s.IsRaw && _custom.Length == 0 && !HasBuiltInMatchDecoded(s, patterns))
+            {
+                // Escaped input with nothing to mask: decoded into scratch only, so no string is made and the
+                // value keeps its input bytes.
+                return;
+            }
+
             value = s.Value;
             masked = MaskBuiltIn(value, patterns);
         }
@@ -186,6 +196,31 @@ public sealed class PiiMaskingEnricher : ILogEnricher
         {
             s.Value = masked;
         }
+    }
+
+    /// <summary>Whether an escaped raw string holds a built-in match once decoded. Decoding needs at most one
+    /// char per raw byte, so a thread-local scratch of the raw length always fits.</summary>
+    private bool HasBuiltInMatchDecoded(LogString s, MaskPatterns patterns)
+    {
+        var raw = s.RawUtf8;
+        var scratch = t_chars;
+        if (scratch is null || scratch.Length < raw.Length)
+        {
+            if (raw.Length > 64 * 1024)
+            {
+                // Rare: not worth keeping a big scratch per thread; the caller decodes as before.
+                return true;
+            }
+
+            scratch = t_chars = new char[Math.Max(256, raw.Length)];
+        }
+
+        if (!s.TryDecodeRawInto(scratch, out var length))
+        {
+            return true;
+        }
+
+        return ValueScanner.TryFindNext((ReadOnlySpan<char>)scratch.AsSpan(0, length), 0, patterns, _keys, out _);
     }
 
     private string MaskUtf8(ReadOnlySpan<byte> raw, ValueMatch match, MaskPatterns patterns)
@@ -295,7 +330,7 @@ public sealed class PiiMaskingEnricher : ILogEnricher
         return value;
     }
 
-    private void MaskWhole(LogProperty property)
+    private void MaskWhole(LogObject owner, LogProperty property)
     {
         var value = property.Value;
         if (value.IsEmpty)
@@ -315,7 +350,8 @@ public sealed class PiiMaskingEnricher : ILogEnricher
             replacement = Token(MaskTypeNames.Name(MaskType.Key), text);
         }
 
-        property.Value = new LogString(replacement);
+        // From the session pool when there is one: secret-named keys are in most records.
+        property.Value = owner.Pool is { } pool ? pool.String(replacement) : new LogString(replacement);
         _statistics.Masks.Increment(MaskTypeNames.Name(MaskType.Key));
     }
 
