@@ -41,7 +41,8 @@ public sealed class LogString : LogNode
         }
     }
 
-    /// <summary>True while the value is still the parsed input (not set by an enricher).</summary>
+    /// <summary>True while the value is held as unescaped-or-escaped UTF-8 bytes: the parsed input, or text
+    /// masking rebuilt from it (see <see cref="SetUnescapedUtf8"/>); false once an enricher set a string.</summary>
     public bool IsRaw => _fromInput;
 
     /// <summary>The raw UTF-8 bytes between the quotes while <see cref="IsRaw"/>; empty once an enricher
@@ -58,6 +59,18 @@ public sealed class LogString : LogNode
     {
         _raw = raw;
         _rawHasEscapes = hasEscapes;
+        _fromInput = true;
+        _fromReferenceData = false;
+        _value = null;
+    }
+
+    /// <summary>Sets the value to UTF-8 text an enricher built from the record's own raw text (masking): bytes
+    /// that need no JSON escaping, valid until the session's next record. It then reads and writes like an
+    /// unescaped input string (<see cref="IsRaw"/> is true again).</summary>
+    internal void SetUnescapedUtf8(ReadOnlyMemory<byte> utf8)
+    {
+        _raw = utf8;
+        _rawHasEscapes = false;
         _fromInput = true;
         _fromReferenceData = false;
         _value = null;

@@ -24,6 +24,9 @@ public sealed class PiiMaskingEnricher : ILogEnricher
     [ThreadStatic]
     private static char[]? t_chars;
 
+    [ThreadStatic]
+    private static byte[]? t_bytes;
+
     private readonly EnrichmentStatistics _statistics;
     private readonly MaskPatterns _patterns;
     private readonly bool _keyRules;
@@ -71,7 +74,7 @@ public sealed class PiiMaskingEnricher : ILogEnricher
     {
         try
         {
-            WalkObject(record.Root, _patterns, depth: 0);
+            WalkObject(record.Root, _patterns, depth: 0, record.Pool);
         }
         catch (Exception ex)
         {
@@ -84,7 +87,7 @@ public sealed class PiiMaskingEnricher : ILogEnricher
     public override string ToString() =>
         $"masking(patterns: {_patterns}, custom: {_custom.Length}, tokens: {(_hmac is null ? "markers" : "hmac-sha256")})";
 
-    private void WalkObject(LogObject obj, MaskPatterns patterns, int depth)
+    private void WalkObject(LogObject obj, MaskPatterns patterns, int depth, LogNodePool? pool)
     {
         var path = t_path ??= new LogProperty?[64];
         if (depth >= path.Length)
@@ -116,11 +119,11 @@ public sealed class PiiMaskingEnricher : ILogEnricher
                 inner &= ~NumberPatterns;
             }
 
-            WalkValue(property.Value, inner, depth + 1);
+            WalkValue(property.Value, inner, depth + 1, pool);
         }
     }
 
-    private void WalkValue(LogNode node, MaskPatterns patterns, int depth)
+    private void WalkValue(LogNode node, MaskPatterns patterns, int depth, LogNodePool? pool)
     {
         switch (node)
         {
@@ -128,24 +131,24 @@ public sealed class PiiMaskingEnricher : ILogEnricher
                 // GeoIP names and configured categories hold no record text; custom patterns still see them.
                 if (!s.IsFromReferenceData || _custom.Length > 0)
                 {
-                    MaskString(s, patterns, depth);
+                    MaskString(s, patterns, depth, pool);
                 }
 
                 break;
             case LogObject o:
-                WalkObject(o, patterns, depth);
+                WalkObject(o, patterns, depth, pool);
                 break;
             case LogArray a:
                 for (var i = 0; i < a.Count; i++)
                 {
-                    WalkValue(a[i], patterns, depth);
+                    WalkValue(a[i], patterns, depth, pool);
                 }
 
                 break;
         }
     }
 
-    private void MaskString(LogString s, MaskPatterns patterns, int depth)
+    private void MaskString(LogString s, MaskPatterns patterns, int depth, LogNodePool? pool)
     {
         if ((patterns & MaskPatterns.Ip) != 0 && _keepIpFields.Length > 0 && IsKeepIpField(depth))
         {
@@ -160,6 +163,13 @@ public sealed class PiiMaskingEnricher : ILogEnricher
             var raw = s.RawUtf8;
             if (ValueScanner.TryFindNext(raw, 0, patterns, _keys, out var first))
             {
+                if (pool is not null && _custom.Length == 0)
+                {
+                    // In a session: rebuilt as bytes in the session's arena, no string made or transcoded back.
+                    s.SetUnescapedUtf8(pool.Copy(MaskToUtf8(raw, first, patterns)));
+                    return;
+                }
+
                 masked = MaskUtf8(raw, first, patterns);
                 s.Value = _custom.Length > 0 ? ApplyCustom(masked) : masked;
                 return;
@@ -221,6 +231,51 @@ public sealed class PiiMaskingEnricher : ILogEnricher
         }
 
         return ValueScanner.TryFindNext((ReadOnlySpan<char>)scratch.AsSpan(0, length), 0, patterns, _keys, out _);
+    }
+
+    /// <summary>As <see cref="MaskUtf8"/>, into a thread-local byte scratch (valid until the next call). Raw
+    /// unescaped input slices and ASCII replacements need no JSON escaping, so the result is written as is.</summary>
+    private ReadOnlySpan<byte> MaskToUtf8(ReadOnlySpan<byte> raw, ValueMatch match, MaskPatterns patterns)
+    {
+        var scratch = t_bytes ??= new byte[512];
+        var n = 0;
+        var pos = 0;
+        do
+        {
+            Append(ref scratch, ref n, raw[pos..match.Start]);
+            var replacement = _hmac is null
+                ? MaskTypeNames.Marker(match.Type)
+                : Replacement(match.Type, Encoding.UTF8.GetString(raw[match.Start..match.End]));
+            Reserve(ref scratch, n, Encoding.UTF8.GetMaxByteCount(replacement.Length));
+            n += Encoding.UTF8.GetBytes(replacement, scratch.AsSpan(n));
+            _statistics.Masks.Increment(MaskTypeNames.Name(match.Type));
+            pos = match.End;
+        }
+        while (ValueScanner.TryFindNext(raw, pos, patterns, _keys, out match));
+
+        Append(ref scratch, ref n, raw[pos..]);
+        if (scratch.Length > 64 * 1024)
+        {
+            t_bytes = null;
+        }
+
+        return scratch.AsSpan(0, n);
+    }
+
+    private static void Append(ref byte[] scratch, ref int n, ReadOnlySpan<byte> bytes)
+    {
+        Reserve(ref scratch, n, bytes.Length);
+        bytes.CopyTo(scratch.AsSpan(n));
+        n += bytes.Length;
+    }
+
+    private static void Reserve(ref byte[] scratch, int used, int more)
+    {
+        if (used + more > scratch.Length)
+        {
+            Array.Resize(ref scratch, Math.Max(scratch.Length * 2, used + more));
+            t_bytes = scratch;
+        }
     }
 
     private string MaskUtf8(ReadOnlySpan<byte> raw, ValueMatch match, MaskPatterns patterns)
