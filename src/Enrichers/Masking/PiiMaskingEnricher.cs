@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.RegularExpressions;
 using Enrichers.Json;
@@ -34,6 +35,9 @@ public sealed class PiiMaskingEnricher : ILogEnricher
     private readonly HmacTokenizer? _hmac;
     private readonly (string Name, Regex Regex)[] _custom;
     private readonly (string Path, string[] Leaves)[] _keepIpFields;
+
+    // Per mask type, filled on first use: a dictionary lookup per mask showed up in profiles.
+    private readonly StrongBox<long>?[] _maskCounters = new StrongBox<long>?[Enum.GetValues<MaskType>().Length];
 
     /// <exception cref="EnrichmentConfigurationException">The options are invalid or the HMAC key file cannot
     /// be read; the message names the setting, never the secret.</exception>
@@ -199,11 +203,17 @@ public sealed class PiiMaskingEnricher : ILogEnricher
         }
         else
         {
-            if (s.IsRaw && _custom.Length == 0 && !HasBuiltInMatchDecoded(s, patterns))
+            if (s.IsRaw && _custom.Length == 0 && TryDecodeToScratch(s, out var chars))
             {
-                // Escaped input with nothing to mask: decoded into scratch only, so no string is made and the
-                // value keeps its input bytes.
-                clean?.Add(s.RawUtf8, patterns);
+                if (!ValueScanner.TryFindNext(chars, 0, patterns, _keys, out var match))
+                {
+                    // Escaped input with nothing to mask: decoded into scratch only, so no string is made and
+                    // the value keeps its input bytes.
+                    clean?.Add(s.RawUtf8, patterns);
+                    return;
+                }
+
+                s.Value = MaskChars(chars, match, patterns);
                 return;
             }
 
@@ -223,29 +233,31 @@ public sealed class PiiMaskingEnricher : ILogEnricher
         }
     }
 
-    /// <summary>Whether an escaped raw string holds a built-in match once decoded. Decoding needs at most one
-    /// char per raw byte, so a thread-local scratch of the raw length always fits.</summary>
-    private bool HasBuiltInMatchDecoded(LogString s, MaskPatterns patterns)
+    /// <summary>Decodes an escaped raw string into a thread-local scratch (valid until the next call on this
+    /// thread). Decoding needs at most one char per raw byte, so a scratch of the raw length always fits.</summary>
+    private static bool TryDecodeToScratch(LogString s, out ReadOnlySpan<char> chars)
     {
-        var raw = s.RawUtf8;
+        chars = default;
+        var length = s.RawUtf8.Length;
         var scratch = t_chars;
-        if (scratch is null || scratch.Length < raw.Length)
+        if (scratch is null || scratch.Length < length)
         {
-            if (raw.Length > 64 * 1024)
+            if (length > 64 * 1024)
             {
-                // Rare: not worth keeping a big scratch per thread; the caller decodes as before.
-                return true;
+                // Rare: not worth keeping a big scratch per thread; the caller decodes into a string.
+                return false;
             }
 
-            scratch = t_chars = new char[Math.Max(256, raw.Length)];
+            scratch = t_chars = new char[Math.Max(256, length)];
         }
 
-        if (!s.TryDecodeRawInto(scratch, out var length))
+        if (!s.TryDecodeRawInto(scratch, out var written))
         {
-            return true;
+            return false;
         }
 
-        return ValueScanner.TryFindNext((ReadOnlySpan<char>)scratch.AsSpan(0, length), 0, patterns, _keys, out _);
+        chars = scratch.AsSpan(0, written);
+        return true;
     }
 
     /// <summary>As <see cref="MaskUtf8"/>, into a thread-local byte scratch (valid until the next call). Raw
@@ -263,7 +275,7 @@ public sealed class PiiMaskingEnricher : ILogEnricher
                 : Replacement(match.Type, Encoding.UTF8.GetString(raw[match.Start..match.End]));
             Reserve(ref scratch, n, Encoding.UTF8.GetMaxByteCount(replacement.Length));
             n += Encoding.UTF8.GetBytes(replacement, scratch.AsSpan(n));
-            _statistics.Masks.Increment(MaskTypeNames.Name(match.Type));
+            CountMask(match.Type);
             pos = match.End;
         }
         while (ValueScanner.TryFindNext(raw, pos, patterns, _keys, out match));
@@ -311,7 +323,7 @@ public sealed class PiiMaskingEnricher : ILogEnricher
                 builder.Append(Replacement(match.Type, Encoding.UTF8.GetString(raw[match.Start..match.End])));
             }
 
-            _statistics.Masks.Increment(MaskTypeNames.Name(match.Type));
+            CountMask(match.Type);
             pos = match.End;
         }
         while (ValueScanner.TryFindNext(raw, pos, patterns, _keys, out match));
@@ -356,6 +368,11 @@ public sealed class PiiMaskingEnricher : ILogEnricher
             return value;
         }
 
+        return MaskChars(text, match, patterns);
+    }
+
+    private string MaskChars(ReadOnlySpan<char> text, ValueMatch match, MaskPatterns patterns)
+    {
         var builder = t_builder ??= new StringBuilder(256);
         builder.Clear();
         var pos = 0;
@@ -363,7 +380,7 @@ public sealed class PiiMaskingEnricher : ILogEnricher
         {
             builder.Append(text[pos..match.Start]);
             builder.Append(Replacement(match.Type, text[match.Start..match.End]));
-            _statistics.Masks.Increment(MaskTypeNames.Name(match.Type));
+            CountMask(match.Type);
             pos = match.End;
         }
         while (ValueScanner.TryFindNext(text, pos, patterns, _keys, out match));
@@ -422,7 +439,7 @@ public sealed class PiiMaskingEnricher : ILogEnricher
 
         // From the session pool when there is one: secret-named keys are in most records.
         property.Value = owner.Pool is { } pool ? pool.String(replacement) : new LogString(replacement);
-        _statistics.Masks.Increment(MaskTypeNames.Name(MaskType.Key));
+        CountMask(MaskType.Key);
     }
 
     private string Replacement(MaskType type, ReadOnlySpan<char> matched)
@@ -445,6 +462,13 @@ public sealed class PiiMaskingEnricher : ILogEnricher
     }
 
     private string Token(string type, ReadOnlySpan<char> value) => _hmac!.Token(type, value);
+
+    private void CountMask(MaskType type)
+    {
+        // A counter appears (at 0) only once its type was seen, as with CounterSet.Increment.
+        var counter = _maskCounters[(int)type] ??= _statistics.Masks.Counter(MaskTypeNames.Name(type));
+        Interlocked.Increment(ref counter.Value);
+    }
 
     private static string KeepOnly(ReadOnlySpan<char> text, Func<char, bool> keep)
     {
