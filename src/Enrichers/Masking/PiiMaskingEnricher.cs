@@ -95,11 +95,17 @@ public sealed class PiiMaskingEnricher : ILogEnricher
 
     private void WalkObject(LogObject obj, MaskPatterns patterns, int depth, LogNodePool? pool, CleanValueCache? clean)
     {
-        var path = t_path ??= new LogProperty?[64];
-        if (depth >= path.Length)
+        // The property path is needed only to recognize KeepIpFields; keeping it cost a thread-static read
+        // per object and a reference store (GC write barrier) per property.
+        LogProperty?[]? path = null;
+        if (_keepIpFields.Length > 0)
         {
-            Array.Resize(ref t_path, depth * 2);
-            path = t_path;
+            path = t_path ??= new LogProperty?[64];
+            if (depth >= path.Length)
+            {
+                Array.Resize(ref t_path, depth * 2);
+                path = t_path;
+            }
         }
 
         var properties = obj.PropertySpan;
@@ -113,7 +119,11 @@ public sealed class PiiMaskingEnricher : ILogEnricher
                 continue;
             }
 
-            path[depth] = property;
+            if (path is not null)
+            {
+                path[depth] = property;
+            }
+
             var inner = patterns;
             if ((flags & KeyFlags.Version) != 0)
             {
