@@ -79,8 +79,9 @@ public sealed class PiiMaskingEnricher : ILogEnricher
         try
         {
             // Once per record: reading a thread-static per string showed up in profiles.
-            var clean = _custom.Length == 0 ? CleanValueCache.For(this) : null;
-            WalkObject(record.Root, _patterns, depth: 0, record.Pool, clean);
+            var cache = RepeatedTextCache.For(this);
+            var clean = _custom.Length == 0 ? cache : null;
+            WalkObject(record.Root, _patterns, depth: 0, record.Pool, clean, cache);
         }
         catch (Exception ex)
         {
@@ -93,7 +94,7 @@ public sealed class PiiMaskingEnricher : ILogEnricher
     public override string ToString() =>
         $"masking(patterns: {_patterns}, custom: {_custom.Length}, tokens: {(_hmac is null ? "markers" : "hmac-sha256")})";
 
-    private void WalkObject(LogObject obj, MaskPatterns patterns, int depth, LogNodePool? pool, CleanValueCache? clean)
+    private void WalkObject(LogObject obj, MaskPatterns patterns, int depth, LogNodePool? pool, RepeatedTextCache? clean, RepeatedTextCache names)
     {
         // The property path is needed only to recognize KeepIpFields; keeping it cost a thread-static read
         // per object and a reference store (GC write barrier) per property.
@@ -112,7 +113,7 @@ public sealed class PiiMaskingEnricher : ILogEnricher
         for (var i = 0; i < properties.Length; i++)
         {
             var property = properties[i];
-            var flags = EvaluateName(property);
+            var flags = EvaluateName(property, names);
             if ((flags & KeyFlags.Secret) != 0 && _keyRules)
             {
                 MaskWhole(obj, property);
@@ -135,11 +136,11 @@ public sealed class PiiMaskingEnricher : ILogEnricher
                 inner &= ~NumberPatterns;
             }
 
-            WalkValue(property.Value, inner, depth + 1, pool, clean);
+            WalkValue(property.Value, inner, depth + 1, pool, clean, names);
         }
     }
 
-    private void WalkValue(LogNode node, MaskPatterns patterns, int depth, LogNodePool? pool, CleanValueCache? clean)
+    private void WalkValue(LogNode node, MaskPatterns patterns, int depth, LogNodePool? pool, RepeatedTextCache? clean, RepeatedTextCache names)
     {
         switch (node)
         {
@@ -152,32 +153,35 @@ public sealed class PiiMaskingEnricher : ILogEnricher
 
                 break;
             case LogObject o:
-                WalkObject(o, patterns, depth, pool, clean);
+                WalkObject(o, patterns, depth, pool, clean, names);
                 break;
             case LogArray a:
                 for (var i = 0; i < a.Count; i++)
                 {
-                    WalkValue(a[i], patterns, depth, pool, clean);
+                    WalkValue(a[i], patterns, depth, pool, clean, names);
                 }
 
                 break;
         }
     }
 
-    private void MaskString(LogString s, MaskPatterns patterns, int depth, LogNodePool? pool, CleanValueCache? clean)
+    private void MaskString(LogString s, MaskPatterns patterns, int depth, LogNodePool? pool, RepeatedTextCache? clean)
     {
         if ((patterns & MaskPatterns.Ip) != 0 && _keepIpFields.Length > 0 && IsKeepIpField(depth))
         {
             patterns &= ~MaskPatterns.Ip;
         }
 
+        // Empty once an enricher set a string value (then IsRaw is false).
+        var raw = s.RawUtf8;
+
         // Only without custom patterns (clean is null otherwise): the cache knows the built-in ones only.
-        if (clean is not null && (!s.IsRaw || s.RawUtf8.Length > CleanValueCache.MaxLength))
+        if (clean is not null && (!s.IsRaw || raw.Length > RepeatedTextCache.MaxLength))
         {
             clean = null;
         }
 
-        if (clean is not null && clean.Contains(s.RawUtf8, patterns))
+        if (clean is not null && clean.IsClean(raw, patterns))
         {
             return;
         }
@@ -187,7 +191,6 @@ public sealed class PiiMaskingEnricher : ILogEnricher
         if (s.IsRaw && !s.RawHasEscapes)
         {
             // The common case: found and rebuilt from the raw bytes, never decoded whole.
-            var raw = s.RawUtf8;
             if (ValueScanner.TryFindNext(raw, 0, patterns, _keys, out var first))
             {
                 if (pool is not null && _custom.Length == 0)
@@ -204,7 +207,7 @@ public sealed class PiiMaskingEnricher : ILogEnricher
 
             if (_custom.Length == 0)
             {
-                clean?.Add(raw, patterns);
+                clean?.AddClean(raw, patterns);
                 return;
             }
 
@@ -219,7 +222,7 @@ public sealed class PiiMaskingEnricher : ILogEnricher
                 {
                     // Escaped input with nothing to mask: decoded into scratch only, so no string is made and
                     // the value keeps its input bytes.
-                    clean?.Add(s.RawUtf8, patterns);
+                    clean?.AddClean(raw, patterns);
                     return;
                 }
 
@@ -494,10 +497,27 @@ public sealed class PiiMaskingEnricher : ILogEnricher
         return builder.ToString();
     }
 
-    private KeyFlags EvaluateName(LogProperty property)
+    private KeyFlags EvaluateName(LogProperty property, RepeatedTextCache names)
     {
-        // Set by an enricher (already a string) or escaped in the input (rare): the decoded name.
-        return property.TryGetRawName(out var raw) ? _keys.Evaluate(raw) : _keys.Evaluate(property.Name.AsSpan());
+        if (!property.TryGetRawName(out var raw))
+        {
+            // Set by an enricher (already a string) or escaped in the input (rare): the decoded name.
+            return _keys.Evaluate(property.Name.AsSpan());
+        }
+
+        // Names repeat in every record; splitting them into words each time cost more than the lookup.
+        if (raw.Length > RepeatedTextCache.MaxLength)
+        {
+            return _keys.Evaluate(raw);
+        }
+
+        if (!names.TryGetKeyFlags(raw, out var flags))
+        {
+            flags = _keys.Evaluate(raw);
+            names.AddKeyFlags(raw, flags);
+        }
+
+        return flags;
     }
 
     private bool IsKeepIpField(int depth)

@@ -2,7 +2,7 @@ using Enrichers.Masking;
 
 namespace Enrichers.Tests.Masking;
 
-public class CleanValueCacheTests
+public class RepeatedTextCacheTests
 {
     [Fact]
     public void A_repeated_value_with_pii_is_masked_every_time()
@@ -39,13 +39,45 @@ public class CleanValueCacheTests
     [Fact]
     public void Only_the_exact_bytes_are_clean()
     {
-        var cache = CleanValueCache.For(new object());
-        cache.Add("model-router"u8, MaskPatterns.All);
+        var cache = RepeatedTextCache.For(new object());
+        cache.AddClean("canary-controller-eu-west-1"u8, MaskPatterns.All);
 
-        Assert.True(cache.Contains("model-router"u8, MaskPatterns.All));
-        Assert.False(cache.Contains("model-routes"u8, MaskPatterns.All));
-        Assert.False(cache.Contains("model-route"u8, MaskPatterns.All));
-        Assert.False(cache.Contains("model-router"u8, MaskPatterns.All & ~MaskPatterns.Ip));
+        Assert.True(cache.IsClean("canary-controller-eu-west-1"u8, MaskPatterns.All));
+        Assert.False(cache.IsClean("canary-controller-eu-west-2"u8, MaskPatterns.All));
+        Assert.False(cache.IsClean("canary-kontroller-eu-west-1"u8, MaskPatterns.All));
+        Assert.False(cache.IsClean("canary-controller-eu-west-"u8, MaskPatterns.All));
+        Assert.False(cache.IsClean("canary-controller-eu-west-1"u8, MaskPatterns.All & ~MaskPatterns.Ip));
+    }
+
+    [Fact]
+    public void Key_flags_are_remembered_per_exact_name()
+    {
+        var cache = RepeatedTextCache.For(new object());
+        cache.AddKeyFlags("password"u8, KeyFlags.Secret);
+
+        Assert.True(cache.TryGetKeyFlags("password"u8, out var flags));
+        Assert.Equal(KeyFlags.Secret, flags);
+        Assert.False(cache.TryGetKeyFlags("passwort"u8, out _));
+    }
+
+    [Fact]
+    public void Key_names_that_share_their_ends_get_their_own_flags()
+    {
+        // Same length, same first and last 8 bytes: the cheap hash collides, the byte comparison does not.
+        var masker = new Masker();
+        var json = "{\"aaaaaaaaXpassword\":\"x\",\"aaaaaaaa_password\":\"y\"}";
+        for (var i = 0; i < 2; i++)
+        {
+            Assert.Equal("{\"aaaaaaaaXpassword\":\"x\",\"aaaaaaaa_password\":\"[redacted]\"}", masker.Mask(json));
+        }
+    }
+
+    [Fact]
+    public void A_value_sharing_its_ends_with_a_clean_value_is_still_scanned()
+    {
+        var masker = new Masker();
+        Assert.Equal("{\"m\":\"request from 12345678 to the api\"}", masker.Mask("{\"m\":\"request from 12345678 to the api\"}"));
+        Assert.Equal("{\"m\":\"request from [email] to the api\"}", masker.Mask("{\"m\":\"request from a@bcd.io to the api\"}"));
     }
 
     [Fact]
