@@ -84,17 +84,17 @@ internal sealed class LogNodePool
         return created;
     }
 
-    public LogProperty Property(ReadOnlyMemory<byte> rawName, bool hasEscapes, LogNode value)
+    public LogProperty Property(ReadOnlyMemory<byte> rawName, bool hasEscapes, LogNode value, int first = -2)
     {
         var slot = _properties;
         if (slot.Used < slot.Items.Count)
         {
             var reused = slot.Items[slot.Used++];
-            reused.Reuse(rawName, hasEscapes, value);
+            reused.Reuse(rawName, hasEscapes, value, first);
             return reused;
         }
 
-        var created = new LogProperty(rawName, hasEscapes, value);
+        var created = new LogProperty(rawName, hasEscapes, value, first);
         slot.Keep(created);
         return created;
     }
