@@ -84,7 +84,7 @@ internal sealed class LogNodePool
         return created;
     }
 
-    public LogProperty Property(ReadOnlyMemory<byte> rawName, bool hasEscapes, LogNode value, int first = -2)
+    public LogProperty Property(ReadOnlyMemory<byte> rawName, bool hasEscapes, LogNode value, int first)
     {
         var slot = _properties;
         if (slot.Used < slot.Items.Count)

@@ -36,13 +36,14 @@ public sealed class LogProperty
     }
 
     /// <summary>Gives a pooled property the next record's parsed name and value (see <see cref="LogNodePool"/>).</summary>
-    internal void Reuse(ReadOnlyMemory<byte> rawName, bool hasEscapes, LogNode value, int first = -2)
+    /// <param name="first">The name's first raw byte, -1 when the name is empty.</param>
+    internal void Reuse(ReadOnlyMemory<byte> rawName, bool hasEscapes, LogNode value, int first)
     {
         _rawName = rawName;
         _rawHasEscapes = hasEscapes;
         _fromInput = true;
         _asciiLength = hasEscapes ? -1 : rawName.Length;
-        _first = RawFirst(rawName, hasEscapes, first);
+        _first = hasEscapes || first >= 0x80 ? -1 : first;
         _name = null;
         Value = value;
     }
