@@ -25,9 +25,10 @@ internal static class ClientAddressSources
     {
         // Dispatch on the raw name length first: no name is decoded, and most names match no length.
         var present = 0;
-        for (var i = 0; i < root.Count; i++)
+        var properties = root.PropertySpan;
+        for (var i = 0; i < properties.Length; i++)
         {
-            var property = root[i];
+            var property = properties[i];
             var value = property.Value;
             switch (property.NameLength)
             {

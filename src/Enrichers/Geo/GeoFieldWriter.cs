@@ -87,9 +87,10 @@ internal static class GeoFieldWriter
 
     private static bool HasDottedClientKeys(LogObject root)
     {
-        for (var i = 0; i < root.Count; i++)
+        var properties = root.PropertySpan;
+        for (var i = 0; i < properties.Length; i++)
         {
-            var property = root[i];
+            var property = properties[i];
             if (property.NameLength > 7 && (property.TryGetRawName(out var raw)
                     ? raw.StartsWith("client."u8)
                     : property.Name.StartsWith("client.", StringComparison.Ordinal)))
