@@ -9,7 +9,11 @@ public sealed class CounterSet
     private readonly ConcurrentDictionary<string, StrongBox<long>> _counters = new(StringComparer.Ordinal);
 
     public void Increment(string key, long by = 1) =>
-        Interlocked.Add(ref _counters.GetOrAdd(key, static _ => new StrongBox<long>()).Value, by);
+        Interlocked.Add(ref Counter(key).Value, by);
+
+    /// <summary>The counter of <paramref name="key"/> (created at 0), for callers that count on every record
+    /// and keep it instead of looking the key up each time.</summary>
+    internal StrongBox<long> Counter(string key) => _counters.GetOrAdd(key, static _ => new StrongBox<long>());
 
     public long this[string key] => _counters.TryGetValue(key, out var box) ? Interlocked.Read(ref box.Value) : 0;
 

@@ -52,9 +52,10 @@ internal static class ClientAddressSources
         var present = 0;
         var mayHaveHttpHeaders = false;
         var mayHaveRequestHeaders = false;
-        for (var i = 0; i < root.Count; i++)
+        var properties = root.PropertySpan;
+        for (var i = 0; i < properties.Length; i++)
         {
-            var property = root[i];
+            var property = properties[i];
             var value = property.Value;
             switch (property.NameLength)
             {

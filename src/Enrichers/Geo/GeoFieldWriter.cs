@@ -27,7 +27,7 @@ internal static class GeoFieldWriter
         SetLeaf(dotted, client, GeoIpEnricher.ClientIpHashField, "ip_hash", Text(record, result.ClientIpHash));
         if (result.HasGeo)
         {
-            var geo = client.GetOrAddObject("geo");
+            var geo = client.GetOrAddObject("geo", out var newGeo);
             if (geo is null)
             {
                 WriteByPath(record, result);
@@ -35,13 +35,14 @@ internal static class GeoFieldWriter
             }
 
             // New nodes per record: cached results are shared, and later enrichers may change nodes in place.
-            SetLeaf(dotted, geo, FieldNames.ClientGeoCountryIsoCode, "country_iso_code", Reference(record, result.CountryIsoCode));
-            SetLeaf(dotted, geo, FieldNames.ClientGeoCountryName, "country_name", Reference(record, result.CountryName));
-            SetLeaf(dotted, geo, FieldNames.ClientGeoCityName, "city_name", Reference(record, result.CityName));
-            SetLeaf(dotted, geo, FieldNames.ClientGeoRegionIsoCode, "region_iso_code", Reference(record, result.RegionIsoCode));
-            SetLeaf(dotted, geo, FieldNames.ClientGeoContinentCode, "continent_code", Reference(record, result.ContinentCode));
-            SetLeaf(dotted, geo, FieldNames.ClientGeoTimezone, "timezone", Reference(record, result.TimeZone));
-            SetLeaf(dotted, geo, FieldNames.ClientGeoLocation, "location", Location(record, result));
+            // A geo object made just now is empty: its fields are appended without a lookup each.
+            SetLeaf(dotted, geo, FieldNames.ClientGeoCountryIsoCode, "country_iso_code", Reference(record, result.CountryIsoCode), newGeo);
+            SetLeaf(dotted, geo, FieldNames.ClientGeoCountryName, "country_name", Reference(record, result.CountryName), newGeo);
+            SetLeaf(dotted, geo, FieldNames.ClientGeoCityName, "city_name", Reference(record, result.CityName), newGeo);
+            SetLeaf(dotted, geo, FieldNames.ClientGeoRegionIsoCode, "region_iso_code", Reference(record, result.RegionIsoCode), newGeo);
+            SetLeaf(dotted, geo, FieldNames.ClientGeoContinentCode, "continent_code", Reference(record, result.ContinentCode), newGeo);
+            SetLeaf(dotted, geo, FieldNames.ClientGeoTimezone, "timezone", Reference(record, result.TimeZone), newGeo);
+            SetLeaf(dotted, geo, FieldNames.ClientGeoLocation, "location", Location(record, result), newGeo);
         }
 
         if (result.AsNumber is not null || result.AsOrganizationName is not null)
@@ -86,9 +87,10 @@ internal static class GeoFieldWriter
 
     private static bool HasDottedClientKeys(LogObject root)
     {
-        for (var i = 0; i < root.Count; i++)
+        var properties = root.PropertySpan;
+        for (var i = 0; i < properties.Length; i++)
         {
-            var property = root[i];
+            var property = properties[i];
             if (property.NameLength > 7 && (property.TryGetRawName(out var raw)
                     ? raw.StartsWith("client."u8)
                     : property.Name.StartsWith("client.", StringComparison.Ordinal)))
@@ -102,10 +104,16 @@ internal static class GeoFieldWriter
 
     /// <summary>Sets <paramref name="leaf"/> in <paramref name="parent"/>, or the root-level dotted key of the
     /// same field when <paramref name="root"/> (given only when it has dotted client keys) holds one.</summary>
-    private static void SetLeaf(LogObject? root, LogObject parent, string path, string leaf, LogNode? value)
+    private static void SetLeaf(LogObject? root, LogObject parent, string path, string leaf, LogNode? value, bool appendOnly = false)
     {
         if (value is null)
         {
+            return;
+        }
+
+        if (appendOnly && root is null)
+        {
+            parent.Append(leaf, value);
             return;
         }
 
@@ -144,8 +152,8 @@ internal static class GeoFieldWriter
         }
 
         var location = record.NewObject();
-        location.Set("lat", result.Latitude);
-        location.Set("lon", result.Longitude);
+        location.Append("lat", result.Latitude);
+        location.Append("lon", result.Longitude);
         return location;
     }
 }

@@ -71,6 +71,26 @@ internal ref struct JsonOutput
         _pos += raw.Length + 2;
     }
 
+    /// <summary>Writes <c>,"raw":</c> (the comma only when <paramref name="comma"/>): an object member's start
+    /// in one bounds check instead of one per punctuation byte.</summary>
+    public void WriteMemberRaw(ReadOnlySpan<byte> raw, bool comma)
+    {
+        Ensure(raw.Length + 4);
+        var span = _span[_pos..];
+        var k = 0;
+        if (comma)
+        {
+            span[k++] = (byte)',';
+        }
+
+        span[k++] = (byte)'"';
+        raw.CopyTo(span[k..]);
+        k += raw.Length;
+        span[k++] = (byte)'"';
+        span[k++] = (byte)':';
+        _pos += k;
+    }
+
     /// <summary>Writes a .NET string as a JSON string, escaping only what JSON requires.</summary>
     public void WriteString(ReadOnlySpan<char> value)
     {

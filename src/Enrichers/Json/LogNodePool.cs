@@ -20,11 +20,17 @@ internal sealed class LogNodePool
     private readonly Slot<LogString> _strings = new();
     private readonly Slot<LogLiteral> _numbers = new();
     private readonly Slot<(LogLiteral Literal, byte[] Text)> _ownNumbers = new();
+    // Beyond this, byte blocks are not kept for the next record (a huge record must not pin its size).
+    private const int MaxKeptBytes = 256 * 1024;
+
+    private byte[] _bytes = new byte[4096];
+    private int _bytesUsed;
     private LogRecord? _record;
 
     /// <summary>Takes back every node handed out since the last reset.</summary>
     public void Reset()
     {
+        _bytesUsed = 0;
         _objects.Used = 0;
         _arrays.Used = 0;
         _properties.Used = 0;
@@ -78,17 +84,17 @@ internal sealed class LogNodePool
         return created;
     }
 
-    public LogProperty Property(ReadOnlyMemory<byte> rawName, bool hasEscapes, LogNode value)
+    public LogProperty Property(ReadOnlyMemory<byte> rawName, bool hasEscapes, LogNode value, int first)
     {
         var slot = _properties;
         if (slot.Used < slot.Items.Count)
         {
             var reused = slot.Items[slot.Used++];
-            reused.Reuse(rawName, hasEscapes, value);
+            reused.Reuse(rawName, hasEscapes, value, first);
             return reused;
         }
 
-        var created = new LogProperty(rawName, hasEscapes, value);
+        var created = new LogProperty(rawName, hasEscapes, value, first);
         slot.Keep(created);
         return created;
     }
@@ -136,6 +142,29 @@ internal sealed class LogNodePool
         var created = new LogString(value);
         slot.Keep(created);
         return created;
+    }
+
+    /// <summary>A copy of <paramref name="utf8"/> that lives until the next <see cref="Reset"/>: text an enricher
+    /// rebuilt from the record (masked values) is kept as bytes, so no string is made and none is transcoded back
+    /// when the record is written.</summary>
+    public ReadOnlyMemory<byte> Copy(ReadOnlySpan<byte> utf8)
+    {
+        if (_bytesUsed + utf8.Length > _bytes.Length)
+        {
+            if (utf8.Length > MaxKeptBytes / 4)
+            {
+                return utf8.ToArray();
+            }
+
+            // Values already handed out keep the old block alive until their record is written.
+            _bytes = new byte[Math.Min(MaxKeptBytes, Math.Max(_bytes.Length * 2, utf8.Length * 4))];
+            _bytesUsed = 0;
+        }
+
+        var memory = _bytes.AsMemory(_bytesUsed, utf8.Length);
+        utf8.CopyTo(memory.Span);
+        _bytesUsed += utf8.Length;
+        return memory;
     }
 
     /// <summary>A string of reference data (see <see cref="LogString.IsFromReferenceData"/>).</summary>

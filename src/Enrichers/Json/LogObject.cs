@@ -124,16 +124,22 @@ public sealed class LogObject : LogNode
 
     /// <summary>The child object with this name, created (appended) when absent. Returns null when the
     /// name exists with a value that is not an object: producer data is never overwritten by structure.</summary>
-    public LogObject? GetOrAddObject(string name)
+    public LogObject? GetOrAddObject(string name) => GetOrAddObject(name, out _);
+
+    /// <summary>As <see cref="GetOrAddObject(string)"/>; <paramref name="added"/> tells that the object is new
+    /// (and empty), so fields can be appended to it without looking for them first.</summary>
+    internal LogObject? GetOrAddObject(string name, out bool added)
     {
         var i = IndexOf(name);
         if (i >= 0)
         {
+            added = false;
             return _properties[i].Value as LogObject;
         }
 
         var child = Pool is { } pool ? pool.Object() : new LogObject();
         _properties.Add(NewProperty(name, child));
+        added = true;
         return child;
     }
 
@@ -145,14 +151,8 @@ public sealed class LogObject : LogNode
         var properties = CollectionsMarshal.AsSpan(_properties);
         for (var i = 0; i < properties.Length; i++)
         {
-            if (i > 0)
-            {
-                output.WriteByte((byte)',');
-            }
-
             var p = properties[i];
-            p.WriteNameTo(ref output);
-            output.WriteByte((byte)':');
+            p.WriteMemberStartTo(ref output, i > 0);
             p.Value.WriteTo(ref output);
         }
 

@@ -10,6 +10,7 @@ public sealed class LogProperty
     private bool _rawHasEscapes;
     private bool _fromInput;
     private int _asciiLength;
+    private int _first;
     private string? _name;
 
     public LogProperty(string name, LogNode value)
@@ -18,25 +19,31 @@ public sealed class LogProperty
         ArgumentNullException.ThrowIfNull(value);
         _name = name;
         _asciiLength = Ascii.IsValid(name) ? name.Length : -1;
+        _first = name.Length > 0 && name[0] < 0x80 ? name[0] : -1;
         Value = value;
     }
 
-    internal LogProperty(ReadOnlyMemory<byte> rawName, bool hasEscapes, LogNode value)
+    /// <param name="first">The name's first raw byte (-1 when empty): lookups rule most names out by it
+    /// without touching the name's bytes.</param>
+    internal LogProperty(ReadOnlyMemory<byte> rawName, bool hasEscapes, LogNode value, int first = -2)
     {
         _rawName = rawName;
         _rawHasEscapes = hasEscapes;
         _fromInput = true;
         _asciiLength = hasEscapes ? -1 : rawName.Length;
+        _first = RawFirst(rawName, hasEscapes, first);
         Value = value;
     }
 
     /// <summary>Gives a pooled property the next record's parsed name and value (see <see cref="LogNodePool"/>).</summary>
-    internal void Reuse(ReadOnlyMemory<byte> rawName, bool hasEscapes, LogNode value)
+    /// <param name="first">The name's first raw byte, -1 when the name is empty.</param>
+    internal void Reuse(ReadOnlyMemory<byte> rawName, bool hasEscapes, LogNode value, int first)
     {
         _rawName = rawName;
         _rawHasEscapes = hasEscapes;
         _fromInput = true;
         _asciiLength = hasEscapes ? -1 : rawName.Length;
+        _first = hasEscapes || first >= 0x80 ? -1 : first;
         _name = null;
         Value = value;
     }
@@ -48,8 +55,26 @@ public sealed class LogProperty
         _rawHasEscapes = false;
         _fromInput = false;
         _asciiLength = Ascii.IsValid(name) ? name.Length : -1;
+        _first = name.Length > 0 && name[0] < 0x80 ? name[0] : -1;
         _name = name;
         Value = value;
+    }
+
+    /// <summary>The first char of the name when the first raw byte tells it (unescaped ASCII), else -1: then
+    /// no lookup is ruled out by it. <paramref name="first"/> is the byte when the caller has it, -2 when not.</summary>
+    private static int RawFirst(ReadOnlyMemory<byte> rawName, bool hasEscapes, int first)
+    {
+        if (hasEscapes || rawName.IsEmpty)
+        {
+            return -1;
+        }
+
+        if (first == -2)
+        {
+            first = rawName.Span[0];
+        }
+
+        return first < 0x80 ? first : -1;
     }
 
     /// <summary>The name's UTF-8 bytes as received, when the property came from the input without escapes:
@@ -74,7 +99,7 @@ public sealed class LogProperty
 
     /// <summary>For an ASCII <paramref name="name"/> whose length equals <see cref="AsciiLength"/>.</summary>
     internal bool NameEqualsAscii(ReadOnlySpan<char> name) =>
-        _fromInput ? Ascii.Equals(_rawName.Span, name) : name.SequenceEqual(_name);
+        (_first < 0 || name.IsEmpty || name[0] == _first) && (_fromInput ? Ascii.Equals(_rawName.Span, name) : name.SequenceEqual(_name));
 
     /// <summary>The decoded property name.</summary>
     public string Name => _name ??= DecodeName();
@@ -85,6 +110,12 @@ public sealed class LogProperty
     /// the common case of an unescaped ASCII name.</summary>
     public bool NameEquals(ReadOnlySpan<char> name)
     {
+        if (_first >= 0 && (name.IsEmpty || name[0] != _first))
+        {
+            // Lookups compare a name with every property of an object: most differ in the first char.
+            return false;
+        }
+
         if (!_fromInput || _rawHasEscapes)
         {
             return name.SequenceEqual(Name);
@@ -124,6 +155,11 @@ public sealed class LogProperty
     /// names), without decoding the name.</summary>
     internal bool NameEqualsIgnoreAsciiCase(string name)
     {
+        if (_first >= 0 && (name.Length == 0 || (_first | 0x20) != (name[0] | 0x20)))
+        {
+            return false;
+        }
+
         if (!_fromInput || _rawHasEscapes)
         {
             return string.Equals(Name, name, StringComparison.OrdinalIgnoreCase);
@@ -138,16 +174,22 @@ public sealed class LogProperty
     /// first test before <see cref="NameEquals"/>.</summary>
     internal int NameLength => _fromInput ? _rawName.Length : _name!.Length;
 
-    internal void WriteNameTo(ref JsonOutput output)
+    /// <summary>Writes <c>,"name":</c> (the comma only when <paramref name="comma"/>).</summary>
+    internal void WriteMemberStartTo(ref JsonOutput output, bool comma)
     {
         if (_fromInput)
         {
-            output.WriteQuotedRaw(_rawName.Span);
+            output.WriteMemberRaw(_rawName.Span, comma);
+            return;
         }
-        else
+
+        if (comma)
         {
-            output.WriteString(_name);
+            output.WriteByte((byte)',');
         }
+
+        output.WriteString(_name);
+        output.WriteByte((byte)':');
     }
 
     private string DecodeName() =>

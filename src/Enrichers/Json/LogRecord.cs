@@ -23,7 +23,29 @@ public sealed class LogRecord
     internal int InputLength { get; set; }
 
     /// <summary>Makes the session's record object hold the next record (see <see cref="LogNodePool"/>).</summary>
-    internal void Reuse(LogObject root) => _root = root;
+    internal void Reuse(LogObject root)
+    {
+        _root = root;
+        _timestampNode = null;
+    }
+
+    private LogNode? _timestampNode;
+    private long _timestampMs;
+
+    /// <summary>Remembers the Unix milliseconds of the <c>@timestamp</c> node, so later steps (trace linking) need
+    /// not parse it again. Tied to the node: a node put in its place, or a new record, is parsed afresh.</summary>
+    internal void RememberTimestamp(LogNode node, long milliseconds)
+    {
+        _timestampNode = node;
+        _timestampMs = milliseconds;
+    }
+
+    /// <summary>The milliseconds remembered for <paramref name="node"/> (see <see cref="RememberTimestamp"/>).</summary>
+    internal bool TryGetRememberedTimestamp(LogNode? node, out long milliseconds)
+    {
+        milliseconds = _timestampMs;
+        return node is not null && ReferenceEquals(node, _timestampNode) && node is not LogString { IsRaw: false };
+    }
 
     /// <summary>A string node for a value an enricher sets: from the session pool when there is one.</summary>
     internal LogString NewString(string value) => Pool is { } pool ? pool.String(value) : new LogString(value);

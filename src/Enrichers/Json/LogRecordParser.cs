@@ -103,11 +103,13 @@ public static class LogRecordParser
         var obj = pool is null ? new LogObject(reader.CurrentDepth == 0 ? 24 : 4) : pool.Object();
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var name = input.Slice((int)reader.TokenStartIndex + 1, reader.ValueSpan.Length);
+            var raw = reader.ValueSpan;
+            var name = input.Slice((int)reader.TokenStartIndex + 1, raw.Length);
+            var first = raw.IsEmpty ? -1 : raw[0];
             var escaped = reader.ValueIsEscaped;
             reader.Read();
             var value = ReadValue(ref reader, input, maxDepth, pool);
-            obj.AddParsed(pool is null ? new LogProperty(name, escaped, value) : pool.Property(name, escaped, value));
+            obj.AddParsed(pool is null ? new LogProperty(name, escaped, value, first) : pool.Property(name, escaped, value, first));
         }
 
         return obj;

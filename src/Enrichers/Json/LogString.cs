@@ -41,7 +41,8 @@ public sealed class LogString : LogNode
         }
     }
 
-    /// <summary>True while the value is still the parsed input (not set by an enricher).</summary>
+    /// <summary>True while the value is held as unescaped-or-escaped UTF-8 bytes: the parsed input, or text
+    /// masking rebuilt from it (see <see cref="SetUnescapedUtf8"/>); false once an enricher set a string.</summary>
     public bool IsRaw => _fromInput;
 
     /// <summary>The raw UTF-8 bytes between the quotes while <see cref="IsRaw"/>; empty once an enricher
@@ -63,6 +64,18 @@ public sealed class LogString : LogNode
         _value = null;
     }
 
+    /// <summary>Sets the value to UTF-8 text an enricher built from the record's own raw text (masking): bytes
+    /// that need no JSON escaping, valid until the session's next record. It then reads and writes like an
+    /// unescaped input string (<see cref="IsRaw"/> is true again).</summary>
+    internal void SetUnescapedUtf8(ReadOnlyMemory<byte> utf8)
+    {
+        _raw = utf8;
+        _rawHasEscapes = false;
+        _fromInput = true;
+        _fromReferenceData = false;
+        _value = null;
+    }
+
     /// <summary>True when an enricher set the value from reference data that holds no record text (a GeoIP
     /// database's names, a configured category): masking's built-in patterns need not scan it. Setting
     /// <see cref="Value"/> clears it.</summary>
@@ -77,6 +90,42 @@ public sealed class LogString : LogNode
 
     internal static LogString FromRaw(ReadOnlyMemory<byte> raw, bool hasEscapes) =>
         new() { _raw = raw, _rawHasEscapes = hasEscapes, _fromInput = true };
+
+    /// <summary>Decodes the raw escaped input into <paramref name="destination"/> without making a string (for
+    /// scans that usually find nothing). False when not raw, or when it does not fit.</summary>
+    internal bool TryDecodeRawInto(Span<char> destination, out int length)
+    {
+        length = 0;
+        if (!_fromInput)
+        {
+            return false;
+        }
+
+        if (!_rawHasEscapes)
+        {
+            return Encoding.UTF8.TryGetChars(_raw.Span, destination, out length);
+        }
+
+        var quoted = ArrayPool<byte>.Shared.Rent(_raw.Length + 2);
+        try
+        {
+            quoted[0] = (byte)'"';
+            _raw.Span.CopyTo(quoted.AsSpan(1));
+            quoted[_raw.Length + 1] = (byte)'"';
+            var reader = new Utf8JsonReader(quoted.AsSpan(0, _raw.Length + 2));
+            reader.Read();
+            length = reader.CopyString(destination);
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(quoted);
+        }
+    }
 
     private string Decode()
     {

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.RegularExpressions;
 using Enrichers.Json;
@@ -21,6 +22,12 @@ public sealed class PiiMaskingEnricher : ILogEnricher
     [ThreadStatic]
     private static StringBuilder? t_builder;
 
+    [ThreadStatic]
+    private static char[]? t_chars;
+
+    [ThreadStatic]
+    private static byte[]? t_bytes;
+
     private readonly EnrichmentStatistics _statistics;
     private readonly MaskPatterns _patterns;
     private readonly bool _keyRules;
@@ -28,6 +35,9 @@ public sealed class PiiMaskingEnricher : ILogEnricher
     private readonly HmacTokenizer? _hmac;
     private readonly (string Name, Regex Regex)[] _custom;
     private readonly (string Path, string[] Leaves)[] _keepIpFields;
+
+    // Per mask type, filled on first use: a dictionary lookup per mask showed up in profiles.
+    private readonly StrongBox<long>?[] _maskCounters = new StrongBox<long>?[Enum.GetValues<MaskType>().Length];
 
     /// <exception cref="EnrichmentConfigurationException">The options are invalid or the HMAC key file cannot
     /// be read; the message names the setting, never the secret.</exception>
@@ -68,7 +78,10 @@ public sealed class PiiMaskingEnricher : ILogEnricher
     {
         try
         {
-            WalkObject(record.Root, _patterns, depth: 0);
+            // Once per record: reading a thread-static per string showed up in profiles.
+            var cache = RepeatedTextCache.For(this);
+            var clean = _custom.Length == 0 ? cache : null;
+            WalkObject(record.Root, _patterns, depth: 0, record.Pool, clean, cache);
         }
         catch (Exception ex)
         {
@@ -81,27 +94,37 @@ public sealed class PiiMaskingEnricher : ILogEnricher
     public override string ToString() =>
         $"masking(patterns: {_patterns}, custom: {_custom.Length}, tokens: {(_hmac is null ? "markers" : "hmac-sha256")})";
 
-    private void WalkObject(LogObject obj, MaskPatterns patterns, int depth)
+    private void WalkObject(LogObject obj, MaskPatterns patterns, int depth, LogNodePool? pool, RepeatedTextCache? clean, RepeatedTextCache names)
     {
-        var path = t_path ??= new LogProperty?[64];
-        if (depth >= path.Length)
+        // The property path is needed only to recognize KeepIpFields; keeping it cost a thread-static read
+        // per object and a reference store (GC write barrier) per property.
+        LogProperty?[]? path = null;
+        if (_keepIpFields.Length > 0)
         {
-            Array.Resize(ref t_path, depth * 2);
-            path = t_path;
+            path = t_path ??= new LogProperty?[64];
+            if (depth >= path.Length)
+            {
+                Array.Resize(ref t_path, depth * 2);
+                path = t_path;
+            }
         }
 
         var properties = obj.PropertySpan;
         for (var i = 0; i < properties.Length; i++)
         {
             var property = properties[i];
-            var flags = EvaluateName(property);
+            var flags = EvaluateName(property, names);
             if ((flags & KeyFlags.Secret) != 0 && _keyRules)
             {
-                MaskWhole(property);
+                MaskWhole(obj, property);
                 continue;
             }
 
-            path[depth] = property;
+            if (path is not null)
+            {
+                path[depth] = property;
+            }
+
             var inner = patterns;
             if ((flags & KeyFlags.Version) != 0)
             {
@@ -113,11 +136,11 @@ public sealed class PiiMaskingEnricher : ILogEnricher
                 inner &= ~NumberPatterns;
             }
 
-            WalkValue(property.Value, inner, depth + 1);
+            WalkValue(property.Value, inner, depth + 1, pool, clean, names);
         }
     }
 
-    private void WalkValue(LogNode node, MaskPatterns patterns, int depth)
+    private void WalkValue(LogNode node, MaskPatterns patterns, int depth, LogNodePool? pool, RepeatedTextCache? clean, RepeatedTextCache names)
     {
         switch (node)
         {
@@ -125,28 +148,42 @@ public sealed class PiiMaskingEnricher : ILogEnricher
                 // GeoIP names and configured categories hold no record text; custom patterns still see them.
                 if (!s.IsFromReferenceData || _custom.Length > 0)
                 {
-                    MaskString(s, patterns, depth);
+                    MaskString(s, patterns, depth, pool, clean);
                 }
 
                 break;
             case LogObject o:
-                WalkObject(o, patterns, depth);
+                WalkObject(o, patterns, depth, pool, clean, names);
                 break;
             case LogArray a:
                 for (var i = 0; i < a.Count; i++)
                 {
-                    WalkValue(a[i], patterns, depth);
+                    WalkValue(a[i], patterns, depth, pool, clean, names);
                 }
 
                 break;
         }
     }
 
-    private void MaskString(LogString s, MaskPatterns patterns, int depth)
+    private void MaskString(LogString s, MaskPatterns patterns, int depth, LogNodePool? pool, RepeatedTextCache? clean)
     {
         if ((patterns & MaskPatterns.Ip) != 0 && _keepIpFields.Length > 0 && IsKeepIpField(depth))
         {
             patterns &= ~MaskPatterns.Ip;
+        }
+
+        // Empty once an enricher set a string value (then IsRaw is false).
+        var raw = s.RawUtf8;
+
+        // Only without custom patterns (clean is null otherwise): the cache knows the built-in ones only.
+        if (clean is not null && (!s.IsRaw || raw.Length > RepeatedTextCache.MaxLength))
+        {
+            clean = null;
+        }
+
+        if (clean is not null && clean.IsClean(raw, patterns))
+        {
+            return;
         }
 
         string value;
@@ -154,9 +191,15 @@ public sealed class PiiMaskingEnricher : ILogEnricher
         if (s.IsRaw && !s.RawHasEscapes)
         {
             // The common case: found and rebuilt from the raw bytes, never decoded whole.
-            var raw = s.RawUtf8;
             if (ValueScanner.TryFindNext(raw, 0, patterns, _keys, out var first))
             {
+                if (pool is not null && _custom.Length == 0)
+                {
+                    // In a session: rebuilt as bytes in the session's arena, no string made or transcoded back.
+                    s.SetUnescapedUtf8(pool.Copy(MaskToUtf8(raw, first, patterns)));
+                    return;
+                }
+
                 masked = MaskUtf8(raw, first, patterns);
                 s.Value = _custom.Length > 0 ? ApplyCustom(masked) : masked;
                 return;
@@ -164,6 +207,7 @@ public sealed class PiiMaskingEnricher : ILogEnricher
 
             if (_custom.Length == 0)
             {
+                clean?.AddClean(raw, patterns);
                 return;
             }
 
@@ -172,6 +216,20 @@ public sealed class PiiMaskingEnricher : ILogEnricher
         }
         else
         {
+            if (s.IsRaw && _custom.Length == 0 && TryDecodeToScratch(s, out var chars))
+            {
+                if (!ValueScanner.TryFindNext(chars, 0, patterns, _keys, out var match))
+                {
+                    // Escaped input with nothing to mask: decoded into scratch only, so no string is made and
+                    // the value keeps its input bytes.
+                    clean?.AddClean(raw, patterns);
+                    return;
+                }
+
+                s.Value = MaskChars(chars, match, patterns);
+                return;
+            }
+
             value = s.Value;
             masked = MaskBuiltIn(value, patterns);
         }
@@ -185,6 +243,78 @@ public sealed class PiiMaskingEnricher : ILogEnricher
         if (!ReferenceEquals(masked, value))
         {
             s.Value = masked;
+        }
+    }
+
+    /// <summary>Decodes an escaped raw string into a thread-local scratch (valid until the next call on this
+    /// thread). Decoding needs at most one char per raw byte, so a scratch of the raw length always fits.</summary>
+    private static bool TryDecodeToScratch(LogString s, out ReadOnlySpan<char> chars)
+    {
+        chars = default;
+        var length = s.RawUtf8.Length;
+        var scratch = t_chars;
+        if (scratch is null || scratch.Length < length)
+        {
+            if (length > 64 * 1024)
+            {
+                // Rare: not worth keeping a big scratch per thread; the caller decodes into a string.
+                return false;
+            }
+
+            scratch = t_chars = new char[Math.Max(256, length)];
+        }
+
+        if (!s.TryDecodeRawInto(scratch, out var written))
+        {
+            return false;
+        }
+
+        chars = scratch.AsSpan(0, written);
+        return true;
+    }
+
+    /// <summary>As <see cref="MaskUtf8"/>, into a thread-local byte scratch (valid until the next call). Raw
+    /// unescaped input slices and ASCII replacements need no JSON escaping, so the result is written as is.</summary>
+    private ReadOnlySpan<byte> MaskToUtf8(ReadOnlySpan<byte> raw, ValueMatch match, MaskPatterns patterns)
+    {
+        var scratch = t_bytes ??= new byte[512];
+        var n = 0;
+        var pos = 0;
+        do
+        {
+            Append(ref scratch, ref n, raw[pos..match.Start]);
+            var replacement = _hmac is null
+                ? MaskTypeNames.Marker(match.Type)
+                : Replacement(match.Type, Encoding.UTF8.GetString(raw[match.Start..match.End]));
+            Reserve(ref scratch, n, Encoding.UTF8.GetMaxByteCount(replacement.Length));
+            n += Encoding.UTF8.GetBytes(replacement, scratch.AsSpan(n));
+            CountMask(match.Type);
+            pos = match.End;
+        }
+        while (ValueScanner.TryFindNext(raw, pos, patterns, _keys, out match));
+
+        Append(ref scratch, ref n, raw[pos..]);
+        if (scratch.Length > 64 * 1024)
+        {
+            t_bytes = null;
+        }
+
+        return scratch.AsSpan(0, n);
+    }
+
+    private static void Append(ref byte[] scratch, ref int n, ReadOnlySpan<byte> bytes)
+    {
+        Reserve(ref scratch, n, bytes.Length);
+        bytes.CopyTo(scratch.AsSpan(n));
+        n += bytes.Length;
+    }
+
+    private static void Reserve(ref byte[] scratch, int used, int more)
+    {
+        if (used + more > scratch.Length)
+        {
+            Array.Resize(ref scratch, Math.Max(scratch.Length * 2, used + more));
+            t_bytes = scratch;
         }
     }
 
@@ -206,7 +336,7 @@ public sealed class PiiMaskingEnricher : ILogEnricher
                 builder.Append(Replacement(match.Type, Encoding.UTF8.GetString(raw[match.Start..match.End])));
             }
 
-            _statistics.Masks.Increment(MaskTypeNames.Name(match.Type));
+            CountMask(match.Type);
             pos = match.End;
         }
         while (ValueScanner.TryFindNext(raw, pos, patterns, _keys, out match));
@@ -251,6 +381,11 @@ public sealed class PiiMaskingEnricher : ILogEnricher
             return value;
         }
 
+        return MaskChars(text, match, patterns);
+    }
+
+    private string MaskChars(ReadOnlySpan<char> text, ValueMatch match, MaskPatterns patterns)
+    {
         var builder = t_builder ??= new StringBuilder(256);
         builder.Clear();
         var pos = 0;
@@ -258,7 +393,7 @@ public sealed class PiiMaskingEnricher : ILogEnricher
         {
             builder.Append(text[pos..match.Start]);
             builder.Append(Replacement(match.Type, text[match.Start..match.End]));
-            _statistics.Masks.Increment(MaskTypeNames.Name(match.Type));
+            CountMask(match.Type);
             pos = match.End;
         }
         while (ValueScanner.TryFindNext(text, pos, patterns, _keys, out match));
@@ -295,7 +430,7 @@ public sealed class PiiMaskingEnricher : ILogEnricher
         return value;
     }
 
-    private void MaskWhole(LogProperty property)
+    private void MaskWhole(LogObject owner, LogProperty property)
     {
         var value = property.Value;
         if (value.IsEmpty)
@@ -315,8 +450,9 @@ public sealed class PiiMaskingEnricher : ILogEnricher
             replacement = Token(MaskTypeNames.Name(MaskType.Key), text);
         }
 
-        property.Value = new LogString(replacement);
-        _statistics.Masks.Increment(MaskTypeNames.Name(MaskType.Key));
+        // From the session pool when there is one: secret-named keys are in most records.
+        property.Value = owner.Pool is { } pool ? pool.String(replacement) : new LogString(replacement);
+        CountMask(MaskType.Key);
     }
 
     private string Replacement(MaskType type, ReadOnlySpan<char> matched)
@@ -340,6 +476,13 @@ public sealed class PiiMaskingEnricher : ILogEnricher
 
     private string Token(string type, ReadOnlySpan<char> value) => _hmac!.Token(type, value);
 
+    private void CountMask(MaskType type)
+    {
+        // A counter appears (at 0) only once its type was seen, as with CounterSet.Increment.
+        var counter = _maskCounters[(int)type] ??= _statistics.Masks.Counter(MaskTypeNames.Name(type));
+        Interlocked.Increment(ref counter.Value);
+    }
+
     private static string KeepOnly(ReadOnlySpan<char> text, Func<char, bool> keep)
     {
         var builder = new StringBuilder(text.Length);
@@ -354,10 +497,27 @@ public sealed class PiiMaskingEnricher : ILogEnricher
         return builder.ToString();
     }
 
-    private KeyFlags EvaluateName(LogProperty property)
+    private KeyFlags EvaluateName(LogProperty property, RepeatedTextCache names)
     {
-        // Set by an enricher (already a string) or escaped in the input (rare): the decoded name.
-        return property.TryGetRawName(out var raw) ? _keys.Evaluate(raw) : _keys.Evaluate(property.Name.AsSpan());
+        if (!property.TryGetRawName(out var raw))
+        {
+            // Set by an enricher (already a string) or escaped in the input (rare): the decoded name.
+            return _keys.Evaluate(property.Name.AsSpan());
+        }
+
+        // Names repeat in every record; splitting them into words each time cost more than the lookup.
+        if (raw.Length > RepeatedTextCache.MaxLength)
+        {
+            return _keys.Evaluate(raw);
+        }
+
+        if (!names.TryGetKeyFlags(raw, out var flags))
+        {
+            flags = _keys.Evaluate(raw);
+            names.AddKeyFlags(raw, flags);
+        }
+
+        return flags;
     }
 
     private bool IsKeepIpField(int depth)

@@ -24,6 +24,9 @@ internal static class ValueScanner
     private static readonly SearchValues<byte> ByteAlnum = SearchValues.Create(System.Text.Encoding.ASCII.GetBytes(AlnumChars));
     private static readonly SearchValues<char> CharAlnum = SearchValues.Create(AlnumChars);
 
+    // Image file extensions, none of them a top-level domain (see IsDensityFileName).
+    private static readonly string[] ImageExtensions = ["png", "jpg", "jpeg", "gif", "webp", "svg", "ico", "bmp", "avif", "tif", "tiff", "heic"];
+
     private enum IpResult
     {
         NotAnAddress,
@@ -751,8 +754,46 @@ internal static class ValueScanner
             }
         }
 
+        if (IsDensityFileName(s, a + atLength, lastStart, lastEnd))
+        {
+            return false;
+        }
+
         end = lastEnd;
         return true;
+    }
+
+    // icon@2x.png, logo@3x.jpg, sprite@1.5x.webp: the pixel-density suffix of image file names (Apple's and the
+    // web's convention). Only when the whole "domain" is <digits>[.<digits>]x.<image extension>, none of which
+    // is a top-level domain, so no deliverable address is left unmasked (ops@2x.png.com, a@b.io still are).
+    private static bool IsDensityFileName<T>(ReadOnlySpan<T> s, int domain, int lastStart, int lastEnd)
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        var p = DigitEnd(s, domain);
+        if (p == domain)
+        {
+            return false;
+        }
+
+        if (Get(s, p) == '.' && IsDigit(Get(s, p + 1)))
+        {
+            p = DigitEnd(s, p + 1);
+        }
+
+        if (Get(s, p) is not ('x' or 'X') || p + 2 != lastStart)
+        {
+            return false;
+        }
+
+        foreach (var candidate in ImageExtensions)
+        {
+            if (candidate.Length == lastEnd - lastStart && EqualsIgnoreCase(s, lastStart, candidate))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     // header.payload.signature, each base64url, the header starting with eyJ ('{"').
@@ -1043,6 +1084,8 @@ internal static class ValueScanner
 
                 end = ValueEnd(s, start);
             }
+
+            end = ClauseEnd(s, end);
         }
 
         if (end == start)
@@ -1053,6 +1096,53 @@ internal static class ValueScanner
         m = new ValueMatch(start, end, MaskType.Key);
         next = end;
         return true;
+    }
+
+    /// <summary>An unquoted secret in text may hold spaces (<c>password: correct horse battery staple</c>), so it
+    /// runs past the first word to the end of its clause: further space-separated words are taken until the
+    /// end of the string, a tab or line break, one of <c>, ; &amp; | ( ) [ ] { } &lt; &gt;</c> or a quote, or a
+    /// word that starts the next pair (<c>user=bob</c>, <c>user: bob</c>). Taking too much only hides log
+    /// text; taking too little leaks the rest of the secret.</summary>
+    private static int ClauseEnd<T>(ReadOnlySpan<T> s, int end)
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        while (Get(s, end) == ' ')
+        {
+            var word = end + 1;
+            while (Get(s, word) == ' ')
+            {
+                word++;
+            }
+
+            var c = Get(s, word);
+            if (c < 0 || IsValueStop(c) || c is '(' or '[' or '{' or '|' || StartsPair(s, word))
+            {
+                break;
+            }
+
+            end = ValueEnd(s, word);
+        }
+
+        return end;
+    }
+
+    // key=... or key: ... (a colon then a space, a quote or the end: "http://x" and "12:30" are no keys).
+    private static bool StartsPair<T>(ReadOnlySpan<T> s, int word)
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        var k = word;
+        while (IsWord(Get(s, k)) || Get(s, k) is '-' or '.')
+        {
+            k++;
+        }
+
+        if (k == word)
+        {
+            return false;
+        }
+
+        var sep = Get(s, k);
+        return sep == '=' || (sep == ':' && Get(s, k + 1) is -1 or ' ' or '"' or '\'');
     }
 
     private static int ValueEnd<T>(ReadOnlySpan<T> s, int start)

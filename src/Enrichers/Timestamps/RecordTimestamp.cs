@@ -25,8 +25,9 @@ internal static class RecordTimestamp
         if (index >= 0)
         {
             var current = root[index].Value;
-            if (IsoTimestamp.TryGetUnixMilliseconds(current, out _))
+            if (IsoTimestamp.TryGetUnixMilliseconds(current, out var parsed))
             {
+                record.RememberTimestamp(current, parsed);
                 return;
             }
 

@@ -136,7 +136,7 @@ public sealed class TraceLinkingEnricher : ISessionEnricher
         }
 
         var traceId = id[..idLength];
-        var state = Link(root, f, traceId);
+        var state = Link(record, f, traceId);
         var spanId = hasSpan && f.SpanId < 0 ? new string(span) : null;
 
         // Aliases holding the same ID go; the first of them makes room for trace_id when the record has none
@@ -437,8 +437,9 @@ public sealed class TraceLinkingEnricher : ISessionEnricher
         return true;
     }
 
-    private TraceState Link(LogObject root, in TraceFields f, ReadOnlySpan<char> traceId)
+    private TraceState Link(LogRecord record, in TraceFields f, ReadOnlySpan<char> traceId)
     {
+        var root = record.Root;
         if (++_sinceClockRead >= _clockSampleInterval)
         {
             _sinceClockRead = 0;
@@ -448,7 +449,9 @@ public sealed class TraceLinkingEnricher : ISessionEnricher
 
         var now = _now;
 
-        var timestamp = IsoTimestamp.TryGetUnixMilliseconds(Value(root, f.Timestamp), out var ms)
+        // The session already parsed @timestamp (RecordTimestamp) for nearly every record.
+        var timestampNode = Value(root, f.Timestamp);
+        var timestamp = record.TryGetRememberedTimestamp(timestampNode, out var ms) || IsoTimestamp.TryGetUnixMilliseconds(timestampNode, out ms)
             ? ms
             : _time.GetUtcNow().ToUnixTimeMilliseconds();
 

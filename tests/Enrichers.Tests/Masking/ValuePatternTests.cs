@@ -26,6 +26,26 @@ public class ValuePatternTests
         Assert.Equal(text, Masker.Text(text));
 
     [Theory]
+    [InlineData("GET /assets/icon@2x.png 200")]
+    [InlineData("loaded logo@3x.jpg")]
+    [InlineData("sprite@1.5x.webp, banner@2X.JPEG")]
+    [InlineData("img/avatar@4x.svg")]
+    [InlineData("GET /static/icon%402x.png")]
+    public void Image_file_names_with_a_pixel_density_suffix_are_not_email_addresses(string text) =>
+        Assert.Equal(text, Masker.Text(text));
+
+    [Theory]
+    [InlineData("from ops@example.png.com", "from [email]")]
+    [InlineData("a@b.io", "[email]")]
+    [InlineData("to ops@2x.png.com", "to [email]")]
+    [InlineData("to ops@2x.io", "to [email]")]
+    [InlineData("to ops@x2.png", "to [email]")]
+    [InlineData("to ops@2xl.png", "to [email]")]
+    [InlineData("to ops@img.2x.png", "to [email]")]
+    public void Addresses_that_only_resemble_image_file_names_are_still_masked(string text, string expected) =>
+        Assert.Equal(expected, Masker.Text(text));
+
+    [Theory]
     [InlineData("call +1 415-555-0132 today", "call [phone] today")]
     [InlineData("call +14155550132.", "call [phone].")]
     [InlineData("tel (415) 555-0132", "tel [phone]")]
@@ -211,6 +231,27 @@ public class ValuePatternTests
     [InlineData("{\"token\": 123456}", "{\"token\": [redacted]}")]
     public void Secret_key_value_pairs_in_text_are_masked(string text, string expected) =>
         Assert.Equal(expected, Masker.Text(text));
+
+    [Theory]
+    [InlineData("password: correct horse", "password: [redacted]")]
+    [InlineData("login failed password=correct horse battery staple", "login failed password=[redacted]")]
+    [InlineData("password: correct horse, retrying", "password: [redacted], retrying")]
+    [InlineData("password=correct horse; user=bob", "password=[redacted]; user=bob")]
+    [InlineData("?password=a b&next=1", "?password=[redacted]&next=1")]
+    [InlineData("password: correct horse user=bob", "password: [redacted] user=bob")]
+    [InlineData("password: correct horse user: bob", "password: [redacted] user: bob")]
+    [InlineData("password: \"correct horse\" accepted", "password: \"[redacted]\" accepted")]
+    [InlineData("password: correct horse\tnext", "password: [redacted]\tnext")]
+    [InlineData("Authorization: Bearer abc def, ok", "Authorization: Bearer [redacted], ok")]
+    public void An_unquoted_secret_in_text_is_masked_up_to_the_end_of_its_clause(string text, string expected) =>
+        Assert.Equal(expected, Masker.Text(text));
+
+    [Fact]
+    public void A_secret_with_spaces_masked_once_is_not_changed_by_masking_again()
+    {
+        var once = Masker.Text("password: correct horse battery");
+        Assert.Equal(once, Masker.Text(once));
+    }
 
     [Theory]
     [InlineData("token_count=512 max_tokens=100")]

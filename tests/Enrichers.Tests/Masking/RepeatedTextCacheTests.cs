@@ -1,0 +1,94 @@
+using Enrichers.Masking;
+
+namespace Enrichers.Tests.Masking;
+
+public class RepeatedTextCacheTests
+{
+    [Fact]
+    public void A_repeated_value_with_pii_is_masked_every_time()
+    {
+        var masker = new Masker();
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal("{\"level\":\"info\",\"m\":\"[email]\"}", masker.Mask("{\"level\":\"info\",\"m\":\"a@b.io\"}"));
+        }
+    }
+
+    [Fact]
+    public void A_value_clean_under_an_identifier_key_is_still_masked_under_another_key()
+    {
+        // Identifier keys switch the number patterns off, so the same bytes are clean there and a card elsewhere.
+        var masker = new Masker();
+
+        Assert.Equal("{\"id\":\"4111111111111111\"}", masker.Mask("{\"id\":\"4111111111111111\"}"));
+        Assert.Equal("{\"m\":\"[card]\"}", masker.Mask("{\"m\":\"4111111111111111\"}"));
+        Assert.Equal("{\"id\":\"4111111111111111\"}", masker.Mask("{\"id\":\"4111111111111111\"}"));
+    }
+
+    [Fact]
+    public void Enrichers_with_other_key_rules_on_the_same_thread_do_not_share_clean_values()
+    {
+        var plain = new Masker();
+        var custom = new Masker(new MaskingOptions { KeyNames = ["pin"] });
+
+        Assert.Equal("{\"m\":\"pin=1234\"}", plain.Mask("{\"m\":\"pin=1234\"}"));
+        Assert.Equal("{\"m\":\"pin=[redacted]\"}", custom.Mask("{\"m\":\"pin=1234\"}"));
+        Assert.Equal("{\"m\":\"pin=1234\"}", plain.Mask("{\"m\":\"pin=1234\"}"));
+    }
+
+    [Fact]
+    public void Only_the_exact_bytes_are_clean()
+    {
+        var cache = RepeatedTextCache.For(new object());
+        cache.AddClean("canary-controller-eu-west-1"u8, MaskPatterns.All);
+
+        Assert.True(cache.IsClean("canary-controller-eu-west-1"u8, MaskPatterns.All));
+        Assert.False(cache.IsClean("canary-controller-eu-west-2"u8, MaskPatterns.All));
+        Assert.False(cache.IsClean("canary-kontroller-eu-west-1"u8, MaskPatterns.All));
+        Assert.False(cache.IsClean("canary-controller-eu-west-"u8, MaskPatterns.All));
+        Assert.False(cache.IsClean("canary-controller-eu-west-1"u8, MaskPatterns.All & ~MaskPatterns.Ip));
+    }
+
+    [Fact]
+    public void Key_flags_are_remembered_per_exact_name()
+    {
+        var cache = RepeatedTextCache.For(new object());
+        cache.AddKeyFlags("password"u8, KeyFlags.Secret);
+
+        Assert.True(cache.TryGetKeyFlags("password"u8, out var flags));
+        Assert.Equal(KeyFlags.Secret, flags);
+        Assert.False(cache.TryGetKeyFlags("passwort"u8, out _));
+    }
+
+    [Fact]
+    public void Key_names_that_share_their_ends_get_their_own_flags()
+    {
+        // Same length, same first and last 8 bytes: the cheap hash collides, the byte comparison does not.
+        var masker = new Masker();
+        var json = "{\"aaaaaaaaXpassword\":\"x\",\"aaaaaaaa_password\":\"y\"}";
+        for (var i = 0; i < 2; i++)
+        {
+            Assert.Equal("{\"aaaaaaaaXpassword\":\"x\",\"aaaaaaaa_password\":\"[redacted]\"}", masker.Mask(json));
+        }
+    }
+
+    [Fact]
+    public void A_value_sharing_its_ends_with_a_clean_value_is_still_scanned()
+    {
+        var masker = new Masker();
+        Assert.Equal("{\"m\":\"request from 12345678 to the api\"}", masker.Mask("{\"m\":\"request from 12345678 to the api\"}"));
+        Assert.Equal("{\"m\":\"request from [email] to the api\"}", masker.Mask("{\"m\":\"request from a@bcd.io to the api\"}"));
+    }
+
+    [Fact]
+    public void Escaped_values_are_remembered_by_their_raw_bytes()
+    {
+        var masker = new Masker();
+        var clean = "{\"note\":\"caf\\u00e9 \\ttab\"}";
+        var dirty = "{\"note\":\"caf\\u00e9 a\\u0040b.io\"}";
+
+        Assert.Equal(clean, masker.Mask(clean));
+        Assert.Equal(clean, masker.Mask(clean));
+        Assert.Equal("{\"note\":\"café [email]\"}", masker.Mask(dirty));
+    }
+}
