@@ -282,10 +282,18 @@ public sealed class KafkaSource
             try
             {
                 var result = c.Consume(options.PollTimeout);
-                if (result?.Message is not null)
+                if (result?.Message is { } message)
                 {
-                    Receive(result, ref last);
+                    Receive(result.TopicPartitionOffset, message.Key, message.Value, message.Timestamp, ref last);
                 }
+            }
+            catch (ConsumeException e) when (e.ConsumerRecord?.Message is { } raw)
+            {
+                // The value could not be copied into a slab (out of memory). librdkafka has already moved past
+                // this message, so skipping it would let a later commit pass it: take the raw bytes instead.
+                metrics.ComponentErrors.WithLabels(PipelineMetrics.Stages.Receiving, e.Error.Code.ToString()).Inc();
+                LogThrottled("consumer:" + e.Error.Code, LogLevel.Warning, $"Kafka message not deserialized ({e.Error.Reason}); using its raw bytes");
+                Receive(e.ConsumerRecord.TopicPartitionOffset, raw.Key, new RecordBuffer(raw.Value ?? [], null), raw.Timestamp, ref last);
             }
             catch (ConsumeException e)
             {
@@ -308,32 +316,31 @@ public sealed class KafkaSource
         }
     }
 
-    private void Receive(ConsumeResult<byte[]?, RecordBuffer> result, ref PartitionPipeline? last)
+    private void Receive(TopicPartitionOffset position, byte[]? key, RecordBuffer value, Timestamp timestamp, ref PartitionPipeline? last)
     {
-        var partition = result.Partition.Value;
+        var partition = position.Partition.Value;
         // The cached pipeline may belong to an earlier assignment of this partition (revoked or lost, then
         // assigned again): its records must go to the current pipeline, or they would be skipped and a later
         // commit would pass them. So a closed cached pipeline is looked up again, never trusted.
         if (last is null || last.Cancellation.IsCancellationRequested || last.Partition != partition
-            || !string.Equals(last.Topic, result.Topic, StringComparison.Ordinal))
+            || !string.Equals(last.Topic, position.Topic, StringComparison.Ordinal))
         {
-            partitions.TryGetValue((result.Topic, partition), out last);
+            partitions.TryGetValue((position.Topic, partition), out last);
         }
 
-        var message = result.Message;
         if (last is null || last.Cancellation.IsCancellationRequested)
         {
-            message.Value.Slab?.Release();
+            value.Slab?.Release();
             return;
         }
 
         var record = new PipelineRecord
         {
-            Origin = new RecordOrigin(last.Topic, partition, result.Offset.Value),
-            Key = message.Key,
-            Value = message.Value.Memory,
-            ValueSlab = message.Value.Slab,
-            Timestamp = DateTimeOffset.FromUnixTimeMilliseconds(message.Timestamp.UnixTimestampMs),
+            Origin = new RecordOrigin(last.Topic, partition, position.Offset.Value),
+            Key = key,
+            Value = value.Memory,
+            ValueSlab = value.Slab,
+            Timestamp = DateTimeOffset.FromUnixTimeMilliseconds(timestamp.UnixTimestampMs),
         };
         if (!last.Tracker.Track(record))
         {

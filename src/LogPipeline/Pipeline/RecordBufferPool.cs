@@ -46,6 +46,10 @@ public sealed class RecordBufferPool
 
     internal int SlabBytes => _slabSize;
 
+    /// <summary>Allocates a slab's array. Pinned: the collector never moves (copies) it, and it lives outside the
+    /// generations that are compacted. Tests replace it to make an allocation fail.</summary>
+    internal Func<int, byte[]> AllocateSlab { get; init; } = size => GC.AllocateUninitializedArray<byte>(size, pinned: true);
+
     /// <summary>Slabs allocated since the start (reused ones are not counted again).</summary>
     public long SlabsCreated => Interlocked.Read(ref _slabsCreated);
 
@@ -63,7 +67,7 @@ public sealed class RecordBufferPool
         }
         else
         {
-            slab = new RecordBufferSlab(this, _slabSize);
+            slab = new RecordBufferSlab(this, AllocateSlab(_slabSize));
             Interlocked.Increment(ref _slabsCreated);
         }
 

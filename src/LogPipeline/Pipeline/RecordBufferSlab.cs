@@ -2,10 +2,9 @@ namespace LogPipeline.Pipeline;
 
 /// <summary>One slab of a <see cref="RecordBufferPool"/>: a pinned array filled front to back by one
 /// <see cref="RecordBufferWriter"/>, with a count of the byte strings (and the writer) still using it.</summary>
-internal sealed class RecordBufferSlab(RecordBufferPool pool, int size)
+internal sealed class RecordBufferSlab(RecordBufferPool pool, byte[] buffer)
 {
-    // Pinned: the collector never moves (copies) it, and it lives outside the generations that are compacted.
-    public byte[] Buffer { get; } = GC.AllocateUninitializedArray<byte>(size, pinned: true);
+    public byte[] Buffer { get; } = buffer;
 
     public int Used { get; set; }
 

@@ -25,6 +25,9 @@ public sealed class RecordBufferWriter : IDisposable
         var slab = _current;
         if (slab is null || slab.Used + bytes.Length > slab.Buffer.Length)
         {
+            // Forget the full slab before renting: if renting throws (out of memory), the next call must not
+            // release the writer's reference on it a second time, or the slab would be reused under live records.
+            _current = null;
             slab?.Release();
             slab = _current = _pool.Rent();
         }

@@ -122,4 +122,31 @@ public sealed class RecordBufferPoolTests
         Assert.Equal(1, pool.FreeSlabs);
         Assert.Equal(5 + 7, record.SizeBytes);
     }
+
+    [Fact]
+    public void A_failed_slab_allocation_leaves_the_writer_usable_and_the_full_slab_released_once()
+    {
+        var fail = false;
+        var pool = new RecordBufferPool(slabSize: 1024)
+        {
+            AllocateSlab = size => fail ? throw new OutOfMemoryException("injected") : new byte[size],
+        };
+        var writer = pool.CreateWriter();
+        var full = Enumerable.Range(0, 5).Select(_ => Record(writer.Copy(new byte[200]))).ToList(); // 1000 of 1024 bytes
+
+        fail = true;
+        Assert.Throws<OutOfMemoryException>(() => writer.Copy(new byte[200]));
+        Assert.Throws<OutOfMemoryException>(() => writer.Copy(new byte[200]));
+        fail = false;
+        var third = Record(writer.Copy(new byte[200]));
+        writer.Dispose();
+
+        // The full slab is free once its five records are, and not before: no reference was dropped twice.
+        full.Take(4).ToList().ForEach(r => r.ReleaseBuffers());
+        Assert.Equal(0, pool.FreeSlabs);
+        full[4].ReleaseBuffers();
+        Assert.Equal(1, pool.FreeSlabs);
+        third.ReleaseBuffers();
+        Assert.Equal(2, pool.FreeSlabs);
+    }
 }
