@@ -15,59 +15,16 @@ namespace LogPipeline.Tests.Kafka;
 [Collection(KafkaCollection.Name)]
 public sealed class KafkaSourcePooledBufferTests
 {
-    private const string Topic = "pooled";
-
     private static byte[] Line(int p, int i) =>
-        Encoding.UTF8.GetBytes($$"""{"@timestamp":"2026-11-26T12:00:00Z","service_name":"model-router","p":{{p}},"i":{{i}},"message":"{{new string((char)('a' + (i % 26)), 40 + (i % 200))}}"}""");
+        Encoding.UTF8.GetBytes($$"""{"@timestamp":"2026-11-26T12:00:00Z","service_name":"model-router","p":{{p}},"i":{{i}},"message":"{{Message(i)}}"}""");
 
-    [Fact]
-    public async Task Every_document_is_its_own_records_after_the_slabs_were_reused_many_times()
+    private static string Message(long i) => new((char)('a' + (i % 26)), 40 + (int)(i % 200));
+
+    /// <summary>Runs the source with the real processor over <paramref name="partitions"/> × <paramref name="perPartition"/>
+    /// records, 300 in flight at most, and returns what the sink stored.</summary>
+    private static async Task<(KafkaSource Source, IReadOnlyList<(RecordOrigin Origin, byte[] Document)> Documents)> RunAsync(
+        string topic, int partitions, int perPartition, RecordBufferPool values, RecordBufferPool documents, PipelineMetrics metrics)
     {
-        const int partitions = 4, perPartition = 5_000;
-        using var cluster = EmbeddedKafkaCluster.Start(brokers: 1);
-        cluster.CreateTopic(Topic, partitions);
-        cluster.CreateTopic(Topic + ".dlq", 1);
-        KafkaTestRecords.Produce(cluster.BootstrapServers, Topic, partitions, perPartition, Line);
-
-        using var chain = EnrichmentChain.Create(new EnrichmentOptions());
-        var sink = new InMemoryRecordSink { KeepDocuments = true, BatchSize = 100 };
-        var options = new KafkaSourceOptions
-        {
-            Topics = [Topic],
-            CommitInterval = TimeSpan.FromMilliseconds(500),
-            MaxInFlightRecords = 300,
-        };
-        var consumer = new ConsumerConfig { BootstrapServers = cluster.BootstrapServers, GroupId = "pooled", SessionTimeoutMs = 6000 };
-        // Slabs of 4 KiB hold a dozen records, so each is released and reused while its neighbours are in flight.
-        var processor = new EnrichingRecordProcessor(chain, new RecordBufferPool(maxFreeSlabs: 4, slabSize: 4096));
-        var source = new KafkaSource(options, consumer, new ProducerConfig(), processor, sink, new PipelineMetrics())
-        {
-            Values = new RecordBufferPool(maxFreeSlabs: 4, slabSize: 4096),
-        };
-        using var stop = new CancellationTokenSource();
-        var run = Task.Run(() => source.RunAsync(stop.Token));
-        await KafkaTestKit.WaitUntil(() => sink.StoredCount >= partitions * perPartition, "all records stored",
-            state: () => source.ToString());
-        await stop.CancelAsync();
-        await run.WaitAsync(TimeSpan.FromSeconds(60));
-
-        var documents = sink.Documents;
-        Assert.Equal(partitions * perPartition, documents.Count);
-        Assert.True(source.PauseCount > 0, "the in-flight bound never paused the source, so slabs may not have been reused");
-        foreach (var (origin, document) in documents)
-        {
-            var text = Encoding.UTF8.GetString(document);
-            var i = (int)origin.Offset;
-            Assert.Contains($"\"p\":{origin.Partition},\"i\":{i},", text);
-            Assert.Contains($"\"message\":\"{new string((char)('a' + (i % 26)), 40 + (i % 200))}\"", text);
-        }
-    }
-
-    [Fact]
-    public async Task A_value_that_cannot_be_copied_into_a_slab_is_delivered_from_its_raw_bytes_not_skipped()
-    {
-        const int partitions = 2, perPartition = 2_000;
-        const string topic = "pooled-oom";
         using var cluster = EmbeddedKafkaCluster.Start(brokers: 1);
         cluster.CreateTopic(topic, partitions);
         cluster.CreateTopic(topic + ".dlq", 1);
@@ -76,16 +33,10 @@ public sealed class KafkaSourcePooledBufferTests
         using var chain = EnrichmentChain.Create(new EnrichmentOptions());
         var sink = new InMemoryRecordSink { KeepDocuments = true, BatchSize = 100 };
         var options = new KafkaSourceOptions { Topics = [topic], CommitInterval = TimeSpan.FromMilliseconds(500), MaxInFlightRecords = 300 };
-        var consumer = new ConsumerConfig { BootstrapServers = cluster.BootstrapServers, GroupId = "pooled-oom", SessionTimeoutMs = 6000 };
-        var allocations = 0;
-        var metrics = new PipelineMetrics();
-        var source = new KafkaSource(options, consumer, new ProducerConfig(), new EnrichingRecordProcessor(chain), sink, metrics)
+        var consumer = new ConsumerConfig { BootstrapServers = cluster.BootstrapServers, GroupId = topic, SessionTimeoutMs = 6000 };
+        var source = new KafkaSource(options, consumer, new ProducerConfig(), new EnrichingRecordProcessor(chain, documents), sink, metrics)
         {
-            // Every third value slab cannot be allocated, as under a heap hard limit.
-            Values = new RecordBufferPool(maxFreeSlabs: 0, slabSize: 4096)
-            {
-                AllocateSlab = size => ++allocations % 3 == 0 ? throw new OutOfMemoryException("injected") : new byte[size],
-            },
+            Values = values,
         };
         using var stop = new CancellationTokenSource();
         var run = Task.Run(() => source.RunAsync(stop.Token));
@@ -93,14 +44,46 @@ public sealed class KafkaSourcePooledBufferTests
             state: () => source.ToString());
         await stop.CancelAsync();
         await run.WaitAsync(TimeSpan.FromSeconds(60));
+        return (source, sink.Documents);
+    }
 
-        Assert.True(allocations > 30, $"only {allocations} slab allocations");
-        Assert.True(metrics.ComponentErrors.WithLabels(LogPipeline.Diagnostics.PipelineMetrics.Stages.Receiving, "Local_ValueDeserialization").Value > 0);
-        var documents = sink.Documents;
-        Assert.Equal(partitions * perPartition, documents.Select(d => d.Origin).Distinct().Count());
+    private static void AssertEachDocumentIsItsRecords(IReadOnlyList<(RecordOrigin Origin, byte[] Document)> documents, int expected)
+    {
+        Assert.Equal(expected, documents.Select(d => d.Origin).Distinct().Count());
         foreach (var (origin, document) in documents)
         {
-            Assert.Contains($"\"p\":{origin.Partition},\"i\":{origin.Offset},", Encoding.UTF8.GetString(document));
+            var text = Encoding.UTF8.GetString(document);
+            Assert.Contains($"\"p\":{origin.Partition},\"i\":{origin.Offset},", text);
+            Assert.Contains($"\"message\":\"{Message(origin.Offset)}\"", text);
         }
+    }
+
+    [Fact]
+    public async Task Every_document_is_its_own_records_after_the_slabs_were_reused_many_times()
+    {
+        // Slabs of 4 KiB hold a dozen records, so each is released and reused while its neighbours are in flight.
+        var (source, documents) = await RunAsync("pooled", 4, 5_000,
+            new RecordBufferPool(maxFreeSlabs: 4, slabSize: 4096), new RecordBufferPool(maxFreeSlabs: 4, slabSize: 4096), new PipelineMetrics());
+
+        Assert.True(source.PauseCount > 0, "the in-flight bound never paused the source, so slabs may not have been reused");
+        Assert.Equal(20_000, documents.Count);
+        AssertEachDocumentIsItsRecords(documents, 20_000);
+    }
+
+    [Fact]
+    public async Task A_value_that_cannot_be_copied_into_a_slab_is_delivered_from_its_raw_bytes_not_skipped()
+    {
+        var allocations = 0;
+        var metrics = new PipelineMetrics();
+        // Every third value slab cannot be allocated, as under a heap hard limit.
+        var values = new RecordBufferPool(maxFreeSlabs: 0, slabSize: 4096)
+        {
+            AllocateSlab = size => ++allocations % 3 == 0 ? throw new OutOfMemoryException("injected") : new byte[size],
+        };
+        var (_, documents) = await RunAsync("pooled-oom", 2, 2_000, values, new RecordBufferPool(), metrics);
+
+        Assert.True(allocations > 30, $"only {allocations} slab allocations");
+        Assert.True(metrics.ComponentErrors.WithLabels(PipelineMetrics.Stages.Receiving, "Local_ValueDeserialization").Value > 0);
+        AssertEachDocumentIsItsRecords(documents, 4_000);
     }
 }
