@@ -109,11 +109,7 @@ public sealed class LogString : LogNode
         var quoted = ArrayPool<byte>.Shared.Rent(_raw.Length + 2);
         try
         {
-            quoted[0] = (byte)'"';
-            _raw.Span.CopyTo(quoted.AsSpan(1));
-            quoted[_raw.Length + 1] = (byte)'"';
-            var reader = new Utf8JsonReader(quoted.AsSpan(0, _raw.Length + 2));
-            reader.Read();
+            var reader = QuotedReader(quoted);
             length = reader.CopyString(destination);
             return true;
         }
@@ -125,6 +121,19 @@ public sealed class LogString : LogNode
         {
             ArrayPool<byte>.Shared.Return(quoted);
         }
+    }
+
+    /// <summary>A reader positioned on the raw text as a JSON string in <paramref name="quoted"/> (at least two
+    /// bytes longer than it). The framework's reader unescapes: it knows every JSON escape form, surrogate pairs
+    /// included.</summary>
+    private Utf8JsonReader QuotedReader(byte[] quoted)
+    {
+        quoted[0] = (byte)'"';
+        _raw.Span.CopyTo(quoted.AsSpan(1));
+        quoted[_raw.Length + 1] = (byte)'"';
+        var reader = new Utf8JsonReader(quoted.AsSpan(0, _raw.Length + 2));
+        reader.Read();
+        return reader;
     }
 
     private string Decode()
@@ -139,15 +148,10 @@ public sealed class LogString : LogNode
             return Encoding.UTF8.GetString(_raw.Span);
         }
 
-        // Let the framework's reader unescape: it knows every JSON escape form, surrogate pairs included.
         var quoted = ArrayPool<byte>.Shared.Rent(_raw.Length + 2);
         try
         {
-            quoted[0] = (byte)'"';
-            _raw.Span.CopyTo(quoted.AsSpan(1));
-            quoted[_raw.Length + 1] = (byte)'"';
-            var reader = new Utf8JsonReader(quoted.AsSpan(0, _raw.Length + 2));
-            reader.Read();
+            var reader = QuotedReader(quoted);
             return reader.GetString() ?? string.Empty;
         }
         finally
