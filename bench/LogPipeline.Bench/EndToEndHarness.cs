@@ -18,7 +18,7 @@ public sealed class EndToEndHarness : IHarness
     public string Name => "end-to-end";
 
     public string Description =>
-        "Kafka → logpipeline run (child process) → ES test server: --records N --partitions N [--env VAR=value] [--Section:Key=value]";
+        "Kafka → logpipeline run (child process) → ES test server: --records N --partitions N [--env VAR=value] [--Section:Key=value] [--worker-dll PATH]";
 
     public async Task<int> RunAsync(string[] args)
     {
@@ -42,7 +42,9 @@ public sealed class EndToEndHarness : IHarness
         var valid = generator.Counts.Valid;
         Console.WriteLine($"end-to-end: {total:N0} records ({bytes / total} B avg, {generator.Counts.Poison} poison) in {partitions} partitions; worker = child process");
 
-        var dll = Path.Combine(AppContext.BaseDirectory, "logpipeline.dll");
+        // --worker-dll runs another build of the worker, e.g. a ReadyToRun publish like the container image's.
+        var workerDll = Array.IndexOf(args, "--worker-dll") is var w and >= 0 && w + 1 < args.Length ? Path.GetFullPath(args[w + 1]) : null;
+        var dll = workerDll ?? Path.Combine(AppContext.BaseDirectory, "logpipeline.dll");
         var port = FreePort();
         var info = new ProcessStartInfo(Environment.ProcessPath ?? "dotnet")
         {
