@@ -44,8 +44,6 @@ public sealed class RecordBufferPool
     /// <summary>Longer byte strings get an array of their own.</summary>
     internal int MaxLength { get; }
 
-    internal int SlabBytes => _slabSize;
-
     /// <summary>Allocates a slab's array. Pinned: the collector never moves (copies) it, and it lives outside the
     /// generations that are compacted. Tests replace it to make an allocation fail.</summary>
     internal Func<int, byte[]> AllocateSlab { get; init; } = size => GC.AllocateUninitializedArray<byte>(size, pinned: true);
