@@ -39,6 +39,14 @@ public sealed class EndToEndHarness : IHarness
         var bytes = lines.Sum(l => (long)l.Length);
         KafkaTestRecords.Produce(kafka.BootstrapServers, topic, partitions, perPartition, (p, i) => lines[i * partitions + p]);
         var total = (long)perPartition * partitions;
+        if (kafka.DroppedRecords(topic, partitions) is > 0 and var dropped)
+        {
+            // The worker would never see them, and the harness would wait for them forever.
+            Console.WriteLine($"end-to-end: the embedded broker keeps about {EmbeddedKafkaCluster.RetainedBytesPerPartition / (1024 * 1024)} MiB per partition and dropped " +
+                $"{dropped:N0} of {total:N0} records; use more --partitions (about {perPartition * partitions / Math.Max(1, (total - dropped) * 3 / 4 / partitions) + 1}) or fewer --records");
+            return 2;
+        }
+
         var valid = generator.Counts.Valid;
         Console.WriteLine($"end-to-end: {total:N0} records ({bytes / total} B avg, {generator.Counts.Poison} poison) in {partitions} partitions; worker = child process");
 

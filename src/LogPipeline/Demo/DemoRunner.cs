@@ -15,7 +15,7 @@ namespace LogPipeline.Demo;
 /// <summary>The <c>demo</c>: an embedded Kafka cluster, a generated SMM log stream, the real worker host over it
 /// (same configuration, source, chain and sinks as <c>run</c>), live progress, then a summary that accounts for
 /// every produced record.</summary>
-internal sealed class DemoRunner(DemoSettings settings, TextWriter output)
+internal sealed class DemoRunner(DemoSettings settings, TextWriter output, TextWriter? errors = null)
 {
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(1);
 
@@ -65,6 +65,17 @@ internal sealed class DemoRunner(DemoSettings settings, TextWriter output)
         EndProgress($"  produced {settings.Count:N0} records in {produceClock.Elapsed.TotalSeconds:F1} s " +
             $"({generator.Counts.Poison:N0} poison: {string.Join(", ", generator.Counts.PoisonByKind.OrderBy(k => k.Key).Select(k => $"{k.Key} {k.Value}"))})");
 
+        if (cluster.DroppedRecords(settings.Topic, settings.Partitions) is > 0 and var dropped)
+        {
+            // Those records never reach the worker: the summary could not account for them.
+            var keptPerPartition = Math.Max(1, (settings.Count - dropped) / settings.Partitions);
+            var needed = (int)Math.Min(256, settings.Count / (keptPerPartition * 3 / 4 + 1) + 1);
+            await (errors ?? Console.Error).WriteLineAsync(
+                $"logpipeline demo: the embedded Kafka keeps about {EmbeddedKafkaCluster.RetainedBytesPerPartition / (1024 * 1024)} MiB per partition and dropped " +
+                $"{dropped:N0} of the {settings.Count:N0} records produced; run with --partitions {needed} or a smaller --count").ConfigureAwait(false);
+            return ExitCodes.Failure;
+        }
+
         var run = await RunPipelineAsync(configuration).ConfigureAwait(false);
         if (run is null)
         {
@@ -92,7 +103,7 @@ internal sealed class DemoRunner(DemoSettings settings, TextWriter output)
         }
         catch (ConfigurationException e)
         {
-            await Console.Error.WriteLineAsync("logpipeline: configuration error: " + e.Message).ConfigureAwait(false);
+            await (errors ?? Console.Error).WriteLineAsync("logpipeline: configuration error: " + e.Message).ConfigureAwait(false);
             return null;
         }
 
@@ -135,7 +146,7 @@ internal sealed class DemoRunner(DemoSettings settings, TextWriter output)
             process.Refresh();
             if (outcome.ExitCode is not (ExitCodes.Ok or ExitCodes.DrainTimedOut))
             {
-                await Console.Error.WriteLineAsync("logpipeline: " + outcome.Message).ConfigureAwait(false);
+                await (errors ?? Console.Error).WriteLineAsync("logpipeline: " + outcome.Message).ConfigureAwait(false);
                 return null;
             }
 

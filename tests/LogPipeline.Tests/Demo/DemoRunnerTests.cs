@@ -41,6 +41,23 @@ public sealed class DemoRunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_count_the_embedded_broker_cannot_hold_fails_with_one_line_that_says_how_many_partitions_to_use()
+    {
+        var output = new StringWriter();
+        var errors = new StringWriter();
+        // One partition keeps about 5 MiB; 60,000 generated records are well past that even compressed.
+        var settings = new DemoSettings(Count: 60_000, Partitions: 1, PoisonRate: 0, Seed: 9, Topic: "smm-logs-raw",
+            EsUrl: null, GeoIpDatabase: null, OutputDirectory: _directory);
+
+        var exitCode = await new DemoRunner(settings, output, errors).RunAsync(Configuration());
+
+        Assert.Equal(ExitCodes.Failure, exitCode);
+        var line = Assert.Single(errors.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Matches(@"keeps about 5 MiB per partition and dropped [0-9,]+ of the 60,000 records produced; run with --partitions [2-9] ", line);
+        Assert.Empty(Directory.GetFiles(_directory, "*.ndjson"));
+    }
+
+    [Fact]
     public async Task With_an_elasticsearch_url_the_demo_indexes_into_that_cluster()
     {
         await using var elasticsearch = await ElasticsearchTestServer.StartAsync();

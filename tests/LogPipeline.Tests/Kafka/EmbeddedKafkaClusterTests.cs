@@ -30,6 +30,33 @@ public sealed class EmbeddedKafkaClusterTests
     }
 
     [Fact]
+    public void A_partition_keeps_about_five_mebibytes_and_the_dropped_start_is_counted()
+    {
+        using var cluster = EmbeddedKafkaCluster.Start(brokers: 1);
+        cluster.CreateTopic("retention", 2);
+        // Incompressible 1 KiB values, so the limit is reached by the bytes, not by message-set count.
+        var random = new Random(5);
+        var records = (int)(EmbeddedKafkaCluster.RetainedBytesPerPartition / 1024) * 2;
+        using (var producer = new ProducerBuilder<Null, byte[]>(new ProducerConfig { BootstrapServers = cluster.BootstrapServers, LingerMs = 5 }).Build())
+        {
+            for (var i = 0; i < records; i++)
+            {
+                var value = new byte[1024];
+                random.NextBytes(value);
+                producer.Produce(new TopicPartition("retention", 0), new Message<Null, byte[]> { Value = value });
+            }
+
+            producer.Produce(new TopicPartition("retention", 1), new Message<Null, byte[]> { Value = [1] });
+            Assert.Equal(0, producer.Flush(TimeSpan.FromSeconds(60)));
+        }
+
+        var dropped = cluster.DroppedRecords("retention", 2);
+
+        // Partition 0 lost roughly its first half; partition 1 lost nothing.
+        Assert.InRange(dropped, records / 3, records * 2 / 3);
+    }
+
+    [Fact]
     public void Faults_can_be_injected_and_cleared_and_disposal_is_idempotent()
     {
         var cluster = EmbeddedKafkaCluster.Start(brokers: 3);

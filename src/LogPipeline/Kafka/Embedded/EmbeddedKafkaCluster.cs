@@ -75,6 +75,27 @@ public sealed class EmbeddedKafkaCluster : IDisposable
         Check(MockClusterNative.rd_kafka_mock_topic_create(Cluster, name, partitions, rf), $"create topic {name}");
     }
 
+    /// <summary>Bytes each partition keeps: past this (or 100,000 message sets) the mock drops its oldest message
+    /// sets, like a retention limit. The limit is fixed inside librdkafka; no API changes it.</summary>
+    public const long RetainedBytesPerPartition = 5 * 1024 * 1024;
+
+    /// <summary>Records the mock has already dropped from the start of <paramref name="topic"/> (the sum of its
+    /// partitions' log start offsets). Not zero means a backlog outgrew <see cref="RetainedBytesPerPartition"/>:
+    /// a consumer starting from the earliest offset never sees those records.</summary>
+    public long DroppedRecords(string topic, int partitions)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(topic);
+        var config = new ConsumerConfig { BootstrapServers = BootstrapServers, GroupId = "embedded-kafka-watermarks" };
+        using var consumer = new ConsumerBuilder<Ignore, Ignore>(config).SetLogHandler((_, _) => { }).Build();
+        long dropped = 0;
+        for (var p = 0; p < partitions; p++)
+        {
+            dropped += Math.Max(0, consumer.QueryWatermarkOffsets(new TopicPartition(topic, p), TimeSpan.FromSeconds(10)).Low.Value);
+        }
+
+        return dropped;
+    }
+
     /// <summary>Disconnects broker <paramref name="brokerId"/> (1-based) and refuses new connections to it.</summary>
     public void SetBrokerDown(int brokerId) =>
         Check(MockClusterNative.rd_kafka_mock_broker_set_down(Cluster, brokerId), $"set broker {brokerId} down");
