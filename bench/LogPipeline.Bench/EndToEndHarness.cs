@@ -37,7 +37,7 @@ public sealed class EndToEndHarness : IHarness
         var perPartition = (records + partitions - 1) / partitions;
         var lines = generator.Generate(perPartition * partitions).Select(l => l.Utf8).ToArray();
         var bytes = lines.Sum(l => (long)l.Length);
-        KafkaTestRecords.Produce(kafka.BootstrapServers, topic, partitions, perPartition, (p, i) => lines[i * partitions + p]);
+        KafkaTestRecords.Produce(kafka.BootstrapServers, topic, partitions, perPartition, (p, i) => lines[i * partitions + p], lingerMs: 200);
         var total = (long)perPartition * partitions;
         if (kafka.DroppedRecords(topic, partitions) is > 0 and var dropped)
         {

@@ -31,7 +31,7 @@ public sealed class KafkaSourceHarness : IHarness
         cluster.CreateTopic(topic, partitions);
         cluster.CreateTopic(topic + ".dlq", 1);
         var produce = Stopwatch.StartNew();
-        KafkaTestRecords.Produce(cluster.BootstrapServers, topic, partitions, perPartition, (p, i) => KafkaTestRecords.LogLine(p, i, size));
+        KafkaTestRecords.Produce(cluster.BootstrapServers, topic, partitions, perPartition, (p, i) => KafkaTestRecords.LogLine(p, i, size), lingerMs: 200);
         produce.Stop();
         Console.WriteLine($"produced {records:N0} records of ~{size} B on {partitions} partitions (lz4) in {produce.Elapsed.TotalSeconds:0.00} s");
 

@@ -21,7 +21,8 @@ public sealed partial class ElasticsearchTestServer
 
     private readonly record struct WriteTarget(TestIndex? Index, bool DataStream, int Status, string? ErrorType, string? Reason);
 
-    private (int, byte[]?) Bulk(string? urlTarget, byte[] body)
+    /// <summary>Answers one <c>_bulk</c> request into <paramref name="output"/>; returns the HTTP status.</summary>
+    private int Bulk(string? urlTarget, ReadOnlyMemory<byte> body, IBufferWriter<byte> output)
     {
         Interlocked.Increment(ref _bulkRequests);
         var faults = Faults;
@@ -32,15 +33,13 @@ public sealed partial class ElasticsearchTestServer
                 $"injected failure: the bulk request was refused with {status}");
         }
 
-        if (faults.RefuseBulkBodiesContaining is { } marker && body.AsSpan().IndexOf(System.Text.Encoding.UTF8.GetBytes(marker)) >= 0)
+        if (faults.RefuseBulkBodiesContaining is { } marker && body.Span.IndexOf(System.Text.Encoding.UTF8.GetBytes(marker)) >= 0)
         {
             throw new EsErrorException(400, "x_content_parse_exception", $"[1:1] injected: cannot parse a body containing [{marker}]");
         }
 
         var started = Stopwatch.GetTimestamp();
-        var actions = ParseBulk(urlTarget, body);
-
-        var output = new ArrayBufferWriter<byte>(64 + actions.Count * 160);
+        var actions = ParseBulk(urlTarget, body.Span);
         var errors = false;
         using (var w = new Utf8JsonWriter(output))
         {
@@ -59,7 +58,7 @@ public sealed partial class ElasticsearchTestServer
                     targets[action.Index] = target;
                 }
 
-                errors |= !Execute(w, action, target, body.AsMemory(action.SourceStart, action.SourceLength));
+                errors |= !Execute(w, action, target, body.Slice(action.SourceStart, action.SourceLength));
             }
 
             w.WriteEndArray();
@@ -69,10 +68,10 @@ public sealed partial class ElasticsearchTestServer
         }
 
         Interlocked.Add(ref _bulkHandlerTicks, Stopwatch.GetElapsedTime(started).Ticks);
-        return (200, output.WrittenSpan.ToArray());
+        return 200;
     }
 
-    private static List<BulkAction> ParseBulk(string? urlTarget, byte[] body)
+    private static List<BulkAction> ParseBulk(string? urlTarget, ReadOnlySpan<byte> body)
     {
         if (body.Length == 0)
         {
@@ -85,9 +84,10 @@ public sealed partial class ElasticsearchTestServer
         }
 
         var actions = new List<BulkAction>();
-        var span = body.AsSpan();
+        var span = body;
         var pos = 0;
         var line = 0;
+        string? lastIndex = null;
         while (pos < span.Length)
         {
             var end = span[pos..].IndexOf((byte)'\n') + pos;
@@ -98,7 +98,7 @@ public sealed partial class ElasticsearchTestServer
                 continue;
             }
 
-            var (op, index, id) = ParseAction(span[pos..end], line);
+            var (op, index, id) = ParseAction(span[pos..end], line, ref lastIndex);
             index ??= urlTarget ?? throw new EsErrorException(400, "action_request_validation_exception", $"Validation Failed: 1: index is missing for action on line [{line}];");
             pos = end + 1;
             if (op == "delete")
@@ -126,7 +126,7 @@ public sealed partial class ElasticsearchTestServer
         return actions;
     }
 
-    private static (string Op, string? Index, string? Id) ParseAction(ReadOnlySpan<byte> json, int line)
+    private static (string Op, string? Index, string? Id) ParseAction(ReadOnlySpan<byte> json, int line, ref string? lastIndex)
     {
         try
         {
@@ -141,10 +141,12 @@ public sealed partial class ElasticsearchTestServer
                 throw Malformed(line, $"expected FIELD_NAME but found [{reader.TokenType}]");
             }
 
-            var op = reader.GetString()!;
-            if (op is not ("index" or "create" or "delete" or "update"))
+            // Known names are compared in place: a bulk body has one action line per document.
+            var op = reader.ValueTextEquals("create"u8) ? "create" : reader.ValueTextEquals("index"u8) ? "index"
+                : reader.ValueTextEquals("delete"u8) ? "delete" : reader.ValueTextEquals("update"u8) ? "update" : null;
+            if (op is null)
             {
-                throw Malformed(line, $"expected field [create], [delete], [index] or [update] but found [{op}]");
+                throw Malformed(line, $"expected field [create], [delete], [index] or [update] but found [{reader.GetString()}]");
             }
 
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
@@ -155,6 +157,22 @@ public sealed partial class ElasticsearchTestServer
             string? index = null, id = null;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
+                if (reader.ValueTextEquals("_id"u8))
+                {
+                    reader.Read();
+                    id = reader.TokenType == JsonTokenType.String ? reader.GetString() : throw Malformed(line, "[_id] must be a string");
+                    continue;
+                }
+
+                if (reader.ValueTextEquals("_index"u8))
+                {
+                    reader.Read();
+                    index = lastIndex is not null && reader.TokenType == JsonTokenType.String && reader.ValueTextEquals(lastIndex)
+                        ? lastIndex
+                        : lastIndex = reader.GetString();
+                    continue;
+                }
+
                 var name = reader.GetString()!;
                 if (!ActionParameters.Contains(name))
                 {
@@ -162,18 +180,7 @@ public sealed partial class ElasticsearchTestServer
                 }
 
                 reader.Read();
-                switch (name)
-                {
-                    case "_index":
-                        index = reader.GetString();
-                        break;
-                    case "_id":
-                        id = reader.TokenType == JsonTokenType.String ? reader.GetString() : throw Malformed(line, "[_id] must be a string");
-                        break;
-                    default:
-                        reader.Skip();
-                        break;
-                }
+                reader.Skip();
             }
 
             if (reader.TokenType != JsonTokenType.EndObject || !reader.Read() || reader.TokenType != JsonTokenType.EndObject || reader.Read())
