@@ -66,6 +66,8 @@ public sealed class PipelineMetrics
             "Partitions assigned to this worker.");
         PausedPartitions = f.CreateGauge(Prefix + "paused_partitions",
             "Partitions paused for backpressure.");
+        BackpressureSeconds = f.CreateCounter(Prefix + "backpressure_seconds_total",
+            "Time the Kafka source took no records because an in-flight bound was reached (held, then paused).");
         Rebalances = f.CreateCounter(Prefix + "rebalances_total",
             "Partition assignment changes by kind (assigned, revoked, lost).", "kind");
         ChannelDepth = f.CreateGauge(Prefix + "channel_depth",
@@ -109,6 +111,8 @@ public sealed class PipelineMetrics
     public Gauge CommittedOffset { get; }
     public Gauge AssignedPartitions { get; }
     public Gauge PausedPartitions { get; }
+
+    public Counter BackpressureSeconds { get; }
     public Counter Rebalances { get; }
     public Gauge ChannelDepth { get; }
     public Gauge InFlightBytes { get; }

@@ -59,6 +59,10 @@ public sealed class KafkaSource
     private long deadLettered;
     private long pauses;
     private long resumes;
+    private long holds;
+    private long heldSince;
+    private volatile bool waitingForRoom;
+    private readonly ManualResetEventSlim room = new(false);
     private int started;
     private volatile int state = (int)KafkaSourceState.Created;
     private volatile Exception? fatal;
@@ -125,7 +129,12 @@ public sealed class KafkaSource
     /// <summary>Records received and not yet acknowledged.</summary>
     public long InFlightRecords => Interlocked.Read(ref inFlightRecords);
 
-    /// <summary>Times consumption was paused because an in-flight bound was reached.</summary>
+    /// <summary>Times consumption stopped at an in-flight bound (held, and paused if that lasted
+    /// <see cref="KafkaSourceOptions.PauseAfter"/>).</summary>
+    public long HoldCount => Interlocked.Read(ref holds);
+
+    /// <summary>Times consumption was paused because an in-flight bound held longer than
+    /// <see cref="KafkaSourceOptions.PauseAfter"/>.</summary>
     public long PauseCount => Interlocked.Read(ref pauses);
 
     /// <summary>Times consumption resumed after falling below the low-water mark.</summary>
@@ -279,6 +288,26 @@ public sealed class KafkaSource
         PartitionPipeline? last = null;
         while (!token.IsCancellationRequested)
         {
+            if (!ApplyBackpressure())
+            {
+                // Held at the in-flight bound: librdkafka keeps its prefetched records for when room is made.
+                WaitForRoom(token);
+                now = Environment.TickCount64;
+                if (now >= nextCommit)
+                {
+                    Commit(partitions.Values.ToList(), retryDuringRebalance: false);
+                    nextCommit = now + (long)options.CommitInterval.TotalMilliseconds;
+                }
+
+                if (now >= nextGauges)
+                {
+                    UpdateGauges();
+                    nextGauges = now + (long)GaugeInterval.TotalMilliseconds;
+                }
+
+                continue;
+            }
+
             try
             {
                 var result = c.Consume(options.PollTimeout);
@@ -303,7 +332,6 @@ public sealed class KafkaSource
                 OnConsumerError(e.Error);
             }
 
-            ApplyBackpressure();
             now = Environment.TickCount64;
             if (now >= nextCommit)
             {
@@ -603,11 +631,45 @@ public sealed class KafkaSource
 
     private void Release(PipelineRecord record)
     {
-        Interlocked.Add(ref inFlightBytes, -record.SizeBytes);
-        Interlocked.Decrement(ref inFlightRecords);
+        var bytes = Interlocked.Add(ref inFlightBytes, -record.SizeBytes);
+        var records = Interlocked.Decrement(ref inFlightRecords);
+        if (waitingForRoom && bytes < options.MaxInFlightBytes && records < options.MaxInFlightRecords)
+        {
+            room.Set();
+        }
     }
 
-    private void ApplyBackpressure()
+    private bool AtBound() =>
+        Interlocked.Read(ref inFlightBytes) >= options.MaxInFlightBytes || Interlocked.Read(ref inFlightRecords) >= options.MaxInFlightRecords;
+
+    /// <summary>Blocks the consume thread until an acknowledgement brings the source under its bounds, for at most
+    /// a short while (so commits, gauges and the pause deadline are still looked after).</summary>
+    private void WaitForRoom(CancellationToken token)
+    {
+        room.Reset();
+        waitingForRoom = true;
+        try
+        {
+            // Checked after the flag is up, so a release between the caller's check and here is not missed.
+            if (AtBound())
+            {
+                room.Wait(50, token);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        finally
+        {
+            waitingForRoom = false;
+        }
+    }
+
+    /// <summary>Decides whether the consume loop may take a record now. At an in-flight bound it holds (returns
+    /// false) for up to <see cref="KafkaSourceOptions.PauseAfter"/>, then pauses every partition and consumes again
+    /// (nothing arrives from paused partitions, but rebalance callbacks are served) until both bounds fall below
+    /// <see cref="KafkaSourceOptions.ResumeThreshold"/>.</summary>
+    private bool ApplyBackpressure()
     {
         if (assignmentChanged)
         {
@@ -617,34 +679,63 @@ public sealed class KafkaSource
 
         var bytes = Interlocked.Read(ref inFlightBytes);
         var records = Interlocked.Read(ref inFlightRecords);
-        if (!paused)
+        if (paused)
         {
-            if (bytes >= options.MaxInFlightBytes || records >= options.MaxInFlightRecords)
+            if (bytes < options.MaxInFlightBytes * options.ResumeThreshold && records < options.MaxInFlightRecords * options.ResumeThreshold)
             {
-                paused = true;
-                Interlocked.Increment(ref pauses);
-                logger.LogDebug("Pausing {Count} partitions: {Records} records / {Bytes} bytes in flight (limits {MaxRecords} / {MaxBytes})",
-                    partitions.Count, records, bytes, options.MaxInFlightRecords, options.MaxInFlightBytes);
-                PauseAssigned();
+                paused = false;
+                Interlocked.Increment(ref resumes);
+                if (heldSince != 0)
+                {
+                    metrics.BackpressureSeconds.Inc((Environment.TickCount64 - heldSince) / 1000.0);
+                    heldSince = 0;
+                }
+
+                var list = partitions.Values.Where(p => p.Paused).ToList();
+                foreach (var p in list)
+                {
+                    p.Paused = false;
+                }
+
+                TryPauseResume(list.Select(p => p.TopicPartition).ToList(), pause: false);
+                logger.LogDebug("Resuming {Count} partitions: {Records} records / {Bytes} bytes in flight", list.Count, records, bytes);
+                metrics.PausedPartitions.Set(0);
             }
 
-            return;
+            return true;
         }
 
-        if (bytes < options.MaxInFlightBytes * options.ResumeThreshold && records < options.MaxInFlightRecords * options.ResumeThreshold)
+        var now = Environment.TickCount64;
+        if (bytes < options.MaxInFlightBytes && records < options.MaxInFlightRecords)
         {
-            paused = false;
-            Interlocked.Increment(ref resumes);
-            var list = partitions.Values.Where(p => p.Paused).ToList();
-            foreach (var p in list)
+            if (heldSince != 0)
             {
-                p.Paused = false;
+                metrics.BackpressureSeconds.Inc((now - heldSince) / 1000.0);
+                heldSince = 0;
             }
 
-            TryPauseResume(list.Select(p => p.TopicPartition).ToList(), pause: false);
-            logger.LogDebug("Resuming {Count} partitions: {Records} records / {Bytes} bytes in flight", list.Count, records, bytes);
-            metrics.PausedPartitions.Set(0);
+            return true;
         }
+
+        if (heldSince == 0)
+        {
+            heldSince = now;
+            Interlocked.Increment(ref holds);
+        }
+
+        if (now - heldSince < (long)options.PauseAfter.TotalMilliseconds)
+        {
+            return false;
+        }
+
+        // Held too long: pause, so that the loop can consume again and serve rebalances. The time paused counts
+        // as backpressure too: heldSince runs on until the resume.
+        paused = true;
+        Interlocked.Increment(ref pauses);
+        logger.LogDebug("Pausing {Count} partitions: {Records} records / {Bytes} bytes in flight (limits {MaxRecords} / {MaxBytes})",
+            partitions.Count, records, bytes, options.MaxInFlightRecords, options.MaxInFlightBytes);
+        PauseAssigned();
+        return true;
     }
 
     /// <summary>librdkafka keeps a partition's pause flag across revoke and re-assignment, so a partition paused

@@ -27,16 +27,26 @@ public sealed class KafkaSourceOptions
     public TimeSpan CommitInterval { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Upper bound on bytes (key + value + enriched document) of records received but not yet
-    /// acknowledged. Above it every assigned partition is paused. Default: 64 MiB. Allowed: ≥ 64 KiB.</summary>
+    /// acknowledged. At it the source stops taking records (see <see cref="PauseAfter"/>). Default: 64 MiB.
+    /// Allowed: ≥ 64 KiB.</summary>
     public long MaxInFlightBytes { get; set; } = 64L * 1024 * 1024;
 
-    /// <summary>Upper bound on records received but not yet acknowledged. Above it every assigned partition is
-    /// paused. Default: 50,000. Allowed: 100 – 10,000,000.</summary>
+    /// <summary>Upper bound on records received but not yet acknowledged. At it the source stops taking records
+    /// (see <see cref="PauseAfter"/>). Default: 50,000. Allowed: 100 – 10,000,000.</summary>
     public int MaxInFlightRecords { get; set; } = 50_000;
 
     /// <summary>Low-water mark as a fraction of both in-flight bounds: paused partitions resume when bytes and
     /// records are both below it. Default: 0.5. Allowed: 0.05 – 0.95.</summary>
     public double ResumeThreshold { get; set; } = 0.5;
+
+    /// <summary>How long the source may hold at an in-flight bound before it pauses every partition. While it
+    /// holds, it only stops taking records from librdkafka, which keeps fetching until its own prefetch bound
+    /// (<c>queued.max.messages.kbytes</c>) and hands those records over the moment acknowledgements make room.
+    /// A pause instead makes librdkafka drop what it prefetched and fetch it again on resume, and consumption
+    /// then restarts only at <see cref="ResumeThreshold"/>: the stages stop and start in turn. A pause is still
+    /// needed when the sink stays blocked, because rebalance callbacks are only served while consuming, and
+    /// <c>max.poll.interval.ms</c> must not pass. Default: 1 s. Allowed: 0 (pause at once) – 60 s.</summary>
+    public TimeSpan PauseAfter { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>On revoke, how long to wait for the records of the revoked partitions to be acknowledged
     /// (the sink is flushed) before committing what is acknowledged; the rest is redelivered to the new
@@ -100,6 +110,7 @@ public sealed class KafkaSourceOptions
         Range(errors, p + nameof(CommitInterval), CommitInterval, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(10));
         Range(errors, p + nameof(RevokeDrainTimeout), RevokeDrainTimeout, TimeSpan.Zero, TimeSpan.FromMinutes(5));
         Range(errors, p + nameof(DrainTimeout), DrainTimeout, TimeSpan.Zero, TimeSpan.FromMinutes(10));
+        Range(errors, p + nameof(PauseAfter), PauseAfter, TimeSpan.Zero, TimeSpan.FromSeconds(60));
         Range(errors, p + nameof(PollTimeout), PollTimeout, TimeSpan.FromMilliseconds(1), TimeSpan.FromSeconds(5));
         Range(errors, p + nameof(DeadLetterRetryBackoff), DeadLetterRetryBackoff, TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(5));
         if (MaxInFlightBytes < 64 * 1024)

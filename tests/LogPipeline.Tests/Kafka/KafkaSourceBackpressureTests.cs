@@ -57,8 +57,34 @@ public sealed class KafkaSourceBackpressureTests(ITestOutputHelper output)
         Assert.True(receivedWhileStalled < partitions * perPartition / 2, $"consumption stopped while stalled ({receivedWhileStalled} received)");
         Assert.Equal(partitions, pausedPartitions);
         Assert.True(run.Source.ResumeCount > 0);
+        Assert.True(run.Metrics.BackpressureSeconds.Value >= 25, $"backpressure counted {run.Metrics.BackpressureSeconds.Value} s of a 30 s stall");
         Assert.Equal(partitions * perPartition, sink.Stored.Distinct().Count());
         Assert.Equal(0, run.Source.InFlightBytes);
+        Assert.Equal(0, run.Source.InFlightRecords);
+    }
+
+    [Fact]
+    public async Task A_sink_that_keeps_up_slowly_holds_the_source_at_the_bound_without_pausing_it()
+    {
+        const int partitions = 3, perPartition = 3_000;
+        using var cluster = EmbeddedKafkaCluster.Start(brokers: 1);
+        cluster.CreateTopic(Topic, partitions);
+        cluster.CreateTopic(Topic + ".dlq", 1);
+        KafkaTestRecords.Produce(cluster.BootstrapServers, Topic, partitions, perPartition);
+        // Acknowledges 100 records every 5 ms: the bound of 500 is reached at once and room is made within
+        // milliseconds, never a second.
+        var sink = new InMemoryRecordSink { AckDelay = TimeSpan.FromMilliseconds(5), BatchSize = 100 };
+        var run = SourceRun.Start(cluster, Topic, "hold", output, sink: sink,
+            configure: o => { o.MaxInFlightRecords = 500; o.PauseAfter = TimeSpan.FromSeconds(10); });
+
+        await KafkaTestKit.WaitUntil(() => sink.StoredCount == partitions * perPartition, "all records stored", state: () => KafkaTestKit.Describe(run));
+        await run.StopAsync();
+
+        output.WriteLine($"holds {run.Source.HoldCount}, pauses {run.Source.PauseCount}, held {run.Metrics.BackpressureSeconds.Value:0.00} s");
+        Assert.True(run.Source.HoldCount > 10, $"the source reached its bound {run.Source.HoldCount} times");
+        Assert.Equal(0, run.Source.PauseCount);
+        Assert.True(run.Metrics.BackpressureSeconds.Value > 0);
+        Assert.Equal(partitions * perPartition, sink.Stored.Distinct().Count());
         Assert.Equal(0, run.Source.InFlightRecords);
     }
 }
