@@ -85,6 +85,48 @@ public sealed class BulkBodyWriter
         return body;
     }
 
+    /// <summary>Bytes gathered before each write when a body is streamed.</summary>
+    internal const int StreamChunkBytes = 64 * 1024;
+
+    /// <summary>Writes the body of <paramref name="records"/> to <paramref name="stream"/> in chunks of about
+    /// <see cref="StreamChunkBytes"/>: the sink streams bodies into a chunked request, so no body is ever held
+    /// whole (a 5,000-document body is about 4 MB, and up to three were pooled per size).</summary>
+    internal async Task WriteToAsync(Stream stream, IReadOnlyList<PipelineRecord> records, CancellationToken cancellationToken)
+    {
+        using var chunk = new PooledBufferWriter(2 * StreamChunkBytes);
+        for (var i = 0; i < records.Count; i++)
+        {
+            Append(chunk, records[i]);
+            if (chunk.WrittenCount >= StreamChunkBytes)
+            {
+                await stream.WriteAsync(chunk.WrittenMemory, cancellationToken).ConfigureAwait(false);
+                chunk.Clear();
+            }
+        }
+
+        if (chunk.WrittenCount > 0)
+        {
+            await stream.WriteAsync(chunk.WrittenMemory, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The synchronous form of <see cref="WriteToAsync"/> (the transport's synchronous path).</summary>
+    internal void WriteTo(Stream stream, IReadOnlyList<PipelineRecord> records)
+    {
+        using var chunk = new PooledBufferWriter(2 * StreamChunkBytes);
+        for (var i = 0; i < records.Count; i++)
+        {
+            Append(chunk, records[i]);
+            if (chunk.WrittenCount >= StreamChunkBytes)
+            {
+                stream.Write(chunk.WrittenSpan);
+                chunk.Clear();
+            }
+        }
+
+        stream.Write(chunk.WrittenSpan);
+    }
+
     /// <summary>A buffer from the same bounded pool (the sink reads bulk responses into it).</summary>
     internal PooledBufferWriter RentBuffer(int initialCapacity) => new(initialCapacity, _pool);
 

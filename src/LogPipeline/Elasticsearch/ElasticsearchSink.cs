@@ -37,7 +37,7 @@ public sealed class ElasticsearchSink : IRecordSink
         Accept = "application/vnd.elasticsearch+json;compatible-with=9",
         // Without chunking the transport first copies the body into a new MemoryStream, growing it by doubling:
         // about 8 MB of large-object allocations per 2.5 MB request, which made nearly every GC a full one.
-        // Chunked, it writes our pooled body straight to the connection.
+        // Chunked, the body is streamed to the connection as it is written (BulkBodyWriter.WriteToAsync).
         TransferEncodingChunked = true,
     };
 
@@ -100,7 +100,8 @@ public sealed class ElasticsearchSink : IRecordSink
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
         });
-        // One extra body: a split (413/400) builds its halves while the sender slot is still held.
+        // Its pool holds the response buffers, one per request in flight, plus one: a split (413/400) sends its
+        // halves while the sender slot is still held.
         _bodyWriter = new BulkBodyWriter(options.Mode == ElasticsearchIndexMode.DataStream ? "create" : "index", options.Bulk.MaxConcurrentRequests + 1);
         _backoff = new RetryBackoff(options.Bulk.RetryInitialDelay, options.Bulk.RetryMaxDelay);
         _senders = new SemaphoreSlim(options.Bulk.MaxConcurrentRequests, options.Bulk.MaxConcurrentRequests);
@@ -416,12 +417,12 @@ public sealed class ElasticsearchSink : IRecordSink
         var started = Stopwatch.GetTimestamp();
         try
         {
-            using (var body = _bodyWriter.Build(records))
-            {
-                _metrics.BulkBatchDocuments.Observe(records.Count);
-                response = await _client.Transport.RequestAsync<StreamResponse>(
-                    HttpMethod.POST, _bulkPath, PostData.ReadOnlyMemory(body.WrittenMemory), BulkRequest, ct).ConfigureAwait(false);
-            }
+            _metrics.BulkBatchDocuments.Observe(records.Count);
+            var body = PostData.StreamHandler(
+                (Writer: _bodyWriter, Records: records),
+                static (state, stream) => state.Writer.WriteTo(stream, state.Records),
+                static (state, stream, token) => state.Writer.WriteToAsync(stream, state.Records, token));
+            response = await _client.Transport.RequestAsync<StreamResponse>(HttpMethod.POST, _bulkPath, body, BulkRequest, ct).ConfigureAwait(false);
 
             // Read to the end and dispose, so the connection goes back to the pool for the next request.
             using (response)

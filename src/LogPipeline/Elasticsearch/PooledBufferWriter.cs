@@ -29,6 +29,9 @@ internal sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
 
     public void Advance(int count) => _written += count;
 
+    /// <summary>Forgets what was written and keeps the buffer for reuse.</summary>
+    public void Clear() => _written = 0;
+
     public Memory<byte> GetMemory(int sizeHint = 0)
     {
         Ensure(sizeHint);
