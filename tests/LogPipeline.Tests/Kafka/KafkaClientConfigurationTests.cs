@@ -50,6 +50,18 @@ public sealed class KafkaClientConfigurationTests
     }
 
     [Fact]
+    public void The_native_prefetch_is_small_by_default_and_a_fetch_always_holds_the_largest_message()
+    {
+        var defaults = KafkaClientConfiguration.BindConsumer(Config(("Kafka:Consumer:BootstrapServers", "k1:9092")), NoEnvironment);
+        var bigMessages = KafkaClientConfiguration.BindConsumer(Config(
+            ("Kafka:Consumer:BootstrapServers", "k1:9092"), ("Kafka:Consumer:MessageMaxBytes", "5000000")), NoEnvironment);
+
+        Assert.Equal(4096, defaults.QueuedMaxMessagesKbytes);
+        Assert.Equal(2 * 1024 * 1024, defaults.FetchMaxBytes);
+        Assert.Equal(5_000_000, bigMessages.FetchMaxBytes);
+    }
+
+    [Fact]
     public void NODE_NAME_becomes_the_static_group_member_id()
     {
         var config = KafkaClientConfiguration.BindConsumer(Config(("Kafka:Consumer:BootstrapServers", "k:9092")),
