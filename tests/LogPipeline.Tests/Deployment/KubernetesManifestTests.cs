@@ -150,10 +150,10 @@ public sealed class KubernetesManifestTests
     [Fact]
     public void The_managed_heap_cap_leaves_the_measured_native_memory_room_under_the_limit()
     {
-        // Measured with the end-to-end harness (see the DaemonSet's comment): peak RSS 320 MiB with a 192 MiB heap
-        // cap; /proc/<pid>/smaps mid-run showed ~90 MiB of mapped code and runtime and ~35 MiB of native
-        // allocations (librdkafka, glibc arenas) outside the managed heap, rounded up here to 160 MiB.
-        const long MeasuredNativeMiB = 160;
+        // Measured with the end-to-end harness (see the DaemonSet's comment): peak RSS 240-261 MiB with a 128 MiB
+        // heap cap; /proc/<pid>/smaps mid-run showed ~87 MiB of mapped code and runtime and 30-55 MiB of native
+        // allocations (librdkafka, glibc arenas) outside the managed heap, rounded up here to 150 MiB.
+        const long MeasuredNativeMiB = 150;
         var container = KubernetesManifests.WorkerContainer;
         var resources = container.At("resources")!;
         var request = MiB(resources.Required("requests.memory"));
