@@ -288,48 +288,36 @@ public sealed class KafkaSource
         PartitionPipeline? last = null;
         while (!token.IsCancellationRequested)
         {
-            if (!ApplyBackpressure())
+            if (ApplyBackpressure())
+            {
+                try
+                {
+                    var result = c.Consume(options.PollTimeout);
+                    if (result?.Message is { } message)
+                    {
+                        Receive(result.TopicPartitionOffset, message.Key, message.Value, message.Timestamp, ref last);
+                    }
+                }
+                catch (ConsumeException e) when (e.Error.Code is ErrorCode.Local_ValueDeserialization or ErrorCode.Local_KeyDeserialization
+                                                 && e.ConsumerRecord?.Message is { } raw)
+                {
+                    // The value could not be copied into a slab (out of memory). librdkafka has already moved past
+                    // this message, so skipping it would let a later commit pass it: take the raw bytes instead.
+                    // Only for these codes: other consume errors (a failed fetch) carry a record too, but no message
+                    // of the log, and tracking it would make the real message at that offset look redelivered.
+                    metrics.ComponentErrors.WithLabels(PipelineMetrics.Stages.Receiving, e.Error.Code.ToString()).Inc();
+                    LogThrottled("consumer:" + e.Error.Code, LogLevel.Warning, $"Kafka message not deserialized ({e.Error.Reason}); using its raw bytes");
+                    Receive(e.ConsumerRecord.TopicPartitionOffset, raw.Key, new RecordBuffer(raw.Value ?? [], null), raw.Timestamp, ref last);
+                }
+                catch (ConsumeException e)
+                {
+                    OnConsumerError(e.Error);
+                }
+            }
+            else
             {
                 // Held at the in-flight bound: librdkafka keeps its prefetched records for when room is made.
                 WaitForRoom(token);
-                now = Environment.TickCount64;
-                if (now >= nextCommit)
-                {
-                    Commit(partitions.Values.ToList(), retryDuringRebalance: false);
-                    nextCommit = now + (long)options.CommitInterval.TotalMilliseconds;
-                }
-
-                if (now >= nextGauges)
-                {
-                    UpdateGauges();
-                    nextGauges = now + (long)GaugeInterval.TotalMilliseconds;
-                }
-
-                continue;
-            }
-
-            try
-            {
-                var result = c.Consume(options.PollTimeout);
-                if (result?.Message is { } message)
-                {
-                    Receive(result.TopicPartitionOffset, message.Key, message.Value, message.Timestamp, ref last);
-                }
-            }
-            catch (ConsumeException e) when (e.Error.Code is ErrorCode.Local_ValueDeserialization or ErrorCode.Local_KeyDeserialization
-                                             && e.ConsumerRecord?.Message is { } raw)
-            {
-                // The value could not be copied into a slab (out of memory). librdkafka has already moved past
-                // this message, so skipping it would let a later commit pass it: take the raw bytes instead.
-                // Only for these codes: other consume errors (a failed fetch) carry a record too, but no message
-                // of the log, and tracking it would make the real message at that offset look redelivered.
-                metrics.ComponentErrors.WithLabels(PipelineMetrics.Stages.Receiving, e.Error.Code.ToString()).Inc();
-                LogThrottled("consumer:" + e.Error.Code, LogLevel.Warning, $"Kafka message not deserialized ({e.Error.Reason}); using its raw bytes");
-                Receive(e.ConsumerRecord.TopicPartitionOffset, raw.Key, new RecordBuffer(raw.Value ?? [], null), raw.Timestamp, ref last);
-            }
-            catch (ConsumeException e)
-            {
-                OnConsumerError(e.Error);
             }
 
             now = Environment.TickCount64;
