@@ -12,10 +12,17 @@ internal sealed class EnrichingRecordProcessor(EnrichmentChain chain, RecordBuff
     // Documents wait in the sink's batches for a second or more: pooled slabs keep them out of the collector.
     private readonly RecordBufferPool _documents = documents ?? new RecordBufferPool();
 
-    public IPartitionProcessor CreatePartitionProcessor(string topic, int partition) =>
-        new PartitionProcessor(chain.CreateSession(), _documents.CreateWriter());
+    // One writer per thread, not per partition: a writer holds its current slab until the slab is full, so with a
+    // writer per partition every assigned partition kept a 128 KiB slab of its own (96 partitions: 12 MiB, in a
+    // heap dump that showed 25 MB of slabs). Process is synchronous: a thread's writer is never used twice at once.
+    private readonly ThreadLocal<RecordBufferWriter> _writers = new();
 
-    private sealed class PartitionProcessor(EnrichmentSession session, RecordBufferWriter documents) : IPartitionProcessor
+    public IPartitionProcessor CreatePartitionProcessor(string topic, int partition) =>
+        new PartitionProcessor(chain.CreateSession(), this);
+
+    private RecordBufferWriter Writer => _writers.Value ??= _documents.CreateWriter();
+
+    private sealed class PartitionProcessor(EnrichmentSession session, EnrichingRecordProcessor owner) : IPartitionProcessor
     {
         private readonly ArrayBufferWriter<byte> _output = new(4096);
 
@@ -29,14 +36,12 @@ internal sealed class EnrichingRecordProcessor(EnrichmentChain chain, RecordBuff
             }
 
             // The document outlives this call (it waits in the sink's batch), so it is copied out of the scratch.
-            record.SetDocument(documents.Copy(_output.WrittenSpan));
+            record.SetDocument(owner.Writer.Copy(_output.WrittenSpan));
             return ProcessResult.Ok;
         }
 
-        public void Dispose()
-        {
-            session.Dispose();
-            documents.Dispose();
-        }
+        // The thread's document writer is shared with other partitions and stays; records already written keep
+        // their slabs until released.
+        public void Dispose() => session.Dispose();
     }
 }
