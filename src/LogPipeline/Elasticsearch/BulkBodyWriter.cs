@@ -94,19 +94,9 @@ public sealed class BulkBodyWriter
     internal async Task WriteToAsync(Stream stream, IReadOnlyList<PipelineRecord> records, CancellationToken cancellationToken)
     {
         using var chunk = new PooledBufferWriter(2 * StreamChunkBytes);
-        for (var i = 0; i < records.Count; i++)
+        foreach (var piece in Chunks(records, chunk))
         {
-            Append(chunk, records[i]);
-            if (chunk.WrittenCount >= StreamChunkBytes)
-            {
-                await stream.WriteAsync(chunk.WrittenMemory, cancellationToken).ConfigureAwait(false);
-                chunk.Clear();
-            }
-        }
-
-        if (chunk.WrittenCount > 0)
-        {
-            await stream.WriteAsync(chunk.WrittenMemory, cancellationToken).ConfigureAwait(false);
+            await stream.WriteAsync(piece, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -114,17 +104,30 @@ public sealed class BulkBodyWriter
     internal void WriteTo(Stream stream, IReadOnlyList<PipelineRecord> records)
     {
         using var chunk = new PooledBufferWriter(2 * StreamChunkBytes);
+        foreach (var piece in Chunks(records, chunk))
+        {
+            stream.Write(piece.Span);
+        }
+    }
+
+    /// <summary>Fills <paramref name="chunk"/> with whole lines and yields it each time it passes
+    /// <see cref="StreamChunkBytes"/>; each piece must be written before the next is asked for.</summary>
+    private IEnumerable<ReadOnlyMemory<byte>> Chunks(IReadOnlyList<PipelineRecord> records, PooledBufferWriter chunk)
+    {
         for (var i = 0; i < records.Count; i++)
         {
             Append(chunk, records[i]);
             if (chunk.WrittenCount >= StreamChunkBytes)
             {
-                stream.Write(chunk.WrittenSpan);
+                yield return chunk.WrittenMemory;
                 chunk.Clear();
             }
         }
 
-        stream.Write(chunk.WrittenSpan);
+        if (chunk.WrittenCount > 0)
+        {
+            yield return chunk.WrittenMemory;
+        }
     }
 
     /// <summary>A buffer from the same bounded pool (the sink reads bulk responses into it).</summary>

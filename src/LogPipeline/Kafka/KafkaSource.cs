@@ -673,11 +673,7 @@ public sealed class KafkaSource
             {
                 paused = false;
                 Interlocked.Increment(ref resumes);
-                if (heldSince != 0)
-                {
-                    metrics.BackpressureSeconds.Inc((Environment.TickCount64 - heldSince) / 1000.0);
-                    heldSince = 0;
-                }
+                EndHold(Environment.TickCount64);
 
                 var list = partitions.Values.Where(p => p.Paused).ToList();
                 foreach (var p in list)
@@ -696,12 +692,7 @@ public sealed class KafkaSource
         var now = Environment.TickCount64;
         if (bytes < options.MaxInFlightBytes && records < options.MaxInFlightRecords)
         {
-            if (heldSince != 0)
-            {
-                metrics.BackpressureSeconds.Inc((now - heldSince) / 1000.0);
-                heldSince = 0;
-            }
-
+            EndHold(now);
             return true;
         }
 
@@ -724,6 +715,15 @@ public sealed class KafkaSource
             partitions.Count, records, bytes, options.MaxInFlightRecords, options.MaxInFlightBytes);
         PauseAssigned();
         return true;
+    }
+
+    private void EndHold(long now)
+    {
+        if (heldSince != 0)
+        {
+            metrics.BackpressureSeconds.Inc((now - heldSince) / 1000.0);
+            heldSince = 0;
+        }
     }
 
     /// <summary>librdkafka keeps a partition's pause flag across revoke and re-assignment, so a partition paused

@@ -23,6 +23,24 @@ public sealed class BulkBodyWriterTests
     }
 
     [Fact]
+    public async Task A_streamed_body_is_the_built_body_byte_for_byte_across_chunk_boundaries()
+    {
+        // ~4,000 records of a few hundred bytes: several 64 KiB chunks, with lines cut at every possible place.
+        var records = Enumerable.Range(0, 4_000).Select(i => SomeLogRecords.Record("smm-logs-raw", i % 7, i)).ToList();
+        var writer = new BulkBodyWriter("create");
+        var built = writer.ToArray(records);
+
+        using var asyncStream = new MemoryStream();
+        await writer.WriteToAsync(asyncStream, records, CancellationToken.None);
+        using var syncStream = new MemoryStream();
+        writer.WriteTo(syncStream, records);
+
+        Assert.True(built.Length > 3 * BulkBodyWriter.StreamChunkBytes, $"{built.Length} bytes");
+        Assert.Equal(built, asyncStream.ToArray());
+        Assert.Equal(built, syncStream.ToArray());
+    }
+
+    [Fact]
     public void The_id_is_the_same_for_the_same_origin_and_differs_for_any_other()
     {
         var id = BulkBodyWriter.DocumentId(new RecordOrigin("t", 1, 2));
