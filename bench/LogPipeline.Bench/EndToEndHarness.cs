@@ -43,7 +43,7 @@ public sealed class EndToEndHarness : IHarness
         {
             // The worker would never see them, and the harness would wait for them forever.
             Console.WriteLine($"end-to-end: the embedded broker keeps about {EmbeddedKafkaCluster.RetainedBytesPerPartition / (1024 * 1024)} MiB per partition and dropped " +
-                $"{dropped:N0} of {total:N0} records; use more --partitions (about {perPartition * partitions / Math.Max(1, (total - dropped) * 3 / 4 / partitions) + 1}) or fewer --records");
+                $"{dropped:N0} of {total:N0} records; use more --partitions (about {EmbeddedKafkaCluster.PartitionsToHold(total, dropped, partitions)}) or fewer --records");
             return 2;
         }
 

@@ -68,8 +68,7 @@ internal sealed class DemoRunner(DemoSettings settings, TextWriter output, TextW
         if (cluster.DroppedRecords(settings.Topic, settings.Partitions) is > 0 and var dropped)
         {
             // Those records never reach the worker: the summary could not account for them.
-            var keptPerPartition = Math.Max(1, (settings.Count - dropped) / settings.Partitions);
-            var needed = (int)Math.Min(256, settings.Count / (keptPerPartition * 3 / 4 + 1) + 1);
+            var needed = Math.Min(256, EmbeddedKafkaCluster.PartitionsToHold(settings.Count, dropped, settings.Partitions));
             await (errors ?? Console.Error).WriteLineAsync(
                 $"logpipeline demo: the embedded Kafka keeps about {EmbeddedKafkaCluster.RetainedBytesPerPartition / (1024 * 1024)} MiB per partition and dropped " +
                 $"{dropped:N0} of the {settings.Count:N0} records produced; run with --partitions {needed} or a smaller --count").ConfigureAwait(false);

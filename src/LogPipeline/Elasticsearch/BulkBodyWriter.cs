@@ -17,15 +17,16 @@ public sealed class BulkBodyWriter
     private readonly string _operation;
     private readonly Func<string, byte[]> _buildPrefix;
 
-    // Bodies are megabytes (large-object heap). ArrayPool.Shared keeps such arrays per thread and per core, and
-    // the sending threads vary, so it ended up holding ~25 idle 4 MiB arrays (~100 MB of RSS). This pool keeps
-    // only as many per size as can be in flight at once.
+    // Whole bodies (Build: tests, benchmarks) and the sink's response buffers are megabytes (large-object heap).
+    // ArrayPool.Shared keeps such arrays per thread and per core, and the sending threads vary, so it once held
+    // ~25 idle 4 MiB arrays (~100 MB of RSS). This pool keeps only as many per size as can be in use at once.
+    // The sink itself streams bodies (WriteToAsync) in small chunks and never builds one whole.
     private readonly ArrayPool<byte> _pool;
 
     /// <param name="operation"><c>create</c> (data streams; a redelivered record answers 409) or <c>index</c>
     /// (rollover alias; a redelivered record overwrites itself).</param>
-    /// <param name="maxBodiesInFlight">Bodies built and not yet disposed at once (the sink's concurrent requests):
-    /// the pool keeps that many arrays per size and no more.</param>
+    /// <param name="maxBodiesInFlight">Buffers from this writer in use at once (the sink's concurrent requests, each
+    /// reading its response into one): the pool keeps that many arrays per size and no more.</param>
     public BulkBodyWriter(string operation, int maxBodiesInFlight = 2)
     {
         if (operation is not ("create" or "index"))

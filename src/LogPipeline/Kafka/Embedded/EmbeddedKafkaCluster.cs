@@ -96,6 +96,14 @@ public sealed class EmbeddedKafkaCluster : IDisposable
         return dropped;
     }
 
+    /// <summary>Partitions that would hold <paramref name="records"/> whole, given that <paramref name="partitions"/>
+    /// partitions kept all but <paramref name="dropped"/> of them: what fit per partition, with a quarter to spare.</summary>
+    public static int PartitionsToHold(long records, long dropped, int partitions)
+    {
+        var keptPerPartition = Math.Max(1, (records - dropped) / Math.Max(1, partitions));
+        return (int)Math.Min(int.MaxValue, records / (keptPerPartition * 3 / 4 + 1) + 1);
+    }
+
     /// <summary>Disconnects broker <paramref name="brokerId"/> (1-based) and refuses new connections to it.</summary>
     public void SetBrokerDown(int brokerId) =>
         Check(MockClusterNative.rd_kafka_mock_broker_set_down(Cluster, brokerId), $"set broker {brokerId} down");
