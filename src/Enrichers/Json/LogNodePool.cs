@@ -1,17 +1,17 @@
 namespace Enrichers.Json;
 
-/// <summary>The nodes of a session's records, reused from one record to the next. Parsing a 500-byte line
-/// made about twenty objects (a property and a value node per field, plus lists), and collecting them was a
-/// quarter of the chain's CPU time. A session is single-threaded and writes each record before parsing the
-/// next, so all nodes handed out for one record are taken back at once by <see cref="Reset"/> (an arena):
+/// <summary>The nodes of the records enriched on one thread, reused from one record to the next. Parsing a
+/// 500-byte line made about twenty objects (a property and a value node per field, plus lists), and collecting
+/// them was a quarter of the chain's CPU time. Enrichment is synchronous and writes each record before the
+/// thread parses the next, so all nodes handed out for one record are taken back at once by <see cref="Reset"/> (an arena):
 /// no node is returned individually, none is handed out twice within a record.
 /// <para>Ownership rule: a record parsed through a pool, and every node in it, is valid only until the
 /// pool's next <see cref="Reset"/> (the next <see cref="EnrichmentSession.Enrich(ReadOnlyMemory{byte}, System.Buffers.IBufferWriter{byte}, DateTimeOffset?)"/>
-/// call on the same session). Enrichers must copy what they keep (strings, numbers), never node references.</para></summary>
+/// call on the same thread, by any session). Enrichers must copy what they keep (strings, numbers), never node references.</para></summary>
 internal sealed class LogNodePool
 {
     // An unusually large record (up to 1 MiB) could leave hundreds of thousands of nodes in the pool for the
-    // rest of the session; beyond this many per kind, nodes are made as usual and left to the GC.
+    // rest of the thread's life; beyond this many per kind, nodes are made as usual and left to the GC.
     internal const int MaxKeptPerKind = 4096;
 
     private readonly Slot<LogObject> _objects = new();

@@ -5,8 +5,8 @@ namespace Enrichers.Json;
 /// <summary>One parsed log record, which enrichers read and change in place, then written back as compact
 /// JSON. Untouched fields keep their input bytes and order.
 /// <para>Ownership: a record made by <see cref="LogRecordParser.TryParse"/> is the caller's. A record that an
-/// <see cref="EnrichmentSession"/> parses (the one its enrichers see) belongs to the session and, with all its
-/// nodes, is valid only until the next <c>Enrich</c> call on the same session, which reuses them: an
+/// <see cref="EnrichmentSession"/> parses (the one its enrichers see) belongs to the thread's node pool and, with
+/// all its nodes, is valid only until the next <c>Enrich</c> call on the same thread, which reuses them: an
 /// enricher must copy what it keeps (strings, numbers), never keep a record, node or property.</para></summary>
 public sealed class LogRecord
 {
