@@ -8,6 +8,10 @@ namespace LogPipeline.Elasticsearch;
 /// batch that was a measurable share of the worker's CPU and allocations. Strings are only made for errors.</summary>
 internal static class BulkResponseReader
 {
+    /// <summary>The <c>filter_path</c> the sink asks for: the fields this reader reads, nothing else. Whole-request
+    /// errors are not filtered by Elasticsearch.</summary>
+    public const string FilterPath = "errors,items.*.status,items.*.error";
+
     /// <summary>One item's outcome, in request order.</summary>
     internal readonly record struct Item(int Status, string? ErrorType, string? ErrorReason, string? CausedByReason);
 

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
+using Microsoft.AspNetCore.Http;
 
 namespace LogPipeline.Testing.Elasticsearch;
 
@@ -13,6 +14,15 @@ public sealed partial class ElasticsearchTestServer
     [
         "_index", "_id", "routing", "pipeline", "require_alias", "require_data_stream", "if_seq_no", "if_primary_term",
         "version", "version_type", "dynamic_templates", "list_executed_pipelines", "op_type", "_source", "retry_on_conflict",
+    ];
+
+    // The URL parameters Elasticsearch documents for _bulk, and the common ones; any other is refused with 400, as
+    // Elasticsearch refuses it.
+    private static readonly HashSet<string> BulkParameters =
+    [
+        "pipeline", "refresh", "routing", "_source", "_source_excludes", "_source_includes", "timeout", "wait_for_active_shards",
+        "require_alias", "require_data_stream", "list_executed_pipelines", "include_source_on_error",
+        "filter_path", "pretty", "human", "error_trace",
     ];
 
     private static readonly byte[] DroppedSource = "{}"u8.ToArray();
@@ -69,6 +79,18 @@ public sealed partial class ElasticsearchTestServer
 
         Interlocked.Add(ref _bulkHandlerTicks, Stopwatch.GetElapsedTime(started).Ticks);
         return 200;
+    }
+
+    private static void RefuseUnknownParameters(HttpRequest request, HashSet<string> known)
+    {
+        foreach (var key in request.Query.Keys)
+        {
+            if (!known.Contains(key))
+            {
+                throw new EsErrorException(400, "illegal_argument_exception",
+                    $"request [{request.Path}] contains unrecognized parameter: [{key}]");
+            }
+        }
     }
 
     private static List<BulkAction> ParseBulk(string? urlTarget, ReadOnlySpan<byte> body)

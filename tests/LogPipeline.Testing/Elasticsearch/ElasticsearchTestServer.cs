@@ -34,6 +34,7 @@ public sealed partial class ElasticsearchTestServer : IAsyncDisposable
     private long _bulkRequests;
     private long _injectedItemRejections;
     private long _bulkHandlerTicks;
+    private long _bulkResponseBytes;
 
     private ElasticsearchTestServer()
     {
@@ -59,6 +60,9 @@ public sealed partial class ElasticsearchTestServer : IAsyncDisposable
 
     /// <summary><c>_bulk</c> requests received (including failed ones).</summary>
     public long BulkRequests => Interlocked.Read(ref _bulkRequests);
+
+    /// <summary>Bytes of the <c>_bulk</c> answers sent (after <c>filter_path</c>), summed over requests.</summary>
+    public long BulkResponseBytes => Interlocked.Read(ref _bulkResponseBytes);
 
     /// <summary>Wall time spent inside the <c>_bulk</c> handler (parse, store, answer), summed over requests;
     /// lets a benchmark tell the server's share of the CPU from the client's.</summary>
@@ -236,8 +240,10 @@ public sealed partial class ElasticsearchTestServer : IAsyncDisposable
             }
 
             var segments = request.Path.Value!.Split('/', StringSplitOptions.RemoveEmptyEntries).Select(Uri.UnescapeDataString).ToArray();
+            var filter = ResponseFilter.Parse(request.Query["filter_path"]);
             if (segments is [.. var prefix, "_bulk"] && prefix.Length <= 1 && (HttpMethods.IsPut(request.Method) || HttpMethods.IsPost(request.Method)))
             {
+                RefuseUnknownParameters(request, BulkParameters);
                 using var answer = new PooledBufferWriter(64 * 1024);
                 var bulkStatus = Bulk(prefix.Length == 1 ? prefix[0] : null, body.WrittenMemory, answer);
                 if (faults.TakeLostResponse())
@@ -246,12 +252,23 @@ public sealed partial class ElasticsearchTestServer : IAsyncDisposable
                 }
 
                 response.StatusCode = bulkStatus;
-                await response.Body.WriteAsync(answer.WrittenMemory, context.RequestAborted).ConfigureAwait(false);
+                using var filtered = filter is null ? null : new PooledBufferWriter(Math.Max(256, answer.WrittenCount / 4));
+                filter?.Apply(answer.WrittenSpan, filtered!);
+                var sent = filtered?.WrittenMemory ?? answer.WrittenMemory;
+                Interlocked.Add(ref _bulkResponseBytes, sent.Length);
+                await response.Body.WriteAsync(sent, context.RequestAborted).ConfigureAwait(false);
                 return;
             }
 
             var (status, json) = Route(request.Method, segments, request.Query, body.WrittenSpan.ToArray());
             response.StatusCode = status;
+            if (json is not null && filter is not null && status < 400 && json.Length > 0 && json[0] == (byte)'{')
+            {
+                var filtered = new System.Buffers.ArrayBufferWriter<byte>(json.Length);
+                filter.Apply(json, filtered);
+                json = filtered.WrittenSpan.ToArray();
+            }
+
             if (json is not null && !HttpMethods.IsHead(request.Method))
             {
                 await response.Body.WriteAsync(json, context.RequestAborted).ConfigureAwait(false);

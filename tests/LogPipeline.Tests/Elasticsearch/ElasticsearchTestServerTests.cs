@@ -85,6 +85,46 @@ public sealed class ElasticsearchTestServerTests
     }
 
     [Fact]
+    public async Task Filter_path_keeps_only_the_named_fields_and_leaves_out_what_it_empties()
+    {
+        var (server, http) = await StartAsync();
+        await using var _ = server;
+        await http.PostAsync("/logs/_bulk", NdJson("{\"create\":{\"_id\":\"x\"}}\n{\"v\":1}\n"));
+        // An existing _id (409) and a new one (201) in each request.
+        static StringContent Body(string id) => NdJson($"{{\"create\":{{\"_id\":\"x\"}}}}\n{{\"v\":2}}\n{{\"create\":{{\"_id\":\"{id}\"}}}}\n{{\"v\":3}}\n");
+
+        var outcome = await http.PostAsync("/logs/_bulk?filter_path=errors,items.*.status,items.*.error", Body("a"));
+        var errorsOnly = await http.PostAsync("/logs/_bulk?filter_path=items.*.error.type", Body("b"));
+        var wildcards = await http.PostAsync("/logs/_bulk?filter_path=**.stat*", Body("c"));
+        var nothing = await http.PostAsync("/logs/_bulk?filter_path=no.such.field", Body("d"));
+
+        var items = (await JsonAsync(outcome)).GetProperty("items");
+        Assert.True((await JsonAsync(outcome)).GetProperty("errors").GetBoolean());
+        Assert.Equal(["status", "error"], items[0].GetProperty("create").EnumerateObject().Select(p => p.Name));
+        Assert.Equal("version_conflict_engine_exception", items[0].GetProperty("create").GetProperty("error").GetProperty("type").GetString());
+        Assert.Equal("{\"create\":{\"status\":201}}", items[1].GetRawText());
+        // Items without an error are left out entirely: the positions are lost, which is why a client keeps status.
+        Assert.Equal("{\"items\":[{\"create\":{\"error\":{\"type\":\"version_conflict_engine_exception\"}}}]}", await errorsOnly.Content.ReadAsStringAsync());
+        Assert.Equal("{\"items\":[{\"create\":{\"status\":409}},{\"create\":{\"status\":201}}]}", await wildcards.Content.ReadAsStringAsync());
+        Assert.Equal("{}", await nothing.Content.ReadAsStringAsync());
+    }
+
+    [Theory]
+    [InlineData("/logs/_bulk?refesh=true", "contains unrecognized parameter: [refesh]")]
+    [InlineData("/logs/_bulk?filter_path=-items.*._shards", "exclusive filter_path")]
+    public async Task Unknown_bulk_parameters_and_unsupported_filters_are_refused_with_400_before_anything_is_stored(string url, string reason)
+    {
+        var (server, http) = await StartAsync();
+        await using var _ = server;
+
+        var response = await http.PostAsync(url, NdJson("{\"create\":{\"_id\":\"x\"}}\n{\"v\":1}\n"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(reason, (await JsonAsync(response)).GetProperty("error").GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.Equal(0, server.CountDocuments("logs"));
+    }
+
+    [Fact]
     public async Task Data_streams_accept_only_create_and_require_a_timestamp()
     {
         var (server, http) = await StartAsync();
