@@ -31,8 +31,9 @@ public sealed partial class ElasticsearchTestServer
 
     private readonly record struct WriteTarget(TestIndex? Index, bool DataStream, int Status, string? ErrorType, string? Reason);
 
-    /// <summary>Answers one <c>_bulk</c> request into <paramref name="output"/>; returns the HTTP status.</summary>
-    private int Bulk(string? urlTarget, ReadOnlyMemory<byte> body, IBufferWriter<byte> output)
+    /// <summary>Answers one <c>_bulk</c> request into <paramref name="output"/>, through <paramref name="filter"/>
+    /// (<c>filter_path</c>) when there is one; returns the HTTP status.</summary>
+    private int Bulk(string? urlTarget, ReadOnlyMemory<byte> body, IBufferWriter<byte> output, ResponseFilter? filter)
     {
         Interlocked.Increment(ref _bulkRequests);
         var faults = Faults;
@@ -51,8 +52,9 @@ public sealed partial class ElasticsearchTestServer
         var started = Stopwatch.GetTimestamp();
         var actions = ParseBulk(urlTarget, body.Span);
         var errors = false;
-        using (var w = new Utf8JsonWriter(output))
+        using (var json = new Utf8JsonWriter(output))
         {
+            var w = new FilteredJsonWriter(json, filter);
             w.WriteStartObject();
             w.WriteStartArray("items");
             var targets = new Dictionary<string, WriteTarget>(StringComparer.Ordinal);
@@ -262,7 +264,7 @@ public sealed partial class ElasticsearchTestServer
     }
 
     /// <summary>Runs one item and writes its result; false when the item failed.</summary>
-    private bool Execute(Utf8JsonWriter w, BulkAction action, WriteTarget target, ReadOnlyMemory<byte> source)
+    private bool Execute(FilteredJsonWriter w, BulkAction action, WriteTarget target, ReadOnlyMemory<byte> source)
     {
         var indexName = target.Index?.Name ?? action.Index;
         var id = action.Id ?? Convert.ToBase64String(Guid.NewGuid().ToByteArray()).TrimEnd('=').Replace('/', '_').Replace('+', '-');
@@ -391,7 +393,7 @@ public sealed partial class ElasticsearchTestServer
         }
     }
 
-    private static bool Item(Utf8JsonWriter w, string op, string index, string id, int status, string? type, string? reason, (string Type, string Reason)? causedBy = null)
+    private static bool Item(FilteredJsonWriter w, string op, string index, string id, int status, string? type, string? reason, (string Type, string Reason)? causedBy = null)
     {
         WriteItemStart(w, op, index, id);
         w.WriteNumber("status", status);
@@ -414,7 +416,7 @@ public sealed partial class ElasticsearchTestServer
         return false;
     }
 
-    private static void WriteItemStart(Utf8JsonWriter w, string op, string index, string id)
+    private static void WriteItemStart(FilteredJsonWriter w, string op, string index, string id)
     {
         w.WriteStartObject();
         w.WriteStartObject(op);
@@ -422,7 +424,7 @@ public sealed partial class ElasticsearchTestServer
         w.WriteString("_id", id);
     }
 
-    private static void WriteShards(Utf8JsonWriter w, TestIndex index)
+    private static void WriteShards(FilteredJsonWriter w, TestIndex index)
     {
         w.WriteStartObject("_shards");
         w.WriteNumber("total", 2);

@@ -15,13 +15,6 @@ internal sealed class ResponseFilter
 
     private ResponseFilter(string[][] paths) => _paths = paths;
 
-    private enum Match
-    {
-        None,
-        Partial,
-        Full,
-    }
-
     /// <summary>The filter of a <c>filter_path</c> query value; null when the value is null or empty.</summary>
     public static ResponseFilter? Parse(string? value)
     {
@@ -78,13 +71,13 @@ internal sealed class ResponseFilter
         List<(string? Name, bool Array)> pending, ref int opened)
     {
         var match = Evaluate(path);
-        if (match == Match.None)
+        if (match == ResponseFilterMatch.None)
         {
             reader.Skip();
             return;
         }
 
-        if (match == Match.Full)
+        if (match == ResponseFilterMatch.Full)
         {
             var start = (int)reader.TokenStartIndex;
             reader.Skip();
@@ -157,9 +150,10 @@ internal sealed class ResponseFilter
         }
     }
 
-    private Match Evaluate(List<string> path)
+    /// <summary>How the filter treats the value at <paramref name="path"/> (object property names from the root).</summary>
+    public ResponseFilterMatch Evaluate(IReadOnlyList<string> path)
     {
-        var best = Match.None;
+        var best = ResponseFilterMatch.None;
         foreach (var pattern in _paths)
         {
             var m = Evaluate(pattern, 0, path, 0);
@@ -174,23 +168,23 @@ internal sealed class ResponseFilter
 
     // Full: the pattern is used up by a prefix of the path (the value is inside what it names). Partial: the path
     // is used up first, so a descendant may still match.
-    private static Match Evaluate(string[] pattern, int p, List<string> path, int i)
+    private static ResponseFilterMatch Evaluate(string[] pattern, int p, IReadOnlyList<string> path, int i)
     {
         if (p == pattern.Length)
         {
-            return Match.Full;
+            return ResponseFilterMatch.Full;
         }
 
         if (i == path.Count)
         {
-            return Match.Partial;
+            return ResponseFilterMatch.Partial;
         }
 
         if (pattern[p] == "**")
         {
             // Zero names, or this name and the same '**' again.
             var skip = Evaluate(pattern, p + 1, path, i);
-            if (skip == Match.Full)
+            if (skip == ResponseFilterMatch.Full)
             {
                 return skip;
             }
@@ -199,7 +193,7 @@ internal sealed class ResponseFilter
             return more > skip ? more : skip;
         }
 
-        return Glob(pattern[p], path[i]) ? Evaluate(pattern, p + 1, path, i + 1) : Match.None;
+        return Glob(pattern[p], path[i]) ? Evaluate(pattern, p + 1, path, i + 1) : ResponseFilterMatch.None;
     }
 
     private static bool Glob(ReadOnlySpan<char> pattern, ReadOnlySpan<char> name)

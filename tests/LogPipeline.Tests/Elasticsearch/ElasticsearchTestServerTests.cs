@@ -109,6 +109,22 @@ public sealed class ElasticsearchTestServerTests
         Assert.Equal("{}", await nothing.Content.ReadAsStringAsync());
     }
 
+    [Fact]
+    public async Task Filter_path_applies_to_other_answers_but_not_to_errors()
+    {
+        var (server, http) = await StartAsync();
+        await using var _ = server;
+        await http.PutAsync("/_ilm/policy/p", new StringContent(
+            "{\"policy\":{\"_meta\":{\"v\":3},\"phases\":{\"hot\":{\"actions\":{\"rollover\":{\"max_age\":\"1d\"}}}}}}", Encoding.UTF8, "application/json"));
+
+        var meta = await http.GetStringAsync("/_ilm/policy/p?filter_path=*.policy._meta");
+        var missing = await http.GetAsync("/_ilm/policy/nope?filter_path=*.policy._meta");
+
+        Assert.Equal("{\"p\":{\"policy\":{\"_meta\":{\"v\":3}}}}", meta);
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Equal("resource_not_found_exception", (await JsonAsync(missing)).GetProperty("error").GetProperty("type").GetString());
+    }
+
     [Theory]
     [InlineData("/logs/_bulk?refesh=true", "contains unrecognized parameter: [refesh]")]
     [InlineData("/logs/_bulk?filter_path=-items.*._shards", "exclusive filter_path")]
