@@ -43,6 +43,33 @@ public sealed class PartitionOffsetTrackerTests
     }
 
     [Fact]
+    public void The_ring_shrinks_after_a_burst_and_still_finds_out_of_order_acknowledgements()
+    {
+        var tracker = new PartitionOffsetTracker();
+        var burst = TrackAll(tracker, Enumerable.Range(0, 5000).Select(i => (long)i).ToArray());
+        var grown = tracker.Capacity;
+
+        // Acknowledged in an order that leaves a hole at the front until the end, then fills it.
+        foreach (var r in burst.Skip(1).Reverse())
+        {
+            Assert.True(tracker.Complete(r));
+        }
+
+        Assert.Equal(grown, tracker.Capacity);
+        Assert.True(tracker.Complete(burst[0]));
+        var later = TrackAll(tracker, 5000, 5001, 5002);
+        Assert.True(tracker.Complete(later[2]));
+        Assert.True(tracker.Complete(later[0]));
+
+        Assert.True(grown >= 5000);
+        Assert.True(tracker.Capacity <= 64, $"capacity {tracker.Capacity} after the burst");
+        Assert.Equal(5001, tracker.AcknowledgedOffset);
+        Assert.True(tracker.Complete(later[1]));
+        Assert.Equal(5003, tracker.AcknowledgedOffset);
+        Assert.Equal(0, tracker.Pending);
+    }
+
+    [Fact]
     public void Gaps_in_offsets_from_compaction_or_transaction_markers_do_not_block_the_prefix()
     {
         var tracker = new PartitionOffsetTracker();
