@@ -17,6 +17,8 @@ internal sealed class PartitionOffsetTracker
     private Slot[] slots = new Slot[MinSlots];
     private int head;
     private int count;
+    private int peakSinceResize;
+    private int completedSinceResize;
     private int pending;
     private long lastTracked = -1;
     private long firstTracked = -1;
@@ -129,6 +131,7 @@ internal sealed class PartitionOffsetTracker
 
             slots[(head + count) % slots.Length] = new Slot(offset, record);
             count++;
+            peakSinceResize = Math.Max(peakSinceResize, count);
             pending++;
             lastTracked = offset;
             if (firstTracked < 0)
@@ -177,16 +180,25 @@ internal sealed class PartitionOffsetTracker
 
             // A burst (a partition that had most of the in-flight bound to itself) must not keep its ring for the
             // assignment's lifetime: a heap dump showed 72 partitions each holding a 2,048-slot ring (3.5 MB) while
-            // a few dozen records each were in flight. Shrinking at a quarter, growing when full: no thrashing.
-            var size = slots.Length;
-            while (size > MinSlots && count < size / 4)
+            // a few dozen records each were in flight. But partitions fill and drain in batches of thousands, so
+            // shrinking whenever the ring ran low made it grow again on the next batch: an allocation trace showed
+            // ring resizes as 10% of the worker's allocations. So the ring is sized to twice its peak over the
+            // last four turns, and only looked at once per four turns.
+            if (++completedSinceResize >= slots.Length * 4)
             {
-                size /= 2;
-            }
+                var size = slots.Length;
+                while (size > MinSlots && peakSinceResize < size / 4)
+                {
+                    size /= 2;
+                }
 
-            if (size < slots.Length)
-            {
-                Resize(size);
+                if (size < slots.Length)
+                {
+                    Resize(size);
+                }
+
+                completedSinceResize = 0;
+                peakSinceResize = count;
             }
 
             return true;
@@ -269,6 +281,7 @@ internal sealed class PartitionOffsetTracker
 
         slots = resized;
         head = 0;
+        completedSinceResize = 0;
     }
 
     private struct Slot(long offset, PipelineRecord record)

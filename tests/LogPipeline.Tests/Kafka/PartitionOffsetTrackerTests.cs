@@ -43,7 +43,7 @@ public sealed class PartitionOffsetTrackerTests
     }
 
     [Fact]
-    public void The_ring_shrinks_after_a_burst_and_still_finds_out_of_order_acknowledgements()
+    public void The_ring_shrinks_after_a_burst_once_traffic_stays_low_and_still_finds_out_of_order_acknowledgements()
     {
         var tracker = new PartitionOffsetTracker();
         var burst = TrackAll(tracker, Enumerable.Range(0, 5000).Select(i => (long)i).ToArray());
@@ -55,18 +55,42 @@ public sealed class PartitionOffsetTrackerTests
             Assert.True(tracker.Complete(r));
         }
 
-        Assert.Equal(grown, tracker.Capacity);
         Assert.True(tracker.Complete(burst[0]));
-        var later = TrackAll(tracker, 5000, 5001, 5002);
-        Assert.True(tracker.Complete(later[2]));
-        Assert.True(tracker.Complete(later[0]));
+        Assert.Equal(grown, tracker.Capacity);
+
+        // Then a trickle: two records at a time, the second acknowledged first.
+        for (long offset = 5000; offset < 80_000; offset += 2)
+        {
+            var pair = TrackAll(tracker, offset, offset + 1);
+            Assert.True(tracker.Complete(pair[1]));
+            Assert.Equal(offset, tracker.AcknowledgedOffset ?? offset);
+            Assert.True(tracker.Complete(pair[0]));
+        }
 
         Assert.True(grown >= 5000);
         Assert.True(tracker.Capacity <= 64, $"capacity {tracker.Capacity} after the burst");
-        Assert.Equal(5001, tracker.AcknowledgedOffset);
-        Assert.True(tracker.Complete(later[1]));
-        Assert.Equal(5003, tracker.AcknowledgedOffset);
+        Assert.Equal(80_000, tracker.AcknowledgedOffset);
         Assert.Equal(0, tracker.Pending);
+    }
+
+    [Fact]
+    public void A_partition_that_fills_and_drains_in_batches_keeps_its_ring()
+    {
+        var tracker = new PartitionOffsetTracker();
+        var sizes = new List<int>();
+        for (var batch = 0; batch < 30; batch++)
+        {
+            var records = TrackAll(tracker, Enumerable.Range(batch * 3000, 3000).Select(i => (long)i).ToArray());
+            foreach (var r in records)
+            {
+                Assert.True(tracker.Complete(r));
+            }
+
+            sizes.Add(tracker.Capacity);
+        }
+
+        Assert.Single(sizes.Distinct());
+        Assert.Equal(90_000, tracker.AcknowledgedOffset);
     }
 
     [Fact]
