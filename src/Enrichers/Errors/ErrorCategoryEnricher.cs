@@ -364,8 +364,19 @@ public sealed class ErrorCategoryEnricher : ILogEnricher
             return false;
         }
 
+        // A loop, not Array.Exists with a lambda: the lambda's captured variable made the compiler allocate its
+        // closure on entry to this method, for every record, also on the raw path above (2.7% of the worker's
+        // allocations in an allocation trace).
         var text = s.Value;
-        return Array.Exists(ErrorLevels, l => string.Equals(l, text, StringComparison.OrdinalIgnoreCase));
+        foreach (var level in ErrorLevels)
+        {
+            if (string.Equals(level, text, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     // The same test as \p{L}\p{N} in the pattern.

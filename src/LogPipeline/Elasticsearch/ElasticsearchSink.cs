@@ -68,6 +68,7 @@ public sealed class ElasticsearchSink : IRecordSink
     // A response's items for 5,000 documents take 160 KB: a large-object allocation per request, which piled up
     // as large-object garbage between full collections. One list per request in flight is kept.
     private readonly ConcurrentBag<List<BulkResponseReader.Item>> _itemLists = [];
+    private readonly ConcurrentBag<List<PipelineRecord>> _batchLists = [];
     private readonly HashSet<Task> _inFlight = [];
 
     private IRecordAcknowledger? _acknowledger;
@@ -250,7 +251,7 @@ public sealed class ElasticsearchSink : IRecordSink
         {
             while (!ct.IsCancellationRequested)
             {
-                var batch = new List<PipelineRecord>(Math.Min(bulk.MaxDocuments, 1024));
+                var batch = _batchLists.TryTake(out var reused) ? reused : new List<PipelineRecord>(Math.Min(bulk.MaxDocuments, 1024));
                 long bytes = 0;
 
                 // Wait for the first record of the next batch; its arrival starts the age clock.
@@ -341,6 +342,14 @@ public sealed class ElasticsearchSink : IRecordSink
         try
         {
             await IndexAsync(batch, ct).ConfigureAwait(false);
+
+            // Every record is settled and the list is no longer referenced (retries and splits use lists of
+            // their own). A new list per batch grew 1,024 -> 8,192 slots each time: 24 bytes per record.
+            batch.Clear();
+            if (_batchLists.Count <= _options.Bulk.MaxConcurrentRequests)
+            {
+                _batchLists.Add(batch);
+            }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
