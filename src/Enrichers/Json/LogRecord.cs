@@ -50,6 +50,13 @@ public sealed class LogRecord
     /// <summary>A string node for a value an enricher sets: from the session pool when there is one.</summary>
     internal LogString NewString(string value) => Pool is { } pool ? pool.String(value) : new LogString(value);
 
+    /// <summary>A string node for a value an enricher sets from UTF-8 that needs no JSON escaping (no quote,
+    /// backslash or control character): copied into the session pool's arena, or to an array of its own
+    /// outside a session. No string is made.</summary>
+    internal LogString NewUtf8String(ReadOnlySpan<byte> utf8) => Pool is { } pool
+        ? pool.String(pool.Copy(utf8), hasEscapes: false)
+        : LogString.FromRaw(utf8.ToArray(), hasEscapes: false);
+
     /// <summary>A string node for a value that comes from reference data, not from the record (GeoIP names,
     /// configured categories), so masking's built-in patterns skip it.</summary>
     internal LogString NewReferenceString(string value)

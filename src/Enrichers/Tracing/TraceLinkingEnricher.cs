@@ -21,8 +21,8 @@ public sealed class TraceLinkingEnricher : ISessionEnricher
     private readonly TraceLinkingOptions _options;
     private readonly EnrichmentStatistics _statistics;
     private readonly TimeProvider _time;
-    private readonly Dictionary<string, TraceState> _traces = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, TraceState>.AlternateLookup<ReadOnlySpan<char>> _tracesBySpan;
+    private readonly HashSet<TraceState> _traces = new(TraceIdComparer.Instance);
+    private readonly HashSet<TraceState>.AlternateLookup<ReadOnlySpan<byte>> _tracesById;
 
     // Service names repeat endlessly; the root service of each new trace reuses one string per name.
     private readonly Dictionary<string, string> _serviceNames = new(StringComparer.Ordinal);
@@ -43,6 +43,7 @@ public sealed class TraceLinkingEnricher : ISessionEnricher
     private readonly char[] _text = new char[MaxIdLength];
     private readonly char[] _id = new char[MaxIdLength];
     private readonly char[] _normalized = new char[MaxIdLength];
+    private readonly byte[] _idUtf8 = new byte[MaxIdLength * 3];
     private int _sinceClockRead;
     private long _now;
 
@@ -63,7 +64,7 @@ public sealed class TraceLinkingEnricher : ISessionEnricher
         _statistics = statistics;
         _time = time;
         _budget = budget ?? new TraceBudget(options.MaxTraces);
-        _tracesBySpan = _traces.GetAlternateLookup<ReadOnlySpan<char>>();
+        _tracesById = _traces.GetAlternateLookup<ReadOnlySpan<byte>>();
         _serviceNamesBySpan = _serviceNames.GetAlternateLookup<ReadOnlySpan<char>>();
         _clockSampleInterval = ReferenceEquals(time, TimeProvider.System) ? 32 : 1;
         _sinceClockRead = _clockSampleInterval;
@@ -149,12 +150,12 @@ public sealed class TraceLinkingEnricher : ISessionEnricher
         {
             if (f.TraceId < 0 && removals > 0)
             {
-                root.ReplaceAt(removeAt[0], FieldNames.TraceId, record.NewString(state.TraceId));
+                root.ReplaceAt(removeAt[0], FieldNames.TraceId, TraceIdNode(record, state));
                 place = 1;
             }
             else
             {
-                SetOrAppend(root, f.TraceId, FieldNames.TraceId, record.NewString(state.TraceId));
+                SetOrAppend(root, f.TraceId, FieldNames.TraceId, TraceIdNode(record, state));
             }
         }
 
@@ -338,6 +339,11 @@ public sealed class TraceLinkingEnricher : ISessionEnricher
         return -1;
     }
 
+    /// <summary>The trace ID as a string node: its UTF-8 bytes copied to the record (no string made), unless they
+    /// need JSON escaping (a producer's own ID may hold any character).</summary>
+    private static LogString TraceIdNode(LogRecord record, TraceState state) =>
+        state.IdIsJsonSafe ? record.NewUtf8String(state.Id) : record.NewString(Encoding.UTF8.GetString(state.Id));
+
     private static void SetOrAppend(LogObject root, int index, string name, LogNode value)
     {
         if (index >= 0)
@@ -455,7 +461,8 @@ public sealed class TraceLinkingEnricher : ISessionEnricher
             ? ms
             : _time.GetUtcNow().ToUnixTimeMilliseconds();
 
-        if (_tracesBySpan.TryGetValue(traceId, out var state))
+        var id = _idUtf8.AsSpan(0, Encoding.UTF8.GetBytes(traceId, _idUtf8));
+        if (_tracesById.TryGetValue(id, out var state))
         {
             Unlink(state);
             AddFirst(state);
@@ -467,24 +474,34 @@ public sealed class TraceLinkingEnricher : ISessionEnricher
         }
         else
         {
+            TraceState? forgotten = null;
             if (!_budget.TryTake())
             {
-                // Room comes from this stream's own least recently seen trace; with none, one trace is allowed over.
+                // Room comes from this stream's own least recently seen trace, whose state then holds the new one;
+                // with none, one trace is allowed over.
                 if (_tail is not null)
                 {
-                    Forget(_tail);
+                    forgotten = _tail;
+                    Forget(forgotten);
                 }
 
                 _budget.Take();
             }
 
-            state = new TraceState(traceId.ToString())
+            if (forgotten is null)
             {
-                EarliestMs = timestamp,
-                RootService = ServiceName(Value(root, f.ServiceName)),
-            };
+                state = new TraceState(id);
+            }
+            else
+            {
+                forgotten.Reuse(id);
+                state = forgotten;
+            }
+
+            state.EarliestMs = timestamp;
+            state.RootService = ServiceName(Value(root, f.ServiceName));
             AddFirst(state);
-            _traces.Add(state.TraceId, state);
+            _traces.Add(state);
         }
 
         state.Seq++;
@@ -504,7 +521,7 @@ public sealed class TraceLinkingEnricher : ISessionEnricher
     private void Forget(TraceState state)
     {
         Unlink(state);
-        _traces.Remove(state.TraceId);
+        _traces.Remove(state);
         _budget.Give();
     }
 

@@ -1,9 +1,23 @@
 namespace Enrichers.Tracing;
 
-/// <summary>What a session remembers about one trace.</summary>
-internal sealed class TraceState(string traceId)
+/// <summary>What a session remembers about one trace. The ID is kept as UTF-8 in an array of the state's own, so
+/// that a state forgotten to make room can take the next new trace without allocating: at the trace budget
+/// nearly every new trace replaces an old one, and a state plus an ID string per new trace were long-lived
+/// allocations (promoted, then dying in the oldest generation) on almost every record.</summary>
+internal sealed class TraceState
 {
-    public string TraceId { get; } = traceId;
+    private byte[] _id = [];
+
+    public TraceState(ReadOnlySpan<byte> traceId) => SetId(traceId);
+
+    /// <summary>The trace ID as UTF-8 (the dictionary key: see <see cref="TraceIdComparer"/>).</summary>
+    public ReadOnlySpan<byte> Id => _id.AsSpan(0, IdLength);
+
+    public int IdLength { get; private set; }
+
+    /// <summary>True when the ID's bytes can stand between JSON quotes as they are (no quote, backslash or
+    /// control character): then it is written to records without being decoded to a string.</summary>
+    public bool IdIsJsonSafe { get; private set; }
 
     /// <summary>Records seen so far.</summary>
     public long Seq { get; set; }
@@ -25,4 +39,37 @@ internal sealed class TraceState(string traceId)
 
     /// <summary>The less recently seen neighbour in the session's recency list.</summary>
     public TraceState? Next { get; set; }
+
+    /// <summary>Makes this (forgotten) state the state of a new trace. It must not be in a dictionary: its
+    /// hash changes.</summary>
+    public void Reuse(ReadOnlySpan<byte> traceId)
+    {
+        SetId(traceId);
+        Seq = 0;
+        EarliestMs = 0;
+        RootService = null;
+        LastSeen = 0;
+        LastElapsedMs = 0;
+        Previous = Next = null;
+    }
+
+    private void SetId(ReadOnlySpan<byte> traceId)
+    {
+        if (_id.Length < traceId.Length)
+        {
+            _id = new byte[Math.Max(32, traceId.Length)];
+        }
+
+        traceId.CopyTo(_id);
+        IdLength = traceId.Length;
+        IdIsJsonSafe = true;
+        foreach (var b in traceId)
+        {
+            if (b < 0x20 || b == (byte)'"' || b == (byte)'\\')
+            {
+                IdIsJsonSafe = false;
+                break;
+            }
+        }
+    }
 }

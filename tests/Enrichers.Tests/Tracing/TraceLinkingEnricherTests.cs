@@ -249,6 +249,41 @@ public sealed class TraceLinkingEnricherTests
     }
 
     [Fact]
+    public void A_trace_that_takes_the_place_of_a_forgotten_one_starts_from_nothing()
+    {
+        var enricher = Create(maxTraces: 1);
+        RunParsed(enricher, "{\"@timestamp\":\"2026-11-26T11:00:00Z\",\"service_name\":\"checkout\",\"trace_id\":\"first\"}");
+        RunParsed(enricher, "{\"@timestamp\":\"2026-11-26T11:00:05Z\",\"service_name\":\"checkout\",\"trace_id\":\"first\"}");
+
+        var second = RunParsed(enricher, "{\"@timestamp\":\"2026-11-26T12:00:00Z\",\"trace_id\":\"second-and-longer-than-thirty-two-characters\"}");
+        var third = RunParsed(enricher, "{\"@timestamp\":\"2026-11-26T12:00:01Z\",\"traceparent\":\"00-" + Id + "-" + Span + "-01\"}");
+
+        Assert.Equal((1, 0, null), Linking(second));
+        Assert.Equal("second-and-longer-than-thirty-two-characters", second.GetProperty("trace_id").GetString());
+        Assert.Equal((1, 0, null), Linking(third));
+        Assert.Equal(Id, third.GetProperty("trace_id").GetString());
+        Assert.Equal(1, enricher.ActiveTraces);
+        Assert.Equal(1, Seq(enricher, "first"));
+    }
+
+    [Theory]
+    [InlineData("{\"traceId\":\"a\\\"quoted\\\\id\"}", "a\"quoted\\id")]
+    [InlineData("{\"traceId\":\"tab\\there\"}", "tab\there")]
+    [InlineData("{\"traceId\":\"\u00e9t\u00e9-\u6f22\"}", "\u00e9t\u00e9-\u6f22")]
+    [InlineData("{\"traceId\":12345678901234}", "12345678901234")]
+    public void A_producers_own_id_is_written_back_as_valid_json_whatever_it_holds(string json, string expected)
+    {
+        var enricher = Create();
+
+        var first = RunParsed(enricher, json);
+        var again = RunParsed(enricher, json);
+
+        Assert.Equal(expected, first.GetProperty("trace_id").GetString());
+        Assert.Equal(expected, again.GetProperty("trace_id").GetString());
+        Assert.Equal(2, again.GetProperty("trace_seq").GetInt64());
+    }
+
+    [Fact]
     public void Disposing_the_session_drops_its_state()
     {
         var enricher = Create();
