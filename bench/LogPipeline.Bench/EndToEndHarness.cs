@@ -81,6 +81,12 @@ public sealed class EndToEndHarness : IHarness
             info.ArgumentList.Add(argument);
         }
 
+        // As the container image runs it; --env can override these.
+        foreach (var (key, value) in LogPipeline.Hosting.ImageRuntimeSettings.Environment)
+        {
+            info.Environment[key] = value;
+        }
+
         for (var i = 0; i < args.Length - 1; i++)
         {
             if (args[i] == "--env" && args[i + 1].Split('=', 2) is [var key, var value])
@@ -89,6 +95,9 @@ public sealed class EndToEndHarness : IHarness
             }
         }
 
+        Console.WriteLine("end-to-end: worker environment: " + string.Join(' ', LogPipeline.Hosting.ImageRuntimeSettings.Environment.Keys
+            .Concat(args.Where((a, i) => i > 0 && args[i - 1] == "--env").Select(a => a.Split('=')[0])).Distinct()
+            .Select(k => $"{k}={info.Environment[k]}")));
         using var worker = Process.Start(info) ?? throw new InvalidOperationException("could not start the worker");
         worker.OutputDataReceived += (_, e) => { if (e.Data is not null) { Console.WriteLine("  worker: " + e.Data); } };
         worker.ErrorDataReceived += (_, e) => { if (e.Data is not null) { Console.WriteLine("  worker: " + e.Data); } };

@@ -288,6 +288,18 @@ public sealed class KubernetesManifestTests
         Assert.Contains("*.mmdb", dockerignore);
     }
 
+    [Fact]
+    public void The_image_sets_the_runtime_settings_the_benchmarks_measured_with()
+    {
+        var dockerfile = RepositoryFiles.Read("Dockerfile");
+        var env = dockerfile[dockerfile.IndexOf("\nENV ", StringComparison.Ordinal)..];
+        env = env[..env.IndexOf("\n\n", StringComparison.Ordinal)];
+
+        Assert.NotEmpty(LogPipeline.Hosting.ImageRuntimeSettings.Environment);
+        Assert.All(LogPipeline.Hosting.ImageRuntimeSettings.Environment,
+            setting => Assert.Contains($"{setting.Key}={setting.Value}", env, StringComparison.Ordinal));
+    }
+
     private static int MiB(string quantity) => quantity switch
     {
         _ when quantity.EndsWith("Mi", StringComparison.Ordinal) => int.Parse(quantity[..^2]),
