@@ -17,20 +17,11 @@ internal sealed class FilteredJsonWriter(Utf8JsonWriter writer, ResponseFilter? 
     private int _opened;
 
     /// <summary>The root object, or an object element of the current array.</summary>
-    public void WriteStartObject()
-    {
-        var node = _frames.Count == 0 ? _root : _frames[^1].Node;
-        _frames.Add((null, false, node));
-        if (_frames.Count == 1)
-        {
-            // Elasticsearch answers {} when the filter keeps nothing: the root is always written.
-            OpenPending();
-        }
-    }
+    public void WriteStartObject() => Start(null, array: false);
 
-    public void WriteStartObject(string name) => _frames.Add((name, false, Child(name)));
+    public void WriteStartObject(string? name) => Start(name, array: false);
 
-    public void WriteStartArray(string name) => _frames.Add((name, true, Child(name)));
+    public void WriteStartArray(string? name) => Start(name, array: true);
 
     public void WriteEndObject() => End();
 
@@ -60,8 +51,48 @@ internal sealed class FilteredJsonWriter(Utf8JsonWriter writer, ResponseFilter? 
         }
     }
 
-    private bool Keep(string name)
+    /// <summary>A primitive value as JSON text (a property, or an element of the current array when
+    /// <paramref name="name"/> is null).</summary>
+    public void WriteRawValue(string? name, ReadOnlySpan<byte> json)
     {
+        if (Keep(name))
+        {
+            if (name is not null)
+            {
+                writer.WritePropertyName(name);
+            }
+
+            writer.WriteRawValue(json, skipInputValidation: true);
+        }
+    }
+
+    private void Start(string? name, bool array)
+    {
+        if (_frames.Count == 0)
+        {
+            // Elasticsearch answers {} when the filter keeps nothing: the root is always written.
+            _frames.Add((null, array, _root));
+            OpenPending();
+            return;
+        }
+
+        // Arrays are transparent: an element is judged by the array's path.
+        _frames.Add((name, array, name is null ? _frames[^1].Node : Child(name)));
+    }
+
+    private bool Keep(string? name)
+    {
+        if (name is null)
+        {
+            if (_frames[^1].Node.Match != ResponseFilterMatch.Full)
+            {
+                return false;
+            }
+
+            OpenPending();
+            return true;
+        }
+
         if (Child(name).Match != ResponseFilterMatch.Full)
         {
             return false;

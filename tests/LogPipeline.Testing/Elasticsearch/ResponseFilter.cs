@@ -38,115 +38,33 @@ internal sealed class ResponseFilter
     {
         var reader = new Utf8JsonReader(json);
         using var writer = new Utf8JsonWriter(output);
-        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        var filtered = new FilteredJsonWriter(writer, this);
+        string? name = null;
+        while (reader.Read())
         {
-            throw new InvalidOperationException("a response to filter must be a JSON object");
-        }
-
-        // Containers are opened in the output only once something inside them is kept.
-        var pending = new List<(string? Name, bool Array)>();
-        var opened = 0;
-        var path = new List<string>();
-        writer.WriteStartObject();
-        FilterObject(ref reader, json, writer, path, pending, ref opened);
-        writer.WriteEndObject();
-    }
-
-    // Positioned on an object's StartObject that is already open or pending; returns on its EndObject.
-    private void FilterObject(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, Utf8JsonWriter writer, List<string> path,
-        List<(string? Name, bool Array)> pending, ref int opened)
-    {
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            var name = reader.GetString()!;
-            reader.Read();
-            path.Add(name);
-            FilterValue(ref reader, json, writer, path, name, pending, ref opened);
-            path.RemoveAt(path.Count - 1);
-        }
-    }
-
-    // Positioned on the first token of a value named name (null in an array).
-    private void FilterValue(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, Utf8JsonWriter writer, List<string> path, string? name,
-        List<(string? Name, bool Array)> pending, ref int opened)
-    {
-        var match = Evaluate(path);
-        if (match == ResponseFilterMatch.None)
-        {
-            reader.Skip();
-            return;
-        }
-
-        if (match == ResponseFilterMatch.Full)
-        {
-            var start = (int)reader.TokenStartIndex;
-            reader.Skip();
-            OpenPending(writer, pending, ref opened);
-            if (name is not null)
+            switch (reader.TokenType)
             {
-                writer.WritePropertyName(name);
+                case JsonTokenType.PropertyName:
+                    name = reader.GetString();
+                    continue;
+                case JsonTokenType.StartObject:
+                    filtered.WriteStartObject(name);
+                    break;
+                case JsonTokenType.StartArray:
+                    filtered.WriteStartArray(name);
+                    break;
+                case JsonTokenType.EndObject:
+                    filtered.WriteEndObject();
+                    break;
+                case JsonTokenType.EndArray:
+                    filtered.WriteEndArray();
+                    break;
+                default:
+                    filtered.WriteRawValue(name, json[(int)reader.TokenStartIndex..(int)reader.BytesConsumed]);
+                    break;
             }
 
-            writer.WriteRawValue(json[start..(int)reader.BytesConsumed]);
-            return;
-        }
-
-        // Partial: only a container can hold what a longer path names.
-        if (reader.TokenType is not (JsonTokenType.StartObject or JsonTokenType.StartArray))
-        {
-            return;
-        }
-
-        var isArray = reader.TokenType == JsonTokenType.StartArray;
-        var depth = pending.Count;
-        pending.Add((name, isArray));
-        if (isArray)
-        {
-            while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-            {
-                FilterValue(ref reader, json, writer, path, null, pending, ref opened);
-            }
-        }
-        else
-        {
-            FilterObject(ref reader, json, writer, path, pending, ref opened);
-        }
-
-        if (opened > depth)
-        {
-            if (isArray)
-            {
-                writer.WriteEndArray();
-            }
-            else
-            {
-                writer.WriteEndObject();
-            }
-
-            opened = depth;
-        }
-
-        pending.RemoveAt(depth);
-    }
-
-    private static void OpenPending(Utf8JsonWriter writer, List<(string? Name, bool Array)> pending, ref int opened)
-    {
-        for (; opened < pending.Count; opened++)
-        {
-            var (name, array) = pending[opened];
-            if (name is not null)
-            {
-                writer.WritePropertyName(name);
-            }
-
-            if (array)
-            {
-                writer.WriteStartArray();
-            }
-            else
-            {
-                writer.WriteStartObject();
-            }
+            name = null;
         }
     }
 
