@@ -21,17 +21,17 @@ public sealed class ElasticsearchBootstrapper
         Accept = "application/vnd.elasticsearch+json;compatible-with=9",
     };
 
-    private readonly ElasticsearchClient _client;
+    private readonly ITransport<IElasticsearchClientSettings> _client;
     private readonly ElasticsearchSinkOptions _options;
     private readonly IndexTemplateSet _templates;
     private readonly ILogger _logger;
 
-    public ElasticsearchBootstrapper(ElasticsearchClient client, ElasticsearchSinkOptions options, ILogger? logger = null)
+    public ElasticsearchBootstrapper(ITransport<IElasticsearchClientSettings> client, ElasticsearchSinkOptions options, ILogger? logger = null)
         : this(client, options, IndexTemplateSet.Create(options, options.ResolveRetentionDays()), logger)
     {
     }
 
-    public ElasticsearchBootstrapper(ElasticsearchClient client, ElasticsearchSinkOptions options, IndexTemplateSet templates, ILogger? logger = null)
+    public ElasticsearchBootstrapper(ITransport<IElasticsearchClientSettings> client, ElasticsearchSinkOptions options, IndexTemplateSet templates, ILogger? logger = null)
     {
         _client = client;
         _options = options;
@@ -209,7 +209,7 @@ public sealed class ElasticsearchBootstrapper
         try
         {
             var post = body is null ? null : PostData.String(body.ToJsonString());
-            var response = await _client.Transport.RequestAsync<StringResponse>(method, path, post, JsonRequest, ct).ConfigureAwait(false);
+            var response = await _client.RequestAsync<StringResponse>(method, path, post, JsonRequest, ct).ConfigureAwait(false);
             var details = response.ApiCallDetails;
             if (details.HttpStatusCode is null)
             {

@@ -52,7 +52,7 @@ public sealed class ElasticsearchSink : IRecordSink
         "node_not_connected_exception", "node_closed_exception", "process_cluster_event_timeout_exception",
     }.ToFrozenSet(StringComparer.Ordinal);
 
-    private readonly ElasticsearchClient _client;
+    private readonly ITransport<IElasticsearchClientSettings> _client;
     private readonly ElasticsearchSinkOptions _options;
     private readonly PipelineMetrics _metrics;
     private readonly ILogger _logger;
@@ -85,7 +85,7 @@ public sealed class ElasticsearchSink : IRecordSink
     private int _disposed;
 
     public ElasticsearchSink(
-        ElasticsearchClient client,
+        ITransport<IElasticsearchClientSettings> client,
         ElasticsearchSinkOptions options,
         PipelineMetrics metrics,
         ILogger? logger = null,
@@ -440,7 +440,7 @@ public sealed class ElasticsearchSink : IRecordSink
                 (Writer: _bodyWriter, Records: records),
                 static (state, stream) => state.Writer.WriteTo(stream, state.Records),
                 static (state, stream, token) => state.Writer.WriteToAsync(stream, state.Records, token));
-            response = await _client.Transport.RequestAsync<StreamResponse>(HttpMethod.POST, _bulkPath, body, BulkRequest, ct).ConfigureAwait(false);
+            response = await _client.RequestAsync<StreamResponse>(HttpMethod.POST, _bulkPath, body, BulkRequest, ct).ConfigureAwait(false);
 
             // Read to the end and dispose, so the connection goes back to the pool for the next request.
             using (response)

@@ -115,7 +115,7 @@ public sealed class ElasticsearchSinkOptionsTests
             await using var server = await Testing.Elasticsearch.ElasticsearchTestServer.StartAsync();
             var options = new ElasticsearchSinkOptions { Nodes = [server.Url.ToString()], ApiKeyFile = keyFile };
             var client = ElasticsearchClientFactory.Create(options);
-            var response = await client.Transport.RequestAsync<StringResponse>(Elastic.Transport.HttpMethod.GET, "/", CancellationToken.None);
+            var response = await client.RequestAsync<StringResponse>(Elastic.Transport.HttpMethod.GET, "/", CancellationToken.None);
 
             Assert.True(response.ApiCallDetails.HasSuccessfulStatusCode);
             Assert.Equal("ApiKey a2V5OnNlY3JldA==", server.LastAuthorization);
