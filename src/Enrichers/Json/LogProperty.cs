@@ -169,10 +169,12 @@ public sealed class LogProperty
         return raw.Length == name.Length && Ascii.EqualsIgnoreCase(raw, name);
     }
 
-    /// <summary>The name's length in UTF-8 bytes as written in the input (escapes included), or in chars
-    /// for a name set by an enricher: equal to <c>Name.Length</c> for ASCII names, which makes it a cheap
-    /// first test before <see cref="NameEquals"/>.</summary>
-    internal int NameLength => _fromInput ? _rawName.Length : _name!.Length;
+    /// <summary>The name's length in UTF-8 bytes as written in the input, or in chars once decoded (a name with
+    /// escapes, or set by an enricher): equal to <c>Name.Length</c> for every name that can equal an ASCII field
+    /// name, which makes it a cheap first test before <see cref="NameEquals"/>. An escaped name is measured
+    /// decoded: with the raw length, <c>"requ\u0065st"</c> (12 bytes) passed the enrichers' dispatch on the
+    /// length of <c>request</c>, so an address under it was neither read nor removed.</summary>
+    internal int NameLength => _fromInput && !_rawHasEscapes ? _rawName.Length : Name.Length;
 
     /// <summary>Writes <c>,"name":</c> (the comma only when <paramref name="comma"/>).</summary>
     internal void WriteMemberStartTo(ref JsonOutput output, bool comma)

@@ -113,6 +113,9 @@ public sealed class GeoIpEnricherTests : IClassFixture<GeoTestDatabases>
     [InlineData("{\"X-Forwarded-For\":\"81.2.69.160, 10.1.1.1\"}")]
     [InlineData("{\"X-Real-IP\":\"81.2.69.160\"}")]
     [InlineData("{\"http\":{\"request\":{\"headers\":{\"X-Forwarded-\\u0046or\":\"81.2.69.160\"}}}}")]
+    [InlineData("{\"requ\\u0065st\":{\"headers\":{\"X-Real-IP\":\"81.2.69.160\"}}}")]
+    [InlineData("{\"http\":{\"request\":{\"h\\u0065aders\":{\"x-forwarded-for\":\"81.2.69.160\"}}}}")]
+    [InlineData("{\"request\":{\"headers\":{\"X-Real-IP\":\"10.9.8.7\",\"Accept\":\"*/*\",\"X-Forwarded-For\":\"81.2.69.160\"},\"headers.x-real-ip\":\"10.9.8.6\"}}")]
     public void Header_names_match_in_any_ASCII_case_and_the_address_is_anonymized(string json)
     {
         var output = Enrich(json, out var statistics);

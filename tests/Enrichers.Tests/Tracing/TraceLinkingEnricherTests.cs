@@ -45,6 +45,7 @@ public sealed class TraceLinkingEnricherTests
     [Theory]
     [InlineData("{\"trace_id\":\"" + Id + "\"}")]
     [InlineData("{\"traceId\":\"" + Id + "\"}")]
+    [InlineData("{\"trace\\u005fid\":\"" + Id + "\"}")]
     [InlineData("{\"trace\":{\"id\":\"" + Id + "\"}}")]
     [InlineData("{\"trace.id\":\"" + Id + "\"}")]
     [InlineData("{\"traceparent\":\"00-" + Id + "-" + Span + "-01\"}")]
