@@ -198,7 +198,7 @@ public sealed class EndToEndHarness : IHarness
         return indexed == valid && ids.All(kv => kv.Value == 1) ? 0 : 1;
     }
 
-    // The worker's own view of its memory at the end: managed heap versus resident set.
+    // The worker's own view at the end: managed heap versus resident set, collections, and backpressure.
     private static async Task PrintMemoryMetricsAsync(int port)
     {
         using var http = new HttpClient();
@@ -209,7 +209,9 @@ public sealed class EndToEndHarness : IHarness
                 || line.StartsWith("process_working_set_bytes", StringComparison.Ordinal)
                 || line.StartsWith("process_private_memory_bytes", StringComparison.Ordinal)
                 || line.StartsWith("dotnet_collection_count_total", StringComparison.Ordinal)
-                || line.StartsWith("logpipeline_inflight", StringComparison.Ordinal))
+                || line.StartsWith("logpipeline_inflight", StringComparison.Ordinal)
+                // Seconds the source waited at its in-flight bound: the stages behind it were the limit then.
+                || line.StartsWith("logpipeline_backpressure_seconds_total", StringComparison.Ordinal))
             {
                 Console.WriteLine("  worker metric: " + line);
             }
