@@ -194,20 +194,12 @@ internal static class ClientAddressSources
     }
 
     /// <summary>The length of the property's name when it is a leading part of <paramref name="path"/> that ends
-    /// at a dot within the first <paramref name="containerLength"/> chars (matched exactly, decoded), else 0.</summary>
+    /// at a dot within the first <paramref name="containerLength"/> chars (matched exactly), else 0.
+    /// <see cref="LogProperty.NameLength"/> measures escaped names decoded, so they need no case of their own.</summary>
     private static int ContainerPartLength(LogProperty property, ReadOnlySpan<char> path, int containerLength)
     {
-        var length = property.AsciiLength;
-        if (length >= 0)
-        {
-            return length > 0 && length <= containerLength && path[length] == '.' && property.NameEqualsAscii(path[..length]) ? length : 0;
-        }
-
-        // Escaped or non-ASCII names (rare): compared decoded, as LogObject.IndexOf does.
-        var name = property.Name.AsSpan();
-        return name.Length > 0 && name.Length <= containerLength && path[name.Length] == '.' && path.StartsWith(name, StringComparison.Ordinal)
-            ? name.Length
-            : 0;
+        var length = property.NameLength;
+        return length > 0 && length <= containerLength && path[length] == '.' && property.NameEquals(path[..length]) ? length : 0;
     }
 
     /// <summary>True when the name is <paramref name="container"/> followed by a dot and more.</summary>
