@@ -253,7 +253,7 @@ public sealed partial class ElasticsearchTestServer
                 return new WriteTarget(CreateDataStream(name).WriteIndex, true, 0, null, null);
             }
 
-            var created = new TestIndex(name, null, null);
+            var created = new TestIndex(name, null, null, InitialIndexCapacity);
             _indices[name] = created;
             return new WriteTarget(created, false, 0, null, null);
         }

@@ -380,7 +380,7 @@ public sealed partial class ElasticsearchTestServer
         }
 
         var stream = new TestDataStream(name, template.Value.Name);
-        var backing = new TestIndex($".ds-{name}-{DateTime.UtcNow:yyyy.MM.dd}-000001", name, null);
+        var backing = new TestIndex($".ds-{name}-{DateTime.UtcNow:yyyy.MM.dd}-000001", name, null, InitialIndexCapacity);
         stream.BackingIndices.Add(backing);
         _indices[backing.Name] = backing;
         _dataStreams[name] = stream;
@@ -442,7 +442,7 @@ public sealed partial class ElasticsearchTestServer
                 }
             }
 
-            _indices[name] = new TestIndex(name, null, root["settings"] as JsonObject);
+            _indices[name] = new TestIndex(name, null, root["settings"] as JsonObject, InitialIndexCapacity);
             foreach (var (alias, spec) in aliases)
             {
                 if (!_aliases.TryGetValue(alias, out var members))

@@ -50,6 +50,12 @@ public sealed partial class ElasticsearchTestServer : IAsyncDisposable
     /// process's heap, not the worker, the thing measured. Every document is still parsed and validated.</summary>
     public bool KeepSources { get; set; } = true;
 
+    /// <summary>Documents each new index is sized for. A growing index rehashes every document under all of its
+    /// locks, which stalls every <c>_bulk</c> request meanwhile (a real cluster has no such pause); a benchmark
+    /// that knows how many documents it sends sets this so the server's growth is not part of what it measures.
+    /// Default 0 (grow as needed).</summary>
+    public int InitialIndexCapacity { get; set; }
+
     public bool IsRunning => _app is not null;
 
     /// <summary>The Authorization header of the last request (tests check that secrets arrive; never logged).</summary>

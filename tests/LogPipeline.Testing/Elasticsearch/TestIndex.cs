@@ -8,11 +8,12 @@ public sealed class TestIndex
 {
     private long _seqNo = -1;
 
-    public TestIndex(string name, string? dataStream, JsonObject? settings)
+    public TestIndex(string name, string? dataStream, JsonObject? settings, int capacity = 0)
     {
         Name = name;
         DataStream = dataStream;
         Settings = settings ?? new JsonObject();
+        Documents = new(Environment.ProcessorCount, Math.Max(31, capacity), StringComparer.Ordinal);
     }
 
     public string Name { get; }
@@ -24,7 +25,7 @@ public sealed class TestIndex
 
     public JsonObject Settings { get; }
 
-    public ConcurrentDictionary<string, StoredDocument> Documents { get; } = new(StringComparer.Ordinal);
+    public ConcurrentDictionary<string, StoredDocument> Documents { get; }
 
     internal long NextSeqNo() => Interlocked.Increment(ref _seqNo);
 }
