@@ -61,6 +61,13 @@ internal sealed class WorkerOptionsValidator :
             yield return $"{prefix}:FlushInterval = '{options.FlushInterval}' is not allowed: use 00:00:00.001 to 00:01:00.";
         }
 
+        if (options.IdleFlushDelay != TimeSpan.Zero
+            && (options.IdleFlushDelay < TimeSpan.FromMilliseconds(1) || options.IdleFlushDelay > options.FlushInterval))
+        {
+            yield return $"{prefix}:IdleFlushDelay = '{options.IdleFlushDelay}' is not allowed: use 00:00:00 (off) or " +
+                $"00:00:00.001 up to FlushInterval ({options.FlushInterval}).";
+        }
+
         if (options.MaxFileBytes is < 1L << 20 or > 10L << 30)
         {
             yield return $"{prefix}:MaxFileBytes = '{options.MaxFileBytes}' is not allowed: use 1048576 (1 MiB) to 10737418240 (10 GiB).";

@@ -1,8 +1,9 @@
 namespace LogPipeline.Elasticsearch;
 
 /// <summary>Batching and retry settings of the bulk indexer (<c>Elasticsearch:Bulk</c>). A batch is sent
-/// when it reaches <see cref="MaxDocuments"/> or <see cref="MaxBytes"/>, or when its oldest record has
-/// waited <see cref="FlushInterval"/>, whichever comes first.</summary>
+/// when it reaches <see cref="MaxDocuments"/> or <see cref="MaxBytes"/>, when no record has arrived for
+/// <see cref="IdleFlushDelay"/> while a request slot is free, or when its oldest record has waited
+/// <see cref="FlushInterval"/>, whichever comes first.</summary>
 public sealed class ElasticsearchBulkOptions
 {
     /// <summary>Documents per <c>_bulk</c> request at most. Default 5000; allowed 1–100000.</summary>
@@ -14,6 +15,13 @@ public sealed class ElasticsearchBulkOptions
 
     /// <summary>Longest time a record waits for its batch to fill. Default 1 s; allowed 1 ms–5 min.</summary>
     public TimeSpan FlushInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long a partial batch waits for its next record before it is sent, when a request slot is free
+    /// (like Logstash's <c>pipeline.batch.delay</c>). At the end of a burst the last records then reach
+    /// Elasticsearch within about this delay instead of <see cref="FlushInterval"/>; while records keep coming, or
+    /// while every request slot is busy, batches still fill. Checked once per delay, so the wait is one to two
+    /// delays. Default 50 ms; 0 turns it off; otherwise allowed 1 ms up to <see cref="FlushInterval"/>.</summary>
+    public TimeSpan IdleFlushDelay { get; set; } = TimeSpan.FromMilliseconds(50);
 
     /// <summary><c>_bulk</c> requests in flight at once. Default 2; allowed 1–64.</summary>
     public int MaxConcurrentRequests { get; set; } = 2;

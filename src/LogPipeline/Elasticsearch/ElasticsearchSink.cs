@@ -273,6 +273,15 @@ public sealed class ElasticsearchSink : IRecordSink
                 // One timer per batch (not per wait): it cancels the data wait when the batch is old enough.
                 using var age = CancellationTokenSource.CreateLinkedTokenSource(ct);
                 age.CancelAfter(bulk.FlushInterval);
+
+                // And one that wakes the loop every IdleFlushDelay, so a batch no record has joined for that long
+                // goes out while a request slot is free, rather than waiting out FlushInterval at the end of a burst.
+                // The clock is read once per wait, not per record.
+                using var idleCheck = bulk.IdleFlushDelay > TimeSpan.Zero
+                    ? _time.CreateTimer(static s => ((ElasticsearchSink)s!).Wake(), this, bulk.IdleFlushDelay, bulk.IdleFlushDelay)
+                    : null;
+                var grewAt = _time.GetTimestamp();
+                var countAtWait = batch.Count;
                 while (batch.Count < bulk.MaxDocuments)
                 {
                     if (reader.TryRead(out var next))
@@ -293,6 +302,21 @@ public sealed class ElasticsearchSink : IRecordSink
                     if (Volatile.Read(ref _flushTarget) > _dispatched || age.IsCancellationRequested)
                     {
                         break;
+                    }
+
+                    // While every slot is busy the batch keeps filling: sending it early would only make it wait
+                    // for the slot as a smaller request.
+                    if (idleCheck is not null)
+                    {
+                        if (batch.Count != countAtWait)
+                        {
+                            countAtWait = batch.Count;
+                            grewAt = _time.GetTimestamp();
+                        }
+                        else if (_senders.CurrentCount > 0 && _time.GetElapsedTime(grewAt) >= bulk.IdleFlushDelay)
+                        {
+                            break;
+                        }
                     }
 
                     var waitData = reader.WaitToReadAsync(age.Token).AsTask();

@@ -125,6 +125,8 @@ internal sealed class FileRecordSink : IRecordSink
                 long batchBytes = 0;
                 var deadline = TimeSpan.Zero;
                 var started = 0L;
+                var grewAt = 0L;
+                var countAtWait = 0;
                 while (batch.Count < _options.MaxDocuments && batchBytes < _options.MaxBytes)
                 {
                     if (reader.TryRead(out var record))
@@ -145,6 +147,17 @@ internal sealed class FileRecordSink : IRecordSink
                         break;
                     }
 
+                    // As the Elasticsearch sink: a batch no record has joined for IdleFlushDelay is written now.
+                    if (batch.Count != countAtWait)
+                    {
+                        countAtWait = batch.Count;
+                        grewAt = Environment.TickCount64;
+                    }
+                    else if (batch.Count > 0 && _options.IdleFlushDelay > TimeSpan.Zero && Elapsed(grewAt) >= _options.IdleFlushDelay)
+                    {
+                        break;
+                    }
+
                     _pendingRead ??= reader.WaitToReadAsync().AsTask();
                     if (batch.Count == 0)
                     {
@@ -159,6 +172,10 @@ internal sealed class FileRecordSink : IRecordSink
                     }
 
                     var remaining = deadline - Elapsed(started);
+                    if (_options.IdleFlushDelay > TimeSpan.Zero && _options.IdleFlushDelay - Elapsed(grewAt) is var idle && idle < remaining)
+                    {
+                        remaining = idle;
+                    }
                     var delay = Task.Delay(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero);
                     var winner = await Task.WhenAny(_pendingRead, delay, _flushSignal.Task).ConfigureAwait(false);
                     if (winner == _pendingRead)

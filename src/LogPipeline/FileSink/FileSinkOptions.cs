@@ -17,6 +17,11 @@ public sealed class FileSinkOptions
     /// <summary>A non-empty batch is written at the latest after this long. Default 1 s; 1 ms–1 min.</summary>
     public TimeSpan FlushInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>A non-empty batch no record has joined for this long is written now, so the end of a burst does
+    /// not wait out <see cref="FlushInterval"/> (as <c>Elasticsearch:Bulk:IdleFlushDelay</c>). Default 50 ms;
+    /// 0 turns it off; otherwise 1 ms up to <see cref="FlushInterval"/>.</summary>
+    public TimeSpan IdleFlushDelay { get; set; } = TimeSpan.FromMilliseconds(50);
+
     /// <summary>A file is closed and the next one started once it exceeds this size, so each file stays a size
     /// one <c>_bulk</c> request accepts (Elasticsearch's default <c>http.max_content_length</c> is 100 MB).
     /// Default 50 MiB (52,428,800); 1 MiB–10 GiB.</summary>

@@ -1,5 +1,6 @@
 using System.Collections;
 using LogPipeline.Configuration;
+using LogPipeline.Elasticsearch;
 using LogPipeline.FileSink;
 using Microsoft.Extensions.Configuration;
 
@@ -133,6 +134,14 @@ public sealed class ConfigurationValidationTests
     }
 
     [Fact]
+    public void A_file_sink_idle_flush_delay_longer_than_its_flush_interval_is_refused()
+    {
+        Assert.Empty(Validate(("Sink:Type", "file"), ("Sink:File:IdleFlushDelay", "00:00:00")));
+        var problem = Assert.Single(Validate(("Sink:Type", "file"), ("Sink:File:IdleFlushDelay", "00:00:02")));
+        Assert.Equal("Sink:File:IdleFlushDelay = '00:00:02' is not allowed: use 00:00:00 (off) or 00:00:00.001 up to FlushInterval (00:00:01).", problem.Message);
+    }
+
+    [Fact]
     public void An_uppercase_file_sink_index_is_refused_because_elasticsearch_would_refuse_it()
     {
         var problem = Assert.Single(Validate(("Sink:Type", "file"), ("Sink:File:Index", "SMM-logs")));
@@ -252,5 +261,6 @@ public sealed class ConfigurationValidationTests
         Assert.Equal(5000, options.MaxDocuments);
         Assert.Equal(5 * 1024 * 1024, options.MaxBytes);
         Assert.Equal(TimeSpan.FromSeconds(1), options.FlushInterval);
+        Assert.Equal(new ElasticsearchBulkOptions().IdleFlushDelay, options.IdleFlushDelay);
     }
 }

@@ -23,6 +23,7 @@ public sealed class ElasticsearchSinkOptionsTests
         Assert.Equal(5000, options.Bulk.MaxDocuments);
         Assert.Equal(5 * 1024 * 1024, options.Bulk.MaxBytes);
         Assert.Equal(TimeSpan.FromSeconds(1), options.Bulk.FlushInterval);
+        Assert.Equal(TimeSpan.FromMilliseconds(50), options.Bulk.IdleFlushDelay);
         Assert.False(options.Bulk.Compression);
     }
 
@@ -49,6 +50,7 @@ public sealed class ElasticsearchSinkOptionsTests
     [InlineData("Nodes", "Elasticsearch:Nodes:0='es:9200'")]
     [InlineData("Credentials", "carries credentials in the URL")]
     [InlineData("MaxDocuments", "Elasticsearch:Bulk:MaxDocuments=0 is not valid: allowed is 1 to 100000")]
+    [InlineData("IdleFlushDelay", "Elasticsearch:Bulk:IdleFlushDelay=00:00:02 is not valid: allowed is 00:00:00 (off) or 00:00:00.001 to FlushInterval (00:00:01)")]
     [InlineData("BothAuth", "both an API key and basic authentication")]
     [InlineData("Fingerprint", "Elasticsearch:CertificateFingerprint='abc'")]
     [InlineData("PasswordFile", "Elasticsearch:PasswordFile='/nonexistent/secret' does not exist")]
@@ -61,6 +63,7 @@ public sealed class ElasticsearchSinkOptionsTests
             case "Nodes": options.Nodes = ["es:9200"]; break;
             case "Credentials": options.Nodes = ["https://elastic:changeme@es:9200"]; break;
             case "MaxDocuments": options.Bulk.MaxDocuments = 0; break;
+            case "IdleFlushDelay": options.Bulk.IdleFlushDelay = TimeSpan.FromSeconds(2); break;
             case "BothAuth": options.ApiKey = "k"; options.Username = "u"; options.Password = "p"; break;
             case "Fingerprint": options.CertificateFingerprint = "abc"; break;
             case "PasswordFile": options.Username = "u"; options.PasswordFile = "/nonexistent/secret"; break;

@@ -232,6 +232,57 @@ public sealed class ElasticsearchSinkTests
     }
 
     [Fact]
+    public async Task The_end_of_a_burst_is_sent_after_the_idle_flush_delay_and_waits_while_every_request_slot_is_busy()
+    {
+        await using var server = await ElasticsearchTestServer.StartAsync();
+        var options = SinkScenarios.Options(server.Url, configure: o =>
+        {
+            // Only the idle delay can send anything before the five-minute interval, and no flush is called.
+            o.Bulk.FlushInterval = TimeSpan.FromMinutes(5);
+            o.Bulk.IdleFlushDelay = TimeSpan.FromMilliseconds(100);
+            o.Bulk.MaxConcurrentRequests = 1;
+        });
+        var ct = SinkScenarios.Timeout(60);
+        var acknowledger = new RecordingAcknowledger();
+        await using var sink = new ElasticsearchSink(ElasticsearchClientFactory.Create(options), options, new PipelineMetrics());
+        await sink.StartAsync(acknowledger, ct);
+        var records = SomeLogRecords.Many(25);
+
+        // The first answer is held back after the documents are stored: the only slot stays busy.
+        server.Faults.LostResponseDelay = TimeSpan.FromSeconds(3);
+        server.Faults.LoseNextBulkResponses = 1;
+        foreach (var record in records.Take(5))
+        {
+            await sink.WriteAsync(record, ct);
+        }
+
+        while (server.CountDocuments(Target) < 5)
+        {
+            await Task.Delay(10, ct);
+        }
+
+        // Idle delays pass between and after these while they wait for the slot; they still go out as one batch.
+        foreach (var record in records.Skip(5).Take(10))
+        {
+            await sink.WriteAsync(record, ct);
+        }
+
+        await Task.Delay(300, ct);
+        foreach (var record in records.Skip(15))
+        {
+            await sink.WriteAsync(record, ct);
+        }
+
+        while (acknowledger.AcknowledgedCount < 25)
+        {
+            await Task.Delay(10, ct);
+        }
+
+        Assert.Equal(25, server.CountDocuments(Target));
+        Assert.Equal(2, server.BulkRequests);
+    }
+
+    [Fact]
     public async Task A_single_document_larger_than_the_clusters_limit_is_rejected_not_retried_forever()
     {
         await using var server = await ElasticsearchTestServer.StartAsync();

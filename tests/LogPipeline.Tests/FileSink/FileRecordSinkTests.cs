@@ -94,6 +94,29 @@ public sealed class FileRecordSinkTests : IDisposable
     }
 
     [Fact]
+    public async Task A_partial_batch_no_record_joins_is_written_after_the_idle_flush_delay()
+    {
+        var acknowledger = new RecordingAcknowledger();
+        var options = Options(maxDocuments: 1000, flushInterval: TimeSpan.FromMinutes(1));
+        options.IdleFlushDelay = TimeSpan.FromMilliseconds(20);
+        await using var sink = Sink(options);
+        await sink.StartAsync(acknowledger, CancellationToken.None);
+        for (var i = 0; i < 3; i++)
+        {
+            await sink.WriteAsync(Record(i, "{}"), CancellationToken.None);
+        }
+
+        // No FlushAsync, and the batch is neither full nor a minute old: only the idle delay writes it.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (acknowledger.Acknowledged.Count < 3)
+        {
+            await Task.Delay(10, timeout.Token);
+        }
+
+        Assert.Equal(6, Lines().Length);
+    }
+
+    [Fact]
     public async Task Records_are_acknowledged_in_the_order_they_were_written()
     {
         var acknowledger = new RecordingAcknowledger();
