@@ -27,13 +27,14 @@ public sealed class KafkaSourceOptions
     public TimeSpan CommitInterval { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Upper bound on bytes (key + value + enriched document) of records received but not yet
-    /// acknowledged. At it the source stops taking records (see <see cref="PauseAfter"/>). Default: 16 MiB.
-    /// Allowed: ≥ 64 KiB.</summary>
-    public long MaxInFlightBytes { get; set; } = 16L * 1024 * 1024;
+    /// acknowledged. At it the source stops taking records (see <see cref="PauseAfter"/>). Default: 12 MiB, room
+    /// for the sink's two 5,000-document requests (~1 KiB per record counted) and the records being enriched
+    /// behind them; more only queues in front of the sink. Allowed: ≥ 64 KiB.</summary>
+    public long MaxInFlightBytes { get; set; } = 12L * 1024 * 1024;
 
     /// <summary>Upper bound on records received but not yet acknowledged. At it the source stops taking records
-    /// (see <see cref="PauseAfter"/>). Default: 16,000. Allowed: 100 – 10,000,000.</summary>
-    public int MaxInFlightRecords { get; set; } = 16_000;
+    /// (see <see cref="PauseAfter"/>). Default: 12,000. Allowed: 100 – 10,000,000.</summary>
+    public int MaxInFlightRecords { get; set; } = 12_000;
 
     /// <summary>Low-water mark as a fraction of both in-flight bounds: paused partitions resume when bytes and
     /// records are both below it. Default: 0.5. Allowed: 0.05 – 0.95.</summary>
