@@ -277,7 +277,7 @@ public sealed partial class ElasticsearchTestServer
         {
             var removed = index.Documents.TryRemove(id, out var old);
             WriteItemStart(w, action.Op, indexName, id);
-            w.WriteNumber("_version", (old?.Version ?? 0) + 1);
+            w.WriteNumber("_version", (removed ? old.Version : 0) + 1);
             w.WriteString("result", removed ? "deleted" : "not_found");
             WriteShards(w, index);
             w.WriteNumber("status", removed ? 200 : 404);
@@ -330,9 +330,9 @@ public sealed partial class ElasticsearchTestServer
         if (action.Op == "create")
         {
             var document = new StoredDocument(bytes, 1, index.NextSeqNo());
-            if (!index.Documents.TryAdd(id, document))
+            if (!index.Documents.TryAdd(id, document, out var existing))
             {
-                var current = index.Documents.GetValueOrDefault(id)?.Version ?? 1;
+                var current = existing.Version;
                 return Item(w, action.Op, indexName, id, 409, "version_conflict_engine_exception",
                     $"[{id}]: version conflict, document already exists (current version [{current}])");
             }
@@ -341,9 +341,7 @@ public sealed partial class ElasticsearchTestServer
         }
         else
         {
-            var stored = index.Documents.AddOrUpdate(id,
-                _ => new StoredDocument(bytes, 1, index.NextSeqNo()),
-                (_, old) => new StoredDocument(bytes, old.Version + 1, index.NextSeqNo()));
+            var stored = index.Documents.AddOrUpdate(id, old => new StoredDocument(bytes, (old?.Version ?? 0) + 1, index.NextSeqNo()));
             (version, created) = (stored.Version, stored.Version == 1);
         }
 
@@ -351,7 +349,7 @@ public sealed partial class ElasticsearchTestServer
         w.WriteNumber("_version", version);
         w.WriteString("result", created ? "created" : "updated");
         WriteShards(w, index);
-        w.WriteNumber("_seq_no", index.Documents.GetValueOrDefault(id)?.SeqNo ?? 0);
+        w.WriteNumber("_seq_no", index.Documents.TryGetValue(id, out var written) ? written.SeqNo : 0);
         w.WriteNumber("_primary_term", 1);
         w.WriteNumber("status", created ? 201 : 200);
         w.WriteEndObject();

@@ -544,20 +544,27 @@ public sealed partial class ElasticsearchTestServer
 
     private (int, byte[]?) GetDoc(string target, string id)
     {
-        StoredDocument? doc;
-        string? index;
+        StoredDocument doc = default;
+        string? index = null;
         lock (_lock)
         {
-            var hit = ResolveRead(target, allowMissing: false).Select(i => (i.Name, Doc: i.Documents.GetValueOrDefault(id))).FirstOrDefault(x => x.Doc is not null);
-            (index, doc) = (hit.Name, hit.Doc);
+            foreach (var candidate in ResolveRead(target, allowMissing: false))
+            {
+                if (candidate.Documents.TryGetValue(id, out doc))
+                {
+                    index = candidate.Name;
+                    break;
+                }
+            }
         }
 
-        return (doc is null ? 404 : 200, Json(w =>
+        var found = index is not null;
+        return (found ? 200 : 404, Json(w =>
         {
             w.WriteString("_index", index ?? target);
             w.WriteString("_id", id);
-            w.WriteBoolean("found", doc is not null);
-            if (doc is not null)
+            w.WriteBoolean("found", found);
+            if (found)
             {
                 w.WriteNumber("_version", doc.Version);
                 w.WritePropertyName("_source");

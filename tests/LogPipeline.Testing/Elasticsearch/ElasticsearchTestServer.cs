@@ -125,7 +125,7 @@ public sealed partial class ElasticsearchTestServer : IAsyncDisposable
             var ids = new Dictionary<string, int>(StringComparer.Ordinal);
             foreach (var index in ResolveRead(target, allowMissing: true))
             {
-                foreach (var id in index.Documents.Keys)
+                foreach (var id in index.Documents.Ids)
                 {
                     ids[id] = ids.GetValueOrDefault(id) + 1;
                 }
@@ -139,7 +139,15 @@ public sealed partial class ElasticsearchTestServer : IAsyncDisposable
     {
         lock (_lock)
         {
-            return ResolveRead(target, allowMissing: true).Select(i => i.Documents.GetValueOrDefault(id)).FirstOrDefault(d => d is not null);
+            foreach (var index in ResolveRead(target, allowMissing: true))
+            {
+                if (index.Documents.TryGetValue(id, out var document))
+                {
+                    return document;
+                }
+            }
+
+            return null;
         }
     }
 

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 
 namespace LogPipeline.Testing.Elasticsearch;
@@ -13,7 +12,7 @@ public sealed class TestIndex
         Name = name;
         DataStream = dataStream;
         Settings = settings ?? new JsonObject();
-        Documents = new(Environment.ProcessorCount, Math.Max(31, capacity), StringComparer.Ordinal);
+        Documents = new DocumentTable(capacity);
     }
 
     public string Name { get; }
@@ -25,7 +24,7 @@ public sealed class TestIndex
 
     public JsonObject Settings { get; }
 
-    public ConcurrentDictionary<string, StoredDocument> Documents { get; }
+    public DocumentTable Documents { get; }
 
     internal long NextSeqNo() => Interlocked.Increment(ref _seqNo);
 }

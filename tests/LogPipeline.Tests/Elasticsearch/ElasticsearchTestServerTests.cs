@@ -81,7 +81,7 @@ public sealed class ElasticsearchTestServerTests
         Assert.True(root.GetProperty("errors").GetBoolean());
         Assert.Equal(409, item.GetProperty("status").GetInt32());
         Assert.Equal("version_conflict_engine_exception", item.GetProperty("error").GetProperty("type").GetString());
-        Assert.Equal("{\"v\":1}", Encoding.UTF8.GetString(server.GetDocument("logs", "x")!.Source));
+        Assert.Equal("{\"v\":1}", Encoding.UTF8.GetString(server.GetDocument("logs", "x")!.Value.Source));
     }
 
     [Fact]
