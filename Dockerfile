@@ -34,11 +34,12 @@ COPY --from=build --chown=0:0 /app ./
 # (mount an emptyDir at /tmp and set DOTNET_EnableDiagnostics=1 to attach dotnet-trace/counters).
 # The worker binds its own address (Http:Address, default 0.0.0.0:9102): clear the base image's
 # ASPNETCORE_HTTP_PORTS so Kestrel does not also listen on 8080.
-# DOTNET_GCGen1MaxBudget: see src/LogPipeline/Hosting/ImageRuntimeSettings.cs (the runtime reads it only from
-# the environment; a test keeps the two in step).
+# DOTNET_GCGen1MaxBudget and MALLOC_MMAP_THRESHOLD_ (glibc's, for librdkafka's buffers): see
+# src/LogPipeline/Hosting/ImageRuntimeSettings.cs (read only from the environment; a test keeps the two in step).
 ENV DOTNET_EnableDiagnostics=0 \
     DOTNET_gcServer=0 \
     DOTNET_GCGen1MaxBudget=0x1000000 \
+    MALLOC_MMAP_THRESHOLD_=131072 \
     ASPNETCORE_HTTP_PORTS= \
     DOTNET_NOLOGO=1
 
