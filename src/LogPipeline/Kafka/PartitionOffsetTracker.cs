@@ -162,13 +162,13 @@ internal sealed class PartitionOffsetTracker
             }
 
             ref var slot = ref slots[index];
-            if (slot.Done || !ReferenceEquals(slot.Record, record))
+            // A done slot holds no record, so a repeated acknowledgement does not match either.
+            if (!ReferenceEquals(slot.Record, record))
             {
                 return false;
             }
 
-            slot.Done = true;
-            slot.Record = null; // the record's memory is released now, even if an earlier one is still pending
+            slot.Record = null; // done; the record's memory is released now, even if an earlier one is still pending
             pending--;
             while (count > 0 && slots[head].Done)
             {
@@ -233,7 +233,7 @@ internal sealed class PartitionOffsetTracker
             for (var i = 0; i < count; i++)
             {
                 var slot = slots[(head + i) % slots.Length];
-                if (!slot.Done && slot.Record is not null)
+                if (slot.Record is not null)
                 {
                     unfinished.Add(slot.Record);
                 }
@@ -284,10 +284,15 @@ internal sealed class PartitionOffsetTracker
         completedSinceResize = 0;
     }
 
+    /// <summary>16 bytes: a ring holds thousands of them per partition (a partition's records arrive in
+    /// batches), so a separate done flag would have made every ring half as large again.</summary>
     private struct Slot(long offset, PipelineRecord record)
     {
         public readonly long Offset = offset;
+
+        /// <summary>The record until it is acknowledged; null once done.</summary>
         public PipelineRecord? Record = record;
-        public bool Done;
+
+        public readonly bool Done => Record is null;
     }
 }
