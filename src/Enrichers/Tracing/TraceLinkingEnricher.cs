@@ -137,7 +137,7 @@ public sealed class TraceLinkingEnricher : ISessionEnricher
         }
 
         var traceId = id[..idLength];
-        var state = Link(record, f, traceId);
+        var state = Link(record, f, traceId, out var elapsedMs);
         var spanId = hasSpan && f.SpanId < 0 ? new string(span) : null;
 
         // Aliases holding the same ID go; the first of them makes room for trace_id when the record has none
@@ -165,7 +165,7 @@ public sealed class TraceLinkingEnricher : ISessionEnricher
         }
 
         SetOrAppend(root, f.TraceSeq, FieldNames.TraceSeq, record.NewNumber(state.Seq));
-        SetOrAppend(root, f.TraceElapsedMs, FieldNames.TraceElapsedMs, record.NewNumber(state.LastElapsedMs));
+        SetOrAppend(root, f.TraceElapsedMs, FieldNames.TraceElapsedMs, record.NewNumber(elapsedMs));
         if (state.RootService is not null)
         {
             SetOrAppend(root, f.TraceRootService, FieldNames.TraceRootService, record.NewString(state.RootService));
@@ -443,7 +443,8 @@ public sealed class TraceLinkingEnricher : ISessionEnricher
         return true;
     }
 
-    private TraceState Link(LogRecord record, in TraceFields f, ReadOnlySpan<char> traceId)
+    /// <param name="elapsedMs">This record's time since the trace's earliest record.</param>
+    private TraceState Link(LogRecord record, in TraceFields f, ReadOnlySpan<char> traceId, out long elapsedMs)
     {
         var root = record.Root;
         if (++_sinceClockRead >= _clockSampleInterval)
@@ -506,7 +507,7 @@ public sealed class TraceLinkingEnricher : ISessionEnricher
 
         state.Seq++;
         state.LastSeen = now;
-        state.LastElapsedMs = timestamp - state.EarliestMs;
+        elapsedMs = timestamp - state.EarliestMs;
         return state;
     }
 

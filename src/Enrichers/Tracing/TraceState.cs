@@ -1,17 +1,26 @@
+using System.Runtime.CompilerServices;
+
 namespace Enrichers.Tracing;
 
-/// <summary>What a session remembers about one trace. The ID is kept as UTF-8 in an array of the state's own, so
-/// that a state forgotten to make room can take the next new trace without allocating: at the trace budget
-/// nearly every new trace replaces an old one, and a state plus an ID string per new trace were long-lived
-/// allocations (promoted, then dying in the oldest generation) on almost every record.</summary>
+/// <summary>What a session remembers about one trace. The ID is kept as UTF-8 inside the state (in an array of the
+/// state's own only when longer than W3C's 32 characters), so that a state forgotten to make room can take the next
+/// new trace without allocating: at the trace budget nearly every new trace replaces an old one, and a state plus an
+/// ID string per new trace were long-lived allocations (promoted, then dying in the oldest generation) on almost
+/// every record. Inline, a trace costs 112 bytes instead of 144 (state plus a 32-byte array): 3.2 MB less at the
+/// default budget of 100,000 traces.</summary>
 internal sealed class TraceState
 {
-    private byte[] _id = [];
+    private const int InlineIdLength = 32;
+
+    private InlineId _inline;
+    private byte[]? _longId;
 
     public TraceState(ReadOnlySpan<byte> traceId) => SetId(traceId);
 
     /// <summary>The trace ID as UTF-8 (the dictionary key: see <see cref="TraceIdComparer"/>).</summary>
-    public ReadOnlySpan<byte> Id => _id.AsSpan(0, IdLength);
+    public ReadOnlySpan<byte> Id => IdLength <= InlineIdLength
+        ? ((ReadOnlySpan<byte>)_inline)[..IdLength]
+        : _longId.AsSpan(0, IdLength);
 
     public int IdLength { get; private set; }
 
@@ -31,9 +40,6 @@ internal sealed class TraceState
     /// <summary>When the trace was last seen, in <see cref="TimeProvider.GetTimestamp"/> units.</summary>
     public long LastSeen { get; set; }
 
-    /// <summary>Elapsed ms of the record just linked (from <see cref="EarliestMs"/>).</summary>
-    public long LastElapsedMs { get; set; }
-
     /// <summary>The more recently seen neighbour in the session's recency list.</summary>
     public TraceState? Previous { get; set; }
 
@@ -49,18 +55,25 @@ internal sealed class TraceState
         EarliestMs = 0;
         RootService = null;
         LastSeen = 0;
-        LastElapsedMs = 0;
         Previous = Next = null;
     }
 
     private void SetId(ReadOnlySpan<byte> traceId)
     {
-        if (_id.Length < traceId.Length)
+        if (traceId.Length <= InlineIdLength)
         {
-            _id = new byte[Math.Max(32, traceId.Length)];
+            traceId.CopyTo(_inline);
+        }
+        else
+        {
+            if (_longId is null || _longId.Length < traceId.Length)
+            {
+                _longId = new byte[traceId.Length];
+            }
+
+            traceId.CopyTo(_longId);
         }
 
-        traceId.CopyTo(_id);
         IdLength = traceId.Length;
         IdIsJsonSafe = true;
         foreach (var b in traceId)
@@ -71,5 +84,11 @@ internal sealed class TraceState
                 break;
             }
         }
+    }
+
+    [InlineArray(InlineIdLength)]
+    private struct InlineId
+    {
+        private byte _first;
     }
 }

@@ -28,6 +28,25 @@ public sealed class TraceLinkingEnricherTests
     private static JsonElement RunParsed(TraceLinkingEnricher enricher, string json) =>
         JsonDocument.Parse(Run(enricher, json)).RootElement;
 
+    [Fact]
+    public void Ids_longer_and_shorter_than_a_w3c_id_link_exactly_also_when_a_forgotten_state_is_reused()
+    {
+        // One trace of budget: every new ID takes the state of the one before, across the 32-byte inline limit.
+        var enricher = Create(maxTraces: 1);
+        const string Long = "checkout-2026-11-27-order-000123-retry-2";
+        const string Short = "a1b2";
+
+        var first = RunParsed(enricher, $"{{\"trace_id\":\"{Long}\"}}");
+        var second = RunParsed(enricher, $"{{\"trace_id\":\"{Long}\"}}");
+        var shortOne = RunParsed(enricher, $"{{\"trace_id\":\"{Short}\"}}");
+        var shortAgain = RunParsed(enricher, $"{{\"trace_id\":\"{Short}\"}}");
+        var longAgain = RunParsed(enricher, $"{{\"trace_id\":\"{Long}\",\"x\":1}}");
+        var w3c = RunParsed(enricher, $"{{\"trace_id\":\"{Id}\"}}");
+
+        Assert.Equal([1, 2, 1, 2, 1, 1], new[] { first, second, shortOne, shortAgain, longAgain, w3c }.Select(r => r.GetProperty("trace_seq").GetInt64()));
+        Assert.Equal([Long, Long, Short, Short, Long, Id], new[] { first, second, shortOne, shortAgain, longAgain, w3c }.Select(r => r.GetProperty("trace_id").GetString()));
+    }
+
     [Theory]
     [InlineData("{\"message\":\"hi\"}")]
     [InlineData("{\"trace_id\":\"\",\"span_id\":\"x\"}")]
