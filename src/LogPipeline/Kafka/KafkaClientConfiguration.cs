@@ -56,6 +56,10 @@ public static class KafkaClientConfiguration
         return PrepareProducer(config, consumer);
     }
 
+    /// <summary>The consume result fields the source asks for unless configured: timestamp and topic, not headers.
+    /// With one topic subscribed by name the source drops the topic too (see <see cref="KafkaSource"/>).</summary>
+    internal const string DefaultConsumeResultFields = "timestamp,topic";
+
     /// <summary>Returns a copy of <paramref name="user"/> with the source's required consumer settings:
     /// <c>enable.auto.offset.store=false</c> and <c>enable.auto.commit=false</c> (the source commits the
     /// acknowledged prefix itself, on its interval, on revoke and on shutdown), cooperative-sticky
@@ -118,7 +122,7 @@ public static class KafkaClientConfiguration
         // object per message (and copies every header) that nothing reads.
         if (string.IsNullOrWhiteSpace(config.Get("dotnet.consumer.consume.result.fields")))
         {
-            config.ConsumeResultFields = "timestamp,topic";
+            config.ConsumeResultFields = DefaultConsumeResultFields;
         }
 
         var node = environment(NodeNameVariable);

@@ -37,6 +37,10 @@ public sealed class KafkaSource
 
     private readonly KafkaSourceOptions options;
     private readonly ConsumerConfig consumerConfig;
+
+    // The one topic subscribed by name, or null. Then librdkafka's topic name is not marshaled into a string for
+    // every message (the source's default result fields leave it out): every message is of this topic.
+    private readonly string? singleTopic;
     private readonly ProducerConfig producerConfig;
     private readonly IRecordProcessor processor;
     private readonly IRecordSink sink;
@@ -93,6 +97,12 @@ public sealed class KafkaSource
     {
         this.options = options ?? throw new ArgumentNullException(nameof(options));
         this.consumerConfig = KafkaClientConfiguration.PrepareConsumer(consumerConfig ?? throw new ArgumentNullException(nameof(consumerConfig)));
+        if (string.IsNullOrEmpty(options.TopicPattern) && options.Topics is [var only]
+            && this.consumerConfig.Get("dotnet.consumer.consume.result.fields") == KafkaClientConfiguration.DefaultConsumeResultFields)
+        {
+            singleTopic = only;
+            this.consumerConfig.ConsumeResultFields = "timestamp";
+        }
         this.producerConfig = KafkaClientConfiguration.PrepareProducer(producerConfig ?? throw new ArgumentNullException(nameof(producerConfig)), this.consumerConfig);
         this.processor = processor ?? throw new ArgumentNullException(nameof(processor));
         this.sink = sink ?? throw new ArgumentNullException(nameof(sink));
@@ -295,7 +305,8 @@ public sealed class KafkaSource
                     var result = c.Consume(options.PollTimeout);
                     if (result?.Message is { } message)
                     {
-                        Receive(result.TopicPartitionOffset, message.Key, message.Value, message.Timestamp, ref last);
+                        // Not result.TopicPartitionOffset: that getter allocates a new object on every call.
+                        Receive(result.Topic ?? singleTopic, result.Partition.Value, result.Offset.Value, message.Key, message.Value, message.Timestamp, ref last);
                     }
                 }
                 catch (ConsumeException e) when (e.Error.Code is ErrorCode.Local_ValueDeserialization or ErrorCode.Local_KeyDeserialization
@@ -307,7 +318,8 @@ public sealed class KafkaSource
                     // of the log, and tracking it would make the real message at that offset look redelivered.
                     metrics.ComponentErrors.WithLabels(PipelineMetrics.Stages.Receiving, e.Error.Code.ToString()).Inc();
                     LogThrottled("consumer:" + e.Error.Code, LogLevel.Warning, $"Kafka message not deserialized ({e.Error.Reason}); using its raw bytes");
-                    Receive(e.ConsumerRecord.TopicPartitionOffset, raw.Key, new RecordBuffer(raw.Value ?? [], null), raw.Timestamp, ref last);
+                    Receive(e.ConsumerRecord.Topic ?? singleTopic, e.ConsumerRecord.Partition.Value, e.ConsumerRecord.Offset.Value, raw.Key,
+                        new RecordBuffer(raw.Value ?? [], null), raw.Timestamp, ref last);
                 }
                 catch (ConsumeException e)
                 {
@@ -335,16 +347,15 @@ public sealed class KafkaSource
         }
     }
 
-    private void Receive(TopicPartitionOffset position, byte[]? key, RecordBuffer value, Timestamp timestamp, ref PartitionPipeline? last)
+    private void Receive(string? topic, int partition, long offset, byte[]? key, RecordBuffer value, Timestamp timestamp, ref PartitionPipeline? last)
     {
-        var partition = position.Partition.Value;
         // The cached pipeline may belong to an earlier assignment of this partition (revoked or lost, then
         // assigned again): its records must go to the current pipeline, or they would be skipped and a later
         // commit would pass them. So a closed cached pipeline is looked up again, never trusted.
         if (last is null || last.Cancellation.IsCancellationRequested || last.Partition != partition
-            || !string.Equals(last.Topic, position.Topic, StringComparison.Ordinal))
+            || !string.Equals(last.Topic, topic, StringComparison.Ordinal))
         {
-            partitions.TryGetValue((position.Topic, partition), out last);
+            last = topic is null ? null : partitions.GetValueOrDefault((topic, partition));
         }
 
         if (last is null || last.Cancellation.IsCancellationRequested)
@@ -355,7 +366,7 @@ public sealed class KafkaSource
 
         var record = new PipelineRecord
         {
-            Origin = new RecordOrigin(last.Topic, partition, position.Offset.Value),
+            Origin = new RecordOrigin(last.Topic, partition, offset),
             Key = key,
             Value = value.Memory,
             ValueSlab = value.Slab,
