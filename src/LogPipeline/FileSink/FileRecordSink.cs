@@ -176,6 +176,7 @@ internal sealed class FileRecordSink : IRecordSink
                     {
                         remaining = idle;
                     }
+
                     var delay = Task.Delay(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero);
                     var winner = await Task.WhenAny(_pendingRead, delay, _flushSignal.Task).ConfigureAwait(false);
                     if (winner == _pendingRead)
