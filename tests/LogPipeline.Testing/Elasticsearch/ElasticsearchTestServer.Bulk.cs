@@ -325,31 +325,27 @@ public sealed partial class ElasticsearchTestServer
         }
 
         var bytes = KeepSources ? source.ToArray() : DroppedSource;
-        long version;
-        bool created;
+        StoredDocument written;
         if (action.Op == "create")
         {
-            var document = new StoredDocument(bytes, 1, index.NextSeqNo());
-            if (!index.Documents.TryAdd(id, document, out var existing))
+            written = new StoredDocument(bytes, 1, index.NextSeqNo());
+            if (!index.Documents.TryAdd(id, written, out var existing))
             {
-                var current = existing.Version;
                 return Item(w, action.Op, indexName, id, 409, "version_conflict_engine_exception",
-                    $"[{id}]: version conflict, document already exists (current version [{current}])");
+                    $"[{id}]: version conflict, document already exists (current version [{existing.Version}])");
             }
-
-            (version, created) = (1, true);
         }
         else
         {
-            var stored = index.Documents.AddOrUpdate(id, old => new StoredDocument(bytes, (old?.Version ?? 0) + 1, index.NextSeqNo()));
-            (version, created) = (stored.Version, stored.Version == 1);
+            written = index.Documents.AddOrUpdate(id, old => new StoredDocument(bytes, (old?.Version ?? 0) + 1, index.NextSeqNo()));
         }
 
+        var created = written.Version == 1;
         WriteItemStart(w, action.Op, indexName, id);
-        w.WriteNumber("_version", version);
+        w.WriteNumber("_version", written.Version);
         w.WriteString("result", created ? "created" : "updated");
         WriteShards(w, index);
-        w.WriteNumber("_seq_no", index.Documents.TryGetValue(id, out var written) ? written.SeqNo : 0);
+        w.WriteNumber("_seq_no", written.SeqNo);
         w.WriteNumber("_primary_term", 1);
         w.WriteNumber("status", created ? 201 : 200);
         w.WriteEndObject();
