@@ -197,13 +197,11 @@ public sealed partial class ElasticsearchSinkOptions
         CheckRange(errors, $"{s}:Bulk:MaxConcurrentRequests", b.MaxConcurrentRequests, 1, 64);
         CheckRange(errors, $"{s}:Bulk:MaxBufferedDocuments", b.MaxBufferedDocuments, 1, 10_000_000);
         CheckRange(errors, $"{s}:Bulk:FlushInterval", b.FlushInterval, TimeSpan.FromMilliseconds(1), TimeSpan.FromMinutes(5));
-        if (b.IdleFlushDelay != TimeSpan.Zero)
+        if (b.IdleFlushDelay != TimeSpan.Zero && (b.IdleFlushDelay < TimeSpan.FromMilliseconds(1) || b.IdleFlushDelay > b.FlushInterval))
         {
-            if (b.IdleFlushDelay < TimeSpan.FromMilliseconds(1) || b.IdleFlushDelay > b.FlushInterval)
-            {
-                errors.Add($"{s}:Bulk:IdleFlushDelay={b.IdleFlushDelay} is not valid: allowed is 00:00:00 (off) or 00:00:00.001 to FlushInterval ({b.FlushInterval}).");
-            }
+            errors.Add($"{s}:Bulk:IdleFlushDelay={b.IdleFlushDelay} is not valid: allowed is 00:00:00 (off) or 00:00:00.001 to FlushInterval ({b.FlushInterval}).");
         }
+
         CheckRange(errors, $"{s}:Bulk:RetryInitialDelay", b.RetryInitialDelay, TimeSpan.FromMilliseconds(1), TimeSpan.FromMinutes(1));
         CheckRange(errors, $"{s}:Bulk:RetryMaxDelay", b.RetryMaxDelay, b.RetryInitialDelay, TimeSpan.FromMinutes(10));
         return errors;
