@@ -280,8 +280,7 @@ public sealed class ElasticsearchSink : IRecordSink
                 using var idleCheck = bulk.IdleFlushDelay > TimeSpan.Zero
                     ? _time.CreateTimer(static s => ((ElasticsearchSink)s!).Wake(), this, bulk.IdleFlushDelay, bulk.IdleFlushDelay)
                     : null;
-                var grewAt = _time.GetTimestamp();
-                var countAtWait = batch.Count;
+                var growth = new BatchGrowth(_time, batch.Count);
                 while (batch.Count < bulk.MaxDocuments)
                 {
                     if (reader.TryRead(out var next))
@@ -306,17 +305,9 @@ public sealed class ElasticsearchSink : IRecordSink
 
                     // While every slot is busy the batch keeps filling: sending it early would only make it wait
                     // for the slot as a smaller request.
-                    if (idleCheck is not null)
+                    if (idleCheck is not null && growth.IdleFor(batch.Count) >= bulk.IdleFlushDelay && _senders.CurrentCount > 0)
                     {
-                        if (batch.Count != countAtWait)
-                        {
-                            countAtWait = batch.Count;
-                            grewAt = _time.GetTimestamp();
-                        }
-                        else if (_senders.CurrentCount > 0 && _time.GetElapsedTime(grewAt) >= bulk.IdleFlushDelay)
-                        {
-                            break;
-                        }
+                        break;
                     }
 
                     var waitData = reader.WaitToReadAsync(age.Token).AsTask();

@@ -125,8 +125,7 @@ internal sealed class FileRecordSink : IRecordSink
                 long batchBytes = 0;
                 var deadline = TimeSpan.Zero;
                 var started = 0L;
-                var grewAt = 0L;
-                var countAtWait = 0;
+                var growth = new BatchGrowth(TimeProvider.System, 0);
                 while (batch.Count < _options.MaxDocuments && batchBytes < _options.MaxBytes)
                 {
                     if (reader.TryRead(out var record))
@@ -148,12 +147,8 @@ internal sealed class FileRecordSink : IRecordSink
                     }
 
                     // As the Elasticsearch sink: a batch no record has joined for IdleFlushDelay is written now.
-                    if (batch.Count != countAtWait)
-                    {
-                        countAtWait = batch.Count;
-                        grewAt = Environment.TickCount64;
-                    }
-                    else if (batch.Count > 0 && _options.IdleFlushDelay > TimeSpan.Zero && Elapsed(grewAt) >= _options.IdleFlushDelay)
+                    var idleFor = growth.IdleFor(batch.Count);
+                    if (batch.Count > 0 && _options.IdleFlushDelay > TimeSpan.Zero && idleFor >= _options.IdleFlushDelay)
                     {
                         break;
                     }
@@ -172,7 +167,7 @@ internal sealed class FileRecordSink : IRecordSink
                     }
 
                     var remaining = deadline - Elapsed(started);
-                    if (_options.IdleFlushDelay > TimeSpan.Zero && _options.IdleFlushDelay - Elapsed(grewAt) is var idle && idle < remaining)
+                    if (_options.IdleFlushDelay > TimeSpan.Zero && _options.IdleFlushDelay - idleFor is var idle && idle < remaining)
                     {
                         remaining = idle;
                     }
