@@ -7,12 +7,30 @@ internal sealed class TraceIdComparer : IEqualityComparer<TraceState>, IAlternat
 {
     public static TraceIdComparer Instance { get; } = new();
 
-    public bool Equals(TraceState? x, TraceState? y) =>
-        ReferenceEquals(x, y) || (x is not null && y is not null && x.Id.SequenceEqual(y.Id));
+    public bool Equals(TraceState? x, TraceState? y)
+    {
+        if (ReferenceEquals(x, y))
+        {
+            return true;
+        }
 
-    public int GetHashCode(TraceState obj) => Hash(obj.Id);
+        if (x is null || y is null || x.IdLength != y.IdLength)
+        {
+            return false;
+        }
 
-    public bool Equals(ReadOnlySpan<byte> alternate, TraceState other) => alternate.SequenceEqual(other.Id);
+        Span<byte> id = stackalloc byte[TraceLinkingEnricher.MaxIdLength * 3];
+        return y.IdEquals(id[..x.CopyId(id)]);
+    }
+
+    // Only when a state is added (the set keeps the hash of each entry): the ID is written out once for it.
+    public int GetHashCode(TraceState obj)
+    {
+        Span<byte> id = stackalloc byte[TraceLinkingEnricher.MaxIdLength * 3];
+        return Hash(id[..obj.CopyId(id)]);
+    }
+
+    public bool Equals(ReadOnlySpan<byte> alternate, TraceState other) => other.IdEquals(alternate);
 
     public int GetHashCode(ReadOnlySpan<byte> alternate) => Hash(alternate);
 

@@ -341,8 +341,11 @@ public sealed class TraceLinkingEnricher : ISessionEnricher
 
     /// <summary>The trace ID as a string node: its UTF-8 bytes copied to the record (no string made), unless they
     /// need JSON escaping (a producer's own ID may hold any character).</summary>
-    private static LogString TraceIdNode(LogRecord record, TraceState state) =>
-        state.IdIsJsonSafe ? record.NewUtf8String(state.Id) : record.NewString(Encoding.UTF8.GetString(state.Id));
+    private LogString TraceIdNode(LogRecord record, TraceState state)
+    {
+        var id = _idUtf8.AsSpan(0, state.CopyId(_idUtf8));
+        return state.IdIsJsonSafe ? record.NewUtf8String(id) : record.NewString(Encoding.UTF8.GetString(id));
+    }
 
     private static void SetOrAppend(LogObject root, int index, string name, LogNode value)
     {

@@ -47,6 +47,36 @@ public sealed class TraceLinkingEnricherTests
         Assert.Equal([Long, Long, Short, Short, Long, Id], new[] { first, second, shortOne, shortAgain, longAgain, w3c }.Select(r => r.GetProperty("trace_id").GetString()));
     }
 
+    [Fact]
+    public void Ids_of_every_stored_form_are_written_back_as_received_and_kept_apart()
+    {
+        // 32 lowercase hex characters are kept as 16 bytes; others up to 16 bytes as they are, longer in an array.
+        // IDs that look alike in one of those forms (same hex digits, a 32-character non-hex ID) stay distinct.
+        string[] ids =
+        [
+            Id,
+            "4bf92f3577b34da6a3ce929d0e0e473g",
+            "4bf92f3577b34da6a3ce929d0e0e473",
+            "4bf92f3577b34da6",
+            "order-0123456789abcdef",
+            "zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz",
+            "caf\u00e9-\u00e9t\u00e9-2026-11-27-\u00e9quipe",
+            "tab\\there",
+            "00000000000000000000000000000000",
+        ];
+        var enricher = Create(maxTraces: 100);
+
+        var firstPass = ids.Select(id => RunParsed(enricher, $"{{\"trace_id\":\"{id}\"}}")).ToList();
+        var secondPass = ids.Select(id => RunParsed(enricher, $"{{\"trace_id\":\"{id}\"}}")).ToList();
+
+        var expected = ids.Select(id => JsonDocument.Parse($"\"{id}\"").RootElement.GetString()).ToList();
+        Assert.Equal(expected, firstPass.Select(r => r.GetProperty("trace_id").GetString()));
+        Assert.Equal(expected, secondPass.Select(r => r.GetProperty("trace_id").GetString()));
+        Assert.All(firstPass, r => Assert.Equal(1, r.GetProperty("trace_seq").GetInt64()));
+        Assert.All(secondPass, r => Assert.Equal(2, r.GetProperty("trace_seq").GetInt64()));
+        Assert.Equal(ids.Length, enricher.ActiveTraces);
+    }
+
     [Theory]
     [InlineData("{\"message\":\"hi\"}")]
     [InlineData("{\"trace_id\":\"\",\"span_id\":\"x\"}")]
