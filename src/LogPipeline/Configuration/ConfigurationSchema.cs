@@ -12,7 +12,7 @@ internal static class ConfigurationSchema
 
     /// <summary>Every top-level section LogPipeline reads. <c>Logging</c> is the logging providers' own and not
     /// checked key by key.</summary>
-    public static readonly string[] TopLevel = ["Kafka", "Elasticsearch", "Enrichment", "Sink", "Http", "Shutdown", "Startup", "Logging"];
+    public static readonly string[] TopLevel = ["Kafka", "Elasticsearch", "Enrichment", "Sink", "Http", "Shutdown", "Startup", "Memory", "Logging"];
 
     public static IReadOnlyList<Section> Sections { get; } =
     [
@@ -20,6 +20,7 @@ internal static class ConfigurationSchema
         Bound<HttpOptions>(HttpOptions.SectionName, WorkerOptionsValidator.Check),
         Bound<ShutdownOptions>(ShutdownOptions.SectionName, WorkerOptionsValidator.Check),
         Bound<StartupOptions>(StartupOptions.SectionName, WorkerOptionsValidator.Check),
+        Bound<MemoryOptions>(MemoryOptions.SectionName, WorkerOptionsValidator.Check),
         .. PipelineSections.All,
     ];
 

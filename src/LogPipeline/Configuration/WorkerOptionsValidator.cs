@@ -3,13 +3,14 @@ using Microsoft.Extensions.Options;
 
 namespace LogPipeline.Configuration;
 
-/// <summary>Validates the worker's own sections (<c>Sink</c>, <c>Http</c>, <c>Shutdown</c>, <c>Startup</c>) with
+/// <summary>Validates the worker's own sections (<c>Sink</c>, <c>Http</c>, <c>Shutdown</c>, <c>Startup</c>, <c>Memory</c>) with
 /// messages that name the key, the value and what is allowed.</summary>
 internal sealed class WorkerOptionsValidator :
     IValidateOptions<SinkOptions>,
     IValidateOptions<HttpOptions>,
     IValidateOptions<ShutdownOptions>,
-    IValidateOptions<StartupOptions>
+    IValidateOptions<StartupOptions>,
+    IValidateOptions<MemoryOptions>
 {
     public ValidateOptionsResult Validate(string? name, SinkOptions options) => Result(Check(options));
 
@@ -18,6 +19,8 @@ internal sealed class WorkerOptionsValidator :
     public ValidateOptionsResult Validate(string? name, ShutdownOptions options) => Result(Check(options));
 
     public ValidateOptionsResult Validate(string? name, StartupOptions options) => Result(Check(options));
+
+    public ValidateOptionsResult Validate(string? name, MemoryOptions options) => Result(Check(options));
 
     public static IEnumerable<string> Check(SinkOptions options)
     {
@@ -111,6 +114,15 @@ internal sealed class WorkerOptionsValidator :
         if (options.ConnectTimeout < TimeSpan.FromSeconds(1) || options.ConnectTimeout > TimeSpan.FromMinutes(10))
         {
             yield return $"Startup:ConnectTimeout = '{options.ConnectTimeout}' is not allowed: use 00:00:01 to 00:10:00.";
+        }
+    }
+
+    public static IEnumerable<string> Check(MemoryOptions options)
+    {
+        var interval = options.NativeHeapTrimInterval;
+        if (interval != TimeSpan.Zero && (interval < TimeSpan.FromMilliseconds(100) || interval > TimeSpan.FromMinutes(10)))
+        {
+            yield return $"Memory:NativeHeapTrimInterval = '{interval}' is not allowed: use 00:00:00.100 to 00:10:00, or 00:00:00 to turn it off.";
         }
     }
 

@@ -79,6 +79,10 @@ internal static class WorkerHost
         builder.Services.AddSingleton(sp => PipelineSinks.Create(sp, configuration, sp.GetRequiredService<IOptions<SinkOptions>>().Value));
         builder.Services.AddSingleton<IPipelineSource>(sp => PipelineSources.CreateKafka(sp, configuration));
         builder.Services.AddHostedService<PipelineWorker>();
+        builder.Services.AddHostedService(sp => new NativeHeapTrimmer(
+            sp.GetRequiredService<IOptions<MemoryOptions>>().Value.NativeHeapTrimInterval,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger<NativeHeapTrimmer>()));
 
         configureServices?.Invoke(builder.Services);
 
@@ -135,10 +139,12 @@ internal static class WorkerHost
         services.AddSingleton<IValidateOptions<HttpOptions>>(sp => sp.GetRequiredService<WorkerOptionsValidator>());
         services.AddSingleton<IValidateOptions<ShutdownOptions>>(sp => sp.GetRequiredService<WorkerOptionsValidator>());
         services.AddSingleton<IValidateOptions<StartupOptions>>(sp => sp.GetRequiredService<WorkerOptionsValidator>());
+        services.AddSingleton<IValidateOptions<MemoryOptions>>(sp => sp.GetRequiredService<WorkerOptionsValidator>());
         services.AddOptions<SinkOptions>().Bind(configuration.GetSection(SinkOptions.SectionName)).ValidateOnStart();
         services.AddOptions<HttpOptions>().Bind(configuration.GetSection(HttpOptions.SectionName)).ValidateOnStart();
         services.AddOptions<ShutdownOptions>().Bind(configuration.GetSection(ShutdownOptions.SectionName)).ValidateOnStart();
         services.AddOptions<StartupOptions>().Bind(configuration.GetSection(StartupOptions.SectionName)).ValidateOnStart();
+        services.AddOptions<MemoryOptions>().Bind(configuration.GetSection(MemoryOptions.SectionName)).ValidateOnStart();
     }
 
     private static EnrichmentChain CreateChain(IConfiguration configuration, TimeProvider time)

@@ -83,6 +83,24 @@ public sealed class ConfigurationValidationTests
         Assert.Equal("Shutdown:DrainTimeout = '01:00:00' is not allowed: use 00:00:01 to 00:10:00 (keep it under the pod's terminationGracePeriodSeconds).", problem.Message);
     }
 
+    [Theory]
+    [InlineData("00:00:00")]
+    [InlineData("00:00:00.100")]
+    [InlineData("00:10:00")]
+    public void The_native_heap_trim_interval_may_be_off_or_from_100_ms_to_10_minutes(string value)
+    {
+        Assert.Empty(Validate(("Memory:NativeHeapTrimInterval", value)));
+    }
+
+    [Theory]
+    [InlineData("00:00:00.050")]
+    [InlineData("01:00:00")]
+    public void A_native_heap_trim_interval_out_of_range_names_the_range_and_how_to_turn_it_off(string value)
+    {
+        var problem = Assert.Single(Validate(("Memory:NativeHeapTrimInterval", value)));
+        Assert.Equal($"Memory:NativeHeapTrimInterval = '{TimeSpan.Parse(value, System.Globalization.CultureInfo.InvariantCulture)}' is not allowed: use 00:00:00.100 to 00:10:00, or 00:00:00 to turn it off.", problem.Message);
+    }
+
     [Fact]
     public void An_unknown_sink_type_lists_the_allowed_types()
     {

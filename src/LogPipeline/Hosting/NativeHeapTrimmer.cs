@@ -1,0 +1,74 @@
+using System.Runtime.InteropServices;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace LogPipeline.Hosting;
+
+/// <summary>Asks glibc every <c>Memory:NativeHeapTrimInterval</c> to give the free pages of its heaps back to the
+/// system. Why: glibc returns a freed block's pages only when the block was at the top of its heap, and the Kafka
+/// client's buffers (fetch responses, decompression, requests) are freed in the middle of the broker threads'
+/// heaps at full rate. In a worker at full rate glibc held ~31 MB, 17 MB of it free (<c>malloc_info</c>).
+/// Trimmed every 2 s (bench/ end-to-end, 1.2M records in 96 partitions, alternating runs): RSS median over the warm
+/// half 171-173 vs 177-180 MiB and 170-177 vs 179-183 MiB in two sets of 3 pairs; throughput within the machine's
+/// noise (the first set faster, the second slower).
+/// <para>A trim walks the heaps under their locks: no sample in <c>malloc_trim</c> and no more page faults in a
+/// 4 s whole-machine profile at full rate. Where the C library is not glibc the first attempt fails and the
+/// trimmer stops, saying so once.</para></summary>
+/// <param name="trim">Replaces <see cref="TrimNow"/> (tests).</param>
+internal sealed partial class NativeHeapTrimmer(TimeSpan interval, TimeProvider time, ILogger<NativeHeapTrimmer> logger, Func<bool?>? trim = null)
+    : BackgroundService
+{
+    /// <summary>Gives free heap pages back now. True when glibc released memory; false when it had none to release;
+    /// null where there is no glibc.</summary>
+    public static bool? TrimNow()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return null;
+        }
+
+        try
+        {
+            return MallocTrim(0) != 0;
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    private PeriodicTimer? _timer;
+
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        // Here rather than in ExecuteAsync, which the host runs on another thread: the first interval counts from
+        // the start.
+        _timer = interval > TimeSpan.Zero ? new PeriodicTimer(interval, time) : null;
+        return base.StartAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (_timer is not { } timer)
+        {
+            return;
+        }
+
+        using var _ = timer;
+        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+        {
+            if ((trim ?? TrimNow)() is null)
+            {
+                LogNoGlibc(logger);
+                return;
+            }
+        }
+    }
+
+    // glibc's, by its soname: "libc.so" is a linker script on glibc systems, which dlopen cannot load.
+    [DllImport("libc.so.6", EntryPoint = "malloc_trim")]
+    private static extern int MallocTrim(nuint pad);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Memory:NativeHeapTrimInterval has no effect here: the C library is not glibc.")]
+    private static partial void LogNoGlibc(ILogger logger);
+}
