@@ -55,13 +55,20 @@ internal sealed partial class NativeHeapTrimmer(TimeSpan interval, TimeProvider 
         }
 
         using var _ = timer;
-        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+        try
         {
-            if ((trim ?? TrimNow)() is null)
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
             {
-                LogNoGlibc(logger);
-                return;
+                if ((trim ?? TrimNow)() is null)
+                {
+                    LogNoGlibc(logger);
+                    return;
+                }
             }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping (or disposed after a failed start, where the host reports an escaping cancellation as a crash).
         }
     }
 

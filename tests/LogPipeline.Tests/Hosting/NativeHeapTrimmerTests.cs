@@ -81,6 +81,24 @@ public sealed class NativeHeapTrimmerTests
         Assert.Equal(0, trims);
     }
 
+    [Fact]
+    public async Task Disposing_without_a_stop_ends_the_trimmer_quietly()
+    {
+        // A host whose start failed disposes its services without stopping them; an exception escaping then is
+        // logged as a crash of the service.
+        var time = new FakeTimeProvider();
+        var trims = 0;
+        var trimmer = new NativeHeapTrimmer(Interval, time, Logger(), () => { Interlocked.Increment(ref trims); return true; });
+        await trimmer.StartAsync(CancellationToken.None);
+        time.Advance(Interval);
+        await WaitUntil(() => Volatile.Read(ref trims) == 1);
+
+        trimmer.Dispose();
+
+        await WaitUntil(() => trimmer.ExecuteTask!.IsCompleted);
+        Assert.True(trimmer.ExecuteTask!.IsCompletedSuccessfully);
+    }
+
     private static ListLogger Logger() => new();
 
     private static async Task WaitUntil(Func<bool> condition)
