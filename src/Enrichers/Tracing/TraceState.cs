@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.CompilerServices;
 
 namespace Enrichers.Tracing;
@@ -77,12 +78,7 @@ internal sealed class TraceState
     {
         if (_hexPacked)
         {
-            for (var i = 0; i < InlineLength; i++)
-            {
-                var b = _inline[i];
-                destination[2 * i] = (byte)"0123456789abcdef"[b >> 4];
-                destination[(2 * i) + 1] = (byte)"0123456789abcdef"[b & 0xF];
-            }
+            Convert.TryToHexStringLower(_inline, destination, out _);
         }
         else if (_idLength <= InlineLength)
         {
@@ -142,34 +138,11 @@ internal sealed class TraceState
 
     /// <summary>Packs 32 lowercase hex characters into 16 bytes; false (and <paramref name="packed"/> undefined) for
     /// anything else. Uppercase is not packed: it would not be written back as received.</summary>
-    private static bool TryPackHex(ReadOnlySpan<byte> id, Span<byte> packed)
-    {
-        if (id.Length != HexIdLength)
-        {
-            return false;
-        }
-
-        for (var i = 0; i < InlineLength; i++)
-        {
-            var high = HexValue(id[2 * i]);
-            var low = HexValue(id[(2 * i) + 1]);
-            if ((high | low) < 0)
-            {
-                return false;
-            }
-
-            packed[i] = (byte)((high << 4) | low);
-        }
-
-        return true;
-    }
-
-    private static int HexValue(byte c) => c switch
-    {
-        >= (byte)'0' and <= (byte)'9' => c - '0',
-        >= (byte)'a' and <= (byte)'f' => c - 'a' + 10,
-        _ => -1,
-    };
+    private static bool TryPackHex(ReadOnlySpan<byte> id, Span<byte> packed) =>
+        id.Length == HexIdLength
+        && !id.ContainsAnyInRange((byte)'A', (byte)'F')
+        && Convert.FromHexString(id, packed, out _, out var written) == OperationStatus.Done
+        && written == InlineLength;
 
     [InlineArray(InlineLength)]
     private struct InlineId

@@ -18,6 +18,8 @@ namespace LogPipeline.Hosting;
 internal sealed partial class NativeHeapTrimmer(TimeSpan interval, TimeProvider time, ILogger<NativeHeapTrimmer> logger, Func<bool?>? trim = null)
     : BackgroundService
 {
+    private PeriodicTimer? _timer;
+
     /// <summary>Gives free heap pages back now. True when glibc released memory; false when it had none to release;
     /// null where there is no glibc.</summary>
     public static bool? TrimNow()
@@ -36,8 +38,6 @@ internal sealed partial class NativeHeapTrimmer(TimeSpan interval, TimeProvider 
             return null;
         }
     }
-
-    private PeriodicTimer? _timer;
 
     public override Task StartAsync(CancellationToken cancellationToken)
     {
