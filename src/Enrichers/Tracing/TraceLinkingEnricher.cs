@@ -137,7 +137,8 @@ public sealed class TraceLinkingEnricher : ISessionEnricher
         }
 
         var traceId = id[..idLength];
-        var state = Link(record, f, traceId, out var elapsedMs);
+        var idUtf8 = _idUtf8.AsSpan(0, Encoding.UTF8.GetBytes(traceId, _idUtf8));
+        var state = Link(record, f, idUtf8, out var elapsedMs);
         var spanId = hasSpan && f.SpanId < 0 ? new string(span) : null;
 
         // Aliases holding the same ID go; the first of them makes room for trace_id when the record has none
@@ -150,12 +151,12 @@ public sealed class TraceLinkingEnricher : ISessionEnricher
         {
             if (f.TraceId < 0 && removals > 0)
             {
-                root.ReplaceAt(removeAt[0], FieldNames.TraceId, TraceIdNode(record, state));
+                root.ReplaceAt(removeAt[0], FieldNames.TraceId, TraceIdNode(record, state, idUtf8));
                 place = 1;
             }
             else
             {
-                SetOrAppend(root, f.TraceId, FieldNames.TraceId, TraceIdNode(record, state));
+                SetOrAppend(root, f.TraceId, FieldNames.TraceId, TraceIdNode(record, state, idUtf8));
             }
         }
 
@@ -341,11 +342,8 @@ public sealed class TraceLinkingEnricher : ISessionEnricher
 
     /// <summary>The trace ID as a string node: its UTF-8 bytes copied to the record (no string made), unless they
     /// need JSON escaping (a producer's own ID may hold any character).</summary>
-    private LogString TraceIdNode(LogRecord record, TraceState state)
-    {
-        var id = _idUtf8.AsSpan(0, state.CopyId(_idUtf8));
-        return state.IdIsJsonSafe ? record.NewUtf8String(id) : record.NewString(Encoding.UTF8.GetString(id));
-    }
+    private static LogString TraceIdNode(LogRecord record, TraceState state, ReadOnlySpan<byte> id) =>
+        state.IdIsJsonSafe ? record.NewUtf8String(id) : record.NewString(Encoding.UTF8.GetString(id));
 
     private static void SetOrAppend(LogObject root, int index, string name, LogNode value)
     {
@@ -447,7 +445,8 @@ public sealed class TraceLinkingEnricher : ISessionEnricher
     }
 
     /// <param name="elapsedMs">This record's time since the trace's earliest record.</param>
-    private TraceState Link(LogRecord record, in TraceFields f, ReadOnlySpan<char> traceId, out long elapsedMs)
+    /// <param name="id">The trace ID as UTF-8 (the state's key).</param>
+    private TraceState Link(LogRecord record, in TraceFields f, ReadOnlySpan<byte> id, out long elapsedMs)
     {
         var root = record.Root;
         if (++_sinceClockRead >= _clockSampleInterval)
@@ -465,7 +464,6 @@ public sealed class TraceLinkingEnricher : ISessionEnricher
             ? ms
             : _time.GetUtcNow().ToUnixTimeMilliseconds();
 
-        var id = _idUtf8.AsSpan(0, Encoding.UTF8.GetBytes(traceId, _idUtf8));
         if (_tracesById.TryGetValue(id, out var state))
         {
             Unlink(state);
