@@ -1,4 +1,5 @@
 using LogPipeline.FileSink;
+using LogPipeline.Pipeline;
 using Microsoft.Extensions.Options;
 
 namespace LogPipeline.Configuration;
@@ -64,8 +65,7 @@ internal sealed class WorkerOptionsValidator :
             yield return $"{prefix}:FlushInterval = '{options.FlushInterval}' is not allowed: use 00:00:00.001 to 00:01:00.";
         }
 
-        if (options.IdleFlushDelay != TimeSpan.Zero
-            && (options.IdleFlushDelay < TimeSpan.FromMilliseconds(1) || options.IdleFlushDelay > options.FlushInterval))
+        if (!BatchGrowth.IsAllowedIdleFlushDelay(options.IdleFlushDelay, options.FlushInterval))
         {
             yield return $"{prefix}:IdleFlushDelay = '{options.IdleFlushDelay}' is not allowed: use 00:00:00 (off) or " +
                 $"00:00:00.001 up to FlushInterval ({options.FlushInterval}).";

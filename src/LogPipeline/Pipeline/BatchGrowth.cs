@@ -5,6 +5,11 @@ namespace LogPipeline.Pipeline;
 internal struct BatchGrowth(TimeProvider time, int count)
 {
     private int _count = count;
+
+    /// <summary>The sinks' rule for <c>IdleFlushDelay</c>: 0 (off), or 1 ms up to the sink's <c>FlushInterval</c>.</summary>
+    public static bool IsAllowedIdleFlushDelay(TimeSpan delay, TimeSpan flushInterval) =>
+        delay == TimeSpan.Zero || (delay >= TimeSpan.FromMilliseconds(1) && delay <= flushInterval);
+
     private long _grewAt = time.GetTimestamp();
 
     /// <summary>Time since the batch last grew, given how many records it holds now (zero when it just grew).</summary>
