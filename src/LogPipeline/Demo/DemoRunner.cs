@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Enrichers;
 using Enrichers.Geo;
 using LogPipeline.Configuration;
+using LogPipeline.Diagnostics;
 using LogPipeline.Hosting;
 using LogPipeline.Kafka;
 using LogPipeline.Kafka.Embedded;

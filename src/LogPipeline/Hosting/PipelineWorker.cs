@@ -1,4 +1,5 @@
 using LogPipeline.Configuration;
+using LogPipeline.Diagnostics;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Hosting;

@@ -142,7 +142,7 @@ public sealed class KafkaSourceDeliveryTests(ITestOutputHelper output)
         var failing = new FailingSink();
         var source = new KafkaSource(new KafkaSourceOptions { Topics = [Topic] },
             new Confluent.Kafka.ConsumerConfig { BootstrapServers = cluster.BootstrapServers, GroupId = "failing-sink-2", SessionTimeoutMs = 6000 },
-            new Confluent.Kafka.ProducerConfig(), new PassThroughRecordProcessor(), failing, new Diagnostics.PipelineMetrics());
+            new Confluent.Kafka.ProducerConfig(), new PassThroughRecordProcessor(), failing, new LogPipeline.Diagnostics.PipelineMetrics());
         await run.StopAsync();
 
         var e = await Assert.ThrowsAsync<KafkaSourceException>(() => source.RunAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(60)));

@@ -1,10 +1,9 @@
-using LogPipeline.Diagnostics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Prometheus;
 
-namespace LogPipeline.Hosting;
+namespace LogPipeline.Diagnostics;
 
 /// <summary>Maps <c>/healthz</c> (liveness), <c>/readyz</c> (readiness; 503 with the reason when not ready) and
 /// <c>/metrics</c> (Prometheus text format from <see cref="PipelineMetrics.Registry"/>).</summary>

@@ -1,6 +1,6 @@
-using LogPipeline.Hosting;
+using LogPipeline.Diagnostics;
 
-namespace LogPipeline.Tests.Hosting;
+namespace LogPipeline.Tests.Diagnostics;
 
 public sealed class PipelineHealthTests
 {

@@ -1,8 +1,7 @@
 using System.Buffers;
 using Enrichers;
-using LogPipeline.Pipeline;
 
-namespace LogPipeline.Hosting;
+namespace LogPipeline.Pipeline;
 
 /// <summary>The pipeline's <see cref="IRecordProcessor"/> over the shared <see cref="EnrichmentChain"/>: one
 /// <see cref="EnrichmentSession"/> per assigned partition, so trace linking state follows the partition and is

@@ -1,8 +1,7 @@
 using Enrichers;
-using LogPipeline.Diagnostics;
 using Microsoft.Extensions.Logging;
 
-namespace LogPipeline.Hosting;
+namespace LogPipeline.Diagnostics;
 
 /// <summary>Copies <see cref="EnrichmentStatistics"/> into <see cref="PipelineMetrics"/> when Prometheus scrapes
 /// (the chain counts with plain interlocked counters on the hot path; labelled Prometheus children are touched

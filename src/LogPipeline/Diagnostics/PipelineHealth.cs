@@ -1,4 +1,4 @@
-namespace LogPipeline.Hosting;
+namespace LogPipeline.Diagnostics;
 
 /// <summary>What <c>/healthz</c> and <c>/readyz</c> answer. Ready means: started (Kafka answered, the sink
 /// bootstrapped), the consumer is assigned partitions or waiting for an assignment, the sink is healthy, and the
