@@ -12,7 +12,7 @@ namespace LogPipeline.Kafka;
 /// <para>The group's committed offset (one OffsetFetch to the coordinator per assignment) and the watermarks
 /// (a ListOffsets per partition, refreshed every <see cref="Interval"/> while nothing arrives) are asked for on
 /// this probe's own task, never on the consume thread, whose polls must not wait on the network. Results are
-/// kept per <see cref="PartitionPipeline"/> instance, so a partition assigned again starts afresh; the consume
+/// kept per <see cref="AssignedPartition"/> instance, so a partition assigned again starts afresh; the consume
 /// thread turns them into gauges, so a series it removed on revoke is never written again from here.</para></summary>
 internal sealed class PartitionLagProbe
 {
@@ -23,15 +23,15 @@ internal sealed class PartitionLagProbe
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(2);
 
     private readonly IConsumer<byte[]?, RecordBuffer> consumer;
-    private readonly Func<ICollection<PartitionPipeline>> assigned;
+    private readonly Func<ICollection<AssignedPartition>> assigned;
     private readonly AutoOffsetReset reset;
     private readonly ILogger logger;
-    private readonly ConcurrentDictionary<PartitionPipeline, Probe> probes = new();
+    private readonly ConcurrentDictionary<AssignedPartition, Probe> probes = new();
     private readonly SemaphoreSlim wake = new(0, 1);
     private readonly CancellationTokenSource stop = new();
     private Task loop = Task.CompletedTask;
 
-    public PartitionLagProbe(IConsumer<byte[]?, RecordBuffer> consumer, Func<ICollection<PartitionPipeline>> assigned,
+    public PartitionLagProbe(IConsumer<byte[]?, RecordBuffer> consumer, Func<ICollection<AssignedPartition>> assigned,
         AutoOffsetReset? reset, ILogger logger)
     {
         this.consumer = consumer;
@@ -70,10 +70,31 @@ internal sealed class PartitionLagProbe
         }
     }
 
+    /// <summary>High watermark minus where this worker stands in <paramref name="p"/> (its acknowledged position,
+    /// or before its first record <see cref="LagBeforeFirstRecord"/>); null when not known. Reads the consumer's
+    /// cached watermarks only: no request.</summary>
+    public long? Lag(AssignedPartition p)
+    {
+        try
+        {
+            var high = consumer.GetWatermarkOffsets(p.TopicPartition).High;
+            if (p.Tracker.Position is not long position)
+            {
+                return LagBeforeFirstRecord(p, high);
+            }
+
+            return high.IsSpecial ? null : Math.Max(0, high.Value - position);
+        }
+        catch (Exception e) when (e is KafkaException or ObjectDisposedException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Lag of a partition that has received nothing yet: from the committed offset (or where
     /// <c>auto.offset.reset</c> starts without one) to the high watermark. <paramref name="cachedHigh"/> is the
     /// consumer's cached high watermark, fresher than the probe's once fetches run. Null until the probe knows.</summary>
-    public long? LagBeforeFirstRecord(PartitionPipeline partition, Offset cachedHigh)
+    public long? LagBeforeFirstRecord(AssignedPartition partition, Offset cachedHigh)
     {
         if (!probes.TryGetValue(partition, out var probe) || probe.Committed is not long committed || probe.Low is not long low
             || probe.High is not long probedHigh)
@@ -128,12 +149,12 @@ internal sealed class PartitionLagProbe
     private void ProbeOnce()
     {
         var current = assigned();
-        foreach (var gone in probes.Keys.Where(p => p.Cancellation.IsCancellationRequested).ToList())
+        foreach (var gone in probes.Keys.Where(p => p.IsClosed).ToList())
         {
             probes.TryRemove(gone, out _);
         }
 
-        var waiting = current.Where(p => !p.Cancellation.IsCancellationRequested && p.Tracker.Position is null).ToList();
+        var waiting = current.Where(p => !p.IsClosed && p.Tracker.Position is null).ToList();
         var unknownStart = waiting.Where(p => !probes.TryGetValue(p, out var known) || known.Committed is null).ToList();
         if (unknownStart.Count > 0)
         {
@@ -175,7 +196,7 @@ internal sealed class PartitionLagProbe
         }
     }
 
-    private IEnumerable<(TopicPartition Partition, Offset Offset)> Committed(List<PartitionPipeline> list)
+    private IEnumerable<(TopicPartition Partition, Offset Offset)> Committed(List<AssignedPartition> list)
     {
         try
         {

@@ -1,0 +1,138 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using Confluent.Kafka;
+using LogPipeline.Diagnostics;
+using LogPipeline.Pipeline;
+using Microsoft.Extensions.Logging;
+
+namespace LogPipeline.Kafka;
+
+/// <summary>The partitions assigned to this worker, by topic and partition, and the two ways one leaves: drained
+/// (a revoke or shutdown lets its records through and waits for their acknowledgements) and closed (its records
+/// are dropped, late acknowledgements ignored, its processor disposed and its gauges removed). Lookups are
+/// thread-safe; changes are made on the consume thread.</summary>
+internal sealed class AssignedPartitions(IRecordSink sink, InFlightLimiter limiter, PipelineMetrics metrics, ThrottledLog log)
+{
+    private readonly ConcurrentDictionary<(string Topic, int Partition), AssignedPartition> partitions = new();
+
+    public int Count => partitions.Count;
+
+    public bool IsEmpty => partitions.IsEmpty;
+
+    /// <summary>A live view, for the lag probe and gauges.</summary>
+    public ICollection<AssignedPartition> Values => partitions.Values;
+
+    public List<AssignedPartition> ToList() => partitions.Values.ToList();
+
+    public AssignedPartition? Find(string topic, int partition) => partitions.GetValueOrDefault((topic, partition));
+
+    public bool TryGet(string topic, int partition, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out AssignedPartition? assigned) =>
+        partitions.TryGetValue((topic, partition), out assigned);
+
+    /// <summary>Adds a newly assigned partition; an instance left from an earlier assignment is closed first.</summary>
+    public void Add(AssignedPartition p)
+    {
+        if (partitions.TryRemove((p.Topic, p.Partition), out var stale))
+        {
+            Close([stale]);
+        }
+
+        partitions[(p.Topic, p.Partition)] = p;
+    }
+
+    public List<AssignedPartition> Lookup(IEnumerable<TopicPartition> tps)
+    {
+        var list = new List<AssignedPartition>();
+        foreach (var tp in tps)
+        {
+            if (partitions.TryGetValue((tp.Topic, tp.Partition.Value), out var p))
+            {
+                list.Add(p);
+            }
+        }
+
+        return list;
+    }
+
+    /// <summary>Stops taking records of <paramref name="list"/>, lets their queued records through the processor,
+    /// and flushes the sink until they are all acknowledged or <paramref name="deadline"/> passes (or
+    /// <paramref name="stop"/> says the source is failing).</summary>
+    public bool Drain(List<AssignedPartition> list, long deadline, Func<bool> stop)
+    {
+        foreach (var p in list)
+        {
+            p.Runner.CompleteInput();
+        }
+
+        var remaining = deadline - Environment.TickCount64;
+        if (remaining > 0)
+        {
+            try
+            {
+                Task.WaitAll(list.Select(p => p.Runner.Worker).ToArray(), TimeSpan.FromMilliseconds(remaining));
+            }
+            catch (AggregateException)
+            {
+                // The runners catch their own errors; a failure here only ends the wait.
+            }
+        }
+
+        while (list.Any(p => p.Tracker.Pending > 0) && (remaining = deadline - Environment.TickCount64) > 0 && !stop())
+        {
+            using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(remaining));
+            try
+            {
+                sink.FlushAsync(cts.Token).GetAwaiter().GetResult();
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+            catch (Exception e)
+            {
+                metrics.ComponentErrors.WithLabels(PipelineMetrics.Stages.Sending, "sink_flush").Inc();
+                log.Log("flush", LogLevel.Warning, "Sink flush failed while draining: " + e.Message);
+            }
+
+            // Records still queued for the writer, or dead-letter acknowledgements, arrive shortly.
+            if (list.Any(p => p.Tracker.Pending > 0))
+            {
+                Thread.Sleep(10);
+            }
+        }
+
+        return list.All(p => p.Tracker.Pending == 0);
+    }
+
+    /// <summary>Drops <paramref name="list"/>: queued records are discarded, late acknowledgements ignored,
+    /// processors disposed (trace state dropped), gauges removed.</summary>
+    public void Close(List<AssignedPartition> list)
+    {
+        foreach (var p in list)
+        {
+            p.Runner.Stop();
+        }
+
+        try
+        {
+            Task.WaitAll(list.Select(p => p.Runner.Worker).ToArray(), TimeSpan.FromSeconds(5));
+        }
+        catch (AggregateException)
+        {
+        }
+
+        foreach (var p in list)
+        {
+            p.Runner.DropQueued();
+            foreach (var record in p.Tracker.Close())
+            {
+                limiter.Release(record);
+            }
+
+            partitions.TryRemove(new KeyValuePair<(string, int), AssignedPartition>((p.Topic, p.Partition), p));
+            var partitionLabel = p.Partition.ToString(CultureInfo.InvariantCulture);
+            metrics.ConsumerLag.RemoveLabelled(p.Topic, partitionLabel);
+            metrics.CommittedOffset.RemoveLabelled(p.Topic, partitionLabel);
+        }
+    }
+}

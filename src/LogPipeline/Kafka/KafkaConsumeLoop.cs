@@ -1,0 +1,261 @@
+using Confluent.Kafka;
+using LogPipeline.Diagnostics;
+using LogPipeline.Pipeline;
+using Microsoft.Extensions.Logging;
+
+namespace LogPipeline.Kafka;
+
+/// <summary>The consume thread's loop: takes messages from the consumer into their partition's
+/// <see cref="PartitionRunner"/> while the <see cref="InFlightLimiter"/> allows, holds or pauses the partitions when
+/// it does not, and commits and refreshes the gauges on time. Rebalance callbacks run inside <c>Consume</c>, on this
+/// thread, so every call to the consumer's pause state is made from here.</summary>
+internal sealed class KafkaConsumeLoop(
+    IConsumer<byte[]?, RecordBuffer> consumer,
+    KafkaSourceOptions options,
+    string? singleTopic,
+    AssignedPartitions partitions,
+    InFlightLimiter limiter,
+    OffsetCommitter committer,
+    PipelineMetrics metrics,
+    ThrottledLog log,
+    ILogger logger,
+    Action<Error> consumerError,
+    Action updateGauges)
+{
+    private static readonly long GaugeInterval = (long)TimeSpan.FromSeconds(1).TotalMilliseconds;
+
+    private readonly List<TopicPartition> ignored = [];
+    private long received;
+    private long pauses;
+    private long resumes;
+    private bool paused;
+    private bool assignmentChanged;
+
+    /// <summary>Messages taken into the pipeline.</summary>
+    public long Received => Interlocked.Read(ref received);
+
+    public long PauseCount => Interlocked.Read(ref pauses);
+
+    public long ResumeCount => Interlocked.Read(ref resumes);
+
+    public bool IsPaused => paused;
+
+    /// <summary>Called by the assignment callback (on this thread): the new partitions are brought to the loop's
+    /// pause state before the next message is taken; <paramref name="deadLetterPartitions"/> are paused for good.</summary>
+    public void OnAssigned(IEnumerable<TopicPartition> deadLetterPartitions)
+    {
+        ignored.AddRange(deadLetterPartitions);
+        assignmentChanged = true;
+    }
+
+    public void Run(CancellationToken token)
+    {
+        var now = Environment.TickCount64;
+        var nextCommit = now + (long)options.CommitInterval.TotalMilliseconds;
+        var nextGauges = now;
+        AssignedPartition? last = null;
+        while (!token.IsCancellationRequested)
+        {
+            if (ApplyBackpressure())
+            {
+                try
+                {
+                    var result = consumer.Consume(options.PollTimeout);
+                    if (result?.Message is { } message)
+                    {
+                        // Not result.TopicPartitionOffset: that getter allocates a new object on every call.
+                        Receive(result.Topic ?? singleTopic, result.Partition.Value, result.Offset.Value, message.Key, message.Value, message.Timestamp, ref last, token);
+                    }
+                }
+                catch (ConsumeException e) when (e.Error.Code is ErrorCode.Local_ValueDeserialization or ErrorCode.Local_KeyDeserialization
+                                                 && e.ConsumerRecord?.Message is { } raw)
+                {
+                    // The value could not be copied into a slab (out of memory). librdkafka has already moved past
+                    // this message, so skipping it would let a later commit pass it: take the raw bytes instead.
+                    // Only for these codes: other consume errors (a failed fetch) carry a record too, but no message
+                    // of the log, and tracking it would make the real message at that offset look redelivered.
+                    metrics.ComponentErrors.WithLabels(PipelineMetrics.Stages.Receiving, e.Error.Code.ToString()).Inc();
+                    log.Log("consumer:" + e.Error.Code, LogLevel.Warning, $"Kafka message not deserialized ({e.Error.Reason}); using its raw bytes");
+                    Receive(e.ConsumerRecord.Topic ?? singleTopic, e.ConsumerRecord.Partition.Value, e.ConsumerRecord.Offset.Value, raw.Key,
+                        new RecordBuffer(raw.Value ?? [], null), raw.Timestamp, ref last, token);
+                }
+                catch (ConsumeException e)
+                {
+                    consumerError(e.Error);
+                }
+            }
+            else
+            {
+                // Held at the in-flight bound: librdkafka keeps its prefetched records for when room is made.
+                limiter.WaitForRoom(token);
+            }
+
+            now = Environment.TickCount64;
+            if (now >= nextCommit)
+            {
+                committer.Commit(partitions.ToList(), retryDuringRebalance: false);
+                nextCommit = now + (long)options.CommitInterval.TotalMilliseconds;
+            }
+
+            if (now >= nextGauges)
+            {
+                updateGauges();
+                nextGauges = now + GaugeInterval;
+            }
+        }
+    }
+
+    private void Receive(string? topic, int partition, long offset, byte[]? key, RecordBuffer value, Timestamp timestamp,
+        ref AssignedPartition? last, CancellationToken token)
+    {
+        // The cached partition may belong to an earlier assignment of this partition (revoked or lost, then
+        // assigned again): its records must go to the current one, or they would be skipped and a later
+        // commit would pass them. So a closed cached partition is looked up again, never trusted.
+        if (last is null || last.IsClosed || last.Partition != partition || !string.Equals(last.Topic, topic, StringComparison.Ordinal))
+        {
+            last = topic is null ? null : partitions.Find(topic, partition);
+        }
+
+        if (last is null || last.IsClosed)
+        {
+            value.Slab?.Release();
+            return;
+        }
+
+        var record = new PipelineRecord
+        {
+            Origin = new RecordOrigin(last.Topic, partition, offset),
+            Key = key,
+            Value = value.Memory,
+            ValueSlab = value.Slab,
+            Timestamp = DateTimeOffset.FromUnixTimeMilliseconds(timestamp.UnixTimestampMs),
+        };
+        if (!last.Tracker.Track(record))
+        {
+            record.ReleaseBuffers();
+            return;
+        }
+
+        limiter.Reserve(record.SizeBytes + record.Value.Length);
+        Interlocked.Increment(ref received);
+        last.ReceivedCounter.Inc();
+        last.BytesCounter.Inc(record.Value.Length);
+        if (!last.Runner.TryEnqueue(record))
+        {
+            // Only reachable past the in-flight bounds (the queue holds MaxInFlightRecords); the partition is
+            // paused by then, so this waits for at most the records fetched before the pause took effect.
+            last.Runner.Enqueue(record, token);
+        }
+    }
+
+    /// <summary>Decides whether the loop may take a record now (see <see cref="InFlightLimiter.Decide"/>) and
+    /// pauses or resumes the partitions as it says.</summary>
+    private bool ApplyBackpressure()
+    {
+        if (assignmentChanged)
+        {
+            assignmentChanged = false;
+            SettleFreshPartitions();
+        }
+
+        switch (limiter.Decide(Environment.TickCount64, paused))
+        {
+            case InFlightDecision.Hold:
+                return false;
+            case InFlightDecision.Pause:
+                // Held too long: pause, so that the loop can consume again and serve rebalances.
+                paused = true;
+                Interlocked.Increment(ref pauses);
+                logger.LogDebug("Pausing {Count} partitions: {Records} records / {Bytes} bytes in flight (limits {MaxRecords} / {MaxBytes})",
+                    partitions.Count, limiter.Records, limiter.Bytes, options.MaxInFlightRecords, options.MaxInFlightBytes);
+                PauseAssigned();
+                return true;
+            case InFlightDecision.Resume:
+                paused = false;
+                Interlocked.Increment(ref resumes);
+                var list = partitions.Values.Where(p => p.Paused).ToList();
+                foreach (var p in list)
+                {
+                    p.Paused = false;
+                }
+
+                TryPauseResume(list.Select(p => p.TopicPartition).ToList(), pause: false);
+                logger.LogDebug("Resuming {Count} partitions: {Records} records / {Bytes} bytes in flight", list.Count, limiter.Records, limiter.Bytes);
+                metrics.PausedPartitions.Set(0);
+                return true;
+            default:
+                return true;
+        }
+    }
+
+    /// <summary>librdkafka keeps a partition's pause flag across revoke and re-assignment, so a partition paused
+    /// before a rebalance would come back paused for good: bring every new partition to the current state.</summary>
+    private void SettleFreshPartitions()
+    {
+        if (ignored.Count > 0)
+        {
+            logger.LogInformation("Not consuming dead-letter partitions matched by the topic pattern: {Partitions}", string.Join(", ", ignored));
+            TryPauseResume(ignored.ToList(), pause: true);
+            ignored.Clear();
+        }
+
+        var fresh = partitions.Values.Where(p => p.Fresh && !p.IsClosed).ToList();
+        foreach (var p in fresh)
+        {
+            p.Fresh = false;
+        }
+
+        if (paused)
+        {
+            PauseAssigned();
+        }
+        else
+        {
+            TryPauseResume(fresh.Select(p => p.TopicPartition).ToList(), pause: false);
+        }
+    }
+
+    private void PauseAssigned()
+    {
+        List<TopicPartition>? list = null;
+        foreach (var p in partitions.Values)
+        {
+            if (!p.Paused && !p.IsClosed)
+            {
+                p.Paused = true;
+                (list ??= []).Add(p.TopicPartition);
+            }
+        }
+
+        if (list is not null)
+        {
+            TryPauseResume(list, pause: true);
+            metrics.PausedPartitions.Set(partitions.Values.Count(p => p.Paused));
+        }
+    }
+
+    private void TryPauseResume(List<TopicPartition> list, bool pause)
+    {
+        if (list.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            if (pause)
+            {
+                consumer.Pause(list);
+            }
+            else
+            {
+                consumer.Resume(list);
+            }
+        }
+        catch (KafkaException e)
+        {
+            metrics.ComponentErrors.WithLabels(PipelineMetrics.Stages.Receiving, pause ? "pause" : "resume").Inc();
+            log.Log("pause", LogLevel.Warning, $"{(pause ? "Pause" : "Resume")} of {list.Count} partitions failed: {e.Error.Reason}");
+        }
+    }
+}

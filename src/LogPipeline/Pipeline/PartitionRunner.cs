@@ -1,0 +1,171 @@
+using System.Threading.Channels;
+using LogPipeline.Diagnostics;
+using Microsoft.Extensions.Logging;
+
+namespace LogPipeline.Pipeline;
+
+/// <summary>Carries the records of one partition through that partition's processor, in offset order and on one
+/// task at a time (partitions run in parallel): accepted records go to the <see cref="SinkWriter"/>, rejected ones
+/// to the rejection handler (the dead-letter topic). Created when the partition is assigned, stopped when it is
+/// revoked or lost; stopping disposes the processor, which drops its per-partition state (trace linking).</summary>
+internal sealed class PartitionRunner
+{
+    private readonly IPartitionProcessor processor;
+    private readonly InFlightLimiter limiter;
+    private readonly SinkWriter sinkWriter;
+    private readonly PipelineMetrics metrics;
+    private readonly ILogger logger;
+    private readonly Action<PipelineRecord, string, string> reject;
+    private readonly Channel<PipelineRecord> input;
+    private readonly CancellationTokenSource cancellation = new();
+    private Task worker = Task.CompletedTask;
+
+    /// <param name="capacity">Queue size; above the in-flight record bound, so receipt only waits on it after the
+    /// bound was passed.</param>
+    /// <param name="reject">Called for each record the processor rejected, with reason code and text; the runner
+    /// releases the record's buffers afterwards.</param>
+    public PartitionRunner(string topic, int partition, IPartitionProcessor processor, int capacity, InFlightLimiter limiter,
+        SinkWriter sinkWriter, PipelineMetrics metrics, ILogger logger, Action<PipelineRecord, string, string> reject)
+    {
+        Topic = topic;
+        Partition = partition;
+        this.processor = processor;
+        this.limiter = limiter;
+        this.sinkWriter = sinkWriter;
+        this.metrics = metrics;
+        this.logger = logger;
+        this.reject = reject;
+        input = Channel.CreateBounded<PipelineRecord>(new BoundedChannelOptions(capacity)
+        {
+            SingleReader = true,
+            SingleWriter = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+    }
+
+    public string Topic { get; }
+
+    public int Partition { get; }
+
+    /// <summary>True once <see cref="Stop"/> was called: queued and late records are dropped (they are redelivered).</summary>
+    public bool IsStopped => cancellation.IsCancellationRequested;
+
+    /// <summary>Records waiting for the processor.</summary>
+    public int Queued => input.Reader.Count;
+
+    /// <summary>The processing task; it disposes the processor when it ends.</summary>
+    public Task Worker => worker;
+
+    public void Start() => worker = Task.Run(RunAsync, CancellationToken.None);
+
+    /// <summary>Queues a received record without waiting; false when the queue is full.</summary>
+    public bool TryEnqueue(PipelineRecord record) => input.Writer.TryWrite(record);
+
+    /// <summary>Queues a received record, waiting for room. A record that cannot be queued (the partition stopped,
+    /// or <paramref name="token"/> fired) is never processed, so never acknowledged: the commit stops before it
+    /// and it is redelivered.</summary>
+    public void Enqueue(PipelineRecord record, CancellationToken token)
+    {
+        try
+        {
+            input.Writer.WriteAsync(record, token).AsTask().GetAwaiter().GetResult();
+        }
+        catch (Exception e) when (e is OperationCanceledException or ChannelClosedException)
+        {
+            limiter.AdjustBytes(-record.Value.Length);
+            record.ReleaseBuffers();
+        }
+    }
+
+    /// <summary>Takes no more records; those queued are still processed (a revoke's drain).</summary>
+    public void CompleteInput() => input.Writer.TryComplete();
+
+    /// <summary>Stops processing: records still queued are dropped by <see cref="DropQueued"/>.</summary>
+    public void Stop()
+    {
+        cancellation.Cancel();
+        input.Writer.TryComplete();
+    }
+
+    /// <summary>Releases records still queued after <see cref="Stop"/>: never processed, they also give back the
+    /// room reserved for their document.</summary>
+    public void DropQueued()
+    {
+        while (input.Reader.TryRead(out var unprocessed))
+        {
+            limiter.AdjustBytes(-unprocessed.Value.Length);
+            unprocessed.ReleaseBuffers();
+        }
+    }
+
+    private async Task RunAsync()
+    {
+        var token = cancellation.Token;
+        var reader = input.Reader;
+        try
+        {
+            while (await reader.WaitToReadAsync(token).ConfigureAwait(false))
+            {
+                // A record taken from the queue is always processed, so the byte reservation is always settled.
+                while (!token.IsCancellationRequested && reader.TryRead(out var record))
+                {
+                    ProcessResult result;
+                    try
+                    {
+                        result = processor.Process(record);
+                    }
+                    catch (Exception e)
+                    {
+                        metrics.ComponentErrors.WithLabels(PipelineMetrics.Stages.Processing, "processor_exception").Inc();
+                        result = ProcessResult.Rejected("processor_exception", e.GetType().Name + ": " + e.Message);
+                    }
+
+                    // Settle the reservation made on receipt: from now on exactly SizeBytes is in flight.
+                    limiter.AdjustBytes(record.Document.Length - record.Value.Length);
+
+                    if (result.Accepted)
+                    {
+                        metrics.RecordsEnriched.Inc();
+                        if (!sinkWriter.TryWrite(this, record))
+                        {
+                            try
+                            {
+                                await sinkWriter.WriteAsync(this, record, token).ConfigureAwait(false);
+                            }
+                            catch (Exception e) when (e is OperationCanceledException or ChannelClosedException)
+                            {
+                                // The partition closed meanwhile; the record is redelivered to its next owner.
+                                record.ReleaseBuffers();
+                                throw;
+                            }
+                        }
+                    }
+                    else
+                    {
+                        var code = result.ReasonCode ?? "rejected";
+                        metrics.RecordsRejected.WithLabels(code).Inc();
+                        reject(record, code, result.ReasonText ?? code);
+                        record.ReleaseBuffers();
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+        }
+        catch (ChannelClosedException)
+        {
+        }
+        finally
+        {
+            try
+            {
+                processor.Dispose();
+            }
+            catch (Exception e)
+            {
+                logger.LogWarning(e, "Disposing the processor of {Topic}[{Partition}] failed", Topic, Partition);
+            }
+        }
+    }
+}
