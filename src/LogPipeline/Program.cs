@@ -7,4 +7,5 @@ root.Add(RunCommand.Create());
 root.Add(DemoCommand.Create());
 root.Add(EnrichCommand.Create());
 root.Add(SetupCommand.Create());
+root.Add(ReplayCommand.Create());
 return await CommandLineRunner.InvokeAsync(root, args);

@@ -147,7 +147,9 @@ internal static class WorkerHost
         services.AddOptions<MemoryOptions>().Bind(configuration.GetSection(MemoryOptions.SectionName)).ValidateOnStart();
     }
 
-    private static EnrichmentChain CreateChain(IConfiguration configuration, TimeProvider time)
+    /// <summary>The enrichment chain from the <c>Enrichment</c> section (the worker's and <c>replay</c>'s).</summary>
+    /// <exception cref="ConfigurationException">A rule or database the chain refused.</exception>
+    internal static EnrichmentChain CreateChain(IConfiguration configuration, TimeProvider time)
     {
         var options = new EnrichmentOptions();
         configuration.GetSection(EnrichmentOptions.SectionName).Bind(options);

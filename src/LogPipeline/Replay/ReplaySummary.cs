@@ -1,0 +1,91 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+
+namespace LogPipeline.Replay;
+
+/// <summary>What a replay did, counted as it goes (thread-safe: the sink reports from its own threads).</summary>
+internal sealed class ReplaySummary
+{
+    /// <summary>Reason of a dead letter that has no (or unreadable) origin headers: it has no original <c>_id</c>.</summary>
+    public const string NoOrigin = "no_origin";
+
+    /// <summary>Reason of a dead letter whose value was cut to fit the dead-letter topic: the original is gone.</summary>
+    public const string Truncated = "truncated";
+
+    private readonly ConcurrentDictionary<string, long> _matchedByReason = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _rejectedAgain = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _notReplayable = new(StringComparer.Ordinal);
+    private long _filteredOut;
+    private long _acknowledged;
+
+    public bool DryRun { get; init; }
+
+    /// <summary>Dead letters read (set from the reader).</summary>
+    public long Read { get; set; }
+
+    public long FilteredOut => Interlocked.Read(ref _filteredOut);
+
+    public long Matched => _matchedByReason.Values.Sum();
+
+    /// <summary>Matched dead letters by their original reason code.</summary>
+    public IReadOnlyDictionary<string, long> MatchedByReason => _matchedByReason;
+
+    /// <summary>Stored by the sink: indexed now or already there.</summary>
+    public long Acknowledged => Interlocked.Read(ref _acknowledged);
+
+    /// <summary>Of <see cref="Acknowledged"/>, those Elasticsearch already had under the same <c>_id</c> (409 on
+    /// create; 200 in index mode, where the replay overwrote it).</summary>
+    public long AlreadyPresent { get; set; }
+
+    public long Replayed => Acknowledged - AlreadyPresent;
+
+    /// <summary>Refused again, by the chain or by the sink, by the new reason code.</summary>
+    public IReadOnlyDictionary<string, long> RejectedAgain => _rejectedAgain;
+
+    /// <summary>Matched but not sent: <see cref="NoOrigin"/>, <see cref="Truncated"/>.</summary>
+    public IReadOnlyDictionary<string, long> NotReplayable => _notReplayable;
+
+    /// <summary>Nothing was refused or left out of the records that matched.</summary>
+    public bool IsClean => _rejectedAgain.IsEmpty && _notReplayable.IsEmpty;
+
+    public void CountFilteredOut() => Interlocked.Increment(ref _filteredOut);
+
+    public void CountMatched(string reason) => _matchedByReason.AddOrUpdate(reason, 1, (_, n) => n + 1);
+
+    public void CountAcknowledged() => Interlocked.Increment(ref _acknowledged);
+
+    public void CountRejectedAgain(string reason) => _rejectedAgain.AddOrUpdate(reason, 1, (_, n) => n + 1);
+
+    public void CountNotReplayable(string reason) => _notReplayable.AddOrUpdate(reason, 1, (_, n) => n + 1);
+
+    public void WriteTo(TextWriter output)
+    {
+        output.WriteLine(Line("read", Read));
+        output.WriteLine(Line("filtered out", FilteredOut));
+        output.WriteLine(Line("matched", Matched));
+        WriteByReason(output, MatchedByReason);
+        if (DryRun)
+        {
+            output.WriteLine("dry run: nothing was written");
+            return;
+        }
+
+        output.WriteLine(Line("replayed", Replayed));
+        output.WriteLine(Line("already present", AlreadyPresent));
+        output.WriteLine(Line("rejected again", RejectedAgain.Values.Sum()));
+        WriteByReason(output, RejectedAgain);
+        output.WriteLine(Line("not replayable", NotReplayable.Values.Sum()));
+        WriteByReason(output, NotReplayable);
+    }
+
+    private static string Line(string what, long count) =>
+        string.Create(CultureInfo.InvariantCulture, $"  {what + ":",-34}{count,12:N0}");
+
+    private static void WriteByReason(TextWriter output, IReadOnlyDictionary<string, long> counts)
+    {
+        foreach (var (reason, count) in counts.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    {reason + ":",-32}{count,12:N0}"));
+        }
+    }
+}
