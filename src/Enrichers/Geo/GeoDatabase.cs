@@ -1,21 +1,35 @@
+using System.Net;
 using MaxMind.Db;
-using MaxMind.GeoIP2;
 
 namespace Enrichers.Geo;
 
-/// <summary>One opened and verified database file: a memory-mapped <see cref="DatabaseReader"/> shared by
-/// all threads. Reference counted, so a reader replaced by a reload is disposed only after the last lookup
-/// that was using it has finished.</summary>
+/// <summary>One opened and verified database file, shared by all threads. A lookup walks the memory-mapped
+/// search tree to the address's data record; each record is verified and decoded (by MaxMind's
+/// <see cref="Reader"/>, into the small type asked for) the first time it is met, and the decoded value is kept
+/// by record: a City database has millions of networks but far fewer records, so most lookups of new addresses
+/// cost the tree walk alone. Reference counted, so a database replaced by a reload is closed only after the last
+/// lookup that was using it has finished.</summary>
 internal sealed class GeoDatabase
 {
+    /// <summary>Decoded records kept per database. With distinct addresses spread over the whole IPv4 space,
+    /// this many of GeoLite2-City's records serve most lookups (docs/geoip.md gives the measured share and the
+    /// memory); the rest are decoded again when met.</summary>
+    public const int RecordCacheCapacity = 65_536;
+
+    private readonly MappedDatabaseFile _file;
+    private readonly MaxMindSearchTree _tree;
+    private readonly Reader _reader;
+    private readonly BoundedCache<int, object> _records = new(RecordCacheCapacity);
     private int _references = 1;
 
-    private GeoDatabase(string kind, string path, FileIdentity identity, DatabaseReader reader)
+    private GeoDatabase(string kind, string path, FileIdentity identity, MappedDatabaseFile file, MaxMindSearchTree tree, Reader reader)
     {
         Kind = kind;
         Path = path;
         Identity = identity;
-        Reader = reader;
+        _file = file;
+        _tree = tree;
+        _reader = reader;
         BuildTime = new DateTimeOffset(DateTime.SpecifyKind(reader.Metadata.BuildDate, DateTimeKind.Utc));
         DatabaseType = reader.Metadata.DatabaseType;
     }
@@ -27,36 +41,38 @@ internal sealed class GeoDatabase
 
     public FileIdentity Identity { get; }
 
-    public DatabaseReader Reader { get; }
-
     public DateTimeOffset BuildTime { get; }
 
     public string DatabaseType { get; }
 
-    /// <summary>Opens the database at <paramref name="path"/> after verifying the whole file.</summary>
+    /// <summary>Decoded records held now (for tests and diagnostics; not cheap).</summary>
+    internal int CachedRecords => _records.Count;
+
+    /// <summary>Opens the database at <paramref name="path"/> after verifying it (see
+    /// <see cref="MaxMindDatabaseVerifier"/>: whole when small; structure and a sample when large, the rest of
+    /// the records when first used).</summary>
     /// <param name="requiredType">Text the metadata <c>database_type</c> must contain (<c>City</c>,
-    /// <c>ASN</c>): MaxMind's reader refuses other lookups on it, so a swapped path is caught here.</param>
+    /// <c>ASN</c>), so a swapped path is caught here.</param>
     /// <exception cref="FileNotFoundException">No file at the path.</exception>
     /// <exception cref="InvalidDataException">The file is not a usable database of that type.</exception>
     /// <exception cref="IOException">The file could not be read, or was replaced while it was read.</exception>
     public static GeoDatabase Open(string kind, string path, string requiredType)
     {
         var identity = FileIdentity.Of(path);
-        var bytes = File.ReadAllBytes(path);
-        MaxMindDatabaseVerifier.Verify(bytes);
-
-        DatabaseReader reader;
+        var file = MappedDatabaseFile.Open(path);
+        Reader? reader = null;
         try
         {
-            reader = new DatabaseReader(path, FileAccessMode.MemoryMapped);
-        }
-        catch (InvalidDatabaseException ex)
-        {
-            throw new InvalidDataException(ex.Message, ex);
-        }
+            var tree = MaxMindDatabaseVerifier.Open(file.Bytes);
+            try
+            {
+                reader = new Reader(path, FileAccessMode.MemoryMapped);
+            }
+            catch (InvalidDatabaseException ex)
+            {
+                throw new InvalidDataException(ex.Message, ex);
+            }
 
-        try
-        {
             if (!reader.Metadata.DatabaseType.Contains(requiredType, StringComparison.Ordinal))
             {
                 throw new InvalidDataException(
@@ -69,13 +85,43 @@ internal sealed class GeoDatabase
                 throw new IOException("the file was replaced while it was being opened");
             }
 
-            return new GeoDatabase(kind, path, identity, reader);
+            return new GeoDatabase(kind, path, identity, file, tree, reader);
         }
         catch
         {
-            reader.Dispose();
+            reader?.Dispose();
+            file.Dispose();
             throw;
         }
+    }
+
+    /// <summary>The record of <paramref name="address"/> decoded into <typeparamref name="T"/> (always the same
+    /// type for one database), or null when no network holds the address. The caller holds a reference.</summary>
+    /// <exception cref="InvalidDataException">The tree on the address's path or its record is corrupt.</exception>
+    /// <exception cref="InvalidDatabaseException">MaxMind's reader refused the record.</exception>
+    /// <exception cref="DeserializationException">The record does not have the shape of <typeparamref name="T"/>.</exception>
+    public T? Find<T>(IPAddress address)
+        where T : class
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        address.TryWriteBytes(bytes, out var length);
+        var file = _file.Bytes;
+        var offset = _tree.Find(file, bytes[..length]);
+        if (offset < 0)
+        {
+            return null;
+        }
+
+        if (_records.TryGet(offset, out var cached))
+        {
+            return (T)cached;
+        }
+
+        MaxMindDatabaseVerifier.VerifyRecord(file.Slice(_tree.DataStart, _tree.DataSize), offset);
+        var record = _reader.Find<T>(address)
+            ?? throw new InvalidDataException($"MaxMind's reader found no record where the search tree points to one (offset {offset})");
+        _records.Add(offset, record);
+        return record;
     }
 
     public void AddReference() => Interlocked.Increment(ref _references);
@@ -84,7 +130,8 @@ internal sealed class GeoDatabase
     {
         if (Interlocked.Decrement(ref _references) == 0)
         {
-            Reader.Dispose();
+            _reader.Dispose();
+            _file.Dispose();
         }
     }
 }

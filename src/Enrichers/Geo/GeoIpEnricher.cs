@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text;
 using Enrichers.Json;
-using MaxMind.GeoIP2;
 
 namespace Enrichers.Geo;
 
@@ -15,7 +14,7 @@ public sealed class GeoIpEnricher : ILogEnricher, IDisposable
     /// Elasticsearch maps as <c>ip</c> and which therefore keeps the truncated address.</summary>
     public const string ClientIpHashField = FieldNames.ClientIpHash;
 
-    // MaxMind's reader answers ASN lookups only on databases whose type contains this.
+    // The type MaxMind's ASN databases declare; a file without it at the ASN path is refused.
     private const string AsnDatabaseType = "GeoLite2-ASN";
 
     // Address fields longer than this (X-Forwarded-For lists of many hops) are looked up through a string.
@@ -351,32 +350,25 @@ public sealed class GeoIpEnricher : ILogEnricher, IDisposable
 
         try
         {
-            var city = generation.City is { } cityDatabase ? TryLookup(cityDatabase, address, static (r, a) => r.TryCity(a, out var c) ? c : null) : null;
-            var asn = generation.Asn is { } asnDatabase ? TryLookup(asnDatabase, address, static (r, a) => r.TryAsn(a, out var n) ? n : null) : null;
-
-            var countryIso = city?.Country.IsoCode;
-            var subdivision = city?.MostSpecificSubdivision.IsoCode;
-            var location = city?.Location;
-            var hasLocation = location is { Latitude: { } lat, Longitude: { } lon } && double.IsFinite(lat) && double.IsFinite(lon);
+            var city = generation.City is { } cityDatabase ? TryLookup<GeoCityRecord>(cityDatabase, address) : null;
+            var asn = generation.Asn is { } asnDatabase ? TryLookup<GeoAsnRecord>(asnDatabase, address) : null;
+            var found = city is { HasFields: true } || asn is { HasFields: true };
             var result = new GeoLookupResult
             {
                 Outcome = GeoLookupResult.Hit,
                 ClientIp = clientIp,
                 ClientIpHash = hash,
-                CountryIsoCode = countryIso,
-                CountryName = city?.Country.Name,
-                CityName = city?.City.Name,
-                RegionIsoCode = countryIso is not null && subdivision is not null ? $"{countryIso}-{subdivision}" : null,
-                ContinentCode = city?.Continent.Code,
-                TimeZone = location?.TimeZone,
-                Latitude = hasLocation ? LogLiteral.Number(location!.Latitude!.Value) : null,
-                Longitude = hasLocation ? LogLiteral.Number(location!.Longitude!.Value) : null,
-                AsNumber = asn?.AutonomousSystemNumber is { } number ? LogLiteral.Number(number) : null,
-                AsOrganizationName = asn?.AutonomousSystemOrganization,
+                CountryIsoCode = city?.CountryIsoCode,
+                CountryName = city?.CountryName,
+                CityName = city?.CityName,
+                RegionIsoCode = city?.RegionIsoCode,
+                ContinentCode = city?.ContinentCode,
+                TimeZone = city?.TimeZone,
+                Latitude = city?.Latitude,
+                Longitude = city?.Longitude,
+                AsNumber = asn?.Number,
+                AsOrganizationName = asn?.OrganizationName,
             };
-            var found = result.CountryIsoCode is not null || result.CountryName is not null || result.CityName is not null
-                || result.ContinentCode is not null || result.TimeZone is not null || hasLocation
-                || result.AsNumber is not null || result.AsOrganizationName is not null;
             return found ? result : new GeoLookupResult { Outcome = GeoLookupResult.Miss, ClientIp = clientIp, ClientIpHash = hash };
         }
         finally
@@ -385,17 +377,18 @@ public sealed class GeoIpEnricher : ILogEnricher, IDisposable
         }
     }
 
-    private T? TryLookup<T>(GeoDatabase database, IPAddress address, Func<DatabaseReader, IPAddress, T?> lookup)
+    private T? TryLookup<T>(GeoDatabase database, IPAddress address)
         where T : class
     {
         try
         {
-            return lookup(database.Reader, address);
+            return database.Find<T>(address);
         }
         catch (Exception)
         {
-            // A damaged record the verifier could not see, or an IPv6 address in an IPv4-only database:
-            // that address gets no fields from this database, the record goes on.
+            // A damaged tree path or record (large files are verified record by record on first use), or an
+            // IPv6 address in an IPv4-only database: that address gets no fields from this database, the record
+            // goes on.
             _statistics.GeoIp.Increment("lookup_error");
             return null;
         }

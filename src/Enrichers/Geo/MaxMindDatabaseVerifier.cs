@@ -1,21 +1,39 @@
-using System.Buffers.Binary;
 using System.Text;
 using System.Text.Unicode;
 
 namespace Enrichers.Geo;
 
-/// <summary>Checks a whole MaxMind DB before it is used, like libmaxminddb's <c>mmdbverify</c>: metadata,
-/// every search-tree node, and every data record the tree points to. MaxMind's reader opens corrupt files
-/// without complaint and fails only on the lookups that hit the damage, which would turn a bad database
-/// into silent misses at run time; verifying up front refuses it at start or at reload instead.</summary>
+/// <summary>Checks a MaxMind DB before it is used, like libmaxminddb's <c>mmdbverify</c>. MaxMind's reader opens
+/// corrupt files without complaint and fails only on the lookups that hit the damage, which would turn a bad
+/// database into silent misses at run time; checking up front refuses it at start or at reload instead.
+/// A small file (up to <see cref="WholeFileMaxBytes"/>) is checked whole: metadata, every search-tree path and
+/// every data record. A real-size one (GeoLite2-City: 3.7 million nodes, half a million records) is checked
+/// without decoding everything, so that opening and reloading cost little CPU: the metadata, the bounds of every
+/// tree record (one pass over the tree), a sample of data records spread over the tree, and every other record
+/// before its first decode (<see cref="VerifyRecord"/>); a path through the tree that loops or runs deeper than
+/// the address is found by the lookup that walks it.</summary>
 internal static class MaxMindDatabaseVerifier
 {
+    /// <summary>Files up to this size are checked whole when opened.</summary>
+    public const int WholeFileMaxBytes = 4 * 1024 * 1024;
+
+    /// <summary>Data records checked when a larger file is opened, spread evenly over the tree.</summary>
+    public const int SampleRecords = 4096;
+
     private const int MaxNesting = 32;
     private static readonly byte[] MetadataMarker = [0xAB, 0xCD, 0xEF, .. "MaxMind.com"u8];
 
-    /// <summary>Verifies <paramref name="file"/>; throws <see cref="InvalidDataException"/> saying what is
-    /// wrong.</summary>
-    public static void Verify(ReadOnlySpan<byte> file)
+    [ThreadStatic]
+    private static HashSet<int>? t_checkedPointers;
+
+    /// <summary>Verifies the whole of <paramref name="file"/>; throws <see cref="InvalidDataException"/> saying
+    /// what is wrong.</summary>
+    public static void Verify(ReadOnlySpan<byte> file) => Open(file, wholeFile: true);
+
+    /// <summary>Verifies what a file must be to be opened (whole when it is small, see the class remarks) and
+    /// returns its search tree; throws <see cref="InvalidDataException"/> saying what is wrong.</summary>
+    /// <param name="wholeFile">Check everything whatever the size (default: only small files).</param>
+    public static MaxMindSearchTree Open(ReadOnlySpan<byte> file, bool? wholeFile = null)
     {
         // The marker may occur inside data, so the metadata starts after its last occurrence.
         var searchFrom = Math.Max(0, file.Length - 128 * 1024);
@@ -62,19 +80,34 @@ internal static class MaxMindDatabaseVerifier
             throw new InvalidDataException($"node_count {nodeCount} does not fit the file ({file.Length} bytes)");
         }
 
-        var tree = file[..(int)treeSize];
-        var data = file[((int)treeSize + 16)..markerAt];
-        var records = WalkTree(tree, (long)nodeCount, (int)recordSize, ipVersion == 6 ? 128 : 32, data.Length);
+        var tree = new MaxMindSearchTree(file, (long)nodeCount, (int)recordSize, (int)ipVersion, markerAt);
+        var data = file[tree.DataStart..markerAt];
+        var records = wholeFile ?? file.Length <= WholeFileMaxBytes
+            ? (IEnumerable<int>)WalkTree(file[..tree.TreeSize], tree, ipVersion == 6 ? 128 : 32)
+            : CheckTreeBounds(file[..tree.TreeSize], tree);
         var checkedPointers = new HashSet<int>();
         foreach (var offset in records)
         {
             Skip(data, offset, 0, checkedPointers);
         }
+
+        return tree;
     }
 
-    private static HashSet<int> WalkTree(ReadOnlySpan<byte> tree, long nodeCount, int recordSize, int bits, int dataSize)
+    /// <summary>Verifies the data record at <paramref name="offset"/> of the data section
+    /// <paramref name="data"/> (types, sizes, UTF-8, pointers), as <see cref="Open"/> does for the records it
+    /// checks; throws <see cref="InvalidDataException"/>. Called before a record is first decoded.</summary>
+    public static void VerifyRecord(ReadOnlySpan<byte> data, int offset)
+    {
+        var checkedPointers = t_checkedPointers ??= [];
+        checkedPointers.Clear();
+        Skip(data, offset, 0, checkedPointers);
+    }
+
+    private static HashSet<int> WalkTree(ReadOnlySpan<byte> treeBytes, MaxMindSearchTree tree, int bits)
     {
         var records = new HashSet<int>();
+        var nodeCount = tree.NodeCount;
 
         // Trees share subtrees (IPv4 is reachable from several IPv6 prefixes), so each node is walked once;
         // this also stops loops in a corrupt tree.
@@ -87,7 +120,7 @@ internal static class MaxMindDatabaseVerifier
             var (node, depth) = stack.Pop();
             for (var side = 0; side < 2; side++)
             {
-                var value = ReadRecord(tree, node, side, recordSize);
+                var value = MaxMindSearchTree.ReadRecord(treeBytes, node, side, tree.RecordSize);
                 if (value < nodeCount)
                 {
                     if (depth + 1 >= bits)
@@ -103,14 +136,7 @@ internal static class MaxMindDatabaseVerifier
                 }
                 else if (value > nodeCount)
                 {
-                    var offset = value - nodeCount - 16;
-                    if (offset < 0 || offset >= dataSize)
-                    {
-                        throw new InvalidDataException(
-                            $"search tree node {node} points outside the data section (record {value})");
-                    }
-
-                    records.Add((int)offset);
+                    records.Add(DataOffset(tree, node, value));
                 }
             }
         }
@@ -118,22 +144,45 @@ internal static class MaxMindDatabaseVerifier
         return records;
     }
 
-    private static long ReadRecord(ReadOnlySpan<byte> tree, long node, int side, int recordSize)
+    /// <summary>One pass over every node: each record is a node, the empty marker, or a pointer into the data
+    /// section. Returns the data records of nodes spread evenly over the tree: the sample to check.</summary>
+    private static List<int> CheckTreeBounds(ReadOnlySpan<byte> treeBytes, MaxMindSearchTree tree)
     {
-        var at = (int)(node * recordSize / 4);
-        switch (recordSize)
+        var nodeCount = tree.NodeCount;
+        var stride = Math.Max(1, nodeCount / SampleRecords);
+        var sample = new List<int>(SampleRecords + 1);
+        var nextSample = 0L;
+        for (var node = 0L; node < nodeCount; node++)
         {
-            case 24:
-                at += side * 3;
-                return tree[at] << 16 | tree[at + 1] << 8 | tree[at + 2];
-            case 28:
-                var middle = tree[at + 3];
-                return side == 0
-                    ? (long)(middle >> 4) << 24 | (long)tree[at] << 16 | (long)tree[at + 1] << 8 | tree[at + 2]
-                    : (long)(middle & 0x0F) << 24 | (long)tree[at + 4] << 16 | (long)tree[at + 5] << 8 | tree[at + 6];
-            default:
-                return BinaryPrimitives.ReadUInt32BigEndian(tree[(at + side * 4)..]);
+            for (var side = 0; side < 2; side++)
+            {
+                var value = MaxMindSearchTree.ReadRecord(treeBytes, node, side, tree.RecordSize);
+                if (value <= nodeCount)
+                {
+                    continue;
+                }
+
+                var offset = DataOffset(tree, node, value);
+                if (node >= nextSample)
+                {
+                    sample.Add(offset);
+                    nextSample = node + stride;
+                }
+            }
         }
+
+        return sample;
+    }
+
+    private static int DataOffset(MaxMindSearchTree tree, long node, long value)
+    {
+        var offset = value - tree.NodeCount - 16;
+        if (offset < 0 || offset >= tree.DataSize)
+        {
+            throw new InvalidDataException($"search tree node {node} points outside the data section (record {value})");
+        }
+
+        return (int)offset;
     }
 
     /// <summary>Checks the value at <paramref name="offset"/> and returns the offset after it.</summary>

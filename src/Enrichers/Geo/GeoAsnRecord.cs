@@ -1,0 +1,23 @@
+using Enrichers.Json;
+using MaxMind.Db;
+
+namespace Enrichers.Geo;
+
+/// <summary>What the enricher writes from one ASN database record (<c>Reader.Find&lt;GeoAsnRecord&gt;</c>),
+/// kept per record by <see cref="GeoDatabase"/>; immutable.</summary>
+internal sealed class GeoAsnRecord
+{
+    [Constructor]
+    public GeoAsnRecord([MapKey("autonomous_system_number")] long? number,
+        [MapKey("autonomous_system_organization")] string? organization)
+    {
+        Number = number is { } n ? LogLiteral.Number(n) : null;
+        OrganizationName = organization;
+    }
+
+    public LogLiteral? Number { get; }
+
+    public string? OrganizationName { get; }
+
+    public bool HasFields => Number is not null || OrganizationName is not null;
+}

@@ -1,0 +1,108 @@
+using System.Net;
+using Enrichers.Geo;
+
+namespace Enrichers.Tests.Geo;
+
+public sealed class GeoDatabaseTests : IDisposable
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "lp-geodb-tests", Guid.NewGuid().ToString("N"));
+
+    public GeoDatabaseTests() => Directory.CreateDirectory(_directory);
+
+    [Fact]
+    public void Networks_that_share_a_record_share_one_decoded_value()
+    {
+        var writer = new MaxMindDatabaseWriter("GeoIP2-City");
+        var london = DemoGeoDatabases.CityRecord("GB", "United Kingdom", "EU", "London", "ENG", 51.5142, -0.0931, "Europe/London");
+        writer.Insert("81.2.69.0/24", london);
+        writer.Insert("2.125.160.0/24", london);
+        writer.Insert("216.160.83.56/29", DemoGeoDatabases.CityRecord("US", "United States", "NA", "Milton", "WA", 47.2513, -122.3149, "America/Los_Angeles"));
+        var database = Open(writer, "City");
+        try
+        {
+            var first = database.Find<GeoCityRecord>(IPAddress.Parse("81.2.69.160"));
+            var second = database.Find<GeoCityRecord>(IPAddress.Parse("2.125.160.216"));
+            var other = database.Find<GeoCityRecord>(IPAddress.Parse("216.160.83.57"));
+
+            Assert.Same(first, second);
+            Assert.Equal("London", first!.CityName);
+            Assert.Equal("GB-ENG", first.RegionIsoCode);
+            Assert.Equal("Milton", other!.CityName);
+            Assert.Equal(2, database.CachedRecords);
+        }
+        finally
+        {
+            database.Release();
+        }
+    }
+
+    [Fact]
+    public void An_address_in_no_network_finds_nothing_in_either_family()
+    {
+        var database = Open(GeoTestDatabases.Asn(), "ASN");
+        try
+        {
+            Assert.Null(database.Find<GeoAsnRecord>(IPAddress.Parse("8.8.8.8")));
+            Assert.Null(database.Find<GeoAsnRecord>(IPAddress.Parse("2a00:1450::1")));
+            Assert.Equal("Andrews & Arnold Ltd", database.Find<GeoAsnRecord>(IPAddress.Parse("81.2.69.1"))!.OrganizationName);
+            Assert.Equal("NTT America", database.Find<GeoAsnRecord>(IPAddress.Parse("2001:218::5"))!.OrganizationName);
+        }
+        finally
+        {
+            database.Release();
+        }
+    }
+
+    [Fact]
+    public void A_corrupt_record_is_refused_by_the_lookup_that_first_meets_it()
+    {
+        var writer = new MaxMindDatabaseWriter("Test");
+        writer.Insert("1.2.3.0/24", new Dictionary<string, object> { ["d"] = 1.0 });
+        var bytes = writer.ToArray();
+        var tree = MaxMindDatabaseVerifier.Open(bytes);
+
+        // key "d" (0x41 0x64), then the double's control byte (type 3, size 8 = 0x68): make it size 5.
+        bytes[bytes.AsSpan().IndexOf(new byte[] { 0x41, 0x64, 0x68 }) + 2] = 0x65;
+        var offset = tree.Find(bytes, [1, 2, 3, 4]);
+
+        var error = Assert.Throws<InvalidDataException>(() =>
+            MaxMindDatabaseVerifier.VerifyRecord(bytes.AsSpan(tree.DataStart, tree.DataSize), offset));
+        Assert.Contains("double", error.Message);
+    }
+
+    [Fact]
+    public void Checking_the_tree_bounds_alone_still_refuses_a_pointer_outside_the_data_section()
+    {
+        var bytes = GeoTestDatabases.City("London").ToArray();
+        bytes[0] = 0xFF;
+        bytes[1] = 0xFF;
+        bytes[2] = 0xF0;
+
+        var error = Assert.Throws<InvalidDataException>(() => MaxMindDatabaseVerifier.Open(bytes, wholeFile: false));
+
+        Assert.Contains("outside the data section", error.Message);
+    }
+
+    [Fact]
+    public void A_sampled_check_of_a_sound_database_gives_the_same_tree_as_a_whole_one()
+    {
+        var bytes = DemoGeoDatabases.CreateCityWriter().ToArray();
+
+        var sampled = MaxMindDatabaseVerifier.Open(bytes, wholeFile: false);
+        var whole = MaxMindDatabaseVerifier.Open(bytes, wholeFile: true);
+
+        Assert.Equal(whole.NodeCount, sampled.NodeCount);
+        Assert.Equal(whole.Find(bytes, [81, 2, 69, 160]), sampled.Find(bytes, [81, 2, 69, 160]));
+        Assert.True(sampled.Find(bytes, [81, 2, 69, 160]) >= 0);
+        Assert.Equal(-1, sampled.Find(bytes, [8, 8, 8, 8]));
+    }
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    private GeoDatabase Open(MaxMindDatabaseWriter writer, string type)
+    {
+        var path = Path.Combine(_directory, Guid.NewGuid().ToString("N") + ".mmdb");
+        File.WriteAllBytes(path, writer.ToArray());
+        return GeoDatabase.Open("test", path, type);
+    }
+}
