@@ -38,6 +38,10 @@ public sealed class EnrichmentChain : IDisposable
 
     public EnrichmentStatistics Statistics { get; } = new();
 
+    /// <summary>The GeoIP enricher, shared by every session: its loaded databases, reload events and counts are
+    /// what the worker's diagnostics report.</summary>
+    public GeoIpEnricher GeoIp => _geoIp;
+
     /// <summary>Validates <paramref name="options"/> and builds the chain (opening GeoIP databases).</summary>
     /// <exception cref="EnrichmentConfigurationException">A bad option, or a missing or corrupt database;
     /// the message names the key or path.</exception>

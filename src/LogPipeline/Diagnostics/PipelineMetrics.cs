@@ -88,6 +88,8 @@ public sealed class PipelineMetrics
             "GeoIP lookups by result (hit, miss, private, malformed).", "result");
         GeoIpDatabaseAge = f.CreateGauge(Prefix + "geoip_database_age_seconds",
             "Age of the loaded GeoIP database (from its build epoch).", "database");
+        GeoIpDatabaseReloads = f.CreateCounter(Prefix + "geoip_database_reloads_total",
+            "GeoIP database replacements switched to (reloaded) or refused (the loaded database stays in use).", "database", "result");
         ErrorCategories = f.CreateCounter(Prefix + "error_categories_total",
             "Error records by assigned error_category.", "category");
         TracesLinked = f.CreateCounter(Prefix + "trace_linked_records_total",
@@ -125,6 +127,7 @@ public sealed class PipelineMetrics
     public Counter PiiMasks { get; }
     public Counter GeoIpLookups { get; }
     public Gauge GeoIpDatabaseAge { get; }
+    public Counter GeoIpDatabaseReloads { get; }
     public Counter ErrorCategories { get; }
     public Counter TracesLinked { get; }
     public Gauge Ready { get; }

@@ -74,7 +74,10 @@ internal static class WorkerHost
             sp.GetRequiredService<PipelineMetrics>(),
             sp.GetRequiredService<ILoggerFactory>().CreateLogger("LogPipeline.Enrichment")));
         builder.Services.AddSingleton(sp => new GeoIpDatabaseAgeGauge(
-            sp.GetRequiredService<EnrichmentChain>().Options.GeoIp, sp.GetRequiredService<PipelineMetrics>(), sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<EnrichmentChain>().GeoIp, sp.GetRequiredService<PipelineMetrics>(), sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton(sp => new GeoIpReloadLog(
+            sp.GetRequiredService<EnrichmentChain>().GeoIp, sp.GetRequiredService<PipelineMetrics>(),
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger("LogPipeline.GeoIp")));
         builder.Services.AddSingleton<IRecordProcessor>(sp => new EnrichingRecordProcessor(sp.GetRequiredService<EnrichmentChain>()));
         builder.Services.AddSingleton(sp => PipelineSinks.Create(sp, configuration, sp.GetRequiredService<IOptions<SinkOptions>>().Value));
         builder.Services.AddSingleton<IPipelineSource>(sp => PipelineSources.CreateKafka(sp, configuration));
@@ -93,6 +96,7 @@ internal static class WorkerHost
         // Resolve the components now, so a bad database path or credential file fails before anything starts.
         _ = app.Services.GetRequiredService<EnrichmentMetricsBridge>();
         _ = app.Services.GetRequiredService<GeoIpDatabaseAgeGauge>();
+        _ = app.Services.GetRequiredService<GeoIpReloadLog>();
         var sink = app.Services.GetRequiredService<IRecordSink>();
         var source = app.Services.GetRequiredService<IPipelineSource>();
         health.SinkHealthy = () => sink.IsHealthy;
