@@ -21,16 +21,25 @@ public sealed class EnrichmentCorpus
 
     public ReadOnlyMemory<byte> this[int index] => _buffer.AsMemory(_starts[index], _starts[index + 1] - _starts[index]);
 
+    /// <summary>Corpus kinds: the SMM platform's logs (<see cref="SmmLogGenerator"/>), or web-service lines each
+    /// with a distinct public client address and PII in the text (<see cref="PiiDenseLogGenerator"/>).</summary>
+    public static IReadOnlyList<string> Kinds { get; } = ["smm", "pii-dense"];
+
     /// <summary><paramref name="count"/> valid records (no poison: the harness measures enrichment, not rejection).</summary>
-    public static EnrichmentCorpus Generate(int count, int seed = 42)
+    public static EnrichmentCorpus Generate(int count, int seed = 42, string kind = "smm")
     {
-        var generator = new SmmLogGenerator(new SmmLogGeneratorOptions { Seed = seed });
+        Func<int, byte[]> next = kind switch
+        {
+            "smm" => new SmmLogGenerator(new SmmLogGeneratorOptions { Seed = seed }) is var smm ? _ => smm.Next().Utf8 : null!,
+            "pii-dense" => new PiiDenseLogGenerator(seed).Next,
+            _ => throw new ArgumentException($"unknown corpus '{kind}'; allowed: {string.Join(", ", Kinds)}", nameof(kind)),
+        };
         var stream = new MemoryStream(count * 480);
         var starts = new int[count + 1];
         for (var i = 0; i < count; i++)
         {
             starts[i] = checked((int)stream.Length);
-            stream.Write(generator.Next().Utf8);
+            stream.Write(next(i));
         }
 
         starts[count] = checked((int)stream.Length);

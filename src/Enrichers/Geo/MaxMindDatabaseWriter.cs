@@ -9,21 +9,26 @@ namespace Enrichers.Geo;
 
 /// <summary>Writes a MaxMind DB (<c>.mmdb</c>, format 2.0) to a stream: a binary search tree over IPv6
 /// (IPv4 networks live under <c>::/96</c>, where readers look them up), a data section and the metadata.
-/// No NuGet package writes this format; tests and the <c>demo</c> command build their own small databases
-/// with it. Not thread-safe; meant for small databases (everything is held in memory).</summary>
+/// No NuGet package writes this format; tests, the <c>demo</c> command and the benchmarks' real-size databases
+/// (millions of networks) are built with it. Not thread-safe; everything is held in memory (the tree in flat
+/// arrays, 16 bytes a node).</summary>
 /// <remarks>Data values may be <see cref="string"/>, <see cref="double"/>, <see cref="float"/>,
 /// <see cref="bool"/>, <see cref="ushort"/> (uint16), <see cref="uint"/> (uint32), <see cref="int"/>
 /// (int32), <see cref="ulong"/>/<see cref="long"/> (uint64), <see cref="byte"/> arrays (bytes),
-/// string-keyed dictionaries (maps) and other enumerables (arrays). Identical records are stored once.
-/// A network inserted over part of an earlier one splits it; a network inserted over a whole earlier one
-/// (or a more specific one) replaces it.</remarks>
+/// string-keyed dictionaries (maps) and other enumerables (arrays). Identical records are stored once, and so
+/// are identical maps, arrays and strings inside records (as MaxMind's own databases do: the country, its eight
+/// locales' names and the time zone are written once and pointed to). A network inserted over part of an
+/// earlier one splits it; a network inserted over a whole earlier one (or a more specific one) replaces it.
+/// A record added once with <see cref="AddRecord"/> can be given to many networks with
+/// <see cref="InsertRecord"/> without being encoded again.</remarks>
 public sealed class MaxMindDatabaseWriter
 {
     private static readonly byte[] MetadataMarker = [0xAB, 0xCD, 0xEF, .. "MaxMind.com"u8];
 
-    private readonly Node _root = new();
-    private readonly List<byte[]> _records = [];
-    private readonly Dictionary<string, int> _recordIndex = new(StringComparer.Ordinal);
+    // Node n's two sides are at 2n and 2n + 1: a child node, or -1; a record (its data-section offset), or -1.
+    private readonly List<int> _children = [-1, -1];
+    private readonly List<int> _leaves = [-1, -1];
+    private readonly DataSection _data = new();
 
     /// <param name="databaseType">The metadata <c>database_type</c>; GeoIP2 readers require it to contain
     /// <c>City</c> for city lookups and <c>ASN</c> for ASN lookups (e.g. <c>GeoIP2-City</c>).</param>
@@ -61,8 +66,23 @@ public sealed class MaxMindDatabaseWriter
 
     public void Insert(IPAddress network, int prefixLength, object data)
     {
-        ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(data);
+        InsertRecord(network, prefixLength, AddRecord(data));
+    }
+
+    /// <summary>Stores <paramref name="data"/> (once, however often it is added) and returns the handle
+    /// <see cref="InsertRecord"/> takes.</summary>
+    public int AddRecord(object data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        return _data.Add(data);
+    }
+
+    /// <summary>Inserts a network whose data is a record from <see cref="AddRecord"/>.</summary>
+    public void InsertRecord(IPAddress network, int prefixLength, int record)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentOutOfRangeException.ThrowIfNegative(record);
         Span<byte> bits = stackalloc byte[16];
         int totalBits;
         if (network.AddressFamily == AddressFamily.InterNetwork)
@@ -84,31 +104,31 @@ public sealed class MaxMindDatabaseWriter
             throw new ArgumentOutOfRangeException(nameof(prefixLength), "The whole address space (/0) cannot be a network.");
         }
 
-        var record = AddRecord(data);
-        var node = _root;
+        var node = 0;
         for (var depth = 0; depth < totalBits - 1; depth++)
         {
-            var bit = Bit(bits, depth);
-            var next = node.Children[bit];
-            if (next is null)
+            var side = 2 * node + Bit(bits, depth);
+            var next = _children[side];
+            if (next < 0)
             {
-                next = new Node();
-                if (node.Records[bit] >= 0)
-                {
-                    // Split a less specific network: both halves keep its data.
-                    next.Records[0] = next.Records[1] = node.Records[bit];
-                    node.Records[bit] = -1;
-                }
+                next = _children.Count / 2;
+                _children.Add(-1);
+                _children.Add(-1);
 
-                node.Children[bit] = next;
+                // Split a less specific network: both halves keep its data.
+                var wider = _leaves[side];
+                _leaves.Add(wider);
+                _leaves.Add(wider);
+                _leaves[side] = -1;
+                _children[side] = next;
             }
 
             node = next;
         }
 
-        var last = Bit(bits, totalBits - 1);
-        node.Children[last] = null;
-        node.Records[last] = record;
+        var last = 2 * node + Bit(bits, totalBits - 1);
+        _children[last] = -1;
+        _leaves[last] = record;
     }
 
     /// <summary>Writes the database. Can be called more than once.</summary>
@@ -116,34 +136,27 @@ public sealed class MaxMindDatabaseWriter
     {
         ArgumentNullException.ThrowIfNull(stream);
 
-        // Number nodes breadth first; children always get higher numbers than their parent.
-        var nodes = new List<Node>();
-        var queue = new Queue<Node>();
-        queue.Enqueue(_root);
+        // Number the reachable nodes breadth first; children always get higher numbers than their parent.
+        var numbers = new int[_children.Count / 2];
+        var order = new List<int>();
+        var queue = new Queue<int>();
+        queue.Enqueue(0);
         while (queue.Count > 0)
         {
             var node = queue.Dequeue();
-            node.Number = nodes.Count;
-            nodes.Add(node);
-            foreach (var child in node.Children)
+            numbers[node] = order.Count;
+            order.Add(node);
+            for (var side = 2 * node; side <= 2 * node + 1; side++)
             {
-                if (child is not null)
+                if (_children[side] >= 0)
                 {
-                    queue.Enqueue(child);
+                    queue.Enqueue(_children[side]);
                 }
             }
         }
 
-        var data = new MemoryStream();
-        var offsets = new long[_records.Count];
-        for (var i = 0; i < _records.Count; i++)
-        {
-            offsets[i] = data.Length;
-            data.Write(_records[i]);
-        }
-
-        var nodeCount = (long)nodes.Count;
-        var maxValue = nodeCount + 16 + Math.Max(0, data.Length - 1);
+        var nodeCount = (long)order.Count;
+        var maxValue = nodeCount + 16 + Math.Max(0, _data.Length - 1);
         var recordSize = RecordSize ?? (maxValue < 1L << 24 ? 24 : maxValue < 1L << 28 ? 28 : 32);
         if (recordSize is not (24 or 28 or 32) || (recordSize < 32 && maxValue >= 1L << recordSize) || maxValue > uint.MaxValue)
         {
@@ -151,18 +164,17 @@ public sealed class MaxMindDatabaseWriter
         }
 
         var nodeBytes = recordSize / 4;
-        var tree = new byte[nodes.Count * nodeBytes];
-        foreach (var node in nodes)
+        var tree = new byte[order.Count * nodeBytes];
+        for (var i = 0; i < order.Count; i++)
         {
-            var left = RecordValue(node, 0, nodeCount, offsets);
-            var right = RecordValue(node, 1, nodeCount, offsets);
-            WriteNode(tree.AsSpan(node.Number * nodeBytes, nodeBytes), recordSize, left, right);
+            var node = order[i];
+            WriteNode(tree.AsSpan(i * nodeBytes, nodeBytes), recordSize,
+                RecordValue(2 * node, nodeCount, numbers), RecordValue(2 * node + 1, nodeCount, numbers));
         }
 
         stream.Write(tree);
         stream.Write(new byte[16]);
-        data.Position = 0;
-        data.CopyTo(stream);
+        _data.WriteTo(stream);
         stream.Write(MetadataMarker);
         var metadata = new DataEncoder();
         metadata.Write(new Dictionary<string, object>(StringComparer.Ordinal)
@@ -188,27 +200,11 @@ public sealed class MaxMindDatabaseWriter
         return stream.ToArray();
     }
 
-    private int AddRecord(object data)
-    {
-        var encoder = new DataEncoder();
-        encoder.Write(data);
-        var bytes = encoder.ToArray();
-        var key = Convert.ToBase64String(bytes);
-        if (!_recordIndex.TryGetValue(key, out var index))
-        {
-            index = _records.Count;
-            _records.Add(bytes);
-            _recordIndex.Add(key, index);
-        }
-
-        return index;
-    }
-
     private static int Bit(ReadOnlySpan<byte> address, int index) => (address[index >> 3] >> (7 - (index & 7))) & 1;
 
-    private static long RecordValue(Node node, int side, long nodeCount, long[] offsets) =>
-        node.Children[side] is { } child ? child.Number
-        : node.Records[side] >= 0 ? nodeCount + 16 + offsets[node.Records[side]]
+    private long RecordValue(int side, long nodeCount, int[] numbers) =>
+        _children[side] is >= 0 and var child ? numbers[child]
+        : _leaves[side] >= 0 ? nodeCount + 16 + _leaves[side]
         : nodeCount;
 
     private static void WriteNode(Span<byte> target, int recordSize, long left, long right)
@@ -238,16 +234,58 @@ public sealed class MaxMindDatabaseWriter
         target[2] = (byte)value;
     }
 
-    private sealed class Node
+    /// <summary>The data section: every value stored once. A record's maps, arrays and strings (of three bytes
+    /// or more) are stored on their own and pointed to, so records that share them share the bytes.</summary>
+    private sealed class DataSection
     {
-        public readonly Node?[] Children = new Node?[2];
-        public readonly int[] Records = [-1, -1];
-        public int Number;
+        private readonly MemoryStream _bytes = new();
+        private readonly Dictionary<byte[], int> _offsets = new(ByteContentComparer.Instance);
+
+        public long Length => _bytes.Length;
+
+        /// <summary>Stores <paramref name="value"/> unless an identical one is stored; returns its offset.</summary>
+        public int Add(object value)
+        {
+            var encoder = new DataEncoder(Add);
+            encoder.Write(value);
+            var bytes = encoder.ToArray();
+            if (!_offsets.TryGetValue(bytes, out var offset))
+            {
+                offset = checked((int)_bytes.Length);
+                _bytes.Write(bytes);
+                _offsets.Add(bytes, offset);
+            }
+
+            return offset;
+        }
+
+        public void WriteTo(Stream stream)
+        {
+            _bytes.Position = 0;
+            _bytes.CopyTo(stream);
+        }
     }
 
-    /// <summary>Encodes values in the MaxMind DB data-section format (no pointers).</summary>
-    private sealed class DataEncoder
+    private sealed class ByteContentComparer : IEqualityComparer<byte[]>
     {
+        public static readonly ByteContentComparer Instance = new();
+
+        public bool Equals(byte[]? x, byte[]? y) => x.AsSpan().SequenceEqual(y);
+
+        public int GetHashCode(byte[] bytes)
+        {
+            var hash = new HashCode();
+            hash.AddBytes(bytes);
+            return hash.ToHashCode();
+        }
+    }
+
+    /// <summary>Encodes values in the MaxMind DB data-section format. With a place to store children
+    /// (<see cref="DataSection.Add"/>), the maps, arrays and longer strings inside a value are written as
+    /// pointers to their stored copy; without one (the metadata), everything is inline.</summary>
+    private sealed class DataEncoder(Func<object, int>? storeChild = null)
+    {
+        private const int Pointer = 1;
         private const int Utf8String = 2;
         private const int Double = 3;
         private const int Bytes = 4;
@@ -311,8 +349,8 @@ public sealed class MaxMindDatabaseWriter
                     WriteControl(Map, map.Count);
                     foreach (DictionaryEntry entry in map)
                     {
-                        Write(entry.Key as string ?? throw new ArgumentException("Map keys must be strings."));
-                        Write(entry.Value ?? throw new ArgumentException("Map values cannot be null."));
+                        WriteChild(entry.Key as string ?? throw new ArgumentException("Map keys must be strings."));
+                        WriteChild(entry.Value ?? throw new ArgumentException("Map values cannot be null."));
                     }
 
                     break;
@@ -321,12 +359,57 @@ public sealed class MaxMindDatabaseWriter
                     WriteControl(Array, list.Count);
                     foreach (var item in list)
                     {
-                        Write(item ?? throw new ArgumentException("Array items cannot be null."));
+                        WriteChild(item ?? throw new ArgumentException("Array items cannot be null."));
                     }
 
                     break;
                 default:
                     throw new ArgumentException($"Cannot encode a {value.GetType().Name} in a MaxMind DB.");
+            }
+        }
+
+        private void WriteChild(object value)
+        {
+            var shared = value switch
+            {
+                string s => Encoding.UTF8.GetByteCount(s) >= 3,
+                byte[] => false,
+                IEnumerable => true,
+                _ => false,
+            };
+            if (storeChild is null || !shared)
+            {
+                Write(value);
+                return;
+            }
+
+            // Pointer forms: 11, 19, 27 or 32 bits of offset, the shorter ones biased (MaxMind DB spec).
+            var offset = storeChild(value);
+            switch (offset)
+            {
+                case < 2048:
+                    _out.WriteByte((byte)(Pointer << 5 | offset >> 8));
+                    _out.WriteByte((byte)offset);
+                    break;
+                case < 526_336:
+                    var v19 = offset - 2048;
+                    _out.WriteByte((byte)(Pointer << 5 | 1 << 3 | v19 >> 16));
+                    _out.WriteByte((byte)(v19 >> 8));
+                    _out.WriteByte((byte)v19);
+                    break;
+                case < 134_744_064:
+                    var v27 = offset - 526_336;
+                    _out.WriteByte((byte)(Pointer << 5 | 2 << 3 | v27 >> 24));
+                    _out.WriteByte((byte)(v27 >> 16));
+                    _out.WriteByte((byte)(v27 >> 8));
+                    _out.WriteByte((byte)v27);
+                    break;
+                default:
+                    _out.WriteByte(Pointer << 5 | 3 << 3);
+                    Span<byte> v32 = stackalloc byte[4];
+                    BinaryPrimitives.WriteInt32BigEndian(v32, offset);
+                    _out.Write(v32);
+                    break;
             }
         }
 
