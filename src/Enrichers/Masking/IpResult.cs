@@ -1,0 +1,9 @@
+namespace Enrichers.Masking;
+
+/// <summary>What <see cref="IpDetector"/> made of a candidate address.</summary>
+internal enum IpResult
+{
+    NotAnAddress,
+    Kept,
+    Public,
+}

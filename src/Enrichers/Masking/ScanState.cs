@@ -1,0 +1,80 @@
+using System.Numerics;
+
+namespace Enrichers.Masking;
+
+/// <summary>One value's scan, carried across <see cref="ValueScanner.TryFindNext{T}(ReadOnlySpan{T}, int, ref ScanState, out ValueMatch)"/>
+/// calls: the patterns that are on, the key rules, the work done so far against the value's budget, and what the
+/// last URL candidate learnt looking behind it.
+/// <para>Work is counted in code units examined by the detectors (one per anchor tried, plus the length of every
+/// run a detector scans). Every detector is linear in its input, so a value costs a small multiple of its length;
+/// the budget is the safety net should one not be: past it the scan stops and the caller redacts the value whole
+/// (fail closed). A struct on the caller's stack: no allocation per value.</para></summary>
+internal struct ScanState
+{
+    /// <summary>Work allowed per code unit of a value. The detectors need a few units per code unit on the worst
+    /// inputs known (see docs/masking.md); this leaves a wide margin before a value is redacted whole.</summary>
+    public const int DefaultWorkPerUnit = 64;
+
+    /// <summary>Work allowed for any value, however short (a few anchors with their look-around).</summary>
+    public const int BaseWork = 4096;
+
+    public readonly MaskPatterns On;
+    public readonly KeyNameRules Keys;
+    public readonly long Budget;
+
+    /// <summary>Nothing left of it belongs to a match (set by each TryFindNext call).</summary>
+    public int Floor;
+
+    public long Work;
+
+    /// <summary>The scan stopped because <see cref="Work"/> passed <see cref="Budget"/>: the value must be redacted
+    /// whole.</summary>
+    public bool OverBudget;
+
+    /// <summary>The URL candidate looked behind last: its '@', the authority's start ('/' of "//") or -1 when it
+    /// found none, and the first ':' after that start (-1 none).</summary>
+    public int UrlAt;
+    public int UrlSlash;
+    public int UrlColon;
+
+    public ScanState(MaskPatterns on, KeyNameRules keys, long budget)
+    {
+        On = on;
+        Keys = keys;
+        Budget = budget;
+        UrlAt = -1;
+    }
+
+    /// <summary>A value's budget: <paramref name="workPerUnit"/> per code unit, plus <see cref="BaseWork"/>.</summary>
+    public static long BudgetFor(int length, int workPerUnit = DefaultWorkPerUnit) => ((long)workPerUnit * length) + BaseWork;
+
+    // The run scans the detectors use, counted.
+    public int DigitEnd<T>(ReadOnlySpan<T> s, int i)
+        where T : unmanaged, IBinaryInteger<T> => Count(i, ScanText.DigitEnd(s, i));
+
+    public int AlnumEnd<T>(ReadOnlySpan<T> s, int i)
+        where T : unmanaged, IBinaryInteger<T> => Count(i, ScanText.AlnumEnd(s, i));
+
+    public int UpperAlnumEnd<T>(ReadOnlySpan<T> s, int i)
+        where T : unmanaged, IBinaryInteger<T> => Count(i, ScanText.UpperAlnumEnd(s, i));
+
+    public int Base64UrlEnd<T>(ReadOnlySpan<T> s, int i)
+        where T : unmanaged, IBinaryInteger<T> => Count(i, ScanText.Base64UrlEnd(s, i));
+
+    public int ValueEnd<T>(ReadOnlySpan<T> s, int i)
+        where T : unmanaged, IBinaryInteger<T> => Count(i, ScanText.ValueEnd(s, i));
+
+    public int IndexOf<T>(ReadOnlySpan<T> s, int from, ReadOnlySpan<byte> utf8, string chars)
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        var at = ScanText.IndexOf(s, from, utf8, chars);
+        Work += Math.Max(0, (at < 0 ? s.Length : at) - from);
+        return at;
+    }
+
+    private int Count(int from, int to)
+    {
+        Work += to - from;
+        return to;
+    }
+}
