@@ -141,9 +141,9 @@ internal static class ReplayCommand
             {
                 if (!request.DryRun)
                 {
-                    processor = new EnrichingRecordProcessor(WorkerHost.CreateChain(configuration, TimeProvider.System));
-                    var sinkOptions = configuration.GetSection(SinkOptions.SectionName).Get<SinkOptions>() ?? new SinkOptions();
-                    sink = PipelineSinks.Create(services, configuration, sinkOptions);
+                    processor = new EnrichingRecordProcessor(
+                        WorkerHost.CreateChain(ConfigurationSchema.Get<Enrichers.EnrichmentOptions>(configuration), TimeProvider.System));
+                    sink = PipelineSinks.Create(services, configuration, ConfigurationSchema.Get<SinkOptions>(configuration));
                 }
             }
             catch (ConfigurationException e)

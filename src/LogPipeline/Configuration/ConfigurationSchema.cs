@@ -1,18 +1,93 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace LogPipeline.Configuration;
 
 /// <summary>The sections LogPipeline reads, the options class each binds to, and how each is validated. One
-/// list, so the unknown-key check, start-up validation and the documentation cannot drift apart.</summary>
+/// list, so the unknown-key check, the check before start, the host's options and the documentation cannot
+/// drift apart.</summary>
 internal static class ConfigurationSchema
 {
-    /// <summary>A configuration section: its path, the class it binds to, and a validator (given the whole
-    /// configuration, since some sections inherit from others) returning one message per problem.</summary>
-    public sealed record Section(string Path, Type OptionsType, Func<IConfiguration, IEnumerable<string>> Validate);
+    /// <summary>A configuration section: its path and the class it binds to.</summary>
+    public abstract record Section(string Path, Type OptionsType)
+    {
+        /// <summary>Every problem with the section's values (given the whole configuration, since some sections
+        /// inherit from others), one message per problem.</summary>
+        public abstract IEnumerable<string> Validate(IConfiguration configuration);
 
-    /// <summary>Every top-level section LogPipeline reads. <c>Logging</c> is the logging providers' own and not
-    /// checked key by key.</summary>
-    public static readonly string[] TopLevel = ["Kafka", "Elasticsearch", "Enrichment", "Sink", "Http", "Shutdown", "Startup", "Memory", "Logging"];
+        /// <summary>Registers the section's options in the host's services.</summary>
+        public abstract void AddTo(IServiceCollection services, IConfiguration configuration);
+    }
+
+    /// <summary>A section the options system binds and validates: <c>AddOptions&lt;T&gt;().Bind(section)
+    /// .ValidateOnStart()</c> with <see cref="Validator"/>. The check before start goes through the same
+    /// registration, so it binds and validates exactly as the host does.</summary>
+    /// <remarks>The source-generated <c>[OptionsValidator]</c> does not fit these sections: its DataAnnotations
+    /// messages cannot quote the value and are prefixed with the property name, while every message here names
+    /// the key, the value and what is allowed.</remarks>
+    /// <param name="Bind">Binds a section whose class needs more than the binder (null: the binder alone).</param>
+    public sealed record OptionsSection<T>(string Path, IValidateOptions<T> Validator, Action<IConfigurationSection, T>? Bind = null)
+        : Section(Path, typeof(T))
+        where T : class
+    {
+        /// <summary>Registers <typeparamref name="T"/> bound to the section and validated at start.</summary>
+        public override void AddTo(IServiceCollection services, IConfiguration configuration)
+        {
+            var section = configuration.GetSection(Path);
+            var options = services.AddOptions<T>();
+            if (Bind is null)
+            {
+                options.Bind(section);
+            }
+            else
+            {
+                options.Configure(o => Bind(section, o));
+            }
+
+            options.ValidateOnStart();
+            services.AddSingleton(Validator);
+        }
+
+        public override IEnumerable<string> Validate(IConfiguration configuration)
+        {
+            try
+            {
+                _ = Get(configuration);
+                return [];
+            }
+            catch (OptionsValidationException e)
+            {
+                return e.Failures;
+            }
+        }
+
+        /// <summary>The section's options, bound and validated by the same registration as the host's.</summary>
+        /// <exception cref="OptionsValidationException">A value is not allowed.</exception>
+        public T Get(IConfiguration configuration)
+        {
+            var services = new ServiceCollection();
+            AddTo(services, configuration);
+            using var provider = services.BuildServiceProvider();
+            return provider.GetRequiredService<IOptions<T>>().Value;
+        }
+    }
+
+    /// <summary>A section its component binds itself (Confluent's client configs take librdkafka names and
+    /// inherit from each other), validated by <see cref="Check"/>.</summary>
+    public sealed record ComponentSection(string Path, Type OptionsType, Func<IConfiguration, IEnumerable<string>> Check)
+        : Section(Path, OptionsType)
+    {
+        public override IEnumerable<string> Validate(IConfiguration configuration) => Check(configuration);
+
+        /// <summary>Nothing to register: the component binds the section when it is built.</summary>
+        public override void AddTo(IServiceCollection services, IConfiguration configuration)
+        {
+        }
+    }
+
+    /// <summary>The logging providers' own section: not checked key by key.</summary>
+    public const string LoggingSection = "Logging";
 
     public static IReadOnlyList<Section> Sections { get; } =
     [
@@ -23,6 +98,28 @@ internal static class ConfigurationSchema
         Bound<MemoryOptions>(MemoryOptions.SectionName, WorkerOptionsValidator.Check),
         .. PipelineSections.All,
     ];
+
+    /// <summary>Every top-level section LogPipeline reads: those of <see cref="Sections"/> and
+    /// <see cref="LoggingSection"/>.</summary>
+    public static IReadOnlyList<string> TopLevel { get; } =
+        [.. Sections.Select(s => s.Path.Split(':')[0]).Distinct(StringComparer.OrdinalIgnoreCase), LoggingSection];
+
+    /// <summary>Registers every section the options system binds (<see cref="OptionsSection{T}"/>): each is bound
+    /// here and nowhere else, and validated at start.</summary>
+    public static void AddOptions(IServiceCollection services, IConfiguration configuration)
+    {
+        foreach (var section in Sections)
+        {
+            section.AddTo(services, configuration);
+        }
+    }
+
+    /// <summary>The options of section <typeparamref name="T"/>, bound and validated exactly as the host does, for a
+    /// command that builds no host.</summary>
+    /// <exception cref="OptionsValidationException">A value is not allowed.</exception>
+    public static T Get<T>(IConfiguration configuration)
+        where T : class =>
+        Sections.OfType<OptionsSection<T>>().Single().Get(configuration);
 
     /// <summary>Checks every key and value; returns the problems (empty when the configuration is usable).</summary>
     public static IReadOnlyList<ConfigurationProblem> Validate(IConfiguration configuration)
@@ -54,6 +151,12 @@ internal static class ConfigurationSchema
         return problems;
     }
 
+    /// <summary>A section the options system binds, validated by <paramref name="check"/> (one message per
+    /// problem, each naming the key, the value and what is allowed).</summary>
+    public static OptionsSection<T> Bound<T>(string path, Func<T, IEnumerable<string>> check, Action<IConfigurationSection, T>? bind = null)
+        where T : class =>
+        new(path, new MessagesValidator<T>(check), bind);
+
     private static void CheckUnknownSections(IConfiguration configuration, List<ConfigurationProblem> problems)
     {
         var topLevel = TopLevel;
@@ -78,13 +181,4 @@ internal static class ConfigurationSchema
             }
         }
     }
-
-    public static Section Bound<T>(string path, Func<T, IEnumerable<string>> validate)
-        where T : class, new() =>
-        new(path, typeof(T), configuration =>
-        {
-            var options = new T();
-            configuration.GetSection(path).Bind(options);
-            return validate(options);
-        });
 }

@@ -8,15 +8,17 @@ namespace LogPipeline.Configuration;
 
 /// <summary>The sections of the pipeline's components (Kafka source, Elasticsearch sink, enrichment chain), which
 /// their own options classes define and validate. Kept apart from the worker's sections so each component's entry
-/// is one line.</summary>
+/// is one line. Kafka's client configs are bound by <see cref="KafkaClientConfiguration"/> (librdkafka names,
+/// the producer inherits from the consumer); the others by the options system.</summary>
 internal static class PipelineSections
 {
     public static IReadOnlyList<ConfigurationSchema.Section> All { get; } =
     [
-        new(KafkaClientConfiguration.ConsumerSection, typeof(ConsumerConfig), config => KafkaErrors(() => KafkaClientConfiguration.BindConsumer(config))),
-        new(KafkaClientConfiguration.ProducerSection, typeof(ProducerConfig), config => KafkaErrors(() =>
-            KafkaClientConfiguration.BindProducer(config, TryBindConsumer(config)))),
-        new(KafkaSourceOptions.SectionName, typeof(KafkaSourceOptions), config => KafkaClientConfiguration.BindSource(config).Validate()),
+        new ConfigurationSchema.ComponentSection(KafkaClientConfiguration.ConsumerSection, typeof(ConsumerConfig),
+            config => KafkaErrors(() => KafkaClientConfiguration.BindConsumer(config))),
+        new ConfigurationSchema.ComponentSection(KafkaClientConfiguration.ProducerSection, typeof(ProducerConfig),
+            config => KafkaErrors(() => KafkaClientConfiguration.BindProducer(config, TryBindConsumer(config)))),
+        ConfigurationSchema.Bound<KafkaSourceOptions>(KafkaSourceOptions.SectionName, o => o.Validate(), KafkaClientConfiguration.BindSource),
         ConfigurationSchema.Bound<ElasticsearchSinkOptions>(ElasticsearchSinkOptions.SectionName, o => o.Validate()),
         ConfigurationSchema.Bound<EnrichmentOptions>(EnrichmentOptions.SectionName, o => o.Validate()),
     ];

@@ -1,28 +1,13 @@
 using LogPipeline.FileSink;
 using LogPipeline.Pipeline;
-using Microsoft.Extensions.Options;
 
 namespace LogPipeline.Configuration;
 
-/// <summary>Validates the worker's own sections (<c>Sink</c>, <c>Http</c>, <c>Shutdown</c>, <c>Startup</c>, <c>Memory</c>) with
-/// messages that name the key, the value and what is allowed.</summary>
-internal sealed class WorkerOptionsValidator :
-    IValidateOptions<SinkOptions>,
-    IValidateOptions<HttpOptions>,
-    IValidateOptions<ShutdownOptions>,
-    IValidateOptions<StartupOptions>,
-    IValidateOptions<MemoryOptions>
+/// <summary>The checks of the worker's own sections (<c>Sink</c>, <c>Http</c>, <c>Shutdown</c>, <c>Startup</c>,
+/// <c>Memory</c>), with messages that name the key, the value and what is allowed. <see cref="ConfigurationSchema"/>
+/// hands them to the options system.</summary>
+internal static class WorkerOptionsValidator
 {
-    public ValidateOptionsResult Validate(string? name, SinkOptions options) => Result(Check(options));
-
-    public ValidateOptionsResult Validate(string? name, HttpOptions options) => Result(Check(options));
-
-    public ValidateOptionsResult Validate(string? name, ShutdownOptions options) => Result(Check(options));
-
-    public ValidateOptionsResult Validate(string? name, StartupOptions options) => Result(Check(options));
-
-    public ValidateOptionsResult Validate(string? name, MemoryOptions options) => Result(Check(options));
-
     public static IEnumerable<string> Check(SinkOptions options)
     {
         if (options.Type is not (SinkOptions.Types.Elasticsearch or SinkOptions.Types.File))
@@ -124,11 +109,5 @@ internal sealed class WorkerOptionsValidator :
         {
             yield return $"Memory:NativeHeapTrimInterval = '{interval}' is not allowed: use 00:00:00.100 to 00:10:00, or 00:00:00 to turn it off.";
         }
-    }
-
-    private static ValidateOptionsResult Result(IEnumerable<string> messages)
-    {
-        var list = messages.ToList();
-        return list.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(list);
     }
 }

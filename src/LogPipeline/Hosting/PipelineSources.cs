@@ -15,12 +15,11 @@ internal static class PipelineSources
 {
     public static KafkaPipelineSource CreateKafka(IServiceProvider services, IConfiguration configuration)
     {
-        KafkaSourceOptions options;
+        var options = services.GetRequiredService<IOptions<KafkaSourceOptions>>().Value;
         Confluent.Kafka.ConsumerConfig consumer;
         Confluent.Kafka.ProducerConfig producer;
         try
         {
-            options = KafkaClientConfiguration.BindSource(configuration);
             consumer = KafkaClientConfiguration.BindConsumer(configuration);
             producer = KafkaClientConfiguration.BindProducer(configuration, consumer);
         }

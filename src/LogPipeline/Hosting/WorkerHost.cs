@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -45,20 +46,20 @@ internal static class WorkerHost
 
         ConfigureLogging(builder.Logging, configuration, logToConsole);
 
-        var http = configuration.GetSection(HttpOptions.SectionName).Get<HttpOptions>() ?? new HttpOptions();
-        HttpListenAddress.TryParse(http.Address, out var listen);
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(listen.Address, listen.Port));
+        // Every section is bound once, here; Kestrel and the host's shutdown take their settings from those options.
+        ConfigurationSchema.AddOptions(builder.Services, configuration);
+        builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<HttpOptions>>((kestrel, http) =>
+        {
+            HttpListenAddress.TryParse(http.Value.Address, out var listen);
+            kestrel.Listen(listen.Address, listen.Port);
+        });
         builder.WebHost.UseSetting(WebHostDefaults.SuppressStatusMessagesKey, "true");
         builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
-
-        var shutdown = configuration.GetSection(ShutdownOptions.SectionName).Get<ShutdownOptions>() ?? new ShutdownOptions();
-        builder.Services.Configure<HostOptions>(o =>
+        builder.Services.AddOptions<HostOptions>().Configure<IOptions<ShutdownOptions>>((o, shutdown) =>
         {
-            o.ShutdownTimeout = shutdown.DrainTimeout + ShutdownMargin;
+            o.ShutdownTimeout = shutdown.Value.DrainTimeout + ShutdownMargin;
             o.BackgroundServiceExceptionBehavior = BackgroundServiceExceptionBehavior.StopHost;
         });
-
-        AddWorkerOptions(builder.Services, configuration);
 
         metrics ??= new PipelineMetrics();
         DotNetStats.Register(metrics.Registry);
@@ -68,7 +69,7 @@ internal static class WorkerHost
         builder.Services.AddSingleton<WorkerOutcome>();
         builder.Services.AddSingleton(TimeProvider.System);
 
-        builder.Services.AddSingleton(sp => CreateChain(configuration, sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton(sp => CreateChain(sp.GetRequiredService<IOptions<EnrichmentOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton(sp => new EnrichmentMetricsBridge(
             sp.GetRequiredService<EnrichmentChain>().Statistics,
             sp.GetRequiredService<PipelineMetrics>(),
@@ -136,27 +137,11 @@ internal static class WorkerHost
         }
     }
 
-    private static void AddWorkerOptions(IServiceCollection services, IConfiguration configuration)
-    {
-        services.AddSingleton<WorkerOptionsValidator>();
-        services.AddSingleton<IValidateOptions<SinkOptions>>(sp => sp.GetRequiredService<WorkerOptionsValidator>());
-        services.AddSingleton<IValidateOptions<HttpOptions>>(sp => sp.GetRequiredService<WorkerOptionsValidator>());
-        services.AddSingleton<IValidateOptions<ShutdownOptions>>(sp => sp.GetRequiredService<WorkerOptionsValidator>());
-        services.AddSingleton<IValidateOptions<StartupOptions>>(sp => sp.GetRequiredService<WorkerOptionsValidator>());
-        services.AddSingleton<IValidateOptions<MemoryOptions>>(sp => sp.GetRequiredService<WorkerOptionsValidator>());
-        services.AddOptions<SinkOptions>().Bind(configuration.GetSection(SinkOptions.SectionName)).ValidateOnStart();
-        services.AddOptions<HttpOptions>().Bind(configuration.GetSection(HttpOptions.SectionName)).ValidateOnStart();
-        services.AddOptions<ShutdownOptions>().Bind(configuration.GetSection(ShutdownOptions.SectionName)).ValidateOnStart();
-        services.AddOptions<StartupOptions>().Bind(configuration.GetSection(StartupOptions.SectionName)).ValidateOnStart();
-        services.AddOptions<MemoryOptions>().Bind(configuration.GetSection(MemoryOptions.SectionName)).ValidateOnStart();
-    }
-
-    /// <summary>The enrichment chain from the <c>Enrichment</c> section (the worker's and <c>replay</c>'s).</summary>
+    /// <summary>The enrichment chain (the worker's and <c>replay</c>'s) from the bound <c>Enrichment</c> section (in
+    /// the host, <c>IOptions&lt;EnrichmentOptions&gt;</c>; elsewhere <see cref="ConfigurationSchema.Get{T}"/>).</summary>
     /// <exception cref="ConfigurationException">A rule or database the chain refused.</exception>
-    internal static EnrichmentChain CreateChain(IConfiguration configuration, TimeProvider time)
+    internal static EnrichmentChain CreateChain(EnrichmentOptions options, TimeProvider time)
     {
-        var options = new EnrichmentOptions();
-        configuration.GetSection(EnrichmentOptions.SectionName).Bind(options);
         try
         {
             return EnrichmentChain.Create(options, time);

@@ -29,7 +29,13 @@ public static class KafkaClientConfiguration
     public static KafkaSourceOptions BindSource(IConfiguration configuration)
     {
         var options = new KafkaSourceOptions();
-        var section = configuration.GetSection(KafkaSourceOptions.SectionName);
+        BindSource(configuration.GetSection(KafkaSourceOptions.SectionName), options);
+        return options;
+    }
+
+    /// <summary>Binds the <c>Kafka:Source</c> section into <paramref name="options"/>.</summary>
+    public static void BindSource(IConfigurationSection section, KafkaSourceOptions options)
+    {
         // Binding a list appends to the default; an explicit Topics list replaces it.
         if (section.GetSection(nameof(KafkaSourceOptions.Topics)).GetChildren().Any())
         {
@@ -37,7 +43,6 @@ public static class KafkaClientConfiguration
         }
 
         section.Bind(options);
-        return options;
     }
 
     /// <summary>Reads <c>Kafka:Consumer</c> and applies <see cref="PrepareConsumer"/>.</summary>

@@ -2,7 +2,10 @@ using System.Collections;
 using LogPipeline.Configuration;
 using LogPipeline.Elasticsearch;
 using LogPipeline.FileSink;
+using LogPipeline.Kafka;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace LogPipeline.Tests.Configuration;
 
@@ -181,6 +184,40 @@ public sealed class ConfigurationValidationTests
         var exception = new ConfigurationException(problems);
         Assert.Equal(3, exception.Message.Split(Environment.NewLine).Length);
     }
+
+    [Fact]
+    public void The_host_validates_at_start_with_the_same_lines_as_the_check_before_start()
+    {
+        (string, string)[] values = [("Shutdown:DrainTimeout", "01:00:00"), ("Kafka:Source:MaxInFlightRecords", "5"), ("Enrichment:MaxDepth", "1")];
+        var expected = Validate(values).Select(p => p.Message).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(3, expected.Count);
+
+        var services = new ServiceCollection();
+        ConfigurationSchema.AddOptions(services, Configuration([("Kafka:Consumer:BootstrapServers", "127.0.0.1:9092"), .. values]));
+        using var provider = services.BuildServiceProvider();
+        var e = Assert.Throws<AggregateException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.Equal(expected, e.InnerExceptions.Cast<OptionsValidationException>().SelectMany(x => x.Failures).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void A_configured_topic_list_replaces_the_default_topic_in_the_host_options()
+    {
+        var services = new ServiceCollection();
+        ConfigurationSchema.AddOptions(services, Configuration([("Kafka:Source:Topics:0", "audit-logs")]));
+        using var provider = services.BuildServiceProvider();
+
+        Assert.Equal(["audit-logs"], provider.GetRequiredService<IOptions<KafkaSourceOptions>>().Value.Topics);
+    }
+
+    [Fact]
+    public void Every_top_level_section_of_the_schema_is_known_and_logging_too()
+    {
+        Assert.Equal(["Sink", "Http", "Shutdown", "Startup", "Memory", "Kafka", "Elasticsearch", "Enrichment", "Logging"], ConfigurationSchema.TopLevel);
+    }
+
+    private static IConfiguration Configuration(params (string Key, string Value)[] values) =>
+        new ConfigurationBuilder().AddInMemoryCollection(values.Select(v => KeyValuePair.Create(v.Key, (string?)v.Value))).Build();
 
     [Theory]
     [InlineData("Elasticsearch:Password", true)]
