@@ -21,7 +21,7 @@ public sealed class EnrichmentChain : IDisposable
         Options = options;
         _time = time;
         _traceBudget = new TraceBudget(options.Trace.MaxTraces);
-        _geoIp = GeoIpEnricher.Create(options.GeoIp, Statistics, time);
+        _geoIp = GeoIpEnricher.Open(options.GeoIp, Statistics, time);
         try
         {
             _errorCategories = new ErrorCategoryEnricher(options.ErrorCategories, Statistics);

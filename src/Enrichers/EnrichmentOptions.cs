@@ -40,7 +40,7 @@ public sealed class EnrichmentOptions
         }
 
         errors.AddRange(Trace.Validate($"{SectionName}:Trace"));
-        errors.AddRange(GeoIp.Validate($"{SectionName}:GeoIp"));
+        errors.AddRange(GeoIp.Validate(GeoIpOptions.SectionName));
         errors.AddRange(ErrorCategories.Validate($"{SectionName}:ErrorCategories"));
         errors.AddRange(Masking.Validate($"{SectionName}:Masking"));
         return errors;

@@ -89,21 +89,30 @@ public sealed class GeoIpEnricher : ILogEnricher, IDisposable
     public static GeoIpEnricher Create(GeoIpOptions options, EnrichmentStatistics statistics, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(statistics);
-        ArgumentNullException.ThrowIfNull(time);
-        const string prefix = EnrichmentOptions.SectionName + ":GeoIp";
-        var errors = options.Validate(prefix).ToList();
+        var errors = options.Validate(GeoIpOptions.SectionName).ToList();
         if (errors.Count > 0)
         {
             throw new EnrichmentConfigurationException(string.Join(" ", errors));
         }
 
-        var key = options.IpPolicy == GeoIpAddressPolicy.Hmac ? LoadKey(options, prefix) : null;
+        return Open(options, statistics, time);
+    }
+
+    /// <summary>Opens and verifies the databases of options already validated (<see cref="EnrichmentChain"/>
+    /// validates the whole <see cref="EnrichmentOptions"/> once).</summary>
+    /// <exception cref="EnrichmentConfigurationException">An unreadable key file, or a missing or corrupt
+    /// database; the message names the key and the path.</exception>
+    internal static GeoIpEnricher Open(GeoIpOptions options, EnrichmentStatistics statistics, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(statistics);
+        ArgumentNullException.ThrowIfNull(time);
+        var key = options.IpPolicy == GeoIpAddressPolicy.Hmac ? LoadKey(options, GeoIpOptions.SectionName) : null;
         var anonymizer = new IpAnonymizer(options.TruncateIPv4PrefixLength, options.TruncateIPv6PrefixLength, key);
-        var city = OpenAtStart("city", options.CityDatabasePath, "City", $"{prefix}:CityDatabasePath");
+        var city = OpenAtStart("city", options.CityDatabasePath, "City", GeoIpOptions.CityDatabasePathKey);
         try
         {
-            var asn = OpenAtStart("asn", options.AsnDatabasePath, AsnDatabaseType, $"{prefix}:AsnDatabasePath");
+            var asn = OpenAtStart("asn", options.AsnDatabasePath, AsnDatabaseType, GeoIpOptions.AsnDatabasePathKey);
             return new GeoIpEnricher(options, statistics, time, anonymizer, city, asn);
         }
         catch

@@ -3,6 +3,15 @@ namespace Enrichers.Geo;
 /// <summary>Options of GeoIP lookup and address anonymization (section <c>Enrichment:GeoIp</c>).</summary>
 public sealed class GeoIpOptions
 {
+    /// <summary>Configuration path of this section.</summary>
+    public const string SectionName = EnrichmentOptions.SectionName + ":GeoIp";
+
+    /// <summary>Configuration key of <see cref="CityDatabasePath"/>.</summary>
+    public const string CityDatabasePathKey = SectionName + ":" + nameof(CityDatabasePath);
+
+    /// <summary>Configuration key of <see cref="AsnDatabasePath"/>.</summary>
+    public const string AsnDatabasePathKey = SectionName + ":" + nameof(AsnDatabasePath);
+
     /// <summary>Default of <see cref="CacheSize"/>.</summary>
     public const int DefaultCacheSize = 10_000;
 
@@ -74,7 +83,7 @@ public sealed class GeoIpOptions
             errors.Add($"{prefix}:ReloadCheckInterval is {ReloadCheckInterval}; allowed: 00:00:00 (off) or 00:00:01 to 1.00:00:00.");
         }
 
-        foreach (var (key, path) in new[] { ("CityDatabasePath", CityDatabasePath), ("AsnDatabasePath", AsnDatabasePath) })
+        foreach (var (key, path) in new[] { (nameof(CityDatabasePath), CityDatabasePath), (nameof(AsnDatabasePath), AsnDatabasePath) })
         {
             if (path is not null && string.IsNullOrWhiteSpace(path))
             {

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.CommandLine;
 using Enrichers;
+using Enrichers.Geo;
 using Enrichers.Json;
 using Microsoft.Extensions.Configuration;
 
@@ -104,12 +105,12 @@ internal static class EnrichCommand
         var overrides = new Dictionary<string, string?>();
         if (options.GeoIpDatabase is { } city)
         {
-            overrides[$"{EnrichmentOptions.SectionName}:GeoIp:CityDatabasePath"] = Path.GetFullPath(city);
+            overrides[GeoIpOptions.CityDatabasePathKey] = Path.GetFullPath(city);
         }
 
         if (options.AsnDatabase is { } asn)
         {
-            overrides[$"{EnrichmentOptions.SectionName}:GeoIp:AsnDatabasePath"] = Path.GetFullPath(asn);
+            overrides[GeoIpOptions.AsnDatabasePathKey] = Path.GetFullPath(asn);
         }
 
         builder.AddInMemoryCollection(overrides);
@@ -145,12 +146,12 @@ internal static class EnrichCommand
     {
         if (options.GeoIpDatabase is not null)
         {
-            message = message.Replace($"{EnrichmentOptions.SectionName}:GeoIp:CityDatabasePath", "--geoip-db", StringComparison.Ordinal);
+            message = message.Replace(GeoIpOptions.CityDatabasePathKey, "--geoip-db", StringComparison.Ordinal);
         }
 
         if (options.AsnDatabase is not null)
         {
-            message = message.Replace($"{EnrichmentOptions.SectionName}:GeoIp:AsnDatabasePath", "--asn-db", StringComparison.Ordinal);
+            message = message.Replace(GeoIpOptions.AsnDatabasePathKey, "--asn-db", StringComparison.Ordinal);
         }
 
         return message;

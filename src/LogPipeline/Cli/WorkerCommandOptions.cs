@@ -1,5 +1,10 @@
 using System.CommandLine;
+using Confluent.Kafka;
+using Enrichers.Geo;
 using LogPipeline.Configuration;
+using LogPipeline.Elasticsearch;
+using LogPipeline.FileSink;
+using LogPipeline.Kafka;
 using Microsoft.Extensions.Configuration;
 
 namespace LogPipeline.Cli;
@@ -86,14 +91,14 @@ internal sealed class WorkerCommandOptions
             }
         }
 
-        Set(BootstrapServers, "Kafka:Consumer:BootstrapServers");
-        Set(Topic, "Kafka:Source:Topics:0");
-        Set(EsUrl, "Elasticsearch:Nodes:0");
-        Set(Sink, "Sink:Type");
-        Set(Output, "Sink:File:Directory");
-        Set(GeoIpDb, "Enrichment:GeoIp:CityDatabasePath");
-        Set(AsnDb, "Enrichment:GeoIp:AsnDatabasePath");
-        Set(HttpAddress, "Http:Address");
+        Set(BootstrapServers, $"{KafkaClientConfiguration.ConsumerSection}:{nameof(ConsumerConfig.BootstrapServers)}");
+        Set(Topic, $"{KafkaSourceOptions.SectionName}:{nameof(KafkaSourceOptions.Topics)}:0");
+        Set(EsUrl, $"{ElasticsearchSinkOptions.SectionName}:{nameof(ElasticsearchSinkOptions.Nodes)}:0");
+        Set(Sink, $"{SinkOptions.SectionName}:{nameof(SinkOptions.Type)}");
+        Set(Output, $"{SinkOptions.SectionName}:{nameof(SinkOptions.File)}:{nameof(FileSinkOptions.Directory)}");
+        Set(GeoIpDb, GeoIpOptions.CityDatabasePathKey);
+        Set(AsnDb, GeoIpOptions.AsnDatabasePathKey);
+        Set(HttpAddress, $"{HttpOptions.SectionName}:{nameof(HttpOptions.Address)}");
         return values;
     }
 

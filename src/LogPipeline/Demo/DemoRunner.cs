@@ -49,8 +49,8 @@ internal sealed class DemoRunner(DemoSettings settings, TextWriter output, TextW
         };
         if (geoIp is not null)
         {
-            defaults["Enrichment:GeoIp:CityDatabasePath"] = geoIp.CityPath;
-            defaults["Enrichment:GeoIp:AsnDatabasePath"] = geoIp.AsnPath;
+            defaults[GeoIpOptions.CityDatabasePathKey] = geoIp.CityPath;
+            defaults[GeoIpOptions.AsnDatabasePathKey] = geoIp.AsnPath;
         }
 
         var configuration = buildConfiguration(defaults);
