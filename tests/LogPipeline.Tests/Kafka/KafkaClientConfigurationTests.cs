@@ -1,10 +1,6 @@
 using Confluent.Kafka;
 using LogPipeline.Kafka;
-using LogPipeline.Diagnostics;
-using LogPipeline.Pipeline;
-using LogPipeline.Testing;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace LogPipeline.Tests.Kafka;
 
@@ -156,24 +152,5 @@ public sealed class KafkaClientConfigurationTests
 
         var e = Assert.Throws<KafkaConfigurationException>(options.ValidateOrThrow);
         Assert.Contains(expected, e.Message);
-    }
-
-    [Fact]
-    public void AddKafkaSource_registers_a_source_the_host_can_resolve_and_validates_at_registration()
-    {
-        var configuration = Config(("Kafka:Consumer:BootstrapServers", "127.0.0.1:9"), ("Kafka:Source:Topics:0", "logs"));
-        var services = new ServiceCollection()
-            .AddSingleton<IRecordProcessor>(new PassThroughRecordProcessor())
-            .AddSingleton<IRecordSink>(new InMemoryRecordSink())
-            .AddSingleton(new PipelineMetrics())
-            .AddKafkaSource(configuration, o => o.DrainTimeout = TimeSpan.FromSeconds(3));
-        using var provider = services.BuildServiceProvider();
-
-        var source = provider.GetRequiredService<KafkaSource>();
-
-        Assert.Equal(KafkaSourceState.Created, source.State);
-        Assert.False(source.IsReady);
-        Assert.Equal(TimeSpan.FromSeconds(3), provider.GetRequiredService<KafkaSourceOptions>().DrainTimeout);
-        Assert.Throws<KafkaConfigurationException>(() => new ServiceCollection().AddKafkaSource(configuration, o => o.MaxInFlightRecords = 1));
     }
 }
