@@ -118,7 +118,7 @@ internal static class WorkerHost
         // "Hosting failed to start" (the HTTP port is taken) is printed by the command as one line, without the
         // stack trace the host would log; the worker itself never lets an exception reach the host.
         logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
-        logging.AddConfiguration(configuration.GetSection("Logging"));
+        logging.AddConfiguration(configuration.GetSection(ConfigurationSchema.LoggingSection));
         if (logToConsole)
         {
             logging.AddJsonConsole(o =>
