@@ -25,12 +25,12 @@ internal static class EnrichCommand
     {
         var geoIp = new Option<string?>("--geoip-db")
         {
-            Description = "MaxMind City database (.mmdb) for client.geo.* fields. Overrides Enrichment:GeoIp:CityDatabasePath.",
+            Description = $"MaxMind City database (.mmdb) for client.geo.* fields. Overrides {GeoIpOptions.CityDatabasePathKey}.",
             HelpName = "PATH",
         };
         var asn = new Option<string?>("--asn-db")
         {
-            Description = "MaxMind ASN database (.mmdb) for client.as.* fields. Overrides Enrichment:GeoIp:AsnDatabasePath.",
+            Description = $"MaxMind ASN database (.mmdb) for client.as.* fields. Overrides {GeoIpOptions.AsnDatabasePathKey}.",
             HelpName = "PATH",
         };
         var config = new Option<string?>("--config")

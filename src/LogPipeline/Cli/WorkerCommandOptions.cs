@@ -52,13 +52,13 @@ internal sealed class WorkerCommandOptions
 
     public Option<string?> GeoIpDb { get; } = new("--geoip-db")
     {
-        Description = "MaxMind City database (Enrichment:GeoIp:CityDatabasePath).",
+        Description = $"MaxMind City database ({GeoIpOptions.CityDatabasePathKey}).",
         HelpName = "PATH",
     };
 
     public Option<string?> AsnDb { get; } = new("--asn-db")
     {
-        Description = "MaxMind ASN database (Enrichment:GeoIp:AsnDatabasePath).",
+        Description = $"MaxMind ASN database ({GeoIpOptions.AsnDatabasePathKey}).",
         HelpName = "PATH",
     };
 
