@@ -218,7 +218,7 @@ internal static class ReplayCommand
     /// <summary>The dead-letter topic of each consumed topic, as the worker names them.</summary>
     private static List<string> DefaultTopics(IConfiguration configuration)
     {
-        var source = KafkaClientConfiguration.BindSource(configuration);
+        var source = ConfigurationSchema.Get<KafkaSourceOptions>(configuration);
         return string.IsNullOrWhiteSpace(source.TopicPattern)
             ? source.Topics.Select(source.DeadLetterTopicFor).Distinct(StringComparer.Ordinal).ToList()
             : [];

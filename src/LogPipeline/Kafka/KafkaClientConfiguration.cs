@@ -26,13 +26,6 @@ public static class KafkaClientConfiguration
     /// not set them: where the cluster is and how to authenticate.</summary>
     private static readonly string[] InheritedPrefixes = ["bootstrap.servers", "security.protocol", "sasl.", "ssl.", "client.dns.lookup", "broker.address.family"];
 
-    public static KafkaSourceOptions BindSource(IConfiguration configuration)
-    {
-        var options = new KafkaSourceOptions();
-        BindSource(configuration.GetSection(KafkaSourceOptions.SectionName), options);
-        return options;
-    }
-
     /// <summary>Binds the <c>Kafka:Source</c> section into <paramref name="options"/>.</summary>
     public static void BindSource(IConfigurationSection section, KafkaSourceOptions options)
     {

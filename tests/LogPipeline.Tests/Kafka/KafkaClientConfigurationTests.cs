@@ -14,7 +14,7 @@ public sealed class KafkaClientConfigurationTests
     [Fact]
     public void Defaults_are_valid_and_documented_values_apply()
     {
-        var options = KafkaClientConfiguration.BindSource(Config());
+        var options = Source(Config());
 
         Assert.Empty(options.Validate());
         Assert.Equal(["smm-logs-raw"], options.Topics);
@@ -125,7 +125,7 @@ public sealed class KafkaClientConfigurationTests
     [Fact]
     public void Source_options_bind_and_a_configured_topic_list_replaces_the_default()
     {
-        var options = KafkaClientConfiguration.BindSource(Config(
+        var options = Source(Config(
             ("Kafka:Source:Topics:0", "a"),
             ("Kafka:Source:Topics:1", "b"),
             ("Kafka:Source:DeadLetterTopic", "dead-letters"),
@@ -148,9 +148,16 @@ public sealed class KafkaClientConfigurationTests
     [InlineData("Topics:0", "smm-logs-raw.dlq", "dead-letter topics")]
     public void Invalid_source_settings_are_reported_with_key_and_value(string key, string value, string expected)
     {
-        var options = KafkaClientConfiguration.BindSource(Config(("Kafka:Source:" + key, value)));
+        var options = Source(Config(("Kafka:Source:" + key, value)));
 
         var e = Assert.Throws<KafkaConfigurationException>(options.ValidateOrThrow);
         Assert.Contains(expected, e.Message);
+    }
+
+    private static KafkaSourceOptions Source(IConfiguration configuration)
+    {
+        var options = new KafkaSourceOptions();
+        KafkaClientConfiguration.BindSource(configuration.GetSection(KafkaSourceOptions.SectionName), options);
+        return options;
     }
 }
