@@ -50,7 +50,7 @@ internal static class WorkerOptionsValidator
             yield return $"{prefix}:FlushInterval = '{options.FlushInterval}' is not allowed: use 00:00:00.001 to 00:01:00.";
         }
 
-        if (!BatchGrowth.IsAllowedIdleFlushDelay(options.IdleFlushDelay, options.FlushInterval))
+        if (!BatchLimits.IsAllowedIdleFlushDelay(options.IdleFlushDelay, options.FlushInterval))
         {
             yield return $"{prefix}:IdleFlushDelay = '{options.IdleFlushDelay}' is not allowed: use 00:00:00 (off) or " +
                 $"00:00:00.001 up to FlushInterval ({options.FlushInterval}).";

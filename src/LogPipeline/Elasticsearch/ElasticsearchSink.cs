@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Collections.Frozen;
 using System.Diagnostics;
-using System.Threading.Channels;
 using Elastic.Clients.Elasticsearch;
 using Elastic.Transport;
 using LogPipeline.Diagnostics;
@@ -14,10 +13,10 @@ namespace LogPipeline.Elasticsearch;
 
 /// <summary>Bulk-indexes processed records into the data stream (or write alias) <c>smm-logs-&lt;namespace&gt;</c>.
 /// <list type="bullet">
-/// <item>Records wait in a bounded buffer (<see cref="ElasticsearchBulkOptions.MaxBufferedDocuments"/>):
-/// <see cref="WriteAsync"/> waits while it is full, which pauses the source.</item>
-/// <item>One loop cuts batches on count, bytes or age and hands them to at most
-/// <see cref="ElasticsearchBulkOptions.MaxConcurrentRequests"/> senders.</item>
+/// <item>Batching is <see cref="BatchingSink"/>'s: records wait in a bounded buffer
+/// (<see cref="ElasticsearchBulkOptions.MaxBufferedDocuments"/>, a full one pauses the source), batches close on count,
+/// bytes or age, and at most <see cref="ElasticsearchBulkOptions.MaxConcurrentRequests"/> are sent at once; this class
+/// only sends a batch (<see cref="ExportAsync"/>).</item>
 /// <item>Each record's <c>_id</c> is <c>topic:partition:offset</c>; op <c>create</c> on data streams, where 409
 /// <c>version_conflict_engine_exception</c> means "already indexed" and is acknowledged.</item>
 /// <item>Items answered 429/502/503/504 or with an error about the cluster's state (<see cref="TransientItemErrors"/>)
@@ -28,7 +27,7 @@ namespace LogPipeline.Elasticsearch;
 /// </list>
 /// Every record handed over is eventually acknowledged or rejected, unless the sink is disposed first; then
 /// it is neither, and the source does not commit it.</summary>
-public sealed class ElasticsearchSink : IRecordSink
+public sealed class ElasticsearchSink : BatchingSink
 {
     private const string SinkLabel = "elasticsearch";
 
@@ -54,35 +53,17 @@ public sealed class ElasticsearchSink : IRecordSink
 
     private readonly ITransport<IElasticsearchClientSettings> _client;
     private readonly ElasticsearchSinkOptions _options;
-    private readonly PipelineMetrics _metrics;
-    private readonly ILogger _logger;
-    private readonly TimeProvider _time;
-    private readonly Channel<PipelineRecord> _buffer;
     private readonly BulkBodyWriter _bodyWriter;
     private readonly RetryBackoff _backoff;
-    private readonly SemaphoreSlim _senders;
-    private readonly CancellationTokenSource _stopping = new();
     private readonly string _bulkPath;
-    private readonly object _inFlightLock = new();
 
     // A response's items for 5,000 documents take 160 KB: a large-object allocation per request, which piled up
     // as large-object garbage between full collections. One list per request in flight is kept.
     private readonly ConcurrentBag<List<BulkResponseReader.Item>> _itemLists = [];
-    private readonly ConcurrentBag<List<PipelineRecord>> _batchLists = [];
-    private readonly HashSet<Task> _inFlight = [];
 
-    private IRecordAcknowledger? _acknowledger;
-    private Task? _batchLoop;
-    private TaskCompletionSource _wake = NewSignal();
-    private TaskCompletionSource _progress = NewSignal();
-    private long _accepted;
-    private long _settled;
-    private long _dispatched;
-    private long _flushTarget;
     private long _requestsInFlight;
     private volatile bool _healthy;
     private long _lastFailureLogTicks;
-    private int _disposed;
 
     public ElasticsearchSink(
         ITransport<IElasticsearchClientSettings> client,
@@ -90,27 +71,15 @@ public sealed class ElasticsearchSink : IRecordSink
         PipelineMetrics metrics,
         ILogger? logger = null,
         TimeProvider? timeProvider = null)
+        : base(Limits(options), metrics, logger ?? NullLogger.Instance, timeProvider, SinkLabel, "Elasticsearch")
     {
         ArgumentNullException.ThrowIfNull(client);
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(metrics);
-        options.ThrowIfInvalid();
-
         _client = client;
         _options = options;
-        _metrics = metrics;
-        _logger = logger ?? NullLogger.Instance;
-        _time = timeProvider ?? TimeProvider.System;
-        _buffer = Channel.CreateBounded<PipelineRecord>(new BoundedChannelOptions(options.Bulk.MaxBufferedDocuments)
-        {
-            SingleReader = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
         // Its pool holds the response buffers, one per request in flight, plus one: a split (413/400) sends its
         // halves while the sender slot is still held.
         _bodyWriter = new BulkBodyWriter(options.Mode == ElasticsearchIndexMode.DataStream ? "create" : "index", options.Bulk.MaxConcurrentRequests + 1);
         _backoff = new RetryBackoff(options.Bulk.RetryInitialDelay, options.Bulk.RetryMaxDelay);
-        _senders = new SemaphoreSlim(options.Bulk.MaxConcurrentRequests, options.Bulk.MaxConcurrentRequests);
         // Only what the sink reads: without the filter each item echoes index, _id, version, shards and sequence
         // numbers (~200 bytes per document), which cost the worker more to receive and parse than the outcome it
         // needs. Beats and Logstash send the same filter. Items keep their order: every item has a status.
@@ -122,25 +91,18 @@ public sealed class ElasticsearchSink : IRecordSink
         new(ElasticsearchClientFactory.Create(options), options, metrics, logger);
 
     /// <summary>False until started, and while <c>_bulk</c> requests fail as a whole.</summary>
-    public bool IsHealthy => _healthy;
+    public override bool IsHealthy => _healthy;
 
     /// <summary>The last bootstrap's report (null when bootstrap is off or not done yet).</summary>
     public BootstrapReport? BootstrapReport { get; private set; }
 
-    public async Task StartAsync(IRecordAcknowledger acknowledger, CancellationToken cancellationToken)
+    private protected override async Task PrepareAsync(CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(acknowledger);
-        if (_acknowledger is not null)
-        {
-            throw new InvalidOperationException("The Elasticsearch sink was already started.");
-        }
-
-        _acknowledger = acknowledger;
-        _logger.LogInformation("Elasticsearch sink: {Connection}", ElasticsearchClientFactory.Describe(_options));
+        Logger.LogInformation("Elasticsearch sink: {Connection}", ElasticsearchClientFactory.Describe(_options));
 
         if (_options.Bootstrap)
         {
-            var bootstrapper = new ElasticsearchBootstrapper(_client, _options, _logger);
+            var bootstrapper = new ElasticsearchBootstrapper(_client, _options, Logger);
             for (var attempt = 0; ; attempt++)
             {
                 try
@@ -157,234 +119,54 @@ public sealed class ElasticsearchSink : IRecordSink
                 catch (ElasticsearchBootstrapException e) when (e.IsTransient)
                 {
                     // The cluster may still be starting (or down): keep the pod unready and try again.
-                    _metrics.Retries.WithLabels(PipelineMetrics.Stages.Sending, "bootstrap").Inc();
-                    _logger.LogWarning("{Message}; retrying", e.Message);
-                    await Task.Delay(_backoff.Delay(attempt), _time, cancellationToken).ConfigureAwait(false);
+                    Metrics.Retries.WithLabels(PipelineMetrics.Stages.Sending, "bootstrap").Inc();
+                    Logger.LogWarning("{Message}; retrying", e.Message);
+                    await Task.Delay(_backoff.Delay(attempt), Time, cancellationToken).ConfigureAwait(false);
                 }
             }
         }
 
         _healthy = true;
-        _batchLoop = Task.Run(() => BatchLoopAsync(_stopping.Token), CancellationToken.None);
     }
 
-    public async ValueTask WriteAsync(PipelineRecord record, CancellationToken cancellationToken)
+    public override ValueTask WriteAsync(PipelineRecord record, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(record);
-        var acknowledger = _acknowledger ?? throw new InvalidOperationException("Start the Elasticsearch sink before writing.");
 
         // A bulk body is line-based: an empty document or one spanning lines would corrupt the whole request.
         var document = record.Document.Span;
         if (document.IsEmpty || document.IndexOfAny((byte)'\n', (byte)'\r') >= 0)
         {
+            var acknowledger = Acknowledger;
             var reason = document.IsEmpty ? "the record has no document" : "the document is not single-line JSON";
-            _metrics.ComponentErrors.WithLabels(PipelineMetrics.Stages.Sending, "invalid_document").Inc();
+            Metrics.ComponentErrors.WithLabels(PipelineMetrics.Stages.Sending, "invalid_document").Inc();
             acknowledger.Reject(record, "invalid_document", reason);
-            return;
+            return ValueTask.CompletedTask;
         }
 
-        await _buffer.Writer.WriteAsync(record, cancellationToken).ConfigureAwait(false);
-        Interlocked.Increment(ref _accepted);
-    }
-
-    public async Task FlushAsync(CancellationToken cancellationToken)
-    {
-        var target = Volatile.Read(ref _accepted);
-        long current;
-        while ((current = Volatile.Read(ref _flushTarget)) < target
-               && Interlocked.CompareExchange(ref _flushTarget, target, current) != current)
-        {
-        }
-
-        Wake();
-        while (Volatile.Read(ref _settled) < target)
-        {
-            var progress = Volatile.Read(ref _progress).Task;
-            if (Volatile.Read(ref _settled) >= target)
-            {
-                break;
-            }
-
-            await progress.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (Interlocked.Exchange(ref _disposed, 1) == 1)
-        {
-            return;
-        }
-
-        _buffer.Writer.TryComplete();
-        await _stopping.CancelAsync().ConfigureAwait(false);
-        Wake();
-        if (_batchLoop is not null)
-        {
-            await _batchLoop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        }
-
-        Task[] inFlight;
-        lock (_inFlightLock)
-        {
-            inFlight = [.. _inFlight];
-        }
-
-        await Task.WhenAll(inFlight).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        _stopping.Dispose();
-        _senders.Dispose();
-        _healthy = false;
+        return base.WriteAsync(record, cancellationToken);
     }
 
     /// <summary>Explains the running sink (like Elastic's ingest channels do).</summary>
     public override string ToString() =>
-        $"ElasticsearchSink(target={_options.Target}, healthy={_healthy}, buffered={_buffer.Reader.Count}, " +
-        $"accepted={Volatile.Read(ref _accepted)}, settled={Volatile.Read(ref _settled)}, " +
+        $"ElasticsearchSink(target={_options.Target}, healthy={_healthy}, buffered={Buffered}, " +
+        $"accepted={Accepted}, settled={Settled}, " +
         $"requests_in_flight={Interlocked.Read(ref _requestsInFlight)}, max_documents={_options.Bulk.MaxDocuments}, " +
         $"max_bytes={_options.Bulk.MaxBytes}, concurrency={_options.Bulk.MaxConcurrentRequests})";
 
-    private async Task BatchLoopAsync(CancellationToken ct)
+    private protected override Task ExportAsync(List<PipelineRecord> batch, CancellationToken cancellationToken) =>
+        IndexAsync(batch, cancellationToken);
+
+    private protected override ValueTask DisposeCoreAsync()
     {
-        var reader = _buffer.Reader;
-        var bulk = _options.Bulk;
-        try
-        {
-            while (!ct.IsCancellationRequested)
-            {
-                var batch = _batchLists.TryTake(out var reused) ? reused : new List<PipelineRecord>(Math.Min(bulk.MaxDocuments, 1024));
-                long bytes = 0;
-
-                // Wait for the first record of the next batch; its arrival starts the age clock.
-                while (batch.Count == 0)
-                {
-                    if (reader.TryRead(out var first))
-                    {
-                        batch.Add(first);
-                        bytes += first.Document.Length + BulkBodyWriter.OverheadEstimate;
-                        break;
-                    }
-
-                    if (!await reader.WaitToReadAsync(ct).ConfigureAwait(false))
-                    {
-                        return;
-                    }
-                }
-
-                // One timer per batch (not per wait): it cancels the data wait when the batch is old enough.
-                using var age = CancellationTokenSource.CreateLinkedTokenSource(ct);
-                age.CancelAfter(bulk.FlushInterval);
-
-                // And one that wakes the loop every IdleFlushDelay, so a batch no record has joined for that long
-                // goes out while a request slot is free, rather than waiting out FlushInterval at the end of a burst.
-                // The clock is read once per wait, not per record.
-                using var idleCheck = bulk.IdleFlushDelay > TimeSpan.Zero
-                    ? _time.CreateTimer(static s => ((ElasticsearchSink)s!).Wake(), this, bulk.IdleFlushDelay, bulk.IdleFlushDelay)
-                    : null;
-                var growth = new BatchGrowth(_time, batch.Count);
-                while (batch.Count < bulk.MaxDocuments)
-                {
-                    if (reader.TryRead(out var next))
-                    {
-                        batch.Add(next);
-                        bytes += next.Document.Length + BulkBodyWriter.OverheadEstimate;
-                        if (bytes >= bulk.MaxBytes)
-                        {
-                            break;
-                        }
-
-                        continue;
-                    }
-
-                    // Buffer empty: a flush covering a record of this batch closes it now. The wake signal is
-                    // taken before the check so a flush that lands in between is not missed.
-                    var wake = Volatile.Read(ref _wake).Task;
-                    if (Volatile.Read(ref _flushTarget) > _dispatched || age.IsCancellationRequested)
-                    {
-                        break;
-                    }
-
-                    // While every slot is busy the batch keeps filling: sending it early would only make it wait
-                    // for the slot as a smaller request.
-                    if (idleCheck is not null && growth.IdleFor(batch.Count) >= bulk.IdleFlushDelay && _senders.CurrentCount > 0)
-                    {
-                        break;
-                    }
-
-                    var waitData = reader.WaitToReadAsync(age.Token).AsTask();
-                    await Task.WhenAny(waitData, wake).ConfigureAwait(false);
-                    if (wake.IsCompleted)
-                    {
-                        var current = Volatile.Read(ref _wake);
-                        if (current.Task == wake)
-                        {
-                            Interlocked.CompareExchange(ref _wake, NewSignal(), current);
-                        }
-                    }
-
-                    ct.ThrowIfCancellationRequested();
-                    if (waitData.IsCompletedSuccessfully && !waitData.Result)
-                    {
-                        break;
-                    }
-                }
-
-                _dispatched += batch.Count;
-                _metrics.ChannelDepth.WithLabels(SinkLabel).Set(reader.Count);
-                await _senders.WaitAsync(ct).ConfigureAwait(false);
-                var send = SendBatchAsync(batch, ct);
-                lock (_inFlightLock)
-                {
-                    _inFlight.Add(send);
-                }
-
-                _ = send.ContinueWith(t =>
-                {
-                    lock (_inFlightLock)
-                    {
-                        _inFlight.Remove(t);
-                    }
-                }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-            }
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
-        }
-    }
-
-    private async Task SendBatchAsync(List<PipelineRecord> batch, CancellationToken ct)
-    {
-        await Task.Yield();
-        try
-        {
-            await IndexAsync(batch, ct).ConfigureAwait(false);
-
-            // Every record is settled and the list is no longer referenced (retries and splits use lists of
-            // their own). A new list per batch grew 1,024 -> 8,192 slots each time: 24 bytes per record.
-            batch.Clear();
-            if (_batchLists.Count <= _options.Bulk.MaxConcurrentRequests)
-            {
-                _batchLists.Add(batch);
-            }
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
-        }
-        catch (Exception e)
-        {
-            // Unreachable by design (every failure is retried or rejected); logged so it is never silent.
-            _logger.LogCritical(e, "Elasticsearch sink: a batch of {Count} records failed unexpectedly; they stay unacknowledged", batch.Count);
-            _metrics.ComponentErrors.WithLabels(PipelineMetrics.Stages.Sending, "internal").Inc();
-        }
-        finally
-        {
-            _senders.Release();
-        }
+        _healthy = false;
+        return ValueTask.CompletedTask;
     }
 
     /// <summary>Indexes <paramref name="records"/> until each one is acknowledged or rejected.</summary>
     private async Task IndexAsync(List<PipelineRecord> records, CancellationToken ct)
     {
-        var acknowledger = _acknowledger!;
+        var acknowledger = Acknowledger;
         var pending = records;
         var requestAttempt = 0;
         var itemAttempt = 0;
@@ -400,13 +182,12 @@ public sealed class ElasticsearchSink : IRecordSink
                         ? ("request_entity_too_large", $"a single document of {pending[0].Document.Length} bytes exceeds the cluster's http.max_content_length")
                         : failure.Value;
                     Reject(acknowledger, pending[0], type, reason);
-                    NotifyProgress();
                     return;
                 }
 
                 // Halve until the request fits (413) or the document that breaks it is alone (400).
                 var half = pending.Count / 2;
-                _metrics.Retries.WithLabels(PipelineMetrics.Stages.Sending, status == 413 ? "request_too_large_split" : "bad_request_split").Inc();
+                Metrics.Retries.WithLabels(PipelineMetrics.Stages.Sending, status == 413 ? "request_too_large_split" : "bad_request_split").Inc();
                 await IndexAsync(pending.GetRange(0, half), ct).ConfigureAwait(false);
                 await IndexAsync(pending.GetRange(half, pending.Count - half), ct).ConfigureAwait(false);
                 return;
@@ -416,26 +197,25 @@ public sealed class ElasticsearchSink : IRecordSink
             {
                 _healthy = false;
                 var reason = status is null ? "connection_failed" : $"http_{status}";
-                _metrics.Retries.WithLabels(PipelineMetrics.Stages.Sending, reason).Inc();
+                Metrics.Retries.WithLabels(PipelineMetrics.Stages.Sending, reason).Inc();
                 LogRequestFailure(pending.Count, status, failure);
-                await Task.Delay(_backoff.Delay(requestAttempt++), _time, ct).ConfigureAwait(false);
+                await Task.Delay(_backoff.Delay(requestAttempt++), Time, ct).ConfigureAwait(false);
                 continue;
             }
 
             if (!_healthy)
             {
-                _logger.LogInformation("Elasticsearch sink: bulk requests succeed again");
+                Logger.LogInformation("Elasticsearch sink: bulk requests succeed again");
             }
 
             _healthy = true;
             requestAttempt = 0;
             var retry = HandleItems(acknowledger, pending, response);
             ReturnItems(response);
-            NotifyProgress();
             if (retry.Count > 0)
             {
-                _metrics.Retries.WithLabels(PipelineMetrics.Stages.Sending, "item_rejected_transient").Inc(retry.Count);
-                await Task.Delay(_backoff.Delay(itemAttempt++), _time, ct).ConfigureAwait(false);
+                Metrics.Retries.WithLabels(PipelineMetrics.Stages.Sending, "item_rejected_transient").Inc(retry.Count);
+                await Task.Delay(_backoff.Delay(itemAttempt++), Time, ct).ConfigureAwait(false);
             }
 
             pending = retry;
@@ -450,7 +230,7 @@ public sealed class ElasticsearchSink : IRecordSink
         var started = Stopwatch.GetTimestamp();
         try
         {
-            _metrics.BulkBatchDocuments.Observe(records.Count);
+            Metrics.BulkBatchDocuments.Observe(records.Count);
             var body = PostData.StreamHandler(
                 (Writer: _bodyWriter, Records: records),
                 static (state, stream) => state.Writer.WriteTo(stream, state.Records),
@@ -476,7 +256,7 @@ public sealed class ElasticsearchSink : IRecordSink
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
             received?.Dispose();
-            _metrics.BulkRequestDuration.WithLabels("failed").Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
+            Metrics.BulkRequestDuration.WithLabels("failed").Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
             return (null, null, ("connection_failed", e.Message));
         }
         finally
@@ -496,17 +276,17 @@ public sealed class ElasticsearchSink : IRecordSink
                 if (BulkResponseReader.TryRead(bytes, items) && items.Count == records.Count)
                 {
                     var partial = items.Exists(i => i.Status is < 200 or >= 300);
-                    _metrics.BulkRequestDuration.WithLabels(partial ? "partial" : "success").Observe(elapsed);
+                    Metrics.BulkRequestDuration.WithLabels(partial ? "partial" : "success").Observe(elapsed);
                     return (items, status, null);
                 }
 
-                _metrics.BulkRequestDuration.WithLabels("failed").Observe(elapsed);
+                Metrics.BulkRequestDuration.WithLabels("failed").Observe(elapsed);
                 var count = items.Count;
                 ReturnItems(items);
                 return (null, status, ("invalid_response", $"the bulk response has {count} items for {records.Count} documents"));
             }
 
-            _metrics.BulkRequestDuration.WithLabels("failed").Observe(elapsed);
+            Metrics.BulkRequestDuration.WithLabels("failed").Observe(elapsed);
             if (status is null)
             {
                 return (null, null, ("connection_failed", details.OriginalException?.Message ?? "no response"));
@@ -578,22 +358,22 @@ public sealed class ElasticsearchSink : IRecordSink
 
         if (created > 0)
         {
-            _metrics.BulkItems.WithLabels("created").Inc(created);
+            Metrics.BulkItems.WithLabels("created").Inc(created);
         }
 
         if (duplicates > 0)
         {
-            _metrics.BulkItems.WithLabels("duplicate").Inc(duplicates);
+            Metrics.BulkItems.WithLabels("duplicate").Inc(duplicates);
         }
 
         if (retry.Count > 0)
         {
-            _metrics.BulkItems.WithLabels("retried").Inc(retry.Count);
+            Metrics.BulkItems.WithLabels("retried").Inc(retry.Count);
         }
 
         if (created + duplicates > 0)
         {
-            _metrics.RecordsIndexed.WithLabels(SinkLabel).Inc(created + duplicates);
+            Metrics.RecordsIndexed.WithLabels(SinkLabel).Inc(created + duplicates);
         }
 
         return retry;
@@ -601,9 +381,9 @@ public sealed class ElasticsearchSink : IRecordSink
 
     private void Reject(IRecordAcknowledger acknowledger, PipelineRecord record, string type, string reason)
     {
-        _metrics.BulkItems.WithLabels("rejected").Inc();
-        _metrics.ComponentErrors.WithLabels(PipelineMetrics.Stages.Sending, type).Inc();
-        _logger.LogDebug("Elasticsearch rejected {Origin}: {Type}: {Reason}", record.Origin, type, reason);
+        Metrics.BulkItems.WithLabels("rejected").Inc();
+        Metrics.ComponentErrors.WithLabels(PipelineMetrics.Stages.Sending, type).Inc();
+        Logger.LogDebug("Elasticsearch rejected {Origin}: {Type}: {Reason}", record.Origin, type, reason);
         Settle(acknowledger, record, type, reason);
     }
 
@@ -625,35 +405,33 @@ public sealed class ElasticsearchSink : IRecordSink
         {
             // The acknowledger belongs to the source; its failure must not stop the rest of the batch from
             // being reported, and must not go unnoticed either.
-            _metrics.ComponentErrors.WithLabels(PipelineMetrics.Stages.Sending, "acknowledger_failed").Inc();
-            _logger.LogError(e, "Elasticsearch sink: reporting a record's result to the source failed");
-        }
-        finally
-        {
-            Interlocked.Increment(ref _settled);
+            Metrics.ComponentErrors.WithLabels(PipelineMetrics.Stages.Sending, "acknowledger_failed").Inc();
+            Logger.LogError(e, "Elasticsearch sink: reporting a record's result to the source failed");
         }
     }
-
-    /// <summary>Wakes <see cref="FlushAsync"/> waiters; called once per handled response, not per record.</summary>
-    private void NotifyProgress() => Interlocked.Exchange(ref _progress, NewSignal()).TrySetResult();
 
     private void LogRequestFailure(int count, int? status, (string Type, string Reason)? failure)
     {
         // One line per 10 s is enough while a cluster is down; metrics carry the exact count.
-        var now = _time.GetTimestamp();
+        var now = Time.GetTimestamp();
         var last = Interlocked.Read(ref _lastFailureLogTicks);
-        if (last != 0 && _time.GetElapsedTime(last, now) < TimeSpan.FromSeconds(10))
+        if (last != 0 && Time.GetElapsedTime(last, now) < TimeSpan.FromSeconds(10))
         {
             return;
         }
 
         Interlocked.Exchange(ref _lastFailureLogTicks, now);
-        _logger.LogWarning("Elasticsearch bulk request of {Count} documents failed ({Status}: {Type}: {Reason}); retrying with backoff",
+        Logger.LogWarning("Elasticsearch bulk request of {Count} documents failed ({Status}: {Type}: {Reason}); retrying with backoff",
             count, status?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "no response",
             failure?.Type ?? "unknown", failure?.Reason ?? "");
     }
 
-    private void Wake() => Volatile.Read(ref _wake).TrySetResult();
-
-    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private static BatchLimits Limits(ElasticsearchSinkOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.ThrowIfInvalid();
+        var bulk = options.Bulk;
+        return new BatchLimits(bulk.MaxDocuments, bulk.MaxBytes, BulkBodyWriter.OverheadEstimate, bulk.FlushInterval,
+            bulk.IdleFlushDelay, bulk.MaxBufferedDocuments, bulk.MaxConcurrentRequests);
+    }
 }

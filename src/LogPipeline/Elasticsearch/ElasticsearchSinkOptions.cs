@@ -198,7 +198,7 @@ public sealed partial class ElasticsearchSinkOptions
         CheckRange(errors, $"{s}:Bulk:MaxConcurrentRequests", b.MaxConcurrentRequests, 1, 64);
         CheckRange(errors, $"{s}:Bulk:MaxBufferedDocuments", b.MaxBufferedDocuments, 1, 10_000_000);
         CheckRange(errors, $"{s}:Bulk:FlushInterval", b.FlushInterval, TimeSpan.FromMilliseconds(1), TimeSpan.FromMinutes(5));
-        if (!BatchGrowth.IsAllowedIdleFlushDelay(b.IdleFlushDelay, b.FlushInterval))
+        if (!BatchLimits.IsAllowedIdleFlushDelay(b.IdleFlushDelay, b.FlushInterval))
         {
             errors.Add($"{s}:Bulk:IdleFlushDelay={b.IdleFlushDelay} is not valid: allowed is 00:00:00 (off) or 00:00:00.001 to FlushInterval ({b.FlushInterval}).");
         }

@@ -1,6 +1,4 @@
 using System.Buffers;
-using System.Buffers.Text;
-using System.Threading.Channels;
 using LogPipeline.Diagnostics;
 using LogPipeline.Pipeline;
 using Microsoft.Extensions.Logging;
@@ -9,11 +7,11 @@ namespace LogPipeline.FileSink;
 
 /// <summary>Writes records as Elasticsearch <c>_bulk</c> NDJSON (an action line <c>{"create":{"_index":..,"_id":..}}</c>,
 /// then the document) into size-bounded files per target index, so any file can be replayed with
-/// <c>curl --data-binary @file .../_bulk</c>. Same contract as the Elasticsearch sink: batches close on count, bytes
-/// or age; a batch is acknowledged only after it is written and (by default) fsynced; a failed write is retried
-/// with back-off, never dropped. A record redelivered after a crash is written again with the same <c>_id</c>, so a
-/// replay with op <c>create</c> still yields one document.</summary>
-internal sealed class FileRecordSink : IRecordSink
+/// <c>curl --data-binary @file .../_bulk</c>. Same contract as the Elasticsearch sink, and the same batching
+/// (<see cref="BatchingSink"/>, one batch written at a time): a batch is acknowledged only after it is written and
+/// (by default) fsynced; a failed write is retried with back-off, never dropped. A record redelivered after a crash is
+/// written again with the same <c>_id</c>, so a replay with op <c>create</c> still yields one document.</summary>
+internal sealed class FileRecordSink : BatchingSink
 {
     private const string SinkLabel = "file";
     private static readonly byte[] ActionStart = "{\"create\":{\"_index\":\""u8.ToArray();
@@ -22,90 +20,37 @@ internal sealed class FileRecordSink : IRecordSink
 
     private readonly FileSinkOptions _options;
     private readonly Func<PipelineRecord, string> _indexOf;
-    private readonly PipelineMetrics _metrics;
-    private readonly ILogger _logger;
-    private readonly Channel<PipelineRecord> _channel;
     private readonly Dictionary<string, Segment> _segments = new(StringComparer.Ordinal);
     private readonly ArrayBufferWriter<byte> _buffer = new(1 << 20);
-    private readonly List<(long Target, TaskCompletionSource Done)> _flushWaiters = [];
-    private readonly Lock _flushLock = new();
     private readonly HashSet<string> _usedPaths = new(StringComparer.Ordinal);
     private readonly string _runStamp;
-    private IRecordAcknowledger? _acknowledger;
-    private Task? _loop;
-    private Task<bool>? _pendingRead;
-    private TaskCompletionSource _flushSignal = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private long _handedOver;
-    private long _completed;
     private volatile bool _healthy = true;
 
     /// <param name="indexOf">Target index of a record (the files are named after it).</param>
-    public FileRecordSink(FileSinkOptions options, Func<PipelineRecord, string> indexOf, PipelineMetrics metrics, ILogger logger)
+    public FileRecordSink(FileSinkOptions options, Func<PipelineRecord, string> indexOf, PipelineMetrics metrics, ILogger logger,
+        TimeProvider? timeProvider = null)
+        : base(Limits(options), metrics, logger, timeProvider, "file_sink", "file")
     {
         _options = options;
         _indexOf = indexOf;
-        _metrics = metrics;
-        _logger = logger;
-        _channel = Channel.CreateBounded<PipelineRecord>(new BoundedChannelOptions(options.BufferCapacity)
-        {
-            SingleReader = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
-        _runStamp = DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        _runStamp = Time.GetUtcNow().ToString("yyyyMMdd'T'HHmmss'Z'", System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    public bool IsHealthy => _healthy;
+    public override bool IsHealthy => _healthy;
 
-    /// <summary>Records written and acknowledged so far.</summary>
-    public long Completed => Interlocked.Read(ref _completed);
-
-    public Task StartAsync(IRecordAcknowledger acknowledger, CancellationToken cancellationToken)
+    private protected override Task PrepareAsync(CancellationToken cancellationToken)
     {
-        _acknowledger = acknowledger;
         Directory.CreateDirectory(_options.Directory);
         foreach (var path in Directory.EnumerateFiles(_options.Directory, "*.ndjson"))
         {
-            BulkFileRepair.RepairTail(path, _logger);
+            BulkFileRepair.RepairTail(path, Logger);
         }
 
-        _loop = Task.Run(RunAsync, CancellationToken.None);
         return Task.CompletedTask;
     }
 
-    public async ValueTask WriteAsync(PipelineRecord record, CancellationToken cancellationToken)
+    private protected override async ValueTask DisposeCoreAsync()
     {
-        await _channel.Writer.WriteAsync(record, cancellationToken).ConfigureAwait(false);
-        Interlocked.Increment(ref _handedOver);
-        _metrics.ChannelDepth.WithLabels("file_sink").Set(_channel.Reader.Count);
-    }
-
-    public Task FlushAsync(CancellationToken cancellationToken)
-    {
-        var target = Interlocked.Read(ref _handedOver);
-        TaskCompletionSource done;
-        lock (_flushLock)
-        {
-            if (Interlocked.Read(ref _completed) >= target)
-            {
-                return Task.CompletedTask;
-            }
-
-            done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            _flushWaiters.Add((target, done));
-            _flushSignal.TrySetResult();
-        }
-
-        return done.Task.WaitAsync(cancellationToken);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        _channel.Writer.TryComplete();
-        if (_loop is not null)
-        {
-            await _loop.ConfigureAwait(false);
-        }
-
         foreach (var segment in _segments.Values)
         {
             await segment.Stream.DisposeAsync().ConfigureAwait(false);
@@ -114,111 +59,17 @@ internal sealed class FileRecordSink : IRecordSink
         _segments.Clear();
     }
 
-    private async Task RunAsync()
+    private static BatchLimits Limits(FileSinkOptions options)
     {
-        var reader = _channel.Reader;
-        var batch = new List<PipelineRecord>(Math.Min(_options.MaxDocuments, 65_536));
-        try
-        {
-            while (true)
-            {
-                long batchBytes = 0;
-                var deadline = TimeSpan.Zero;
-                var started = 0L;
-                var growth = new BatchGrowth(TimeProvider.System, 0);
-                while (batch.Count < _options.MaxDocuments && batchBytes < _options.MaxBytes)
-                {
-                    if (reader.TryRead(out var record))
-                    {
-                        if (batch.Count == 0)
-                        {
-                            started = Environment.TickCount64;
-                            deadline = _options.FlushInterval;
-                        }
+        ArgumentNullException.ThrowIfNull(options);
 
-                        batch.Add(record);
-                        batchBytes += record.Document.Length;
-                        continue;
-                    }
-
-                    if (batch.Count > 0 && (_flushSignal.Task.IsCompleted || Elapsed(started) >= deadline))
-                    {
-                        break;
-                    }
-
-                    // As the Elasticsearch sink: a batch no record has joined for IdleFlushDelay is written now.
-                    var idleFor = growth.IdleFor(batch.Count);
-                    if (batch.Count > 0 && _options.IdleFlushDelay > TimeSpan.Zero && idleFor >= _options.IdleFlushDelay)
-                    {
-                        break;
-                    }
-
-                    _pendingRead ??= reader.WaitToReadAsync().AsTask();
-                    if (batch.Count == 0)
-                    {
-                        ResetFlushSignalIfIdle();
-                        if (!await _pendingRead.ConfigureAwait(false))
-                        {
-                            return;
-                        }
-
-                        _pendingRead = null;
-                        continue;
-                    }
-
-                    var remaining = deadline - Elapsed(started);
-                    if (_options.IdleFlushDelay > TimeSpan.Zero && _options.IdleFlushDelay - idleFor is var idle && idle < remaining)
-                    {
-                        remaining = idle;
-                    }
-
-                    var delay = Task.Delay(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero);
-                    var winner = await Task.WhenAny(_pendingRead, delay, _flushSignal.Task).ConfigureAwait(false);
-                    if (winner == _pendingRead)
-                    {
-                        var more = await _pendingRead.ConfigureAwait(false);
-                        _pendingRead = null;
-                        if (!more)
-                        {
-                            break;
-                        }
-                    }
-                }
-
-                if (batch.Count > 0)
-                {
-                    await WriteBatchAsync(batch).ConfigureAwait(false);
-                    batch.Clear();
-                }
-                else if (reader.Completion.IsCompleted)
-                {
-                    return;
-                }
-            }
-        }
-        catch (Exception e)
-        {
-            // Unreachable in practice (I/O errors are retried inside WriteBatchAsync); logged so a bug is visible.
-            _healthy = false;
-            _logger.LogCritical(e, "file sink stopped");
-            throw;
-        }
+        // Bytes count documents only (the action lines are not part of the limit); one batch is written at a time,
+        // in order, so records are acknowledged in the order they were handed over.
+        return new BatchLimits(options.MaxDocuments, options.MaxBytes, RecordOverheadBytes: 0, options.FlushInterval,
+            options.IdleFlushDelay, options.BufferCapacity, MaxConcurrentExports: 1);
     }
 
-    private static TimeSpan Elapsed(long started) => TimeSpan.FromMilliseconds(Environment.TickCount64 - started);
-
-    private void ResetFlushSignalIfIdle()
-    {
-        lock (_flushLock)
-        {
-            if (_flushSignal.Task.IsCompleted && _flushWaiters.Count == 0)
-            {
-                _flushSignal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            }
-        }
-    }
-
-    private async Task WriteBatchAsync(List<PipelineRecord> batch)
+    private protected override async Task ExportAsync(List<PipelineRecord> batch, CancellationToken cancellationToken)
     {
         var delay = TimeSpan.FromMilliseconds(100);
         while (true)
@@ -228,7 +79,7 @@ internal sealed class FileRecordSink : IRecordSink
                 WriteBatch(batch);
                 if (!_healthy)
                 {
-                    _logger.LogInformation("file sink writes succeed again in {Directory}", _options.Directory);
+                    Logger.LogInformation("file sink writes succeed again in {Directory}", _options.Directory);
                 }
 
                 _healthy = true;
@@ -239,43 +90,31 @@ internal sealed class FileRecordSink : IRecordSink
                 // Disk full or a vanished directory: keep the batch, report unhealthy and try again, because
                 // dropping would lose records whose offsets the source would then commit.
                 _healthy = false;
-                _metrics.Retries.WithLabels(PipelineMetrics.Stages.Sending, "io_error").Inc();
-                _logger.LogWarning("file sink write failed in {Directory}, retrying in {DelayMs} ms: {Error}",
+                Metrics.Retries.WithLabels(PipelineMetrics.Stages.Sending, "io_error").Inc();
+                Logger.LogWarning("file sink write failed in {Directory}, retrying in {DelayMs} ms: {Error}",
                     _options.Directory, (int)delay.TotalMilliseconds, e.Message);
                 await CloseSegmentsAsync().ConfigureAwait(false);
-                await Task.Delay(delay).ConfigureAwait(false);
+                await Task.Delay(delay, Time, cancellationToken).ConfigureAwait(false);
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
             }
             catch (UnauthorizedAccessException e)
             {
                 _healthy = false;
-                _metrics.Retries.WithLabels(PipelineMetrics.Stages.Sending, "access_denied").Inc();
-                _logger.LogWarning("file sink cannot write in {Directory}, retrying in {DelayMs} ms: {Error}",
+                Metrics.Retries.WithLabels(PipelineMetrics.Stages.Sending, "access_denied").Inc();
+                Logger.LogWarning("file sink cannot write in {Directory}, retrying in {DelayMs} ms: {Error}",
                     _options.Directory, (int)delay.TotalMilliseconds, e.Message);
-                await Task.Delay(delay).ConfigureAwait(false);
+                await Task.Delay(delay, Time, cancellationToken).ConfigureAwait(false);
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
             }
         }
 
+        var acknowledger = Acknowledger;
         foreach (var record in batch)
         {
-            _acknowledger!.Acknowledge(record);
+            acknowledger.Acknowledge(record);
         }
 
-        _metrics.RecordsIndexed.WithLabels(SinkLabel).Inc(batch.Count);
-        _metrics.ChannelDepth.WithLabels("file_sink").Set(_channel.Reader.Count);
-        var completed = Interlocked.Add(ref _completed, batch.Count);
-        lock (_flushLock)
-        {
-            for (var i = _flushWaiters.Count - 1; i >= 0; i--)
-            {
-                if (_flushWaiters[i].Target <= completed)
-                {
-                    _flushWaiters[i].Done.TrySetResult();
-                    _flushWaiters.RemoveAt(i);
-                }
-            }
-        }
+        Metrics.RecordsIndexed.WithLabels(SinkLabel).Inc(batch.Count);
     }
 
     private void WriteBatch(List<PipelineRecord> batch)
@@ -351,7 +190,7 @@ internal sealed class FileRecordSink : IRecordSink
             _usedPaths.Add(path);
             segment = new Segment(path, stream);
             _segments[index] = segment;
-            _logger.LogInformation("file sink writing {Path}", path);
+            Logger.LogInformation("file sink writing {Path}", path);
             return segment;
         }
     }
@@ -363,7 +202,7 @@ internal sealed class FileRecordSink : IRecordSink
             try
             {
                 await segment.Stream.DisposeAsync().ConfigureAwait(false);
-                BulkFileRepair.RepairTail(segment.Path, _logger);
+                BulkFileRepair.RepairTail(segment.Path, Logger);
             }
             catch (IOException)
             {
