@@ -324,6 +324,11 @@ public sealed partial class ElasticsearchTestServer
                 ("illegal_argument_exception", "For input string: \"not-a-number\""));
         }
 
+        if (Faults.ItemErrorFor?.Invoke(new BulkItemInfo(indexName, id, source)) is { } itemError)
+        {
+            return Item(w, action.Op, indexName, id, itemError.Status, itemError.Type, itemError.Reason);
+        }
+
         var bytes = KeepSources ? source.ToArray() : DroppedSource;
         StoredDocument written;
         if (action.Op == "create")

@@ -219,6 +219,11 @@ public sealed partial class ElasticsearchTestServer : IAsyncDisposable
             return;
         }
 
+        if (await AnswerAsProxyAsync(context).ConfigureAwait(false))
+        {
+            return;
+        }
+
         if (faults.ResponseDelay > TimeSpan.Zero)
         {
             await Task.Delay(faults.ResponseDelay, context.RequestAborted).ConfigureAwait(false);
