@@ -58,6 +58,9 @@ public sealed class PipelineMetrics
             });
         BulkItems = f.CreateCounter(Prefix + "bulk_items_total",
             "Per-item results of _bulk requests: created, duplicate (409 on create), retried, rejected.", "outcome");
+        BulkHeldRecords = f.CreateGauge(Prefix + "bulk_held_records",
+            "Records the Elasticsearch sink holds and retries because the cluster refuses them for a reason that is not the " +
+            "document's (authorization, cluster block, missing target, refused request, unknown error), by error class.", "reason");
         BulkBatchDocuments = f.CreateHistogram(Prefix + "bulk_batch_documents",
             "Documents per _bulk request.",
             new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(1, 4, 8) });
@@ -113,6 +116,7 @@ public sealed class PipelineMetrics
     public Counter EnricherFailures { get; }
     public Histogram BulkRequestDuration { get; }
     public Counter BulkItems { get; }
+    public Gauge BulkHeldRecords { get; }
     public Histogram BulkBatchDocuments { get; }
     public Gauge ConsumerLag { get; }
     public Gauge CommittedOffset { get; }

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Collections.Frozen;
 using System.Diagnostics;
 using Elastic.Clients.Elasticsearch;
 using Elastic.Transport;
@@ -19,11 +18,15 @@ namespace LogPipeline.Elasticsearch;
 /// only sends a batch (<see cref="ExportAsync"/>).</item>
 /// <item>Each record's <c>_id</c> is <c>topic:partition:offset</c>; op <c>create</c> on data streams, where 409
 /// <c>version_conflict_engine_exception</c> means "already indexed" and is acknowledged.</item>
-/// <item>Items answered 429/502/503/504 or with an error about the cluster's state (<see cref="TransientItemErrors"/>)
-/// are retried alone, with backoff and jitter; other item errors are rejected with Elasticsearch's error type
-/// and reason (dead letter).</item>
-/// <item>A request that fails as a whole (no connection, timeout, 429, 5xx) is retried with backoff without
-/// limit while <see cref="IsHealthy"/> is false; 413 and whole-request 400 split the batch to isolate it.</item>
+/// <item>What happens to records Elasticsearch did not store is decided by <see cref="BulkErrorRules"/>, by what the
+/// error says about the document: load shedding is retried; errors about the cluster, the worker's rights or the
+/// request (and unknown errors) hold the records, retried with backoff while <see cref="IsHealthy"/> is false; only
+/// errors about the document itself (mapping, parsing, too large alone) reject it (dead letter) with Elasticsearch's
+/// error type and reason.</item>
+/// <item>A request that fails as a whole is retried with backoff without limit while <see cref="IsHealthy"/> is false;
+/// 413 and a 400 that says the body could not be parsed split the batch to isolate the document.</item>
+/// <item>Held records and a failing request keep a sender slot busy: when every slot is, the buffer fills and
+/// <see cref="BatchingSink.WriteAsync"/> waits, which pauses the source's partitions.</item>
 /// </list>
 /// Every record handed over is eventually acknowledged or rejected, unless the sink is disposed first; then
 /// it is neither, and the source does not commit it.</summary>
@@ -41,21 +44,13 @@ public sealed class ElasticsearchSink : BatchingSink
         TransferEncodingChunked = true,
     };
 
-    /// <summary>Item errors that describe the cluster's state, not the document: retried, never dead-lettered.
-    /// A flood-stage disk (<c>cluster_block_exception</c>, 403) or a deleted data stream with auto-create off
-    /// (<c>index_not_found_exception</c>, 404) would otherwise send every record to the dead-letter topic.</summary>
-    internal static readonly FrozenSet<string> TransientItemErrors = new[]
-    {
-        "es_rejected_execution_exception", "circuit_breaking_exception", "cluster_block_exception",
-        "index_not_found_exception", "unavailable_shards_exception", "no_shard_available_action_exception",
-        "node_not_connected_exception", "node_closed_exception", "process_cluster_event_timeout_exception",
-    }.ToFrozenSet(StringComparer.Ordinal);
-
     private readonly ITransport<IElasticsearchClientSettings> _client;
     private readonly ElasticsearchSinkOptions _options;
     private readonly BulkBodyWriter _bodyWriter;
     private readonly RetryBackoff _backoff;
     private readonly string _bulkPath;
+    private readonly bool _create;
+    private readonly HeldRecords _held;
 
     // A response's items for 5,000 documents take 160 KB: a large-object allocation per request, which piled up
     // as large-object garbage between full collections. One list per request in flight is kept.
@@ -64,6 +59,7 @@ public sealed class ElasticsearchSink : BatchingSink
     private long _requestsInFlight;
     private volatile bool _healthy;
     private long _lastFailureLogTicks;
+    private long _lastHoldLogTicks;
 
     public ElasticsearchSink(
         ITransport<IElasticsearchClientSettings> client,
@@ -78,7 +74,9 @@ public sealed class ElasticsearchSink : BatchingSink
         _options = options;
         // Its pool holds the response buffers, one per request in flight, plus one: a split (413/400) sends its
         // halves while the sender slot is still held.
-        _bodyWriter = new BulkBodyWriter(options.Mode == ElasticsearchIndexMode.DataStream ? "create" : "index", options.Bulk.MaxConcurrentRequests + 1);
+        _create = options.Mode == ElasticsearchIndexMode.DataStream;
+        _bodyWriter = new BulkBodyWriter(_create ? "create" : "index", options.Bulk.MaxConcurrentRequests + 1);
+        _held = new HeldRecords(metrics.BulkHeldRecords);
         _backoff = new RetryBackoff(options.Bulk.RetryInitialDelay, options.Bulk.RetryMaxDelay);
         // Only what the sink reads: without the filter each item echoes index, _id, version, shards and sequence
         // numbers (~200 bytes per document), which cost the worker more to receive and parse than the outcome it
@@ -90,8 +88,9 @@ public sealed class ElasticsearchSink : BatchingSink
     public static ElasticsearchSink Create(ElasticsearchSinkOptions options, PipelineMetrics metrics, ILogger? logger = null) =>
         new(ElasticsearchClientFactory.Create(options), options, metrics, logger);
 
-    /// <summary>False until started, and while <c>_bulk</c> requests fail as a whole.</summary>
-    public override bool IsHealthy => _healthy;
+    /// <summary>False until started, while <c>_bulk</c> requests fail as a whole, and while records are held for an
+    /// error that is not theirs (<see cref="BulkErrorAction.Hold"/>).</summary>
+    public override bool IsHealthy => _healthy && _held.Total == 0;
 
     /// <summary>The last bootstrap's report (null when bootstrap is off or not done yet).</summary>
     public BootstrapReport? BootstrapReport { get; private set; }
@@ -151,7 +150,7 @@ public sealed class ElasticsearchSink : BatchingSink
     public override string ToString() =>
         $"ElasticsearchSink(target={_options.Target}, healthy={_healthy}, buffered={Buffered}, " +
         $"accepted={Accepted}, settled={Settled}, " +
-        $"requests_in_flight={Interlocked.Read(ref _requestsInFlight)}, max_documents={_options.Bulk.MaxDocuments}, " +
+        $"requests_in_flight={Interlocked.Read(ref _requestsInFlight)}, held={_held.Total}, max_documents={_options.Bulk.MaxDocuments}, " +
         $"max_bytes={_options.Bulk.MaxBytes}, concurrency={_options.Bulk.MaxConcurrentRequests})";
 
     private protected override Task ExportAsync(List<PipelineRecord> batch, CancellationToken cancellationToken) =>
@@ -170,55 +169,106 @@ public sealed class ElasticsearchSink : BatchingSink
         var pending = records;
         var requestAttempt = 0;
         var itemAttempt = 0;
-        while (pending.Count > 0)
-        {
-            var (response, status, failure) = await SendAsync(pending, ct).ConfigureAwait(false);
 
-            if (status is 413 or 400 && failure is not null)
+        // Records of `pending` held after the latest answer, by error class.
+        Dictionary<string, int>? held = null;
+        try
+        {
+            while (pending.Count > 0)
             {
-                if (pending.Count == 1)
+                var (response, status, failure) = await SendAsync(pending, ct).ConfigureAwait(false);
+                if (response is null)
                 {
-                    var (type, reason) = status == 413
-                        ? ("request_entity_too_large", $"a single document of {pending[0].Document.Length} bytes exceeds the cluster's http.max_content_length")
-                        : failure.Value;
-                    Reject(acknowledger, pending[0], type, reason);
-                    return;
+                    var rule = status is { } code ? BulkErrorRules.ForRequest(code, failure?.Type, failure?.Reason) : BulkErrorRules.ConnectionFailed;
+                    if (rule.Action == BulkErrorAction.Reject)
+                    {
+                        Hold(ref held, null, null);
+                        await IsolateAsync(acknowledger, pending, status == 413, failure!.Value, ct).ConfigureAwait(false);
+                        return;
+                    }
+
+                    _healthy = false;
+                    Hold(ref held, rule.Action == BulkErrorAction.Hold ? new() { [rule.Class] = pending.Count } : null, failure);
+                    Metrics.Retries.WithLabels(PipelineMetrics.Stages.Sending, status is null ? "connection_failed" : $"http_{status}").Inc();
+                    LogRequestFailure(pending.Count, status, failure, rule);
+                    await Task.Delay(_backoff.Delay(requestAttempt++), Time, ct).ConfigureAwait(false);
+                    continue;
                 }
 
-                // Halve until the request fits (413) or the document that breaks it is alone (400).
-                var half = pending.Count / 2;
-                Metrics.Retries.WithLabels(PipelineMetrics.Stages.Sending, status == 413 ? "request_too_large_split" : "bad_request_split").Inc();
-                await IndexAsync(pending.GetRange(0, half), ct).ConfigureAwait(false);
-                await IndexAsync(pending.GetRange(half, pending.Count - half), ct).ConfigureAwait(false);
-                return;
-            }
+                if (!_healthy)
+                {
+                    Logger.LogInformation("Elasticsearch sink: bulk requests succeed again");
+                }
 
-            if (response is null)
-            {
-                _healthy = false;
-                var reason = status is null ? "connection_failed" : $"http_{status}";
-                Metrics.Retries.WithLabels(PipelineMetrics.Stages.Sending, reason).Inc();
-                LogRequestFailure(pending.Count, status, failure);
-                await Task.Delay(_backoff.Delay(requestAttempt++), Time, ct).ConfigureAwait(false);
-                continue;
-            }
+                _healthy = true;
+                requestAttempt = 0;
+                var retry = HandleItems(acknowledger, pending, response, out var heldNow, out var heldExample);
+                ReturnItems(response);
+                Hold(ref held, heldNow, heldExample);
+                if (retry.Count > 0)
+                {
+                    var heldCount = heldNow?.Values.Sum() ?? 0;
+                    if (retry.Count > heldCount)
+                    {
+                        Metrics.Retries.WithLabels(PipelineMetrics.Stages.Sending, "item_rejected_transient").Inc(retry.Count - heldCount);
+                    }
 
-            if (!_healthy)
-            {
-                Logger.LogInformation("Elasticsearch sink: bulk requests succeed again");
-            }
+                    if (heldCount > 0)
+                    {
+                        Metrics.Retries.WithLabels(PipelineMetrics.Stages.Sending, "item_held").Inc(heldCount);
+                    }
 
-            _healthy = true;
-            requestAttempt = 0;
-            var retry = HandleItems(acknowledger, pending, response);
-            ReturnItems(response);
-            if (retry.Count > 0)
-            {
-                Metrics.Retries.WithLabels(PipelineMetrics.Stages.Sending, "item_rejected_transient").Inc(retry.Count);
-                await Task.Delay(_backoff.Delay(itemAttempt++), Time, ct).ConfigureAwait(false);
-            }
+                    await Task.Delay(_backoff.Delay(itemAttempt++), Time, ct).ConfigureAwait(false);
+                }
 
-            pending = retry;
+                pending = retry;
+            }
+        }
+        finally
+        {
+            // Settled, or the sink is disposed: this batch holds nothing any more.
+            _held.Replace(ref held, null);
+        }
+    }
+
+    /// <summary>A request refused as a whole because of one document (413, a body Elasticsearch cannot parse): halves
+    /// until the request fits or the document that breaks it is alone, then rejects that one.</summary>
+    private async Task IsolateAsync(IRecordAcknowledger acknowledger, List<PipelineRecord> pending, bool tooLarge, (string Type, string Reason) failure, CancellationToken ct)
+    {
+        if (pending.Count == 1)
+        {
+            var (type, reason) = tooLarge
+                ? ("request_entity_too_large", $"a single document of {pending[0].Document.Length} bytes exceeds the cluster's http.max_content_length")
+                : failure;
+            Reject(acknowledger, pending[0], type, reason);
+            return;
+        }
+
+        var half = pending.Count / 2;
+        Metrics.Retries.WithLabels(PipelineMetrics.Stages.Sending, tooLarge ? "request_too_large_split" : "bad_request_split").Inc();
+        await IndexAsync(pending.GetRange(0, half), ct).ConfigureAwait(false);
+        await IndexAsync(pending.GetRange(half, pending.Count - half), ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Counts <paramref name="next"/> as this batch's held records in place of <paramref name="held"/>, and says
+    /// so in the log when records start being held or none are held any more.</summary>
+    private void Hold(ref Dictionary<string, int>? held, Dictionary<string, int>? next, (string Type, string Reason)? example)
+    {
+        if (held is null && next is null)
+        {
+            return;
+        }
+
+        var (before, after) = _held.Replace(ref held, next);
+        if (next is not null && ShouldLog(ref _lastHoldLogTicks))
+        {
+            Logger.LogWarning("Elasticsearch refuses {Count} documents for a reason that is not theirs ({Classes}; e.g. {Type}: {Reason}): " +
+                "holding them and retrying with backoff; the worker is unready until they are indexed",
+                next.Values.Sum(), string.Join(", ", next.Keys), example?.Type ?? "", example?.Reason ?? "");
+        }
+        else if (before > 0 && after == 0)
+        {
+            Logger.LogInformation("Elasticsearch sink: no documents are held any more");
         }
     }
 
@@ -310,17 +360,20 @@ public sealed class ElasticsearchSink : BatchingSink
         }
     }
 
-    /// <summary>Acknowledges, rejects or collects for retry each item; returns the records to retry.</summary>
-    private List<PipelineRecord> HandleItems(IRecordAcknowledger acknowledger, List<PipelineRecord> records, List<BulkResponseReader.Item> items)
+    /// <summary>Acknowledges, rejects or collects for retry each item (<see cref="BulkErrorRules.ForItem"/>); returns the
+    /// records to retry, with how many of them are held by error class and an example of the errors.</summary>
+    private List<PipelineRecord> HandleItems(IRecordAcknowledger acknowledger, List<PipelineRecord> records, List<BulkResponseReader.Item> items,
+        out Dictionary<string, int>? held, out (string Type, string Reason)? heldExample)
     {
         var retry = new List<PipelineRecord>();
+        held = null;
+        heldExample = null;
         long created = 0, duplicates = 0;
         for (var i = 0; i < records.Count; i++)
         {
             var item = items[i];
             var record = records[i];
             var status = item.Status;
-            var errorType = item.ErrorType;
             if (status is >= 200 and < 300)
             {
                 if (status == 201)
@@ -333,26 +386,34 @@ public sealed class ElasticsearchSink : BatchingSink
                 }
 
                 Settle(acknowledger, record, null, null);
+                continue;
             }
-            else if (status == 409 && errorType == "version_conflict_engine_exception")
-            {
-                // Same _id already indexed: an earlier attempt or a redelivery got there first.
-                duplicates++;
-                Settle(acknowledger, record, null, null);
-            }
-            else if (status is 429 or 502 or 503 or 504 || (errorType is not null && TransientItemErrors.Contains(errorType)))
-            {
-                retry.Add(record);
-            }
-            else
-            {
-                var reason = item.ErrorReason ?? $"HTTP {status}";
-                if (item.CausedByReason is { } cause)
-                {
-                    reason += "; caused by: " + cause;
-                }
 
-                Reject(acknowledger, record, errorType ?? $"http_{status}", reason);
+            var rule = BulkErrorRules.ForItem(status, item.ErrorType, item.ErrorReason, _create);
+            switch (rule.Action)
+            {
+                case BulkErrorAction.Acknowledge:
+                    duplicates++;
+                    Settle(acknowledger, record, null, null);
+                    break;
+                case BulkErrorAction.Retry:
+                    retry.Add(record);
+                    break;
+                case BulkErrorAction.Hold:
+                    retry.Add(record);
+                    held ??= [];
+                    held[rule.Class] = held.GetValueOrDefault(rule.Class) + 1;
+                    heldExample ??= (item.ErrorType ?? $"http_{status}", item.ErrorReason ?? "");
+                    break;
+                default:
+                    var reason = item.ErrorReason ?? $"HTTP {status}";
+                    if (item.CausedByReason is { } cause)
+                    {
+                        reason += "; caused by: " + cause;
+                    }
+
+                    Reject(acknowledger, record, item.ErrorType ?? $"http_{status}", reason);
+                    break;
             }
         }
 
@@ -410,20 +471,31 @@ public sealed class ElasticsearchSink : BatchingSink
         }
     }
 
-    private void LogRequestFailure(int count, int? status, (string Type, string Reason)? failure)
+    private void LogRequestFailure(int count, int? status, (string Type, string Reason)? failure, BulkErrorRule rule)
     {
         // One line per 10 s is enough while a cluster is down; metrics carry the exact count.
-        var now = Time.GetTimestamp();
-        var last = Interlocked.Read(ref _lastFailureLogTicks);
-        if (last != 0 && Time.GetElapsedTime(last, now) < TimeSpan.FromSeconds(10))
+        if (!ShouldLog(ref _lastFailureLogTicks))
         {
             return;
         }
 
-        Interlocked.Exchange(ref _lastFailureLogTicks, now);
-        Logger.LogWarning("Elasticsearch bulk request of {Count} documents failed ({Status}: {Type}: {Reason}); retrying with backoff",
+        Logger.LogWarning("Elasticsearch bulk request of {Count} documents failed ({Status}: {Type}: {Reason}; {Class}); retrying with backoff",
             count, status?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "no response",
-            failure?.Type ?? "unknown", failure?.Reason ?? "");
+            failure?.Type ?? "unknown", failure?.Reason ?? "", rule.Class);
+    }
+
+    /// <summary>True at most once per 10 s for the same <paramref name="lastLogTicks"/>.</summary>
+    private bool ShouldLog(ref long lastLogTicks)
+    {
+        var now = Time.GetTimestamp();
+        var last = Interlocked.Read(ref lastLogTicks);
+        if (last != 0 && Time.GetElapsedTime(last, now) < TimeSpan.FromSeconds(10))
+        {
+            return false;
+        }
+
+        Interlocked.Exchange(ref lastLogTicks, now);
+        return true;
     }
 
     private static BatchLimits Limits(ElasticsearchSinkOptions options)
