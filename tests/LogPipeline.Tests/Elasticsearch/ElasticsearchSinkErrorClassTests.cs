@@ -61,13 +61,21 @@ public sealed class ElasticsearchSinkErrorClassTests
                     || metrics.Retries.WithLabels(PipelineMetrics.Stages.Sending, "http_400").Value > 0);
     }
 
+    /// <summary>A share of the items is answered 403 <c>security_exception</c>, as when the worker's role lost
+    /// <c>create_doc</c> (for all of them at rate 1).</summary>
+    private static void Answer403(ElasticsearchFaults faults, double rate, int seed)
+    {
+        faults.Seed = seed;
+        faults.ItemRejectionRate = rate;
+        faults.ItemRejectionStatus = 403;
+        faults.ItemRejectionType = "security_exception";
+    }
+
     [Fact]
     public async Task A_revoked_index_privilege_holds_every_record_until_it_is_granted_again_instead_of_dead_lettering_the_stream()
     {
         await using var server = await ElasticsearchTestServer.StartAsync();
-        server.Faults.ItemRejectionRate = 1.0;
-        server.Faults.ItemRejectionStatus = 403;
-        server.Faults.ItemRejectionType = "security_exception";
+        Answer403(server.Faults, rate: 1.0, seed: 1);
 
         await HeldUntilTheCauseIsGoneAsync(server, "authorization", () => server.BulkRequests, () => server.Faults.ItemRejectionRate = 0);
     }
@@ -106,10 +114,7 @@ public sealed class ElasticsearchSinkErrorClassTests
     public async Task Mapping_errors_are_dead_lettered_while_the_403s_in_the_same_batches_are_held_and_indexed_later()
     {
         await using var server = await ElasticsearchTestServer.StartAsync();
-        server.Faults.Seed = 5;
-        server.Faults.ItemRejectionRate = 0.4;
-        server.Faults.ItemRejectionStatus = 403;
-        server.Faults.ItemRejectionType = "security_exception";
+        Answer403(server.Faults, rate: 0.4, seed: 5);
         server.Faults.MappingErrorFor = item => item.SourceText.Contains(SomeLogRecords.PoisonMarker, StringComparison.Ordinal);
 
         // Every poisoned record is rejected with its parsing error, every other one is indexed: none with security_exception.
@@ -125,10 +130,7 @@ public sealed class ElasticsearchSinkErrorClassTests
     public async Task Errors_about_the_document_are_dead_lettered_with_their_type_while_others_in_the_batch_are_held(string type, string reason)
     {
         await using var server = await ElasticsearchTestServer.StartAsync();
-        server.Faults.Seed = 11;
-        server.Faults.ItemRejectionRate = 0.3;
-        server.Faults.ItemRejectionStatus = 403;
-        server.Faults.ItemRejectionType = "security_exception";
+        Answer403(server.Faults, rate: 0.3, seed: 11);
         var bad = SomeLogRecords.Record("smm-logs-raw", 9, 1, "\"x\":\"refused-by-mapping\"");
         server.Faults.ItemErrorFor = item => item.SourceText.Contains("refused-by-mapping", StringComparison.Ordinal) ? (400, type, reason) : null;
         var records = SomeLogRecords.Many(600);
@@ -148,10 +150,7 @@ public sealed class ElasticsearchSinkErrorClassTests
     {
         await using var server = await ElasticsearchTestServer.StartAsync();
         server.Faults.MaxContentLength = 20_000;
-        server.Faults.Seed = 13;
-        server.Faults.ItemRejectionRate = 0.3;
-        server.Faults.ItemRejectionStatus = 403;
-        server.Faults.ItemRejectionType = "security_exception";
+        Answer403(server.Faults, rate: 0.3, seed: 13);
         var metrics = new PipelineMetrics();
         var options = SinkScenarios.Options(server.Url, configure: o => o.Bulk.MaxDocuments = 400);
         var big = SomeLogRecords.Record("smm-logs-raw", 9, 1, $"\"padding\":\"{new string('x', 25_000)}\"");
