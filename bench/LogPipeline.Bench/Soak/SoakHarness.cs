@@ -32,6 +32,7 @@ public sealed class SoakHarness : IHarness
 
         using var producer = new SoakProducer(kafka.BootstrapServers, Topic, options.Partitions, options.Rate, options.Seed);
         using var deadLetters = new DeadLetterCollector(kafka.BootstrapServers, Topic + ".dlq", options.DeadLetterPartitions);
+        using var raw = new RawTopicReader(kafka.BootstrapServers, Topic, options.Partitions);
         await using var worker = new SoakWorker(options.WorkerDll,
         [
             $"--Kafka:Consumer:BootstrapServers={kafka.BootstrapServers}",
@@ -75,15 +76,27 @@ public sealed class SoakHarness : IHarness
 
         Console.WriteLine($"  {clock.Elapsed.TotalSeconds,6:F0} s  production stops; waiting for the worker to settle every record");
         producer.StopAndFlush(TimeSpan.FromMinutes(2));
-        var lastSettled = -1L;
+        SoakLedger Ledger() => SoakLedger.Build(Topic, producer.Produced(), elasticsearch.DocumentIds(Target), deadLetters.Origins,
+            (p, o) => raw.SequenceAt(p, o) is var s and >= 0 && (s % options.Partitions != p || producer.OffsetOf(s) != o));
+
+        // Counts alone cannot tell when the last record is in: a record both indexed and dead-lettered, or a copy the
+        // broker stored twice, counts twice. So the ledger itself is drawn until nothing is missing.
+        var missing = long.MaxValue;
         var lastProgress = clock.Elapsed;
-        while (monitor.Settled < producer.Delivered && clock.Elapsed - lastProgress < options.DrainPatience)
+        while (clock.Elapsed - lastProgress < options.DrainPatience)
         {
-            await Task.Delay(1000);
-            if (monitor.Settled > lastSettled)
+            await Task.Delay(5000);
+            var now = Ledger().Missing;
+            Console.WriteLine($"  {clock.Elapsed.TotalSeconds,6:F0} s  draining: {now:N0} records neither indexed nor dead-lettered");
+            if (now < missing)
             {
-                lastSettled = monitor.Settled;
+                missing = now;
                 lastProgress = clock.Elapsed;
+            }
+
+            if (now == 0)
+            {
+                break;
             }
         }
 
@@ -94,7 +107,7 @@ public sealed class SoakHarness : IHarness
         // What the worker dead-lettered while stopping is read before the ledger is drawn.
         await Task.Delay(2000);
 
-        var ledger = SoakLedger.Build(Topic, producer.Produced(), elasticsearch.DocumentIds(Target), deadLetters.Origins);
+        var ledger = Ledger();
         Console.WriteLine();
         Console.WriteLine($"soak ledger (seed {options.Seed}, {options.Duration}, {options.Rate:N0} records/s, {options.Partitions} partitions, ended {DateTime.UtcNow:O})");
         ledger.WriteTo(Console.Out);

@@ -24,6 +24,7 @@ internal sealed class SoakProducer : IDisposable
     private readonly byte[][] _valid;
     private readonly byte[][] _poison;
     private readonly Kind[][] _produced;
+    private long[] _offsetOfSequence = new long[1 << 16];
     private readonly object _producedLock = new();
     private readonly CancellationTokenSource _stop = new();
     private Thread? _thread;
@@ -128,8 +129,8 @@ internal sealed class SoakProducer : IDisposable
             while (next < due && !_stop.IsCancellationRequested)
             {
                 var poison = Volatile.Read(ref _pendingPoison) > 0 && Interlocked.Decrement(ref _pendingPoison) >= 0;
-                var value = poison ? _poison[next % _poison.Length] : _valid[next % _valid.Length];
-                Produce(partition, value, poison ? Kind.Poison : Kind.Valid);
+                var value = poison ? _poison[next % _poison.Length] : Stamp(next, _valid[next % _valid.Length]);
+                Produce(partition, value, poison ? Kind.Poison : Kind.Valid, next);
                 partition = (partition + 1) % _partitions;
                 next++;
             }
@@ -138,14 +139,34 @@ internal sealed class SoakProducer : IDisposable
         }
     }
 
-    private void Produce(int partition, byte[] value, Kind kind)
+    /// <summary>The offset Kafka reported for the valid record with this sequence number, or -1.</summary>
+    public long OffsetOf(long sequence)
+    {
+        lock (_producedLock)
+        {
+            return sequence < _offsetOfSequence.Length ? _offsetOfSequence[sequence] - 1 : -1;
+        }
+    }
+
+    /// <summary>Valid records carry <c>"soak_seq":N</c> first, so a record the broker stored twice (at two offsets) is
+    /// told from one the pipeline made up. Poison records stay as generated.</summary>
+    private static byte[] Stamp(long sequence, byte[] line)
+    {
+        var head = System.Text.Encoding.UTF8.GetBytes("{\"" + SequenceField + "\":" + sequence.ToString(System.Globalization.CultureInfo.InvariantCulture) + ",");
+        return [.. head, .. line.AsSpan(1)];
+    }
+
+    /// <summary>The field that carries the sequence number.</summary>
+    public const string SequenceField = "soak_seq";
+
+    private void Produce(int partition, byte[] value, Kind kind, long sequence)
     {
         var message = new Message<byte[]?, byte[]> { Value = value };
         while (true)
         {
             try
             {
-                _producer.Produce(new TopicPartition(_topic, partition), message, report => OnDelivered(report, kind));
+                _producer.Produce(new TopicPartition(_topic, partition), message, report => OnDelivered(report, kind, sequence));
                 Interlocked.Increment(ref _sent);
                 return;
             }
@@ -156,7 +177,7 @@ internal sealed class SoakProducer : IDisposable
         }
     }
 
-    private void OnDelivered(DeliveryReport<byte[]?, byte[]> report, Kind kind)
+    private void OnDelivered(DeliveryReport<byte[]?, byte[]> report, Kind kind, long sequence)
     {
         if (report.Error.IsError)
         {
@@ -176,6 +197,16 @@ internal sealed class SoakProducer : IDisposable
             }
 
             kinds[offset] = kind;
+            if (kind == Kind.Valid)
+            {
+                if (sequence >= _offsetOfSequence.Length)
+                {
+                    Array.Resize(ref _offsetOfSequence, (int)Math.Max(sequence + 1, _offsetOfSequence.Length * 2L));
+                }
+
+                // Stored plus one, so 0 means "no report".
+                _offsetOfSequence[sequence] = offset + 1;
+            }
         }
 
         Interlocked.Increment(ref _delivered);

@@ -1,0 +1,95 @@
+using System.Buffers.Text;
+using System.Text;
+using Confluent.Kafka;
+
+namespace LogPipeline.Bench.Soak;
+
+/// <summary>Reads the raw topic as it fills and remembers the sequence number (<see cref="SoakProducer.SequenceField"/>)
+/// stored at each offset: what the broker really holds, which the producer's delivery reports may not tell (a batch
+/// the broker stored twice is reported once). Read while it is fresh: the embedded broker keeps ~5 MiB per partition.</summary>
+internal sealed class RawTopicReader : IDisposable
+{
+    private static readonly byte[] Prefix = Encoding.UTF8.GetBytes("{\"" + SoakProducer.SequenceField + "\":");
+
+    private readonly IConsumer<Ignore, byte[]?> _consumer;
+    private readonly long[][] _sequences;
+    private readonly object _lock = new();
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Thread _thread;
+
+    public RawTopicReader(string bootstrapServers, string topic, int partitions)
+    {
+        _sequences = new long[partitions][];
+        for (var p = 0; p < partitions; p++)
+        {
+            _sequences[p] = new long[1024];
+        }
+
+        _consumer = new ConsumerBuilder<Ignore, byte[]?>(new ConsumerConfig
+        {
+            BootstrapServers = bootstrapServers,
+            GroupId = "soak-raw",
+            EnableAutoCommit = false,
+            ConsumeResultFields = "none",
+        }).SetLogHandler((_, _) => { }).Build();
+        _consumer.Assign(Enumerable.Range(0, partitions).Select(p => new TopicPartitionOffset(topic, p, Offset.Beginning)));
+        _thread = new Thread(Run) { IsBackground = true, Name = "soak-raw" };
+        _thread.Start();
+    }
+
+    /// <summary>The sequence number of the valid record at this offset, or -1 (poison, or not read).</summary>
+    public long SequenceAt(int partition, long offset)
+    {
+        lock (_lock)
+        {
+            var sequences = _sequences[partition];
+            return offset < sequences.Length ? sequences[offset] - 1 : -1;
+        }
+    }
+
+    public void Dispose()
+    {
+        _stop.Cancel();
+        _thread.Join();
+        _consumer.Close();
+        _consumer.Dispose();
+        _stop.Dispose();
+    }
+
+    private void Run()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            ConsumeResult<Ignore, byte[]?>? result;
+            try
+            {
+                result = _consumer.Consume(TimeSpan.FromMilliseconds(200));
+            }
+            catch (ConsumeException)
+            {
+                continue;
+            }
+
+            if (result?.Message?.Value is not { } value || !value.AsSpan().StartsWith(Prefix)
+                || !Utf8Parser.TryParse(value.AsSpan(Prefix.Length), out long sequence, out _))
+            {
+                continue;
+            }
+
+            var p = result.Partition.Value;
+            var offset = result.Offset.Value;
+            lock (_lock)
+            {
+                var sequences = _sequences[p];
+                if (offset >= sequences.Length)
+                {
+                    Array.Resize(ref sequences, (int)Math.Max(offset + 1, sequences.Length * 2L));
+                    _sequences[p] = sequences;
+                }
+
+                // Plus one, so 0 means "not read".
+                sequences[offset] = sequence + 1;
+            }
+        }
+    }
+}
