@@ -15,7 +15,8 @@ public static class ExitCodes
     /// <summary>Kafka or the sink could not be reached or bootstrapped at start within <c>Startup:ConnectTimeout</c>.</summary>
     public const int Unavailable = 3;
 
-    /// <summary>Stopped on request, but <c>Shutdown:DrainTimeout</c> passed before every in-flight record was
-    /// acknowledged; those offsets were not committed and the records will be redelivered.</summary>
+    /// <summary>Stopped on request, but not everything in flight was acknowledged and committed: <c>Shutdown:DrainTimeout</c>
+    /// (counted from the stop request) passed first, or the final offset commit failed, or the host's shutdown timeout
+    /// ended the drain. Those records will be redelivered.</summary>
     public const int DrainTimedOut = 4;
 }

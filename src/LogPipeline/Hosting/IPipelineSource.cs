@@ -16,6 +16,10 @@ internal interface IPipelineSource : IAsyncDisposable
 
     /// <summary>Starts the sink and consumes until <paramref name="stoppingToken"/> fires, then stops consuming,
     /// waits up to <paramref name="drainTimeout"/> for in-flight records to be acknowledged, commits the acknowledged
-    /// offsets and returns whether everything in flight was acknowledged.</summary>
+    /// offsets and returns whether everything in flight was acknowledged and committed. The drain deadline counts
+    /// from the stop request.</summary>
     Task<bool> RunAsync(TimeSpan drainTimeout, CancellationToken stoppingToken);
+
+    /// <summary>After <see cref="RunAsync"/> returned false: what was not acknowledged or committed, in one sentence.</summary>
+    string DescribeIncompleteStop();
 }

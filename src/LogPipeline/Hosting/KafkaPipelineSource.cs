@@ -29,8 +29,16 @@ internal sealed class KafkaPipelineSource(KafkaSource source, KafkaSourceOptions
             throw new InvalidOperationException("Kafka: " + e.Message, e);
         }
 
-        return source.InFlightRecords == 0;
+        // Not source.InFlightRecords: closing the partitions at the end of the stop resets that count to 0.
+        return source.StopReport is { Complete: true };
     }
+
+    public string DescribeIncompleteStop() => source.StopReport switch
+    {
+        null => "the Kafka source did not drain",
+        { Drained: false } r => $"{r.UnacknowledgedRecords} records were not acknowledged within Shutdown:DrainTimeout = {options.DrainTimeout} of the stop request: their offsets were not committed and they will be redelivered",
+        _ => "every record was acknowledged, but the final offset commit failed: the records since the last successful commit will be redelivered",
+    };
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 

@@ -13,4 +13,11 @@ public sealed class WorkerOutcome
         ExitCode = exitCode;
         Message = message;
     }
+
+    /// <summary>Back to <see cref="ExitCodes.Ok"/>, after a provisional failure turned out not to happen.</summary>
+    public void Clear()
+    {
+        ExitCode = ExitCodes.Ok;
+        Message = null;
+    }
 }

@@ -13,6 +13,9 @@ namespace LogPipeline.Kafka;
 /// thread-safe; changes are made on the consume thread.</summary>
 internal sealed class AssignedPartitions(IRecordSink sink, InFlightLimiter limiter, PipelineMetrics metrics, ThrottledLog log)
 {
+    // How often a drain looks at its deadline again (a stop request may have moved it).
+    private const long DeadlineCheckInterval = 100;
+
     private readonly ConcurrentDictionary<(string Topic, int Partition), AssignedPartition> partitions = new();
 
     public int Count => partitions.Count;
@@ -23,6 +26,9 @@ internal sealed class AssignedPartitions(IRecordSink sink, InFlightLimiter limit
     public ICollection<AssignedPartition> Values => partitions.Values;
 
     public List<AssignedPartition> ToList() => partitions.Values.ToList();
+
+    /// <summary>Records received and not yet acknowledged in every assigned partition.</summary>
+    public long Pending => partitions.Values.Sum(p => (long)p.Tracker.Pending);
 
     public AssignedPartition? Find(string topic, int partition) => partitions.GetValueOrDefault((topic, partition));
 
@@ -55,38 +61,42 @@ internal sealed class AssignedPartitions(IRecordSink sink, InFlightLimiter limit
     }
 
     /// <summary>Stops taking records of <paramref name="list"/>, lets their queued records through the processor,
-    /// and flushes the sink until they are all acknowledged or <paramref name="deadline"/> passes (or
-    /// <paramref name="stop"/> says the source is failing).</summary>
-    public bool Drain(List<AssignedPartition> list, long deadline, Func<bool> stop)
+    /// and flushes the sink until they are all acknowledged or the deadline passes (or <paramref name="stop"/> says
+    /// the source is failing). <paramref name="deadline"/> is asked again as the drain goes on, so a stop request
+    /// that arrives during a revoke's drain can bring that drain's end forward.</summary>
+    public bool Drain(List<AssignedPartition> list, Func<long> deadline, Func<bool> stop)
     {
         foreach (var p in list)
         {
             p.Runner.CompleteInput();
         }
 
-        var remaining = deadline - Environment.TickCount64;
-        if (remaining > 0)
+        long remaining;
+        var runners = list.Select(p => p.Runner.Worker).ToArray();
+        while (!runners.All(t => t.IsCompleted) && (remaining = deadline() - Environment.TickCount64) > 0)
         {
             try
             {
-                Task.WaitAll(list.Select(p => p.Runner.Worker).ToArray(), TimeSpan.FromMilliseconds(remaining));
+                Task.WaitAll(runners, TimeSpan.FromMilliseconds(Math.Min(remaining, DeadlineCheckInterval)));
             }
             catch (AggregateException)
             {
                 // The runners catch their own errors; a failure here only ends the wait.
+                break;
             }
         }
 
-        while (list.Any(p => p.Tracker.Pending > 0) && (remaining = deadline - Environment.TickCount64) > 0 && !stop())
+        while (list.Any(p => p.Tracker.Pending > 0) && (remaining = deadline() - Environment.TickCount64) > 0 && !stop())
         {
-            using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(remaining));
+            using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(Math.Min(remaining, DeadlineCheckInterval)));
             try
             {
                 sink.FlushAsync(cts.Token).GetAwaiter().GetResult();
             }
             catch (OperationCanceledException)
             {
-                break;
+                // The flush outlasted this slice of the deadline: look at the deadline again.
+                continue;
             }
             catch (Exception e)
             {

@@ -44,6 +44,7 @@ public sealed class KafkaSource
     private readonly AssignedPartitions partitions;
     private readonly InFlightLimiter limiter;
     private readonly SinkWriter sinkWriter;
+    private readonly PartitionAcknowledger acknowledger;
     private readonly CancellationTokenSource stopLoop = new();
 
     private RecordBufferWriter? valueWriter;
@@ -52,9 +53,10 @@ public sealed class KafkaSource
     private OffsetCommitter? committer;
     private KafkaConsumeLoop? loop;
     private PartitionLagProbe? lagProbe;
-    private long acknowledged;
-    private long deadLettered;
     private int started;
+
+    // Environment.TickCount64 when the stop was requested (0: not yet): every drain deadline counts from the signal.
+    private long stopRequestedAt;
     private volatile int state = (int)KafkaSourceState.Created;
     private volatile Exception? fatal;
     private volatile bool consumerFatal;
@@ -95,6 +97,7 @@ public sealed class KafkaSource
         log = new ThrottledLog(this.logger);
         limiter = new InFlightLimiter(options.MaxInFlightBytes, options.MaxInFlightRecords, options.ResumeThreshold, options.PauseAfter, metrics);
         partitions = new AssignedPartitions(sink, limiter, metrics, log);
+        acknowledger = new PartitionAcknowledger(partitions, limiter, metrics);
         sinkWriter = new SinkWriter(sink, options.SinkChannelCapacity, metrics, e => Fail(new KafkaSourceException("The sink failed: " + e.Message, e)));
     }
 
@@ -111,10 +114,10 @@ public sealed class KafkaSource
     public long ReceivedRecords => loop?.Received ?? 0;
 
     /// <summary>Records acknowledged (stored by the sink or dead-lettered); their offsets may be committed.</summary>
-    public long AcknowledgedRecords => Interlocked.Read(ref acknowledged);
+    public long AcknowledgedRecords => acknowledger.Acknowledged;
 
     /// <summary>Records produced to the dead-letter topic and acknowledged by Kafka.</summary>
-    public long DeadLetteredRecords => Interlocked.Read(ref deadLettered);
+    public long DeadLetteredRecords => acknowledger.DeadLettered;
 
     /// <summary>Bytes of records received and not yet acknowledged.</summary>
     public long InFlightBytes => limiter.Bytes;
@@ -132,6 +135,9 @@ public sealed class KafkaSource
 
     /// <summary>Times consumption resumed after falling below the low-water mark.</summary>
     public long ResumeCount => loop?.ResumeCount ?? 0;
+
+    /// <summary>How the last requested stop ended; null until a stop drained (not after a crash or a fatal error).</summary>
+    public KafkaSourceStopReport? StopReport { get; private set; }
 
     /// <summary>Partitions currently assigned to this worker.</summary>
     public int AssignedPartitionCount => partitions.Count;
@@ -161,7 +167,7 @@ public sealed class KafkaSource
         SetState(KafkaSourceState.Starting);
         try
         {
-            await sink.StartAsync(new Acknowledger(this), stoppingToken).ConfigureAwait(false);
+            await sink.StartAsync(acknowledger, stoppingToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -172,7 +178,11 @@ public sealed class KafkaSource
         BuildClients();
         sinkWriter.Start();
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var registration = stoppingToken.Register(() => stopLoop.Cancel());
+        using var registration = stoppingToken.Register(() =>
+        {
+            Interlocked.CompareExchange(ref stopRequestedAt, Environment.TickCount64, 0);
+            stopLoop.Cancel();
+        });
         var thread = new Thread(() =>
         {
             try
@@ -221,7 +231,8 @@ public sealed class KafkaSource
 
         try
         {
-            deadLetters = new DeadLetterProducer(options, producerConfig, metrics, log, logger, OnDeadLettered, Fail);
+            deadLetters = new DeadLetterProducer(options, producerConfig, metrics, log, logger, acknowledger.OnDeadLettered, Fail);
+            acknowledger.DeadLetters = deadLetters;
         }
         catch (KafkaConfigurationException)
         {
@@ -276,41 +287,6 @@ public sealed class KafkaSource
         logger.LogInformation("Kafka source stopped: {Source}", this);
     }
 
-    // The sink reports a record's fate as its last use of it, so its pooled bytes go back here.
-    private void OnAcknowledged(PipelineRecord record)
-    {
-        if (partitions.TryGet(record.Origin.Topic, record.Origin.Partition, out var p) && p.Tracker.Complete(record))
-        {
-            limiter.Release(record);
-            Interlocked.Increment(ref acknowledged);
-            metrics.RecordsAcknowledged.Inc();
-        }
-
-        record.ReleaseBuffers();
-    }
-
-    private void OnSinkRejected(PipelineRecord record, string reasonCode, string reasonText)
-    {
-        if (partitions.TryGet(record.Origin.Topic, record.Origin.Partition, out var p) && !p.Tracker.IsClosed)
-        {
-            deadLetters!.Send(p, record, reasonCode, reasonText);
-        }
-
-        record.ReleaseBuffers();
-    }
-
-    private void OnDeadLettered(AssignedPartition p, PipelineRecord record, string reasonCode)
-    {
-        if (p.Tracker.Complete(record))
-        {
-            limiter.Release(record);
-            Interlocked.Increment(ref deadLettered);
-            Interlocked.Increment(ref acknowledged);
-            metrics.RecordsDeadLettered.WithLabels(reasonCode).Inc();
-            metrics.RecordsAcknowledged.Inc();
-        }
-    }
-
     private void OnAssigned(List<TopicPartition> assigned)
     {
         metrics.Rebalances.WithLabels("assigned").Inc();
@@ -327,7 +303,7 @@ public sealed class KafkaSource
 
             AssignedPartition? p = null;
             var runner = new PartitionRunner(tp.Topic, tp.Partition.Value, processor.CreatePartitionProcessor(tp.Topic, tp.Partition.Value),
-                options.MaxInFlightRecords + 1, limiter, sinkWriter, metrics, logger, (record, code, text) => deadLetters!.Send(p!, record, code, text));
+                options.MaxInFlightRecords + 1, limiter, sinkWriter, metrics, logger, (record, code, text) => acknowledger.DeadLetter(p!, record, code, text));
             p = new AssignedPartition(tp, runner, metrics.RecordsReceived.WithLabels(tp.Topic), metrics.BytesReceived.WithLabels(tp.Topic));
             partitions.Add(p);
             runner.Start();
@@ -345,8 +321,10 @@ public sealed class KafkaSource
         var list = partitions.Lookup(revoked.Select(r => r.TopicPartition));
         if (!abandoning)
         {
-            var timeout = closing ? TimeSpan.Zero : options.RevokeDrainTimeout;
-            var drained = partitions.Drain(list, Environment.TickCount64 + (long)timeout.TotalMilliseconds, () => fatal is not null);
+            // A stop requested during this drain brings its end forward to the stop's own deadline, so a revoke
+            // cannot hold the shutdown past the pod's grace period.
+            var revokeDeadline = Environment.TickCount64 + (long)(closing ? TimeSpan.Zero : options.RevokeDrainTimeout).TotalMilliseconds;
+            var drained = partitions.Drain(list, () => Math.Min(revokeDeadline, StopDeadline()), () => fatal is not null);
             committer!.Commit(list, retryDuringRebalance: true);
             logger.LogInformation("Revoked {Count} partitions ({State}): {Partitions}", list.Count,
                 drained ? "drained" : "drain timed out, unacknowledged records will be redelivered", string.Join(", ", list));
@@ -427,19 +405,23 @@ public sealed class KafkaSource
 
         lagProbe?.Stop(TimeSpan.Zero);
         var all = partitions.ToList();
-        if (!abandoning && fatal is null)
+        var drain = !abandoning && fatal is null;
+        if (drain)
         {
-            var deadline = Environment.TickCount64 + (long)options.DrainTimeout.TotalMilliseconds;
-            logger.LogInformation("Kafka source draining {Records} in-flight records (up to {Timeout})", InFlightRecords, options.DrainTimeout);
-            if (!partitions.Drain(all, deadline, () => fatal is not null))
+            Interlocked.CompareExchange(ref stopRequestedAt, Environment.TickCount64, 0);
+            logger.LogInformation("Kafka source draining {Records} in-flight records (up to {Timeout} from the stop request)", InFlightRecords, options.DrainTimeout);
+            if (!partitions.Drain(all, StopDeadline, () => fatal is not null))
             {
-                logger.LogWarning("Drain timed out with {Records} records unacknowledged; committing the acknowledged prefix, the rest is redelivered", InFlightRecords);
+                logger.LogWarning("Drain timed out with {Records} records unacknowledged; committing the acknowledged prefix, the rest is redelivered", partitions.Pending);
             }
         }
 
-        if (!abandoning)
+        var committed = !abandoning && committer is not null && committer.Commit(all, retryDuringRebalance: true);
+        if (drain)
         {
-            committer?.Commit(all, retryDuringRebalance: true);
+            // Read before the partitions are closed, which forgets what was still pending.
+            StopReport = new KafkaSourceStopReport(partitions.Pending, committed,
+                TimeSpan.FromMilliseconds(Environment.TickCount64 - Interlocked.Read(ref stopRequestedAt)));
         }
 
         closing = true;
@@ -477,19 +459,19 @@ public sealed class KafkaSource
         UpdateGauges();
     }
 
+    /// <summary>When the drain after a stop request must end: <see cref="KafkaSourceOptions.DrainTimeout"/> after the
+    /// request; never while no stop was requested.</summary>
+    private long StopDeadline()
+    {
+        var at = Interlocked.Read(ref stopRequestedAt);
+        return at == 0 ? long.MaxValue : at + (long)options.DrainTimeout.TotalMilliseconds;
+    }
+
     private void SetState(KafkaSourceState value)
     {
         if (State != KafkaSourceState.Failed || value == KafkaSourceState.Failed)
         {
             state = (int)value;
         }
-    }
-
-    private sealed class Acknowledger(KafkaSource source) : IRecordAcknowledger
-    {
-        public void Acknowledge(PipelineRecord record) => source.OnAcknowledged(record);
-
-        public void Reject(PipelineRecord record, string reasonCode, string reasonText) =>
-            source.OnSinkRejected(record, reasonCode, reasonText);
     }
 }

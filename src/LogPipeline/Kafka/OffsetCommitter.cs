@@ -15,11 +15,13 @@ internal sealed class OffsetCommitter(
 {
     private const int RebalanceAttempts = 5;
 
-    public void Commit(IReadOnlyCollection<AssignedPartition> list, bool retryDuringRebalance)
+    /// <summary>Commits what <paramref name="list"/> acknowledged since the last commit. Returns true when every
+    /// such offset is committed (or there was none), false when some commit failed or the consumer is unusable.</summary>
+    public bool Commit(IReadOnlyCollection<AssignedPartition> list, bool retryDuringRebalance)
     {
         if (consumerFailed())
         {
-            return;
+            return false;
         }
 
         var offsets = new List<TopicPartitionOffset>();
@@ -35,7 +37,7 @@ internal sealed class OffsetCommitter(
 
         if (offsets.Count == 0)
         {
-            return;
+            return true;
         }
 
         for (var attempt = 1; ; attempt++)
@@ -48,7 +50,7 @@ internal sealed class OffsetCommitter(
                     MarkCommitted(owners, committed);
                 }
 
-                return;
+                return true;
             }
             catch (TopicPartitionOffsetException e)
             {
@@ -65,14 +67,14 @@ internal sealed class OffsetCommitter(
                 }
 
                 log.Log("commit", LogLevel.Warning, "Offset commit partly failed (retried next time): " + e.Message);
-                return;
+                return false;
             }
             catch (KafkaException e)
             {
                 if (e.Error.IsFatal)
                 {
                     fatal(e.Error);
-                    return;
+                    return false;
                 }
 
                 metrics.ComponentErrors.WithLabels(PipelineMetrics.Stages.Receiving, "commit_" + e.Error.Code).Inc();
@@ -84,7 +86,7 @@ internal sealed class OffsetCommitter(
                 }
 
                 log.Log("commit", LogLevel.Warning, $"Offset commit failed ({e.Error.Code}: {e.Error.Reason}); the acknowledged prefix is committed again later");
-                return;
+                return false;
             }
         }
     }

@@ -38,6 +38,26 @@ internal sealed class PartitionOffsetTracker
         }
     }
 
+    /// <summary>Records tracked from the oldest unacknowledged one on, acknowledged or not: what a commit cannot pass
+    /// yet, and the slots the ring needs. Read without the lock (a threshold check on the consume thread).</summary>
+    public int Uncommitted => Volatile.Read(ref count);
+
+    /// <summary>True while <paramref name="record"/> (this instance) is tracked and not yet acknowledged: false for a
+    /// record of an earlier assignment of the same partition, and after <see cref="Close"/>.</summary>
+    public bool IsTracking(PipelineRecord record)
+    {
+        lock (gate)
+        {
+            if (closed || count == 0)
+            {
+                return false;
+            }
+
+            var index = Find(record.Origin.Offset);
+            return index >= 0 && ReferenceEquals(slots[index].Record, record);
+        }
+    }
+
     /// <summary>Slots in the ring (for tests): grows with the records in flight and shrinks after them.</summary>
     internal int Capacity
     {

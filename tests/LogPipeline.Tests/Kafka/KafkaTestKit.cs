@@ -14,13 +14,14 @@ internal sealed class SourceRun
 {
     private readonly CancellationTokenSource stop = new();
 
-    private SourceRun(KafkaSource source, InMemoryRecordSink sink, PassThroughRecordProcessor processor, PipelineMetrics metrics)
+    private SourceRun(KafkaSource source, InMemoryRecordSink sink, PassThroughRecordProcessor processor, PipelineMetrics metrics,
+        Func<KafkaSource, CancellationToken, Task>? host)
     {
         Source = source;
         Sink = sink;
         Processor = processor;
         Metrics = metrics;
-        Run = Task.Run(() => source.RunAsync(stop.Token));
+        Run = Task.Run(() => host is null ? source.RunAsync(stop.Token) : host(source, stop.Token));
     }
 
     public KafkaSource Source { get; }
@@ -35,7 +36,8 @@ internal sealed class SourceRun
 
     public static SourceRun Start(EmbeddedKafkaCluster cluster, string topic, string group, ITestOutputHelper? output = null,
         Action<KafkaSourceOptions>? configure = null, InMemoryRecordSink? sink = null, PassThroughRecordProcessor? processor = null,
-        string name = "worker", Action<ConsumerConfig>? configureConsumer = null)
+        string name = "worker", Action<ConsumerConfig>? configureConsumer = null, Func<KafkaSource, CancellationToken, Task>? host = null,
+        IRecordSink? sinkInFront = null)
     {
         var options = new KafkaSourceOptions
         {
@@ -61,15 +63,15 @@ internal sealed class SourceRun
         sink ??= new InMemoryRecordSink();
         processor ??= new PassThroughRecordProcessor();
         ILogger<KafkaSource>? logger = output is null ? null : new TestOutputLogger<KafkaSource>(output, name);
-        var source = new KafkaSource(options, consumer, producer, processor, sink, metrics, logger);
-        return new SourceRun(source, sink, processor, metrics);
+        var source = new KafkaSource(options, consumer, producer, processor, sinkInFront ?? sink, metrics, logger);
+        return new SourceRun(source, sink, processor, metrics, host);
     }
 
     /// <summary>Graceful shutdown, as the host does it.</summary>
-    public async Task StopAsync()
+    public async Task StopAsync(TimeSpan? timeout = null)
     {
         stop.Cancel();
-        await Run.WaitAsync(TimeSpan.FromSeconds(60));
+        await Run.WaitAsync(timeout ?? TimeSpan.FromSeconds(60));
     }
 
     /// <summary>A crash: nothing more is committed.</summary>
