@@ -74,6 +74,8 @@ public sealed class PipelineMetrics
             "Partitions assigned to this worker.");
         PausedPartitions = f.CreateGauge(Prefix + "paused_partitions",
             "Partitions paused for backpressure.");
+        UncommittedGapPausedPartitions = f.CreateGauge(Prefix + "uncommitted_gap_paused_partitions",
+            "Partitions paused because the records received behind their oldest unacknowledged one reached Kafka:Source:MaxUncommittedPerPartition.");
         BackpressureSeconds = f.CreateCounter(Prefix + "backpressure_seconds_total",
             "Time the Kafka source took no records because an in-flight bound was reached (held, then paused).");
         Rebalances = f.CreateCounter(Prefix + "rebalances_total",
@@ -122,6 +124,7 @@ public sealed class PipelineMetrics
     public Gauge CommittedOffset { get; }
     public Gauge AssignedPartitions { get; }
     public Gauge PausedPartitions { get; }
+    public Gauge UncommittedGapPausedPartitions { get; }
 
     public Counter BackpressureSeconds { get; }
     public Counter Rebalances { get; }

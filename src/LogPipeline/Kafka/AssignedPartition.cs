@@ -28,6 +28,10 @@ internal sealed class AssignedPartition(TopicPartition topicPartition, Partition
     /// <summary>Paused for backpressure (touched by the consume thread only).</summary>
     public bool Paused { get; set; }
 
+    /// <summary>Paused because <see cref="PartitionOffsetTracker.Uncommitted"/> reached its bound (touched by the
+    /// consume thread only). Stays paused through a backpressure resume.</summary>
+    public bool GapPaused { get; set; }
+
     public Prometheus.Counter.Child ReceivedCounter { get; } = receivedCounter;
 
     public Prometheus.Counter.Child BytesCounter { get; } = bytesCounter;

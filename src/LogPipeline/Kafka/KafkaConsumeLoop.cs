@@ -25,6 +25,7 @@ internal sealed class KafkaConsumeLoop(
     private static readonly long GaugeInterval = (long)TimeSpan.FromSeconds(1).TotalMilliseconds;
 
     private readonly List<TopicPartition> ignored = [];
+    private readonly List<AssignedPartition> gapPaused = [];
     private long received;
     private long pauses;
     private long resumes;
@@ -146,6 +147,52 @@ internal sealed class KafkaConsumeLoop(
             // paused by then, so this waits for at most the records fetched before the pause took effect.
             last.Runner.Enqueue(record, token);
         }
+
+        if (last.Tracker.Uncommitted >= options.MaxUncommittedPerPartition && !last.GapPaused)
+        {
+            PauseForGap(last);
+        }
+    }
+
+    /// <summary>One record of <paramref name="p"/> stays unacknowledged while the records behind it are done: its
+    /// offset state grows with every record taken, and none of them can be committed. The in-flight bounds do not see
+    /// it (they count unacknowledged records only), so this partition alone is paused until the record is done.</summary>
+    private void PauseForGap(AssignedPartition p)
+    {
+        p.GapPaused = true;
+        gapPaused.Add(p);
+        TryPauseResume([p.TopicPartition], pause: true);
+        metrics.UncommittedGapPausedPartitions.Set(gapPaused.Count);
+        logger.LogWarning(
+            "Partition {Partition} paused: {Uncommitted} records received since offset {Offset} wait behind it unacknowledged (Kafka:Source:MaxUncommittedPerPartition = {Max}); the record at that offset is not acknowledged yet (a dead-letter write or the sink keeps failing). Consumption of this partition resumes when it is",
+            p.TopicPartition, p.Tracker.Uncommitted, p.Tracker.AcknowledgedOffset ?? p.Tracker.Position, options.MaxUncommittedPerPartition);
+    }
+
+    /// <summary>Resumes the partitions paused by <see cref="PauseForGap"/> whose gap fell below half the bound, and
+    /// forgets those closed meanwhile. One still paused for backpressure is left to the backpressure resume.</summary>
+    private void ResumeGapPausedPartitions()
+    {
+        for (var i = gapPaused.Count - 1; i >= 0; i--)
+        {
+            var p = gapPaused[i];
+            if (!p.IsClosed && p.Tracker.Uncommitted >= options.MaxUncommittedPerPartition / 2)
+            {
+                continue;
+            }
+
+            gapPaused.RemoveAt(i);
+            p.GapPaused = false;
+            if (!p.IsClosed)
+            {
+                logger.LogInformation("Partition {Partition} resumed: {Uncommitted} records wait for acknowledgement", p.TopicPartition, p.Tracker.Uncommitted);
+                if (!p.Paused)
+                {
+                    TryPauseResume([p.TopicPartition], pause: false);
+                }
+            }
+        }
+
+        metrics.UncommittedGapPausedPartitions.Set(gapPaused.Count);
     }
 
     /// <summary>Decides whether the loop may take a record now (see <see cref="InFlightLimiter.Decide"/>) and
@@ -156,6 +203,11 @@ internal sealed class KafkaConsumeLoop(
         {
             assignmentChanged = false;
             SettleFreshPartitions();
+        }
+
+        if (gapPaused.Count > 0)
+        {
+            ResumeGapPausedPartitions();
         }
 
         switch (limiter.Decide(Environment.TickCount64, paused))
@@ -179,7 +231,7 @@ internal sealed class KafkaConsumeLoop(
                     p.Paused = false;
                 }
 
-                TryPauseResume(list.Select(p => p.TopicPartition).ToList(), pause: false);
+                TryPauseResume(list.Where(p => !p.GapPaused).Select(p => p.TopicPartition).ToList(), pause: false);
                 logger.LogDebug("Resuming {Count} partitions: {Records} records / {Bytes} bytes in flight", list.Count, limiter.Records, limiter.Bytes);
                 metrics.PausedPartitions.Set(0);
                 return true;

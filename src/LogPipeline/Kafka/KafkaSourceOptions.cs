@@ -36,6 +36,15 @@ public sealed class KafkaSourceOptions
     /// (see <see cref="PauseAfter"/>). Default: 12,000. Allowed: 100 – 10,000,000.</summary>
     public int MaxInFlightRecords { get; set; } = 12_000;
 
+    /// <summary>Upper bound on the records of one partition received since its oldest unacknowledged record (acknowledged
+    /// or not): the offsets a commit cannot pass yet. A record that stays unacknowledged while the rest of its partition
+    /// flows (a dead-letter write that keeps failing) would otherwise grow that partition's offset state without end,
+    /// until the heap cap stops the worker, which then replays from the stuck offset forever. At the bound that one
+    /// partition is paused (<c>logpipeline_uncommitted_gap_paused_partitions</c>, a warning in the log) and resumes
+    /// below half of it. Default: 50,000 (at most ~1.6 MB of offset state per partition). Allowed: 1,000 –
+    /// 10,000,000.</summary>
+    public int MaxUncommittedPerPartition { get; set; } = 50_000;
+
     /// <summary>Low-water mark as a fraction of both in-flight bounds: paused partitions resume when bytes and
     /// records are both below it. Default: 0.5. Allowed: 0.05 – 0.95.</summary>
     public double ResumeThreshold { get; set; } = 0.5;
@@ -122,6 +131,11 @@ public sealed class KafkaSourceOptions
         if (MaxInFlightRecords is < 100 or > 10_000_000)
         {
             errors.Add($"{p}{nameof(MaxInFlightRecords)} = {MaxInFlightRecords} is invalid: allowed is 100 to 10000000.");
+        }
+
+        if (MaxUncommittedPerPartition is < 1_000 or > 10_000_000)
+        {
+            errors.Add($"{p}{nameof(MaxUncommittedPerPartition)} = {MaxUncommittedPerPartition} is invalid: allowed is 1000 to 10000000.");
         }
 
         if (double.IsNaN(ResumeThreshold) || ResumeThreshold is < 0.05 or > 0.95)
