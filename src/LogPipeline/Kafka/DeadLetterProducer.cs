@@ -58,16 +58,8 @@ internal sealed class DeadLetterProducer
         var value = MemoryMarshal.TryGetArray(record.Value, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
             ? segment.Array
             : record.Value.ToArray();
-        var headers = new Headers
-        {
-            { DeadLetterHeaders.OriginTopic, Encoding.UTF8.GetBytes(record.Origin.Topic) },
-            { DeadLetterHeaders.OriginPartition, Encoding.UTF8.GetBytes(record.Origin.Partition.ToString(CultureInfo.InvariantCulture)) },
-            { DeadLetterHeaders.OriginOffset, Encoding.UTF8.GetBytes(record.Origin.Offset.ToString(CultureInfo.InvariantCulture)) },
-            { DeadLetterHeaders.OriginTimestamp, Encoding.UTF8.GetBytes(record.Timestamp.UtcDateTime.ToString("O", CultureInfo.InvariantCulture)) },
-            { DeadLetterHeaders.ReasonCode, Encoding.UTF8.GetBytes(reasonCode) },
-            { DeadLetterHeaders.ReasonText, Encoding.UTF8.GetBytes(reasonText.Length > MaxReasonTextLength ? reasonText[..MaxReasonTextLength] : reasonText) },
-            { DeadLetterHeaders.Time, Encoding.UTF8.GetBytes(DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture)) },
-        };
+        var headers = DeadLetterHeaders.Create(record, reasonCode,
+            reasonText.Length > MaxReasonTextLength ? reasonText[..MaxReasonTextLength] : reasonText, DateTime.UtcNow);
         var message = new Message<byte[]?, byte[]> { Key = record.Key, Value = value, Headers = headers };
         Produce(new Item(partition, record, options.DeadLetterTopicFor(record.Origin.Topic), message, reasonCode));
     }

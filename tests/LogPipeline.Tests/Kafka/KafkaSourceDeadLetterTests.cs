@@ -53,6 +53,7 @@ public sealed class KafkaSourceDeadLetterTests(ITestOutputHelper output)
             var partition = int.Parse(Header(DeadLetterHeaders.OriginPartition), CultureInfo.InvariantCulture);
             var offset = int.Parse(Header(DeadLetterHeaders.OriginOffset), CultureInfo.InvariantCulture);
             Assert.Equal(Topic, Header(DeadLetterHeaders.OriginTopic));
+            Assert.Equal($"{Topic}:{partition}:{offset}", Header(DeadLetterHeaders.OriginIdentity));
             Assert.True(Poison.ContainsKey(offset), $"offset {offset} is not poison");
             Assert.Equal(Poison[offset].Reason, Header(DeadLetterHeaders.ReasonCode));
             Assert.False(string.IsNullOrWhiteSpace(Header(DeadLetterHeaders.ReasonText)));
