@@ -41,8 +41,9 @@ public sealed class KafkaSourceOptions
     /// flows (a dead-letter write that keeps failing) would otherwise grow that partition's offset state without end,
     /// until the heap cap stops the worker, which then replays from the stuck offset forever. At the bound that one
     /// partition is paused (<c>logpipeline_uncommitted_gap_paused_partitions</c>, a warning in the log) and resumes
-    /// below half of it. Default: 50,000 (at most ~1.6 MB of offset state per partition). Allowed: 1,000 –
-    /// 10,000,000.</summary>
+    /// below half of it. Keep it above <see cref="MaxInFlightRecords"/>, or a healthy partition that has most of the
+    /// in-flight records to itself can reach it too. Default: 50,000 (at most ~1.6 MB of offset state per partition).
+    /// Allowed: 1,000 – 10,000,000.</summary>
     public int MaxUncommittedPerPartition { get; set; } = 50_000;
 
     /// <summary>Low-water mark as a fraction of both in-flight bounds: paused partitions resume when bytes and
