@@ -62,14 +62,19 @@ public sealed class KafkaSourceLagTests(ITestOutputHelper output)
     {
         using var cluster = EmbeddedKafkaCluster.Start(brokers: 1);
         cluster.CreateTopic(Topic, 4);
-        var first = SourceRun.Start(cluster, Topic, "rebalance-lag", output, name: "first");
+        var first = SourceRun.Start(cluster, Topic, "rebalance-lag", output, name: "first", traceGroup: true);
         await KafkaTestKit.WaitUntil(() => Lags(first.Metrics).Count == 4, "lag of all four idle partitions", Wait, () => Describe(first));
 
-        var second = SourceRun.Start(cluster, Topic, "rebalance-lag", output, name: "second");
+        // A cooperative rebalance takes two rounds (the first revokes, the second assigns what was revoked), and the
+        // mock broker holds every round open for session.timeout.ms - 1 s = 5 s; a member late to a round (a starved
+        // heartbeat thread) costs another round. So no tighter deadline than the other Kafka tests' default here;
+        // a timeout shows both members' group trace.
+        var second = SourceRun.Start(cluster, Topic, "rebalance-lag", output, name: "second", traceGroup: true);
         await KafkaTestKit.WaitUntil(
             () => first.Source.AssignedPartitionCount == 2 && second.Source.AssignedPartitionCount == 2
                 && SeriesMatchAssignment(first) && SeriesMatchAssignment(second),
-            "each worker reports lag of exactly its own partitions", Wait, () => Describe(first) + " | " + Describe(second));
+            "each worker reports lag of exactly its own partitions", state: () =>
+                $"{Describe(first)} | {Describe(second)}\nfirst:\n{first.GroupTrace}\nsecond:\n{second.GroupTrace}");
         Assert.All(Lags(first.Metrics).Values.Concat(Lags(second.Metrics).Values), lag => Assert.Equal(0, lag));
 
         await second.StopAsync();

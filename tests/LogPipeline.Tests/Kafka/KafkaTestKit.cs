@@ -34,10 +34,13 @@ internal sealed class SourceRun
 
     public Task Run { get; }
 
+    /// <summary>The last log lines, librdkafka's group debug lines included, when started with <c>traceGroup</c>.</summary>
+    public RecentLines? GroupTrace { get; init; }
+
     public static SourceRun Start(EmbeddedKafkaCluster cluster, string topic, string group, ITestOutputHelper? output = null,
         Action<KafkaSourceOptions>? configure = null, InMemoryRecordSink? sink = null, PassThroughRecordProcessor? processor = null,
         string name = "worker", Action<ConsumerConfig>? configureConsumer = null, Func<KafkaSource, CancellationToken, Task>? host = null,
-        IRecordSink? sinkInFront = null)
+        IRecordSink? sinkInFront = null, bool traceGroup = false)
     {
         var options = new KafkaSourceOptions
         {
@@ -57,14 +60,21 @@ internal sealed class SourceRun
             HeartbeatIntervalMs = 500,
             TopicMetadataRefreshIntervalMs = 1000,
         };
+        if (traceGroup)
+        {
+            // librdkafka's consumer-group debug lines, kept for the failure message of a rebalance test.
+            consumer.Debug = "cgrp";
+        }
+
         configureConsumer?.Invoke(consumer);
         var producer = new ProducerConfig { MessageTimeoutMs = 30_000 };
         var metrics = new PipelineMetrics();
         sink ??= new InMemoryRecordSink();
         processor ??= new PassThroughRecordProcessor();
-        ILogger<KafkaSource>? logger = output is null ? null : new TestOutputLogger<KafkaSource>(output, name);
+        var recent = traceGroup ? new RecentLines(400) : null;
+        ILogger<KafkaSource>? logger = output is null && recent is null ? null : new TestOutputLogger<KafkaSource>(output, name, recent);
         var source = new KafkaSource(options, consumer, producer, processor, sinkInFront ?? sink, metrics, logger);
-        return new SourceRun(source, sink, processor, metrics, host);
+        return new SourceRun(source, sink, processor, metrics, host) { GroupTrace = recent };
     }
 
     /// <summary>Graceful shutdown, as the host does it.</summary>
@@ -156,27 +166,61 @@ internal static class KafkaTestKit
         string.Join(" | ", runs.Select(r => $"{r.Source} stored={r.Sink.StoredCount}"));
 }
 
-/// <summary>Writes log lines to the test's output (shown when a test fails).</summary>
-internal sealed class TestOutputLogger<T>(ITestOutputHelper output, string name) : ILogger<T>
+/// <summary>Writes log lines to the test's output (shown when a test fails), and every line, debug ones included, to
+/// <paramref name="recent"/> when given.</summary>
+internal sealed class TestOutputLogger<T>(ITestOutputHelper? output, string name, RecentLines? recent = null) : ILogger<T>
 {
+    public TestOutputLogger(ITestOutputHelper output, string name)
+        : this(output, name, null)
+    {
+    }
+
     public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
 
-    public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information;
+    public bool IsEnabled(LogLevel logLevel) => recent is not null || logLevel >= LogLevel.Information;
 
     public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
     {
-        if (!IsEnabled(logLevel))
+        var line = $"{DateTime.UtcNow:HH:mm:ss.fff} {logLevel} {name}: {formatter(state, exception)}{(exception is null ? "" : " " + exception.Message)}";
+        recent?.Add(line);
+        if (output is null || logLevel < LogLevel.Information)
         {
             return;
         }
 
         try
         {
-            output.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} {logLevel} {name}: {formatter(state, exception)}{(exception is null ? "" : " " + exception.Message)}");
+            output.WriteLine(line);
         }
         catch (InvalidOperationException)
         {
             // The test already finished; its output is closed.
+        }
+    }
+}
+
+/// <summary>The last <paramref name="capacity"/> lines written, oldest first.</summary>
+internal sealed class RecentLines(int capacity)
+{
+    private readonly Queue<string> lines = new();
+
+    public void Add(string line)
+    {
+        lock (lines)
+        {
+            lines.Enqueue(line);
+            if (lines.Count > capacity)
+            {
+                lines.Dequeue();
+            }
+        }
+    }
+
+    public override string ToString()
+    {
+        lock (lines)
+        {
+            return string.Join(Environment.NewLine, lines);
         }
     }
 }
