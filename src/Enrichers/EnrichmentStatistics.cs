@@ -6,14 +6,23 @@ public sealed class EnrichmentStatistics
 {
     private long _recordsEnriched;
     private long _tracesLinked;
+    private long _valuesRedactedOverBudget;
 
     /// <summary>Raised when an enricher throws (the record was kept). Handlers must not throw.</summary>
     public event Action<EnricherFailure>? EnricherFailed;
+
+    /// <summary>Raised when masking redacted a value whole because scanning it passed its work budget (the
+    /// record was kept). Carries the enricher's name, never the value. Handlers must not throw.</summary>
+    public event Action<string>? ValueOverBudget;
 
     public long RecordsEnriched => Interlocked.Read(ref _recordsEnriched);
 
     /// <summary>Records that got trace linking fields.</summary>
     public long TracesLinked => Interlocked.Read(ref _tracesLinked);
+
+    /// <summary>String values masking redacted whole (<c>[redacted:budget]</c>) because scanning them passed its
+    /// work budget: a crafted or pathological value, failed closed.</summary>
+    public long ValuesRedactedOverBudget => Interlocked.Read(ref _valuesRedactedOverBudget);
 
     /// <summary>Raw values refused by the parser, by <see cref="Json.RecordRejection.Code"/>.</summary>
     public CounterSet Rejections { get; } = new();
@@ -33,6 +42,12 @@ public sealed class EnrichmentStatistics
     public void RecordEnriched() => Interlocked.Increment(ref _recordsEnriched);
 
     public void TraceLinked() => Interlocked.Increment(ref _tracesLinked);
+
+    internal void ValueRedactedOverBudget(string enricher)
+    {
+        Interlocked.Increment(ref _valuesRedactedOverBudget);
+        ValueOverBudget?.Invoke(enricher);
+    }
 
     internal void ReportFailure(string enricher, Exception exception)
     {

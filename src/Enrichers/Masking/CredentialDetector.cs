@@ -29,6 +29,8 @@ internal static class CredentialDetector
                 end++;
             }
 
+            st.Work += end - i;
+
             // "Bearer authentication failed" names the scheme; a credential is long or not a plain word.
             var length = end - p;
             if (length >= 8 && (length >= 16 || !plainWord))

@@ -29,15 +29,35 @@ internal static class EmailDetector
     {
         end = 0;
         start = a;
-        while (start > st.Floor && IsEmailLocal(C(s[start - 1])))
+
+        // The local part is the run of local-part characters before the '@'. The look stops where the previous
+        // candidate's run ended: "a%40" repeated is one run (the '%' and digits of "%40" are local-part
+        // characters), which each candidate looked through again to the value's start.
+        while (start > st.Floor && IsEmailLocal(C(s[start - 1])) && start != st.LocalRunEnd)
         {
             start--;
         }
 
-        while (start < a && C(s[start]) == '.')
+        st.Work += a - start;
+        if (start == st.LocalRunEnd && start > st.Floor && IsEmailLocal(C(s[start - 1])))
         {
-            start++;
+            start = st.LocalRunStart;
         }
+
+        var dots = start == st.LocalRunStart && st.LocalDotsEnd > start ? st.LocalDotsEnd : start;
+        st.LocalRunStart = start;
+        st.LocalRunEnd = a;
+
+        // The run's leading dots, skipped once per run as well.
+        var from = dots;
+        while (dots < a && C(s[dots]) == '.')
+        {
+            dots++;
+        }
+
+        st.Work += dots - from;
+        st.LocalDotsEnd = dots;
+        start = dots;
 
         if (start == a)
         {
@@ -72,6 +92,9 @@ internal static class EmailDetector
             break;
         }
 
+        // No other candidate scans this domain again: it holds no '@' or '%', so it ends before the next anchor of
+        // this family.
+        st.Work += pos - a;
         if (labels < 2 || lastEnd - lastStart < 2)
         {
             return false;

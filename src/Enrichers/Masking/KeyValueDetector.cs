@@ -6,6 +6,10 @@ namespace Enrichers.Masking;
 /// <summary><c>key=value</c> and <c>key: value</c> pairs in text whose key matches a secret key rule.</summary>
 internal static class KeyValueDetector
 {
+    /// <summary>The longest marker or keyed token: <c>[</c>, a pattern name (at most 32), <c>:</c>, at most 64 hex
+    /// digits, <c>]</c>; with room to spare.</summary>
+    private const int MaxMarkerLength = 128;
+
     // key=value and key: value in text (query strings, logfmt, JSON or dicts logged as text) where the key
     // matches a key rule: the value goes.
     public static bool KeyValue<T>(ReadOnlySpan<T> s, int i, ref ScanState st, out ValueMatch m, out int next)
@@ -27,6 +31,7 @@ internal static class KeyValueDetector
             k--;
         }
 
+        st.Work += keyEnd - k;
         if (k == keyEnd || (keyEnd != i && Get(s, k - 1) != keyQuote) || (st.Keys.Evaluate(s[k..keyEnd]) & KeyFlags.Secret) == 0)
         {
             return false;
@@ -38,6 +43,7 @@ internal static class KeyValueDetector
             start++;
         }
 
+        st.Work += start - i;
         var quote = Get(s, start);
         int end;
         if (quote is '"' or '\'')
@@ -48,10 +54,13 @@ internal static class KeyValueDetector
             {
                 end++;
             }
+
+            st.Work += end - start;
         }
-        else if (quote == '[' && st.IndexOf(s, start, "]"u8, "]") is > 0 and var close)
+        else if (quote == '[' && st.IndexOf(s[..Math.Min(s.Length, start + MaxMarkerLength)], start, "]"u8, "]") is > 0 and var close)
         {
-            // Already a marker ("password=[redacted]"): masking twice gives the same text.
+            // Already a marker ("password=[redacted]"): masking twice gives the same text. Looked for only as far
+            // as a marker or token reaches, or "password=[" repeated would search the rest of the value each time.
             end = close + 1;
         }
         else

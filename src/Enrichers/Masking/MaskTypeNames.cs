@@ -9,6 +9,11 @@ internal static class MaskTypeNames
     private static readonly string[] Markers =
         ["[email]", "[phone]", "[card]", "[ssn]", "[iban]", "[jwt]", "[token]", "[api_key]", "[private_key]", "[password]", "[ip]", "[redacted]"];
 
+    /// <summary>Replaces a whole value whose scan passed its work budget (see <see cref="ScanState"/>): a
+    /// <c>[redacted]</c> marker that says why, whatever the replacement mode (a token of a value cut short by the
+    /// budget would identify nothing).</summary>
+    public const string BudgetMarker = "[redacted:budget]";
+
     /// <summary>Every built-in name, as accepted by <see cref="MaskingOptions.DisabledPatterns"/>.</summary>
     public static IReadOnlyList<string> All => Names;
 

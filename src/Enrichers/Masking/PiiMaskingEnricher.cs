@@ -74,6 +74,10 @@ public sealed class PiiMaskingEnricher : ILogEnricher
 
     public string Name => "masking";
 
+    /// <summary>Scan work allowed per code unit of a value (see <see cref="ScanState"/>); lowered by tests to
+    /// drive the fail-closed path.</summary>
+    internal int ScanWorkPerUnit { get; init; } = ScanState.DefaultWorkPerUnit;
+
     public void Enrich(LogRecord record)
     {
         try
@@ -188,20 +192,40 @@ public sealed class PiiMaskingEnricher : ILogEnricher
 
         string value;
         string masked;
+        var scan = new ScanState(patterns, _keys, ScanState.BudgetFor(s.IsRaw ? raw.Length : s.Value.Length, ScanWorkPerUnit));
         if (s.IsRaw && !s.RawHasEscapes)
         {
             // The common case: found and rebuilt from the raw bytes, never decoded whole.
-            if (ValueScanner.TryFindNext(raw, 0, patterns, _keys, out var first))
+            if (ValueScanner.TryFindNext(raw, 0, ref scan, out var first))
             {
                 if (pool is not null && _custom.Length == 0)
                 {
                     // In a session: rebuilt as bytes in the session's arena, no string made or transcoded back.
-                    s.SetUnescapedUtf8(pool.Copy(MaskToUtf8(raw, first, patterns)));
+                    var rebuilt = MaskToUtf8(raw, first, ref scan);
+                    if (scan.OverBudget)
+                    {
+                        RedactOverBudget(s);
+                        return;
+                    }
+
+                    s.SetUnescapedUtf8(pool.Copy(rebuilt));
                     return;
                 }
 
-                masked = MaskUtf8(raw, first, patterns);
+                masked = MaskUtf8(raw, first, ref scan);
+                if (scan.OverBudget)
+                {
+                    RedactOverBudget(s);
+                    return;
+                }
+
                 s.Value = _custom.Length > 0 ? ApplyCustom(masked) : masked;
+                return;
+            }
+
+            if (scan.OverBudget)
+            {
+                RedactOverBudget(s);
                 return;
             }
 
@@ -218,20 +242,38 @@ public sealed class PiiMaskingEnricher : ILogEnricher
         {
             if (s.IsRaw && _custom.Length == 0 && TryDecodeToScratch(s, out var chars))
             {
-                if (!ValueScanner.TryFindNext(chars, 0, patterns, _keys, out var match))
+                if (!ValueScanner.TryFindNext(chars, 0, ref scan, out var match))
                 {
+                    if (scan.OverBudget)
+                    {
+                        RedactOverBudget(s);
+                        return;
+                    }
+
                     // Escaped input with nothing to mask: decoded into scratch only, so no string is made and
                     // the value keeps its input bytes.
                     clean?.AddClean(raw, patterns);
                     return;
                 }
 
-                s.Value = MaskChars(chars, match, patterns);
+                masked = MaskChars(chars, match, ref scan);
+                if (scan.OverBudget)
+                {
+                    RedactOverBudget(s);
+                    return;
+                }
+
+                s.Value = masked;
                 return;
             }
 
             value = s.Value;
-            masked = MaskBuiltIn(value, patterns);
+            masked = MaskBuiltIn(value, ref scan);
+            if (scan.OverBudget)
+            {
+                RedactOverBudget(s);
+                return;
+            }
         }
 
         if (_custom.Length > 0)
@@ -244,6 +286,14 @@ public sealed class PiiMaskingEnricher : ILogEnricher
         {
             s.Value = masked;
         }
+    }
+
+    /// <summary>Fail closed: a value whose scan passed its work budget may hold anything the scan did not reach,
+    /// so all of it goes. The record goes on; the statistics count it (the worker logs it, without content).</summary>
+    private void RedactOverBudget(LogString s)
+    {
+        s.Value = MaskTypeNames.BudgetMarker;
+        _statistics.ValueRedactedOverBudget(Name);
     }
 
     /// <summary>Decodes an escaped raw string into a thread-local scratch (valid until the next call on this
@@ -275,7 +325,7 @@ public sealed class PiiMaskingEnricher : ILogEnricher
 
     /// <summary>As <see cref="MaskUtf8"/>, into a thread-local byte scratch (valid until the next call). Raw
     /// unescaped input slices and ASCII replacements need no JSON escaping, so the result is written as is.</summary>
-    private ReadOnlySpan<byte> MaskToUtf8(ReadOnlySpan<byte> raw, ValueMatch match, MaskPatterns patterns)
+    private ReadOnlySpan<byte> MaskToUtf8(ReadOnlySpan<byte> raw, ValueMatch match, ref ScanState scan)
     {
         var scratch = t_bytes ??= new byte[512];
         var n = 0;
@@ -291,7 +341,7 @@ public sealed class PiiMaskingEnricher : ILogEnricher
             CountMask(match.Type);
             pos = match.End;
         }
-        while (ValueScanner.TryFindNext(raw, pos, patterns, _keys, out match));
+        while (ValueScanner.TryFindNext(raw, pos, ref scan, out match));
 
         Append(ref scratch, ref n, raw[pos..]);
         if (scratch.Length > 64 * 1024)
@@ -318,7 +368,7 @@ public sealed class PiiMaskingEnricher : ILogEnricher
         }
     }
 
-    private string MaskUtf8(ReadOnlySpan<byte> raw, ValueMatch match, MaskPatterns patterns)
+    private string MaskUtf8(ReadOnlySpan<byte> raw, ValueMatch match, ref ScanState scan)
     {
         // Matches start and end at ASCII characters (or the string's ends), so every slice is whole UTF-8.
         var builder = t_builder ??= new StringBuilder(256);
@@ -339,7 +389,7 @@ public sealed class PiiMaskingEnricher : ILogEnricher
             CountMask(match.Type);
             pos = match.End;
         }
-        while (ValueScanner.TryFindNext(raw, pos, patterns, _keys, out match));
+        while (ValueScanner.TryFindNext(raw, pos, ref scan, out match));
 
         AppendUtf8(builder, raw[pos..]);
         return BuilderResult(builder);
@@ -373,18 +423,18 @@ public sealed class PiiMaskingEnricher : ILogEnricher
         return result;
     }
 
-    private string MaskBuiltIn(string value, MaskPatterns patterns)
+    private string MaskBuiltIn(string value, ref ScanState scan)
     {
         var text = value.AsSpan();
-        if (!ValueScanner.TryFindNext(text, 0, patterns, _keys, out var match))
+        if (!ValueScanner.TryFindNext(text, 0, ref scan, out var match))
         {
             return value;
         }
 
-        return MaskChars(text, match, patterns);
+        return MaskChars(text, match, ref scan);
     }
 
-    private string MaskChars(ReadOnlySpan<char> text, ValueMatch match, MaskPatterns patterns)
+    private string MaskChars(ReadOnlySpan<char> text, ValueMatch match, ref ScanState scan)
     {
         var builder = t_builder ??= new StringBuilder(256);
         builder.Clear();
@@ -396,7 +446,7 @@ public sealed class PiiMaskingEnricher : ILogEnricher
             CountMask(match.Type);
             pos = match.End;
         }
-        while (ValueScanner.TryFindNext(text, pos, patterns, _keys, out match));
+        while (ValueScanner.TryFindNext(text, pos, ref scan, out match));
 
         builder.Append(text[pos..]);
         return BuilderResult(builder);

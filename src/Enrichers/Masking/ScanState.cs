@@ -37,12 +37,20 @@ internal struct ScanState
     public int UrlSlash;
     public int UrlColon;
 
+    /// <summary>The e-mail candidate looked behind last: its run of local-part characters is
+    /// [<see cref="LocalRunStart"/>, <see cref="LocalRunEnd"/>), and its leading dots end at
+    /// <see cref="LocalDotsEnd"/> (or reach as far as that candidate, when they are all dots).</summary>
+    public int LocalRunStart;
+    public int LocalRunEnd;
+    public int LocalDotsEnd;
+
     public ScanState(MaskPatterns on, KeyNameRules keys, long budget)
     {
         On = on;
         Keys = keys;
         Budget = budget;
         UrlAt = -1;
+        LocalRunEnd = LocalRunStart = -1;
     }
 
     /// <summary>A value's budget: <paramref name="workPerUnit"/> per code unit, plus <see cref="BaseWork"/>.</summary>

@@ -129,6 +129,8 @@ internal static class TokenDetector
             end++;
         }
 
+        st.Work += end - i;
+
         if (end - i - 5 < 10)
         {
             return false;
@@ -168,6 +170,8 @@ internal static class TokenDetector
             {
                 end++;
             }
+
+            st.Work += end - i;
 
             if (end - i - 5 >= 20)
             {

@@ -12,8 +12,14 @@ internal static class UrlPasswordDetector
         where T : unmanaged, IBinaryInteger<T>
     {
         start = end = 0;
+
+        // Look behind for the '/' that starts the authority, noting the first ':' of the user info. The look stops
+        // at the '@' looked behind last in this scan: the same look from it found what lies beyond, so its answer
+        // is taken over. Otherwise "a@" repeated had every '@' look back to the value's start.
+        var stop = Math.Max(st.Floor, st.UrlAt + 1);
         var j = a - 1;
-        while (j >= st.Floor)
+        var colon = -1;
+        while (j >= stop)
         {
             var ch = C(s[j]);
             if (ch == '/')
@@ -23,34 +29,43 @@ internal static class UrlPasswordDetector
 
             if (IsSpaceOrQuote(ch) || ch is '?' or '#' or '<' or '>')
             {
-                return false;
+                st.Work += a - j;
+                return Remember(ref st, a, -1, -1);
+            }
+
+            if (ch == ':')
+            {
+                colon = j;
             }
 
             j--;
         }
 
-        if (j - 2 < st.Floor || C(s[j - 1]) != '/' || C(s[j - 2]) != ':' || !IsLetter(Get(s, j - 3)))
+        st.Work += a - j;
+        if (j < stop)
         {
-            return false;
-        }
-
-        var colon = -1;
-        for (var k = j + 1; k < a; k++)
-        {
-            if (C(s[k]) == ':')
+            if (stop == st.Floor)
             {
-                colon = k;
-                break;
+                return Remember(ref st, a, -1, -1);
+            }
+
+            j = st.UrlSlash;
+            colon = st.UrlColon >= 0 ? st.UrlColon : colon;
+            if (j < 0)
+            {
+                return Remember(ref st, a, -1, -1);
             }
         }
 
-        if (colon < 0)
+        Remember(ref st, a, j, colon);
+        if (j - 2 < st.Floor || C(s[j - 1]) != '/' || C(s[j - 2]) != ':' || !IsLetter(Get(s, j - 3)) || colon < 0)
         {
             return false;
         }
 
         var lastAt = a;
-        for (var k = a + 1; k < s.Length; k++)
+        var k = a + 1;
+        for (; k < s.Length; k++)
         {
             var ch = C(s[k]);
             if (ch == '@')
@@ -63,8 +78,19 @@ internal static class UrlPasswordDetector
             }
         }
 
+        // Looked at once: a match ends at its last '@', a failure has none after its first.
+        st.Work += k - a;
         start = colon + 1;
         end = lastAt;
         return end > start;
+    }
+
+    /// <summary>Keeps what the look behind <paramref name="at"/> found for the next '@' of this scan.</summary>
+    private static bool Remember(ref ScanState st, int at, int slash, int colon)
+    {
+        st.UrlAt = at;
+        st.UrlSlash = slash;
+        st.UrlColon = colon;
+        return false;
     }
 }

@@ -41,6 +41,7 @@ internal static class ValueScanner
     {
         state.Floor = from;
         state.UrlAt = -1;
+        state.LocalRunEnd = state.LocalRunStart = -1;
         var i = from;
         while (i < s.Length)
         {

@@ -89,6 +89,8 @@ public sealed class PipelineMetrics
 
         PiiMasks = f.CreateCounter(Prefix + "pii_masks_total",
             "Values masked, by type (email, phone, card, ssn, iban, jwt, bearer, api_key, private_key, url_password, ip, key).", "type");
+        MaskingBudgetExceeded = f.CreateCounter(Prefix + "masking_budget_exceeded_total",
+            "String values redacted whole ([redacted:budget]) because masking them passed the scan's work budget.");
         GeoIpLookups = f.CreateCounter(Prefix + "geoip_lookups_total",
             "GeoIP lookups by result (hit, miss, private, malformed).", "result");
         GeoIpDatabaseAge = f.CreateGauge(Prefix + "geoip_database_age_seconds",
@@ -132,6 +134,7 @@ public sealed class PipelineMetrics
     public Gauge InFlightBytes { get; }
     public Gauge InFlightRecords { get; }
     public Counter PiiMasks { get; }
+    public Counter MaskingBudgetExceeded { get; }
     public Counter GeoIpLookups { get; }
     public Gauge GeoIpDatabaseAge { get; }
     public Counter GeoIpDatabaseReloads { get; }
