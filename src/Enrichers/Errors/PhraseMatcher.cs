@@ -44,13 +44,19 @@ internal sealed class PhraseMatcher
 
     /// <summary>The lowest rule index with a phrase in <paramref name="text"/> below <paramref name="below"/>,
     /// else <paramref name="below"/>.</summary>
-    public int FirstRule(ReadOnlySpan<char> text, int below)
+    public int FirstRule(ReadOnlySpan<char> text, int below) => FirstRule(text, below, out _);
+
+    /// <summary>As <see cref="FirstRule(ReadOnlySpan{char}, int)"/>; <paramref name="work"/> counts the characters
+    /// examined, for tests that hold the matcher to time linear in the text.</summary>
+    internal int FirstRule(ReadOnlySpan<char> text, int below, out long work)
     {
         Span<char> lower = stackalloc char[MaxWordLength];
         var best = below;
         var pos = 0;
+        work = 0;
         while (best > 0 && NextWord(text, pos, out var start, out var length))
         {
+            work += start + length - pos;
             pos = start + length;
             if (length > MaxWordLength)
             {
@@ -70,7 +76,7 @@ internal sealed class PhraseMatcher
                     break;
                 }
 
-                if (phrase.Words.Length == 1 || RestMatches(text, pos, phrase.Words, lower))
+                if (phrase.Words.Length == 1 || RestMatches(text, pos, phrase.Words, lower, ref work))
                 {
                     best = phrase.Rule;
                     break;
@@ -81,12 +87,28 @@ internal sealed class PhraseMatcher
         return best;
     }
 
-    private static bool RestMatches(ReadOnlySpan<char> text, int pos, string[] words, Span<char> lower)
+    // The words after a phrase's first one. Only separators are skipped between them, and a word is read only as
+    // far as the phrase's word is long: a phrase's first word followed by a long gap or word costs that phrase a
+    // few characters, not the gap (which the walk in FirstRule reads once anyway).
+    private static bool RestMatches(ReadOnlySpan<char> text, int pos, string[] words, Span<char> lower, ref long work)
     {
         for (var k = 1; k < words.Length; k++)
         {
-            if (!NextWord(text, pos, out var start, out var length) || start == pos || !IsPhraseSeparator(text[pos..start])
-                || length != words[k].Length)
+            var start = pos;
+            while (start < text.Length && IsSeparatorChar(text[start]))
+            {
+                start++;
+            }
+
+            var expected = words[k].Length;
+            var length = 0;
+            while (length <= expected && start + length < text.Length && IsWordChar(text[start + length]))
+            {
+                length++;
+            }
+
+            work += start - pos + length;
+            if (start == pos || length != expected)
             {
                 return false;
             }
@@ -103,18 +125,7 @@ internal sealed class PhraseMatcher
         return true;
     }
 
-    private static bool IsPhraseSeparator(ReadOnlySpan<char> gap)
-    {
-        foreach (var c in gap)
-        {
-            if (!char.IsWhiteSpace(c) && c != '_' && c != '-')
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+    private static bool IsSeparatorChar(char c) => char.IsWhiteSpace(c) || c is '_' or '-';
 
     // A word is a maximal run of letters and digits (what \p{L}\p{N} is in the regex path).
     private static bool NextWord(ReadOnlySpan<char> text, int pos, out int start, out int length)

@@ -161,6 +161,36 @@ public class WorstCaseTests
         Assert.Equal("http://u:[password]@h/", Masker.Text("http://u:p@a@b@h/"));
     }
 
+    [Fact]
+    public void An_object_with_very_many_keys_is_masked_key_by_key()
+    {
+        // Key rules cost a few comparisons per name (from its end), and names repeat through a fixed-size cache:
+        // 100,000 keys in one 2 MiB record are as many decisions, each on its own name.
+        const int count = 100_000;
+        var json = new StringBuilder("{");
+        for (var i = 0; i < count; i++)
+        {
+            json.Append(i == 0 ? "" : ",").Append(i % 2 == 0 ? $"\"k{i}_password\":\"s{i}\"" : $"\"k{i}_note\":\"n{i}\"");
+        }
+
+        var masker = new Masker();
+        var record = LogRecordParser.TryParse(Encoding.UTF8.GetBytes(json.Append('}').ToString()), out var rejection, maxBytes: 4 * MiB)
+            ?? throw new InvalidOperationException(rejection!.Reason);
+        masker.Enricher.Enrich(record);
+
+        Assert.Equal("[redacted]", record.Root.Get("k0_password")!.AsString());
+        Assert.Equal("n99999", record.Root.Get("k99999_note")!.AsString());
+        Assert.Equal(count / 2, masker.Statistics.Masks.Snapshot().Single(kv => kv.Key == "key").Value);
+    }
+
+    [Fact]
+    public void A_key_name_of_a_megabyte_is_judged_from_its_end()
+    {
+        var name = new string('x', MiB - 100) + "_password";
+        Assert.Equal("{\"" + name + "\":\"[redacted]\"}", Masker.Json("{\"" + name + "\":\"hunter2\"}"));
+        Assert.Equal(KeyFlags.None, Keys.Evaluate(new string('_', MiB).AsSpan()));
+    }
+
     private static long Work<T>(ReadOnlySpan<T> s)
         where T : unmanaged, System.Numerics.IBinaryInteger<T>
     {
