@@ -5,8 +5,9 @@ using Enrichers.Json;
 
 namespace Enrichers.Errors;
 
-/// <summary>Gives error records an <c>error_category</c>: the first rule (in precedence order) with a phrase in
-/// the record's error text, else the rule listing its HTTP status, else the default category. A record is an
+/// <summary>Gives error records an <c>error_category</c>: the rule listing the record's HTTP status, else the rule
+/// listing its exception type, else the first rule (in precedence order) with a phrase in the record's error text,
+/// else the default category. A record is an
 /// error record when its level is an error level, it has a non-empty error or exception field, or an HTTP
 /// status ≥ 400. Shared by all sessions; thread-safe.</summary>
 public sealed class ErrorCategoryEnricher : ILogEnricher
@@ -29,6 +30,8 @@ public sealed class ErrorCategoryEnricher : ILogEnricher
     private readonly bool _onePass;
     private readonly PhraseMatcher _words;
     private readonly Dictionary<int, string> _statusCategories = [];
+    private readonly Dictionary<string, string> _typeCategories = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _typeCategoriesBySpan;
     private readonly string _defaultCategory;
     private readonly HashSet<string> _knownCategories = new(StringComparer.Ordinal);
 
@@ -59,10 +62,16 @@ public sealed class ErrorCategoryEnricher : ILogEnricher
                 _statusCategories.TryAdd(status, rule.Name);
             }
 
+            foreach (var type in rule.ExceptionTypes ?? [])
+            {
+                _typeCategories.TryAdd(type, rule.Name);
+            }
+
             _knownCategories.Add(rule.Name);
         }
 
         _knownCategories.Add(_defaultCategory);
+        _typeCategoriesBySpan = _typeCategories.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
     public string Name => "error_category";
@@ -102,6 +111,16 @@ public sealed class ErrorCategoryEnricher : ILogEnricher
 
     private string Categorize(ref Facts facts)
     {
+        if (facts.Status is { } status && _statusCategories.TryGetValue(status, out var byStatus))
+        {
+            return byStatus;
+        }
+
+        if (facts.Type is { } type && ByType(type) is { } byType)
+        {
+            return byType;
+        }
+
         if (_words.IsSupported)
         {
             var best = _categories.Length;
@@ -249,6 +268,27 @@ public sealed class ErrorCategoryEnricher : ILogEnricher
         return ByStatus(ref facts);
     }
 
+    /// <summary>The category of an exception type by its simple name: the part after the last <c>.</c>, <c>+</c>
+    /// (nested .NET types) or <c>$</c> (nested Java types), without a generic suffix.</summary>
+    private string? ByType(LogString type)
+    {
+        if (_typeCategories.Count == 0)
+        {
+            return null;
+        }
+
+        var name = type.Value.AsSpan().Trim();
+        var tick = name.IndexOfAny('`', '<', '[');
+        if (tick > 0)
+        {
+            name = name[..tick];
+        }
+
+        var last = name.LastIndexOfAny(".+$:");
+        name = last >= 0 ? name[(last + 1)..] : name;
+        return _typeCategoriesBySpan.TryGetValue(name.TrimStart('*'), out var category) ? category : null;
+    }
+
     private string ByStatus(ref Facts facts) =>
         facts.Status is { } status && _statusCategories.TryGetValue(status, out var byStatus) ? byStatus : _defaultCategory;
 
@@ -288,6 +328,7 @@ public sealed class ErrorCategoryEnricher : ILogEnricher
                 case 10 when p.NameEquals(FieldNames.ErrorDotType):
                 case 10 when p.NameEquals(FieldNames.ErrorType):
                     facts.AddText(value);
+                    facts.AddType(value);
                     break;
                 case 11 when p.NameEquals(FieldNames.StatusCode):
                     facts.AddStatus(value);
@@ -312,6 +353,7 @@ public sealed class ErrorCategoryEnricher : ILogEnricher
                     break;
                 case 14 when p.NameEquals(FieldNames.ExceptionDotType):
                     facts.AddText(value);
+                    facts.AddType(value);
                     break;
                 case 16 when p.NameEquals(FieldNames.HttpStatusCode):
                     facts.AddStatus(value);
@@ -338,7 +380,9 @@ public sealed class ErrorCategoryEnricher : ILogEnricher
             case LogObject { Count: > 0 } o:
                 facts.IsError = true;
                 facts.AddText(o.Get(FieldNames.NestedMessage));
-                facts.AddText(o.Get(FieldNames.NestedType));
+                var type = o.Get(FieldNames.NestedType);
+                facts.AddText(type);
+                facts.AddType(type);
                 break;
         }
     }
@@ -445,6 +489,7 @@ public sealed class ErrorCategoryEnricher : ILogEnricher
         public bool IsError;
         public int? Status;
         public string? ProducerCategory;
+        public LogString? Type;
         public int TextCount;
 
         public readonly string Text(int i) => _texts[i]!.Value;
@@ -469,6 +514,16 @@ public sealed class ErrorCategoryEnricher : ILogEnricher
             if (node is LogString { IsEmpty: false } s && TextCount < MaxTexts)
             {
                 _texts[TextCount++] = s;
+            }
+        }
+
+        /// <summary>An exception type also makes an error record, as an error message does.</summary>
+        public void AddType(LogNode? node)
+        {
+            if (node is LogString { IsEmpty: false } s)
+            {
+                IsError = true;
+                Type ??= s;
             }
         }
 

@@ -17,20 +17,36 @@ public sealed class ErrorCategoryOptions
     /// <summary>The default rules, in precedence order.</summary>
     public static IReadOnlyList<ErrorCategoryRule> DefaultRules { get; } =
     [
-        new("rate_limit", ["rate limit", "too many requests", "throttled", "throttling"], [429]),
-        new("quota", ["quota", "budget", "insufficient credits", "billing", "payment required"], [402]),
-        new("timeout", ["timeout", "timed out", "deadline exceeded", "ETIMEDOUT"], [408, 504]),
+        new("rate_limit", ["rate limit", "too many requests", "throttled", "throttling"], [429],
+            ["RateLimitError", "RateLimitException", "RateLimitExceededException", "TooManyRequestsException", "ThrottlingException"]),
+        new("quota", ["quota", "budget", "insufficient credits", "billing", "payment required"], [402],
+            ["QuotaExceededException", "InsufficientQuotaError", "PaymentRequiredException"]),
+        new("timeout", ["timeout", "timed out", "deadline exceeded", "ETIMEDOUT"], [408, 504],
+            ["TimeoutException", "TimeoutError", "SocketTimeoutException", "TaskCanceledException", "ConnectTimeout", "ReadTimeout",
+                "ReadTimeoutError", "DeadlineExceededError", "RequestTimeoutException"]),
         new("auth", ["unauthorized", "unauthenticated", "forbidden", "permission denied", "access denied", "invalid api key",
-            "invalid token", "token expired", "authentication failed"], [401, 403]),
-        new("not_found", ["not found", "no such", "does not exist"], [404, 410]),
+            "invalid token", "token expired", "authentication failed"], [401, 403],
+            ["UnauthorizedAccessException", "AuthenticationException", "AuthenticationError", "AuthorizationException", "SecurityException",
+                "AccessDeniedException", "PermissionError", "PermissionDeniedError", "ForbiddenException", "UnauthorizedException"]),
+        new("not_found", ["not found", "no such", "does not exist"], [404, 410],
+            ["FileNotFoundException", "DirectoryNotFoundException", "KeyNotFoundException", "NotFoundException", "NotFoundError",
+                "FileNotFoundError", "NoSuchElementException", "NoSuchFileException", "EntityNotFoundException", "ResourceNotFoundException"]),
         new("validation", ["validation", "invalid argument", "bad request", "malformed", "unprocessable", "is required", "schema"],
-            [400, 409, 413, 415, 422]),
-        new("protocol", ["protocol version", "version mismatch", "unsupported protocol", "incompatible protocol"], []),
-        new("resource", ["out of memory", "OOM", "OOMKilled", "disk full", "no space left", "resource exhausted"], []),
+            [400, 409, 413, 415, 422],
+            ["ArgumentException", "ArgumentNullException", "ArgumentOutOfRangeException", "FormatException", "ValidationException",
+                "ValidationError", "ValueError", "IllegalArgumentException", "JsonException", "BadRequestException"]),
+        new("protocol", ["protocol version", "version mismatch", "unsupported protocol", "incompatible protocol"], [],
+            ["ProtocolViolationException", "ProtocolError"]),
+        new("resource", ["out of memory", "OOM", "OOMKilled", "disk full", "no space left", "resource exhausted"], [],
+            ["OutOfMemoryException", "OutOfMemoryError", "InsufficientMemoryException", "MemoryError", "StackOverflowException", "StackOverflowError"]),
         new("network", ["connection refused", "ECONNREFUSED", "ECONNRESET", "connection reset", "host unreachable",
-            "network unreachable", "DNS", "name resolution", "TLS handshake", "SSL", "socket hang up", "broken pipe"], []),
-        new("upstream", ["bad gateway", "service unavailable", "upstream", "overloaded", "provider error"], [502, 503]),
-        new("model", ["content filter", "context length", "maximum context", "model error", "invalid model output"], []),
+            "network unreachable", "DNS", "name resolution", "TLS handshake", "SSL", "socket hang up", "broken pipe"], [],
+            ["SocketException", "HttpRequestException", "ConnectException", "ConnectionError", "ConnectionRefusedError",
+                "ConnectionResetError", "UnknownHostException", "NoRouteToHostException", "SSLException"]),
+        new("upstream", ["bad gateway", "service unavailable", "upstream", "overloaded", "provider error"], [502, 503],
+            ["BadGatewayException", "ServiceUnavailableException", "ServiceUnavailableError"]),
+        new("model", ["content filter", "context length", "maximum context", "model error", "invalid model output"], [],
+            ["ContentFilterError", "ContextLengthExceededError"]),
     ];
 
     /// <summary>Every problem with these options, each naming the key (under <paramref name="prefix"/>),
@@ -44,6 +60,7 @@ public sealed class ErrorCategoryOptions
 
         var names = new HashSet<string>(StringComparer.Ordinal);
         var statuses = new Dictionary<int, string>();
+        var types = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         var rules = EffectiveRules;
         for (var i = 0; i < rules.Count; i++)
         {
@@ -58,9 +75,22 @@ public sealed class ErrorCategoryOptions
                 yield return $"{key}:Name is '{rule.Name}', which an earlier rule already uses; allowed: one rule per category.";
             }
 
-            if ((rule.Phrases?.Length ?? 0) == 0 && (rule.Statuses?.Length ?? 0) == 0)
+            if ((rule.Phrases?.Length ?? 0) == 0 && (rule.Statuses?.Length ?? 0) == 0 && (rule.ExceptionTypes?.Length ?? 0) == 0)
             {
-                yield return $"{key} ('{rule.Name}') has no Phrases and no Statuses; allowed: at least one of them.";
+                yield return $"{key} ('{rule.Name}') has no Phrases and no Statuses (nor ExceptionTypes); allowed: at least one of them.";
+            }
+
+            for (var j = 0; j < (rule.ExceptionTypes?.Length ?? 0); j++)
+            {
+                var type = rule.ExceptionTypes![j];
+                if (string.IsNullOrWhiteSpace(type) || type.Contains('.') || type.Any(char.IsWhiteSpace))
+                {
+                    yield return $"{key}:ExceptionTypes:{j} is '{type}'; allowed: a simple type name without namespace (e.g. TimeoutException).";
+                }
+                else if (!types.TryAdd(type, rule.Name))
+                {
+                    yield return $"{key}:ExceptionTypes:{j} is '{type}', which rule '{types[type]}' already has; allowed: each type in one rule.";
+                }
             }
 
             for (var j = 0; j < (rule.Phrases?.Length ?? 0); j++)

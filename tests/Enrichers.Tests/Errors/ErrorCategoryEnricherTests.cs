@@ -178,10 +178,41 @@ public sealed class ErrorCategoryEnricherTests
     [InlineData("{\"status\":418}", "internal")]
     [InlineData("{\"status\":200,\"http\":{\"response\":{\"status_code\":503}}}", "upstream")]
     [InlineData("{\"status\":404,\"message\":\"Request failed\"}", "not_found")]
-    [InlineData("{\"status\":404,\"message\":\"upstream returned nothing\"}", "upstream")]
     public void Without_a_phrase_the_status_decides(string json, string expected)
     {
         Assert.Equal(expected, Category(json));
+    }
+
+    // Issue 16: a status or an exception type says what happened; words only describe it. (This replaced the row
+    // "status 404 with 'upstream returned nothing' is upstream" of the theory above: a phrase used to win.)
+    [Theory]
+    [InlineData("{\"status\":404,\"message\":\"upstream returned nothing\"}", "not_found")]
+    [InlineData("{\"level\":\"error\",\"message\":\"timed out waiting\",\"http\":{\"response\":{\"status_code\":429}}}", "rate_limit")]
+    [InlineData("{\"error\":{\"type\":\"System.UnauthorizedAccessException\",\"message\":\"request timed out\"}}", "auth")]
+    [InlineData("{\"error.type\":\"java.net.SocketTimeoutException\",\"error.message\":\"upstream said no\"}", "timeout")]
+    [InlineData("{\"exception\":{\"type\":\"Outer+KeyNotFoundException\",\"message\":\"x\"}}", "not_found")]
+    [InlineData("{\"error_type\":\"PermissionError\",\"level\":\"error\"}", "auth")]
+    [InlineData("{\"error\":{\"type\":\"UnauthorizedAccessException\"},\"status\":503}", "upstream")]
+    [InlineData("{\"error\":{\"type\":\"ProviderException\",\"message\":\"rate limit hit\"},\"status\":500}", "rate_limit")]
+    [InlineData("{\"error\":{\"type\":\"NullReferenceException\",\"message\":\"Object reference not set\"}}", "internal")]
+    public void A_listed_status_then_a_listed_exception_type_decide_before_the_words(string json, string expected)
+    {
+        Assert.Equal(expected, Category(json));
+    }
+
+    [Fact]
+    public void Exception_types_are_data_checked_at_start()
+    {
+        var options = new ErrorCategoryOptions
+        {
+            Rules = [new ErrorCategoryRule("a", [], [], ["System.Bad", "Same"]), new ErrorCategoryRule("b", [], [], ["same"])],
+        };
+
+        var errors = options.Validate("E").ToList();
+
+        Assert.Contains(errors, e => e.StartsWith("E:Rules:0:ExceptionTypes:0 is 'System.Bad'", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("E:Rules:1:ExceptionTypes:0 is 'same', which rule 'a' already has", StringComparison.Ordinal));
+        Assert.Equal("b", Category("{\"error_type\":\"Ns.SAME\"}", Create(new ErrorCategoryOptions { Rules = [new ErrorCategoryRule("b", [], [], ["Same"])] })));
     }
 
     [Theory]
