@@ -1,8 +1,9 @@
 namespace Enrichers;
 
 /// <summary>The outcome of enriching one raw value: accepted (the document was written) or rejected with
-/// the parser's reason code and text.</summary>
-public readonly record struct EnrichResult(bool Accepted, string? ReasonCode, string? ReasonText)
+/// the parser's reason code and text. <paramref name="Namespace"/> is the data stream namespace the normalization
+/// stage routed the record to (null: the sink's configured one).</summary>
+public readonly record struct EnrichResult(bool Accepted, string? ReasonCode, string? ReasonText, string? Namespace = null)
 {
     public static EnrichResult Ok { get; } = new(true, null, null);
 }

@@ -1,12 +1,14 @@
 using Enrichers.Errors;
 using Enrichers.Geo;
 using Enrichers.Masking;
+using Enrichers.Normalization;
 using Enrichers.Tracing;
 
 namespace Enrichers;
 
-/// <summary>The configured enrichment chain: trace linking, GeoIP, error categories, then PII masking
-/// (last, so nothing an earlier step added escapes it). Built once and shared; thread-safe. Per-partition
+/// <summary>The configured enrichment chain: normalization (before the record's time is settled, so that the
+/// shapes' own time fields count), then trace linking, GeoIP, error categories, and PII masking (last, so nothing an
+/// earlier step added escapes it). Built once and shared; thread-safe. Per-partition
 /// state (trace linking) lives in the sessions it creates.</summary>
 public sealed class EnrichmentChain : IDisposable
 {
@@ -14,6 +16,7 @@ public sealed class EnrichmentChain : IDisposable
     private readonly GeoIpEnricher _geoIp;
     private readonly ErrorCategoryEnricher _errorCategories;
     private readonly PiiMaskingEnricher _masking;
+    private readonly NormalizationEnricher? _normalization;
     private readonly TraceBudget _traceBudget;
 
     private EnrichmentChain(EnrichmentOptions options, TimeProvider time)
@@ -26,6 +29,7 @@ public sealed class EnrichmentChain : IDisposable
         {
             _errorCategories = new ErrorCategoryEnricher(options.ErrorCategories, Statistics);
             _masking = new PiiMaskingEnricher(options.Masking, Statistics);
+            _normalization = options.Normalization.Enabled ? new NormalizationEnricher(options.Normalization, Statistics) : null;
         }
         catch
         {
@@ -64,7 +68,8 @@ public sealed class EnrichmentChain : IDisposable
         var pipeline = new EnricherPipeline(
             [new TraceLinkingEnricher(Options.Trace, Statistics, _time, _traceBudget), _geoIp, _errorCategories, _masking],
             Statistics);
-        return new EnrichmentSession(pipeline, Options, Statistics, _time);
+        var normalization = new EnricherPipeline(_normalization is null ? [] : [_normalization], Statistics);
+        return new EnrichmentSession(normalization, pipeline, Options, Statistics, _time);
     }
 
     public void Dispose() => _geoIp.Dispose();

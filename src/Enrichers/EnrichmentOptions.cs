@@ -1,6 +1,7 @@
 using Enrichers.Errors;
 using Enrichers.Geo;
 using Enrichers.Masking;
+using Enrichers.Normalization;
 using Enrichers.Tracing;
 
 namespace Enrichers;
@@ -16,6 +17,9 @@ public sealed class EnrichmentOptions
 
     /// <summary>Deepest nesting of objects and arrays accepted. Default 64.</summary>
     public int MaxDepth { get; set; } = Json.LogRecordParser.DefaultMaxDepth;
+
+    /// <summary>The normalization stage, which runs before the enrichers (see docs/normalization.md).</summary>
+    public NormalizationOptions Normalization { get; set; } = new();
 
     public TraceLinkingOptions Trace { get; set; } = new();
 
@@ -39,6 +43,7 @@ public sealed class EnrichmentOptions
             errors.Add($"{SectionName}:MaxDepth is {MaxDepth}; allowed: 2 to 1000.");
         }
 
+        errors.AddRange(Normalization.Validate($"{SectionName}:Normalization"));
         errors.AddRange(Trace.Validate($"{SectionName}:Trace"));
         errors.AddRange(GeoIp.Validate(GeoIpOptions.SectionName));
         errors.AddRange(ErrorCategories.Validate($"{SectionName}:ErrorCategories"));

@@ -7,6 +7,7 @@ namespace Enrichers;
 /// Not thread-safe; dispose it when the stream ends (a partition is revoked) to drop its state.</summary>
 public sealed class EnrichmentSession : IDisposable
 {
+    private readonly EnricherPipeline _normalization;
     private readonly EnricherPipeline _pipeline;
     private readonly EnrichmentOptions _options;
     private readonly EnrichmentStatistics _statistics;
@@ -20,8 +21,16 @@ public sealed class EnrichmentSession : IDisposable
     [ThreadStatic]
     private static LogNodePool? t_pool;
 
+    /// <summary>A session without a normalization stage (tests of the pipeline alone).</summary>
     internal EnrichmentSession(EnricherPipeline pipeline, EnrichmentOptions options, EnrichmentStatistics statistics, TimeProvider time)
+        : this(new EnricherPipeline([], statistics), pipeline, options, statistics, time)
     {
+    }
+
+    internal EnrichmentSession(
+        EnricherPipeline normalization, EnricherPipeline pipeline, EnrichmentOptions options, EnrichmentStatistics statistics, TimeProvider time)
+    {
+        _normalization = normalization;
         _time = time;
         _pipeline = pipeline;
         _options = options;
@@ -46,11 +55,12 @@ public sealed class EnrichmentSession : IDisposable
             return new EnrichResult(false, rejection.Code, rejection.Reason);
         }
 
+        _normalization.Enrich(record);
         Timestamps.RecordTimestamp.Ensure(record, receivedAt, _time);
         _pipeline.Enrich(record);
         record.WriteTo(output);
         _statistics.RecordEnriched();
-        return EnrichResult.Ok;
+        return record.RouteNamespace is { } ns ? new EnrichResult(true, null, null, ns) : EnrichResult.Ok;
     }
 
     /// <summary>As <see cref="Enrich(ReadOnlyMemory{byte}, IBufferWriter{byte})"/> for input that is only a
@@ -70,7 +80,7 @@ public sealed class EnrichmentSession : IDisposable
     }
 
     /// <summary>The enrichers of this session in chain order (for diagnostics and benchmarks).</summary>
-    internal IReadOnlyList<ILogEnricher> Enrichers => _pipeline.Enrichers;
+    internal IReadOnlyList<ILogEnricher> Enrichers => [.. _normalization.Enrichers, .. _pipeline.Enrichers];
 
     public void Dispose()
     {

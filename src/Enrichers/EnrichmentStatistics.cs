@@ -36,6 +36,12 @@ public sealed class EnrichmentStatistics
     /// <summary>Error records by assigned category (producer-set categories count as theirs).</summary>
     public CounterSet ErrorCategories { get; } = new();
 
+    /// <summary>Records the normalization stage recognized, by shape (ecs, clef, otel, docker, kubernetes).</summary>
+    public CounterSet Normalized { get; } = new();
+
+    /// <summary>Records routed to a data stream namespace other than the sink's, by namespace.</summary>
+    public CounterSet Routes { get; } = new();
+
     /// <summary>Enricher exceptions by enricher name.</summary>
     public CounterSet EnricherFailures { get; } = new();
 

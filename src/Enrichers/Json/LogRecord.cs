@@ -27,7 +27,11 @@ public sealed class LogRecord
     {
         _root = root;
         _timestampNode = null;
+        RouteNamespace = null;
     }
+
+    /// <summary>The data stream namespace the normalization stage routed the record to; null: the sink's own.</summary>
+    internal string? RouteNamespace { get; set; }
 
     private LogNode? _timestampNode;
     private long _timestampMs;

@@ -92,6 +92,42 @@ public static class LogRecordParser
         }
     }
 
+    /// <summary>Parses <paramref name="input"/> when it is exactly one JSON object no deeper than
+    /// <paramref name="maxDepth"/>, else returns null (never throws). For JSON nested in a string field: the object's
+    /// nodes come from <paramref name="pool"/> like the record's, and the input must live as long as they do.</summary>
+    internal static LogObject? TryParseObject(ReadOnlyMemory<byte> input, int maxDepth, LogNodePool? pool)
+    {
+        if (!Utf8.IsValid(input.Span))
+        {
+            return null;
+        }
+
+        var reader = new Utf8JsonReader(input.Span, new JsonReaderOptions { MaxDepth = maxDepth + 2 });
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return null;
+            }
+
+            var root = ReadObject(ref reader, input, maxDepth, pool);
+            while (reader.Read())
+            {
+                // Utf8JsonReader throws on a second top-level value; this loop only consumes whitespace.
+            }
+
+            return root;
+        }
+        catch (TooDeepException)
+        {
+            return null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
     private static LogObject ReadObject(ref Utf8JsonReader reader, ReadOnlyMemory<byte> input, int maxDepth, LogNodePool? pool)
     {
         if (reader.CurrentDepth + 1 > maxDepth)

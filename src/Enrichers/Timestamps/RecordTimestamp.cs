@@ -74,6 +74,7 @@ internal static class RecordTimestamp
         return true;
     }
 
-    private static string Format(DateTimeOffset time) =>
+    /// <summary>ISO 8601 UTC with milliseconds, the form every time the enrichers write takes.</summary>
+    internal static string Format(DateTimeOffset time) =>
         time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 }

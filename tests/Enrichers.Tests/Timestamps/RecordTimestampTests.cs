@@ -48,16 +48,27 @@ public class RecordTimestampTests
 
     [Theory]
     [InlineData("{\"timestamp\":\"2026-11-25T08:30:00Z\"}", "2026-11-25T08:30:00.000Z")]
-    [InlineData("{\"time\":\"2026-11-25 08:30:00.250\"}", "2026-11-25T08:30:00.250Z")]
     [InlineData("{\"ts\":1764059400.25}", "2025-11-25T08:30:00.250Z")]
     [InlineData("{\"ts\":1764059400250}", "2025-11-25T08:30:00.250Z")]
-    [InlineData("{\"@t\":\"2026-11-25T08:30:00Z\"}", "2026-11-25T08:30:00.000Z")]
     public void A_producers_other_time_field_becomes_the_timestamp_and_is_kept(string json, string expected)
     {
         var doc = Enrich(json, ReceivedAt);
 
         Assert.Equal(expected, doc.GetProperty("@timestamp").GetString());
         Assert.True(doc.EnumerateObject().Count() == 2);
+    }
+
+    // Docker's "time" and Serilog's "@t" are the time fields of known shapes: the normalization stage maps them onto
+    // @timestamp and removes them as duplicates (docs/normalization.md).
+    [Theory]
+    [InlineData("{\"time\":\"2026-11-25 08:30:00.250\"}", "2026-11-25T08:30:00.250Z")]
+    [InlineData("{\"@t\":\"2026-11-25T08:30:00Z\"}", "2026-11-25T08:30:00.000Z")]
+    public void The_time_field_of_a_known_shape_becomes_the_timestamp_and_is_consumed(string json, string expected)
+    {
+        var doc = Enrich(json, ReceivedAt);
+
+        Assert.Equal(expected, doc.GetProperty("@timestamp").GetString());
+        Assert.DoesNotContain(doc.EnumerateObject(), p => p.Name is "time" or "@t");
     }
 
     [Fact]
