@@ -26,7 +26,11 @@ public sealed class NormalizationEnricher : ILogEnricher
     private readonly int _nameCount;
     private readonly Dictionary<string, int> _nameIds = new(StringComparer.Ordinal);
 
+    /// <summary>The shape counted for records whose fields were lifted out of a JSON string.</summary>
+    public const string NestedJsonShape = "nested_json";
+
     private readonly PathStep[] _nestedJson;
+    private readonly int _nestedJsonShape;
     private readonly PathStep[] _otlpValues;
     private readonly (PathStep From, PathStep To)[] _renames;
     private readonly PathStep[] _drops;
@@ -72,6 +76,7 @@ public sealed class NormalizationEnricher : ILogEnricher
             return i;
         }
 
+        _nestedJsonShape = ShapeIndex(NestedJsonShape);
         _nestedJson = options.EffectiveNestedJsonFields.Select(Step).ToArray();
         _otlpValues = options.EffectiveOtlpValueFields.Select(Step).ToArray();
         _renames = options.Rename.Select(r => (Step(r.From), Step(r.To))).ToArray();
@@ -120,6 +125,7 @@ public sealed class NormalizationEnricher : ILogEnricher
             return;
         }
 
+        var shapes = 0u;
         var lifted = false;
         foreach (var step in _nestedJson)
         {
@@ -128,6 +134,7 @@ public sealed class NormalizationEnricher : ILogEnricher
 
         if (lifted)
         {
+            shapes |= 1u << _nestedJsonShape;
             present.Clear();
             Scan(root, present);
         }
@@ -159,7 +166,6 @@ public sealed class NormalizationEnricher : ILogEnricher
             }
         }
 
-        var shapes = 0u;
         foreach (var rule in _rules)
         {
             if (rule.From.IsPresent(present) && Apply(record, rule, present) && rule.Shape >= 0)

@@ -38,7 +38,7 @@ internal static class EnrichCommand
             Description = "JSON configuration (the worker's appsettings.json); its Enrichment section is used.",
             HelpName = "PATH",
         };
-        var command = new Command("enrich", "Enrich NDJSON logs from stdin to stdout: trace linking, GeoIP, error categories, PII masking.")
+        var command = new Command("enrich", "Enrich NDJSON logs from stdin to stdout: normalization, trace linking, GeoIP, error categories, PII masking.")
         {
             geoIp,
             asn,
@@ -342,7 +342,7 @@ internal static class EnrichCommand
                 set.Total == 0 ? "none" : string.Join(", ", set.Snapshot().Select(kv => $"{kv.Key} {kv.Value}"));
             return $"enrich: {_lineNumber} lines, {_written} written, {_rejected} rejected ({List(s.Rejections)}); " +
                    $"traces linked {s.TracesLinked}; error categories: {List(s.ErrorCategories)}; masks: {List(s.Masks)}; " +
-                   $"geoip: {List(s.GeoIp)}; enricher failures {_failures}";
+                   $"geoip: {List(s.GeoIp)}; normalized: {List(s.Normalized)}; routed: {List(s.Routes)}; enricher failures {_failures}";
         }
     }
 }

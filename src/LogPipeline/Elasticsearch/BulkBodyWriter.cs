@@ -14,8 +14,11 @@ namespace LogPipeline.Elasticsearch;
 public sealed class BulkBodyWriter
 {
     private readonly ConcurrentDictionary<string, byte[]> _prefixes = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Topic, string Namespace), byte[]> _routedPrefixes = new();
     private readonly string _operation;
+    private readonly string? _routedBaseName;
     private readonly Func<string, byte[]> _buildPrefix;
+    private readonly Func<(string Topic, string Namespace), byte[]> _buildRoutedPrefix;
 
     // Whole bodies (Build: tests, benchmarks) and the sink's response buffers are megabytes (large-object heap).
     // ArrayPool.Shared keeps such arrays per thread and per core, and the sending threads vary, so it once held
@@ -27,7 +30,11 @@ public sealed class BulkBodyWriter
     /// (rollover alias; a redelivered record overwrites itself).</param>
     /// <param name="maxBodiesInFlight">Buffers from this writer in use at once (the sink's concurrent requests, each
     /// reading its response into one): the pool keeps that many arrays per size and no more.</param>
-    public BulkBodyWriter(string operation, int maxBodiesInFlight = 2)
+    /// <param name="routedBaseName">The data stream base name (<c>smm-logs</c>) for records the enrichment routed to a
+    /// namespace (<see cref="PipelineRecord.Namespace"/>): their action line names <c>_index</c>
+    /// <c>&lt;base&gt;-&lt;namespace&gt;</c>, which Elasticsearch creates from the index template on first write. Null
+    /// (rollover aliases, which exist only for the configured namespace): every record goes to the request's target.</param>
+    public BulkBodyWriter(string operation, int maxBodiesInFlight = 2, string? routedBaseName = null)
     {
         if (operation is not ("create" or "index"))
         {
@@ -38,6 +45,8 @@ public sealed class BulkBodyWriter
         _pool = ArrayPool<byte>.Create(MaxPooledBodyBytes, Math.Max(1, maxBodiesInFlight));
         // Held once: passing the method group to GetOrAdd would allocate a delegate per document.
         _buildPrefix = BuildPrefix;
+        _routedBaseName = routedBaseName;
+        _buildRoutedPrefix = BuildRoutedPrefix;
     }
 
     /// <summary>Bytes the action line and newlines add to a document, roughly (for the batch byte bound).</summary>
@@ -53,7 +62,9 @@ public sealed class BulkBodyWriter
     /// <summary>Appends the action line and the document of one record.</summary>
     internal void Append(PooledBufferWriter body, PipelineRecord record)
     {
-        var prefix = _prefixes.GetOrAdd(record.Origin.Topic, _buildPrefix);
+        var prefix = record.Namespace is { } ns && _routedBaseName is not null
+            ? _routedPrefixes.GetOrAdd((record.Origin.Topic, ns), _buildRoutedPrefix)
+            : _prefixes.GetOrAdd(record.Origin.Topic, _buildPrefix);
         body.Write(prefix);
 
         var span = body.GetSpan(48);
@@ -139,6 +150,13 @@ public sealed class BulkBodyWriter
     {
         using var body = Build(records);
         return body.WrittenSpan.ToArray();
+    }
+
+    private byte[] BuildRoutedPrefix((string Topic, string Namespace) key)
+    {
+        // Namespaces are validated ([a-z0-9_.-]); the topic is escaped as in BuildPrefix.
+        var escaped = JsonEncodedText.Encode(key.Topic, JavaScriptEncoder.UnsafeRelaxedJsonEscaping).ToString();
+        return Encoding.UTF8.GetBytes($"{{\"{_operation}\":{{\"_index\":\"{_routedBaseName}-{key.Namespace}\",\"_id\":\"{escaped}:");
     }
 
     private byte[] BuildPrefix(string topic)

@@ -75,7 +75,7 @@ public sealed class ElasticsearchSink : BatchingSink
         // Its pool holds the response buffers, one per request in flight, plus one: a split (413/400) sends its
         // halves while the sender slot is still held.
         _create = options.Mode == ElasticsearchIndexMode.DataStream;
-        _bodyWriter = new BulkBodyWriter(_create ? "create" : "index", options.Bulk.MaxConcurrentRequests + 1);
+        _bodyWriter = new BulkBodyWriter(_create ? "create" : "index", options.Bulk.MaxConcurrentRequests + 1, _create ? ElasticsearchSinkOptions.BaseName : null);
         _held = new HeldRecords(metrics.BulkHeldRecords);
         _backoff = new RetryBackoff(options.Bulk.RetryInitialDelay, options.Bulk.RetryMaxDelay);
         // Only what the sink reads: without the filter each item echoes index, _id, version, shards and sequence

@@ -21,7 +21,10 @@ internal static class PipelineSinks
         {
             // Same target name as the Elasticsearch sink, so a replay lands where the worker would have written.
             var index = sink.File.Index.Replace("{namespace}", elasticsearch.Namespace, StringComparison.Ordinal);
-            return new FileRecordSink(sink.File, _ => index, metrics, loggers.CreateLogger<FileRecordSink>());
+            var routed = new System.Collections.Concurrent.ConcurrentDictionary<string, string>(StringComparer.Ordinal);
+            return new FileRecordSink(sink.File, record => record.Namespace is { } ns
+                ? routed.GetOrAdd(ns, n => sink.File.Index.Replace("{namespace}", n, StringComparison.Ordinal))
+                : index, metrics, loggers.CreateLogger<FileRecordSink>());
         }
 
         try

@@ -39,6 +39,7 @@ internal sealed class EnrichingRecordProcessor(EnrichmentChain chain, RecordBuff
 
             // The document outlives this call (it waits in the sink's batch), so it is copied out of the scratch.
             record.SetDocument(scratch.Documents.Copy(output.WrittenSpan));
+            record.Namespace = result.Namespace;
             return ProcessResult.Ok;
         }
 

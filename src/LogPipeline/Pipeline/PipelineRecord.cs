@@ -25,6 +25,10 @@ public sealed class PipelineRecord
     /// <summary>The broker's timestamp of the message.</summary>
     public DateTimeOffset Timestamp { get; init; }
 
+    /// <summary>The data stream namespace the enrichment's routing chose (one of a configured, bounded set), or null
+    /// for the sink's configured namespace. Set by the processor with <see cref="Document"/>.</summary>
+    public string? Namespace { get; set; }
+
     /// <summary>The enriched document as compact single-line UTF-8 JSON; empty until processed.</summary>
     public ReadOnlyMemory<byte> Document { get; set; }
 

@@ -317,6 +317,11 @@ public sealed partial class ElasticsearchTestServer
             return Item(w, action.Op, indexName, id, 400, "document_parsing_exception", parseError);
         }
 
+        if (CheckMappings(index, id, source.Span) is { } mappingReason)
+        {
+            return Item(w, action.Op, indexName, id, 400, "document_parsing_exception", mappingReason);
+        }
+
         if (Faults.MappingErrorFor is { } mappingError && mappingError(new BulkItemInfo(indexName, id, source)))
         {
             return Item(w, action.Op, indexName, id, 400, "document_parsing_exception",

@@ -23,6 +23,21 @@ public sealed class BulkBodyWriterTests
     }
 
     [Fact]
+    public void A_record_routed_to_a_namespace_names_its_data_stream_and_others_use_the_requests_target()
+    {
+        var routed = SomeLogRecords.Record("t", 1, 7);
+        routed.Namespace = "smm-prod";
+        var records = new[] { routed, SomeLogRecords.Record("t", 1, 8) };
+
+        var lines = Encoding.UTF8.GetString(new BulkBodyWriter("create", routedBaseName: "smm-logs").ToArray(records)).Split('\n');
+        var unrouted = Encoding.UTF8.GetString(new BulkBodyWriter("index").ToArray(records)).Split('\n');
+
+        Assert.Equal("{\"create\":{\"_index\":\"smm-logs-smm-prod\",\"_id\":\"t:1:7\"}}", lines[0]);
+        Assert.Equal("{\"create\":{\"_id\":\"t:1:8\"}}", lines[2]);
+        Assert.Equal("{\"index\":{\"_id\":\"t:1:7\"}}", unrouted[0]);
+    }
+
+    [Fact]
     public async Task A_streamed_body_is_the_built_body_byte_for_byte_across_chunk_boundaries()
     {
         // ~4,000 records of a few hundred bytes: several 64 KiB chunks, with lines cut at every possible place.
