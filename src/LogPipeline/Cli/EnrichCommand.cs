@@ -339,7 +339,7 @@ internal static class EnrichCommand
         {
             var s = _chain.Statistics;
             static string List(CounterSet set) =>
-                set.Total == 0 ? "none" : string.Join(", ", set.Snapshot().Select(kv => $"{kv.Key} {kv.Value}"));
+                set.Total == 0 ? "none" : string.Join(", ", set.Snapshot().Where(kv => kv.Value > 0).Select(kv => $"{kv.Key} {kv.Value}"));
             return $"enrich: {_lineNumber} lines, {_written} written, {_rejected} rejected ({List(s.Rejections)}); " +
                    $"traces linked {s.TracesLinked}; error categories: {List(s.ErrorCategories)}; masks: {List(s.Masks)}; " +
                    $"geoip: {List(s.GeoIp)}; normalized: {List(s.Normalized)}; routed: {List(s.Routes)}; enricher failures {_failures}";
