@@ -8,13 +8,14 @@ namespace LogPipeline.Bench.Enrichment;
 /// <summary><c>enrich</c>: runs the whole enrichment chain over generated lines (default 1M) on one thread and
 /// compares it with a bare Utf8JsonReader→Utf8JsonWriter round trip of the same lines, measured in the same run.
 /// Reports events/s, events per CPU-second, allocated bytes per event and the ratios.
-/// Options: <c>--lines N</c>, <c>--seed N</c>, <c>--rounds N</c>, <c>--corpus smm|pii-dense</c> (see
-/// <see cref="EnrichmentCorpus.Kinds"/>), <c>--geoip-db PATH</c>, <c>--asn-db PATH</c> (either may be
+/// Options: <c>--lines N</c>, <c>--seed N</c>, <c>--rounds N</c>, <c>--corpus smm|pii-dense|PATH</c> (see
+/// <see cref="EnrichmentCorpus.Kinds"/>; a path reads the lines of an NDJSON file such as samples/shapes.ndjson), <c>--geoip-db PATH</c>, <c>--asn-db PATH</c> (either may be
 /// <c>real-size</c>: the databases of <see cref="Geo.RealSizeGeoDatabases"/>), <c>--geoip MODE</c> (repeatable:
 /// each mode is one more chain measured in the same rounds: <c>none</c>, <c>real-size</c> for real-size City and
 /// ASN databases, or the path of a City database such as GeoLite2-City), <c>--sessions N</c> (lines dealt
 /// round-robin over N sessions in runs of <see cref="SessionRun"/>, as the worker gets a partition's fetched
-/// records together: the cost of per-session state that one session keeps hot in the caches).</summary>
+/// records together: the cost of per-session state that one session keeps hot in the caches), <c>--no-normalization</c>
+/// (every chain without its normalization stage: the stage's cost is the difference).</summary>
 public sealed class EnrichHarness : IHarness
 {
     private const double TargetEventsPerCpuSecond = 300_000;
@@ -25,7 +26,7 @@ public sealed class EnrichHarness : IHarness
     public string Name => "enrich";
 
     public string Description =>
-        "whole enrichment chain vs bare JSON round trip over 1M generated lines [--lines N --corpus smm|pii-dense --sessions N --geoip-db P|real-size --asn-db P|real-size --geoip none|real-size|PATH ...]";
+        "whole enrichment chain vs bare JSON round trip over 1M generated lines [--lines N --corpus smm|pii-dense|PATH --no-normalization --sessions N --geoip-db P|real-size --asn-db P|real-size --geoip none|real-size|PATH ...]";
 
     public Task<int> RunAsync(string[] args)
     {
@@ -41,6 +42,12 @@ public sealed class EnrichHarness : IHarness
         {
             breakdown = true;
             args = args.Where(a => a != "--breakdown").ToArray();
+        }
+
+        if (args.Contains("--no-normalization"))
+        {
+            options.Normalization.Enabled = false;
+            args = args.Where(a => a != "--no-normalization").ToArray();
         }
 
         for (var i = 0; i + 1 < args.Length; i += 2)
@@ -77,8 +84,9 @@ public sealed class EnrichHarness : IHarness
             }
         }
 
-        Console.WriteLine($"generating {lines:N0} {corpusKind} lines (seed {seed})...");
-        var corpus = EnrichmentCorpus.Generate(lines, seed, corpusKind);
+        var fromFile = !EnrichmentCorpus.Kinds.Contains(corpusKind) && File.Exists(corpusKind);
+        Console.WriteLine(fromFile ? $"reading {lines:N0} lines from {corpusKind}..." : $"generating {lines:N0} {corpusKind} lines (seed {seed})...");
+        var corpus = fromFile ? EnrichmentCorpus.FromFile(corpusKind, lines) : EnrichmentCorpus.Generate(lines, seed, corpusKind);
         var chains = new List<(string Name, EnrichmentChain Chain)>();
         if (modes.Count == 0 || options.GeoIp.CityDatabasePath is not null || options.GeoIp.AsnDatabasePath is not null)
         {
@@ -87,7 +95,7 @@ public sealed class EnrichHarness : IHarness
 
         foreach (var mode in modes)
         {
-            var modeOptions = new EnrichmentOptions();
+            var modeOptions = new EnrichmentOptions { Normalization = { Enabled = options.Normalization.Enabled } };
             if (mode == "real-size")
             {
                 modeOptions.GeoIp.CityDatabasePath = DatabasePath(mode, asn: false);
@@ -179,9 +187,10 @@ public sealed class EnrichHarness : IHarness
     }
 
     private static string Describe(EnrichmentOptions options) =>
-        options.GeoIp.CityDatabasePath is null && options.GeoIp.AsnDatabasePath is null
+        (options.GeoIp.CityDatabasePath is null && options.GeoIp.AsnDatabasePath is null
             ? "no GeoIP database"
-            : $"GeoIP {Path.GetFileName(options.GeoIp.CityDatabasePath) ?? "-"} + {Path.GetFileName(options.GeoIp.AsnDatabasePath) ?? "-"}";
+            : $"GeoIP {Path.GetFileName(options.GeoIp.CityDatabasePath) ?? "-"} + {Path.GetFileName(options.GeoIp.AsnDatabasePath) ?? "-"}")
+        + (options.Normalization.Enabled ? "" : ", normalization off");
 
     /// <summary>Builds a chain, reporting the CPU time its databases took to open and verify.</summary>
     private static EnrichmentChain Open(EnrichmentOptions options)

@@ -45,4 +45,21 @@ public sealed class EnrichmentCorpus
         starts[count] = checked((int)stream.Length);
         return new EnrichmentCorpus(stream.GetBuffer(), starts);
     }
+
+    /// <summary><paramref name="count"/> lines taken in turn from an NDJSON file (e.g. samples/shapes.ndjson, to
+    /// measure the normalization stage on the shapes it maps).</summary>
+    public static EnrichmentCorpus FromFile(string path, int count)
+    {
+        var lines = File.ReadAllLines(path).Where(l => l.Length > 0).Select(System.Text.Encoding.UTF8.GetBytes).ToArray();
+        var stream = new MemoryStream();
+        var starts = new int[count + 1];
+        for (var i = 0; i < count; i++)
+        {
+            starts[i] = checked((int)stream.Length);
+            stream.Write(lines[i % lines.Length]);
+        }
+
+        starts[count] = checked((int)stream.Length);
+        return new EnrichmentCorpus(stream.GetBuffer(), starts);
+    }
 }

@@ -21,8 +21,10 @@ public sealed class NormalizationEnricher : ILogEnricher
     /// <summary>What a conversion returns for a value that means "none" (OTLP's zero time, all-zero trace IDs).</summary>
     private static readonly LogString Nothing = new(string.Empty);
 
-    // Candidate top-level names by length: a property is ruled out by its length, then mostly by its first char.
-    private readonly Trigger[]?[] _byLength;
+    // Candidate top-level names by a hash of length, first and last char: most properties of a record fall into an
+    // empty bucket and cost one array read (a bucket by length alone held three or four names to compare).
+    private const int BucketCount = 512;
+    private readonly Trigger[]?[] _buckets = new Trigger[]?[BucketCount];
     private readonly int _nameCount;
     private readonly Dictionary<string, int> _nameIds = new(StringComparer.Ordinal);
 
@@ -35,8 +37,8 @@ public sealed class NormalizationEnricher : ILogEnricher
     private readonly (PathStep From, PathStep To)[] _renames;
     private readonly PathStep[] _drops;
     private readonly CompiledRule[] _rules;
-    private readonly (int Shape, string Field, string Value)[] _shapeDefaults;
-    private readonly (PathStep Field, string ScalarTo)[] _objectFields;
+    private readonly (int Shape, PathStep Field, string Value)[] _shapeDefaults;
+    private readonly (PathStep Field, PathStep ScalarTo)[] _objectFields;
     private readonly PathStep[] _undotted;
     private readonly PathStep? _routeField;
     private readonly Dictionary<string, int> _namespaces = new(StringComparer.OrdinalIgnoreCase);
@@ -81,9 +83,10 @@ public sealed class NormalizationEnricher : ILogEnricher
         _otlpValues = options.EffectiveOtlpValueFields.Select(Step).ToArray();
         _renames = options.Rename.Select(r => (Step(r.From), Step(r.To))).ToArray();
         _drops = options.Drop.Select(Step).ToArray();
-        _rules = options.EffectiveRules.Select(r => new CompiledRule(r, Step(r.From), Step(r.To), ShapeIndex(r.Shape))).ToArray();
-        _shapeDefaults = options.EffectiveShapeDefaults.Select(d => (ShapeIndex(d.Shape), d.Field, d.Value)).ToArray();
-        _objectFields = options.EffectiveObjectFields.Select(o => (Step(o.Field), o.ScalarTo)).ToArray();
+        _rules = options.EffectiveRules.Select(r => new CompiledRule(r, Step(r.From), Step(r.To), ShapeIndex(r.Shape),
+            r.As == FieldConversion.Exception ? [Step(r.To + ".type"), Step(r.To + ".message"), Step(r.To + ".stack_trace")] : null)).ToArray();
+        _shapeDefaults = options.EffectiveShapeDefaults.Select(d => (ShapeIndex(d.Shape), Step(d.Field), d.Value)).ToArray();
+        _objectFields = options.EffectiveObjectFields.Select(o => (Step(o.Field), Step(o.ScalarTo))).ToArray();
         _undotted = options.EffectiveUndottedObjects.Select(Step).ToArray();
         _routeField = options.Route.Field is { } routeField ? Step(routeField) : null;
         _namespaceNames = options.Route.Namespaces.Distinct(StringComparer.Ordinal).ToArray();
@@ -103,11 +106,9 @@ public sealed class NormalizationEnricher : ILogEnricher
 
         _shapeCounters = _shapes.Select(statistics.Normalized.Counter).ToArray();
         _nameCount = _nameIds.Count;
-        var maxLength = _nameIds.Keys.Max(k => k.Length);
-        _byLength = new Trigger[]?[maxLength + 1];
-        foreach (var group in _nameIds.GroupBy(kv => kv.Key.Length))
+        foreach (var group in _nameIds.GroupBy(kv => Bucket(kv.Key.Length, kv.Key[0], kv.Key[^1])))
         {
-            _byLength[group.Key] = group.Select(kv => new Trigger(kv.Key, kv.Value)).ToArray();
+            _buckets[group.Key] = group.Select(kv => new Trigger(kv.Key, kv.Value)).ToArray();
         }
     }
 
@@ -154,7 +155,7 @@ public sealed class NormalizationEnricher : ILogEnricher
             {
                 var value = parent![index].Value;
                 LogPath.Remove(root, from.Path);
-                LogPath.Set(root, to.Path, value);
+                Set(root, to, value);
                 to.Mark(present);
             }
         }
@@ -178,9 +179,9 @@ public sealed class NormalizationEnricher : ILogEnricher
         {
             foreach (var (shape, field, value) in _shapeDefaults)
             {
-                if (shape >= 0 && (shapes & (1u << shape)) != 0 && LogPath.Find(root, field) is null or { IsEmpty: true })
+                if (shape >= 0 && (shapes & (1u << shape)) != 0 && LogPath.Find(root, field.Path) is null or { IsEmpty: true })
                 {
-                    LogPath.Set(root, field, record.NewReferenceString(value));
+                    Set(root, field, record.NewReferenceString(value));
                 }
             }
 
@@ -219,13 +220,33 @@ public sealed class NormalizationEnricher : ILogEnricher
     private bool Scan(LogObject root, Span<bool> present)
     {
         var any = false;
-        var byLength = _byLength;
+        var buckets = _buckets;
         var properties = root.PropertySpan;
         for (var i = 0; i < properties.Length; i++)
         {
             var p = properties[i];
-            var length = p.NameLength;
-            if ((uint)length >= (uint)byLength.Length || byLength[length] is not { } candidates)
+            int bucket;
+            if (p.TryGetRawName(out var raw))
+            {
+                if (raw.IsEmpty)
+                {
+                    continue;
+                }
+
+                bucket = Bucket(raw.Length, (char)raw[0], (char)raw[^1]);
+            }
+            else
+            {
+                var name = p.Name;
+                if (name.Length == 0)
+                {
+                    continue;
+                }
+
+                bucket = Bucket(name.Length, name[0], name[^1]);
+            }
+
+            if (buckets[bucket] is not { } candidates)
             {
                 continue;
             }
@@ -243,6 +264,8 @@ public sealed class NormalizationEnricher : ILogEnricher
 
         return any;
     }
+
+    private static int Bucket(int length, char first, char last) => (length * 31 + first * 7 + last * 13) & (BucketCount - 1);
 
     /// <returns>True when the rule recognized the field (its shape counts), whether or not it wrote the target.</returns>
     private bool Apply(LogRecord record, CompiledRule rule, Span<bool> present)
@@ -303,7 +326,7 @@ public sealed class NormalizationEnricher : ILogEnricher
             LogPath.Remove(root, rule.From.Path);
         }
 
-        LogPath.Set(root, rule.To.Path, value);
+        Set(root, rule.To, value);
         rule.To.Mark(present);
         return true;
     }
@@ -327,21 +350,21 @@ public sealed class NormalizationEnricher : ILogEnricher
 
         SetIfAbsent(record, rule.ExceptionType, type);
         SetIfAbsent(record, rule.ExceptionMessage, message);
-        if (LogPath.Find(root, rule.ExceptionStack) is null)
+        if (LogPath.Find(root, rule.ExceptionStack.Path) is null)
         {
             // The whole text: the frames, and for Python the exception line after them.
-            LogPath.Set(root, rule.ExceptionStack, source);
+            Set(root, rule.ExceptionStack, source);
         }
 
         rule.To.Mark(present);
         return true;
     }
 
-    private static void SetIfAbsent(LogRecord record, string path, string? value)
+    private static void SetIfAbsent(LogRecord record, PathStep target, string? value)
     {
-        if (!string.IsNullOrEmpty(value) && LogPath.Find(record.Root, path) is null or { IsEmpty: true })
+        if (!string.IsNullOrEmpty(value) && LogPath.Find(record.Root, target.Path) is null or { IsEmpty: true })
         {
-            LogPath.Set(record.Root, path, record.NewString(value));
+            Set(record.Root, target, record.NewString(value));
         }
     }
 
@@ -438,6 +461,16 @@ public sealed class NormalizationEnricher : ILogEnricher
         if (source is not LogString { IsEmpty: false } s)
         {
             return null;
+        }
+
+        if (s.IsRaw && !s.RawHasEscapes)
+        {
+            // The common case decided on the input bytes, without decoding: lowercase hex, not all zeros.
+            var raw = s.RawUtf8;
+            if (!raw.ContainsAnyExcept("0123456789abcdef"u8) && raw.ContainsAnyExcept((byte)'0'))
+            {
+                return s;
+            }
         }
 
         var value = s.Value.AsSpan().Trim();
@@ -547,7 +580,7 @@ public sealed class NormalizationEnricher : ILogEnricher
         return true;
     }
 
-    private static void MoveScalar(LogObject root, string field, string scalarTo)
+    private static void MoveScalar(LogObject root, string field, PathStep scalarTo)
     {
         if (!LogPath.FindSlot(root, field, out var parent, out var index))
         {
@@ -561,7 +594,7 @@ public sealed class NormalizationEnricher : ILogEnricher
         }
 
         LogPath.Remove(root, field);
-        LogPath.Set(root, scalarTo, value);
+        Set(root, scalarTo, value);
     }
 
     private static bool OnlyObjects(LogArray array)
@@ -626,6 +659,33 @@ public sealed class NormalizationEnricher : ILogEnricher
         }
     }
 
+    /// <summary>Sets the value at <paramref name="target"/>: in place where the path exists (nested or dotted), else as
+    /// nested objects from the path's segments (as <see cref="LogPath.Set(LogObject, string, LogNode)"/>, without
+    /// making a string per record). Where a segment holds a scalar, the rest is written as a dotted key.</summary>
+    private static void Set(LogObject root, PathStep target, LogNode value)
+    {
+        if (LogPath.FindSlot(root, target.Path, out var parent, out var index))
+        {
+            parent![index].Value = value;
+            return;
+        }
+
+        var segments = target.Segments;
+        var current = root;
+        for (var i = 0; i < segments.Length - 1; i++)
+        {
+            if (current.GetOrAddObject(segments[i]) is not { } child)
+            {
+                current.Set(string.Join('.', segments, i, segments.Length - i), value);
+                return;
+            }
+
+            current = child;
+        }
+
+        current.Set(segments[^1], value);
+    }
+
     /// <summary>A path the stage reads or writes, with the ids of the top-level names it can start with.</summary>
     private PathStep Step(string path)
     {
@@ -655,6 +715,9 @@ public sealed class NormalizationEnricher : ILogEnricher
     {
         public string Path { get; } = path;
 
+        /// <summary>The path's names, split once: writing a path must not make strings per record.</summary>
+        public string[] Segments { get; } = path.Split('.');
+
         public bool IsPresent(ReadOnlySpan<bool> present)
         {
             foreach (var id in ids)
@@ -672,7 +735,7 @@ public sealed class NormalizationEnricher : ILogEnricher
         public void Mark(Span<bool> present) => present[ids[0]] = true;
     }
 
-    private sealed class CompiledRule(FieldRule rule, PathStep from, PathStep to, int shape)
+    private sealed class CompiledRule(FieldRule rule, PathStep from, PathStep to, int shape, PathStep[]? exceptionParts)
     {
         public PathStep From { get; } = from;
 
@@ -686,10 +749,11 @@ public sealed class NormalizationEnricher : ILogEnricher
 
         public bool InPlace { get; } = string.Equals(rule.From, rule.To, StringComparison.Ordinal);
 
-        public string ExceptionType { get; } = rule.To + ".type";
+        /// <summary>Where <see cref="FieldConversion.Exception"/> writes the type, message and stack trace.</summary>
+        public PathStep ExceptionType => exceptionParts![0];
 
-        public string ExceptionMessage { get; } = rule.To + ".message";
+        public PathStep ExceptionMessage => exceptionParts![1];
 
-        public string ExceptionStack { get; } = rule.To + ".stack_trace";
+        public PathStep ExceptionStack => exceptionParts![2];
     }
 }
