@@ -434,7 +434,7 @@ public sealed class SmmLogGenerator
                 End();
                 if (_random.Next(5) == 0)
                 {
-                    Raw("tags", "[\"beta\",\"eu-west-1\",{\"k\":\"tier\",\"v\":3},[1,2.50,-0.0],null,true]");
+                    Raw("tags", "[\"beta\",\"eu-west-1\",[1,2.50,-0.0],null,true]");
                 }
 
                 break;
