@@ -97,6 +97,34 @@ public sealed class GeoDatabaseTests : IDisposable
         Assert.Equal(-1, sampled.Find(bytes, [8, 8, 8, 8]));
     }
 
+    [Theory]
+    [InlineData(24)]
+    [InlineData(28)]
+    [InlineData(32)]
+    public void IPv4_networks_shorter_and_longer_than_16_bits_are_found_as_MaxMinds_reader_finds_them(int recordSize)
+    {
+        // The walk starts from a table of /16 prefixes: networks that end above, at and below 16 bits.
+        var writer = new MaxMindDatabaseWriter("Test") { RecordSize = recordSize };
+        writer.Insert("9.0.0.0/8", new Dictionary<string, object> { ["n"] = "slash8" });
+        writer.Insert("81.2.0.0/16", new Dictionary<string, object> { ["n"] = "slash16" });
+        writer.Insert("81.3.69.0/24", new Dictionary<string, object> { ["n"] = "slash24" });
+        writer.Insert("81.3.69.7/32", new Dictionary<string, object> { ["n"] = "slash32" });
+        var bytes = writer.ToArray();
+        var tree = MaxMindDatabaseVerifier.Open(bytes);
+        using var reader = new MaxMind.Db.Reader(new MemoryStream(bytes));
+
+        foreach (var address in new[] { "9.200.1.1", "81.2.255.1", "81.3.69.1", "81.3.69.7", "81.3.70.1", "8.8.8.8", "255.255.255.255", "0.0.0.0" })
+        {
+            var ip = IPAddress.Parse(address);
+            var offset = tree.Find(bytes, ip.GetAddressBytes());
+            var expected = reader.Find<Dictionary<string, object>>(ip);
+            Assert.Equal(expected is null, offset < 0);
+        }
+
+        Assert.NotEqual(tree.Find(bytes, [81, 3, 69, 7]), tree.Find(bytes, [81, 3, 69, 8]));
+        Assert.Equal(tree.Find(bytes, [9, 0, 0, 1]), tree.Find(bytes, [9, 255, 0, 1]));
+    }
+
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
     private GeoDatabase Open(MaxMindDatabaseWriter writer, string type)
