@@ -14,15 +14,19 @@ WORKDIR /src
 COPY Directory.Build.props Directory.Packages.props .editorconfig ./
 COPY src/Enrichers/Enrichers.csproj src/Enrichers/
 COPY src/LogPipeline/LogPipeline.csproj src/LogPipeline/
-RUN dotnet restore src/LogPipeline/LogPipeline.csproj -a "$TARGETARCH"
+# PublishReadyToRun at restore too: it brings the crossgen compiler for the target architecture.
+RUN dotnet restore src/LogPipeline/LogPipeline.csproj -a "$TARGETARCH" -p:PublishReadyToRun=true
 
 # index-templates/ is embedded into the assembly (templates and Kibana objects installed by `setup`).
 COPY src/ src/
 COPY index-templates/ index-templates/
 # A framework-dependent publish for one RID keeps only that architecture's librdkafka, not every
-# platform's native libraries.
+# platform's native libraries. ReadyToRun: the worker's and the libraries' code is compiled ahead of time,
+# so a restarted pod does not spend its first seconds of CPU in the JIT before its first record (hot
+# methods are still re-compiled by tiering; measured in docs/worker.md § Start-up).
 RUN dotnet publish src/LogPipeline/LogPipeline.csproj -c Release -a "$TARGETARCH" --no-restore \
-        --self-contained false -p:UseAppHost=false -p:SatelliteResourceLanguages=en -o /app
+        --self-contained false -p:UseAppHost=false -p:SatelliteResourceLanguages=en \
+        -p:PublishReadyToRun=true -o /app
 
 # The ASP.NET Core runtime image (Kestrel serves /healthz, /readyz and /metrics); no SDK, compilers or
 # package managers' caches come along.

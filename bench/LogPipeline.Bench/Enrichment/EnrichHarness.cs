@@ -12,7 +12,8 @@ namespace LogPipeline.Bench.Enrichment;
 /// <see cref="EnrichmentCorpus.Kinds"/>; a path reads the lines of an NDJSON file such as samples/shapes.ndjson), <c>--geoip-db PATH</c>, <c>--asn-db PATH</c> (either may be
 /// <c>real-size</c>: the databases of <see cref="Geo.RealSizeGeoDatabases"/>), <c>--geoip MODE</c> (repeatable:
 /// each mode is one more chain measured in the same rounds: <c>none</c>, <c>real-size</c> for real-size City and
-/// ASN databases, or the path of a City database such as GeoLite2-City), <c>--sessions N</c> (lines dealt
+/// ASN databases, or the path of a City database such as GeoLite2-City), <c>--geoip-cache N</c> (the
+/// address cache's size, <c>Enrichment:GeoIp:CacheSize</c>), <c>--sessions N</c> (lines dealt
 /// round-robin over N sessions in runs of <see cref="SessionRun"/>, as the worker gets a partition's fetched
 /// records together: the cost of per-session state that one session keeps hot in the caches), <c>--no-normalization</c>
 /// (every chain without its normalization stage: the stage's cost is the difference).</summary>
@@ -38,6 +39,7 @@ public sealed class EnrichHarness : IHarness
         var breakdown = false;
         var options = new EnrichmentOptions();
         var modes = new List<string>();
+        int? cacheSize = null;
         if (args.Contains("--breakdown"))
         {
             breakdown = true;
@@ -78,10 +80,18 @@ public sealed class EnrichHarness : IHarness
                 case "--geoip":
                     modes.Add(args[i + 1]);
                     break;
+                case "--geoip-cache":
+                    cacheSize = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
+                    break;
                 default:
                     Console.Error.WriteLine($"enrich: unknown option {args[i]}");
                     return Task.FromResult(2);
             }
+        }
+
+        if (cacheSize is { } size)
+        {
+            options.GeoIp.CacheSize = size;
         }
 
         var fromFile = !EnrichmentCorpus.Kinds.Contains(corpusKind) && File.Exists(corpusKind);
@@ -96,6 +106,7 @@ public sealed class EnrichHarness : IHarness
         foreach (var mode in modes)
         {
             var modeOptions = new EnrichmentOptions { Normalization = { Enabled = options.Normalization.Enabled } };
+            modeOptions.GeoIp.CacheSize = options.GeoIp.CacheSize;
             if (mode == "real-size")
             {
                 modeOptions.GeoIp.CityDatabasePath = DatabasePath(mode, asn: false);

@@ -289,6 +289,16 @@ public sealed class KubernetesManifestTests
     }
 
     [Fact]
+    public void The_image_is_published_ready_to_run_with_the_compiler_restored_for_its_architecture()
+    {
+        var runs = RepositoryFiles.Read("Dockerfile").Replace("\\\n", " ", StringComparison.Ordinal).Split('\n')
+            .Where(l => l.StartsWith("RUN dotnet ", StringComparison.Ordinal)).ToList();
+
+        Assert.Contains(runs, r => r.Contains("dotnet restore", StringComparison.Ordinal) && r.Contains("-p:PublishReadyToRun=true", StringComparison.Ordinal));
+        Assert.Contains(runs, r => r.Contains("dotnet publish", StringComparison.Ordinal) && r.Contains("-p:PublishReadyToRun=true", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void The_image_sets_the_runtime_settings_the_benchmarks_measured_with()
     {
         var dockerfile = RepositoryFiles.Read("Dockerfile");
