@@ -12,7 +12,7 @@ internal sealed class GeoAsnRecord
         [MapKey("autonomous_system_organization")] string? organization)
     {
         Number = number is { } n ? LogLiteral.Number(n) : null;
-        OrganizationName = organization;
+        OrganizationName = GeoNames.Shared(organization);
     }
 
     public LogLiteral? Number { get; }

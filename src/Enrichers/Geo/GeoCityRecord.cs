@@ -17,13 +17,14 @@ internal sealed class GeoCityRecord
         [MapKey("city")] MaxMindPlace? city,
         [MapKey("location")] MaxMindLocation? location)
     {
-        CountryIsoCode = country?.IsoCode;
-        CountryName = country?.Name;
+        // Values shared by many records are kept once (GeoNames); a city's name mostly is its record's own.
+        CountryIsoCode = GeoNames.Shared(country?.IsoCode);
+        CountryName = GeoNames.Shared(country?.Name);
         CityName = city?.Name;
         var subdivision = subdivisions is { Count: > 0 } ? subdivisions[^1].IsoCode : null;
-        RegionIsoCode = CountryIsoCode is not null && subdivision is not null ? $"{CountryIsoCode}-{subdivision}" : null;
-        ContinentCode = continent?.Code;
-        TimeZone = location?.TimeZone;
+        RegionIsoCode = CountryIsoCode is not null && subdivision is not null ? GeoNames.Shared($"{CountryIsoCode}-{subdivision}") : null;
+        ContinentCode = GeoNames.Shared(continent?.Code);
+        TimeZone = GeoNames.Shared(location?.TimeZone);
         if (location is { Latitude: { } lat, Longitude: { } lon } && double.IsFinite(lat) && double.IsFinite(lon))
         {
             Latitude = LogLiteral.Number(lat);

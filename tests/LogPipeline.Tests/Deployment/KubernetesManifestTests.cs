@@ -289,6 +289,25 @@ public sealed class KubernetesManifestTests
     }
 
     [Fact]
+    public void The_geoip_component_adds_the_measured_database_memory_to_the_base_resources()
+    {
+        // Measured (docs/geoip.md § Memory): the mapped City and ASN files resident (GeoLite2: 61 + 9 MB, rounded
+        // to 80 MiB) and 32 MiB more managed heap for the decoded records.
+        const long DatabaseFilesMiB = 80;
+        const long DecodedRecordsMiB = 32;
+        var baseResources = KubernetesManifests.WorkerContainer.At("resources")!;
+        var worker = KubernetesManifests.GeoIpPatch.At("spec.template.spec")!.Items("containers").Single(c => c.Str("name") == "logpipeline");
+        var resources = worker.At("resources")!;
+        var heapCap = Convert.ToInt64(worker.Items("env").Single(e => e.Str("name") == "DOTNET_GCHeapHardLimit").Required("value"), 16) / (1024 * 1024);
+        var baseHeapCap = Convert.ToInt64(KubernetesManifests.WorkerContainer.Items("env").Single(e => e.Str("name") == "DOTNET_GCHeapHardLimit").Required("value"), 16) / (1024 * 1024);
+
+        Assert.Equal(baseHeapCap + DecodedRecordsMiB, heapCap);
+        Assert.True(MiB(resources.Required("requests.memory")) >= MiB(baseResources.Required("requests.memory")) + DatabaseFilesMiB + DecodedRecordsMiB);
+        Assert.True(MiB(resources.Required("limits.memory")) >= MiB(baseResources.Required("limits.memory")) + DatabaseFilesMiB + DecodedRecordsMiB);
+        Assert.Null(resources.Str("limits.cpu"));
+    }
+
+    [Fact]
     public void The_image_is_published_ready_to_run_with_the_compiler_restored_for_its_architecture()
     {
         var runs = RepositoryFiles.Read("Dockerfile").Replace("\\\n", " ", StringComparison.Ordinal).Split('\n')
