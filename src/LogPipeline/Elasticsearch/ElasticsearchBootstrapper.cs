@@ -15,34 +15,44 @@ namespace LogPipeline.Elasticsearch;
 /// one, and "already exists" answers from a lost race count as success.</summary>
 public sealed class ElasticsearchBootstrapper
 {
-    private static readonly RequestConfiguration JsonRequest = new()
-    {
-        ContentType = "application/vnd.elasticsearch+json;compatible-with=9",
-        Accept = "application/vnd.elasticsearch+json;compatible-with=9",
-    };
+    /// <summary>Keys of <c>_meta</c> that carry rendered configuration (not the file's version): a difference
+    /// replaces the resource even at the same version.</summary>
+    private static readonly string[] RenderedMetaKeys = ["retention_days", "lifecycle"];
 
     private readonly ITransport<IElasticsearchClientSettings> _client;
     private readonly ElasticsearchSinkOptions _options;
-    private readonly IndexTemplateSet _templates;
     private readonly ILogger _logger;
+    private IndexTemplateSet? _templates;
+    private ElasticsearchProtocol? _protocol;
 
+    /// <summary>A bootstrapper that first reads the cluster's version (<see cref="ElasticsearchProtocol.NegotiateAsync"/>).</summary>
     public ElasticsearchBootstrapper(ITransport<IElasticsearchClientSettings> client, ElasticsearchSinkOptions options, ILogger? logger = null)
-        : this(client, options, IndexTemplateSet.Create(options, options.ResolveRetentionDays()), logger)
+        : this(client, options, (ElasticsearchProtocol?)null, logger)
     {
     }
 
-    public ElasticsearchBootstrapper(ITransport<IElasticsearchClientSettings> client, ElasticsearchSinkOptions options, IndexTemplateSet templates, ILogger? logger = null)
+    /// <summary>A bootstrapper for a cluster whose protocol is already negotiated (null: negotiate first).</summary>
+    public ElasticsearchBootstrapper(ITransport<IElasticsearchClientSettings> client, ElasticsearchSinkOptions options, ElasticsearchProtocol? protocol, ILogger? logger = null)
     {
         _client = client;
         _options = options;
-        _templates = templates;
+        _protocol = protocol;
         _logger = logger ?? NullLogger.Instance;
     }
 
+    /// <summary>A bootstrapper that installs exactly <paramref name="templates"/> (tests render them themselves).</summary>
+    public ElasticsearchBootstrapper(ITransport<IElasticsearchClientSettings> client, ElasticsearchSinkOptions options, IndexTemplateSet templates, ILogger? logger = null)
+        : this(client, options, (ElasticsearchProtocol?)null, logger)
+    {
+        _templates = templates;
+    }
+
     /// <summary>Runs every step once. Throws <see cref="ElasticsearchBootstrapException"/> naming the first
-    /// resource that failed.</summary>
+    /// resource that failed, or the cluster when it is not one the worker supports.</summary>
     public async Task<BootstrapReport> RunAsync(CancellationToken cancellationToken)
     {
+        _protocol ??= await ElasticsearchProtocol.NegotiateAsync(_client, cancellationToken).ConfigureAwait(false);
+        _templates ??= IndexTemplateSet.Create(_options, _options.ResolveRetentionDays(), _protocol);
         var results = new List<BootstrapResourceResult>();
         foreach (var resource in _templates.Resources)
         {
@@ -58,7 +68,7 @@ public sealed class ElasticsearchBootstrapper
             _logger.LogInformation("Elasticsearch bootstrap: {Result}", r);
         }
 
-        return new BootstrapReport(results);
+        return new BootstrapReport(results, _protocol, _templates.Lifecycle);
     }
 
     private async Task<BootstrapResourceResult> EnsureVersionedAsync(ManagedResource resource, CancellationToken ct)
@@ -85,9 +95,8 @@ public sealed class ElasticsearchBootstrapper
             }
 
             var (clusterVersion, clusterMeta) = existing.Value;
-            var retentionChanged = resource.Kind == ManagedResourceKind.IlmPolicy && clusterVersion == resource.Version
-                && clusterMeta?["retention_days"]?.ToJsonString() != resource.Body["policy"]!["_meta"]!["retention_days"]!.ToJsonString();
-            if (clusterVersion > resource.Version || (clusterVersion == resource.Version && !retentionChanged))
+            var changed = clusterVersion == resource.Version ? RenderedChange(resource, clusterMeta) : null;
+            if (clusterVersion > resource.Version || (clusterVersion == resource.Version && changed is null))
             {
                 var detail = clusterVersion > resource.Version
                     ? $"cluster has newer version {clusterVersion}, worker has {resource.Version}"
@@ -101,11 +110,25 @@ public sealed class ElasticsearchBootstrapper
                 throw Failure(resource.DisplayName, putStatus, putBody, null);
             }
 
-            var why = retentionChanged
-                ? $"retention set to {resource.Body["policy"]!["_meta"]!["retention_days"]} days"
-                : $"version {clusterVersion} -> {resource.Version}";
+            var why = changed ?? $"version {clusterVersion} -> {resource.Version}";
             return new(resource.Kind, resource.Name, BootstrapOutcome.Updated, clusterVersion, resource.Version, why);
         }
+    }
+
+    /// <summary>What rendered configuration differs between the worker's resource and the cluster's copy of the
+    /// same version (e.g. "retention set to 14 days"), or null when nothing does.</summary>
+    private static string? RenderedChange(ManagedResource resource, JsonObject? clusterMeta)
+    {
+        var workerMeta = resource.Kind == ManagedResourceKind.IlmPolicy ? resource.Body["policy"]?["_meta"] : resource.Body["_meta"];
+        foreach (var key in RenderedMetaKeys)
+        {
+            if (workerMeta?[key] is { } value && clusterMeta?[key]?.ToJsonString() != value.ToJsonString())
+            {
+                return key == "retention_days" ? $"retention set to {value} days" : $"lifecycle set to {value}";
+            }
+        }
+
+        return null;
     }
 
     /// <summary>The cluster's <c>_meta.version</c> and <c>_meta</c> of a resource, or null when it is missing.</summary>
@@ -209,19 +232,19 @@ public sealed class ElasticsearchBootstrapper
         try
         {
             var post = body is null ? null : PostData.String(body.ToJsonString());
-            var response = await _client.RequestAsync<StringResponse>(method, path, post, JsonRequest, ct).ConfigureAwait(false);
+            var response = await _client.RequestAsync<StringResponse>(method, path, post, _protocol!.Json, ct).ConfigureAwait(false);
             var details = response.ApiCallDetails;
             if (details.HttpStatusCode is null)
             {
                 var e = details.OriginalException;
-                throw new ElasticsearchBootstrapException(display, null, "connection_failed", $"{method} {path}: {e?.Message ?? "no response"}", e);
+                throw new ElasticsearchBootstrapException(display, null, "connection_failed", $"{method} {path}: {(e is null ? "no response" : ElasticsearchBootstrapException.Describe(e))}", e);
             }
 
             return (details.HttpStatusCode, response.Body ?? "");
         }
         catch (Exception e) when (e is not ElasticsearchBootstrapException and not OperationCanceledException)
         {
-            throw new ElasticsearchBootstrapException(display, null, "connection_failed", $"{method} {path}: {e.Message}", e);
+            throw new ElasticsearchBootstrapException(display, null, "connection_failed", $"{method} {path}: {ElasticsearchBootstrapException.Describe(e)}", e);
         }
     }
 

@@ -34,16 +34,6 @@ public sealed class ElasticsearchSink : BatchingSink
 {
     private const string SinkLabel = "elasticsearch";
 
-    private static readonly RequestConfiguration BulkRequest = new()
-    {
-        ContentType = "application/vnd.elasticsearch+x-ndjson;compatible-with=9",
-        Accept = "application/vnd.elasticsearch+json;compatible-with=9",
-        // Without chunking the transport first copies the body into a new MemoryStream, growing it by doubling:
-        // about 8 MB of large-object allocations per 2.5 MB request, which made nearly every GC a full one.
-        // Chunked, the body is streamed to the connection as it is written (BulkBodyWriter.WriteToAsync).
-        TransferEncodingChunked = true,
-    };
-
     private readonly ITransport<IElasticsearchClientSettings> _client;
     private readonly ElasticsearchSinkOptions _options;
     private readonly BulkBodyWriter _bodyWriter;
@@ -56,6 +46,7 @@ public sealed class ElasticsearchSink : BatchingSink
     // as large-object garbage between full collections. One list per request in flight is kept.
     private readonly ConcurrentBag<List<BulkResponseReader.Item>> _itemLists = [];
 
+    private ElasticsearchProtocol? _protocol;
     private long _requestsInFlight;
     private volatile bool _healthy;
     private long _lastFailureLogTicks;
@@ -92,39 +83,15 @@ public sealed class ElasticsearchSink : BatchingSink
     /// error that is not theirs (<see cref="BulkErrorAction.Hold"/>).</summary>
     public override bool IsHealthy => _healthy && _held.Total == 0;
 
+    /// <summary>The cluster's version and the media types every request uses, decided at start (null before).</summary>
+    public ElasticsearchProtocol? Protocol => _protocol;
+
     /// <summary>The last bootstrap's report (null when bootstrap is off or not done yet).</summary>
     public BootstrapReport? BootstrapReport { get; private set; }
 
     private protected override async Task PrepareAsync(CancellationToken cancellationToken)
     {
-        Logger.LogInformation("Elasticsearch sink: {Connection}", ElasticsearchClientFactory.Describe(_options));
-
-        if (_options.Bootstrap)
-        {
-            var bootstrapper = new ElasticsearchBootstrapper(_client, _options, Logger);
-            for (var attempt = 0; ; attempt++)
-            {
-                try
-                {
-                    BootstrapReport = await bootstrapper.RunAsync(cancellationToken).ConfigureAwait(false);
-                    break;
-                }
-                catch (ElasticsearchBootstrapException e) when (cancellationToken.IsCancellationRequested)
-                {
-                    // A request cut short by the caller (shutdown, or the start-up deadline) is no answer from the
-                    // cluster: no warning, no retry.
-                    throw new OperationCanceledException("Elasticsearch bootstrap was cancelled.", e, cancellationToken);
-                }
-                catch (ElasticsearchBootstrapException e) when (e.IsTransient)
-                {
-                    // The cluster may still be starting (or down): keep the pod unready and try again.
-                    Metrics.Retries.WithLabels(PipelineMetrics.Stages.Sending, "bootstrap").Inc();
-                    Logger.LogWarning("{Message}; retrying", e.Message);
-                    await Task.Delay(_backoff.Delay(attempt), Time, cancellationToken).ConfigureAwait(false);
-                }
-            }
-        }
-
+        (_protocol, BootstrapReport) = await ElasticsearchStartup.ConnectAsync(_client, _options, Metrics, _backoff, Time, Logger, cancellationToken).ConfigureAwait(false);
         _healthy = true;
     }
 
@@ -285,7 +252,7 @@ public sealed class ElasticsearchSink : BatchingSink
                 (Writer: _bodyWriter, Records: records),
                 static (state, stream) => state.Writer.WriteTo(stream, state.Records),
                 static (state, stream, token) => state.Writer.WriteToAsync(stream, state.Records, token));
-            response = await _client.RequestAsync<StreamResponse>(HttpMethod.POST, _bulkPath, body, BulkRequest, ct).ConfigureAwait(false);
+            response = await _client.RequestAsync<StreamResponse>(HttpMethod.POST, _bulkPath, body, _protocol!.Bulk, ct).ConfigureAwait(false);
 
             // Read to the end and dispose, so the connection goes back to the pool for the next request.
             using (response)

@@ -6,7 +6,7 @@ namespace LogPipeline.Elasticsearch;
 
 /// <summary>Connection, layout and bulk settings of the Elasticsearch sink (configuration section
 /// <c>Elasticsearch</c>; env <c>LOGPIPELINE__Elasticsearch__Key</c>). Secrets (<see cref="ApiKey"/>,
-/// <see cref="Password"/>) may come from files instead and are never logged.</summary>
+/// <see cref="Password"/>, <see cref="BearerToken"/>) may come from files instead and are never logged.</summary>
 public sealed partial class ElasticsearchSinkOptions
 {
     public const string SectionName = "Elasticsearch";
@@ -41,6 +41,28 @@ public sealed partial class ElasticsearchSinkOptions
     /// <summary>File holding the password; read at start, trimmed. Default none.</summary>
     public string? PasswordFile { get; set; }
 
+    /// <summary>Bearer token: an OAuth2/JWT access token or a service-account token
+    /// (<c>Authorization: Bearer …</c>). Default none.</summary>
+    public string? BearerToken { get; set; }
+
+    /// <summary>File holding the bearer token (a mounted secret); read at start, trimmed. Default none.</summary>
+    public string? BearerTokenFile { get; set; }
+
+    /// <summary>Client certificate for mutual TLS: a PEM file (with <see cref="ClientKeyPath"/>) or a PKCS#12
+    /// file (<c>.p12</c>/<c>.pfx</c>, key included). Default none.</summary>
+    public string? ClientCertificatePath { get; set; }
+
+    /// <summary>PEM file of the client certificate's private key (unencrypted PKCS#8 or RSA/EC). Default none.</summary>
+    public string? ClientKeyPath { get; set; }
+
+    /// <summary>File holding the password of a PKCS#12 <see cref="ClientCertificatePath"/>; read at start,
+    /// trimmed. Default none (no password).</summary>
+    public string? ClientCertificatePasswordFile { get; set; }
+
+    /// <summary>Accept any server certificate (no chain, host name or fingerprint check). For a test cluster
+    /// only: a warning is logged at every start. Default false.</summary>
+    public bool SkipTlsVerification { get; set; }
+
     /// <summary>PEM or DER file of the CA that signed the cluster's certificate. Default none (system trust).</summary>
     public string? CaCertificatePath { get; set; }
 
@@ -55,7 +77,11 @@ public sealed partial class ElasticsearchSinkOptions
     /// digits, <c>_</c>, <c>.</c>, <c>-</c>; at most 100 characters.</summary>
     public string Namespace { get; set; } = "default";
 
-    /// <summary>Days after rollover before ILM deletes an index. When not set: env
+    /// <summary>What deletes old data: <c>Auto</c> (default: ILM, or the data stream lifecycle on a cluster without
+    /// ILM such as Elastic Cloud Serverless), <c>Ilm</c> or <c>DataStreamLifecycle</c> (data streams only).</summary>
+    public ElasticsearchLifecycle Lifecycle { get; set; } = ElasticsearchLifecycle.Auto;
+
+    /// <summary>Days after rollover before ILM deletes an index (or the data stream lifecycle's retention). When not set: env
     /// <c>ELASTICSEARCH_RETENTION_DAYS</c>, else 30. Allowed 1–36500.</summary>
     public int? RetentionDays { get; set; }
 
@@ -132,11 +158,46 @@ public sealed partial class ElasticsearchSinkOptions
             errors.Add($"{s}:Password and {s}:PasswordFile are both set: set only one of them.");
         }
 
+        if (!string.IsNullOrEmpty(BearerToken) && !string.IsNullOrEmpty(BearerTokenFile))
+        {
+            errors.Add($"{s}:BearerToken and {s}:BearerTokenFile are both set: set only one of them.");
+        }
+
         var hasApiKey = !string.IsNullOrEmpty(ApiKey) || !string.IsNullOrEmpty(ApiKeyFile);
         var hasPassword = !string.IsNullOrEmpty(Password) || !string.IsNullOrEmpty(PasswordFile);
+        var hasBearer = !string.IsNullOrEmpty(BearerToken) || !string.IsNullOrEmpty(BearerTokenFile);
         if (hasApiKey && (hasPassword || !string.IsNullOrEmpty(Username)))
         {
             errors.Add($"{s}: both an API key and basic authentication are configured: use one of them.");
+        }
+
+        if (hasBearer && (hasApiKey || hasPassword || !string.IsNullOrEmpty(Username)))
+        {
+            errors.Add($"{s}: a bearer token and another authentication (API key or basic) are configured: use one of them.");
+        }
+
+        if (!string.IsNullOrEmpty(ClientKeyPath) && string.IsNullOrEmpty(ClientCertificatePath))
+        {
+            errors.Add($"{s}:ClientKeyPath is set without {s}:ClientCertificatePath: mutual TLS needs the certificate too.");
+        }
+
+        if (!string.IsNullOrEmpty(ClientKeyPath) && !string.IsNullOrEmpty(ClientCertificatePasswordFile))
+        {
+            errors.Add($"{s}:ClientCertificatePasswordFile is for a PKCS#12 certificate; with {s}:ClientKeyPath (PEM) remove it.");
+        }
+
+        if (SkipTlsVerification && (!string.IsNullOrWhiteSpace(CaCertificatePath) || !string.IsNullOrWhiteSpace(CertificateFingerprint)))
+        {
+            errors.Add($"{s}:SkipTlsVerification = true and a CA or fingerprint are both set: trust the CA (or fingerprint) and remove SkipTlsVerification.");
+        }
+
+        if (!Enum.IsDefined(Lifecycle))
+        {
+            errors.Add($"{s}:Lifecycle='{Lifecycle}' is not valid: allowed are Auto, Ilm and DataStreamLifecycle.");
+        }
+        else if (Lifecycle == ElasticsearchLifecycle.DataStreamLifecycle && Mode == ElasticsearchIndexMode.RolloverAlias)
+        {
+            errors.Add($"{s}:Lifecycle = DataStreamLifecycle needs {s}:Mode = DataStream (rollover-alias indices are managed by ILM).");
         }
 
         if (hasPassword && string.IsNullOrEmpty(Username))
@@ -151,7 +212,11 @@ public sealed partial class ElasticsearchSinkOptions
 
         CheckFile(errors, $"{s}:ApiKeyFile", ApiKeyFile);
         CheckFile(errors, $"{s}:PasswordFile", PasswordFile);
+        CheckFile(errors, $"{s}:BearerTokenFile", BearerTokenFile);
         CheckFile(errors, $"{s}:CaCertificatePath", CaCertificatePath);
+        CheckFile(errors, $"{s}:ClientCertificatePath", ClientCertificatePath);
+        CheckFile(errors, $"{s}:ClientKeyPath", ClientKeyPath);
+        CheckFile(errors, $"{s}:ClientCertificatePasswordFile", ClientCertificatePasswordFile);
 
         if (!string.IsNullOrEmpty(CertificateFingerprint) && !FingerprintPattern().IsMatch(CertificateFingerprint))
         {

@@ -26,6 +26,17 @@ public sealed partial class ElasticsearchTestServer
         "min_age", "min_docs", "min_size", "min_primary_shard_size", "min_primary_shard_docs",
     ];
 
+    /// <summary>The index settings the templates may carry (a subset of what Elasticsearch knows; enough that a
+    /// typo or a setting newer than the release is refused). <c>ignore_dynamic_beyond_limit</c> exists from 8.13.</summary>
+    private static readonly HashSet<string> KnownSettings =
+    [
+        "index.number_of_shards", "index.number_of_replicas", "index.refresh_interval", "index.codec", "index.hidden",
+        "index.lifecycle.name", "index.lifecycle.rollover_alias", "index.lifecycle.prefer_ilm", "index.default_pipeline",
+        "index.final_pipeline", "index.mapping.ignore_malformed", "index.mapping.coerce", "index.mapping.total_fields.limit",
+        "index.mapping.total_fields.ignore_dynamic_beyond_limit", "index.mapping.depth.limit", "index.mapping.nested_fields.limit",
+        "index.mapping.field_name_length.limit", "index.query.default_field", "index.sort.field", "index.sort.order",
+    ];
+
     private static readonly HashSet<string> FieldTypes =
     [
         "keyword", "text", "match_only_text", "wildcard", "constant_keyword", "long", "integer", "short", "byte",
@@ -35,8 +46,19 @@ public sealed partial class ElasticsearchTestServer
 
     // ---- ILM ----
 
+    /// <summary>Serverless has no ILM: its APIs answer 410, as Elastic Cloud Serverless does.</summary>
+    private void RequireIlm(string method, string name)
+    {
+        if (Version.IsServerless)
+        {
+            throw new EsErrorException(410, "api_not_available_exception",
+                $"Request for uri [/_ilm/policy/{name}] with method [{method}] exists but is not available when running in serverless mode");
+        }
+    }
+
     private (int, byte[]?) GetIlmPolicy(string name)
     {
+        RequireIlm("GET", name);
         lock (_lock)
         {
             if (!_ilmPolicies.TryGetValue(name, out var entry))
@@ -51,6 +73,7 @@ public sealed partial class ElasticsearchTestServer
 
     private (int, byte[]?) PutIlmPolicy(string name, byte[] body)
     {
+        RequireIlm("PUT", name);
         var root = ParseObject(body);
         ExpectOnly(root, "put_lifecycle_request", "policy");
         var policy = root["policy"] as JsonObject ?? throw Parse("[put_lifecycle_request] policy is required and must be an object");
@@ -234,12 +257,71 @@ public sealed partial class ElasticsearchTestServer
         return (200, Acknowledged());
     }
 
-    private static void ValidateTemplateBody(JsonObject template)
+    private void ValidateTemplateBody(JsonObject template)
     {
         ExpectOnly(template, "template", "settings", "mappings", "aliases", "lifecycle", "data_stream_options");
+        if (template["settings"] is JsonObject settings)
+        {
+            ValidateSettings(settings);
+        }
+
+        if (template["lifecycle"] is { } lifecycle)
+        {
+            ValidateLifecycle(lifecycle);
+        }
+
         if (template["mappings"] is JsonObject mappings)
         {
             ValidateMappings(mappings);
+        }
+    }
+
+    /// <summary>Index settings as Elasticsearch checks them: every key must be a setting this release knows
+    /// (<c>index.</c> is implied), and Serverless refuses the ILM ones.</summary>
+    private void ValidateSettings(JsonObject settings)
+    {
+        var flat = new List<string>();
+        Flatten(settings, "", flat);
+        foreach (var key in flat)
+        {
+            var full = key.StartsWith("index.", StringComparison.Ordinal) ? key : "index." + key;
+            if (!KnownSettings.Contains(full) || (full == "index.mapping.total_fields.ignore_dynamic_beyond_limit" && Version.Version < new Version(8, 13)))
+            {
+                throw new EsErrorException(400, "illegal_argument_exception",
+                    $"unknown setting [{full}] please check that any required plugins are installed, or check the breaking changes documentation for removed settings");
+            }
+
+            if (Version.IsServerless && full.StartsWith("index.lifecycle.", StringComparison.Ordinal))
+            {
+                throw new EsErrorException(400, "illegal_argument_exception", $"Settings [{full}] are not available when running in serverless mode");
+            }
+        }
+
+        static void Flatten(JsonObject node, string prefix, List<string> keys)
+        {
+            foreach (var (key, value) in node)
+            {
+                if (value is JsonObject child)
+                {
+                    Flatten(child, prefix + key + ".", keys);
+                }
+                else
+                {
+                    keys.Add(prefix + key);
+                }
+            }
+        }
+    }
+
+    /// <summary>The data stream lifecycle of a template: <c>{"data_retention": "30d", "enabled": true}</c>.</summary>
+    private static void ValidateLifecycle(JsonNode lifecycle)
+    {
+        var body = lifecycle as JsonObject ?? throw Parse("[lifecycle] must be an object");
+        ExpectOnly(body, "lifecycle", "data_retention", "enabled", "downsampling");
+        if (body["data_retention"] is { } retention && !TimeValue().IsMatch(retention.ToString()))
+        {
+            throw new EsErrorException(400, "illegal_argument_exception",
+                $"failed to parse setting [data_retention] with value [{retention}] as a time value: unit is missing or unrecognized");
         }
     }
 
@@ -409,6 +491,11 @@ public sealed partial class ElasticsearchTestServer
     {
         var root = body.Length == 0 ? new JsonObject() : ParseObject(body);
         ExpectOnly(root, "create_index_request", "settings", "mappings", "aliases");
+        if (root["settings"] is JsonObject indexSettings)
+        {
+            ValidateSettings(indexSettings);
+        }
+
         lock (_lock)
         {
             ValidateIndexName(name);

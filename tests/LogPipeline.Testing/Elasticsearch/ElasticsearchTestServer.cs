@@ -1,5 +1,7 @@
 using System.IO.Compression;
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.RegularExpressions;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
@@ -7,6 +9,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using LogPipeline.Elasticsearch;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -16,10 +19,13 @@ namespace LogPipeline.Testing.Elasticsearch;
 /// the APIs the worker uses with Elasticsearch's response shapes and headers (<c>X-Elastic-Product</c>, gzip
 /// request bodies, Content-Type matching Accept), is strict where Elasticsearch is strict, stores documents by
 /// index and <c>_id</c>, and injects <see cref="Faults"/>. It can be stopped and started again on the same
-/// port to simulate an outage.</summary>
+/// port to simulate an outage.
+/// <para>It answers as the release in <see cref="ElasticsearchTestServerOptions.Version"/> (8.x or 9.x): its banner,
+/// the <c>compatible-with=N</c> media types that release accepts (others: <c>400 media_type_header_exception</c>),
+/// the index settings it knows, ILM or not (Serverless). It can serve HTTPS, require a client certificate, and
+/// require a credential.</para></summary>
 public sealed partial class ElasticsearchTestServer : IAsyncDisposable
 {
-    private const string CompatibleJson = "application/vnd.elasticsearch+json;compatible-with=9";
 
     private readonly object _lock = new();
     private readonly Dictionary<string, JsonObject> _ilmPolicies = new(StringComparer.Ordinal);
@@ -35,13 +41,33 @@ public sealed partial class ElasticsearchTestServer : IAsyncDisposable
     private long _injectedItemRejections;
     private long _bulkHandlerTicks;
     private long _bulkResponseBytes;
+    private long _refusedMediaTypes;
+    private readonly Dictionary<int, long> _compatibleWithSeen = [];
 
-    private ElasticsearchTestServer()
+    private ElasticsearchTestServer(ElasticsearchTestServerOptions options) => Options = options;
+
+    /// <summary>The base URL, e.g. <c>http://127.0.0.1:41234</c> (<c>https://</c> with a server certificate).</summary>
+    public Uri Url => new($"{(Options.ServerCertificate is null ? "http" : "https")}://127.0.0.1:{_port}");
+
+    public ElasticsearchTestServerOptions Options { get; }
+
+    /// <summary>The release this server answers as.</summary>
+    public ElasticsearchTestServerVersion Version => Options.Version;
+
+    /// <summary>Requests refused for their <c>compatible-with</c> media type (400 media_type_header_exception).</summary>
+    public long RefusedMediaTypes => Interlocked.Read(ref _refusedMediaTypes);
+
+    /// <summary>The <c>compatible-with</c> values requests asked for, with how many asked for each (0: plain JSON).</summary>
+    public IReadOnlyDictionary<int, long> CompatibleWithSeen
     {
+        get
+        {
+            lock (_compatibleWithSeen)
+            {
+                return new Dictionary<int, long>(_compatibleWithSeen);
+            }
+        }
     }
-
-    /// <summary>The base URL, e.g. <c>http://127.0.0.1:41234</c>.</summary>
-    public Uri Url => new($"http://127.0.0.1:{_port}");
 
     public ElasticsearchFaults Faults { get; } = new();
 
@@ -77,9 +103,16 @@ public sealed partial class ElasticsearchTestServer : IAsyncDisposable
     /// <summary>Items answered 429 by <see cref="ElasticsearchFaults.ItemRejectionRate"/>.</summary>
     public long InjectedItemRejections => Interlocked.Read(ref _injectedItemRejections);
 
-    public static async Task<ElasticsearchTestServer> StartAsync()
+    public static Task<ElasticsearchTestServer> StartAsync() => StartAsync(new ElasticsearchTestServerOptions());
+
+    /// <summary>Starts a server answering as <paramref name="version"/>.</summary>
+    public static Task<ElasticsearchTestServer> StartAsync(ElasticsearchTestServerVersion version) =>
+        StartAsync(new ElasticsearchTestServerOptions { Version = version });
+
+    public static async Task<ElasticsearchTestServer> StartAsync(ElasticsearchTestServerOptions options)
     {
-        var server = new ElasticsearchTestServer();
+        ArgumentNullException.ThrowIfNull(options);
+        var server = new ElasticsearchTestServer(options);
         await server.StartListeningAsync(0).ConfigureAwait(false);
         return server;
     }
@@ -197,7 +230,22 @@ public sealed partial class ElasticsearchTestServer : IAsyncDisposable
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.WebHost.UseKestrelCore().ConfigureKestrel(k =>
         {
-            k.Listen(IPAddress.Loopback, port);
+            k.Listen(IPAddress.Loopback, port, listen =>
+            {
+                if (Options.ServerCertificate is { } certificate)
+                {
+                    listen.UseHttps(new HttpsConnectionAdapterOptions
+                    {
+                        ServerCertificate = certificate,
+                        ServerCertificateChain = Options.ServerCertificateChain,
+                        ClientCertificateMode = Options.RequiredClientCertificate is null ? ClientCertificateMode.NoCertificate : ClientCertificateMode.RequireCertificate,
+                        // Only the one certificate the test names is let in: a real cluster checks the chain against
+                        // its CA, which for a self-signed test certificate is the same as comparing it.
+                        ClientCertificateValidation = (presented, _, _) =>
+                            Options.RequiredClientCertificate is { } required && presented.Thumbprint == required.Thumbprint,
+                    });
+                }
+            });
             k.Limits.MaxRequestBodySize = null;
         });
         var app = builder.Build();
@@ -231,12 +279,29 @@ public sealed partial class ElasticsearchTestServer : IAsyncDisposable
 
         var request = context.Request;
         var response = context.Response;
-        response.Headers["X-elastic-product"] = "Elasticsearch";
+        if (Options.ProductHeader)
+        {
+            response.Headers["X-elastic-product"] = "Elasticsearch";
+        }
+
         var accept = request.Headers.Accept.ToString();
-        response.ContentType = accept.Contains("vnd.elasticsearch+json", StringComparison.Ordinal) ? CompatibleJson : "application/json";
+        var acceptVersion = CompatibleWith(accept);
+        response.ContentType = accept.Contains("vnd.elasticsearch+json", StringComparison.Ordinal)
+            ? $"application/vnd.elasticsearch+json;compatible-with={acceptVersion ?? Version.Major}"
+            : "application/json";
 
         try
         {
+            CheckMediaTypes(accept, acceptVersion, request.ContentType);
+            if (Options.RequiredAuthorization is { } required && request.Headers.Authorization.ToString() != required)
+            {
+                response.Headers.WWWAuthenticate = "Basic realm=\"security\", charset=\"UTF-8\", Bearer realm=\"security\", ApiKey";
+                throw new EsErrorException(401, "security_exception",
+                    request.Headers.Authorization.Count == 0
+                        ? $"missing authentication credentials for REST request [{request.Path}]"
+                        : $"unable to authenticate with provided credentials and anonymous access is not allowed for this request");
+            }
+
             if (faults.FailAllRequests)
             {
                 throw new EsErrorException(faults.RequestFailureStatus, "unavailable_shards_exception", "injected failure: the cluster is unavailable");
@@ -295,13 +360,51 @@ public sealed partial class ElasticsearchTestServer : IAsyncDisposable
             response.StatusCode = e.Status;
             if (!HttpMethods.IsHead(request.Method))
             {
-                await response.Body.WriteAsync(ErrorBody(e.Status, e.Type, e.Reason), context.RequestAborted).ConfigureAwait(false);
+                await response.Body.WriteAsync(ErrorBody(e.Status, e.Type, e.Reason, e.CausedBy), context.RequestAborted).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
         }
     }
+
+    /// <summary>The N of <c>compatible-with=N</c> in a media type, or null (plain JSON).</summary>
+    private static int? CompatibleWith(string mediaType) =>
+        CompatibleWithPattern().Match(mediaType) is { Success: true } m && int.TryParse(m.Groups[1].ValueSpan, out var n) ? n : null;
+
+    /// <summary>Refuses a <c>compatible-with</c> this release does not speak, with Elasticsearch's answer: it accepts
+    /// its own major and the one before.</summary>
+    private void CheckMediaTypes(string accept, int? acceptVersion, string? contentType)
+    {
+        var contentVersion = contentType is null ? null : CompatibleWith(contentType);
+        lock (_compatibleWithSeen)
+        {
+            var seen = acceptVersion ?? contentVersion ?? 0;
+            _compatibleWithSeen[seen] = _compatibleWithSeen.GetValueOrDefault(seen) + 1;
+        }
+
+        var major = Version.Major;
+        bool Refused(int? v) => v is { } n && n != major && n != major - 1;
+        if (!Refused(acceptVersion) && !Refused(contentVersion))
+        {
+            return;
+        }
+
+        Interlocked.Increment(ref _refusedMediaTypes);
+        var headers = (Refused(acceptVersion), Refused(contentVersion)) switch
+        {
+            (true, true) => "Accept, Content-Type",
+            (true, false) => "Accept",
+            _ => "Content-Type",
+        };
+        var cause = Refused(acceptVersion)
+            ? $"Accept version must be either version {major} or {major - 1}, but found {acceptVersion}. Accept={accept}"
+            : $"Content-Type version must be either version {major} or {major - 1}, but found {contentVersion}. Content-Type={contentType}";
+        throw new EsErrorException(400, "media_type_header_exception", $"Invalid media-type value on headers [{headers}]", ("status_exception", cause));
+    }
+
+    [GeneratedRegex(@"compatible-with=(\d+)")]
+    private static partial Regex CompatibleWithPattern();
 
     private static async Task<PooledBufferWriter> ReadBodyAsync(HttpRequest request, CancellationToken ct)
     {
@@ -387,21 +490,22 @@ public sealed partial class ElasticsearchTestServer : IAsyncDisposable
     private static bool IsTrue(IQueryCollection query, string key) =>
         query.TryGetValue(key, out var v) && (v.ToString() is "" or "true");
 
-    private static byte[] RootInfo() => Json(w =>
+    private byte[] RootInfo() => Json(w =>
     {
+        var version = Version;
         w.WriteString("name", "test-node");
         w.WriteString("cluster_name", "logpipeline-test");
         w.WriteString("cluster_uuid", "logpipeline-test-cluster-uuid");
         w.WriteStartObject("version");
-        w.WriteString("number", "9.1.0");
-        w.WriteString("build_flavor", "default");
+        w.WriteString("number", version.Number);
+        w.WriteString("build_flavor", version.BuildFlavor);
         w.WriteString("build_type", "docker");
         w.WriteString("build_hash", "0000000000000000000000000000000000000000");
-        w.WriteString("build_date", "2025-07-01T00:00:00.000Z");
+        w.WriteString("build_date", version.Major >= 9 ? "2025-07-01T00:00:00.000Z" : "2024-10-09T00:00:00.000Z");
         w.WriteBoolean("build_snapshot", false);
-        w.WriteString("lucene_version", "10.2.2");
-        w.WriteString("minimum_wire_compatibility_version", "8.19.0");
-        w.WriteString("minimum_index_compatibility_version", "8.0.0");
+        w.WriteString("lucene_version", version.LuceneVersion);
+        w.WriteString("minimum_wire_compatibility_version", version.MinimumWireCompatibilityVersion);
+        w.WriteString("minimum_index_compatibility_version", version.MinimumIndexCompatibilityVersion);
         w.WriteEndObject();
         w.WriteString("tagline", "You Know, for Search");
     });
@@ -459,7 +563,7 @@ public sealed partial class ElasticsearchTestServer : IAsyncDisposable
         w.WriteEndObject();
     }
 
-    internal static byte[] ErrorBody(int status, string type, string reason) => Json(w =>
+    internal static byte[] ErrorBody(int status, string type, string reason, (string Type, string Reason)? causedBy = null) => Json(w =>
     {
         w.WriteStartObject("error");
         w.WriteStartArray("root_cause");
@@ -470,6 +574,14 @@ public sealed partial class ElasticsearchTestServer : IAsyncDisposable
         w.WriteEndArray();
         w.WriteString("type", type);
         w.WriteString("reason", reason);
+        if (causedBy is { } cause)
+        {
+            w.WriteStartObject("caused_by");
+            w.WriteString("type", cause.Type);
+            w.WriteString("reason", cause.Reason);
+            w.WriteEndObject();
+        }
+
         w.WriteEndObject();
         w.WriteNumber("status", status);
     });

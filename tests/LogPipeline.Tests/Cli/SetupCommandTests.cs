@@ -8,6 +8,7 @@ using LogPipeline.Hosting;
 using LogPipeline.Kibana;
 using LogPipeline.Testing.Elasticsearch;
 using LogPipeline.Tests.Kibana;
+using LogPipeline.Tests.Tls;
 
 namespace LogPipeline.Tests.Cli;
 
@@ -40,13 +41,13 @@ public sealed class SetupCommandTests
 
         Assert.True(run.ExitCode == ExitCodes.Ok, run.Error);
         Assert.Empty(run.Error);
-        Assert.NotNull(es.IlmPolicy(IndexTemplateSet.PolicyName));
+        Assert.NotNull(es.IlmPolicy(IndexTemplateSet.PolicyName("default")));
         Assert.NotNull(es.ComponentTemplate(IndexTemplateSet.MappingsComponentName));
         Assert.NotNull(es.IndexTemplate(IndexTemplateSet.DataStreamTemplateName));
         Assert.Contains("smm-logs-default", es.DataStreamNames());
         Assert.Equal(EmbeddedObjectCount(), kibana.Objects.Count);
         Assert.Contains(run.OutputLines, l => l.StartsWith("kibana dashboard [", StringComparison.Ordinal) && l.EndsWith(": created", StringComparison.Ordinal));
-        Assert.Equal($"setup done: {5 + EmbeddedObjectCount()} created, 0 updated, 0 unchanged", run.OutputLines[^1]);
+        Assert.Equal($"setup done: {6 + EmbeddedObjectCount()} created, 0 updated, 0 unchanged", run.OutputLines[^1]);
     }
 
     [Fact]
@@ -77,7 +78,7 @@ public sealed class SetupCommandTests
         var again = await SetupAsync(args);
 
         Assert.Equal(ExitCodes.Ok, again.ExitCode);
-        Assert.Equal($"setup done: 0 created, {EmbeddedObjectCount()} updated, 5 unchanged", again.OutputLines[^1]);
+        Assert.Equal($"setup done: 0 created, {EmbeddedObjectCount()} updated, 6 unchanged", again.OutputLines[^1]);
         Assert.Equal(EmbeddedObjectCount(), kibana.Objects.Count);
     }
 

@@ -1,17 +1,28 @@
 using LogPipeline.Elasticsearch;
-using LogPipeline.Testing.Elasticsearch;
+using Xunit.Abstractions;
 
 namespace LogPipeline.Tests.Elasticsearch;
 
 /// <summary>The sink scenarios against a real cluster (<c>LOGPIPELINE_ES_URL</c>), each in its
 /// own namespace whose data stream is deleted afterwards. Faults cannot be injected into a real cluster, so the
-/// 429 and outage scenarios run on the test server only. The templates and ILM policy stay installed.</summary>
-public sealed class RealClusterTests
+/// 429 and outage scenarios run on the test server only. The templates and ILM policies stay installed. Every test
+/// writes the cluster's version to its output (<c>dotnet test --logger "console;verbosity=detailed"</c>), and
+/// <see cref="The_cluster_is_a_supported_elasticsearch_and_reports_its_version"/> names it in its result.</summary>
+public sealed class RealClusterTests(ITestOutputHelper output)
 {
     private static string NewNamespace() => "it" + Guid.NewGuid().ToString("N")[..10];
 
-    private static async Task InNamespaceAsync(Func<string, Task> scenario)
+    private async Task<ElasticsearchProtocol> ClusterAsync()
     {
+        var options = SinkScenarios.Options(RealClusterFactAttribute.Url);
+        var protocol = await ElasticsearchProtocol.NegotiateAsync(ElasticsearchClientFactory.Create(options), SinkScenarios.Timeout());
+        output.WriteLine($"real cluster {RealClusterFactAttribute.Url}: {protocol}");
+        return protocol;
+    }
+
+    private async Task InNamespaceAsync(Func<string, Task> scenario)
+    {
+        await ClusterAsync();
         var ns = NewNamespace();
         try
         {
@@ -40,15 +51,27 @@ public sealed class RealClusterTests
         InNamespaceAsync(ns => SinkScenarios.RedeliveryLeavesOneDocumentAsync(RealClusterFactAttribute.Url, ns));
 
     [RealClusterFact]
+    public async Task The_cluster_is_a_supported_elasticsearch_and_reports_its_version()
+    {
+        var protocol = await ClusterAsync();
+
+        // The version is part of the assertion so the test result names the cluster it ran against.
+        Assert.True(protocol.Server.Version >= ElasticsearchProtocol.MinimumVersion, $"ran against {protocol}");
+        Assert.InRange(protocol.CompatibleWith, 8, ElasticsearchProtocol.NewestTestedMajor);
+    }
+
+    [RealClusterFact]
     public async Task The_cluster_accepts_the_shipped_templates_and_reports_the_installed_versions()
     {
         var options = SinkScenarios.Options(RealClusterFactAttribute.Url, NewNamespace());
         try
         {
             var report = await new ElasticsearchBootstrapper(ElasticsearchClientFactory.Create(options), options).RunAsync(SinkScenarios.Timeout());
+            output.WriteLine($"real cluster {RealClusterFactAttribute.Url}: {report.Protocol}, lifecycle {report.Lifecycle}");
 
-            Assert.Equal(5, report.Resources.Count);
-            Assert.All(report.Resources.Take(4), r => Assert.NotEqual(BootstrapOutcome.Updated, r.Outcome));
+            Assert.Equal(report.Lifecycle == ElasticsearchLifecycle.Ilm ? 6 : 5, report.Resources.Count);
+            Assert.All(report.Resources.Where(r => r.Kind is ManagedResourceKind.IlmPolicy or ManagedResourceKind.IndexTemplate && r.Name != "smm-logs"),
+                r => Assert.Equal(BootstrapOutcome.Created, r.Outcome));
         }
         finally
         {

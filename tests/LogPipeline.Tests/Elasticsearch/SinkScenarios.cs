@@ -111,7 +111,7 @@ internal static class SinkScenarios
     {
         var options = Options(url, ns);
         var first = await new ElasticsearchBootstrapper(ElasticsearchClientFactory.Create(options), options).RunAsync(Timeout());
-        Assert.Equal(5, first.Resources.Count);
+        Assert.Equal(first.Lifecycle == ElasticsearchLifecycle.Ilm ? 6 : 5, first.Resources.Count);
 
         var second = await new ElasticsearchBootstrapper(ElasticsearchClientFactory.Create(options), options).RunAsync(Timeout());
         Assert.All(second.Resources, r => Assert.Equal(BootstrapOutcome.Unchanged, r.Outcome));

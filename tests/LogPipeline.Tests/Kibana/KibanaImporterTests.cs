@@ -4,6 +4,8 @@ using System.Text;
 using System.Text.Json.Nodes;
 using LogPipeline.Kibana;
 
+using LogPipeline.Tests.Tls;
+
 namespace LogPipeline.Tests.Kibana;
 
 public sealed class KibanaImporterTests
