@@ -1,3 +1,5 @@
+using LogPipeline.Configuration;
+
 namespace LogPipeline.Elasticsearch;
 
 /// <summary>Batching and retry settings of the bulk indexer (<c>Elasticsearch:Bulk</c>). A batch is sent
@@ -7,13 +9,16 @@ namespace LogPipeline.Elasticsearch;
 public sealed class ElasticsearchBulkOptions
 {
     /// <summary>Documents per <c>_bulk</c> request at most. Default 5000; allowed 1–100000.</summary>
+    [SettingRange(1, 100_000)]
     public int MaxDocuments { get; set; } = 5000;
 
     /// <summary>NDJSON body bytes per <c>_bulk</c> request at most (before gzip). Default 5 MiB; allowed
     /// 1 KiB–100 MiB (Elasticsearch's own <c>http.max_content_length</c> is 100 MB).</summary>
+    [SettingRange(1024, 100 * 1024 * 1024)]
     public int MaxBytes { get; set; } = 5 * 1024 * 1024;
 
     /// <summary>Longest time a record waits for its batch to fill. Default 1 s; allowed 1 ms–5 min.</summary>
+    [SettingRange("00:00:00.001", "00:05:00")]
     public TimeSpan FlushInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>How long a partial batch waits for its next record before it is sent, when a request slot is free
@@ -24,10 +29,12 @@ public sealed class ElasticsearchBulkOptions
     public TimeSpan IdleFlushDelay { get; set; } = TimeSpan.FromMilliseconds(50);
 
     /// <summary><c>_bulk</c> requests in flight at once. Default 2; allowed 1–64.</summary>
+    [SettingRange(1, 64)]
     public int MaxConcurrentRequests { get; set; } = 2;
 
     /// <summary>Records the sink buffers before <c>WriteAsync</c> waits (backpressure). Default 20000;
     /// allowed 1–10000000; at least <see cref="MaxDocuments"/> is sensible.</summary>
+    [SettingRange(1, 10_000_000)]
     public int MaxBufferedDocuments { get; set; } = 20_000;
 
     /// <summary>Gzip request bodies (<c>Content-Encoding: gzip</c>). Saves network at the cost of CPU.
@@ -36,6 +43,7 @@ public sealed class ElasticsearchBulkOptions
 
     /// <summary>First retry delay for a failed request or for items answered 429/502/503/504; doubles on
     /// each attempt, with jitter. Default 200 ms; allowed 1 ms–1 min.</summary>
+    [SettingRange("00:00:00.001", "00:01:00")]
     public TimeSpan RetryInitialDelay { get; set; } = TimeSpan.FromMilliseconds(200);
 
     /// <summary>Cap of the retry delay. Retries never stop (nothing is dropped); the sink reports

@@ -17,8 +17,9 @@ public static class ElasticsearchClientFactory
 {
     public static ITransport<IElasticsearchClientSettings> Create(ElasticsearchSinkOptions options)
     {
+        // The options were validated where they were bound (ElasticsearchSinkOptionsValidator at start, setup's own
+        // check), not again here.
         ArgumentNullException.ThrowIfNull(options);
-        options.ThrowIfInvalid();
 
         var auth = CreateAuthentication(options);
         NodePool pool;

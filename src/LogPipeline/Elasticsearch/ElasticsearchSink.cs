@@ -467,8 +467,8 @@ public sealed class ElasticsearchSink : BatchingSink
 
     private static BatchLimits Limits(ElasticsearchSinkOptions options)
     {
+        // Validated where the options were bound (ElasticsearchSinkOptionsValidator), not again here.
         ArgumentNullException.ThrowIfNull(options);
-        options.ThrowIfInvalid();
         var bulk = options.Bulk;
         return new BatchLimits(bulk.MaxDocuments, bulk.MaxBytes, BulkBodyWriter.OverheadEstimate, bulk.FlushInterval,
             bulk.IdleFlushDelay, bulk.MaxBufferedDocuments, bulk.MaxConcurrentRequests);

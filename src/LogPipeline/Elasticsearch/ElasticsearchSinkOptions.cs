@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using LogPipeline.Configuration;
 using LogPipeline.Pipeline;
+using Microsoft.Extensions.Options;
 
 namespace LogPipeline.Elasticsearch;
 
@@ -10,6 +12,8 @@ namespace LogPipeline.Elasticsearch;
 public sealed partial class ElasticsearchSinkOptions
 {
     public const string SectionName = "Elasticsearch";
+
+    private static readonly ElasticsearchSinkOptionsRanges Ranges = new();
 
     /// <summary>Environment variable that sets the retention when <see cref="RetentionDays"/> is not configured.</summary>
     public const string RetentionDaysEnvironmentVariable = "ELASTICSEARCH_RETENTION_DAYS";
@@ -83,6 +87,7 @@ public sealed partial class ElasticsearchSinkOptions
 
     /// <summary>Days after rollover before ILM deletes an index (or the data stream lifecycle's retention). When not set: env
     /// <c>ELASTICSEARCH_RETENTION_DAYS</c>, else 30. Allowed 1–36500.</summary>
+    [SettingRange(1, 36500)]
     public int? RetentionDays { get; set; }
 
     /// <summary>Install or upgrade the ILM policy, templates and the data stream (or first index and write
@@ -90,9 +95,11 @@ public sealed partial class ElasticsearchSinkOptions
     public bool Bootstrap { get; set; } = true;
 
     /// <summary>Timeout of one HTTP request to Elasticsearch. Default 60 s; allowed 1 s–10 min.</summary>
+    [SettingRange("00:00:01", "00:10:00")]
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>Batching, concurrency, compression and retry settings.</summary>
+    [ValidateObjectMembers]
     public ElasticsearchBulkOptions Bulk { get; set; } = new();
 
     /// <summary>The write target: the data stream or the write alias, <c>smm-logs-&lt;namespace&gt;</c>.</summary>
@@ -125,7 +132,8 @@ public sealed partial class ElasticsearchSinkOptions
             $"{RetentionDaysEnvironmentVariable}='{raw}' is not valid: allowed is a whole number of days from 1 to 36500.");
     }
 
-    /// <summary>Checks every setting; each message names the key, the value and what is allowed.</summary>
+    /// <summary>Checks every setting; each message names the key, the value and what is allowed. The same checks run
+    /// at start through <see cref="ElasticsearchSinkOptionsValidator"/>.</summary>
     public IReadOnlyList<string> Validate(Func<string, string?>? environment = null)
     {
         var errors = new List<string>();
@@ -233,11 +241,7 @@ public sealed partial class ElasticsearchSinkOptions
             errors.Add($"{s}:Namespace='{Namespace}' is not valid: allowed are 1–100 lowercase letters, digits, '_', '.', '-', starting with a letter or digit.");
         }
 
-        if (RetentionDays is { } days && days is < 1 or > 36500)
-        {
-            errors.Add($"{s}:RetentionDays={days} is not valid: allowed is 1 to 36500.");
-        }
-        else if (RetentionDays is null)
+        if (RetentionDays is null)
         {
             try
             {
@@ -249,8 +253,6 @@ public sealed partial class ElasticsearchSinkOptions
             }
         }
 
-        CheckRange(errors, $"{s}:RequestTimeout", RequestTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10));
-
         var b = Bulk;
         if (b is null)
         {
@@ -258,18 +260,23 @@ public sealed partial class ElasticsearchSinkOptions
             return errors;
         }
 
-        CheckRange(errors, $"{s}:Bulk:MaxDocuments", b.MaxDocuments, 1, 100_000);
-        CheckRange(errors, $"{s}:Bulk:MaxBytes", b.MaxBytes, 1024, 100 * 1024 * 1024);
-        CheckRange(errors, $"{s}:Bulk:MaxConcurrentRequests", b.MaxConcurrentRequests, 1, 64);
-        CheckRange(errors, $"{s}:Bulk:MaxBufferedDocuments", b.MaxBufferedDocuments, 1, 10_000_000);
-        CheckRange(errors, $"{s}:Bulk:FlushInterval", b.FlushInterval, TimeSpan.FromMilliseconds(1), TimeSpan.FromMinutes(5));
+        // Single-setting ranges: the attributes, checked by the generated validator.
+        if (Ranges.Validate(s, this) is { Failed: true, Failures: { } failures })
+        {
+            errors.AddRange(failures);
+        }
+
+        // Cross-field rules stay here.
         if (!BatchLimits.IsAllowedIdleFlushDelay(b.IdleFlushDelay, b.FlushInterval))
         {
             errors.Add($"{s}:Bulk:IdleFlushDelay={b.IdleFlushDelay} is not valid: allowed is 00:00:00 (off) or 00:00:00.001 to FlushInterval ({b.FlushInterval}).");
         }
 
-        CheckRange(errors, $"{s}:Bulk:RetryInitialDelay", b.RetryInitialDelay, TimeSpan.FromMilliseconds(1), TimeSpan.FromMinutes(1));
-        CheckRange(errors, $"{s}:Bulk:RetryMaxDelay", b.RetryMaxDelay, b.RetryInitialDelay, TimeSpan.FromMinutes(10));
+        if (b.RetryMaxDelay < b.RetryInitialDelay || b.RetryMaxDelay > TimeSpan.FromMinutes(10))
+        {
+            errors.Add($"{s}:Bulk:RetryMaxDelay={b.RetryMaxDelay} is not valid: allowed is {b.RetryInitialDelay} to {TimeSpan.FromMinutes(10)}.");
+        }
+
         return errors;
     }
 
@@ -288,22 +295,6 @@ public sealed partial class ElasticsearchSinkOptions
         if (!string.IsNullOrEmpty(path) && !File.Exists(path))
         {
             errors.Add($"{key}='{path}' does not exist: allowed is a readable file.");
-        }
-    }
-
-    private static void CheckRange(List<string> errors, string key, int value, int min, int max)
-    {
-        if (value < min || value > max)
-        {
-            errors.Add($"{key}={value} is not valid: allowed is {min} to {max}.");
-        }
-    }
-
-    private static void CheckRange(List<string> errors, string key, TimeSpan value, TimeSpan min, TimeSpan max)
-    {
-        if (value < min || value > max)
-        {
-            errors.Add($"{key}={value} is not valid: allowed is {min} to {max}.");
         }
     }
 

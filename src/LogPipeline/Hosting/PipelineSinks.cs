@@ -6,6 +6,7 @@ using LogPipeline.Pipeline;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace LogPipeline.Hosting;
 
@@ -16,7 +17,7 @@ internal static class PipelineSinks
     {
         var metrics = services.GetRequiredService<PipelineMetrics>();
         var loggers = services.GetRequiredService<ILoggerFactory>();
-        var elasticsearch = BindElasticsearch(configuration);
+        var elasticsearch = services.GetRequiredService<IOptions<ElasticsearchSinkOptions>>().Value;
         if (sink.Type == SinkOptions.Types.File)
         {
             // Same target name as the Elasticsearch sink, so a replay lands where the worker would have written.
@@ -33,17 +34,12 @@ internal static class PipelineSinks
             return new ElasticsearchSink(client, elasticsearch, metrics, loggers.CreateLogger<ElasticsearchSink>(),
                 services.GetRequiredService<TimeProvider>());
         }
-        catch (InvalidOperationException e)
+        catch (Exception e) when (e is InvalidOperationException or IOException or UnauthorizedAccessException
+                                      or System.Security.Cryptography.CryptographicException)
         {
-            // Unreadable or empty secret files, incomplete Cloud ID credentials.
+            // Unreadable or empty secret files, a client certificate or key that does not load, incomplete Cloud ID
+            // credentials.
             throw new ConfigurationException(e.Message);
         }
-    }
-
-    public static ElasticsearchSinkOptions BindElasticsearch(IConfiguration configuration)
-    {
-        var options = new ElasticsearchSinkOptions();
-        configuration.GetSection(ElasticsearchSinkOptions.SectionName).Bind(options);
-        return options;
     }
 }

@@ -33,7 +33,7 @@ internal static class PipelineSources
         var health = services.GetRequiredService<PipelineHealth>();
         var describe = sinkOptions.Type == SinkOptions.Types.File
             ? $"file sink directory '{sinkOptions.File.Directory}'"
-            : "Elasticsearch " + ElasticsearchClientFactory.Describe(PipelineSinks.BindElasticsearch(configuration));
+            : "Elasticsearch " + ElasticsearchClientFactory.Describe(services.GetRequiredService<IOptions<ElasticsearchSinkOptions>>().Value);
         var sink = new BootstrapDeadlineSink(services.GetRequiredService<IRecordSink>(), startup.ConnectTimeout, describe, health.MarkBootstrapped);
         var source = new KafkaSource(
             options,
