@@ -123,7 +123,8 @@ internal static class ConfigurationShapeChecker
     /// contains a dot. A name that is neither is a typo.</summary>
     private static void CheckClientConfig(IConfigurationSection section, Type type, List<IConfigurationSection> children, List<ConfigurationProblem> problems)
     {
-        var properties = SettableProperties(type).Where(p => p.SetMethod is { IsPublic: true }).Select(p => p.Name).ToList();
+        var properties = SettableProperties(type).Where(p => p.SetMethod is { IsPublic: true }).Select(p => p.Name)
+            .Append(Kafka.KafkaClientConfiguration.SaslPasswordFileKey).ToList();
         foreach (var child in children)
         {
             if (!child.Key.Contains('.') && !properties.Contains(child.Key, StringComparer.OrdinalIgnoreCase))

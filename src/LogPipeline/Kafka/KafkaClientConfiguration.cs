@@ -184,6 +184,36 @@ public static class KafkaClientConfiguration
         return config;
     }
 
+    /// <summary>Key of a file holding the SASL password (a mounted Kubernetes secret): librdkafka takes the password
+    /// only as a value, so the file is read here, once, and trimmed.</summary>
+    public const string SaslPasswordFileKey = "SaslPasswordFile";
+
+    private static void ReadSaslPasswordFile(ClientConfig config, IConfigurationSection section, IConfigurationSection file, List<string> errors)
+    {
+        var key = $"{section.Path}:{file.Key}";
+        if (section.GetChildren().Any(c => c.Value is not null && (string.Equals(c.Key, nameof(ClientConfig.SaslPassword), StringComparison.OrdinalIgnoreCase) || c.Key == "sasl.password")))
+        {
+            errors.Add($"{section.Path}:SaslPassword and {key} are both set: set only one of them.");
+            return;
+        }
+
+        try
+        {
+            var password = File.ReadAllText(file.Value!).Trim();
+            if (password.Length == 0)
+            {
+                errors.Add($"{key} = '{file.Value}' is empty: allowed is a file holding the password.");
+                return;
+            }
+
+            config.SaslPassword = password;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            errors.Add($"{key} = '{file.Value}' cannot be read: {e.Message}");
+        }
+    }
+
     /// <summary>Copies a configuration section into a Confluent config: a key naming a property of the
     /// config class is converted to its type, any other key is passed to librdkafka as is.</summary>
     internal static void BindInto(ClientConfig config, IConfigurationSection section, string sectionPath)
@@ -196,6 +226,12 @@ public static class KafkaClientConfiguration
         {
             if (child.Value is null)
             {
+                continue;
+            }
+
+            if (string.Equals(child.Key, SaslPasswordFileKey, StringComparison.OrdinalIgnoreCase))
+            {
+                ReadSaslPasswordFile(config, section, child, errors);
                 continue;
             }
 

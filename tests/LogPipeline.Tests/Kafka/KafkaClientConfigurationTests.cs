@@ -23,6 +23,49 @@ public sealed class KafkaClientConfigurationTests
     }
 
     [Fact]
+    public void The_sasl_password_can_come_from_a_mounted_secret_file_and_reaches_the_dead_letter_producer_too()
+    {
+        var file = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(file, "kafka-secret\n");
+            var configuration = Config(
+                ("Kafka:Consumer:BootstrapServers", "k1:9092"),
+                ("Kafka:Consumer:SaslUsername", "worker"),
+                ("Kafka:Consumer:SaslPasswordFile", file));
+
+            var consumer = KafkaClientConfiguration.BindConsumer(configuration, NoEnvironment);
+            var producer = KafkaClientConfiguration.BindProducer(configuration, consumer);
+
+            Assert.Equal("kafka-secret", consumer.SaslPassword);
+            Assert.Equal("kafka-secret", producer.SaslPassword);
+            Assert.Null(consumer.Get("SaslPasswordFile"));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Theory]
+    [InlineData("/nonexistent/kafka-password", "Kafka:Consumer:SaslPasswordFile = '/nonexistent/kafka-password' cannot be read")]
+    [InlineData("both", "Kafka:Consumer:SaslPassword and Kafka:Consumer:SaslPasswordFile are both set")]
+    public void A_sasl_password_file_that_cannot_be_used_is_reported_without_the_password(string file, string expected)
+    {
+        var values = new List<(string, string)> { ("Kafka:Consumer:BootstrapServers", "k1:9092") };
+        values.Add(("Kafka:Consumer:SaslPasswordFile", file == "both" ? "/nonexistent/x" : file));
+        if (file == "both")
+        {
+            values.Add(("Kafka:Consumer:SaslPassword", "inline-secret"));
+        }
+
+        var e = Assert.Throws<KafkaConfigurationException>(() => KafkaClientConfiguration.BindConsumer(Config([.. values]), NoEnvironment));
+
+        Assert.Contains(e.Errors, m => m.StartsWith(expected, StringComparison.Ordinal));
+        Assert.DoesNotContain(e.Errors, m => m.Contains("inline-secret", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void The_consumer_section_binds_confluent_property_names_and_librdkafka_names()
     {
         var config = KafkaClientConfiguration.BindConsumer(Config(
