@@ -121,6 +121,8 @@ internal static class SetupCommand
                 output.WriteLine(resource.ToString());
             }
 
+            output.WriteLine($"elasticsearch: {report.Protocol}; lifecycle {report.Lifecycle}");
+
             created += report.Count(BootstrapOutcome.Created);
             updated += report.Count(BootstrapOutcome.Updated);
             unchanged += report.Count(BootstrapOutcome.Unchanged);

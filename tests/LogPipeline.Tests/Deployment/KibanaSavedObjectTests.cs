@@ -214,6 +214,26 @@ public sealed partial class KibanaSavedObjectTests
     }
 
     [Fact]
+    public void No_object_is_stamped_with_a_7_x_migration_version_which_Kibana_9_no_longer_imports()
+    {
+        // Kibana 9 dropped the 7.x migrations: an object whose typeMigrationVersion or coreMigrationVersion is 7.x
+        // cannot be imported there. Every version is at least 8.0.0, so the file imports into 8.9+ and 9.x alike.
+        foreach (var o in Objects)
+        {
+            foreach (var field in new[] { "typeMigrationVersion", "coreMigrationVersion", "migrationVersion" })
+            {
+                if (o[field] is JsonValue value)
+                {
+                    Assert.True(Version.Parse((string)value!) >= new Version(8, 0, 0), $"{o["type"]} {o["id"]}: {field} {value}");
+                }
+            }
+
+            // The legacy per-type map ({"search": "7.9.3"}) must not come back either.
+            Assert.Null(o["migrationVersion"]);
+        }
+    }
+
+    [Fact]
     public void The_data_view_is_smm_logs_with_timestamp_as_its_time_field()
     {
         var view = Assert.Single(Objects, o => (string)o["type"]! == "index-pattern");

@@ -40,6 +40,11 @@ internal sealed class FakeKibanaServer : IAsyncDisposable
     /// <summary>API key the server requires (none required when null).</summary>
     public string? RequiredApiKey { get; set; }
 
+    /// <summary>The oldest migration version this Kibana can still migrate from (Kibana 9 dropped the 7.x
+    /// migrations: 8.0.0); an object stamped older fails the whole import with 400, as Kibana refuses a document it
+    /// cannot migrate. Null accepts any.</summary>
+    public Version? OldestMigrationVersion { get; set; }
+
     public void AnswerUnavailable(int times) => _unavailableAnswersLeft = times;
 
     public sealed record RecordedRequest(string Path, string Query, string? Xsrf, string? Authorization, int Lines);
@@ -118,6 +123,14 @@ internal sealed class FakeKibanaServer : IAsyncDisposable
 
         var overwrite = request.Query["overwrite"] == "true";
         var incoming = lines.Select(l => JsonNode.Parse(l)!.AsObject()).ToList();
+        if (OldestMigrationVersion is { } oldest
+            && incoming.FirstOrDefault(o => Version.Parse((string?)o["typeMigrationVersion"] ?? "0.0.0") < oldest) is { } stale)
+        {
+            await Error(context, 400, "Bad Request",
+                $"Document \"{stale["id"]}\" belongs to a version of Kibana that can't be migrated ({stale["typeMigrationVersion"]}); the oldest supported is {oldest}.");
+            return;
+        }
+
         var key = (string type, string id) => (space is null ? "" : space + ":") + type + "/" + id;
         var errors = new JsonArray();
         var successes = new JsonArray();

@@ -36,6 +36,36 @@ public sealed class KibanaImporterTests
         Assert.Contains(first, r => r is { Type: "index-pattern", Title: "smm-logs-*" });
     }
 
+    [Theory]
+    [InlineData("8.9.0")]
+    [InlineData("9.0.0")]
+    public async Task Every_embedded_object_imports_into_a_kibana_that_no_longer_migrates_7_x_objects(string kibanaVersion)
+    {
+        await using var kibana = await FakeKibanaServer.StartAsync();
+        // 8.9 still migrates 7.x objects; 9.0 does not. The file must import into both.
+        kibana.OldestMigrationVersion = Version.Parse(kibanaVersion).Major >= 9 ? new Version(8, 0, 0) : new Version(7, 0, 0);
+        var importer = new KibanaImporter(Http, new KibanaImportOptions { Url = kibana.Url });
+
+        var results = await importer.ImportAsync();
+
+        Assert.Equal(EmbeddedObjectCount(), results.Count);
+        Assert.All(results, r => Assert.Equal(KibanaObjectOutcome.Created, r.Outcome));
+    }
+
+    [Fact]
+    public async Task A_kibana_9_refuses_an_object_stamped_with_a_7_x_migration_version()
+    {
+        await using var kibana = await FakeKibanaServer.StartAsync();
+        kibana.OldestMigrationVersion = new Version(8, 0, 0);
+        var stale = "{\"id\":\"old\",\"type\":\"search\",\"typeMigrationVersion\":\"7.9.3\",\"references\":[],\"attributes\":{\"title\":\"old\"}}\n";
+        var importer = new KibanaImporter(Http, new KibanaImportOptions { Url = kibana.Url });
+
+        var e = await Assert.ThrowsAsync<KibanaImportException>(() => importer.ImportAsync(System.Text.Encoding.UTF8.GetBytes(stale)));
+
+        Assert.Contains("7.9.3", e.Message, StringComparison.Ordinal);
+        Assert.Empty(kibana.Objects);
+    }
+
     [Fact]
     public async Task The_import_overwrites_sends_kbn_xsrf_and_authenticates_with_the_api_key()
     {
