@@ -19,7 +19,7 @@ public sealed class EndToEndHarness : IHarness
     public string Name => "end-to-end";
 
     public string Description =>
-        "Kafka → logpipeline run (child process) → ES test server: --records N --partitions N [--corpus smm|pii-dense] [--geoip real-size|PATH] [--env VAR=value] [--Section:Key=value] [--worker-dll PATH]";
+        "Kafka → logpipeline run (child process) → ES test server: --records N --partitions N [--corpus smm|pii-dense] [--geoip real-size|PATH] [--es-major 8|9] [--env VAR=value] [--Section:Key=value] [--worker-dll PATH]";
 
     public async Task<int> RunAsync(string[] args)
     {
@@ -28,7 +28,9 @@ public sealed class EndToEndHarness : IHarness
         const string topic = "smm-logs-raw";
 
         using var kafka = EmbeddedKafkaCluster.Start(brokers: 3);
-        await using var elasticsearch = await ElasticsearchTestServer.StartAsync();
+        // --es-major: the test server answers as Elasticsearch 8.x or 9.x (banner, accepted compatible-with, settings).
+        var esVersion = ElasticsearchTestServerVersion.ForMajor(IntArg(args, "--es-major", 9));
+        await using var elasticsearch = await ElasticsearchTestServer.StartAsync(esVersion);
         elasticsearch.KeepSources = false;
         kafka.CreateTopic(topic, partitions);
         kafka.CreateTopic(topic + ".dlq", 1);
@@ -62,7 +64,7 @@ public sealed class EndToEndHarness : IHarness
         GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
         GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
         var valid = corpus == "pii-dense" ? total : generator.Counts.Valid;
-        Console.WriteLine($"end-to-end: {total:N0} {corpus} records ({bytes / total} B avg, {total - valid} poison) in {partitions} partitions; worker = child process");
+        Console.WriteLine($"end-to-end: {total:N0} {corpus} records ({bytes / total} B avg, {total - valid} poison) in {partitions} partitions; worker = child process; Elasticsearch test server {esVersion}");
 
         // --geoip real-size: the City and ASN databases of GeoLite2's size the benchmarks build; --geoip PATH: a City file.
         string[] geoIp = StringArg(args, "--geoip", "") switch
@@ -227,8 +229,11 @@ public sealed class EndToEndHarness : IHarness
             Console.WriteLine($"  machine, first→last doc     idle {100.0 * window.Idle / window.Total,5:F1} %, stolen by the host {100.0 * window.Steal / window.Total,5:F1} % of {Environment.ProcessorCount} cores (/proc/stat)");
         }
 
+        var spoken = string.Join(", ", elasticsearch.CompatibleWithSeen.OrderBy(kv => kv.Key)
+            .Select(kv => (kv.Key == 0 ? "plain JSON" : $"compatible-with={kv.Key}") + $" {kv.Value:N0}"));
+        Console.WriteLine($"  Elasticsearch {esVersion}: requests {spoken}; refused for their media type {elasticsearch.RefusedMediaTypes}");
         Console.WriteLine($"  targets: ≥ 100,000 records/s end to end, RSS ≤ 200 MB; machine: {Environment.ProcessorCount} cores, load shared with this process's broker and test server");
-        return indexed == valid && ids.All(kv => kv.Value == 1) ? 0 : 1;
+        return indexed == valid && ids.All(kv => kv.Value == 1) && elasticsearch.RefusedMediaTypes == 0 ? 0 : 1;
     }
 
     // The worker's own view at the end: managed heap versus resident set, collections, and backpressure.

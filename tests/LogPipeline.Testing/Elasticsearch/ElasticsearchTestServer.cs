@@ -113,7 +113,7 @@ public sealed partial class ElasticsearchTestServer : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         var server = new ElasticsearchTestServer(options);
-        await server.StartListeningAsync(0).ConfigureAwait(false);
+        await server.StartListeningAsync(options.Port).ConfigureAwait(false);
         return server;
     }
 

@@ -8,6 +8,9 @@ public sealed class ElasticsearchTestServerOptions
 {
     public ElasticsearchTestServerVersion Version { get; init; } = ElasticsearchTestServerVersion.V9;
 
+    /// <summary>Port on 127.0.0.1; 0 (default) picks a free one. Tests always use 0.</summary>
+    public int Port { get; init; }
+
     /// <summary>Serves HTTPS with this certificate (with its private key) instead of HTTP.</summary>
     public X509Certificate2? ServerCertificate { get; init; }
 
