@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using LogPipeline.Testing.Elasticsearch;
 
 namespace LogPipeline.Bench.Elasticsearch;
@@ -10,7 +11,7 @@ public sealed class EsServerHarness : IHarness
 {
     public string Name => "es-server";
 
-    public string Description => "the Elasticsearch test server until Ctrl+C: [--es-major 8|9] [--es-version 8.12.2|serverless] [--port N]";
+    public string Description => "the Elasticsearch test server until Ctrl+C or SIGTERM: [--es-major 8|9] [--es-version 8.12.2|serverless] [--port N]";
 
     public async Task<int> RunAsync(string[] args)
     {
@@ -23,12 +24,16 @@ public sealed class EsServerHarness : IHarness
         server.KeepSources = false;
 
         using var stop = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) =>
+        // SIGINT (Ctrl+C) and SIGTERM (kill, or a background job whose SIGINT the shell ignores) both end it with
+        // the summary below.
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+
+        void Stop(PosixSignalContext context)
         {
-            e.Cancel = true;
+            context.Cancel = true;
             stop.Cancel();
-        };
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.Cancel();
+        }
 
         Console.WriteLine($"es-server: Elasticsearch test server answering as {version} at {server.Url} (Ctrl+C stops it)");
         try
