@@ -63,31 +63,6 @@ public sealed class ElasticsearchVersionTests
         ElasticsearchModes.AssertSpokeItsMajor(server);
     }
 
-    [Theory]
-    [MemberData(nameof(ElasticsearchModes.Majors), MemberType = typeof(ElasticsearchModes))]
-    public async Task The_server_down_mid_stream_resumes_without_loss_in_either_major(string mode)
-    {
-        await using var server = await ElasticsearchModes.StartAsync(mode);
-
-        async Task Outage(ElasticsearchSink sink)
-        {
-            var deadline = SinkScenarios.Timeout(120);
-            while (server.CountDocuments(Target) < 2_000)
-            {
-                await Task.Delay(10, deadline);
-            }
-
-            await server.StopAsync();
-            await Task.Delay(TimeSpan.FromSeconds(2));
-            await server.RestartAsync();
-        }
-
-        await SinkScenarios.AllIndexedExactlyOnceAsync(server.Url, "default", 10_000, o => o.Bulk.MaxDocuments = 500, Outage);
-
-        Assert.All(server.DocumentIds(Target).Values, n => Assert.Equal(1, n));
-        ElasticsearchModes.AssertSpokeItsMajor(server);
-    }
-
     [Fact]
     public async Task The_8_x_server_refuses_what_a_9_x_only_client_sends_with_elasticsearchs_reason()
     {
