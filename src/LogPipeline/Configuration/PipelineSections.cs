@@ -19,7 +19,7 @@ internal static class PipelineSections
         new ConfigurationSchema.ComponentSection(KafkaClientConfiguration.ProducerSection, typeof(ProducerConfig),
             config => KafkaErrors(() => KafkaClientConfiguration.BindProducer(config, TryBindConsumer(config)))),
         ConfigurationSchema.Bound<KafkaSourceOptions>(KafkaSourceOptions.SectionName, o => o.Validate(), KafkaClientConfiguration.BindSource),
-        ConfigurationSchema.Bound<ElasticsearchSinkOptions>(ElasticsearchSinkOptions.SectionName, o => o.Validate()),
+        new ConfigurationSchema.OptionsSection<ElasticsearchSinkOptions>(ElasticsearchSinkOptions.SectionName, new ElasticsearchSinkOptionsValidator()),
         ConfigurationSchema.Bound<EnrichmentOptions>(EnrichmentOptions.SectionName, o => o.Validate()),
     ];
 

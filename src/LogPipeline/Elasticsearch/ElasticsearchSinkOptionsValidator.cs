@@ -3,8 +3,9 @@ using Microsoft.Extensions.Options;
 namespace LogPipeline.Elasticsearch;
 
 /// <summary>Plugs <see cref="ElasticsearchSinkOptions.Validate"/> (generated range checks, then the cross-field
-/// rules) into the options system, so <see cref="ElasticsearchServiceCollectionExtensions.AddElasticsearchSinkOptions"/>
-/// stops a misconfigured worker at boot with every invalid key listed.</summary>
+/// rules) into the options system. The section's entry in the configuration schema registers it with
+/// <c>AddOptions&lt;T&gt;().Bind(section).ValidateOnStart()</c>, so a misconfigured worker stops at boot with every
+/// invalid key listed, and the check before start reports the same lines.</summary>
 public sealed class ElasticsearchSinkOptionsValidator : IValidateOptions<ElasticsearchSinkOptions>
 {
     public ValidateOptionsResult Validate(string? name, ElasticsearchSinkOptions options)
