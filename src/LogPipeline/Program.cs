@@ -8,4 +8,5 @@ root.Add(DemoCommand.Create());
 root.Add(EnrichCommand.Create());
 root.Add(SetupCommand.Create());
 root.Add(ReplayCommand.Create());
+root.Add(ValidateCommand.Create());
 return await CommandLineRunner.InvokeAsync(root, args);

@@ -473,6 +473,8 @@ public sealed partial class ElasticsearchTestServer : IAsyncDisposable
                 return get ? GetTemplate(_indexTemplates, "index_templates", "index_template", s[1]) : put ? PutIndexTemplate(s[1], body, IsTrue(query, "create")) : delete ? Delete(_indexTemplates, s[1], "resource_not_found_exception", $"index_template matching [{s[1]}] not found") : NoHandler(method, s);
             case 2 when s[0] == "_data_stream":
                 return get ? GetDataStream(s[1]) : HttpMethods.IsPut(method) ? PutDataStream(s[1]) : delete ? DeleteDataStream(s[1]) : NoHandler(method, s);
+            case 3 when s[0] == "_security" && s[1] == "user" && s[2] == "_has_privileges" && (get || put):
+                return (200, HasPrivileges(body));
             case 2 when s[0] == "_alias" && get:
                 return GetAlias(s[1]);
             case 3 when s[1] == "_doc" && get:
