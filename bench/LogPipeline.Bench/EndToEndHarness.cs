@@ -3,10 +3,10 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime;
-using LogPipeline.Demo;
-using LogPipeline.Kafka.Embedded;
-using LogPipeline.Testing;
+using LogPipeline.Demo.Generator;
+using LogPipeline.Demo.Kafka;
 using LogPipeline.Testing.Elasticsearch;
+using LogPipeline.Testing;
 
 namespace LogPipeline.Bench;
 

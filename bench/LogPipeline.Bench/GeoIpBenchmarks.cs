@@ -1,9 +1,10 @@
 using System.Buffers;
 using System.Text;
 using BenchmarkDotNet.Attributes;
-using Enrichers;
 using Enrichers.Geo;
 using Enrichers.Json;
+using Enrichers;
+using LogPipeline.Demo.Geo;
 
 namespace LogPipeline.Bench;
 

@@ -2,9 +2,10 @@ using System.Buffers;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using Enrichers;
 using Enrichers.Geo;
 using Enrichers.Json;
+using Enrichers;
+using LogPipeline.Demo.Geo;
 
 namespace LogPipeline.Bench;
 

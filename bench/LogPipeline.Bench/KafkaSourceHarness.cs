@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using Confluent.Kafka;
+using LogPipeline.Demo.Kafka;
 using LogPipeline.Diagnostics;
 using LogPipeline.Kafka;
-using LogPipeline.Kafka.Embedded;
 using LogPipeline.Pipeline;
 using LogPipeline.Testing;
 

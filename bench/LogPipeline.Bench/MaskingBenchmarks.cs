@@ -1,9 +1,9 @@
 using System.Buffers;
 using BenchmarkDotNet.Attributes;
-using Enrichers;
 using Enrichers.Json;
 using Enrichers.Masking;
-using LogPipeline.Demo;
+using Enrichers;
+using LogPipeline.Demo.Generator;
 
 namespace LogPipeline.Bench;
 

@@ -1,10 +1,10 @@
 using System.Buffers;
 using System.Diagnostics;
 using System.Globalization;
-using Enrichers;
 using Enrichers.Json;
 using Enrichers.Masking;
-using LogPipeline.Demo;
+using Enrichers;
+using LogPipeline.Demo.Generator;
 
 namespace LogPipeline.Bench;
 

@@ -1,4 +1,5 @@
-using LogPipeline.Demo;
+using LogPipeline.Demo.Generator;
+
 
 namespace LogPipeline.Bench.Enrichment;
 

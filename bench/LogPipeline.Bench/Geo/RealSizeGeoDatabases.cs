@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using Enrichers.Geo;
+using LogPipeline.Demo.Geo;
 
 namespace LogPipeline.Bench.Geo;
 

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using LogPipeline.Kafka.Embedded;
+using LogPipeline.Demo.Kafka;
 using LogPipeline.Testing.Elasticsearch;
 
 namespace LogPipeline.Bench.Soak;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Confluent.Kafka;
-using LogPipeline.Demo;
+using LogPipeline.Demo.Generator;
 
 namespace LogPipeline.Bench.Soak;
 

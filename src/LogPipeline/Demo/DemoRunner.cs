@@ -1,11 +1,13 @@
 using System.Diagnostics;
-using Enrichers;
 using Enrichers.Geo;
+using Enrichers;
 using LogPipeline.Configuration;
+using LogPipeline.Demo.Generator;
+using LogPipeline.Demo.Geo;
+using LogPipeline.Demo.Kafka;
 using LogPipeline.Diagnostics;
 using LogPipeline.Hosting;
 using LogPipeline.Kafka;
-using LogPipeline.Kafka.Embedded;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

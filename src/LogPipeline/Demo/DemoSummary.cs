@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Enrichers;
+using LogPipeline.Demo.Generator;
 
 namespace LogPipeline.Demo;
 

@@ -1,5 +1,6 @@
 using System.Net;
 using Enrichers.Geo;
+using LogPipeline.Demo.Geo;
 using MaxMind.Db;
 using MaxMind.GeoIP2;
 

@@ -1,4 +1,5 @@
 using Enrichers.Geo;
+using LogPipeline.Demo.Geo;
 
 namespace Enrichers.Tests.Geo;
 

@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using LogPipeline.Cli;
-using LogPipeline.Demo;
+using LogPipeline.Demo.Generator;
 
 namespace LogPipeline.Tests.Cli;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Enrichers.Json;
-using LogPipeline.Demo;
+using LogPipeline.Demo.Generator;
 
 namespace LogPipeline.Tests.Demo;
 

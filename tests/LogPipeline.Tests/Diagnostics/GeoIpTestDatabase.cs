@@ -1,5 +1,6 @@
-using Enrichers;
 using Enrichers.Geo;
+using Enrichers;
+using LogPipeline.Demo.Geo;
 using Microsoft.Extensions.Time.Testing;
 
 namespace LogPipeline.Tests.Diagnostics;

@@ -1,8 +1,8 @@
 using Confluent.Kafka;
-using LogPipeline.Demo;
-using LogPipeline.Kafka.Embedded;
-using LogPipeline.Testing;
+using LogPipeline.Demo.Generator;
+using LogPipeline.Demo.Kafka;
 using LogPipeline.Testing.Elasticsearch;
+using LogPipeline.Testing;
 
 namespace LogPipeline.Tests.EndToEnd;
 

@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using Confluent.Kafka;
-using LogPipeline.Kafka.Embedded;
+using LogPipeline.Demo.Kafka;
 using Xunit.Abstractions;
 
 namespace LogPipeline.Tests.EndToEnd;

@@ -1,13 +1,14 @@
 using System.Collections;
 using System.Net;
 using System.Text;
+using Enrichers.Geo;
 using LogPipeline.Configuration;
+using LogPipeline.Demo.Geo;
+using LogPipeline.Demo.Kafka;
 using LogPipeline.Hosting;
-using LogPipeline.Kafka.Embedded;
 using LogPipeline.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
-using Enrichers.Geo;
 
 namespace LogPipeline.Tests.Hosting;
 

@@ -1,6 +1,6 @@
 using System.Text;
 using Confluent.Kafka;
-using LogPipeline.Kafka.Embedded;
+using LogPipeline.Demo.Kafka;
 
 namespace LogPipeline.Tests.Kafka;
 

@@ -1,4 +1,4 @@
-using LogPipeline.Kafka.Embedded;
+using LogPipeline.Demo.Kafka;
 using LogPipeline.Testing;
 using Xunit.Abstractions;
 

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text;
 using Confluent.Kafka;
+using LogPipeline.Demo.Kafka;
 using LogPipeline.Kafka;
-using LogPipeline.Kafka.Embedded;
 using LogPipeline.Testing;
 using Prometheus;
 using Xunit.Abstractions;

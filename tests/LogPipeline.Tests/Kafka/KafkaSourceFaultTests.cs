@@ -1,8 +1,8 @@
 using System.Text;
 using Confluent.Kafka;
+using LogPipeline.Demo.Kafka;
 using LogPipeline.Diagnostics;
 using LogPipeline.Kafka;
-using LogPipeline.Kafka.Embedded;
 using LogPipeline.Testing;
 using Xunit.Abstractions;
 

@@ -1,6 +1,6 @@
 using Confluent.Kafka;
+using LogPipeline.Demo.Kafka;
 using LogPipeline.Diagnostics;
-using LogPipeline.Kafka.Embedded;
 using LogPipeline.Testing;
 using Xunit.Abstractions;
 

@@ -1,10 +1,10 @@
 using System.Text;
 using Confluent.Kafka;
 using Enrichers;
+using LogPipeline.Demo.Kafka;
 using LogPipeline.Diagnostics;
 using LogPipeline.Hosting;
 using LogPipeline.Kafka;
-using LogPipeline.Kafka.Embedded;
 using LogPipeline.Pipeline;
 using LogPipeline.Testing;
 

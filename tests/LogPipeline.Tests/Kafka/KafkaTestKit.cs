@@ -1,7 +1,7 @@
 using Confluent.Kafka;
+using LogPipeline.Demo.Kafka;
 using LogPipeline.Diagnostics;
 using LogPipeline.Kafka;
-using LogPipeline.Kafka.Embedded;
 using LogPipeline.Pipeline;
 using LogPipeline.Testing;
 using Microsoft.Extensions.Logging;

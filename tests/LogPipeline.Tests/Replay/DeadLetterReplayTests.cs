@@ -4,11 +4,11 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Confluent.Kafka;
 using LogPipeline.Cli;
+using LogPipeline.Demo.Kafka;
 using LogPipeline.Hosting;
 using LogPipeline.Kafka;
-using LogPipeline.Kafka.Embedded;
-using LogPipeline.Testing;
 using LogPipeline.Testing.Elasticsearch;
+using LogPipeline.Testing;
 using LogPipeline.Tests.Kafka;
 using Xunit.Abstractions;
 

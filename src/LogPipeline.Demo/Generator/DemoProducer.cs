@@ -1,12 +1,12 @@
 using System.Text;
 using Confluent.Kafka;
 
-namespace LogPipeline.Demo;
+namespace LogPipeline.Demo.Generator;
 
 /// <summary>Produces the generator's lines to the demo topic, keyed by trace ID (so a trace stays on one partition,
 /// as a well-behaved producer would do), and remembers how many records each partition got, for the final
 /// count.</summary>
-internal static class DemoProducer
+public static class DemoProducer
 {
     /// <summary>Records produced per partition (offsets 0..n-1 on a fresh topic).</summary>
     public static long[] Produce(string bootstrapServers, string topic, int partitions, SmmLogGenerator generator, int count,

@@ -1,4 +1,4 @@
-namespace LogPipeline.Demo;
+namespace LogPipeline.Demo.Generator;
 
 /// <summary>What a <see cref="SmmLogGenerator"/> has produced so far, by kind: the expected totals a run of
 /// the chain over the same lines must reproduce (nothing lost, nothing invented).</summary>

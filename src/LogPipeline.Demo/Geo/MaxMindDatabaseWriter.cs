@@ -5,7 +5,7 @@ using System.Net.Sockets;
 using System.Numerics;
 using System.Text;
 
-namespace Enrichers.Geo;
+namespace LogPipeline.Demo.Geo;
 
 /// <summary>Writes a MaxMind DB (<c>.mmdb</c>, format 2.0) to a stream: a binary search tree over IPv6
 /// (IPv4 networks live under <c>::/96</c>, where readers look them up), a data section and the metadata.

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace LogPipeline.Demo;
+namespace LogPipeline.Demo.Generator;
 
 /// <summary>A deterministic (seeded) generator of realistic SMM platform logs: the five services of the
 /// seed, trace IDs in every supported format, client addresses (public, private, lists, MaxMind test

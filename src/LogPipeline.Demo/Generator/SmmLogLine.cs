@@ -1,4 +1,4 @@
-namespace LogPipeline.Demo;
+namespace LogPipeline.Demo.Generator;
 
 /// <summary>One generated NDJSON line (without its newline) and what the generator meant it to be, so a
 /// demo or test can check the chain's counts against the input's.</summary>

@@ -1,4 +1,4 @@
-namespace LogPipeline.Kafka.Embedded;
+namespace LogPipeline.Demo.Kafka;
 
 /// <summary>Kafka protocol request types that <see cref="EmbeddedKafkaCluster.InjectRequestErrors"/> can fail.
 /// Values are the protocol's API keys.</summary>

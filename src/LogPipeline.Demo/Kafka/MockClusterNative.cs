@@ -1,7 +1,7 @@
 using System.Reflection;
 using System.Runtime.InteropServices;
 
-namespace LogPipeline.Kafka.Embedded;
+namespace LogPipeline.Demo.Kafka;
 
 /// <summary>P/Invoke surface of librdkafka's mock cluster (<c>rdkafka_mock.h</c>). The library is resolved
 /// to the very file Confluent.Kafka already loaded: the default <c>librdkafka.so</c> of the redist package

@@ -1,4 +1,4 @@
-namespace LogPipeline.Demo;
+namespace LogPipeline.Demo.Generator;
 
 /// <summary>Options of <see cref="SmmLogGenerator"/>.</summary>
 public sealed class SmmLogGeneratorOptions

@@ -1,10 +1,9 @@
-using Enrichers.Geo;
 
-namespace LogPipeline.Demo;
+namespace LogPipeline.Demo.Geo;
 
 /// <summary>The demo's own GeoIP City and ASN databases: demo data (their metadata says so, and so does the demo's
 /// output), written to a temporary directory by <see cref="DemoGeoDatabases"/> and deleted after the run.</summary>
-internal sealed class DemoGeoIpDatabase : IDisposable
+public sealed class DemoGeoIpDatabase : IDisposable
 {
     private readonly string _directory;
 

@@ -1,4 +1,4 @@
-namespace Enrichers.Geo;
+namespace LogPipeline.Demo.Geo;
 
 /// <summary>Small City and ASN databases for the <c>demo</c> command, built at run time with
 /// <see cref="MaxMindDatabaseWriter"/> (MaxMind's databases may not be redistributed with the code). Their

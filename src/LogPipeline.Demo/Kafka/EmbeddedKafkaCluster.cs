@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using Confluent.Kafka;
 
-namespace LogPipeline.Kafka.Embedded;
+namespace LogPipeline.Demo.Kafka;
 
 /// <summary>An in-process Kafka cluster for tests, benchmarks and the <c>demo</c> command: librdkafka's mock
 /// cluster, reached over TCP on 127.0.0.1 with any Kafka client exactly like a real cluster.
