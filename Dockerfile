@@ -14,6 +14,7 @@ WORKDIR /src
 COPY Directory.Build.props Directory.Packages.props .editorconfig ./
 COPY src/Enrichers/Enrichers.csproj src/Enrichers/
 COPY src/LogPipeline/LogPipeline.csproj src/LogPipeline/
+COPY src/LogPipeline.Demo/LogPipeline.Demo.csproj src/LogPipeline.Demo/
 # PublishReadyToRun at restore too: it brings the crossgen compiler for the target architecture.
 RUN dotnet restore src/LogPipeline/LogPipeline.csproj -a "$TARGETARCH" -p:PublishReadyToRun=true
 
