@@ -8,9 +8,9 @@ namespace Enrichers.Tracing;
 /// old one, and a state plus an ID string per new trace were long-lived allocations (promoted, then dying in the
 /// oldest generation) on almost every record.
 /// <para>Nearly every ID is W3C's (or B3's 128-bit) 32 lowercase hex characters: those are kept as their 16 bytes,
-/// other IDs of up to 16 bytes as they are, and longer ones in an array of the state's own. A state is 88 bytes (it
-/// was 112 with the 32 characters inline, 144 with a separate array): 2.4 MB less at the default budget of 100,000
-/// traces, the largest part of the worker's live heap.</para></summary>
+/// other IDs of up to 16 bytes as they are, and longer ones in an array of the state's own. Every byte of a state
+/// counts 100,000 times at the default budget: the trace states are the largest part of the worker's live heap
+/// (sizes: docs/worker.md, figures behind the code's comments).</para></summary>
 internal sealed class TraceState
 {
     /// <summary>The length of a W3C trace ID in hex characters.</summary>

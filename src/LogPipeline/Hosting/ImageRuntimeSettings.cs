@@ -12,17 +12,15 @@ public static class ImageRuntimeSettings
     public static IReadOnlyDictionary<string, string> Environment { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
     {
         // Records in flight outlive a gen0 collection or two, so they die in gen1, and gen1's budget otherwise grows
-        // with the heap: between gen1 collections the dead records piled up and RSS climbed 60-70 MB within a run
-        // until a gen1 or gen2 collection brought it back. Capped at 16 MiB: RSS flat (median 217-219 vs 229-255 MiB,
-        // max 223-232 vs 243-288 MiB over the warm half; 3 alternating runs each, 1.2M records in 96 partitions),
-        // 21-22 instead of 4-11 gen1 collections per run, throughput the same within the machine's noise.
+        // with the heap: between gen1 collections the dead records piled up and RSS climbed within a run until a
+        // gen1 or gen2 collection brought it back. Capped at 16 MiB, RSS stays flat at the same throughput, for more
+        // (short) gen1 collections. Figures: docs/worker.md (figures behind the code's comments).
         ["DOTNET_GCGen1MaxBudget"] = "0x1000000",
 
-        // glibc raises its mmap threshold to the size of each large block freed (up to 32 MiB), so librdkafka's
-        // fetch and decompression buffers (~2 MiB each) soon come from the heap arenas of its broker threads and
-        // are never given back: in a worker at full rate glibc held 45 MB, 21 MB of it free (malloc_info). Fixed
-        // at its initial 128 KiB, large blocks are mapped and unmapped: RSS median over the warm half 183-194
-        // (mean 188) vs 195-204 (mean 199) MiB, 4 alternating runs each, CPU per record the same within the noise.
+        // glibc raises its mmap threshold to the size of each large block freed, so librdkafka's fetch and
+        // decompression buffers soon come from the heap arenas of its broker threads and are never given back (most
+        // of what glibc held at full rate was free). Fixed at its initial 128 KiB, large blocks are mapped and
+        // unmapped: lower RSS, the same CPU per record. Figures: docs/worker.md (figures behind the code's comments).
         ["MALLOC_MMAP_THRESHOLD_"] = "131072",
     };
 }

@@ -7,10 +7,8 @@ namespace LogPipeline.Hosting;
 /// <summary>Asks glibc every <c>Memory:NativeHeapTrimInterval</c> to give the free pages of its heaps back to the
 /// system. Why: glibc returns a freed block's pages only when the block was at the top of its heap, and the Kafka
 /// client's buffers (fetch responses, decompression, requests) are freed in the middle of the broker threads'
-/// heaps at full rate. In a worker at full rate glibc held ~31 MB, 17 MB of it free (<c>malloc_info</c>).
-/// Trimmed every 2 s (bench/ end-to-end, 1.2M records in 96 partitions, alternating runs): RSS median over the warm
-/// half 171-173 vs 177-180 MiB and 170-177 vs 179-183 MiB in two sets of 3 pairs; throughput within the machine's
-/// noise (the first set faster, the second slower).
+/// heaps at full rate, so much of what glibc holds for them is free but resident. Trimming every 2 s lowered the
+/// worker's RSS at the same throughput (figures: docs/worker.md, figures behind the code's comments).
 /// <para>A trim walks the heaps under their locks: no sample in <c>malloc_trim</c> and no more page faults in a
 /// 4 s whole-machine profile at full rate. Where the C library is not glibc the first attempt fails and the
 /// trimmer stops, saying so once.</para></summary>

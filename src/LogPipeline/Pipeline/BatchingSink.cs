@@ -30,8 +30,8 @@ public abstract class BatchingSink : IRecordSink
     private readonly CancellationTokenSource _stopping = new();
     private readonly Gauge.Child _channelDepth;
 
-    // Batches are handed back after their export and filled again: a new list per batch grew 1,024 -> 8,192 slots
-    // each time, 24 bytes per record.
+    // Batches are handed back after their export and filled again: a new list per batch grew through every doubling
+    // each time, a long-lived allocation per record (figures: docs/worker.md).
     private readonly ConcurrentBag<List<PipelineRecord>> _batchLists = [];
     private readonly HashSet<Task> _inFlight = [];
     private readonly Lock _inFlightLock = new();
