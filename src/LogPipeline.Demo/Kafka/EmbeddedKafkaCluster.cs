@@ -12,14 +12,14 @@ namespace LogPipeline.Demo.Kafka;
 /// It is also disposed on process exit, so a crashed test run leaves no listener behind.</para></summary>
 public sealed class EmbeddedKafkaCluster : IDisposable
 {
-    private readonly object gate = new();
-    private IntPtr rk;
-    private IntPtr cluster;
+    private readonly object _gate = new();
+    private IntPtr _rk;
+    private IntPtr _cluster;
 
     private EmbeddedKafkaCluster(IntPtr rk, IntPtr cluster, int brokerCount)
     {
-        this.rk = rk;
-        this.cluster = cluster;
+        _rk = rk;
+        _cluster = cluster;
         BrokerCount = brokerCount;
         BootstrapServers = Marshal.PtrToStringUTF8(MockClusterNative.rd_kafka_mock_cluster_bootstraps(cluster))
             ?? throw new InvalidOperationException("The mock cluster reported no bootstrap servers.");
@@ -142,10 +142,10 @@ public sealed class EmbeddedKafkaCluster : IDisposable
     {
         get
         {
-            lock (gate)
+            lock (_gate)
             {
-                ObjectDisposedException.ThrowIf(cluster == IntPtr.Zero, this);
-                return cluster;
+                ObjectDisposedException.ThrowIf(_cluster == IntPtr.Zero, this);
+                return _cluster;
             }
         }
     }
@@ -154,19 +154,19 @@ public sealed class EmbeddedKafkaCluster : IDisposable
 
     private void Destroy()
     {
-        lock (gate)
+        lock (_gate)
         {
             // Order matters: the mock cluster runs on the handle's threads, so it goes first.
-            if (cluster != IntPtr.Zero)
+            if (_cluster != IntPtr.Zero)
             {
-                MockClusterNative.rd_kafka_mock_cluster_destroy(cluster);
-                cluster = IntPtr.Zero;
+                MockClusterNative.rd_kafka_mock_cluster_destroy(_cluster);
+                _cluster = IntPtr.Zero;
             }
 
-            if (rk != IntPtr.Zero)
+            if (_rk != IntPtr.Zero)
             {
-                MockClusterNative.rd_kafka_destroy(rk);
-                rk = IntPtr.Zero;
+                MockClusterNative.rd_kafka_destroy(_rk);
+                _rk = IntPtr.Zero;
             }
         }
     }

@@ -11,29 +11,29 @@ internal static class MockClusterNative
 {
     private const string Library = "librdkafka";
     private static readonly object ResolverLock = new();
-    private static IntPtr handle;
-    private static bool resolverInstalled;
+    private static IntPtr Handle;
+    private static bool ResolverInstalled;
 
     /// <summary>Loads librdkafka through Confluent.Kafka and routes our imports to the same file.</summary>
     public static void EnsureLoaded()
     {
         lock (ResolverLock)
         {
-            if (resolverInstalled)
+            if (ResolverInstalled)
             {
                 return;
             }
 
             // Touching the version makes Confluent.Kafka load its native library (with its fallbacks).
             _ = Confluent.Kafka.Library.Version;
-            handle = LoadSameLibraryAsConfluent();
+            Handle = LoadSameLibraryAsConfluent();
             NativeLibrary.SetDllImportResolver(typeof(MockClusterNative).Assembly, Resolve);
-            resolverInstalled = true;
+            ResolverInstalled = true;
         }
     }
 
     private static IntPtr Resolve(string libraryName, Assembly assembly, DllImportSearchPath? searchPath) =>
-        libraryName == Library ? handle : IntPtr.Zero;
+        libraryName == Library ? Handle : IntPtr.Zero;
 
     private static IntPtr LoadSameLibraryAsConfluent()
     {

@@ -12,14 +12,14 @@ namespace LogPipeline.Hosting;
 /// own handlers do once they are installed (both may run; stopping twice is harmless).</para></summary>
 internal sealed class StartupSignals : IDisposable
 {
-    private readonly Lock gate = new();
-    private readonly TaskCompletionSource stopRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly PosixSignalRegistration[] registrations;
-    private IHostApplicationLifetime? lifetime;
+    private readonly Lock _gate = new();
+    private readonly TaskCompletionSource _stopRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly PosixSignalRegistration[] _registrations;
+    private IHostApplicationLifetime? _lifetime;
 
     public StartupSignals()
     {
-        registrations =
+        _registrations =
         [
             PosixSignalRegistration.Create(PosixSignal.SIGTERM, Handle),
             PosixSignalRegistration.Create(PosixSignal.SIGINT, Handle),
@@ -28,7 +28,7 @@ internal sealed class StartupSignals : IDisposable
     }
 
     /// <summary>Completes when a signal arrived before <see cref="HandTo"/>.</summary>
-    public Task StopRequested => stopRequested.Task;
+    public Task StopRequested => _stopRequested.Task;
 
     /// <summary>True when a signal arrived at any time.</summary>
     public bool IsStopRequested { get; private set; }
@@ -37,21 +37,21 @@ internal sealed class StartupSignals : IDisposable
     /// signal came first: then the host must not be started.</summary>
     public bool HandTo(IHostApplicationLifetime applicationLifetime)
     {
-        lock (gate)
+        lock (_gate)
         {
             if (IsStopRequested)
             {
                 return false;
             }
 
-            lifetime = applicationLifetime;
+            _lifetime = applicationLifetime;
             return true;
         }
     }
 
     public void Dispose()
     {
-        foreach (var registration in registrations)
+        foreach (var registration in _registrations)
         {
             registration.Dispose();
         }
@@ -62,15 +62,15 @@ internal sealed class StartupSignals : IDisposable
         // The default action would end the process at once, without the drain and commit.
         context.Cancel = true;
         IHostApplicationLifetime? host;
-        lock (gate)
+        lock (_gate)
         {
             IsStopRequested = true;
-            host = lifetime;
+            host = _lifetime;
         }
 
         if (host is null)
         {
-            stopRequested.TrySetResult();
+            _stopRequested.TrySetResult();
         }
         else
         {

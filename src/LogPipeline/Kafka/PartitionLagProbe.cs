@@ -22,32 +22,32 @@ internal sealed class PartitionLagProbe
     // Short, so that stopping (before the consumer is closed) never waits long for a call in flight.
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(2);
 
-    private readonly IConsumer<byte[]?, RecordBuffer> consumer;
-    private readonly Func<ICollection<AssignedPartition>> assigned;
-    private readonly AutoOffsetReset reset;
-    private readonly ILogger logger;
-    private readonly ConcurrentDictionary<AssignedPartition, Probe> probes = new();
-    private readonly SemaphoreSlim wake = new(0, 1);
-    private readonly CancellationTokenSource stop = new();
-    private Task loop = Task.CompletedTask;
+    private readonly IConsumer<byte[]?, RecordBuffer> _consumer;
+    private readonly Func<ICollection<AssignedPartition>> _assigned;
+    private readonly AutoOffsetReset _reset;
+    private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<AssignedPartition, Probe> _probes = new();
+    private readonly SemaphoreSlim _wake = new(0, 1);
+    private readonly CancellationTokenSource _stop = new();
+    private Task _loop = Task.CompletedTask;
 
     public PartitionLagProbe(IConsumer<byte[]?, RecordBuffer> consumer, Func<ICollection<AssignedPartition>> assigned,
         AutoOffsetReset? reset, ILogger logger)
     {
-        this.consumer = consumer;
-        this.assigned = assigned;
-        this.reset = reset ?? AutoOffsetReset.Earliest;
-        this.logger = logger;
+        _consumer = consumer;
+        _assigned = assigned;
+        _reset = reset ?? AutoOffsetReset.Earliest;
+        _logger = logger;
     }
 
-    public void Start() => loop = Task.Run(RunAsync, CancellationToken.None);
+    public void Start() => _loop = Task.Run(RunAsync, CancellationToken.None);
 
     /// <summary>Asks for the new partitions at once (called after an assignment).</summary>
     public void Wake()
     {
         try
         {
-            wake.Release();
+            _wake.Release();
         }
         catch (SemaphoreFullException)
         {
@@ -59,10 +59,10 @@ internal sealed class PartitionLagProbe
     /// that call outlasted <paramref name="timeout"/> (the consumer must then not be disposed).</summary>
     public bool Stop(TimeSpan timeout)
     {
-        stop.Cancel();
+        _stop.Cancel();
         try
         {
-            return loop.Wait(timeout);
+            return _loop.Wait(timeout);
         }
         catch (AggregateException)
         {
@@ -77,7 +77,7 @@ internal sealed class PartitionLagProbe
     {
         try
         {
-            var high = consumer.GetWatermarkOffsets(p.TopicPartition).High;
+            var high = _consumer.GetWatermarkOffsets(p.TopicPartition).High;
             if (p.Tracker.Position is not long position)
             {
                 return LagBeforeFirstRecord(p, high);
@@ -96,7 +96,7 @@ internal sealed class PartitionLagProbe
     /// consumer's cached high watermark, fresher than the probe's once fetches run. Null until the probe knows.</summary>
     public long? LagBeforeFirstRecord(AssignedPartition partition, Offset cachedHigh)
     {
-        if (!probes.TryGetValue(partition, out var probe) || probe.Committed is not long committed || probe.Low is not long low
+        if (!_probes.TryGetValue(partition, out var probe) || probe.Committed is not long committed || probe.Low is not long low
             || probe.High is not long probedHigh)
         {
             return null;
@@ -109,7 +109,7 @@ internal sealed class PartitionLagProbe
             // Records below the low watermark were deleted by retention; the consumer resets past them.
             start = Math.Max(committed, low);
         }
-        else if (reset == AutoOffsetReset.Latest)
+        else if (_reset == AutoOffsetReset.Latest)
         {
             start = high;
         }
@@ -123,7 +123,7 @@ internal sealed class PartitionLagProbe
 
     private async Task RunAsync()
     {
-        while (!stop.IsCancellationRequested)
+        while (!_stop.IsCancellationRequested)
         {
             try
             {
@@ -132,12 +132,12 @@ internal sealed class PartitionLagProbe
             catch (Exception e) when (e is KafkaException or ObjectDisposedException or InvalidOperationException)
             {
                 // The next round asks again; lag of these partitions stays unknown until then.
-                logger.LogDebug("Consumer lag probe failed: {Reason}", e.Message);
+                _logger.LogDebug("Consumer lag probe failed: {Reason}", e.Message);
             }
 
             try
             {
-                await wake.WaitAsync(Interval, stop.Token).ConfigureAwait(false);
+                await _wake.WaitAsync(Interval, _stop.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -148,14 +148,14 @@ internal sealed class PartitionLagProbe
 
     private void ProbeOnce()
     {
-        var current = assigned();
-        foreach (var gone in probes.Keys.Where(p => p.IsClosed).ToList())
+        var current = _assigned();
+        foreach (var gone in _probes.Keys.Where(p => p.IsClosed).ToList())
         {
-            probes.TryRemove(gone, out _);
+            _probes.TryRemove(gone, out _);
         }
 
         var waiting = current.Where(p => !p.IsClosed && p.Tracker.Position is null).ToList();
-        var unknownStart = waiting.Where(p => !probes.TryGetValue(p, out var known) || known.Committed is null).ToList();
+        var unknownStart = waiting.Where(p => !_probes.TryGetValue(p, out var known) || known.Committed is null).ToList();
         if (unknownStart.Count > 0)
         {
             foreach (var (partition, offset) in Committed(unknownStart))
@@ -163,14 +163,14 @@ internal sealed class PartitionLagProbe
                 if (unknownStart.Find(p => p.TopicPartition == partition) is { } p)
                 {
                     // Unset (-1001) means the group committed nothing for it yet.
-                    probes.GetOrAdd(p, _ => new Probe()).Committed = offset.IsSpecial ? -1 : offset.Value;
+                    _probes.GetOrAdd(p, _ => new Probe()).Committed = offset.IsSpecial ? -1 : offset.Value;
                 }
             }
         }
 
         foreach (var p in waiting)
         {
-            if (stop.IsCancellationRequested)
+            if (_stop.IsCancellationRequested)
             {
                 return;
             }
@@ -178,18 +178,18 @@ internal sealed class PartitionLagProbe
             WatermarkOffsets watermarks;
             try
             {
-                watermarks = consumer.QueryWatermarkOffsets(p.TopicPartition, RequestTimeout);
+                watermarks = _consumer.QueryWatermarkOffsets(p.TopicPartition, RequestTimeout);
             }
             catch (KafkaException e)
             {
                 // One leader down must not leave the other partitions unknown.
-                logger.LogDebug("Consumer lag probe could not read the watermarks of {Partition}: {Reason}", p.TopicPartition, e.Error.Reason);
+                _logger.LogDebug("Consumer lag probe could not read the watermarks of {Partition}: {Reason}", p.TopicPartition, e.Error.Reason);
                 continue;
             }
 
             if (!watermarks.Low.IsSpecial && !watermarks.High.IsSpecial)
             {
-                var probe = probes.GetOrAdd(p, _ => new Probe());
+                var probe = _probes.GetOrAdd(p, _ => new Probe());
                 probe.Low = watermarks.Low.Value;
                 probe.High = watermarks.High.Value;
             }
@@ -200,7 +200,7 @@ internal sealed class PartitionLagProbe
     {
         try
         {
-            return consumer.Committed(list.Select(p => p.TopicPartition), RequestTimeout).Select(r => (r.TopicPartition, r.Offset));
+            return _consumer.Committed(list.Select(p => p.TopicPartition), RequestTimeout).Select(r => (r.TopicPartition, r.Offset));
         }
         catch (TopicPartitionOffsetException e)
         {

@@ -10,15 +10,15 @@ namespace LogPipeline.Pipeline;
 /// revoked or lost; stopping disposes the processor, which drops its per-partition state (trace linking).</summary>
 internal sealed class PartitionRunner
 {
-    private readonly IPartitionProcessor processor;
-    private readonly InFlightLimiter limiter;
-    private readonly SinkWriter sinkWriter;
-    private readonly PipelineMetrics metrics;
-    private readonly ILogger logger;
-    private readonly Action<PipelineRecord, string, string> reject;
-    private readonly Channel<PipelineRecord> input;
-    private readonly CancellationTokenSource cancellation = new();
-    private Task worker = Task.CompletedTask;
+    private readonly IPartitionProcessor _processor;
+    private readonly InFlightLimiter _limiter;
+    private readonly SinkWriter _sinkWriter;
+    private readonly PipelineMetrics _metrics;
+    private readonly ILogger _logger;
+    private readonly Action<PipelineRecord, string, string> _reject;
+    private readonly Channel<PipelineRecord> _input;
+    private readonly CancellationTokenSource _cancellation = new();
+    private Task _worker = Task.CompletedTask;
 
     /// <param name="capacity">Queue size; above the in-flight record bound, so receipt only waits on it after the
     /// bound was passed.</param>
@@ -29,13 +29,13 @@ internal sealed class PartitionRunner
     {
         Topic = topic;
         Partition = partition;
-        this.processor = processor;
-        this.limiter = limiter;
-        this.sinkWriter = sinkWriter;
-        this.metrics = metrics;
-        this.logger = logger;
-        this.reject = reject;
-        input = Channel.CreateBounded<PipelineRecord>(new BoundedChannelOptions(capacity)
+        _processor = processor;
+        _limiter = limiter;
+        _sinkWriter = sinkWriter;
+        _metrics = metrics;
+        _logger = logger;
+        _reject = reject;
+        _input = Channel.CreateBounded<PipelineRecord>(new BoundedChannelOptions(capacity)
         {
             SingleReader = true,
             SingleWriter = true,
@@ -48,18 +48,18 @@ internal sealed class PartitionRunner
     public int Partition { get; }
 
     /// <summary>True once <see cref="Stop"/> was called: queued and late records are dropped (they are redelivered).</summary>
-    public bool IsStopped => cancellation.IsCancellationRequested;
+    public bool IsStopped => _cancellation.IsCancellationRequested;
 
     /// <summary>Records waiting for the processor.</summary>
-    public int Queued => input.Reader.Count;
+    public int Queued => _input.Reader.Count;
 
     /// <summary>The processing task; it disposes the processor when it ends.</summary>
-    public Task Worker => worker;
+    public Task Worker => _worker;
 
-    public void Start() => worker = Task.Run(RunAsync, CancellationToken.None);
+    public void Start() => _worker = Task.Run(RunAsync, CancellationToken.None);
 
     /// <summary>Queues a received record without waiting; false when the queue is full.</summary>
-    public bool TryEnqueue(PipelineRecord record) => input.Writer.TryWrite(record);
+    public bool TryEnqueue(PipelineRecord record) => _input.Writer.TryWrite(record);
 
     /// <summary>Queues a received record, waiting for room. A record that cannot be queued (the partition stopped,
     /// or <paramref name="token"/> fired) is never processed, so never acknowledged: the commit stops before it
@@ -68,40 +68,40 @@ internal sealed class PartitionRunner
     {
         try
         {
-            input.Writer.WriteAsync(record, token).AsTask().GetAwaiter().GetResult();
+            _input.Writer.WriteAsync(record, token).AsTask().GetAwaiter().GetResult();
         }
         catch (Exception e) when (e is OperationCanceledException or ChannelClosedException)
         {
-            limiter.AdjustBytes(-record.Value.Length);
+            _limiter.AdjustBytes(-record.Value.Length);
             record.ReleaseBuffers();
         }
     }
 
     /// <summary>Takes no more records; those queued are still processed (a revoke's drain).</summary>
-    public void CompleteInput() => input.Writer.TryComplete();
+    public void CompleteInput() => _input.Writer.TryComplete();
 
     /// <summary>Stops processing: records still queued are dropped by <see cref="DropQueued"/>.</summary>
     public void Stop()
     {
-        cancellation.Cancel();
-        input.Writer.TryComplete();
+        _cancellation.Cancel();
+        _input.Writer.TryComplete();
     }
 
     /// <summary>Releases records still queued after <see cref="Stop"/>: never processed, they also give back the
     /// room reserved for their document.</summary>
     public void DropQueued()
     {
-        while (input.Reader.TryRead(out var unprocessed))
+        while (_input.Reader.TryRead(out var unprocessed))
         {
-            limiter.AdjustBytes(-unprocessed.Value.Length);
+            _limiter.AdjustBytes(-unprocessed.Value.Length);
             unprocessed.ReleaseBuffers();
         }
     }
 
     private async Task RunAsync()
     {
-        var token = cancellation.Token;
-        var reader = input.Reader;
+        var token = _cancellation.Token;
+        var reader = _input.Reader;
         try
         {
             while (await reader.WaitToReadAsync(token).ConfigureAwait(false))
@@ -112,25 +112,25 @@ internal sealed class PartitionRunner
                     ProcessResult result;
                     try
                     {
-                        result = processor.Process(record);
+                        result = _processor.Process(record);
                     }
                     catch (Exception e)
                     {
-                        metrics.ComponentErrors.WithLabels(PipelineMetrics.Stages.Processing, "processor_exception").Inc();
+                        _metrics.ComponentErrors.WithLabels(PipelineMetrics.Stages.Processing, "processor_exception").Inc();
                         result = ProcessResult.Rejected("processor_exception", e.GetType().Name + ": " + e.Message);
                     }
 
                     // Settle the reservation made on receipt: from now on exactly SizeBytes is in flight.
-                    limiter.AdjustBytes(record.Document.Length - record.Value.Length);
+                    _limiter.AdjustBytes(record.Document.Length - record.Value.Length);
 
                     if (result.Accepted)
                     {
-                        metrics.RecordsEnriched.Inc();
-                        if (!sinkWriter.TryWrite(this, record))
+                        _metrics.RecordsEnriched.Inc();
+                        if (!_sinkWriter.TryWrite(this, record))
                         {
                             try
                             {
-                                await sinkWriter.WriteAsync(this, record, token).ConfigureAwait(false);
+                                await _sinkWriter.WriteAsync(this, record, token).ConfigureAwait(false);
                             }
                             catch (Exception e) when (e is OperationCanceledException or ChannelClosedException)
                             {
@@ -143,8 +143,8 @@ internal sealed class PartitionRunner
                     else
                     {
                         var code = result.ReasonCode ?? "rejected";
-                        metrics.RecordsRejected.WithLabels(code).Inc();
-                        reject(record, code, result.ReasonText ?? code);
+                        _metrics.RecordsRejected.WithLabels(code).Inc();
+                        _reject(record, code, result.ReasonText ?? code);
                         record.ReleaseBuffers();
                     }
                 }
@@ -160,11 +160,11 @@ internal sealed class PartitionRunner
         {
             try
             {
-                processor.Dispose();
+                _processor.Dispose();
             }
             catch (Exception e)
             {
-                logger.LogWarning(e, "Disposing the processor of {Topic}[{Partition}] failed", Topic, Partition);
+                _logger.LogWarning(e, "Disposing the processor of {Topic}[{Partition}] failed", Topic, Partition);
             }
         }
     }

@@ -9,20 +9,20 @@ namespace LogPipeline.Pipeline;
 /// are redelivered to the partition's next owner.</summary>
 internal sealed class SinkWriter
 {
-    private readonly IRecordSink sink;
-    private readonly PipelineMetrics metrics;
-    private readonly Action<Exception> failed;
-    private readonly Channel<(PartitionRunner Runner, PipelineRecord Record)> queue;
-    private readonly CancellationTokenSource stop = new();
-    private Task task = Task.CompletedTask;
+    private readonly IRecordSink _sink;
+    private readonly PipelineMetrics _metrics;
+    private readonly Action<Exception> _failed;
+    private readonly Channel<(PartitionRunner Runner, PipelineRecord Record)> _queue;
+    private readonly CancellationTokenSource _stop = new();
+    private Task _task = Task.CompletedTask;
 
     /// <param name="failed">Called once when the sink's <c>WriteAsync</c> throws: the pipeline cannot go on.</param>
     public SinkWriter(IRecordSink sink, int capacity, PipelineMetrics metrics, Action<Exception> failed)
     {
-        this.sink = sink;
-        this.metrics = metrics;
-        this.failed = failed;
-        queue = Channel.CreateBounded<(PartitionRunner, PipelineRecord)>(new BoundedChannelOptions(Math.Max(1, capacity))
+        _sink = sink;
+        _metrics = metrics;
+        _failed = failed;
+        _queue = Channel.CreateBounded<(PartitionRunner, PipelineRecord)>(new BoundedChannelOptions(Math.Max(1, capacity))
         {
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
@@ -30,23 +30,23 @@ internal sealed class SinkWriter
     }
 
     /// <summary>Records queued for the sink.</summary>
-    public int Queued => queue.Reader.Count;
+    public int Queued => _queue.Reader.Count;
 
-    public void Start() => task = Task.Run(RunAsync, CancellationToken.None);
+    public void Start() => _task = Task.Run(RunAsync, CancellationToken.None);
 
-    public bool TryWrite(PartitionRunner runner, PipelineRecord record) => queue.Writer.TryWrite((runner, record));
+    public bool TryWrite(PartitionRunner runner, PipelineRecord record) => _queue.Writer.TryWrite((runner, record));
 
     public ValueTask WriteAsync(PartitionRunner runner, PipelineRecord record, CancellationToken token) =>
-        queue.Writer.WriteAsync((runner, record), token);
+        _queue.Writer.WriteAsync((runner, record), token);
 
     /// <summary>Stops taking records and stops the writer, waiting up to <paramref name="timeout"/> for it.</summary>
     public void Stop(TimeSpan timeout)
     {
-        queue.Writer.TryComplete();
-        stop.Cancel();
+        _queue.Writer.TryComplete();
+        _stop.Cancel();
         try
         {
-            task.Wait(timeout);
+            _task.Wait(timeout);
         }
         catch (AggregateException)
         {
@@ -55,8 +55,8 @@ internal sealed class SinkWriter
 
     private async Task RunAsync()
     {
-        var token = stop.Token;
-        var reader = queue.Reader;
+        var token = _stop.Token;
+        var reader = _queue.Reader;
         try
         {
             while (await reader.WaitToReadAsync(token).ConfigureAwait(false))
@@ -69,7 +69,7 @@ internal sealed class SinkWriter
                         continue;
                     }
 
-                    await sink.WriteAsync(item.Record, token).ConfigureAwait(false);
+                    await _sink.WriteAsync(item.Record, token).ConfigureAwait(false);
                 }
             }
         }
@@ -78,8 +78,8 @@ internal sealed class SinkWriter
         }
         catch (Exception e)
         {
-            metrics.ComponentErrors.WithLabels(PipelineMetrics.Stages.Sending, "sink_write").Inc();
-            failed(e);
+            _metrics.ComponentErrors.WithLabels(PipelineMetrics.Stages.Sending, "sink_write").Inc();
+            _failed(e);
         }
     }
 }
