@@ -1,5 +1,5 @@
+using LogPipeline.Demo.Kafka;
 using LogPipeline.Kafka;
-using LogPipeline.Kafka.Embedded;
 using LogPipeline.Pipeline;
 using LogPipeline.Testing;
 using Xunit.Abstractions;

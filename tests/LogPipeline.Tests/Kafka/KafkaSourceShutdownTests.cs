@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using Confluent.Kafka;
+using LogPipeline.Demo.Kafka;
 using LogPipeline.Hosting;
 using LogPipeline.Kafka;
-using LogPipeline.Kafka.Embedded;
 using LogPipeline.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Xunit.Abstractions;

@@ -1,6 +1,6 @@
 using System.Text;
 using Confluent.Kafka;
-using LogPipeline.Kafka.Embedded;
+using LogPipeline.Demo.Kafka;
 using LogPipeline.Testing;
 using Xunit.Abstractions;
 
