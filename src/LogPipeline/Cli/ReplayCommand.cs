@@ -127,7 +127,11 @@ internal static class ReplayCommand
         }
 
         var consumer = DeadLetterReader.PrepareConsumer(KafkaClientConfiguration.BindConsumer(configuration), request.Group);
-        var services = new ServiceCollection()
+        var collection = new ServiceCollection();
+        // The sink takes its Elasticsearch options from the options system, as in the worker: without the
+        // sections registered here it would get unbound defaults (localhost:9200) instead of --es-url.
+        ConfigurationSchema.AddOptions(collection, configuration);
+        var services = collection
             .AddSingleton(new PipelineMetrics())
             .AddSingleton(TimeProvider.System)
             .AddLogging(logging => WorkerHost.ConfigureLogging(logging, configuration, logToConsole: false))
