@@ -8,7 +8,7 @@ namespace LogPipeline.Testing;
 /// order it acknowledged them. It can be slowed (<see cref="AckDelay"/>), stalled (<see cref="Stall"/>:
 /// nothing is acknowledged and writes block once <c>capacity</c> records wait), and made to reject chosen
 /// records (<see cref="RejectWhen"/>), which the source then dead-letters.</summary>
-public sealed class InMemoryRecordSink : IRecordSink
+internal sealed class InMemoryRecordSink : IRecordSink
 {
     private readonly Channel<PipelineRecord> buffer;
     private readonly ConcurrentQueue<RecordOrigin> stored = new();

@@ -4,7 +4,7 @@ using Confluent.Kafka;
 namespace LogPipeline.Testing;
 
 /// <summary>Produces test data to a Kafka cluster (the embedded one in tests and benchmarks).</summary>
-public static class KafkaTestRecords
+internal static class KafkaTestRecords
 {
     /// <summary>A compact JSON log line of about <paramref name="size"/> bytes carrying its sequence number.</summary>
     public static byte[] LogLine(int partition, int sequence, int size = 200)

@@ -3,7 +3,7 @@ using LogPipeline.Pipeline;
 namespace LogPipeline.Testing;
 
 /// <summary>A sink that acknowledges every record at once and keeps nothing: measures the source alone.</summary>
-public sealed class NoOpRecordSink : IRecordSink
+internal sealed class NoOpRecordSink : IRecordSink
 {
     private IRecordAcknowledger? acknowledger;
     private long count;

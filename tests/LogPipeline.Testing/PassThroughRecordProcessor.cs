@@ -10,7 +10,7 @@ namespace LogPipeline.Testing;
 /// most <see cref="MaxRecordBytes"/> and contains no <see cref="PoisonMarker"/>, then passes the bytes
 /// through as the document. Rejection codes: <c>oversized</c>, <c>invalid_utf8</c>, <c>invalid_json</c>,
 /// <c>not_an_object</c>, <c>marker</c>. Also checks that each partition sees increasing offsets.</summary>
-public sealed class PassThroughRecordProcessor : IRecordProcessor
+internal sealed class PassThroughRecordProcessor : IRecordProcessor
 {
     private readonly ConcurrentDictionary<(string, int), int> created = new();
     private byte[]? markerBytes;

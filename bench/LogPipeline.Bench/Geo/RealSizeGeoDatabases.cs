@@ -14,7 +14,7 @@ namespace LogPipeline.Bench.Geo;
 /// MaxMind ships; values that repeat (a country with its names) are stored once and pointed to, as in MaxMind's
 /// files. The ASN database has about 70,000 organisations over half a million networks. Invented data: not
 /// geolocation. Files are cached in the temporary folder by <see cref="Version"/> and seed.</summary>
-public static class RealSizeGeoDatabases
+internal static class RealSizeGeoDatabases
 {
     /// <summary>Changes whenever the generated content changes, so a cached file is never stale.</summary>
     public const int Version = 1;

@@ -55,7 +55,7 @@ public static class DemoGeoDatabases
         WriteAtomically(CreateAsnWriter(), asnPath);
     }
 
-    public static MaxMindDatabaseWriter CreateCityWriter()
+    internal static MaxMindDatabaseWriter CreateCityWriter()
     {
         var writer = NewWriter(CityDatabaseType);
         foreach (var n in Networks)
@@ -66,7 +66,7 @@ public static class DemoGeoDatabases
         return writer;
     }
 
-    public static MaxMindDatabaseWriter CreateAsnWriter()
+    internal static MaxMindDatabaseWriter CreateAsnWriter()
     {
         var writer = NewWriter(AsnDatabaseType);
         foreach (var n in Networks)

@@ -21,7 +21,7 @@ namespace LogPipeline.Demo.Geo;
 /// earlier one splits it; a network inserted over a whole earlier one (or a more specific one) replaces it.
 /// A record added once with <see cref="AddRecord"/> can be given to many networks with
 /// <see cref="InsertRecord"/> without being encoded again.</remarks>
-public sealed class MaxMindDatabaseWriter
+internal sealed class MaxMindDatabaseWriter
 {
     private static readonly byte[] MetadataMarker = [0xAB, 0xCD, 0xEF, .. "MaxMind.com"u8];
 

@@ -105,21 +105,21 @@ public sealed class EmbeddedKafkaCluster : IDisposable
     }
 
     /// <summary>Disconnects broker <paramref name="brokerId"/> (1-based) and refuses new connections to it.</summary>
-    public void SetBrokerDown(int brokerId) =>
+    internal void SetBrokerDown(int brokerId) =>
         Check(MockClusterNative.rd_kafka_mock_broker_set_down(Cluster, brokerId), $"set broker {brokerId} down");
 
     /// <summary>Lets broker <paramref name="brokerId"/> accept connections again.</summary>
-    public void SetBrokerUp(int brokerId) =>
+    internal void SetBrokerUp(int brokerId) =>
         Check(MockClusterNative.rd_kafka_mock_broker_set_up(Cluster, brokerId), $"set broker {brokerId} up");
 
     /// <summary>Delays every response of broker <paramref name="brokerId"/> by <paramref name="roundTripTime"/>.</summary>
-    public void SetRoundTripTime(int brokerId, TimeSpan roundTripTime) =>
+    internal void SetRoundTripTime(int brokerId, TimeSpan roundTripTime) =>
         Check(MockClusterNative.rd_kafka_mock_broker_set_rtt(Cluster, brokerId, (int)roundTripTime.TotalMilliseconds),
             $"set round-trip time of broker {brokerId}");
 
     /// <summary>Makes the next requests of type <paramref name="apiKey"/> (on any broker) fail with
     /// <paramref name="errors"/>, one error per request, in order.</summary>
-    public void InjectRequestErrors(KafkaApiKey apiKey, params ErrorCode[] errors)
+    internal void InjectRequestErrors(KafkaApiKey apiKey, params ErrorCode[] errors)
     {
         ArgumentNullException.ThrowIfNull(errors);
         var codes = Array.ConvertAll(errors, e => (int)e);
@@ -127,7 +127,7 @@ public sealed class EmbeddedKafkaCluster : IDisposable
     }
 
     /// <summary>Drops errors still queued by <see cref="InjectRequestErrors"/> for <paramref name="apiKey"/>.</summary>
-    public void ClearRequestErrors(KafkaApiKey apiKey) =>
+    internal void ClearRequestErrors(KafkaApiKey apiKey) =>
         MockClusterNative.rd_kafka_mock_clear_request_errors(Cluster, (short)apiKey);
 
     public void Dispose()

@@ -2,7 +2,7 @@ namespace LogPipeline.Demo.Kafka;
 
 /// <summary>Kafka protocol request types that <see cref="EmbeddedKafkaCluster.InjectRequestErrors"/> can fail.
 /// Values are the protocol's API keys.</summary>
-public enum KafkaApiKey : short
+internal enum KafkaApiKey : short
 {
     Produce = 0,
     Fetch = 1,

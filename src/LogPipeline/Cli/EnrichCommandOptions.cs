@@ -4,4 +4,4 @@ namespace LogPipeline.Cli;
 /// <param name="GeoIpDatabase">MaxMind City database (overrides <c>Enrichment:GeoIp:CityDatabasePath</c>).</param>
 /// <param name="AsnDatabase">MaxMind ASN database (overrides <c>Enrichment:GeoIp:AsnDatabasePath</c>).</param>
 /// <param name="ConfigPath">The worker's JSON configuration; its <c>Enrichment</c> section is used.</param>
-public sealed record EnrichCommandOptions(string? GeoIpDatabase = null, string? AsnDatabase = null, string? ConfigPath = null);
+internal sealed record EnrichCommandOptions(string? GeoIpDatabase = null, string? AsnDatabase = null, string? ConfigPath = null);

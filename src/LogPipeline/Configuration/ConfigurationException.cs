@@ -2,7 +2,7 @@ namespace LogPipeline.Configuration;
 
 /// <summary>The configuration cannot be used. <see cref="Exception.Message"/> is one line per problem, each
 /// naming the key, the value and what is allowed, ready to print without a stack trace.</summary>
-public sealed class ConfigurationException : Exception
+internal sealed class ConfigurationException : Exception
 {
     public ConfigurationException(IReadOnlyList<ConfigurationProblem> problems)
         : base(string.Join(Environment.NewLine, problems.Select(p => p.Message)))

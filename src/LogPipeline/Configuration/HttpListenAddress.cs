@@ -5,7 +5,7 @@ namespace LogPipeline.Configuration;
 
 /// <summary>A parsed <c>Http:Address</c>: an IP address (or <c>localhost</c>, or <c>*</c> for all interfaces)
 /// and a port.</summary>
-public readonly record struct HttpListenAddress(IPAddress Address, int Port)
+internal readonly record struct HttpListenAddress(IPAddress Address, int Port)
 {
     /// <summary>Parses <c>host:port</c> (<c>[v6]:port</c> for IPv6).</summary>
     public static bool TryParse(string text, out HttpListenAddress result)

@@ -1,7 +1,7 @@
 namespace LogPipeline.Configuration;
 
 /// <summary>The HTTP listener for probes and metrics (configuration section <c>Http</c>).</summary>
-public sealed class HttpOptions
+internal sealed class HttpOptions
 {
     public const string SectionName = "Http";
 

@@ -1,7 +1,7 @@
 namespace LogPipeline.Configuration;
 
 /// <summary>The worker's own memory housekeeping (configuration section <c>Memory</c>).</summary>
-public sealed class MemoryOptions
+internal sealed class MemoryOptions
 {
     public const string SectionName = "Memory";
 

@@ -7,7 +7,7 @@ namespace LogPipeline.Configuration;
 /// beside the program, the file given with <c>--config</c>, the environment (<c>LOGPIPELINE__Section__Key</c>),
 /// and command-line overrides
 /// (<c>--Section:Key=value</c>).</summary>
-public static class PipelineConfiguration
+internal static class PipelineConfiguration
 {
     public const string EnvironmentPrefix = "LOGPIPELINE__";
 

@@ -8,7 +8,7 @@ namespace LogPipeline.Configuration;
 /// The key is the validator's display name (<c>Elasticsearch.Bulk.MaxDocuments</c> when the validator is called
 /// with the section as its name) with <c>:</c> for <c>.</c>. Null values (unset optional settings) pass.</summary>
 [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field, AllowMultiple = false)]
-public sealed class SettingRangeAttribute : ValidationAttribute
+internal sealed class SettingRangeAttribute : ValidationAttribute
 {
     private readonly IComparable _min;
     private readonly IComparable _max;

@@ -1,7 +1,7 @@
 namespace LogPipeline.Configuration;
 
 /// <summary>Graceful shutdown (configuration section <c>Shutdown</c>).</summary>
-public sealed class ShutdownOptions
+internal sealed class ShutdownOptions
 {
     public const string SectionName = "Shutdown";
 

@@ -3,7 +3,7 @@ using LogPipeline.FileSink;
 namespace LogPipeline.Configuration;
 
 /// <summary>Where the worker writes processed records (configuration section <c>Sink</c>).</summary>
-public sealed class SinkOptions
+internal sealed class SinkOptions
 {
     public const string SectionName = "Sink";
 

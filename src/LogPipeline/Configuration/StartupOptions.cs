@@ -1,7 +1,7 @@
 namespace LogPipeline.Configuration;
 
 /// <summary>Start-up checks (configuration section <c>Startup</c>).</summary>
-public sealed class StartupOptions
+internal sealed class StartupOptions
 {
     public const string SectionName = "Startup";
 

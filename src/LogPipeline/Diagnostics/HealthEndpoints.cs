@@ -7,7 +7,7 @@ namespace LogPipeline.Diagnostics;
 
 /// <summary>Maps <c>/healthz</c> (liveness), <c>/readyz</c> (readiness; 503 with the reason when not ready) and
 /// <c>/metrics</c> (Prometheus text format from <see cref="PipelineMetrics.Registry"/>).</summary>
-public static class HealthEndpoints
+internal static class HealthEndpoints
 {
     public static IEndpointRouteBuilder MapPipelineEndpoints(this IEndpointRouteBuilder endpoints, PipelineHealth health, PipelineMetrics metrics)
     {

@@ -3,7 +3,7 @@ namespace LogPipeline.Diagnostics;
 /// <summary>What <c>/healthz</c> and <c>/readyz</c> answer. Ready means: started (Kafka answered, the sink
 /// bootstrapped), the consumer is assigned partitions or waiting for an assignment, the sink is healthy, and the
 /// worker is not draining for shutdown.</summary>
-public sealed class PipelineHealth
+internal sealed class PipelineHealth
 {
     private volatile bool _bootstrapped;
     private volatile bool _draining;

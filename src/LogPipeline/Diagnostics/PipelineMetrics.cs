@@ -6,7 +6,7 @@ namespace LogPipeline.Diagnostics;
 /// reference lists the same names). Conventions follow Vector's instrumentation spec: errors carry a
 /// <c>stage</c> (receiving, processing, sending) and a low-cardinality <c>error_type</c>; a retry that later
 /// succeeds is counted as a retry, never as an error.</summary>
-public sealed class PipelineMetrics
+internal sealed class PipelineMetrics
 {
     public const string Prefix = "logpipeline_";
 

@@ -1,7 +1,7 @@
 namespace LogPipeline.Elasticsearch;
 
 /// <summary>What the bootstrapper did with one resource.</summary>
-public enum BootstrapOutcome
+internal enum BootstrapOutcome
 {
     /// <summary>It was missing and the worker created it.</summary>
     Created,

@@ -2,7 +2,7 @@ namespace LogPipeline.Elasticsearch;
 
 /// <summary>Everything one bootstrap run did, in install order (the <c>setup</c> command prints it), with the
 /// cluster it ran against and the lifecycle it installed.</summary>
-public sealed record BootstrapReport(IReadOnlyList<BootstrapResourceResult> Resources, ElasticsearchProtocol? Protocol = null, ElasticsearchLifecycle Lifecycle = ElasticsearchLifecycle.Ilm)
+internal sealed record BootstrapReport(IReadOnlyList<BootstrapResourceResult> Resources, ElasticsearchProtocol? Protocol = null, ElasticsearchLifecycle Lifecycle = ElasticsearchLifecycle.Ilm)
 {
     public BootstrapResourceResult this[string name] => Resources.First(r => r.Name == name);
 

@@ -2,7 +2,7 @@ namespace LogPipeline.Elasticsearch;
 
 /// <summary>The bootstrapper's result for one resource; <see cref="ClusterVersion"/> is the version found
 /// before (null when the resource was missing or carries no version).</summary>
-public sealed record BootstrapResourceResult(
+internal sealed record BootstrapResourceResult(
     ManagedResourceKind Kind,
     string Name,
     BootstrapOutcome Outcome,

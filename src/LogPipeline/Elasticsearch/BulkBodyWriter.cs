@@ -11,7 +11,7 @@ namespace LogPipeline.Elasticsearch;
 /// <summary>Writes <c>_bulk</c> NDJSON from records whose documents are already UTF-8 JSON: an action line
 /// with the deterministic <c>_id</c>, then the document bytes as they are. No per-document object
 /// serialization; the action line is a cached per-topic prefix plus two formatted integers.</summary>
-public sealed class BulkBodyWriter
+internal sealed class BulkBodyWriter
 {
     private readonly ConcurrentDictionary<string, byte[]> _prefixes = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string Topic, string Namespace), byte[]> _routedPrefixes = new();

@@ -2,7 +2,7 @@ namespace LogPipeline.Elasticsearch;
 
 /// <summary>A resource could not be read or installed, or the cluster is not one the worker supports. The message
 /// names the resource and gives the cluster's reason (error type and text) or the connection failure.</summary>
-public sealed class ElasticsearchBootstrapException : Exception
+internal sealed class ElasticsearchBootstrapException : Exception
 {
     public ElasticsearchBootstrapException(string resource, int? statusCode, string errorType, string reason, Exception? inner = null)
         : base($"Elasticsearch bootstrap failed for {resource}: " +

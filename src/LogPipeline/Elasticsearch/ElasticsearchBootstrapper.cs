@@ -13,7 +13,7 @@ namespace LogPipeline.Elasticsearch;
 /// cluster whose <c>_meta.version</c> is equal or newer is left alone, an older one is replaced; templates
 /// are created with <c>?create=true</c> so two pods racing on a missing template cannot overwrite a newer
 /// one, and "already exists" answers from a lost race count as success.</summary>
-public sealed class ElasticsearchBootstrapper
+internal sealed class ElasticsearchBootstrapper
 {
     /// <summary>Keys of <c>_meta</c> that carry rendered configuration (not the file's version): a difference
     /// replaces the resource even at the same version.</summary>

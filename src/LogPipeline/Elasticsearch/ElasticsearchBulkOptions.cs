@@ -6,7 +6,7 @@ namespace LogPipeline.Elasticsearch;
 /// when it reaches <see cref="MaxDocuments"/> or <see cref="MaxBytes"/>, when no record has arrived for
 /// <see cref="IdleFlushDelay"/> while a request slot is free, or when its oldest record has waited
 /// <see cref="FlushInterval"/>, whichever comes first.</summary>
-public sealed class ElasticsearchBulkOptions
+internal sealed class ElasticsearchBulkOptions
 {
     /// <summary>Documents per <c>_bulk</c> request at most. Default 5000; allowed 1–100000.</summary>
     [SettingRange(1, 100_000)]

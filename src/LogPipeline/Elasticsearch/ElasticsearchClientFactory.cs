@@ -13,7 +13,7 @@ namespace LogPipeline.Elasticsearch;
 /// itself is not built: the worker sends only <c>_bulk</c> bodies it writes itself and a few management requests,
 /// all through the transport, and building the typed client cost ~4 MB of memory for nothing (a process that
 /// builds the settings and the transport, measured against one that also builds the client).</para></summary>
-public static class ElasticsearchClientFactory
+internal static class ElasticsearchClientFactory
 {
     public static ITransport<IElasticsearchClientSettings> Create(ElasticsearchSinkOptions options)
     {

@@ -1,7 +1,7 @@
 namespace LogPipeline.Elasticsearch;
 
 /// <summary>How records are laid out in Elasticsearch.</summary>
-public enum ElasticsearchIndexMode
+internal enum ElasticsearchIndexMode
 {
     /// <summary>Data stream <c>smm-logs-&lt;namespace&gt;</c> (default). Writes use op <c>create</c>.</summary>
     DataStream,

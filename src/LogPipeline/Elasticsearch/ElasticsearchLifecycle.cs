@@ -1,7 +1,7 @@
 namespace LogPipeline.Elasticsearch;
 
 /// <summary>What deletes old data (<c>Elasticsearch:Lifecycle</c>).</summary>
-public enum ElasticsearchLifecycle
+internal enum ElasticsearchLifecycle
 {
     /// <summary>ILM where the cluster has it, the data stream lifecycle where it does not (Elastic Cloud
     /// Serverless). Default.</summary>

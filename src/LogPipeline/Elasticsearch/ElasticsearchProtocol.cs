@@ -9,7 +9,7 @@ namespace LogPipeline.Elasticsearch;
 /// <para>A server accepts <c>compatible-with=N</c> only for its own major and the one before: 8.x answers
 /// <c>compatible-with=9</c> with <c>400 media_type_header_exception</c>, so the worker asks for the cluster's own
 /// major (8 or 9). Majors above 9 are spoken to as 9, which REST compatibility promises they accept.</para></summary>
-public sealed class ElasticsearchProtocol
+internal sealed class ElasticsearchProtocol
 {
     /// <summary>The oldest release the worker supports: the data stream lifecycle (<c>template.lifecycle</c>)
     /// exists from 8.11.</summary>

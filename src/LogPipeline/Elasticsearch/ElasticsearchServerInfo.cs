@@ -5,7 +5,7 @@ namespace LogPipeline.Elasticsearch;
 /// <summary>What a cluster says about itself in <c>GET /</c>: <c>version.number</c>, <c>version.build_flavor</c>
 /// (<c>default</c>, or <c>serverless</c> on Elastic Cloud Serverless), the tagline, and whether the answer carried
 /// <c>X-Elastic-Product: Elasticsearch</c> (Elasticsearch 7.14 and later send it; OpenSearch and proxies do not).</summary>
-public sealed record ElasticsearchServerInfo(Version Version, string BuildFlavor, string? Tagline, bool ProductHeader)
+internal sealed record ElasticsearchServerInfo(Version Version, string BuildFlavor, string? Tagline, bool ProductHeader)
 {
     /// <summary>Elastic Cloud Serverless: no ILM, only the data stream lifecycle; its <c>version.number</c> is a
     /// fixed API level (8.11.0), not a release.</summary>

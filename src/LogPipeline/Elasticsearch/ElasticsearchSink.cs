@@ -30,7 +30,7 @@ namespace LogPipeline.Elasticsearch;
 /// </list>
 /// Every record handed over is eventually acknowledged or rejected, unless the sink is disposed first; then
 /// it is neither, and the source does not commit it.</summary>
-public sealed class ElasticsearchSink : BatchingSink
+internal sealed class ElasticsearchSink : BatchingSink
 {
     private const string SinkLabel = "elasticsearch";
 

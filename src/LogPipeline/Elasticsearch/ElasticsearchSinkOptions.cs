@@ -9,7 +9,7 @@ namespace LogPipeline.Elasticsearch;
 /// <summary>Connection, layout and bulk settings of the Elasticsearch sink (configuration section
 /// <c>Elasticsearch</c>; env <c>LOGPIPELINE__Elasticsearch__Key</c>). Secrets (<see cref="ApiKey"/>,
 /// <see cref="Password"/>, <see cref="BearerToken"/>) may come from files instead and are never logged.</summary>
-public sealed partial class ElasticsearchSinkOptions
+internal sealed partial class ElasticsearchSinkOptions
 {
     public const string SectionName = "Elasticsearch";
 

@@ -6,7 +6,7 @@ namespace LogPipeline.Elasticsearch;
 /// rules) into the options system. The section's entry in the configuration schema registers it with
 /// <c>AddOptions&lt;T&gt;().Bind(section).ValidateOnStart()</c>, so a misconfigured worker stops at boot with every
 /// invalid key listed, and the check before start reports the same lines.</summary>
-public sealed class ElasticsearchSinkOptionsValidator : IValidateOptions<ElasticsearchSinkOptions>
+internal sealed class ElasticsearchSinkOptionsValidator : IValidateOptions<ElasticsearchSinkOptions>
 {
     public ValidateOptionsResult Validate(string? name, ElasticsearchSinkOptions options)
     {

@@ -14,7 +14,7 @@ namespace LogPipeline.Elasticsearch;
 /// unknown setting), and so is every ILM setting on a cluster without ILM.</item>
 /// </list>
 /// Everything else is installed exactly as in the files.</summary>
-public sealed class IndexTemplateSet
+internal sealed class IndexTemplateSet
 {
     /// <summary>The ILM policy shared by every namespace before version 2 of the templates; still named by the
     /// shared <c>smm-logs</c> index template for data streams no upgraded worker bootstrapped.</summary>

@@ -1,7 +1,7 @@
 namespace LogPipeline.Elasticsearch;
 
 /// <summary>Kinds of cluster resources the bootstrapper manages, in the order it installs them.</summary>
-public enum ManagedResourceKind
+internal enum ManagedResourceKind
 {
     IlmPolicy,
     ComponentTemplate,

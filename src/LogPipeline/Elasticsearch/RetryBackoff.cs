@@ -2,7 +2,7 @@ namespace LogPipeline.Elasticsearch;
 
 /// <summary>Exponential backoff with jitter: attempt n waits a random time between half and all of
 /// min(max, initial · 2ⁿ), so many workers retrying after the same outage do not hit the cluster in step.</summary>
-public readonly record struct RetryBackoff(TimeSpan Initial, TimeSpan Max)
+internal readonly record struct RetryBackoff(TimeSpan Initial, TimeSpan Max)
 {
     public TimeSpan Delay(int attempt, Random? random = null)
     {

@@ -2,7 +2,7 @@ namespace LogPipeline.FileSink;
 
 /// <summary>The file sink (configuration section <c>Sink:File</c>): Elasticsearch <c>_bulk</c> NDJSON files, one
 /// series per target index, replayable with <c>curl</c>.</summary>
-public sealed class FileSinkOptions
+internal sealed class FileSinkOptions
 {
     /// <summary>Directory the files are written to; created when missing. Default <c>./output</c>.</summary>
     public string Directory { get; set; } = "./output";

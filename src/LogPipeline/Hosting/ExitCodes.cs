@@ -1,7 +1,7 @@
 namespace LogPipeline.Hosting;
 
 /// <summary>Process exit codes of <c>run</c> and <c>demo</c> (documented in docs/worker.md).</summary>
-public static class ExitCodes
+internal static class ExitCodes
 {
     /// <summary>Stopped on request after draining everything in flight and committing its offsets.</summary>
     public const int Ok = 0;

@@ -6,7 +6,7 @@ namespace LogPipeline.Hosting;
 /// gen0 budget). The end-to-end harness starts
 /// the worker with them, so it measures the worker as shipped; a test checks that the Dockerfile sets them.
 /// Outside the image, set them in the environment for the same memory profile.</summary>
-public static class ImageRuntimeSettings
+internal static class ImageRuntimeSettings
 {
     /// <summary>Name → value, in the format of whoever reads it (the .NET runtime takes hex sizes, glibc decimal).</summary>
     public static IReadOnlyDictionary<string, string> Environment { get; } = new Dictionary<string, string>(StringComparer.Ordinal)

@@ -2,7 +2,7 @@ namespace LogPipeline.Hosting;
 
 /// <summary>How the worker ended, read by the command after the host stopped: the exit code and, for a failure,
 /// the one line to print.</summary>
-public sealed class WorkerOutcome
+internal sealed class WorkerOutcome
 {
     public int ExitCode { get; private set; } = ExitCodes.Ok;
 

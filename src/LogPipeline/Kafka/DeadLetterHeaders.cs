@@ -12,7 +12,7 @@ namespace LogPipeline.Kafka;
 /// origin record can be dead-lettered more than once (a crash before its offset was committed redelivers it), so
 /// readers of the dead-letter topic deduplicate by this identity, and a replay that indexes with it as
 /// <c>_id</c> never duplicates a document.</para></summary>
-public static class DeadLetterHeaders
+internal static class DeadLetterHeaders
 {
     /// <summary>Topic the record was consumed from.</summary>
     public const string OriginTopic = "logpipeline.origin.topic";

@@ -11,7 +11,7 @@ namespace LogPipeline.Kafka;
 /// <para>Keys are either Confluent property names (<c>BootstrapServers</c>, <c>SaslMechanism</c>) or
 /// librdkafka names (<c>bootstrap.servers</c>, <c>fetch.max.bytes</c>), so every librdkafka setting (TLS,
 /// SASL, tuning) works without code changes.</para></summary>
-public static class KafkaClientConfiguration
+internal static class KafkaClientConfiguration
 {
     public const string ConsumerSection = "Kafka:Consumer";
     public const string ProducerSection = "Kafka:Producer";

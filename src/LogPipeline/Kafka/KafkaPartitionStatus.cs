@@ -6,5 +6,5 @@ namespace LogPipeline.Kafka;
 /// <param name="PendingRecords">Records received and not yet acknowledged.</param>
 /// <param name="Lag">High watermark minus position, when known.</param>
 /// <param name="Paused">Paused for backpressure.</param>
-public readonly record struct KafkaPartitionStatus(
+internal readonly record struct KafkaPartitionStatus(
     string Topic, int Partition, long? AcknowledgedOffset, long? CommittedOffset, int PendingRecords, long? Lag, bool Paused);

@@ -23,7 +23,7 @@ namespace LogPipeline.Kafka;
 /// <see cref="KafkaSourceException"/> on a fatal error, so the host exits non-zero. Keep the host's
 /// shutdown timeout above the drain timeout. <see cref="State"/> and <see cref="IsReady"/> serve the
 /// readiness probe. The source starts the sink but does not dispose it.</para></summary>
-public sealed class KafkaSource
+internal sealed class KafkaSource
 {
     /// <summary>How long shutdown waits for the consumer to leave the group. Offsets are committed before, so
     /// a close that outlasts this loses nothing: the group notices the member gone by its session timeout.</summary>

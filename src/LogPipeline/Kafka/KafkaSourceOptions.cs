@@ -4,7 +4,7 @@ namespace LogPipeline.Kafka;
 /// client settings are not here: <c>Kafka:Consumer</c> binds into Confluent's <c>ConsumerConfig</c> and
 /// <c>Kafka:Producer</c> (dead-letter producer) into <c>ProducerConfig</c>; see
 /// <see cref="KafkaClientConfiguration"/>.</summary>
-public sealed class KafkaSourceOptions
+internal sealed class KafkaSourceOptions
 {
     /// <summary>Configuration section name.</summary>
     public const string SectionName = "Kafka:Source";

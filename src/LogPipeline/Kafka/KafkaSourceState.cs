@@ -1,7 +1,7 @@
 namespace LogPipeline.Kafka;
 
 /// <summary>Lifecycle of a <see cref="KafkaSource"/>, for readiness probes.</summary>
-public enum KafkaSourceState
+internal enum KafkaSourceState
 {
     /// <summary>Constructed; <see cref="KafkaSource.RunAsync"/> not called yet.</summary>
     Created,

@@ -6,7 +6,7 @@ namespace LogPipeline.Kafka;
 /// were not committed and they are redelivered.</param>
 /// <param name="Committed">The final commit of every partition's acknowledged prefix succeeded.</param>
 /// <param name="DrainTime">From the stop request to the end of the drain.</param>
-public readonly record struct KafkaSourceStopReport(long UnacknowledgedRecords, bool Committed, TimeSpan DrainTime)
+internal readonly record struct KafkaSourceStopReport(long UnacknowledgedRecords, bool Committed, TimeSpan DrainTime)
 {
     /// <summary>Every record received was acknowledged before the drain deadline.</summary>
     public bool Drained => UnacknowledgedRecords == 0;

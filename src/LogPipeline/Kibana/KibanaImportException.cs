@@ -1,7 +1,7 @@
 namespace LogPipeline.Kibana;
 
 /// <summary>The import failed; the message is one line naming Kibana's reason.</summary>
-public sealed class KibanaImportException(string message, bool unavailable = false, Exception? inner = null)
+internal sealed class KibanaImportException(string message, bool unavailable = false, Exception? inner = null)
     : Exception(message, inner)
 {
     /// <summary>True when Kibana could not be reached (connection refused, timeout, 503), as opposed to refusing

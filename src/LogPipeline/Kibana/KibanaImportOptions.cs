@@ -1,7 +1,7 @@
 namespace LogPipeline.Kibana;
 
 /// <summary>Where and how <see cref="KibanaImporter"/> imports the saved objects.</summary>
-public sealed class KibanaImportOptions
+internal sealed class KibanaImportOptions
 {
     /// <summary>Kibana's base URL, including any base path (<c>https://kibana.example:5601</c> or
     /// <c>https://example/kibana</c>). Required.</summary>

@@ -10,7 +10,7 @@ namespace LogPipeline.Kibana;
 /// <summary>Imports the Kibana saved objects shipped with LogPipeline (the <c>smm-logs-*</c> data view and the
 /// three dashboards with their searches and visualizations) through Kibana's saved-objects import API, with
 /// <c>overwrite=true</c> so running <c>setup</c> again updates them in place (their ids are fixed).</summary>
-public sealed class KibanaImporter
+internal sealed class KibanaImporter
 {
     /// <summary>Manifest name of the embedded copy of index-templates/kibana/smm-logs.ndjson.</summary>
     public const string ResourceName = "kibana/smm-logs.ndjson";

@@ -1,7 +1,7 @@
 namespace LogPipeline.Kibana;
 
 /// <summary>What an import did with one saved object.</summary>
-public enum KibanaObjectOutcome
+internal enum KibanaObjectOutcome
 {
     /// <summary>It did not exist; Kibana created it.</summary>
     Created,

@@ -21,7 +21,7 @@ namespace LogPipeline.Pipeline;
 /// <item>Disposing without <see cref="FlushAsync"/> stops the exports in progress: their records are neither
 /// acknowledged nor rejected, and the source does not commit them.</item>
 /// </list></summary>
-public abstract class BatchingSink : IRecordSink
+internal abstract class BatchingSink : IRecordSink
 {
     private readonly BatchLimits _limits;
     private readonly string _name;

@@ -2,7 +2,7 @@ namespace LogPipeline.Pipeline;
 
 /// <summary>How a sink reports the fate of each record it was handed: exactly one call per record.
 /// Implementations are thread-safe.</summary>
-public interface IRecordAcknowledger
+internal interface IRecordAcknowledger
 {
     /// <summary>The destination durably stored the record (or already had it).</summary>
     void Acknowledge(PipelineRecord record);

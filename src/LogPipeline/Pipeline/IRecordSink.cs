@@ -3,7 +3,7 @@ namespace LogPipeline.Pipeline;
 /// <summary>Where processed records go (Elasticsearch, or NDJSON files). A sink batches, retries
 /// transient failures by itself without limit (with backoff), and reports each record's fate through the
 /// acknowledger given to <see cref="StartAsync"/>. It never drops a record silently.</summary>
-public interface IRecordSink : IAsyncDisposable
+internal interface IRecordSink : IAsyncDisposable
 {
     /// <summary>Prepares the destination (bootstrap) and remembers the acknowledger.</summary>
     Task StartAsync(IRecordAcknowledger acknowledger, CancellationToken cancellationToken);

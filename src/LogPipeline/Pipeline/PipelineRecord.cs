@@ -6,7 +6,7 @@ namespace LogPipeline.Pipeline;
 /// slab: they are valid until the source releases the record, which it does once the sink has reported the
 /// record's fate (<see cref="IRecordAcknowledger"/>), so a sink must not read a record after acknowledging or
 /// rejecting it.</para></summary>
-public sealed class PipelineRecord
+internal sealed class PipelineRecord
 {
     private RecordBufferSlab? _documentSlab;
     private int _released;

@@ -2,7 +2,7 @@ namespace LogPipeline.Pipeline;
 
 /// <summary>Bytes copied by a <see cref="RecordBufferWriter"/>, and the slab they hold a reference on
 /// (none for empty or unpooled bytes).</summary>
-public readonly struct RecordBuffer
+internal readonly struct RecordBuffer
 {
     internal RecordBuffer(ReadOnlyMemory<byte> memory, RecordBufferSlab? slab)
     {

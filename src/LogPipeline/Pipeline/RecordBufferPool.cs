@@ -15,7 +15,7 @@ namespace LogPipeline.Pipeline;
 /// released (a sink disposed with records inside) only keeps its slab from being reused: the collector frees it,
 /// so a missed release costs memory for a while, never correctness. Bytes longer than
 /// <see cref="MaxPooledLength"/> get an array of their own, so one large record does not pin a slab.</para></summary>
-public sealed class RecordBufferPool
+internal sealed class RecordBufferPool
 {
     /// <summary>Bytes per slab: a few hundred typical log records.</summary>
     public const int SlabSize = 128 * 1024;

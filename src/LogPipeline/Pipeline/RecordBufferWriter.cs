@@ -2,7 +2,7 @@ namespace LogPipeline.Pipeline;
 
 /// <summary>Copies byte strings into slabs of a <see cref="RecordBufferPool"/>. Not thread-safe: one per thread
 /// (the consume thread, each partition's processor).</summary>
-public sealed class RecordBufferWriter : IDisposable
+internal sealed class RecordBufferWriter : IDisposable
 {
     private readonly RecordBufferPool _pool;
     private RecordBufferSlab? _current;

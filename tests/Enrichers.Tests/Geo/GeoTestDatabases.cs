@@ -24,7 +24,7 @@ public sealed class GeoTestDatabases : IDisposable
     public string AsnPath { get; }
 
     /// <summary>A City database; <paramref name="londonName"/> lets a replacement differ visibly.</summary>
-    public static MaxMindDatabaseWriter City(string londonName, DateTimeOffset? buildTime = null)
+    internal static MaxMindDatabaseWriter City(string londonName, DateTimeOffset? buildTime = null)
     {
         var writer = new MaxMindDatabaseWriter("GeoIP2-City") { BuildTime = buildTime ?? new DateTimeOffset(2026, 10, 1, 0, 0, 0, TimeSpan.Zero) };
         writer.Description["en"] = "LogPipeline test data, not real geolocation";
@@ -34,7 +34,7 @@ public sealed class GeoTestDatabases : IDisposable
         return writer;
     }
 
-    public static MaxMindDatabaseWriter Asn()
+    internal static MaxMindDatabaseWriter Asn()
     {
         var writer = new MaxMindDatabaseWriter("GeoLite2-ASN") { BuildTime = new DateTimeOffset(2026, 9, 1, 0, 0, 0, TimeSpan.Zero) };
         writer.Insert("81.2.69.0/24", DemoGeoDatabases.AsnRecord(20712, "Andrews & Arnold Ltd"));

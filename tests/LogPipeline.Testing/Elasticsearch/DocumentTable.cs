@@ -5,7 +5,7 @@ namespace LogPipeline.Testing.Elasticsearch;
 /// documents; held as a string and a dictionary node each, every collection of this process copied the new ones
 /// (65-150 ms per gen0 collection, ~1 s of a 12 s run) while the server answered nothing and the worker waited.
 /// Thread-safe (one lock per index: each operation is a hash lookup).</summary>
-public sealed class DocumentTable
+internal sealed class DocumentTable
 {
     private readonly Lock _lock = new();
     private readonly IdBlocks _ids = new();

@@ -3,7 +3,7 @@ namespace LogPipeline.Testing.Elasticsearch;
 /// <summary>Answers that never come from Elasticsearch: a proxy or gateway in front of the cluster refusing a
 /// <c>_bulk</c> request itself (its own status, content type and body), as a body-size limit, a WAF rule or a header
 /// the proxy does not accept would.</summary>
-public sealed partial class ElasticsearchFaults
+internal sealed partial class ElasticsearchFaults
 {
     private int _proxyAnswers;
     private long _proxyAnswered;

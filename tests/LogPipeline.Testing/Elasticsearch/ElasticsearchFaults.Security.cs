@@ -3,7 +3,7 @@ using System.Collections.Concurrent;
 namespace LogPipeline.Testing.Elasticsearch;
 
 /// <summary>Privileges the credentials lack, as <c>_security/user/_has_privileges</c> reports them.</summary>
-public sealed partial class ElasticsearchFaults
+internal sealed partial class ElasticsearchFaults
 {
     private readonly ConcurrentDictionary<string, bool> _denied = new(StringComparer.Ordinal);
 

@@ -1,7 +1,7 @@
 namespace LogPipeline.Testing.Elasticsearch;
 
 /// <summary>Faults the test server injects; change them at any time (they are read per request/item).</summary>
-public sealed partial class ElasticsearchFaults
+internal sealed partial class ElasticsearchFaults
 {
     private readonly object _lock = new();
     private Random _random = new(12345);

@@ -8,7 +8,7 @@ namespace LogPipeline.Testing.Elasticsearch;
 
 /// <summary>The <c>_bulk</c> API: the whole body is parsed first (a malformed action line or a body not ending in
 /// a newline fails the request with 400 and nothing is applied), then every item is executed on its own.</summary>
-public sealed partial class ElasticsearchTestServer
+internal sealed partial class ElasticsearchTestServer
 {
     private static readonly HashSet<string> ActionParameters =
     [

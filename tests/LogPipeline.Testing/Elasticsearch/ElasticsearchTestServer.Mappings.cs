@@ -6,7 +6,7 @@ namespace LogPipeline.Testing.Elasticsearch;
 /// <summary>Document checks against the index's mappings (<see cref="FieldMappings"/>): what Elasticsearch refuses
 /// with <c>document_parsing_exception</c> the test server refuses too, so that a test cannot pass with documents a
 /// cluster would dead-letter.</summary>
-public sealed partial class ElasticsearchTestServer
+internal sealed partial class ElasticsearchTestServer
 {
     private readonly ConditionalWeakTable<TestIndex, FieldMappings> _fieldMappings = new();
 

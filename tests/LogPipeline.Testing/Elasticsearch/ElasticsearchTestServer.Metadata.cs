@@ -7,7 +7,7 @@ namespace LogPipeline.Testing.Elasticsearch;
 
 /// <summary>ILM policies, templates, data streams, indices and aliases, validated the way Elasticsearch does
 /// for the parts the worker uses.</summary>
-public sealed partial class ElasticsearchTestServer
+internal sealed partial class ElasticsearchTestServer
 {
     private static readonly HashSet<string> PhaseNames = ["hot", "warm", "cold", "frozen", "delete"];
 

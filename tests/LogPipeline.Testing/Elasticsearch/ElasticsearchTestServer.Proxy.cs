@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http;
 namespace LogPipeline.Testing.Elasticsearch;
 
 /// <summary>The proxy in front of the server (<see cref="ElasticsearchFaults.ProxyAnswerBulkRequests"/>).</summary>
-public sealed partial class ElasticsearchTestServer
+internal sealed partial class ElasticsearchTestServer
 {
     /// <summary>Answers a <c>_bulk</c> request as the proxy when the faults say so; true when it did.</summary>
     private async Task<bool> AnswerAsProxyAsync(HttpContext context)

@@ -5,7 +5,7 @@ namespace LogPipeline.Testing.Elasticsearch;
 /// <summary><c>_security/user/_has_privileges</c>: answers every asked privilege as granted unless
 /// <see cref="ElasticsearchFaults.DeniedPrivileges"/> names it, in Elasticsearch's response shape
 /// (<c>username</c>, <c>has_all_requested</c>, <c>cluster</c>, <c>index</c> by name, <c>application</c>).</summary>
-public sealed partial class ElasticsearchTestServer
+internal sealed partial class ElasticsearchTestServer
 {
     private byte[] HasPrivileges(byte[] body)
     {

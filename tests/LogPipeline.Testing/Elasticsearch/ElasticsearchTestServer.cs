@@ -24,7 +24,7 @@ namespace LogPipeline.Testing.Elasticsearch;
 /// the <c>compatible-with=N</c> media types that release accepts (others: <c>400 media_type_header_exception</c>),
 /// the index settings it knows, ILM or not (Serverless). It can serve HTTPS, require a client certificate, and
 /// require a credential.</para></summary>
-public sealed partial class ElasticsearchTestServer : IAsyncDisposable
+internal sealed partial class ElasticsearchTestServer : IAsyncDisposable
 {
 
     private readonly object _lock = new();

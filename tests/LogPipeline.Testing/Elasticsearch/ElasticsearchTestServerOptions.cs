@@ -4,7 +4,7 @@ namespace LogPipeline.Testing.Elasticsearch;
 
 /// <summary>How an <see cref="ElasticsearchTestServer"/> behaves: the release it answers as, TLS, and the
 /// credential it requires.</summary>
-public sealed class ElasticsearchTestServerOptions
+internal sealed class ElasticsearchTestServerOptions
 {
     public ElasticsearchTestServerVersion Version { get; init; } = ElasticsearchTestServerVersion.V9;
 

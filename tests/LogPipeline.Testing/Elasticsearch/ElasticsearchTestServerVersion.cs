@@ -3,7 +3,7 @@ namespace LogPipeline.Testing.Elasticsearch;
 /// <summary>The Elasticsearch release the test server answers as. It decides the <c>GET /</c> banner, which
 /// <c>compatible-with=N</c> media types are accepted (the major and the one before, as Elasticsearch does), which
 /// index settings are known, and whether ILM exists (not on Serverless).</summary>
-public sealed record ElasticsearchTestServerVersion(string Number, string BuildFlavor = "default")
+internal sealed record ElasticsearchTestServerVersion(string Number, string BuildFlavor = "default")
 {
     /// <summary>An 8.x release as most clusters Kibana users query today run.</summary>
     public static readonly ElasticsearchTestServerVersion V8 = new("8.15.3");

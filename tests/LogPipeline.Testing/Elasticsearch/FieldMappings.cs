@@ -13,7 +13,7 @@ namespace LogPipeline.Testing.Elasticsearch;
 /// Fields the mappings do not name are mapped on first use as Elasticsearch's dynamic mapping does with
 /// <c>date_detection: false</c> (string → keyword, integer → long, fraction → float, boolean → boolean, object →
 /// object), and later documents are checked against that. Thread-safe.</summary>
-public sealed class FieldMappings
+internal sealed class FieldMappings
 {
     private const int MaxPathChars = 4096;
     private const string ObjectType = "object";

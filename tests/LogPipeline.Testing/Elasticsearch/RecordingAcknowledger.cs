@@ -5,7 +5,7 @@ namespace LogPipeline.Testing.Elasticsearch;
 
 /// <summary>An acknowledger that remembers every call, so tests can check that each record got exactly one
 /// fate (acknowledged or rejected) and with which reason.</summary>
-public sealed class RecordingAcknowledger : IRecordAcknowledger
+internal sealed class RecordingAcknowledger : IRecordAcknowledger
 {
     private readonly ConcurrentDictionary<RecordOrigin, int> _calls = new();
     private long _acknowledged;

@@ -5,7 +5,7 @@ using LogPipeline.Pipeline;
 namespace LogPipeline.Testing.Elasticsearch;
 
 /// <summary>Builds processed records (with a document like the enricher's output) for sink tests and benchmarks.</summary>
-public static class SomeLogRecords
+internal static class SomeLogRecords
 {
     private static readonly string[] Services = ["agent-runtime", "model-gateway", "workflow-engine", "billing", "mcp-bridge"];
 

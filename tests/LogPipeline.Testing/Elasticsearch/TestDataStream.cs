@@ -1,7 +1,7 @@
 namespace LogPipeline.Testing.Elasticsearch;
 
 /// <summary>A data stream of the test server: its backing indices, the last one being the write index.</summary>
-public sealed class TestDataStream
+internal sealed class TestDataStream
 {
     public TestDataStream(string name, string template) => (Name, Template) = (name, template);
 

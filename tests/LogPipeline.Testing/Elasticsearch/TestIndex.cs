@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 namespace LogPipeline.Testing.Elasticsearch;
 
 /// <summary>An index of the test server: its documents by <c>_id</c>, and what it was created with.</summary>
-public sealed class TestIndex
+internal sealed class TestIndex
 {
     private long _seqNo = -1;
 

@@ -8,11 +8,11 @@ public static class ElasticsearchModes
 {
     public static TheoryData<string> Majors => ["8", "9"];
 
-    public static Task<ElasticsearchTestServer> StartAsync(string mode) =>
+    internal static Task<ElasticsearchTestServer> StartAsync(string mode) =>
         ElasticsearchTestServer.StartAsync(ElasticsearchTestServerVersion.Parse(mode));
 
     /// <summary>Every request spoke the server's own major (or plain JSON) and none was refused for it.</summary>
-    public static void AssertSpokeItsMajor(ElasticsearchTestServer server)
+    internal static void AssertSpokeItsMajor(ElasticsearchTestServer server)
     {
         Assert.Equal(0, server.RefusedMediaTypes);
         Assert.All(server.CompatibleWithSeen.Keys, v => Assert.Contains(v, new[] { 0, server.Version.Major }));

@@ -13,7 +13,7 @@ public sealed class EndToEndFixture : IAsyncLifetime
 {
     public EmbeddedKafkaCluster Kafka { get; private set; } = null!;
 
-    public ElasticsearchTestServer Elasticsearch { get; private set; } = null!;
+    internal ElasticsearchTestServer Elasticsearch { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
