@@ -65,11 +65,11 @@ public sealed class EnrichmentChain : IDisposable
     /// linking state of that stream. Not thread-safe.</summary>
     public EnrichmentSession CreateSession()
     {
-        var pipeline = new EnricherPipeline(
+        var enrichers = new EnricherSequence(
             [new TraceLinkingEnricher(Options.Trace, Statistics, _time, _traceBudget), _geoIp, _errorCategories, _masking],
             Statistics);
-        var normalization = new EnricherPipeline(_normalization is null ? [] : [_normalization], Statistics);
-        return new EnrichmentSession(normalization, pipeline, Options, Statistics, _time);
+        var normalization = new EnricherSequence(_normalization is null ? [] : [_normalization], Statistics);
+        return new EnrichmentSession(normalization, enrichers, Options, Statistics, _time);
     }
 
     public void Dispose() => _geoIp.Dispose();

@@ -7,8 +7,8 @@ namespace Enrichers;
 /// Not thread-safe; dispose it when the stream ends (a partition is revoked) to drop its state.</summary>
 public sealed class EnrichmentSession : IDisposable
 {
-    private readonly EnricherPipeline _normalization;
-    private readonly EnricherPipeline _pipeline;
+    private readonly EnricherSequence _normalization;
+    private readonly EnricherSequence _enrichers;
     private readonly EnrichmentOptions _options;
     private readonly EnrichmentStatistics _statistics;
     private readonly TimeProvider _time;
@@ -21,18 +21,18 @@ public sealed class EnrichmentSession : IDisposable
     [ThreadStatic]
     private static LogNodePool? t_pool;
 
-    /// <summary>A session without a normalization stage (tests of the pipeline alone).</summary>
-    internal EnrichmentSession(EnricherPipeline pipeline, EnrichmentOptions options, EnrichmentStatistics statistics, TimeProvider time)
-        : this(new EnricherPipeline([], statistics), pipeline, options, statistics, time)
+    /// <summary>A session without a normalization stage (tests of the enrichers alone).</summary>
+    internal EnrichmentSession(EnricherSequence enrichers, EnrichmentOptions options, EnrichmentStatistics statistics, TimeProvider time)
+        : this(new EnricherSequence([], statistics), enrichers, options, statistics, time)
     {
     }
 
     internal EnrichmentSession(
-        EnricherPipeline normalization, EnricherPipeline pipeline, EnrichmentOptions options, EnrichmentStatistics statistics, TimeProvider time)
+        EnricherSequence normalization, EnricherSequence enrichers, EnrichmentOptions options, EnrichmentStatistics statistics, TimeProvider time)
     {
         _normalization = normalization;
         _time = time;
-        _pipeline = pipeline;
+        _enrichers = enrichers;
         _options = options;
         _statistics = statistics;
     }
@@ -57,7 +57,7 @@ public sealed class EnrichmentSession : IDisposable
 
         _normalization.Enrich(record);
         Timestamps.RecordTimestamp.Ensure(record, receivedAt, _time);
-        _pipeline.Enrich(record);
+        _enrichers.Enrich(record);
         record.WriteTo(output);
         _statistics.RecordEnriched();
         return record.RouteNamespace is { } ns ? new EnrichResult(true, null, null, ns) : EnrichResult.Ok;
@@ -80,11 +80,11 @@ public sealed class EnrichmentSession : IDisposable
     }
 
     /// <summary>The enrichers of this session in chain order (for diagnostics and benchmarks).</summary>
-    internal IReadOnlyList<ILogEnricher> Enrichers => [.. _normalization.Enrichers, .. _pipeline.Enrichers];
+    internal IReadOnlyList<ILogEnricher> Enrichers => [.. _normalization.Enrichers, .. _enrichers.Enrichers];
 
     public void Dispose()
     {
-        foreach (var enricher in _pipeline.Enrichers)
+        foreach (var enricher in _enrichers.Enrichers)
         {
             if (enricher is ISessionEnricher owned)
             {

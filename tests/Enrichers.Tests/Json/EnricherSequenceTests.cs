@@ -30,8 +30,8 @@ public sealed class EnricherPipelineTests
         var statistics = new EnrichmentStatistics();
         var failures = new List<EnricherFailure>();
         statistics.EnricherFailed += failures.Add;
-        var pipeline = new EnricherPipeline([new Throwing(), new Marking()], statistics);
-        using var session = new EnrichmentSession(pipeline, new EnrichmentOptions(), statistics, TimeProvider.System);
+        var enrichers = new EnricherSequence([new Throwing(), new Marking()], statistics);
+        using var session = new EnrichmentSession(enrichers, new EnrichmentOptions(), statistics, TimeProvider.System);
         var output = new ArrayBufferWriter<byte>();
 
         var result = session.Enrich("{\"@timestamp\":\"2026-11-26T12:00:00Z\",\"a\":\"b\"}"u8, output);

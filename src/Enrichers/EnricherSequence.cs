@@ -2,14 +2,16 @@ using Enrichers.Json;
 
 namespace Enrichers;
 
-/// <summary>Runs enrichers in order. One failing enricher never loses the record: the exception is caught,
+/// <summary>The ordered enrichers of one session (or one stage of it), run one after another on a record; not the
+/// configured chain (<see cref="EnrichmentChain"/>) nor the per-stream state (<see cref="EnrichmentSession"/>).
+/// One failing enricher never loses the record: the exception is caught,
 /// counted and reported, and the remaining enrichers still run (Serilog's safe aggregate enricher).</summary>
-public sealed class EnricherPipeline
+internal sealed class EnricherSequence
 {
     private readonly ILogEnricher[] _enrichers;
     private readonly EnrichmentStatistics _statistics;
 
-    public EnricherPipeline(IEnumerable<ILogEnricher> enrichers, EnrichmentStatistics statistics)
+    public EnricherSequence(IEnumerable<ILogEnricher> enrichers, EnrichmentStatistics statistics)
     {
         _enrichers = enrichers.ToArray();
         _statistics = statistics;
