@@ -33,7 +33,8 @@ public sealed class TraceLinkingEnricher : ISessionEnricher
     private TraceState? _head;
     private TraceState? _tail;
 
-    // Reading the system clock was 12% of the whole chain here (a syscall in some sandboxes). Records a
+    // Reading the system clock per record was a large share of the whole chain (a syscall in some sandboxes;
+    // figures: docs/enrichment.md). Records a
     // few dozen apart are microseconds apart, far below the minutes-scale idle timeout, so the system clock
     // is read every 32 linked records; any other TimeProvider (tests, FakeTimeProvider) on every record.
     private readonly int _clockSampleInterval;

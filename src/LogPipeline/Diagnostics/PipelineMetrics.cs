@@ -24,8 +24,8 @@ internal sealed class PipelineMetrics
         var f = Metrics.WithCustomRegistry(Registry);
 
         // By default every Inc and Observe asks Activity.Current for an exemplar. The pipeline starts no activities
-        // (a record's trace is its own field, not the worker's), so the answer is always none; the call was ~0.3 %
-        // of the worker's CPU samples at full rate, on counters incremented per record.
+        // (a record's trace is its own field, not the worker's), so the answer is always none, asked on counters
+        // incremented per record (its cost: docs/worker.md, sixth session).
         f.ExemplarBehavior = ExemplarBehavior.NoExemplars();
 
         RecordsReceived = f.CreateCounter(Prefix + "records_received_total",

@@ -22,7 +22,8 @@ internal sealed class BulkBodyWriter
 
     // Whole bodies (Build: tests, benchmarks) and the sink's response buffers are megabytes (large-object heap).
     // ArrayPool.Shared keeps such arrays per thread and per core, and the sending threads vary, so it once held
-    // ~25 idle 4 MiB arrays (~100 MB of RSS). This pool keeps only as many per size as can be in use at once.
+    // dozens of idle ones, resident (figures: docs/elasticsearch.md). This pool keeps only as many per size as can
+    // be in use at once.
     // The sink itself streams bodies (WriteToAsync) in small chunks and never builds one whole.
     private readonly ArrayPool<byte> _pool;
 

@@ -11,8 +11,8 @@ namespace LogPipeline.Elasticsearch;
 /// <para>The transport is configured by <see cref="ElasticsearchClientSettings"/> (Elasticsearch's product check,
 /// headers and compatibility), as the typed <see cref="ElasticsearchClient"/> would configure it, but that client
 /// itself is not built: the worker sends only <c>_bulk</c> bodies it writes itself and a few management requests,
-/// all through the transport, and building the typed client cost ~4 MB of memory for nothing (a process that
-/// builds the settings and the transport, measured against one that also builds the client).</para></summary>
+/// all through the transport, and building the typed client costs memory for nothing (figures:
+/// docs/elasticsearch.md).</para></summary>
 internal static class ElasticsearchClientFactory
 {
     public static ITransport<IElasticsearchClientSettings> Create(ElasticsearchSinkOptions options)

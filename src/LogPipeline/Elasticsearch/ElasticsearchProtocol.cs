@@ -43,7 +43,8 @@ internal sealed class ElasticsearchProtocol
             ContentType = $"application/vnd.elasticsearch+x-ndjson;compatible-with={CompatibleWith}",
             Accept = json,
             // Without chunking the transport first copies the body into a new MemoryStream, growing it by doubling:
-            // about 8 MB of large-object allocations per 2.5 MB request, which made nearly every GC a full one.
+            // several times the body in large-object allocations per request, which made nearly every GC a full one
+            // (figures: docs/worker.md, third session).
             // Chunked, the body is streamed to the connection as it is written (BulkBodyWriter.WriteToAsync).
             TransferEncodingChunked = true,
         };

@@ -102,16 +102,15 @@ internal static class KafkaClientConfiguration
         // librdkafka prefetches up to 64 MiB by default, and each broker's fetch response (50 MiB by default) can
         // overshoot that; the source bounds its own memory separately, so a small native prefetch keeps a
         // DaemonSet pod's footprint predictable. A fetched message keeps its whole (decompressed) fetch buffer
-        // alive in glibc's heap, so the fetch size counts as much as the queue. Measured with the source holding
-        // at its bound: 4 MiB / 2 MiB instead of 8 / 8 cut the worker's RSS by 20-30 MiB end to end, and the
-        // kafka-source harness went 316k -> 454k records/s (smaller fetches interleave better with the queue).
+        // alive in glibc's heap, so the fetch size counts as much as the queue. Smaller fetches also interleave
+        // better with the queue: lower RSS and more records/s (figures: docs/kafka.md).
         config.QueuedMaxMessagesKbytes ??= 4 * 1024;
         // A fetch must hold the largest message, so a raised message.max.bytes raises it too.
         config.FetchMaxBytes ??= Math.Max(2 * 1024 * 1024, config.MessageMaxBytes ?? 0);
 
         // Once that queue is full librdkafka postpones the partition's next fetch by fetch.queue.backoff.ms, 1 s by
-        // default: the queue drains in milliseconds and the consumer then idles. Measured with the kafka-source
-        // harness (48 partitions, 500 B records): 34k records/s with the default, 274k with 10 ms.
+        // default: the queue drains in milliseconds and the consumer then idles for most of that second
+        // (figures: docs/kafka.md).
         if (string.IsNullOrWhiteSpace(config.Get("fetch.queue.backoff.ms")))
         {
             config.Set("fetch.queue.backoff.ms", "10");

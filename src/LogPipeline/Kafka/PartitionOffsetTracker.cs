@@ -199,11 +199,10 @@ internal sealed class PartitionOffsetTracker
             }
 
             // A burst (a partition that had most of the in-flight bound to itself) must not keep its ring for the
-            // assignment's lifetime: a heap dump showed 72 partitions each holding a 2,048-slot ring (3.5 MB) while
-            // a few dozen records each were in flight. But partitions fill and drain in batches of thousands, so
-            // shrinking whenever the ring ran low made it grow again on the next batch: an allocation trace showed
-            // ring resizes as 10% of the worker's allocations. So the ring is sized to twice its peak over the
-            // last four turns, and only looked at once per four turns.
+            // assignment's lifetime (most partitions hold a few dozen records in flight). But partitions fill and
+            // drain in batches of thousands, so shrinking whenever the ring ran low made it grow again on the next
+            // batch, a large share of the worker's allocations. So the ring is sized to twice its peak over the last
+            // four turns, and only looked at once per four turns (heap dump and allocation trace: docs/kafka.md).
             if (++completedSinceResize >= slots.Length * 4)
             {
                 var size = slots.Length;

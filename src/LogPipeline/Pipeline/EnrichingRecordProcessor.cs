@@ -12,8 +12,8 @@ internal sealed class EnrichingRecordProcessor(EnrichmentChain chain, RecordBuff
     private readonly RecordBufferPool _documents = documents ?? new RecordBufferPool();
 
     // Scratch and document writer per thread, not per partition: a writer holds its current slab until the slab is
-    // full, so with a writer per partition every assigned partition kept a 128 KiB slab of its own (96 partitions:
-    // 12 MiB, in a heap dump that showed 25 MB of slabs), and 96 scratch buffers took turns in the caches.
+    // full, so with a writer per partition every assigned partition kept a 128 KiB slab of its own, and as many
+    // scratch buffers took turns in the caches (heap dump: docs/worker.md).
     // Process is synchronous: a thread's scratch is never used twice at once.
     private readonly ThreadLocal<Scratch> _scratch = new();
 
