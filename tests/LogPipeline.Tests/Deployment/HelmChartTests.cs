@@ -5,11 +5,13 @@ using YamlDotNet.RepresentationModel;
 
 namespace LogPipeline.Tests.Deployment;
 
-/// <summary>deploy/helm/logpipeline. No <c>helm</c> binary is served here, so the templates are NOT rendered in the
-/// tests; what is checked is what keeps the chart from drifting: its <c>config</c> is the kustomize ConfigMap's
-/// appsettings.json (which the deployment tests validate with the worker's own checks), every value a template reads
-/// exists in values.yaml, every worker setting a template sets is one the kustomize manifests set, and the alert
-/// rules are the rules file itself.</summary>
+/// <summary>deploy/helm/logpipeline, read as files: what keeps the chart from drifting before anything is rendered.
+/// Its <c>config</c> is the kustomize ConfigMap's appsettings.json (which the deployment tests validate with the
+/// worker's own checks), every value a template reads exists in values.yaml, every worker setting a template sets is
+/// one the kustomize manifests set, and the alert rules are the rules file itself. The chart is rendered and linted
+/// in <see cref="HelmChartRenderingTests"/> and compared with the kustomize base in
+/// <see cref="HelmChartKustomizeDriftTests"/>, by the tests' own renderer (Deployment/HelmRendering): no registry
+/// here serves a helm binary, so real Helm does not render it in the tests.</summary>
 public sealed partial class HelmChartTests
 {
     private static readonly string Chart = RepositoryFiles.PathOf("deploy", "helm", "logpipeline");
