@@ -12,28 +12,9 @@ namespace LogPipeline.Tests.Deployment.HelmRendering;
 /// lines that go-yaml folds, timestamps) are refused.</summary>
 internal static partial class GoYaml
 {
-    private static readonly HashSet<string> NonStringWords =
-    [
-        "", "~", "null", "Null", "NULL",
-        "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "true", "True", "TRUE", "false", "False", "FALSE",
-        "on", "On", "ON", "off", "Off", "OFF",
-        ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF", ".nan", ".NaN", ".NAN",
-    ];
-
-    // go-yaml v2's int (strconv.ParseInt base 0, underscores removed) and float (its yamlStyleFloat) forms.
-    [GeneratedRegex(@"^[-+]?(0[bB][01]+|0[oO]?[0-7]+|0[xX][0-9a-fA-F]+|[0-9]+)$")]
-    private static partial Regex IntegerForm();
-
-    [GeneratedRegex(@"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")]
-    private static partial Regex FloatForm();
-
     // YAML 1.1 sexagesimal numbers, which go-yaml v2 quotes for compatibility (isBase60Float).
     [GeneratedRegex(@"^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$")]
     private static partial Regex Base60Form();
-
-    // go-yaml v2 tries a timestamp for a plain scalar of four digits and a dash.
-    [GeneratedRegex(@"^[0-9]{4}-")]
-    private static partial Regex TimestampStart();
 
     public static string Marshal(SourcePosition at, object? value)
     {
@@ -144,15 +125,15 @@ internal static partial class GoYaml
             throw new TemplateException(at, $"toYaml of a long string with spaces (go-yaml folds lines) is not implemented by this renderer: {GoFormat.Quote(value)}");
         }
 
-        var plain = value.Replace("_", "", StringComparison.Ordinal);
-        if (NonStringWords.Contains(value) || IntegerForm().IsMatch(plain) || FloatForm().IsMatch(plain) || Base60Form().IsMatch(value))
+        var resolved = PlainScalar.Resolve(value);
+        if (resolved == PlainScalar.Unimplemented)
         {
-            return "\"" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
+            throw new TemplateException(at, $"toYaml of a string that go-yaml may read as a number or a timestamp is not implemented by this renderer: {value}");
         }
 
-        if (TimestampStart().IsMatch(value))
+        if (resolved is not string || Base60Form().IsMatch(value))
         {
-            throw new TemplateException(at, $"toYaml of a string that may read as a timestamp is not implemented by this renderer: {value}");
+            return "\"" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
         }
 
         return PlainAllowed(value) ? value : "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'";

@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text.RegularExpressions;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -9,18 +7,8 @@ namespace LogPipeline.Tests.Deployment.HelmRendering;
 /// and scalars resolved as go-yaml v2 resolves plain scalars (<c>yes</c>/<c>on</c> are booleans, <c>~</c> is
 /// null), every number a float64. Overrides merge into the defaults as Helm coalesces them: maps key by key,
 /// anything else replaced, and a null removes the default's key.</summary>
-internal static partial class HelmValues
+internal static class HelmValues
 {
-    private static readonly HashSet<string> Nulls = ["", "~", "null", "Null", "NULL"];
-    private static readonly HashSet<string> Trues = ["y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"];
-    private static readonly HashSet<string> Falses = ["n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"];
-
-    [GeneratedRegex(@"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")]
-    private static partial Regex FloatForm();
-
-    [GeneratedRegex(@"^[-+]?(0[bB][01]+|0[oO]?[0-7]+|\.(inf|Inf|INF|nan|NaN|NAN))$|^[-+]0[xX]|^[0-9]{4}-")]
-    private static partial Regex UnimplementedForm();
-
     public static Dictionary<string, object?> Parse(string path, string yaml)
     {
         var stream = new YamlStream();
@@ -82,28 +70,9 @@ internal static partial class HelmValues
             return text;
         }
 
-        if (Nulls.Contains(text))
-        {
-            return null;
-        }
-
-        if (Trues.Contains(text) || Falses.Contains(text))
-        {
-            return Trues.Contains(text);
-        }
-
-        if (UnimplementedForm().IsMatch(text))
-        {
-            throw new InvalidDataException($"{path}:{scalar.Start.Line}: the plain scalar {text} (octal, binary, special float or timestamp) is not implemented by this renderer");
-        }
-
-        var digits = text.Replace("_", "", StringComparison.Ordinal);
-        if (digits.StartsWith("0x", StringComparison.OrdinalIgnoreCase)
-            && long.TryParse(digits.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var hex))
-        {
-            return (double)hex;
-        }
-
-        return FloatForm().IsMatch(digits) ? double.Parse(digits, NumberStyles.Float, CultureInfo.InvariantCulture) : text;
+        var value = PlainScalar.Resolve(text);
+        return value != PlainScalar.Unimplemented
+            ? value
+            : throw new InvalidDataException($"{path}:{scalar.Start.Line}: the plain scalar {text} (octal, binary, special float or timestamp) is not implemented by this renderer");
     }
 }

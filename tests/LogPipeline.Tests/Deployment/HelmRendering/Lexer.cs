@@ -14,6 +14,11 @@ internal static class Lexer
     // Go's trim markers remove exactly these characters (its isSpace), not Unicode white space.
     private static readonly char[] TrimmedSpace = [' ', '\t', '\r', '\n'];
 
+    private static readonly Dictionary<char, TokenKind> SingleCharacterTokens = new()
+    {
+        ['|'] = TokenKind.Pipe, ['('] = TokenKind.OpenParen, [')'] = TokenKind.CloseParen, [','] = TokenKind.Comma, ['='] = TokenKind.Assign,
+    };
+
     public static IReadOnlyList<Token> Tokenize(string file, string source)
     {
         var tokens = new List<Token>();
@@ -128,29 +133,13 @@ internal static class Lexer
             Token token;
             switch (c)
             {
-                case '|':
-                    token = new Token(TokenKind.Pipe, "|", line, spaceBefore);
-                    position++;
-                    break;
-                case '(':
-                    token = new Token(TokenKind.OpenParen, "(", line, spaceBefore);
-                    position++;
-                    break;
-                case ')':
-                    token = new Token(TokenKind.CloseParen, ")", line, spaceBefore);
-                    position++;
-                    break;
-                case ',':
-                    token = new Token(TokenKind.Comma, ",", line, spaceBefore);
+                case var single when SingleCharacterTokens.TryGetValue(single, out var kind):
+                    token = new Token(kind, single.ToString(), line, spaceBefore);
                     position++;
                     break;
                 case ':' when position + 1 < source.Length && source[position + 1] == '=':
                     token = new Token(TokenKind.Declare, ":=", line, spaceBefore);
                     position += 2;
-                    break;
-                case '=':
-                    token = new Token(TokenKind.Assign, "=", line, spaceBefore);
-                    position++;
                     break;
                 case '"':
                     position = QuotedString(at, source, position, out var quoted);

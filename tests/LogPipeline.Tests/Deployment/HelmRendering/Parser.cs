@@ -144,18 +144,7 @@ internal sealed class Parser
     /// <summary>After <c>{{if pipeline}}</c> or <c>{{with pipeline}}</c>: the branches up to the matching
     /// <c>{{end}}</c>. <c>{{else if}}</c> (in an if) and <c>{{else with}}</c> (in a with) nest a branch that
     /// consumes that same end, as Go's parser does.</summary>
-    private BranchNode Branch(Token keyword, BranchKind kind)
-    {
-        var mark = _variables.Count;
-        try
-        {
-            return BranchBody(keyword, kind);
-        }
-        finally
-        {
-            _variables.RemoveRange(mark, _variables.Count - mark);
-        }
-    }
+    private BranchNode Branch(Token keyword, BranchKind kind) => Scoped(() => BranchBody(keyword, kind));
 
     private BranchNode BranchBody(Token keyword, BranchKind kind)
     {
@@ -187,18 +176,7 @@ internal sealed class Parser
         return new BranchNode(At(keyword), kind, condition, then, otherwise);
     }
 
-    private RangeNode Range(Token keyword)
-    {
-        var mark = _variables.Count;
-        try
-        {
-            return RangeBody(keyword);
-        }
-        finally
-        {
-            _variables.RemoveRange(mark, _variables.Count - mark);
-        }
-    }
+    private RangeNode Range(Token keyword) => Scoped(() => RangeBody(keyword));
 
     private RangeNode RangeBody(Token keyword)
     {
@@ -221,6 +199,20 @@ internal sealed class Parser
 
         EndAction();
         return new RangeNode(At(keyword), items, body, otherwise);
+    }
+
+    /// <summary>Variables declared in <paramref name="parse"/> go out of scope after it, as at Go's {{end}}.</summary>
+    private T Scoped<T>(Func<T> parse)
+    {
+        var mark = _variables.Count;
+        try
+        {
+            return parse();
+        }
+        finally
+        {
+            _variables.RemoveRange(mark, _variables.Count - mark);
+        }
     }
 
     /// <summary>Consumes <c>end }}</c>.</summary>
