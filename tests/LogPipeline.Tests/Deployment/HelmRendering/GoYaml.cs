@@ -131,7 +131,8 @@ internal static partial class GoYaml
             throw new TemplateException(at, $"toYaml of a string that go-yaml may read as a number or a timestamp is not implemented by this renderer: {value}");
         }
 
-        if (resolved is not string || Base60Form().IsMatch(value))
+        // "<<" resolves to YAML's merge key, and sexagesimal numbers are quoted for YAML 1.1 readers.
+        if (resolved is not string || value == "<<" || Base60Form().IsMatch(value))
         {
             return "\"" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
         }
