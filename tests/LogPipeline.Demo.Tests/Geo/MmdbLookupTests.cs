@@ -1,11 +1,10 @@
-using Enrichers.Geo;
 using LogPipeline.Demo.Geo;
 
-namespace Enrichers.Tests.Geo;
+namespace LogPipeline.Demo.Tests.Geo;
 
 public sealed class MmdbLookupTests : IDisposable
 {
-    private readonly GeoTestDatabases _databases = new();
+    private readonly string _directory = Directory.CreateTempSubdirectory("lp-mmdblookup-").FullName;
 
     [MmdbLookupFact]
     public void Libmaxminddb_reads_the_writers_databases_with_every_record_size()
@@ -14,7 +13,7 @@ public sealed class MmdbLookupTests : IDisposable
         {
             var writer = DemoGeoDatabases.CreateCityWriter();
             writer.RecordSize = size;
-            var path = Path.Combine(_databases.Directory, $"city{size}.mmdb");
+            var path = Path.Combine(_directory, $"city{size}.mmdb");
             File.WriteAllBytes(path, writer.ToArray());
 
             Assert.Contains("\"London\" <utf8_string>", MmdbLookup.Run("--file", path, "--ip", "81.2.69.160", "city", "names", "en"));
@@ -27,8 +26,11 @@ public sealed class MmdbLookupTests : IDisposable
     [MmdbLookupFact]
     public void Libmaxminddb_reads_asn_numbers_as_uint32()
     {
-        Assert.Contains("20712 <uint32>", MmdbLookup.Run("--file", _databases.AsnPath, "--ip", "81.2.69.160", "autonomous_system_number"));
+        var path = Path.Combine(_directory, "asn.mmdb");
+        File.WriteAllBytes(path, DemoGeoDatabases.CreateAsnWriter().ToArray());
+
+        Assert.Contains("64500 <uint32>", MmdbLookup.Run("--file", path, "--ip", "81.2.69.160", "autonomous_system_number"));
     }
 
-    public void Dispose() => _databases.Dispose();
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
 }

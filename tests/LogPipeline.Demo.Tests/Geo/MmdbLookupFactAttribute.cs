@@ -1,4 +1,4 @@
-namespace Enrichers.Tests.Geo;
+namespace LogPipeline.Demo.Tests.Geo;
 
 /// <summary>A fact that needs libmaxminddb's <c>mmdblookup</c> (Debian package <c>mmdb-bin</c>); skipped,
 /// with the reason printed, when it is not installed.</summary>

@@ -2,7 +2,7 @@ using System.Text.Json;
 using Enrichers.Json;
 using LogPipeline.Demo.Generator;
 
-namespace LogPipeline.Tests.Demo;
+namespace LogPipeline.Demo.Tests.Generator;
 
 public sealed class SmmLogGeneratorTests
 {

@@ -4,7 +4,7 @@ using LogPipeline.Demo.Geo;
 using MaxMind.Db;
 using MaxMind.GeoIP2;
 
-namespace Enrichers.Tests.Geo;
+namespace LogPipeline.Demo.Tests.Geo;
 
 public sealed class MaxMindDatabaseWriterTests
 {
@@ -14,7 +14,7 @@ public sealed class MaxMindDatabaseWriterTests
     [InlineData(32)]
     public void MaxMinds_reader_finds_IPv4_and_IPv6_networks_with_every_record_size(int recordSize)
     {
-        var writer = GeoTestDatabases.City("London");
+        var writer = DemoGeoDatabases.CreateCityWriter();
         writer.RecordSize = recordSize;
 
         using var reader = new DatabaseReader(new MemoryStream(writer.ToArray()));
@@ -24,7 +24,7 @@ public sealed class MaxMindDatabaseWriterTests
         Assert.Equal("JP", reader.City("2001:218:ffff::1").Country.IsoCode);
         Assert.False(reader.TryCity("81.2.70.1", out _));
         Assert.False(reader.TryCity("2001:219::1", out _));
-        Assert.Equal("GeoIP2-City", reader.Metadata.DatabaseType);
+        Assert.Equal(DemoGeoDatabases.CityDatabaseType, reader.Metadata.DatabaseType);
     }
 
     [Fact]

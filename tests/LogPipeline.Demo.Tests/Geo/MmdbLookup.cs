@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Enrichers.Tests.Geo;
+namespace LogPipeline.Demo.Tests.Geo;
 
 /// <summary>Runs libmaxminddb's <c>mmdblookup</c>: a second, independent reader of the files the writer
 /// produces.</summary>
