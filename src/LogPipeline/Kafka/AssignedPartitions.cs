@@ -16,34 +16,34 @@ internal sealed class AssignedPartitions(IRecordSink sink, InFlightLimiter limit
     // How often a drain looks at its deadline again (a stop request may have moved it).
     private const long DeadlineCheckInterval = 100;
 
-    private readonly ConcurrentDictionary<(string Topic, int Partition), AssignedPartition> partitions = new();
+    private readonly ConcurrentDictionary<(string Topic, int Partition), AssignedPartition> _partitions = new();
 
-    public int Count => partitions.Count;
+    public int Count => _partitions.Count;
 
-    public bool IsEmpty => partitions.IsEmpty;
+    public bool IsEmpty => _partitions.IsEmpty;
 
     /// <summary>A live view, for the lag probe and gauges.</summary>
-    public ICollection<AssignedPartition> Values => partitions.Values;
+    public ICollection<AssignedPartition> Values => _partitions.Values;
 
-    public List<AssignedPartition> ToList() => partitions.Values.ToList();
+    public List<AssignedPartition> ToList() => _partitions.Values.ToList();
 
     /// <summary>Records received and not yet acknowledged in every assigned partition.</summary>
-    public long Pending => partitions.Values.Sum(p => (long)p.Tracker.Pending);
+    public long Pending => _partitions.Values.Sum(p => (long)p.Tracker.Pending);
 
-    public AssignedPartition? Find(string topic, int partition) => partitions.GetValueOrDefault((topic, partition));
+    public AssignedPartition? Find(string topic, int partition) => _partitions.GetValueOrDefault((topic, partition));
 
     public bool TryGet(string topic, int partition, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out AssignedPartition? assigned) =>
-        partitions.TryGetValue((topic, partition), out assigned);
+        _partitions.TryGetValue((topic, partition), out assigned);
 
     /// <summary>Adds a newly assigned partition; an instance left from an earlier assignment is closed first.</summary>
     public void Add(AssignedPartition p)
     {
-        if (partitions.TryRemove((p.Topic, p.Partition), out var stale))
+        if (_partitions.TryRemove((p.Topic, p.Partition), out var stale))
         {
             Close([stale]);
         }
 
-        partitions[(p.Topic, p.Partition)] = p;
+        _partitions[(p.Topic, p.Partition)] = p;
     }
 
     public List<AssignedPartition> Lookup(IEnumerable<TopicPartition> tps)
@@ -51,7 +51,7 @@ internal sealed class AssignedPartitions(IRecordSink sink, InFlightLimiter limit
         var list = new List<AssignedPartition>();
         foreach (var tp in tps)
         {
-            if (partitions.TryGetValue((tp.Topic, tp.Partition.Value), out var p))
+            if (_partitions.TryGetValue((tp.Topic, tp.Partition.Value), out var p))
             {
                 list.Add(p);
             }
@@ -139,7 +139,7 @@ internal sealed class AssignedPartitions(IRecordSink sink, InFlightLimiter limit
                 limiter.Release(record);
             }
 
-            partitions.TryRemove(new KeyValuePair<(string, int), AssignedPartition>((p.Topic, p.Partition), p));
+            _partitions.TryRemove(new KeyValuePair<(string, int), AssignedPartition>((p.Topic, p.Partition), p));
             var partitionLabel = p.Partition.ToString(CultureInfo.InvariantCulture);
             metrics.ConsumerLag.RemoveLabelled(p.Topic, partitionLabel);
             metrics.CommittedOffset.RemoveLabelled(p.Topic, partitionLabel);

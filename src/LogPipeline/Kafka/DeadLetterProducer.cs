@@ -17,14 +17,14 @@ internal sealed class DeadLetterProducer
 {
     private const int MaxReasonTextLength = 1000;
 
-    private readonly KafkaSourceOptions options;
-    private readonly ProducerConfig config;
-    private readonly PipelineMetrics metrics;
-    private readonly ThrottledLog log;
-    private readonly Action<AssignedPartition, PipelineRecord, string> delivered;
-    private readonly Action<Exception> fatal;
-    private readonly IProducer<byte[]?, byte[]> producer;
-    private volatile bool closed;
+    private readonly KafkaSourceOptions _options;
+    private readonly ProducerConfig _config;
+    private readonly PipelineMetrics _metrics;
+    private readonly ThrottledLog _log;
+    private readonly Action<AssignedPartition, PipelineRecord, string> _delivered;
+    private readonly Action<Exception> _fatal;
+    private readonly IProducer<byte[]?, byte[]> _producer;
+    private volatile bool _closed;
 
     /// <param name="delivered">Called once Kafka acknowledged a record's dead-letter copy, with its reason code.</param>
     /// <param name="fatal">Called on a fatal producer error: the source cannot go on.</param>
@@ -32,15 +32,15 @@ internal sealed class DeadLetterProducer
     public DeadLetterProducer(KafkaSourceOptions options, ProducerConfig config, PipelineMetrics metrics, ThrottledLog log, ILogger logger,
         Action<AssignedPartition, PipelineRecord, string> delivered, Action<Exception> fatal)
     {
-        this.options = options;
-        this.config = config;
-        this.metrics = metrics;
-        this.log = log;
-        this.delivered = delivered;
-        this.fatal = fatal;
+        _options = options;
+        _config = config;
+        _metrics = metrics;
+        _log = log;
+        _delivered = delivered;
+        _fatal = fatal;
         try
         {
-            producer = new ProducerBuilder<byte[]?, byte[]>(config)
+            _producer = new ProducerBuilder<byte[]?, byte[]>(config)
                 .SetErrorHandler((_, error) => OnProducerError(error))
                 .SetLogHandler((_, message) => logger.LogDebug("librdkafka dead-letter producer {Facility}: {Message}", message.Facility, message.Message))
                 .Build();
@@ -61,32 +61,32 @@ internal sealed class DeadLetterProducer
         var headers = DeadLetterHeaders.Create(record, reasonCode,
             reasonText.Length > MaxReasonTextLength ? reasonText[..MaxReasonTextLength] : reasonText, DateTime.UtcNow);
         var message = new Message<byte[]?, byte[]> { Key = record.Key, Value = value, Headers = headers };
-        Produce(new Item(partition, record, options.DeadLetterTopicFor(record.Origin.Topic), message, reasonCode));
+        Produce(new Item(partition, record, _options.DeadLetterTopicFor(record.Origin.Topic), message, reasonCode));
     }
 
     /// <summary>Stops producing; waits up to <paramref name="flush"/> for writes in flight, then disposes the producer.</summary>
     public void Close(TimeSpan flush)
     {
-        closed = true;
+        _closed = true;
         if (flush > TimeSpan.Zero)
         {
-            producer.Flush(flush);
+            _producer.Flush(flush);
         }
 
-        producer.Dispose();
+        _producer.Dispose();
     }
 
     private void Produce(Item item)
     {
         // A revoked or lost partition's record is redelivered to the new owner, which dead-letters it again.
-        if (item.Partition.Tracker.IsClosed || closed)
+        if (item.Partition.Tracker.IsClosed || _closed)
         {
             return;
         }
 
         try
         {
-            producer.Produce(item.Topic, item.Message, report => OnDelivered(item, report));
+            _producer.Produce(item.Topic, item.Message, report => OnDelivered(item, report));
         }
         catch (ProduceException<byte[]?, byte[]> e)
         {
@@ -110,15 +110,15 @@ internal sealed class DeadLetterProducer
             return;
         }
 
-        delivered(item.Partition, item.Record, item.ReasonCode);
+        _delivered(item.Partition, item.Record, item.ReasonCode);
     }
 
     private void OnFailed(Item item, Error error)
     {
-        metrics.ComponentErrors.WithLabels(PipelineMetrics.Stages.Sending, "dead_letter_" + error.Code).Inc();
+        _metrics.ComponentErrors.WithLabels(PipelineMetrics.Stages.Sending, "dead_letter_" + error.Code).Inc();
         if (error.IsFatal)
         {
-            fatal(new KafkaSourceException($"Fatal error of the dead-letter producer: {error.Code}: {error.Reason}"));
+            _fatal(new KafkaSourceException($"Fatal error of the dead-letter producer: {error.Code}: {error.Reason}"));
             return;
         }
 
@@ -127,10 +127,10 @@ internal sealed class DeadLetterProducer
             item = Truncate(item);
         }
 
-        log.Log("dlq:" + error.Code, LogLevel.Warning,
-            $"Dead-letter produce to {item.Topic} failed ({error.Code}: {error.Reason}); retrying every {options.DeadLetterRetryBackoff.TotalSeconds:0.###} s");
-        metrics.Retries.WithLabels(PipelineMetrics.Stages.Sending, "dead_letter").Inc();
-        _ = Task.Delay(options.DeadLetterRetryBackoff).ContinueWith(_ => Produce(item), CancellationToken.None,
+        _log.Log("dlq:" + error.Code, LogLevel.Warning,
+            $"Dead-letter produce to {item.Topic} failed ({error.Code}: {error.Reason}); retrying every {_options.DeadLetterRetryBackoff.TotalSeconds:0.###} s");
+        _metrics.Retries.WithLabels(PipelineMetrics.Stages.Sending, "dead_letter").Inc();
+        _ = Task.Delay(_options.DeadLetterRetryBackoff).ContinueWith(_ => Produce(item), CancellationToken.None,
             TaskContinuationOptions.None, TaskScheduler.Default);
     }
 
@@ -138,7 +138,7 @@ internal sealed class DeadLetterProducer
     /// say so, rather than blocking the partition's commits forever.</summary>
     private Item Truncate(Item item)
     {
-        var limit = Math.Max(1024, (config.MessageMaxBytes ?? 1_000_000) - 64 * 1024);
+        var limit = Math.Max(1024, (_config.MessageMaxBytes ?? 1_000_000) - 64 * 1024);
         var value = item.Message.Value;
         var headers = new Headers();
         foreach (var h in item.Message.Headers)
@@ -155,12 +155,12 @@ internal sealed class DeadLetterProducer
     {
         if (error.IsFatal)
         {
-            fatal(new KafkaSourceException($"Fatal error of the dead-letter producer {error.Code}: {error.Reason}"));
+            _fatal(new KafkaSourceException($"Fatal error of the dead-letter producer {error.Code}: {error.Reason}"));
             return;
         }
 
-        metrics.ComponentErrors.WithLabels(PipelineMetrics.Stages.Sending, "dead_letter_" + error.Code).Inc();
-        log.Log("producer:" + error.Code, LogLevel.Warning, $"Dead-letter producer error (retrying): {error.Code}: {error.Reason}");
+        _metrics.ComponentErrors.WithLabels(PipelineMetrics.Stages.Sending, "dead_letter_" + error.Code).Inc();
+        _log.Log("producer:" + error.Code, LogLevel.Warning, $"Dead-letter producer error (retrying): {error.Code}: {error.Reason}");
     }
 
     private sealed record Item(AssignedPartition Partition, PipelineRecord Record, string Topic, Message<byte[]?, byte[]> Message, string ReasonCode)

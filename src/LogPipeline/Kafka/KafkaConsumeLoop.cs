@@ -24,29 +24,29 @@ internal sealed class KafkaConsumeLoop(
 {
     private static readonly long GaugeInterval = (long)TimeSpan.FromSeconds(1).TotalMilliseconds;
 
-    private readonly List<TopicPartition> ignored = [];
-    private readonly List<AssignedPartition> gapPaused = [];
-    private long received;
-    private long pauses;
-    private long resumes;
-    private bool paused;
-    private bool assignmentChanged;
+    private readonly List<TopicPartition> _ignored = [];
+    private readonly List<AssignedPartition> _gapPaused = [];
+    private long _received;
+    private long _pauses;
+    private long _resumes;
+    private bool _paused;
+    private bool _assignmentChanged;
 
     /// <summary>Messages taken into the pipeline.</summary>
-    public long Received => Interlocked.Read(ref received);
+    public long Received => Interlocked.Read(ref _received);
 
-    public long PauseCount => Interlocked.Read(ref pauses);
+    public long PauseCount => Interlocked.Read(ref _pauses);
 
-    public long ResumeCount => Interlocked.Read(ref resumes);
+    public long ResumeCount => Interlocked.Read(ref _resumes);
 
-    public bool IsPaused => paused;
+    public bool IsPaused => _paused;
 
     /// <summary>Called by the assignment callback (on this thread): the new partitions are brought to the loop's
     /// pause state before the next message is taken; <paramref name="deadLetterPartitions"/> are paused for good.</summary>
     public void OnAssigned(IEnumerable<TopicPartition> deadLetterPartitions)
     {
-        ignored.AddRange(deadLetterPartitions);
-        assignmentChanged = true;
+        _ignored.AddRange(deadLetterPartitions);
+        _assignmentChanged = true;
     }
 
     public void Run(CancellationToken token)
@@ -138,7 +138,7 @@ internal sealed class KafkaConsumeLoop(
         }
 
         limiter.Reserve(record.SizeBytes + record.Value.Length);
-        Interlocked.Increment(ref received);
+        Interlocked.Increment(ref _received);
         last.ReceivedCounter.Inc();
         last.BytesCounter.Inc(record.Value.Length);
         if (!last.Runner.TryEnqueue(record))
@@ -160,9 +160,9 @@ internal sealed class KafkaConsumeLoop(
     private void PauseForGap(AssignedPartition p)
     {
         p.GapPaused = true;
-        gapPaused.Add(p);
+        _gapPaused.Add(p);
         TryPauseResume([p.TopicPartition], pause: true);
-        metrics.UncommittedGapPausedPartitions.Set(gapPaused.Count);
+        metrics.UncommittedGapPausedPartitions.Set(_gapPaused.Count);
         logger.LogWarning(
             "Partition {Partition} paused: {Uncommitted} records received since offset {Offset} wait behind it unacknowledged (Kafka:Source:MaxUncommittedPerPartition = {Max}); the record at that offset is not acknowledged yet (a dead-letter write or the sink keeps failing). Consumption of this partition resumes when it is",
             p.TopicPartition, p.Tracker.Uncommitted, p.Tracker.AcknowledgedOffset ?? p.Tracker.Position, options.MaxUncommittedPerPartition);
@@ -172,15 +172,15 @@ internal sealed class KafkaConsumeLoop(
     /// forgets those closed meanwhile. One still paused for backpressure is left to the backpressure resume.</summary>
     private void ResumeGapPausedPartitions()
     {
-        for (var i = gapPaused.Count - 1; i >= 0; i--)
+        for (var i = _gapPaused.Count - 1; i >= 0; i--)
         {
-            var p = gapPaused[i];
+            var p = _gapPaused[i];
             if (!p.IsClosed && p.Tracker.Uncommitted >= options.MaxUncommittedPerPartition / 2)
             {
                 continue;
             }
 
-            gapPaused.RemoveAt(i);
+            _gapPaused.RemoveAt(i);
             p.GapPaused = false;
             if (!p.IsClosed)
             {
@@ -192,39 +192,39 @@ internal sealed class KafkaConsumeLoop(
             }
         }
 
-        metrics.UncommittedGapPausedPartitions.Set(gapPaused.Count);
+        metrics.UncommittedGapPausedPartitions.Set(_gapPaused.Count);
     }
 
     /// <summary>Decides whether the loop may take a record now (see <see cref="InFlightLimiter.Decide"/>) and
     /// pauses or resumes the partitions as it says.</summary>
     private bool ApplyBackpressure()
     {
-        if (assignmentChanged)
+        if (_assignmentChanged)
         {
-            assignmentChanged = false;
+            _assignmentChanged = false;
             SettleFreshPartitions();
         }
 
-        if (gapPaused.Count > 0)
+        if (_gapPaused.Count > 0)
         {
             ResumeGapPausedPartitions();
         }
 
-        switch (limiter.Decide(Environment.TickCount64, paused))
+        switch (limiter.Decide(Environment.TickCount64, _paused))
         {
             case InFlightDecision.Hold:
                 return false;
             case InFlightDecision.Pause:
                 // Held too long: pause, so that the loop can consume again and serve rebalances.
-                paused = true;
-                Interlocked.Increment(ref pauses);
+                _paused = true;
+                Interlocked.Increment(ref _pauses);
                 logger.LogDebug("Pausing {Count} partitions: {Records} records / {Bytes} bytes in flight (limits {MaxRecords} / {MaxBytes})",
                     partitions.Count, limiter.Records, limiter.Bytes, options.MaxInFlightRecords, options.MaxInFlightBytes);
                 PauseAssigned();
                 return true;
             case InFlightDecision.Resume:
-                paused = false;
-                Interlocked.Increment(ref resumes);
+                _paused = false;
+                Interlocked.Increment(ref _resumes);
                 var list = partitions.Values.Where(p => p.Paused).ToList();
                 foreach (var p in list)
                 {
@@ -244,11 +244,11 @@ internal sealed class KafkaConsumeLoop(
     /// before a rebalance would come back paused for good: bring every new partition to the current state.</summary>
     private void SettleFreshPartitions()
     {
-        if (ignored.Count > 0)
+        if (_ignored.Count > 0)
         {
-            logger.LogInformation("Not consuming dead-letter partitions matched by the topic pattern: {Partitions}", string.Join(", ", ignored));
-            TryPauseResume(ignored.ToList(), pause: true);
-            ignored.Clear();
+            logger.LogInformation("Not consuming dead-letter partitions matched by the topic pattern: {Partitions}", string.Join(", ", _ignored));
+            TryPauseResume(_ignored.ToList(), pause: true);
+            _ignored.Clear();
         }
 
         var fresh = partitions.Values.Where(p => p.Fresh && !p.IsClosed).ToList();
@@ -257,7 +257,7 @@ internal sealed class KafkaConsumeLoop(
             p.Fresh = false;
         }
 
-        if (paused)
+        if (_paused)
         {
             PauseAssigned();
         }

@@ -29,39 +29,39 @@ internal sealed class KafkaSource
     /// a close that outlasts this loses nothing: the group notices the member gone by its session timeout.</summary>
     private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(10);
 
-    private readonly KafkaSourceOptions options;
-    private readonly ConsumerConfig consumerConfig;
+    private readonly KafkaSourceOptions _options;
+    private readonly ConsumerConfig _consumerConfig;
 
     // The one topic subscribed by name, or null. Then librdkafka's topic name is not marshaled into a string for
     // every message (the source's default result fields leave it out): every message is of this topic.
-    private readonly string? singleTopic;
-    private readonly ProducerConfig producerConfig;
-    private readonly IRecordProcessor processor;
-    private readonly IRecordSink sink;
-    private readonly PipelineMetrics metrics;
-    private readonly ILogger logger;
-    private readonly ThrottledLog log;
-    private readonly AssignedPartitions partitions;
-    private readonly InFlightLimiter limiter;
-    private readonly SinkWriter sinkWriter;
-    private readonly PartitionAcknowledger acknowledger;
-    private readonly CancellationTokenSource stopLoop = new();
+    private readonly string? _singleTopic;
+    private readonly ProducerConfig _producerConfig;
+    private readonly IRecordProcessor _processor;
+    private readonly IRecordSink _sink;
+    private readonly PipelineMetrics _metrics;
+    private readonly ILogger _logger;
+    private readonly ThrottledLog _log;
+    private readonly AssignedPartitions _partitions;
+    private readonly InFlightLimiter _limiter;
+    private readonly SinkWriter _sinkWriter;
+    private readonly PartitionAcknowledger _acknowledger;
+    private readonly CancellationTokenSource _stopLoop = new();
 
-    private RecordBufferWriter? valueWriter;
-    private IConsumer<byte[]?, RecordBuffer>? consumer;
-    private DeadLetterProducer? deadLetters;
-    private OffsetCommitter? committer;
-    private KafkaConsumeLoop? loop;
-    private PartitionLagProbe? lagProbe;
-    private int started;
+    private RecordBufferWriter? _valueWriter;
+    private IConsumer<byte[]?, RecordBuffer>? _consumer;
+    private DeadLetterProducer? _deadLetters;
+    private OffsetCommitter? _committer;
+    private KafkaConsumeLoop? _loop;
+    private PartitionLagProbe? _lagProbe;
+    private int _started;
 
     // Environment.TickCount64 when the stop was requested (0: not yet): every drain deadline counts from the signal.
-    private long stopRequestedAt;
-    private volatile int state = (int)KafkaSourceState.Created;
-    private volatile Exception? fatal;
-    private volatile bool consumerFatal;
-    private volatile bool closing;
-    private volatile bool abandoning;
+    private long _stopRequestedAt;
+    private volatile int _state = (int)KafkaSourceState.Created;
+    private volatile Exception? _fatal;
+    private volatile bool _consumerFatal;
+    private volatile bool _closing;
+    private volatile bool _abandoning;
 
     /// <param name="options">Source behaviour (validated when <see cref="RunAsync"/> starts).</param>
     /// <param name="consumerConfig">Consumer settings, already passed through
@@ -80,94 +80,94 @@ internal sealed class KafkaSource
         PipelineMetrics metrics,
         ILogger<KafkaSource>? logger = null)
     {
-        this.options = options ?? throw new ArgumentNullException(nameof(options));
-        this.consumerConfig = KafkaClientConfiguration.PrepareConsumer(consumerConfig ?? throw new ArgumentNullException(nameof(consumerConfig)));
+        _options = options ?? throw new ArgumentNullException(nameof(options));
+        _consumerConfig = KafkaClientConfiguration.PrepareConsumer(consumerConfig ?? throw new ArgumentNullException(nameof(consumerConfig)));
         if (string.IsNullOrEmpty(options.TopicPattern) && options.Topics is [var only]
-            && this.consumerConfig.Get("dotnet.consumer.consume.result.fields") == KafkaClientConfiguration.DefaultConsumeResultFields)
+            && _consumerConfig.Get("dotnet.consumer.consume.result.fields") == KafkaClientConfiguration.DefaultConsumeResultFields)
         {
-            singleTopic = only;
-            this.consumerConfig.ConsumeResultFields = "timestamp";
+            _singleTopic = only;
+            _consumerConfig.ConsumeResultFields = "timestamp";
         }
 
-        this.producerConfig = KafkaClientConfiguration.PrepareProducer(producerConfig ?? throw new ArgumentNullException(nameof(producerConfig)), this.consumerConfig);
-        this.processor = processor ?? throw new ArgumentNullException(nameof(processor));
-        this.sink = sink ?? throw new ArgumentNullException(nameof(sink));
-        this.metrics = metrics ?? throw new ArgumentNullException(nameof(metrics));
-        this.logger = (ILogger?)logger ?? NullLogger.Instance;
-        log = new ThrottledLog(this.logger);
-        limiter = new InFlightLimiter(options.MaxInFlightBytes, options.MaxInFlightRecords, options.ResumeThreshold, options.PauseAfter, metrics);
-        partitions = new AssignedPartitions(sink, limiter, metrics, log);
-        acknowledger = new PartitionAcknowledger(partitions, limiter, metrics);
-        sinkWriter = new SinkWriter(sink, options.SinkChannelCapacity, metrics, e => Fail(new KafkaSourceException("The sink failed: " + e.Message, e)));
+        _producerConfig = KafkaClientConfiguration.PrepareProducer(producerConfig ?? throw new ArgumentNullException(nameof(producerConfig)), _consumerConfig);
+        _processor = processor ?? throw new ArgumentNullException(nameof(processor));
+        _sink = sink ?? throw new ArgumentNullException(nameof(sink));
+        _metrics = metrics ?? throw new ArgumentNullException(nameof(metrics));
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _log = new ThrottledLog(_logger);
+        _limiter = new InFlightLimiter(options.MaxInFlightBytes, options.MaxInFlightRecords, options.ResumeThreshold, options.PauseAfter, metrics);
+        _partitions = new AssignedPartitions(sink, _limiter, metrics, _log);
+        _acknowledger = new PartitionAcknowledger(_partitions, _limiter, metrics);
+        _sinkWriter = new SinkWriter(sink, options.SinkChannelCapacity, metrics, e => Fail(new KafkaSourceException("The sink failed: " + e.Message, e)));
     }
 
     /// <summary>Slabs for the message values (see <see cref="RecordBufferPool"/>); tests set small slabs.</summary>
     internal RecordBufferPool Values { get; init; } = new();
 
     /// <summary>Where the source is in its lifecycle.</summary>
-    public KafkaSourceState State => (KafkaSourceState)state;
+    public KafkaSourceState State => (KafkaSourceState)_state;
 
     /// <summary>True while consuming or waiting in the group for partitions (readiness).</summary>
     public bool IsReady => State is KafkaSourceState.Assigned or KafkaSourceState.WaitingForAssignment;
 
     /// <summary>Messages received from Kafka.</summary>
-    public long ReceivedRecords => loop?.Received ?? 0;
+    public long ReceivedRecords => _loop?.Received ?? 0;
 
     /// <summary>Records acknowledged (stored by the sink or dead-lettered); their offsets may be committed.</summary>
-    public long AcknowledgedRecords => acknowledger.Acknowledged;
+    public long AcknowledgedRecords => _acknowledger.Acknowledged;
 
     /// <summary>Records produced to the dead-letter topic and acknowledged by Kafka.</summary>
-    public long DeadLetteredRecords => acknowledger.DeadLettered;
+    public long DeadLetteredRecords => _acknowledger.DeadLettered;
 
     /// <summary>Bytes of records received and not yet acknowledged.</summary>
-    public long InFlightBytes => limiter.Bytes;
+    public long InFlightBytes => _limiter.Bytes;
 
     /// <summary>Records received and not yet acknowledged.</summary>
-    public long InFlightRecords => limiter.Records;
+    public long InFlightRecords => _limiter.Records;
 
     /// <summary>Times consumption stopped at an in-flight bound (held, and paused if that lasted
     /// <see cref="KafkaSourceOptions.PauseAfter"/>).</summary>
-    public long HoldCount => limiter.HoldCount;
+    public long HoldCount => _limiter.HoldCount;
 
     /// <summary>Times consumption was paused because an in-flight bound held longer than
     /// <see cref="KafkaSourceOptions.PauseAfter"/>.</summary>
-    public long PauseCount => loop?.PauseCount ?? 0;
+    public long PauseCount => _loop?.PauseCount ?? 0;
 
     /// <summary>Times consumption resumed after falling below the low-water mark.</summary>
-    public long ResumeCount => loop?.ResumeCount ?? 0;
+    public long ResumeCount => _loop?.ResumeCount ?? 0;
 
     /// <summary>How the last requested stop ended; null until a stop drained (not after a crash or a fatal error).</summary>
     public KafkaSourceStopReport? StopReport { get; private set; }
 
     /// <summary>Partitions currently assigned to this worker.</summary>
-    public int AssignedPartitionCount => partitions.Count;
+    public int AssignedPartitionCount => _partitions.Count;
 
     /// <summary>A snapshot of every assigned partition (offsets, pending records, lag, paused).</summary>
     public IReadOnlyList<KafkaPartitionStatus> GetPartitionStatus() =>
-        partitions.Values
+        _partitions.Values
             .OrderBy(p => p.Topic, StringComparer.Ordinal).ThenBy(p => p.Partition)
             .Select(p => new KafkaPartitionStatus(p.Topic, p.Partition, p.Tracker.AcknowledgedOffset, p.Tracker.CommittedOffset,
-                p.Tracker.Pending, lagProbe?.Lag(p), p.Paused))
+                p.Tracker.Pending, _lagProbe?.Lag(p), p.Paused))
             .ToList();
 
     public override string ToString() =>
-        $"KafkaSource {State}: partitions={partitions.Count} received={ReceivedRecords} acknowledged={AcknowledgedRecords} " +
-        $"deadLettered={DeadLetteredRecords} inFlight={InFlightRecords} records/{InFlightBytes} B paused={loop?.IsPaused ?? false} sinkQueue={sinkWriter.Queued}";
+        $"KafkaSource {State}: partitions={_partitions.Count} received={ReceivedRecords} acknowledged={AcknowledgedRecords} " +
+        $"deadLettered={DeadLetteredRecords} inFlight={InFlightRecords} records/{InFlightBytes} B paused={_loop?.IsPaused ?? false} sinkQueue={_sinkWriter.Queued}";
 
     /// <summary>Runs the source until <paramref name="stoppingToken"/> fires (then drains, commits and leaves the
     /// group) or a fatal error occurs (then throws <see cref="KafkaSourceException"/>). Call once.</summary>
     public async Task RunAsync(CancellationToken stoppingToken)
     {
-        if (Interlocked.Exchange(ref started, 1) == 1)
+        if (Interlocked.Exchange(ref _started, 1) == 1)
         {
             throw new InvalidOperationException("KafkaSource.RunAsync may be called only once.");
         }
 
-        options.ValidateOrThrow();
+        _options.ValidateOrThrow();
         SetState(KafkaSourceState.Starting);
         try
         {
-            await sink.StartAsync(acknowledger, stoppingToken).ConfigureAwait(false);
+            await _sink.StartAsync(_acknowledger, stoppingToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -176,12 +176,12 @@ internal sealed class KafkaSource
         }
 
         BuildClients();
-        sinkWriter.Start();
+        _sinkWriter.Start();
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var registration = stoppingToken.Register(() =>
         {
-            Interlocked.CompareExchange(ref stopRequestedAt, Environment.TickCount64, 0);
-            stopLoop.Cancel();
+            Interlocked.CompareExchange(ref _stopRequestedAt, Environment.TickCount64, 0);
+            _stopLoop.Cancel();
         });
         var thread = new Thread(() =>
         {
@@ -206,22 +206,22 @@ internal sealed class KafkaSource
     /// <summary>Test hook that simulates a crash: stops at once, commits nothing, drops everything in flight.</summary>
     internal void Abandon()
     {
-        abandoning = true;
-        stopLoop.Cancel();
+        _abandoning = true;
+        _stopLoop.Cancel();
     }
 
     private void BuildClients()
     {
         try
         {
-            valueWriter = Values.CreateWriter();
-            consumer = new ConsumerBuilder<byte[]?, RecordBuffer>(consumerConfig)
-                .SetValueDeserializer(new PooledValueDeserializer(valueWriter))
+            _valueWriter = Values.CreateWriter();
+            _consumer = new ConsumerBuilder<byte[]?, RecordBuffer>(_consumerConfig)
+                .SetValueDeserializer(new PooledValueDeserializer(_valueWriter))
                 .SetPartitionsAssignedHandler((_, assigned) => OnAssigned(assigned))
                 .SetPartitionsRevokedHandler((_, revoked) => OnRevoked(revoked))
                 .SetPartitionsLostHandler((_, lost) => OnLost(lost))
                 .SetErrorHandler((_, error) => OnConsumerError(error))
-                .SetLogHandler((_, message) => logger.LogDebug("librdkafka consumer {Facility}: {Message}", message.Facility, message.Message))
+                .SetLogHandler((_, message) => _logger.LogDebug("librdkafka consumer {Facility}: {Message}", message.Facility, message.Message))
                 .Build();
         }
         catch (ArgumentException e)
@@ -231,42 +231,42 @@ internal sealed class KafkaSource
 
         try
         {
-            deadLetters = new DeadLetterProducer(options, producerConfig, metrics, log, logger, acknowledger.OnDeadLettered, Fail);
-            acknowledger.DeadLetters = deadLetters;
+            _deadLetters = new DeadLetterProducer(_options, _producerConfig, _metrics, _log, _logger, _acknowledger.OnDeadLettered, Fail);
+            _acknowledger.DeadLetters = _deadLetters;
         }
         catch (KafkaConfigurationException)
         {
-            consumer.Dispose();
+            _consumer.Dispose();
             throw;
         }
 
-        committer = new OffsetCommitter(consumer, metrics, log, () => consumerFatal, error =>
+        _committer = new OffsetCommitter(_consumer, _metrics, _log, () => _consumerFatal, error =>
         {
-            consumerFatal = true;
+            _consumerFatal = true;
             Fail(new KafkaSourceException($"Fatal Kafka consumer error on commit: {error.Code}: {error.Reason}"));
         });
-        loop = new KafkaConsumeLoop(consumer, options, singleTopic, partitions, limiter, committer, metrics, log, logger, OnConsumerError, UpdateGauges);
+        _loop = new KafkaConsumeLoop(_consumer, _options, _singleTopic, _partitions, _limiter, _committer, _metrics, _log, _logger, OnConsumerError, UpdateGauges);
     }
 
     private void RunConsumeThread()
     {
         try
         {
-            var c = consumer!;
-            if (!string.IsNullOrWhiteSpace(options.TopicPattern))
+            var c = _consumer!;
+            if (!string.IsNullOrWhiteSpace(_options.TopicPattern))
             {
-                c.Subscribe("^" + options.TopicPattern.TrimStart('^'));
+                c.Subscribe("^" + _options.TopicPattern.TrimStart('^'));
             }
             else
             {
-                c.Subscribe(options.Topics);
+                c.Subscribe(_options.Topics);
             }
 
-            logger.LogInformation("Kafka source subscribed to {Topics} as group {Group} (instance {Instance})",
-                options.TopicPattern ?? string.Join(",", options.Topics), consumerConfig.GroupId, consumerConfig.GroupInstanceId ?? "-");
-            lagProbe = new PartitionLagProbe(c, () => partitions.Values, consumerConfig.AutoOffsetReset, logger);
-            lagProbe.Start();
-            loop!.Run(stopLoop.Token);
+            _logger.LogInformation("Kafka source subscribed to {Topics} as group {Group} (instance {Instance})",
+                _options.TopicPattern ?? string.Join(",", _options.Topics), _consumerConfig.GroupId, _consumerConfig.GroupInstanceId ?? "-");
+            _lagProbe = new PartitionLagProbe(c, () => _partitions.Values, _consumerConfig.AutoOffsetReset, _logger);
+            _lagProbe.Start();
+            _loop!.Run(_stopLoop.Token);
         }
         catch (Exception e)
         {
@@ -277,19 +277,19 @@ internal sealed class KafkaSource
             Shutdown();
         }
 
-        if (fatal is { } error)
+        if (_fatal is { } error)
         {
             SetState(KafkaSourceState.Failed);
             throw error as KafkaSourceException ?? new KafkaSourceException(error.Message, error);
         }
 
         SetState(KafkaSourceState.Stopped);
-        logger.LogInformation("Kafka source stopped: {Source}", this);
+        _logger.LogInformation("Kafka source stopped: {Source}", this);
     }
 
     private void OnAssigned(List<TopicPartition> assigned)
     {
-        metrics.Rebalances.WithLabels("assigned").Inc();
+        _metrics.Rebalances.WithLabels("assigned").Inc();
         var deadLetterPartitions = new List<TopicPartition>();
         foreach (var tp in assigned)
         {
@@ -302,73 +302,73 @@ internal sealed class KafkaSource
             }
 
             AssignedPartition? p = null;
-            var runner = new PartitionRunner(tp.Topic, tp.Partition.Value, processor.CreatePartitionProcessor(tp.Topic, tp.Partition.Value),
-                options.MaxInFlightRecords + 1, limiter, sinkWriter, metrics, logger, (record, code, text) => acknowledger.DeadLetter(p!, record, code, text));
-            p = new AssignedPartition(tp, runner, metrics.RecordsReceived.WithLabels(tp.Topic), metrics.BytesReceived.WithLabels(tp.Topic));
-            partitions.Add(p);
+            var runner = new PartitionRunner(tp.Topic, tp.Partition.Value, _processor.CreatePartitionProcessor(tp.Topic, tp.Partition.Value),
+                _options.MaxInFlightRecords + 1, _limiter, _sinkWriter, _metrics, _logger, (record, code, text) => _acknowledger.DeadLetter(p!, record, code, text));
+            p = new AssignedPartition(tp, runner, _metrics.RecordsReceived.WithLabels(tp.Topic), _metrics.BytesReceived.WithLabels(tp.Topic));
+            _partitions.Add(p);
             runner.Start();
         }
 
-        loop!.OnAssigned(deadLetterPartitions);
-        logger.LogInformation("Assigned {Count} partitions: {Partitions}", assigned.Count, string.Join(", ", assigned));
+        _loop!.OnAssigned(deadLetterPartitions);
+        _logger.LogInformation("Assigned {Count} partitions: {Partitions}", assigned.Count, string.Join(", ", assigned));
         UpdateAssignmentState();
-        lagProbe?.Wake();
+        _lagProbe?.Wake();
     }
 
     private void OnRevoked(List<TopicPartitionOffset> revoked)
     {
-        metrics.Rebalances.WithLabels("revoked").Inc();
-        var list = partitions.Lookup(revoked.Select(r => r.TopicPartition));
-        if (!abandoning)
+        _metrics.Rebalances.WithLabels("revoked").Inc();
+        var list = _partitions.Lookup(revoked.Select(r => r.TopicPartition));
+        if (!_abandoning)
         {
             // A stop requested during this drain brings its end forward to the stop's own deadline, so a revoke
             // cannot hold the shutdown past the pod's grace period.
-            var revokeDeadline = Environment.TickCount64 + (long)(closing ? TimeSpan.Zero : options.RevokeDrainTimeout).TotalMilliseconds;
-            var drained = partitions.Drain(list, () => Math.Min(revokeDeadline, StopDeadline()), () => fatal is not null);
-            committer!.Commit(list, retryDuringRebalance: true);
-            logger.LogInformation("Revoked {Count} partitions ({State}): {Partitions}", list.Count,
+            var revokeDeadline = Environment.TickCount64 + (long)(_closing ? TimeSpan.Zero : _options.RevokeDrainTimeout).TotalMilliseconds;
+            var drained = _partitions.Drain(list, () => Math.Min(revokeDeadline, StopDeadline()), () => _fatal is not null);
+            _committer!.Commit(list, retryDuringRebalance: true);
+            _logger.LogInformation("Revoked {Count} partitions ({State}): {Partitions}", list.Count,
                 drained ? "drained" : "drain timed out, unacknowledged records will be redelivered", string.Join(", ", list));
         }
 
-        partitions.Close(list);
+        _partitions.Close(list);
         UpdateAssignmentState();
     }
 
     private void OnLost(List<TopicPartitionOffset> lost)
     {
-        metrics.Rebalances.WithLabels("lost").Inc();
-        var list = partitions.Lookup(lost.Select(r => r.TopicPartition));
-        logger.LogWarning("Lost {Count} partitions without commit (they are redelivered): {Partitions}", list.Count, string.Join(", ", list));
-        partitions.Close(list);
+        _metrics.Rebalances.WithLabels("lost").Inc();
+        var list = _partitions.Lookup(lost.Select(r => r.TopicPartition));
+        _logger.LogWarning("Lost {Count} partitions without commit (they are redelivered): {Partitions}", list.Count, string.Join(", ", list));
+        _partitions.Close(list);
         UpdateAssignmentState();
     }
 
     private bool IsDeadLetterTopic(string topic) =>
-        !string.IsNullOrWhiteSpace(options.TopicPattern) &&
-        (topic.EndsWith(".dlq", StringComparison.Ordinal) || string.Equals(options.DeadLetterTopic, topic, StringComparison.Ordinal));
+        !string.IsNullOrWhiteSpace(_options.TopicPattern) &&
+        (topic.EndsWith(".dlq", StringComparison.Ordinal) || string.Equals(_options.DeadLetterTopic, topic, StringComparison.Ordinal));
 
     private void UpdateGauges()
     {
-        metrics.InFlightBytes.Set(InFlightBytes);
-        metrics.InFlightRecords.Set(InFlightRecords);
-        metrics.ChannelDepth.WithLabels("sink").Set(sinkWriter.Queued);
-        metrics.ChannelDepth.WithLabels("partition").Set(partitions.Values.Sum(p => p.Runner.Queued));
-        metrics.AssignedPartitions.Set(partitions.Count);
-        foreach (var p in partitions.Values)
+        _metrics.InFlightBytes.Set(InFlightBytes);
+        _metrics.InFlightRecords.Set(InFlightRecords);
+        _metrics.ChannelDepth.WithLabels("sink").Set(_sinkWriter.Queued);
+        _metrics.ChannelDepth.WithLabels("partition").Set(_partitions.Values.Sum(p => p.Runner.Queued));
+        _metrics.AssignedPartitions.Set(_partitions.Count);
+        foreach (var p in _partitions.Values)
         {
-            if (lagProbe?.Lag(p) is long lag)
+            if (_lagProbe?.Lag(p) is long lag)
             {
-                metrics.ConsumerLag.WithLabels(p.Topic, p.Partition.ToString(CultureInfo.InvariantCulture)).Set(lag);
+                _metrics.ConsumerLag.WithLabels(p.Topic, p.Partition.ToString(CultureInfo.InvariantCulture)).Set(lag);
             }
         }
     }
 
     private void UpdateAssignmentState()
     {
-        metrics.AssignedPartitions.Set(partitions.Count);
+        _metrics.AssignedPartitions.Set(_partitions.Count);
         if (State is KafkaSourceState.Starting or KafkaSourceState.Assigned or KafkaSourceState.WaitingForAssignment)
         {
-            SetState(partitions.IsEmpty ? KafkaSourceState.WaitingForAssignment : KafkaSourceState.Assigned);
+            SetState(_partitions.IsEmpty ? KafkaSourceState.WaitingForAssignment : KafkaSourceState.Assigned);
         }
     }
 
@@ -376,58 +376,58 @@ internal sealed class KafkaSource
     {
         if (error.IsFatal)
         {
-            consumerFatal = true;
+            _consumerFatal = true;
             Fail(new KafkaSourceException($"Fatal Kafka consumer error {error.Code}: {error.Reason}"));
             return;
         }
 
-        metrics.ComponentErrors.WithLabels(PipelineMetrics.Stages.Receiving, error.Code.ToString()).Inc();
-        log.Log("consumer:" + error.Code, LogLevel.Warning, $"Kafka consumer error (retrying): {error.Code}: {error.Reason}");
+        _metrics.ComponentErrors.WithLabels(PipelineMetrics.Stages.Receiving, error.Code.ToString()).Inc();
+        _log.Log("consumer:" + error.Code, LogLevel.Warning, $"Kafka consumer error (retrying): {error.Code}: {error.Reason}");
     }
 
     private void Fail(Exception error)
     {
-        if (Interlocked.CompareExchange(ref fatal, error, null) is null)
+        if (Interlocked.CompareExchange(ref _fatal, error, null) is null)
         {
-            logger.LogCritical(error, "Kafka source stopping after a fatal error: {Reason}", error.Message);
+            _logger.LogCritical(error, "Kafka source stopping after a fatal error: {Reason}", error.Message);
             SetState(KafkaSourceState.Failed);
         }
 
-        stopLoop.Cancel();
+        _stopLoop.Cancel();
     }
 
     private void Shutdown()
     {
-        if (fatal is null)
+        if (_fatal is null)
         {
             SetState(KafkaSourceState.Stopping);
         }
 
-        lagProbe?.Stop(TimeSpan.Zero);
-        var all = partitions.ToList();
-        var drain = !abandoning && fatal is null;
+        _lagProbe?.Stop(TimeSpan.Zero);
+        var all = _partitions.ToList();
+        var drain = !_abandoning && _fatal is null;
         if (drain)
         {
-            Interlocked.CompareExchange(ref stopRequestedAt, Environment.TickCount64, 0);
-            logger.LogInformation("Kafka source draining {Records} in-flight records (up to {Timeout} from the stop request)", InFlightRecords, options.DrainTimeout);
-            if (!partitions.Drain(all, StopDeadline, () => fatal is not null))
+            Interlocked.CompareExchange(ref _stopRequestedAt, Environment.TickCount64, 0);
+            _logger.LogInformation("Kafka source draining {Records} in-flight records (up to {Timeout} from the stop request)", InFlightRecords, _options.DrainTimeout);
+            if (!_partitions.Drain(all, StopDeadline, () => _fatal is not null))
             {
-                logger.LogWarning("Drain timed out with {Records} records unacknowledged; committing the acknowledged prefix, the rest is redelivered", partitions.Pending);
+                _logger.LogWarning("Drain timed out with {Records} records unacknowledged; committing the acknowledged prefix, the rest is redelivered", _partitions.Pending);
             }
         }
 
-        var committed = !abandoning && committer is not null && committer.Commit(all, retryDuringRebalance: true);
+        var committed = !_abandoning && _committer is not null && _committer.Commit(all, retryDuringRebalance: true);
         if (drain)
         {
             // Read before the partitions are closed, which forgets what was still pending.
-            StopReport = new KafkaSourceStopReport(partitions.Pending, committed,
-                TimeSpan.FromMilliseconds(Environment.TickCount64 - Interlocked.Read(ref stopRequestedAt)));
+            StopReport = new KafkaSourceStopReport(_partitions.Pending, committed,
+                TimeSpan.FromMilliseconds(Environment.TickCount64 - Interlocked.Read(ref _stopRequestedAt)));
         }
 
-        closing = true;
+        _closing = true;
         // The probe calls the consumer from its own task: it must be done before the consumer is closed.
-        var consumerClosed = lagProbe?.Stop(TimeSpan.FromSeconds(3)) ?? true;
-        if (consumer is { } c && !consumerFatal && consumerClosed)
+        var consumerClosed = _lagProbe?.Stop(TimeSpan.FromSeconds(3)) ?? true;
+        if (_consumer is { } c && !_consumerFatal && consumerClosed)
         {
             // A close that starts while the group rebalances (another member leaving at the same moment) can
             // wait inside librdkafka for that rebalance far longer than a pod's grace period, so it is bounded.
@@ -437,23 +437,23 @@ internal sealed class KafkaSource
                 consumerClosed = close.Wait(CloseTimeout);
                 if (!consumerClosed)
                 {
-                    logger.LogWarning("The Kafka consumer did not leave the group within {Timeout}; offsets are committed, the group drops this member by its session timeout", CloseTimeout);
+                    _logger.LogWarning("The Kafka consumer did not leave the group within {Timeout}; offsets are committed, the group drops this member by its session timeout", CloseTimeout);
                 }
             }
             catch (AggregateException e) when (e.InnerException is KafkaException or ObjectDisposedException)
             {
-                logger.LogWarning("Closing the Kafka consumer failed: {Reason}", e.InnerException.Message);
+                _logger.LogWarning("Closing the Kafka consumer failed: {Reason}", e.InnerException.Message);
             }
         }
 
-        partitions.Close(partitions.ToList());
-        sinkWriter.Stop(TimeSpan.FromSeconds(5));
-        deadLetters?.Close(!abandoning && fatal is null ? TimeSpan.FromSeconds(1) : TimeSpan.Zero);
+        _partitions.Close(_partitions.ToList());
+        _sinkWriter.Stop(TimeSpan.FromSeconds(5));
+        _deadLetters?.Close(!_abandoning && _fatal is null ? TimeSpan.FromSeconds(1) : TimeSpan.Zero);
 
         // Disposing a consumer whose Close still runs on another thread would free it under that thread.
         if (consumerClosed)
         {
-            consumer?.Dispose();
+            _consumer?.Dispose();
         }
 
         UpdateGauges();
@@ -463,15 +463,15 @@ internal sealed class KafkaSource
     /// request; never while no stop was requested.</summary>
     private long StopDeadline()
     {
-        var at = Interlocked.Read(ref stopRequestedAt);
-        return at == 0 ? long.MaxValue : at + (long)options.DrainTimeout.TotalMilliseconds;
+        var at = Interlocked.Read(ref _stopRequestedAt);
+        return at == 0 ? long.MaxValue : at + (long)_options.DrainTimeout.TotalMilliseconds;
     }
 
     private void SetState(KafkaSourceState value)
     {
         if (State != KafkaSourceState.Failed || value == KafkaSourceState.Failed)
         {
-            state = (int)value;
+            _state = (int)value;
         }
     }
 }

@@ -10,15 +10,15 @@ namespace LogPipeline.Kafka;
 /// was revoked or lost the record is redelivered to the partition's next owner, which decides about it again.</summary>
 internal sealed class PartitionAcknowledger(AssignedPartitions partitions, InFlightLimiter limiter, PipelineMetrics metrics) : IRecordAcknowledger
 {
-    private long acknowledged;
-    private long deadLettered;
+    private long _acknowledged;
+    private long _deadLettered;
 
     /// <summary>Set once the clients are built, before the first record is received.</summary>
     public DeadLetterProducer? DeadLetters { get; set; }
 
-    public long Acknowledged => Interlocked.Read(ref acknowledged);
+    public long Acknowledged => Interlocked.Read(ref _acknowledged);
 
-    public long DeadLettered => Interlocked.Read(ref deadLettered);
+    public long DeadLettered => Interlocked.Read(ref _deadLettered);
 
     // The sink reports a record's fate as its last use of it, so its pooled bytes go back here.
     public void Acknowledge(PipelineRecord record)
@@ -26,7 +26,7 @@ internal sealed class PartitionAcknowledger(AssignedPartitions partitions, InFli
         if (partitions.TryGet(record.Origin.Topic, record.Origin.Partition, out var p) && p.Tracker.Complete(record))
         {
             limiter.Release(record);
-            Interlocked.Increment(ref acknowledged);
+            Interlocked.Increment(ref _acknowledged);
             metrics.RecordsAcknowledged.Inc();
         }
 
@@ -55,8 +55,8 @@ internal sealed class PartitionAcknowledger(AssignedPartitions partitions, InFli
         if (p.Tracker.Complete(record))
         {
             limiter.Release(record);
-            Interlocked.Increment(ref deadLettered);
-            Interlocked.Increment(ref acknowledged);
+            Interlocked.Increment(ref _deadLettered);
+            Interlocked.Increment(ref _acknowledged);
             metrics.RecordsDeadLettered.WithLabels(reasonCode).Inc();
             metrics.RecordsAcknowledged.Inc();
         }

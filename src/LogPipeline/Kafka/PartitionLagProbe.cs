@@ -211,27 +211,27 @@ internal sealed class PartitionLagProbe
 
     private sealed class Probe
     {
-        private long committed = long.MinValue;
-        private long low = long.MinValue;
-        private long high = long.MinValue;
+        private long _committed = long.MinValue;
+        private long _low = long.MinValue;
+        private long _high = long.MinValue;
 
         /// <summary>The group's committed offset (-1 for none), or null before it was read.</summary>
         public long? Committed
         {
-            get => Read(ref committed);
-            set => Interlocked.Exchange(ref committed, value ?? long.MinValue);
+            get => Read(ref _committed);
+            set => Interlocked.Exchange(ref _committed, value ?? long.MinValue);
         }
 
         public long? Low
         {
-            get => Read(ref low);
-            set => Interlocked.Exchange(ref low, value ?? long.MinValue);
+            get => Read(ref _low);
+            set => Interlocked.Exchange(ref _low, value ?? long.MinValue);
         }
 
         public long? High
         {
-            get => Read(ref high);
-            set => Interlocked.Exchange(ref high, value ?? long.MinValue);
+            get => Read(ref _high);
+            set => Interlocked.Exchange(ref _high, value ?? long.MinValue);
         }
 
         private static long? Read(ref long field)

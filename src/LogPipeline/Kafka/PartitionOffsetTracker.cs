@@ -13,48 +13,48 @@ internal sealed class PartitionOffsetTracker
 {
     private const int MinSlots = 64;
 
-    private readonly object gate = new();
-    private Slot[] slots = new Slot[MinSlots];
-    private int head;
-    private int count;
-    private int peakSinceResize;
-    private int completedSinceResize;
-    private int pending;
-    private long lastTracked = -1;
-    private long firstTracked = -1;
-    private long committable = -1;
-    private long committed = -1;
-    private bool closed;
+    private readonly object _gate = new();
+    private Slot[] _slots = new Slot[MinSlots];
+    private int _head;
+    private int _count;
+    private int _peakSinceResize;
+    private int _completedSinceResize;
+    private int _pending;
+    private long _lastTracked = -1;
+    private long _firstTracked = -1;
+    private long _committable = -1;
+    private long _committed = -1;
+    private bool _closed;
 
     /// <summary>Records tracked and not yet acknowledged.</summary>
     public int Pending
     {
         get
         {
-            lock (gate)
+            lock (_gate)
             {
-                return pending;
+                return _pending;
             }
         }
     }
 
     /// <summary>Records tracked from the oldest unacknowledged one on, acknowledged or not: what a commit cannot pass
     /// yet, and the slots the ring needs. Read without the lock (a threshold check on the consume thread).</summary>
-    public int Uncommitted => Volatile.Read(ref count);
+    public int Uncommitted => Volatile.Read(ref _count);
 
     /// <summary>True while <paramref name="record"/> (this instance) is tracked and not yet acknowledged: false for a
     /// record of an earlier assignment of the same partition, and after <see cref="Close"/>.</summary>
     public bool IsTracking(PipelineRecord record)
     {
-        lock (gate)
+        lock (_gate)
         {
-            if (closed || count == 0)
+            if (_closed || _count == 0)
             {
                 return false;
             }
 
             var index = Find(record.Origin.Offset);
-            return index >= 0 && ReferenceEquals(slots[index].Record, record);
+            return index >= 0 && ReferenceEquals(_slots[index].Record, record);
         }
     }
 
@@ -63,9 +63,9 @@ internal sealed class PartitionOffsetTracker
     {
         get
         {
-            lock (gate)
+            lock (_gate)
             {
-                return slots.Length;
+                return _slots.Length;
             }
         }
     }
@@ -75,9 +75,9 @@ internal sealed class PartitionOffsetTracker
     {
         get
         {
-            lock (gate)
+            lock (_gate)
             {
-                return closed;
+                return _closed;
             }
         }
     }
@@ -87,9 +87,9 @@ internal sealed class PartitionOffsetTracker
     {
         get
         {
-            lock (gate)
+            lock (_gate)
             {
-                return committed < 0 ? null : committed;
+                return _committed < 0 ? null : _committed;
             }
         }
     }
@@ -100,9 +100,9 @@ internal sealed class PartitionOffsetTracker
     {
         get
         {
-            lock (gate)
+            lock (_gate)
             {
-                return committable < 0 ? null : committable;
+                return _committable < 0 ? null : _committable;
             }
         }
     }
@@ -113,9 +113,9 @@ internal sealed class PartitionOffsetTracker
     {
         get
         {
-            lock (gate)
+            lock (_gate)
             {
-                return committable >= 0 ? committable : firstTracked >= 0 ? firstTracked : null;
+                return _committable >= 0 ? _committable : _firstTracked >= 0 ? _firstTracked : null;
             }
         }
     }
@@ -125,9 +125,9 @@ internal sealed class PartitionOffsetTracker
     {
         get
         {
-            lock (gate)
+            lock (_gate)
             {
-                return committable > committed ? committable : null;
+                return _committable > _committed ? _committable : null;
             }
         }
     }
@@ -137,26 +137,26 @@ internal sealed class PartitionOffsetTracker
     public bool Track(PipelineRecord record)
     {
         var offset = record.Origin.Offset;
-        lock (gate)
+        lock (_gate)
         {
-            if (closed || offset <= lastTracked)
+            if (_closed || offset <= _lastTracked)
             {
                 return false;
             }
 
-            if (count == slots.Length)
+            if (_count == _slots.Length)
             {
-                Resize(slots.Length * 2);
+                Resize(_slots.Length * 2);
             }
 
-            slots[(head + count) % slots.Length] = new Slot(offset, record);
-            count++;
-            peakSinceResize = Math.Max(peakSinceResize, count);
-            pending++;
-            lastTracked = offset;
-            if (firstTracked < 0)
+            _slots[(_head + _count) % _slots.Length] = new Slot(offset, record);
+            _count++;
+            _peakSinceResize = Math.Max(_peakSinceResize, _count);
+            _pending++;
+            _lastTracked = offset;
+            if (_firstTracked < 0)
             {
-                firstTracked = offset;
+                _firstTracked = offset;
             }
 
             return true;
@@ -168,9 +168,9 @@ internal sealed class PartitionOffsetTracker
     public bool Complete(PipelineRecord record)
     {
         var offset = record.Origin.Offset;
-        lock (gate)
+        lock (_gate)
         {
-            if (closed || count == 0)
+            if (_closed || _count == 0)
             {
                 return false;
             }
@@ -181,7 +181,7 @@ internal sealed class PartitionOffsetTracker
                 return false;
             }
 
-            ref var slot = ref slots[index];
+            ref var slot = ref _slots[index];
             // A done slot holds no record, so a repeated acknowledgement does not match either.
             if (!ReferenceEquals(slot.Record, record))
             {
@@ -189,13 +189,13 @@ internal sealed class PartitionOffsetTracker
             }
 
             slot.Record = null; // done; the record's memory is released now, even if an earlier one is still pending
-            pending--;
-            while (count > 0 && slots[head].Done)
+            _pending--;
+            while (_count > 0 && _slots[_head].Done)
             {
-                committable = slots[head].Offset + 1;
-                slots[head] = default;
-                head = (head + 1) % slots.Length;
-                count--;
+                _committable = _slots[_head].Offset + 1;
+                _slots[_head] = default;
+                _head = (_head + 1) % _slots.Length;
+                _count--;
             }
 
             // A burst (a partition that had most of the in-flight bound to itself) must not keep its ring for the
@@ -203,21 +203,21 @@ internal sealed class PartitionOffsetTracker
             // drain in batches of thousands, so shrinking whenever the ring ran low made it grow again on the next
             // batch, a large share of the worker's allocations. So the ring is sized to twice its peak over the last
             // four turns, and only looked at once per four turns (heap dump and allocation trace: docs/kafka.md).
-            if (++completedSinceResize >= slots.Length * 4)
+            if (++_completedSinceResize >= _slots.Length * 4)
             {
-                var size = slots.Length;
-                while (size > MinSlots && peakSinceResize < size / 4)
+                var size = _slots.Length;
+                while (size > MinSlots && _peakSinceResize < size / 4)
                 {
                     size /= 2;
                 }
 
-                if (size < slots.Length)
+                if (size < _slots.Length)
                 {
                     Resize(size);
                 }
 
-                completedSinceResize = 0;
-                peakSinceResize = count;
+                _completedSinceResize = 0;
+                _peakSinceResize = _count;
             }
 
             return true;
@@ -227,11 +227,11 @@ internal sealed class PartitionOffsetTracker
     /// <summary>Records that <paramref name="offset"/> was committed to Kafka.</summary>
     public void MarkCommitted(long offset)
     {
-        lock (gate)
+        lock (_gate)
         {
-            if (offset > committed)
+            if (offset > _committed)
             {
-                committed = offset;
+                _committed = offset;
             }
         }
     }
@@ -240,38 +240,38 @@ internal sealed class PartitionOffsetTracker
     /// caller can release their in-flight accounting. Later acknowledgements are ignored.</summary>
     public IReadOnlyList<PipelineRecord> Close()
     {
-        lock (gate)
+        lock (_gate)
         {
-            if (closed)
+            if (_closed)
             {
                 return [];
             }
 
-            closed = true;
-            var unfinished = new List<PipelineRecord>(pending);
-            for (var i = 0; i < count; i++)
+            _closed = true;
+            var unfinished = new List<PipelineRecord>(_pending);
+            for (var i = 0; i < _count; i++)
             {
-                var slot = slots[(head + i) % slots.Length];
+                var slot = _slots[(_head + i) % _slots.Length];
                 if (slot.Record is not null)
                 {
                     unfinished.Add(slot.Record);
                 }
             }
 
-            slots = [];
-            head = count = pending = 0;
+            _slots = [];
+            _head = _count = _pending = 0;
             return unfinished;
         }
     }
 
     private int Find(long offset)
     {
-        int lo = 0, hi = count - 1;
+        int lo = 0, hi = _count - 1;
         while (lo <= hi)
         {
             var mid = (lo + hi) >>> 1;
-            var index = (head + mid) % slots.Length;
-            var value = slots[index].Offset;
+            var index = (_head + mid) % _slots.Length;
+            var value = _slots[index].Offset;
             if (value == offset)
             {
                 return index;
@@ -293,14 +293,14 @@ internal sealed class PartitionOffsetTracker
     private void Resize(int size)
     {
         var resized = new Slot[size];
-        for (var i = 0; i < count; i++)
+        for (var i = 0; i < _count; i++)
         {
-            resized[i] = slots[(head + i) % slots.Length];
+            resized[i] = _slots[(_head + i) % _slots.Length];
         }
 
-        slots = resized;
-        head = 0;
-        completedSinceResize = 0;
+        _slots = resized;
+        _head = 0;
+        _completedSinceResize = 0;
     }
 
     /// <summary>16 bytes: a ring holds thousands of them per partition (a partition's records arrive in

@@ -9,13 +9,13 @@ internal sealed class ThrottledLog(ILogger logger)
 {
     private static readonly long Interval = (long)TimeSpan.FromSeconds(5).TotalMilliseconds;
 
-    private readonly ConcurrentDictionary<string, long> lastLogged = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _lastLogged = new(StringComparer.Ordinal);
 
     public void Log(string key, LogLevel level, string message)
     {
         var now = Environment.TickCount64;
-        var last = lastLogged.GetOrAdd(key, long.MinValue);
-        if (now - last >= Interval && lastLogged.TryUpdate(key, now, last))
+        var last = _lastLogged.GetOrAdd(key, long.MinValue);
+        if (now - last >= Interval && _lastLogged.TryUpdate(key, now, last))
         {
             logger.Log(level, "{Message}", message);
         }
