@@ -48,13 +48,15 @@ internal static class DeadLetterHeaders
     public static string OriginId(RecordOrigin origin) =>
         string.Create(CultureInfo.InvariantCulture, $"{origin.Topic}:{origin.Partition}:{origin.Offset}");
 
-    /// <summary>Reads the origin of a dead-letter record from its headers; false when one of them is missing or
-    /// not a number (a record not written by this worker).</summary>
-    public static bool TryReadOrigin(Headers headers, out RecordOrigin origin)
+    /// <summary>Reads the origin of a dead-letter record from its headers; false when one of them is missing, the
+    /// topic is empty or a number is not one (a record not written by this worker: no Kafka record comes from a
+    /// topic without a name).</summary>
+    public static bool TryReadOrigin(Headers? headers, out RecordOrigin origin)
     {
         origin = default;
         if (headers is null
             || !headers.TryGetLastBytes(OriginTopic, out var topic)
+            || topic.Length == 0
             || !headers.TryGetLastBytes(OriginPartition, out var partition)
             || !headers.TryGetLastBytes(OriginOffset, out var offset)
             || !int.TryParse(Encoding.UTF8.GetString(partition), NumberStyles.None, CultureInfo.InvariantCulture, out var p)

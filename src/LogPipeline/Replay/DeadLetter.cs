@@ -29,20 +29,12 @@ internal sealed record DeadLetter(
         string? Header(string name) =>
             headers is not null && headers.TryGetLastBytes(name, out var bytes) ? Encoding.UTF8.GetString(bytes) : null;
 
-        RecordOrigin? origin = null;
-        if (Header(DeadLetterHeaders.OriginTopic) is { Length: > 0 } topic
-            && int.TryParse(Header(DeadLetterHeaders.OriginPartition), NumberStyles.None, CultureInfo.InvariantCulture, out var partition)
-            && long.TryParse(Header(DeadLetterHeaders.OriginOffset), NumberStyles.None, CultureInfo.InvariantCulture, out var offset))
-        {
-            origin = new RecordOrigin(topic, partition, offset);
-        }
-
         var originTimestamp = DateTimeOffset.TryParse(Header(DeadLetterHeaders.OriginTimestamp), CultureInfo.InvariantCulture,
             DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var ts) ? ts : default;
         return new DeadLetter(
             result.TopicPartitionOffset,
             result.Message.Timestamp.UtcDateTime,
-            origin,
+            DeadLetterHeaders.TryReadOrigin(headers, out var origin) ? origin : null,
             originTimestamp,
             Header(DeadLetterHeaders.ReasonCode) is { Length: > 0 } reason ? reason : UnknownReason,
             Header(DeadLetterHeaders.OriginalValueLength) is not null,

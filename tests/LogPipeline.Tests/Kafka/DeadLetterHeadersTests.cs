@@ -30,11 +30,12 @@ public sealed class DeadLetterHeadersTests
 
     [Theory]
     [InlineData(null, "3", "4")]
+    [InlineData("", "3", "4")]
     [InlineData("t", null, "4")]
     [InlineData("t", "3", null)]
     [InlineData("t", "-3", "4")]
     [InlineData("t", "3", "four")]
-    public void A_record_without_a_complete_numeric_origin_has_none(string? topic, string? partition, string? offset)
+    public void A_record_without_a_named_topic_and_numeric_partition_and_offset_has_no_origin(string? topic, string? partition, string? offset)
     {
         var headers = new Headers();
         foreach (var (name, value) in new[] { (DeadLetterHeaders.OriginTopic, topic), (DeadLetterHeaders.OriginPartition, partition), (DeadLetterHeaders.OriginOffset, offset) })
