@@ -58,7 +58,7 @@ internal sealed class BulkBodyWriter
 
     /// <summary>The document <c>_id</c> of a record: <c>topic:partition:offset</c>. Unique per Kafka message,
     /// so a record delivered twice maps to one document; readable, so an operator can find the message.</summary>
-    public static string DocumentId(RecordOrigin origin) => $"{origin.Topic}:{origin.Partition}:{origin.Offset}";
+    public static string DocumentId(RecordOrigin origin) => origin.MessageId;
 
     /// <summary>Appends the action line and the document of one record.</summary>
     internal void Append(PooledBufferWriter body, PipelineRecord record)

@@ -45,8 +45,7 @@ internal static class DeadLetterHeaders
 
     /// <summary>The identity of the origin record: <c>topic:partition:offset</c>, which is also its Elasticsearch
     /// document <c>_id</c> (<see cref="Elasticsearch.BulkBodyWriter.DocumentId"/>).</summary>
-    public static string OriginId(RecordOrigin origin) =>
-        string.Create(CultureInfo.InvariantCulture, $"{origin.Topic}:{origin.Partition}:{origin.Offset}");
+    public static string OriginId(RecordOrigin origin) => origin.MessageId;
 
     /// <summary>Reads the origin of a dead-letter record from its headers; false when one of them is missing, the
     /// topic is empty or a number is not one (a record not written by this worker: no Kafka record comes from a
