@@ -7,27 +7,15 @@ namespace LogPipeline.Bench.Soak;
 /// read while it is small) and counts each origin: the "dead-lettered" side of the ledger.</summary>
 internal sealed class DeadLetterCollector : IDisposable
 {
-    private readonly IConsumer<byte[]?, byte[]?> _consumer;
     private readonly Dictionary<(int Partition, long Offset), (int Copies, string Reason)> _origins = [];
     private readonly Dictionary<string, long> _records = new(StringComparer.Ordinal);
     private readonly object _lock = new();
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Thread _thread;
+    private readonly TopicTailReader<byte[]?> _reader;
     private long _noOrigin;
 
-    public DeadLetterCollector(string bootstrapServers, string topic, int partitions)
-    {
-        _consumer = new ConsumerBuilder<byte[]?, byte[]?>(new ConsumerConfig
-        {
-            BootstrapServers = bootstrapServers,
-            GroupId = "soak-ledger",
-            EnableAutoCommit = false,
-            ConsumeResultFields = "headers,timestamp,topic",
-        }).SetLogHandler((_, _) => { }).Build();
-        _consumer.Assign(Enumerable.Range(0, partitions).Select(p => new TopicPartitionOffset(topic, p, Offset.Beginning)));
-        _thread = new Thread(Run) { IsBackground = true, Name = "soak-dead-letters" };
-        _thread.Start();
-    }
+    public DeadLetterCollector(string bootstrapServers, string topic, int partitions) =>
+        _reader = new TopicTailReader<byte[]?>(bootstrapServers, topic, partitions, "soak-ledger", "headers,timestamp,topic",
+            "soak-dead-letters", Count);
 
     /// <summary>Distinct origins dead-lettered.</summary>
     public long DistinctOrigins
@@ -68,47 +56,22 @@ internal sealed class DeadLetterCollector : IDisposable
         }
     }
 
-    public void Dispose()
-    {
-        _stop.Cancel();
-        _thread.Join();
-        _consumer.Close();
-        _consumer.Dispose();
-        _stop.Dispose();
-    }
+    public void Dispose() => _reader.Dispose();
 
-    private void Run()
+    private void Count(ConsumeResult<byte[]?, byte[]?> result)
     {
-        while (!_stop.IsCancellationRequested)
+        var letter = DeadLetter.From(result);
+        lock (_lock)
         {
-            ConsumeResult<byte[]?, byte[]?>? result;
-            try
+            _records[letter.ReasonCode] = _records.GetValueOrDefault(letter.ReasonCode) + 1;
+            if (letter.Origin is not { } origin)
             {
-                result = _consumer.Consume(TimeSpan.FromMilliseconds(200));
-            }
-            catch (ConsumeException)
-            {
-                continue;
+                Interlocked.Increment(ref _noOrigin);
+                return;
             }
 
-            if (result?.Message is null)
-            {
-                continue;
-            }
-
-            var letter = DeadLetter.From(result);
-            lock (_lock)
-            {
-                _records[letter.ReasonCode] = _records.GetValueOrDefault(letter.ReasonCode) + 1;
-                if (letter.Origin is not { } origin)
-                {
-                    Interlocked.Increment(ref _noOrigin);
-                    continue;
-                }
-
-                var key = (origin.Partition, origin.Offset);
-                _origins[key] = (_origins.GetValueOrDefault(key).Copies + 1, letter.ReasonCode);
-            }
+            var key = (origin.Partition, origin.Offset);
+            _origins[key] = (_origins.GetValueOrDefault(key).Copies + 1, letter.ReasonCode);
         }
     }
 }

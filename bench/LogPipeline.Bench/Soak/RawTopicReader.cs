@@ -11,11 +11,9 @@ internal sealed class RawTopicReader : IDisposable
 {
     private static readonly byte[] Prefix = Encoding.UTF8.GetBytes("{\"" + SoakProducer.SequenceField + "\":");
 
-    private readonly IConsumer<Ignore, byte[]?> _consumer;
     private readonly long[][] _sequences;
     private readonly object _lock = new();
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Thread _thread;
+    private readonly TopicTailReader<Ignore> _reader;
 
     public RawTopicReader(string bootstrapServers, string topic, int partitions)
     {
@@ -25,16 +23,8 @@ internal sealed class RawTopicReader : IDisposable
             _sequences[p] = new long[1024];
         }
 
-        _consumer = new ConsumerBuilder<Ignore, byte[]?>(new ConsumerConfig
-        {
-            BootstrapServers = bootstrapServers,
-            GroupId = "soak-raw",
-            EnableAutoCommit = false,
-            ConsumeResultFields = "none",
-        }).SetLogHandler((_, _) => { }).Build();
-        _consumer.Assign(Enumerable.Range(0, partitions).Select(p => new TopicPartitionOffset(topic, p, Offset.Beginning)));
-        _thread = new Thread(Run) { IsBackground = true, Name = "soak-raw" };
-        _thread.Start();
+        // Last: its thread calls Remember at once.
+        _reader = new TopicTailReader<Ignore>(bootstrapServers, topic, partitions, "soak-raw", "none", "soak-raw", Remember);
     }
 
     /// <summary>The sequence number of the valid record at this offset, or -1 (poison, or not read).</summary>
@@ -47,49 +37,29 @@ internal sealed class RawTopicReader : IDisposable
         }
     }
 
-    public void Dispose()
-    {
-        _stop.Cancel();
-        _thread.Join();
-        _consumer.Close();
-        _consumer.Dispose();
-        _stop.Dispose();
-    }
+    public void Dispose() => _reader.Dispose();
 
-    private void Run()
+    private void Remember(ConsumeResult<Ignore, byte[]?> result)
     {
-        while (!_stop.IsCancellationRequested)
+        if (result.Message.Value is not { } value || !value.AsSpan().StartsWith(Prefix)
+            || !Utf8Parser.TryParse(value.AsSpan(Prefix.Length), out long sequence, out _))
         {
-            ConsumeResult<Ignore, byte[]?>? result;
-            try
+            return;
+        }
+
+        var p = result.Partition.Value;
+        var offset = result.Offset.Value;
+        lock (_lock)
+        {
+            var sequences = _sequences[p];
+            if (offset >= sequences.Length)
             {
-                result = _consumer.Consume(TimeSpan.FromMilliseconds(200));
-            }
-            catch (ConsumeException)
-            {
-                continue;
+                Array.Resize(ref sequences, (int)Math.Max(offset + 1, sequences.Length * 2L));
+                _sequences[p] = sequences;
             }
 
-            if (result?.Message?.Value is not { } value || !value.AsSpan().StartsWith(Prefix)
-                || !Utf8Parser.TryParse(value.AsSpan(Prefix.Length), out long sequence, out _))
-            {
-                continue;
-            }
-
-            var p = result.Partition.Value;
-            var offset = result.Offset.Value;
-            lock (_lock)
-            {
-                var sequences = _sequences[p];
-                if (offset >= sequences.Length)
-                {
-                    Array.Resize(ref sequences, (int)Math.Max(offset + 1, sequences.Length * 2L));
-                    _sequences[p] = sequences;
-                }
-
-                // Plus one, so 0 means "not read".
-                sequences[offset] = sequence + 1;
-            }
+            // Plus one, so 0 means "not read".
+            sequences[offset] = sequence + 1;
         }
     }
 }
