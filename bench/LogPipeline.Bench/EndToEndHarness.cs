@@ -7,6 +7,7 @@ using LogPipeline.Demo.Generator;
 using LogPipeline.Demo.Kafka;
 using LogPipeline.Testing.Elasticsearch;
 using LogPipeline.Testing;
+using static LogPipeline.Bench.HarnessArguments;
 
 namespace LogPipeline.Bench;
 
@@ -317,17 +318,5 @@ public sealed class EndToEndHarness : IHarness
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static string StringArg(string[] args, string name, string fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
-    }
-
-    private static int IntArg(string[] args, string name, int fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
     }
 }

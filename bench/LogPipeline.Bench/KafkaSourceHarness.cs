@@ -5,6 +5,7 @@ using LogPipeline.Diagnostics;
 using LogPipeline.Kafka;
 using LogPipeline.Pipeline;
 using LogPipeline.Testing;
+using static LogPipeline.Bench.HarnessArguments;
 
 namespace LogPipeline.Bench;
 
@@ -19,10 +20,10 @@ public sealed class KafkaSourceHarness : IHarness
 
     public async Task<int> RunAsync(string[] args)
     {
-        var records = Option(args, "--records", 600_000);
-        var partitions = Option(args, "--partitions", 12);
-        var size = Option(args, "--size", 200);
-        var validate = !args.Contains("--validate") || Option(args, "--validate", "true") == "true";
+        var records = IntArg(args, "--records", 600_000);
+        var partitions = IntArg(args, "--partitions", 12);
+        var size = IntArg(args, "--size", 200);
+        var validate = !args.Contains("--validate") || StringArg(args, "--validate", "true") == "true";
         var perPartition = records / partitions;
         records = perPartition * partitions;
         const string topic = "smm-logs-raw";
@@ -100,15 +101,6 @@ public sealed class KafkaSourceHarness : IHarness
         }
 
         return config;
-    }
-
-    private static int Option(string[] args, string name, int fallback) =>
-        int.TryParse(Option(args, name, fallback.ToString(System.Globalization.CultureInfo.InvariantCulture)), out var v) ? v : fallback;
-
-    private static string Option(string[] args, string name, string fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
     }
 
     private sealed class NoOpProcessor : IRecordProcessor

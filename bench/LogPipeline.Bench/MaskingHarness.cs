@@ -1,10 +1,10 @@
 using System.Buffers;
 using System.Diagnostics;
-using System.Globalization;
 using Enrichers.Json;
 using Enrichers.Masking;
 using Enrichers;
 using LogPipeline.Demo.Generator;
+using static LogPipeline.Bench.HarnessArguments;
 
 namespace LogPipeline.Bench;
 
@@ -84,11 +84,5 @@ public sealed class MaskingHarness : IHarness
         var record = LogRecordParser.TryParse(raw, out _)!;
         masking.Enrich(record);
         return record.ToUtf8Bytes().AsSpan().SequenceEqual(raw.Span);
-    }
-
-    private static int IntArg(string[] args, string name, int fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
     }
 }

@@ -5,6 +5,7 @@ using System.Text.Json;
 using Enrichers;
 using Enrichers.Json;
 using Enrichers.Masking;
+using static LogPipeline.Bench.HarnessArguments;
 
 namespace LogPipeline.Bench;
 
@@ -48,11 +49,11 @@ public sealed class MaskingWorstCaseHarness : IHarness
 
     public Task<int> RunAsync(string[] args)
     {
-        var sizes = Arg(args, "--sizes") is { } list
+        var sizes = StringArg(args, "--sizes") is { } list
             ? list.Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray()
             : [1024, 10 * 1024, 100 * 1024, 1024 * 1024];
-        var cap = TimeSpan.FromSeconds(Arg(args, "--cap") is { } c ? double.Parse(c, CultureInfo.InvariantCulture) : 30);
-        var only = Arg(args, "--family");
+        var cap = TimeSpan.FromSeconds(StringArg(args, "--cap") is { } c ? double.Parse(c, CultureInfo.InvariantCulture) : 30);
+        var only = StringArg(args, "--family");
         var verbose = args.Contains("--verbose");
         var statistics = new EnrichmentStatistics();
         var masking = new PiiMaskingEnricher(new MaskingOptions(), statistics);
@@ -183,10 +184,4 @@ public sealed class MaskingWorstCaseHarness : IHarness
         : $"{bytes / 1024} KiB";
 
     private static string Escape(string unit) => JsonSerializer.Serialize(unit);
-
-    private static string? Arg(string[] args, string name)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-    }
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using LogPipeline.Diagnostics;
 using LogPipeline.Elasticsearch;
 using LogPipeline.Testing.Elasticsearch;
+using static LogPipeline.Bench.HarnessArguments;
 
 namespace LogPipeline.Bench.Elasticsearch;
 
@@ -62,13 +63,4 @@ public sealed class EsBulkHarness : IHarness
         Console.WriteLine($"  bulk requests {server.BulkRequests:N0}, injected 429 items {server.InjectedItemRejections:N0}, stored {stored:N0}, acknowledged {acknowledger.AcknowledgedCount:N0}, rejected {acknowledger.Rejected.Count:N0}");
         return stored == records && acknowledger.AcknowledgedCount == records ? 0 : 1;
     }
-
-    private static string? StringArg(string[] args, string name)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-    }
-
-    private static int IntArg(string[] args, string name, int fallback) =>
-        StringArg(args, name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
 }
