@@ -51,15 +51,8 @@ internal sealed class RawTopicReader : IDisposable
         var offset = result.Offset.Value;
         lock (_lock)
         {
-            var sequences = _sequences[p];
-            if (offset >= sequences.Length)
-            {
-                Array.Resize(ref sequences, (int)Math.Max(offset + 1, sequences.Length * 2L));
-                _sequences[p] = sequences;
-            }
-
             // Plus one, so 0 means "not read".
-            sequences[offset] = sequence + 1;
+            GrowingArray.Set(ref _sequences[p], offset, sequence + 1);
         }
     }
 }

@@ -189,23 +189,11 @@ internal sealed class SoakProducer : IDisposable
         var offset = report.Offset.Value;
         lock (_producedLock)
         {
-            var kinds = _produced[p];
-            if (offset >= kinds.Length)
-            {
-                Array.Resize(ref kinds, (int)Math.Max(offset + 1, kinds.Length * 2L));
-                _produced[p] = kinds;
-            }
-
-            kinds[offset] = kind;
+            GrowingArray.Set(ref _produced[p], offset, kind);
             if (kind == Kind.Valid)
             {
-                if (sequence >= _offsetOfSequence.Length)
-                {
-                    Array.Resize(ref _offsetOfSequence, (int)Math.Max(sequence + 1, _offsetOfSequence.Length * 2L));
-                }
-
                 // Stored plus one, so 0 means "no report".
-                _offsetOfSequence[sequence] = offset + 1;
+                GrowingArray.Set(ref _offsetOfSequence, sequence, offset + 1);
             }
         }
 
