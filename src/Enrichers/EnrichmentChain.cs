@@ -1,7 +1,5 @@
-using Enrichers.Errors;
 using Enrichers.Geo;
-using Enrichers.Masking;
-using Enrichers.Normalization;
+using Enrichers.Rules;
 using Enrichers.Tracing;
 
 namespace Enrichers;
@@ -14,9 +12,7 @@ public sealed class EnrichmentChain : IDisposable
 {
     private readonly TimeProvider _time;
     private readonly GeoIpEnricher _geoIp;
-    private readonly ErrorCategoryEnricher _errorCategories;
-    private readonly PiiMaskingEnricher _masking;
-    private readonly NormalizationEnricher? _normalization;
+    private readonly RuleSets _rules;
     private readonly TraceBudget _traceBudget;
 
     private EnrichmentChain(EnrichmentOptions options, TimeProvider time)
@@ -27,9 +23,7 @@ public sealed class EnrichmentChain : IDisposable
         _geoIp = GeoIpEnricher.Open(options.GeoIp, Statistics, time);
         try
         {
-            _errorCategories = new ErrorCategoryEnricher(options.ErrorCategories, Statistics);
-            _masking = new PiiMaskingEnricher(options.Masking, Statistics);
-            _normalization = options.Normalization.Enabled ? new NormalizationEnricher(options.Normalization, Statistics) : null;
+            _rules = RuleSets.Open(options, Statistics, time);
         }
         catch
         {
@@ -46,9 +40,14 @@ public sealed class EnrichmentChain : IDisposable
     /// what the worker's diagnostics report.</summary>
     public GeoIpEnricher GeoIp => _geoIp;
 
-    /// <summary>Validates <paramref name="options"/> and builds the chain (opening GeoIP databases).</summary>
-    /// <exception cref="EnrichmentConfigurationException">A bad option, or a missing or corrupt database;
-    /// the message names the key or path.</exception>
+    /// <summary>The rule-driven enrichers (masking, error categories, normalization), shared by every session: their
+    /// rules files, reload events and counts are what the worker's diagnostics report.</summary>
+    public RuleSets Rules => _rules;
+
+    /// <summary>Validates <paramref name="options"/> and builds the chain (opening GeoIP databases, reading rules
+    /// files).</summary>
+    /// <exception cref="EnrichmentConfigurationException">A bad option, a missing or corrupt database, or a missing
+    /// or refused rules file; the message names the key or path.</exception>
     public static EnrichmentChain Create(EnrichmentOptions options, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -66,11 +65,15 @@ public sealed class EnrichmentChain : IDisposable
     public EnrichmentSession CreateSession()
     {
         var enrichers = new EnricherSequence(
-            [new TraceLinkingEnricher(Options.Trace, Statistics, _time, _traceBudget), _geoIp, _errorCategories, _masking],
+            [new TraceLinkingEnricher(Options.Trace, Statistics, _time, _traceBudget), _geoIp, _rules.ErrorCategories, _rules.Masking],
             Statistics);
-        var normalization = new EnricherSequence(_normalization is null ? [] : [_normalization], Statistics);
+        var normalization = new EnricherSequence(_rules.Normalization is null ? [] : [_rules.Normalization], Statistics);
         return new EnrichmentSession(normalization, enrichers, Options, Statistics, _time);
     }
 
-    public void Dispose() => _geoIp.Dispose();
+    public void Dispose()
+    {
+        _rules.Dispose();
+        _geoIp.Dispose();
+    }
 }

@@ -2,6 +2,7 @@ using Enrichers.Errors;
 using Enrichers.Geo;
 using Enrichers.Masking;
 using Enrichers.Normalization;
+using Enrichers.Rules;
 using Enrichers.Tracing;
 
 namespace Enrichers;
@@ -29,6 +30,10 @@ public sealed class EnrichmentOptions
 
     public MaskingOptions Masking { get; set; } = new();
 
+    /// <summary>Files whose rules are laid over <see cref="Masking"/>, <see cref="ErrorCategories"/> and
+    /// <see cref="Normalization"/> and reloaded when they change. Default: none.</summary>
+    public RuleFileOptions RuleFiles { get; set; } = new();
+
     /// <summary>Every problem with the options, each naming the key, the value and what is allowed.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -48,6 +53,14 @@ public sealed class EnrichmentOptions
         errors.AddRange(GeoIp.Validate(GeoIpOptions.SectionName));
         errors.AddRange(ErrorCategories.Validate($"{SectionName}:ErrorCategories"));
         errors.AddRange(Masking.Validate($"{SectionName}:Masking"));
+        errors.AddRange(RuleFiles.Validate(RuleFileOptions.SectionName));
+        if (errors.Count == 0)
+        {
+            // The files are laid over the sections: checked once the sections themselves are known to be good, so a
+            // section's problem is not reported again for each file.
+            errors.AddRange(RuleSets.Validate(this));
+        }
+
         return errors;
     }
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using Enrichers.Files;
 using MaxMind.Db;
 
 namespace Enrichers.Geo;

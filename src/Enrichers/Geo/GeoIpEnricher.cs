@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using Enrichers.Files;
 using Enrichers.Json;
 
 namespace Enrichers.Geo;
@@ -20,16 +21,14 @@ public sealed class GeoIpEnricher : ILogEnricher, IDisposable
     // Address fields longer than this (X-Forwarded-For lists of many hops) are looked up through a string.
     private const int MaxStackAddress = 128;
 
-    private static readonly FileIdentity MissingFile = new(null, -1, default, default);
-
     private readonly GeoIpOptions _options;
     private readonly EnrichmentStatistics _statistics;
     private readonly IpAnonymizer _anonymizer;
     private readonly Lock _reloadLock = new();
-    private readonly ITimer? _reloadTimer;
+    private readonly FileChangeMonitor _monitor;
+    private readonly WatchedFile? _cityFile;
+    private readonly WatchedFile? _asnFile;
     private GeoIpGeneration _generation;
-    private FileIdentity? _refusedCity;
-    private FileIdentity? _refusedAsn;
     private long _reloads;
     private long _reloadFailures;
     private bool _disposed;
@@ -41,11 +40,12 @@ public sealed class GeoIpEnricher : ILogEnricher, IDisposable
         _statistics = statistics;
         _anonymizer = anonymizer;
         _generation = new GeoIpGeneration(city, asn, options.CacheSize);
-        if (options.ReloadCheckInterval > TimeSpan.Zero && (city is not null || asn is not null))
-        {
-            _reloadTimer = time.CreateTimer(static state => ((GeoIpEnricher)state!).CheckForUpdates(), this,
-                options.ReloadCheckInterval, options.ReloadCheckInterval);
-        }
+        _cityFile = city is null ? null : new WatchedFile(city.Path, city.Identity);
+        _asnFile = asn is null ? null : new WatchedFile(asn.Path, asn.Identity);
+        _monitor = new FileChangeMonitor(
+            new[] { _cityFile, _asnFile }.OfType<WatchedFile>().Select(f => f.Path),
+            city is null && asn is null ? TimeSpan.Zero : options.ReloadCheckInterval,
+            FileChangeMonitor.DefaultDebounce, time, CheckFiles);
     }
 
     public string Name => "geoip";
@@ -139,57 +139,54 @@ public sealed class GeoIpEnricher : ILogEnricher, IDisposable
         }
     }
 
-    /// <summary>Checks the database files now and switches to any replacement that verifies. Called by the
-    /// timer every <see cref="GeoIpOptions.ReloadCheckInterval"/>; never throws.</summary>
-    public void CheckForUpdates()
+    /// <summary>Checks the database files now and switches to any replacement that verifies. Called every
+    /// <see cref="GeoIpOptions.ReloadCheckInterval"/> and soon after the files' directory changes
+    /// (<see cref="FileChangeMonitor"/>); never throws.</summary>
+    public void CheckForUpdates() => _monitor.CheckNow();
+
+    private void CheckFiles()
     {
-        if (!_reloadLock.TryEnter())
+        lock (_reloadLock)
         {
-            return;
-        }
-
-        try
-        {
-            if (_disposed)
+            try
             {
-                return;
-            }
+                if (_disposed)
+                {
+                    return;
+                }
 
-            var current = _generation;
-            var city = CheckFile("city", _options.CityDatabasePath, "City", current.City, ref _refusedCity);
-            var asn = CheckFile("asn", _options.AsnDatabasePath, AsnDatabaseType, current.Asn, ref _refusedAsn);
-            if (ReferenceEquals(city, current.City) && ReferenceEquals(asn, current.Asn))
+                var current = _generation;
+                var city = CheckFile("city", _cityFile, "City", current.City);
+                var asn = CheckFile("asn", _asnFile, AsnDatabaseType, current.Asn);
+                if (ReferenceEquals(city, current.City) && ReferenceEquals(asn, current.Asn))
+                {
+                    return;
+                }
+
+                if (ReferenceEquals(city, current.City))
+                {
+                    city?.AddReference();
+                }
+
+                if (ReferenceEquals(asn, current.Asn))
+                {
+                    asn?.AddReference();
+                }
+
+                Volatile.Write(ref _generation, new GeoIpGeneration(city, asn, _options.CacheSize));
+                current.Release();
+            }
+            catch (Exception ex)
             {
-                return;
+                Interlocked.Increment(ref _reloadFailures);
+                Raise(new GeoDatabaseEvent("geoip", string.Empty, false, $"GeoIP reload check failed: {ex.Message}", null));
             }
-
-            if (ReferenceEquals(city, current.City))
-            {
-                city?.AddReference();
-            }
-
-            if (ReferenceEquals(asn, current.Asn))
-            {
-                asn?.AddReference();
-            }
-
-            Volatile.Write(ref _generation, new GeoIpGeneration(city, asn, _options.CacheSize));
-            current.Release();
-        }
-        catch (Exception ex)
-        {
-            Interlocked.Increment(ref _reloadFailures);
-            Raise(new GeoDatabaseEvent("geoip", string.Empty, false, $"GeoIP reload check failed: {ex.Message}", null));
-        }
-        finally
-        {
-            _reloadLock.Exit();
         }
     }
 
     public void Dispose()
     {
-        _reloadTimer?.Dispose();
+        _monitor.Dispose();
         lock (_reloadLock)
         {
             if (_disposed)
@@ -403,55 +400,33 @@ public sealed class GeoIpEnricher : ILogEnricher, IDisposable
         }
     }
 
-    private GeoDatabase? CheckFile(string kind, string? path, string type, GeoDatabase? current, ref FileIdentity? refused)
+    private GeoDatabase? CheckFile(string kind, WatchedFile? file, string type, GeoDatabase? current)
     {
-        if (current is null || string.IsNullOrWhiteSpace(path))
+        if (current is null || file is null)
         {
             return current;
         }
 
-        FileIdentity identity;
-        try
+        switch (file.Check(path => GeoDatabase.Open(kind, path, type), out var replacement, out var problem))
         {
-            identity = FileIdentity.Of(path);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            if (refused != MissingFile)
-            {
-                refused = MissingFile;
-                Refused(kind, path, $"cannot be read ({ex.Message})", current);
-            }
-
-            return current;
-        }
-
-        if (identity == current.Identity || identity == refused)
-        {
-            return current;
-        }
-
-        try
-        {
-            var replacement = GeoDatabase.Open(kind, path, type);
-            refused = null;
-            Interlocked.Increment(ref _reloads);
-            Raise(new GeoDatabaseEvent(kind, path, true,
-                $"GeoIP {kind} database '{path}' reloaded ({replacement.DatabaseType}, built {replacement.BuildTime:u}).",
-                replacement.BuildTime));
-            return replacement;
-        }
-        catch (Exception ex) when (ex is IOException and not FileNotFoundException)
-        {
-            // Replaced again while being read, or briefly locked: not a verdict on the file; try next time.
-            Refused(kind, path, $"could not be read yet ({ex.Message}); will retry", current);
-            return current;
-        }
-        catch (Exception ex)
-        {
-            refused = identity;
-            Refused(kind, path, $"is not a usable database ({ex.Message})", current);
-            return current;
+            case FileCheckOutcome.Loaded:
+                Interlocked.Increment(ref _reloads);
+                Raise(new GeoDatabaseEvent(kind, file.Path, true,
+                    $"GeoIP {kind} database '{file.Path}' reloaded ({replacement!.DatabaseType}, built {replacement.BuildTime:u}).",
+                    replacement.BuildTime));
+                return replacement;
+            case FileCheckOutcome.Unreadable:
+                Refused(kind, file.Path, $"cannot be read ({problem})", current);
+                return current;
+            case FileCheckOutcome.Retry:
+                // Replaced again while being read, or briefly locked: not a verdict on the file; try next time.
+                Refused(kind, file.Path, $"could not be read yet ({problem}); will retry", current);
+                return current;
+            case FileCheckOutcome.Refused:
+                Refused(kind, file.Path, $"is not a usable database ({problem})", current);
+                return current;
+            default:
+                return current;
         }
     }
 

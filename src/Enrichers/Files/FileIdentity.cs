@@ -1,4 +1,4 @@
-namespace Enrichers.Geo;
+namespace Enrichers.Files;
 
 /// <summary>What tells one database file from its replacement without reading it. A rename puts a new
 /// inode at the path, whose creation (birth or change) time and usually size and modification time differ;
