@@ -48,7 +48,7 @@ internal sealed class ReloadableRules : ILogEnricher
     public RulesReloadEvent? Check()
     {
         var outcome = _file.Check(_load, out var replacement, out var problem);
-        var still = $"still using the rules of {LoadedAt:u}";
+        var still = $"still using the rules written {LoadedAt:u}";
         switch (outcome)
         {
             case FileCheckOutcome.Loaded:
@@ -56,11 +56,11 @@ internal sealed class ReloadableRules : ILogEnricher
                 LoadedAt = SafeLastWrite();
                 return new(Rules, Path, true, $"Rules file {Rules} '{Path}' reloaded (written {LoadedAt:u}).");
             case FileCheckOutcome.Unreadable:
-                return new(Rules, Path, false, $"Rules file {Rules} '{Path}' cannot be read ({problem}); {still}.");
+                return new(Rules, Path, false, $"Rules file {Rules} '{Path}' cannot be read; {still}: {problem}");
             case FileCheckOutcome.Retry:
-                return new(Rules, Path, false, $"Rules file {Rules} '{Path}' could not be read yet ({problem}); will retry; {still}.");
+                return new(Rules, Path, false, $"Rules file {Rules} '{Path}' could not be read yet, will retry; {still}: {problem}");
             case FileCheckOutcome.Refused:
-                return new(Rules, Path, false, $"Rules file {Rules} '{Path}' refused: {problem} {still}.");
+                return new(Rules, Path, false, $"Rules file {Rules} '{Path}' refused; {still}: {problem}");
             default:
                 return null;
         }

@@ -97,6 +97,8 @@ internal sealed class PipelineMetrics
             "Age of the loaded GeoIP database (from its build epoch).", "database");
         GeoIpDatabaseReloads = f.CreateCounter(Prefix + "geoip_database_reloads_total",
             "GeoIP database replacements switched to (reloaded) or refused (the loaded database stays in use).", "database", "result");
+        RulesReloads = f.CreateCounter(Prefix + "rules_reloads_total",
+            "Rules files (Enrichment:RuleFiles) switched to (reloaded) or refused (the rules in use stay).", "rules", "result");
         ErrorCategories = f.CreateCounter(Prefix + "error_categories_total",
             "Error records by assigned error_category.", "category");
         TracesLinked = f.CreateCounter(Prefix + "trace_linked_records_total",
@@ -138,6 +140,7 @@ internal sealed class PipelineMetrics
     public Counter GeoIpLookups { get; }
     public Gauge GeoIpDatabaseAge { get; }
     public Counter GeoIpDatabaseReloads { get; }
+    public Counter RulesReloads { get; }
     public Counter ErrorCategories { get; }
     public Counter TracesLinked { get; }
     public Gauge Ready { get; }

@@ -79,6 +79,9 @@ internal static class WorkerHost
         builder.Services.AddSingleton(sp => new GeoIpReloadLog(
             sp.GetRequiredService<EnrichmentChain>().GeoIp, sp.GetRequiredService<PipelineMetrics>(),
             sp.GetRequiredService<ILoggerFactory>().CreateLogger("LogPipeline.GeoIp")));
+        builder.Services.AddSingleton(sp => new RulesReloadLog(
+            sp.GetRequiredService<EnrichmentChain>().Rules, sp.GetRequiredService<PipelineMetrics>(),
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger("LogPipeline.Rules")));
         builder.Services.AddSingleton<IRecordProcessor>(sp => new EnrichingRecordProcessor(sp.GetRequiredService<EnrichmentChain>()));
         builder.Services.AddSingleton(sp => PipelineSinks.Create(sp, configuration, sp.GetRequiredService<IOptions<SinkOptions>>().Value));
         builder.Services.AddSingleton<IPipelineSource>(sp => PipelineSources.CreateKafka(sp, configuration));
@@ -98,6 +101,7 @@ internal static class WorkerHost
         _ = app.Services.GetRequiredService<EnrichmentMetricsBridge>();
         _ = app.Services.GetRequiredService<GeoIpDatabaseAgeGauge>();
         _ = app.Services.GetRequiredService<GeoIpReloadLog>();
+        _ = app.Services.GetRequiredService<RulesReloadLog>();
         var sink = app.Services.GetRequiredService<IRecordSink>();
         var source = app.Services.GetRequiredService<IPipelineSource>();
         health.SinkHealthy = () => sink.IsHealthy;

@@ -81,7 +81,7 @@ public sealed class RuleFilesReloadTests : IDisposable
         Assert.False(refused.Succeeded);
         Assert.Contains(path, refused.Message, StringComparison.Ordinal);
         Assert.Contains("Enrichment:Masking:Patterns:0:Regex", refused.Message, StringComparison.Ordinal);
-        Assert.Contains("still using the rules of", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("refused; still using the rules written", refused.Message, StringComparison.Ordinal);
 
         _directory.Write("masking.json", """{ "KeyNames": [ "customer ref" ] }""");
         _time.Advance(Interval);
