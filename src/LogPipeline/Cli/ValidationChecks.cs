@@ -16,14 +16,6 @@ namespace LogPipeline.Cli;
 /// here passes there; what <c>run</c> only finds out later (a topic, a privilege) is asked of the clusters.</summary>
 internal static class ValidationChecks
 {
-    /// <summary>Plain JSON, which Elasticsearch 8.x and 9.x both accept (a <c>compatible-with</c> header is
-    /// accepted only for the server's own major and the one before), so the version can be read from either.</summary>
-    private static readonly RequestConfiguration PlainJson = new()
-    {
-        ContentType = "application/json",
-        Accept = "application/json",
-    };
-
     /// <summary>Every key and value, with <c>run</c>'s own check (<see cref="ConfigurationSchema.Validate"/>).</summary>
     public static IReadOnlyList<ValidationCheck> Configuration(IConfiguration configuration)
     {
@@ -123,20 +115,32 @@ internal static class ValidationChecks
         }
 
         var where = ElasticsearchClientFactory.Describe(options);
-        var (status, body, failure) = await SendAsync(client, HttpMethod.GET, "/", null, ct).ConfigureAwait(false);
-        if (failure is not null || status is not (>= 200 and < 300))
+        ElasticsearchProtocol protocol;
+        try
         {
-            return [new("elasticsearch", false, $"{where}: {failure ?? Error(status, body)}")];
+            // The sink's own negotiation: the same GET /, the same refusal of an old or foreign server, the same
+            // REST API major for every later request.
+            protocol = await ElasticsearchProtocol.NegotiateAsync(client, ct).ConfigureAwait(false);
+        }
+        catch (ElasticsearchBootstrapException e)
+        {
+            var why = e.ErrorType == ElasticsearchBootstrapException.UnsupportedServer ? e.Message
+                : e.StatusCode is { } status ? $"HTTP {status} {e.ErrorType}: {e.Reason}"
+                : $"{e.ErrorType}: {e.Reason}";
+            return [new("elasticsearch", false, $"{where}: {why}")];
         }
 
-        var version = JsonNode.Parse(body)?["version"]?["number"]?.GetValue<string>() ?? "unknown";
-        var checks = new List<ValidationCheck> { new("elasticsearch", true, $"{where}: version {version}") };
-        checks.AddRange(await PrivilegesAsync(client, options, ct).ConfigureAwait(false));
+        var server = protocol.Server;
+        var detail = $"{where}: version {server.Version.ToString(3)}{(server.IsServerless ? " (serverless)" : "")}, REST API compatible-with={protocol.CompatibleWith}"
+            + (protocol.IsNewerThanTested ? $" (newer than the newest major tested, {ElasticsearchProtocol.NewestTestedMajor}.x)" : "");
+        var checks = new List<ValidationCheck> { new("elasticsearch", true, detail) };
+        checks.AddRange(await PrivilegesAsync(client, protocol, options, ct).ConfigureAwait(false));
         return checks;
     }
 
     private static async Task<IReadOnlyList<ValidationCheck>> PrivilegesAsync(
-        ITransport<Elastic.Clients.Elasticsearch.IElasticsearchClientSettings> client, ElasticsearchSinkOptions options, CancellationToken ct)
+        ITransport<Elastic.Clients.Elasticsearch.IElasticsearchClientSettings> client, ElasticsearchProtocol protocol, ElasticsearchSinkOptions options,
+        CancellationToken ct)
     {
         // The worker writes to the target and, in index mode, to the rollover indices behind its alias.
         var indexPattern = options.Target + "*";
@@ -150,7 +154,7 @@ internal static class ValidationChecks
                 ["privileges"] = new JsonArray("create_doc"),
             }),
         };
-        var (status, body, failure) = await SendAsync(client, HttpMethod.POST, "/_security/user/_has_privileges", request.ToJsonString(), ct).ConfigureAwait(false);
+        var (status, body, failure) = await SendAsync(client, protocol, HttpMethod.POST, "/_security/user/_has_privileges", request.ToJsonString(), ct).ConfigureAwait(false);
         if (failure is not null || status is not (>= 200 and < 300))
         {
             return [new("elasticsearch privileges", false, failure ?? Error(status, body))];
@@ -171,11 +175,12 @@ internal static class ValidationChecks
             : new(check, false, "not granted to these credentials");
 
     private static async Task<(int? Status, string Body, string? Failure)> SendAsync(
-        ITransport<Elastic.Clients.Elasticsearch.IElasticsearchClientSettings> client, HttpMethod method, string path, string? body, CancellationToken ct)
+        ITransport<Elastic.Clients.Elasticsearch.IElasticsearchClientSettings> client, ElasticsearchProtocol protocol, HttpMethod method, string path,
+        string? body, CancellationToken ct)
     {
         try
         {
-            var response = await client.RequestAsync<StringResponse>(method, path, body is null ? null : PostData.String(body), PlainJson, ct)
+            var response = await client.RequestAsync<StringResponse>(method, path, body is null ? null : PostData.String(body), protocol.Json, ct)
                 .ConfigureAwait(false);
             var details = response.ApiCallDetails;
             return details.HttpStatusCode is null

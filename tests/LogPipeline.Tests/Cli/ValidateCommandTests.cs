@@ -71,7 +71,8 @@ public sealed class ValidateCommandTests
         Assert.Contains("ok   enrichment: GeoIP databases opened, masking and category rules built", run.Lines);
         Assert.Contains($"ok   kafka topic {Topic}: 6 partitions", run.Lines);
         Assert.Contains($"ok   kafka dead-letter topic {Topic}.dlq: 2 partitions", run.Lines);
-        Assert.Contains(run.Lines, l => l.StartsWith("ok   elasticsearch: ", StringComparison.Ordinal) && l.EndsWith("version 9.1.0", StringComparison.Ordinal));
+        Assert.Contains(run.Lines, l => l.StartsWith("ok   elasticsearch: ", StringComparison.Ordinal)
+            && l.EndsWith("version 9.1.0, REST API compatible-with=9", StringComparison.Ordinal));
         Assert.Contains("ok   elasticsearch privilege create_doc on smm-logs-default*: granted", run.Lines);
         Assert.Contains("ok   elasticsearch cluster privilege manage_ilm (Elasticsearch:Bootstrap): granted", run.Lines);
         Assert.Contains("ok   elasticsearch cluster privilege manage_index_templates (Elasticsearch:Bootstrap): granted", run.Lines);
@@ -179,6 +180,50 @@ public sealed class ValidateCommandTests
 
         Assert.Equal(ExitCodes.Failure, run.ExitCode);
         Assert.Equal([expected], run.Failures);
+    }
+
+    [Theory]
+    [InlineData("8.10.4", "Elasticsearch 8.10.4 at {0} is not supported: LogPipeline needs 8.11 or later (8.x from 8.11, 9.x).")]
+    [InlineData("7.17.25", "Elasticsearch 7.17.25 at {0} is not supported: LogPipeline needs 8.11 or later (8.x from 8.11, 9.x).")]
+    public async Task A_version_the_worker_refuses_fails_the_elasticsearch_check_with_the_workers_own_reason(string version, string reason)
+    {
+        using var cluster = StartCluster();
+        await using var es = await ElasticsearchTestServer.StartAsync(new ElasticsearchTestServerOptions { Version = new ElasticsearchTestServerVersion(version) });
+
+        var run = await ValidateAsync(cluster.BootstrapServers, es.Url);
+
+        Assert.Equal(ExitCodes.Failure, run.ExitCode);
+        var failure = Assert.Single(run.Failures);
+        Assert.StartsWith("FAIL elasticsearch: nodes=", failure, StringComparison.Ordinal);
+        Assert.EndsWith(": " + string.Format(System.Globalization.CultureInfo.InvariantCulture, reason, es.Url.GetLeftPart(UriPartial.Authority)), failure, StringComparison.Ordinal);
+        Assert.DoesNotContain(run.Lines, l => l.Contains("privilege", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_server_that_is_not_Elasticsearch_fails_the_elasticsearch_check()
+    {
+        using var cluster = StartCluster();
+        await using var es = await ElasticsearchTestServer.StartAsync(new ElasticsearchTestServerOptions { ProductHeader = false });
+
+        var run = await ValidateAsync(cluster.BootstrapServers, es.Url);
+
+        var failure = Assert.Single(run.Failures);
+        Assert.Contains("is not Elasticsearch", failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_8_x_cluster_is_asked_in_its_own_REST_API_major_as_the_worker_asks_it()
+    {
+        using var cluster = StartCluster();
+        await using var es = await ElasticsearchTestServer.StartAsync(new ElasticsearchTestServerOptions { Version = ElasticsearchTestServerVersion.V8 });
+
+        var run = await ValidateAsync(cluster.BootstrapServers, es.Url);
+
+        Assert.True(run.ExitCode == ExitCodes.Ok, run.Output);
+        Assert.Contains(run.Lines, l => l.StartsWith("ok   elasticsearch: ", StringComparison.Ordinal)
+            && l.EndsWith("version 8.15.3, REST API compatible-with=8", StringComparison.Ordinal));
+        Assert.Equal(0, es.RefusedMediaTypes);
+        Assert.False(es.CompatibleWithSeen.ContainsKey(9));
     }
 
     [Fact]
