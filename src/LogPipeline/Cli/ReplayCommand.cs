@@ -16,8 +16,8 @@ namespace LogPipeline.Cli;
 /// <summary><c>replay</c>: reads the dead-letter topic up to its end at start, takes the dead letters that match the
 /// filters, runs their original bytes through the current enrichment chain and writes them to the configured sink
 /// with their original <c>_id</c> (op <c>create</c>: a 409 counts as "already present"), so replaying twice
-/// duplicates nothing. Same configuration and options as <c>run</c>. Progress on stderr every 2 s, a summary on
-/// stdout; exit code 0 only when every matched dead letter was stored (see docs/replay.md).</summary>
+/// duplicates nothing. Same configuration and options as <c>run</c>. Progress on stderr every 2 s (one line rewritten
+/// on a terminal), a summary on stdout; exit code 0 only when every matched dead letter was stored (see docs/replay.md).</summary>
 internal static class ReplayCommand
 {
     /// <summary>Exit code when the replay was interrupted (128 + SIGINT).</summary>
@@ -177,7 +177,10 @@ internal static class ReplayCommand
                                  $"{reader.Total.ToString("N0", CultureInfo.InvariantCulture)} dead letters to read" +
                                  (reader.UsesGroup ? $" from group {request.Group}'s offsets" : "") + $"; taking {request.Filter}");
                 var interrupted = false;
-                using (new Timer(_ => Progress(error, reader, summary), null, ProgressInterval, ProgressInterval))
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                // Redirected, a line every 2 s: a long replay's log shows how far it got.
+                var progress = ProgressLine.For(error, ProgressMode.Lines);
+                using (new Timer(_ => Progress(progress, reader, summary), null, ProgressInterval, ProgressInterval))
                 {
                     try
                     {
@@ -196,9 +199,11 @@ internal static class ReplayCommand
                     }
                 }
 
+                progress.Clear();
                 interrupted |= cancellationToken.IsCancellationRequested;
                 output.WriteLine(interrupted ? "replay interrupted:" : "replay done:");
                 summary.WriteTo(output);
+                SummaryTable.Row(output, "time", clock.Elapsed.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture), "s");
                 if (interrupted)
                 {
                     return Interrupted;
@@ -240,10 +245,10 @@ internal static class ReplayCommand
             : throw new ConfigurationException($"{option} = '{value}' is not allowed: expected an ISO 8601 time, e.g. 2026-12-07T14:00:00Z.");
     }
 
-    private static void Progress(TextWriter error, DeadLetterReader reader, ReplaySummary summary)
+    private static void Progress(ProgressLine progress, DeadLetterReader reader, ReplaySummary summary)
     {
         var total = Math.Max(1, reader.Total);
-        error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        progress.Update(string.Create(CultureInfo.InvariantCulture,
             $"replay: {reader.Read:N0}/{reader.Total:N0} read ({100.0 * reader.Read / total:F0} %), {summary.Matched:N0} matched, " +
             $"{summary.Acknowledged:N0} stored, {summary.RejectedAgain.Values.Sum():N0} rejected again"));
     }

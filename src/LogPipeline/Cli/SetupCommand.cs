@@ -91,8 +91,12 @@ internal static class SetupCommand
         string? KibanaCaPath = null,
         string? KibanaApiKeyFile = null);
 
-    internal static async Task<int> RunAsync(SetupRequest request, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    /// <param name="progress">Where progress goes (default: stderr when it is a terminal, nothing otherwise).</param>
+    internal static async Task<int> RunAsync(SetupRequest request, TextWriter output, TextWriter error, CancellationToken cancellationToken,
+        ProgressLine? progress = null)
     {
+        progress ??= ProgressLine.For(error, ProgressMode.Silent);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         ElasticsearchSinkOptions elasticsearch;
         KibanaImportOptions? kibana;
         try
@@ -110,54 +114,60 @@ internal static class SetupCommand
             return Fail(error, ExitCodes.Configuration, "configuration error: ", e.Message);
         }
 
-        int created = 0, updated = 0, unchanged = 0;
+        BootstrapReport report;
         try
         {
             output.WriteLine($"elasticsearch: {ElasticsearchClientFactory.Describe(elasticsearch)}");
             var client = ElasticsearchClientFactory.Create(elasticsearch);
-            var report = await new ElasticsearchBootstrapper(client, elasticsearch).RunAsync(cancellationToken).ConfigureAwait(false);
-            foreach (var resource in report.Resources)
+            progress.Update("setup: asking Elasticsearch for its version, then installing the ILM policy, templates and " +
+                (elasticsearch.Mode == ElasticsearchIndexMode.DataStream ? "data stream" : "first index") + " …");
+            var done = 0;
+            report = await new ElasticsearchBootstrapper(client, elasticsearch).RunAsync(cancellationToken, resource =>
             {
+                // Each resource as it is done: on a slow cluster the operator sees which step it is on.
+                progress.Clear();
                 output.WriteLine(resource.ToString());
-            }
-
+                progress.Update($"setup: {++done} Elasticsearch resources done …");
+            }).ConfigureAwait(false);
+            progress.Clear();
             output.WriteLine($"elasticsearch: {report.Protocol}; lifecycle {report.Lifecycle}");
-
-            created += report.Count(BootstrapOutcome.Created);
-            updated += report.Count(BootstrapOutcome.Updated);
-            unchanged += report.Count(BootstrapOutcome.Unchanged);
         }
         catch (ElasticsearchBootstrapException e)
         {
+            progress.Clear();
             return Fail(error, e.IsTransient && e.StatusCode is null ? ExitCodes.Unavailable : ExitCodes.Failure, "", e.Message);
         }
         catch (Exception e) when (e is InvalidOperationException or IOException or UnauthorizedAccessException
                                       or System.Security.Cryptography.CryptographicException)
         {
             // Unreadable secret or CA files: the options name the file in the message.
+            progress.Clear();
             return Fail(error, ExitCodes.Configuration, "configuration error: ", e.Message);
         }
+
+        IReadOnlyList<KibanaObjectResult> imported = [];
 
         if (kibana is not null)
         {
             try
             {
+                progress.Update($"setup: importing the Kibana saved objects into {kibana.Url} …");
                 using var http = KibanaImporter.CreateHttpClient(request.KibanaCaPath, TimeSpan.FromSeconds(60));
-                var results = await new KibanaImporter(http, kibana).ImportAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-                foreach (var result in results)
+                imported = await new KibanaImporter(http, kibana).ImportAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+                progress.Clear();
+                foreach (var result in imported)
                 {
                     output.WriteLine(result.ToString());
                 }
-
-                created += results.Count(r => r.Outcome == KibanaObjectOutcome.Created);
-                updated += results.Count(r => r.Outcome == KibanaObjectOutcome.Updated);
             }
             catch (KibanaImportException e)
             {
+                progress.Clear();
                 return Fail(error, e.Unavailable ? ExitCodes.Unavailable : ExitCodes.Failure, "", e.Message);
             }
             catch (System.Security.Cryptography.CryptographicException e)
             {
+                progress.Clear();
                 return Fail(error, ExitCodes.Configuration, "configuration error: ", $"--kibana-ca '{request.KibanaCaPath}' is not a PEM or DER certificate: {e.Message}");
             }
         }
@@ -166,8 +176,28 @@ internal static class SetupCommand
             output.WriteLine("kibana: skipped (no --kibana-url)");
         }
 
-        output.WriteLine($"setup done: {created} created, {updated} updated, {unchanged} unchanged");
+        WriteSummary(output, report, kibana is null ? null : imported, clock.Elapsed);
         return ExitCodes.Ok;
+    }
+
+    /// <summary>What setup changed, by side, then the one line scripts read.</summary>
+    private static void WriteSummary(TextWriter output, BootstrapReport report, IReadOnlyList<KibanaObjectResult>? kibana, TimeSpan elapsed)
+    {
+        output.WriteLine();
+        SummaryTable.Section(output, "setup");
+        SummaryTable.Row(output, "Elasticsearch resources created", report.Count(BootstrapOutcome.Created));
+        SummaryTable.Row(output, "Elasticsearch resources updated", report.Count(BootstrapOutcome.Updated));
+        SummaryTable.Row(output, "Elasticsearch resources unchanged", report.Count(BootstrapOutcome.Unchanged));
+        if (kibana is not null)
+        {
+            SummaryTable.Row(output, "Kibana saved objects created", kibana.Count(r => r.Outcome == KibanaObjectOutcome.Created));
+            SummaryTable.Row(output, "Kibana saved objects updated", kibana.Count(r => r.Outcome == KibanaObjectOutcome.Updated));
+        }
+
+        SummaryTable.Row(output, "time", elapsed.TotalSeconds.ToString("F1", System.Globalization.CultureInfo.InvariantCulture), "s");
+        var created = report.Count(BootstrapOutcome.Created) + (kibana?.Count(r => r.Outcome == KibanaObjectOutcome.Created) ?? 0);
+        var updated = report.Count(BootstrapOutcome.Updated) + (kibana?.Count(r => r.Outcome == KibanaObjectOutcome.Updated) ?? 0);
+        output.WriteLine($"setup done: {created} created, {updated} updated, {report.Count(BootstrapOutcome.Unchanged)} unchanged");
     }
 
     /// <summary>The Elasticsearch section from every configuration source (as <c>run</c> reads it), with

@@ -30,14 +30,17 @@ internal static class ValidateCommand
         command.Add(json);
         command.Add(timeout);
         command.SetAction((result, ct) => RunAsync(options, result, result.GetValue(json), result.GetValue(timeout),
-            result.InvocationConfiguration.Output, ct));
+            result.InvocationConfiguration.Output, ProgressLine.For(result.InvocationConfiguration.Error, ProgressMode.Silent), ct));
         return command;
     }
 
+    /// <param name="progress">Which check is running (stderr, so that <c>--json</c> output stays one document).</param>
     private static async Task<int> RunAsync(WorkerCommandOptions options, ParseResult result, bool json, TimeSpan timeout,
-        TextWriter output, CancellationToken ct)
+        TextWriter output, ProgressLine progress, CancellationToken ct)
     {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var checks = new List<ValidationCheck>();
+        progress.Update("validate: reading the configuration …");
         IConfigurationRoot? configuration = null;
         try
         {
@@ -54,10 +57,15 @@ internal static class ValidateCommand
         var usable = configuration is not null && checks.TrueForAll(c => c.Ok);
         if (usable)
         {
+            progress.Update("validate: building the enrichment chain (GeoIP databases, rules) …");
             checks.Add(ValidationChecks.Enrichment(configuration!));
+            progress.Update($"validate: asking Kafka for its topics (up to {timeout}) …");
             checks.AddRange(ValidationChecks.Kafka(configuration!, timeout));
+            progress.Update("validate: asking Elasticsearch for its version and the privileges …");
             checks.AddRange(await ValidationChecks.ElasticsearchAsync(configuration!, ct).ConfigureAwait(false));
         }
+
+        progress.Clear();
 
         var failed = checks.Count(c => !c.Ok);
         var exitCode = !usable ? ExitCodes.Configuration : failed > 0 ? ExitCodes.Failure : ExitCodes.Ok;
@@ -72,12 +80,36 @@ internal static class ValidateCommand
                 output.WriteLine(check.ToString());
             }
 
+            WriteSummary(output, checks, clock.Elapsed);
             output.WriteLine(failed == 0
                 ? $"validate: {checks.Count} checks passed"
                 : $"validate: {failed} of {checks.Count} checks failed" + (usable ? "" : " (the clusters were not asked: fix the configuration first)"));
         }
 
         return exitCode;
+    }
+
+    /// <summary>Passed and failed checks by what was checked (the word before the first space: configuration,
+    /// enrichment, kafka, elasticsearch), so a long report shows at a glance where it failed.</summary>
+    private static void WriteSummary(TextWriter output, List<ValidationCheck> checks, TimeSpan elapsed)
+    {
+        output.WriteLine();
+        SummaryTable.Section(output, "validate");
+        foreach (var area in checks.GroupBy(c => c.Check.Split(' ')[0]))
+        {
+            var failed = area.Count(c => !c.Ok);
+            if (failed < area.Count())
+            {
+                SummaryTable.Row(output, $"{area.Key} checks passed", area.Count() - failed);
+            }
+
+            if (failed > 0)
+            {
+                SummaryTable.Row(output, $"{area.Key} checks FAILED", failed);
+            }
+        }
+
+        SummaryTable.Row(output, "time", elapsed.TotalSeconds.ToString("F1", System.Globalization.CultureInfo.InvariantCulture), "s");
     }
 
     private static void WriteJson(TextWriter output, List<ValidationCheck> checks, int exitCode)

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Enrichers.Geo;
 using Enrichers;
+using LogPipeline.Cli;
 using LogPipeline.Configuration;
 using LogPipeline.Demo.Generator;
 using LogPipeline.Demo.Geo;
@@ -21,6 +22,9 @@ namespace LogPipeline.Demo;
 internal sealed class DemoRunner(DemoSettings settings, TextWriter output, TextWriter? errors = null)
 {
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(1);
+
+    // Redirected, every update is a line: a demo's log shows how it went.
+    private readonly ProgressLine _progress = ProgressLine.For(output, ProgressMode.Lines);
 
     /// <param name="buildConfiguration">Builds and validates the configuration from the command line, given the
     /// demo's own defaults (the embedded cluster's address, the file sink).</param>
@@ -172,27 +176,7 @@ internal sealed class DemoRunner(DemoSettings settings, TextWriter output, TextW
         }
     }
 
-    private readonly bool _interactive = !Console.IsOutputRedirected;
+    private void Progress(string line) => _progress.Update(line);
 
-    private void Progress(string line)
-    {
-        if (_interactive)
-        {
-            output.Write("\r" + line.PadRight(110));
-        }
-        else
-        {
-            output.WriteLine(line);
-        }
-    }
-
-    private void EndProgress(string line)
-    {
-        if (_interactive)
-        {
-            output.Write("\r" + new string(' ', 110) + "\r");
-        }
-
-        output.WriteLine(line);
-    }
+    private void EndProgress(string line) => _progress.End(line);
 }

@@ -1,5 +1,6 @@
+using System.Globalization;
 using System.Text.Json;
-using Enrichers;
+using LogPipeline.Cli;
 using LogPipeline.Demo.Generator;
 
 namespace LogPipeline.Demo;
@@ -17,64 +18,66 @@ internal sealed class DemoSummary(DemoSettings settings, SmmLogCounts input, Dem
         var stats = run.Statistics;
         var indexed = settings.EsUrl is null ? count.Documents : run.Acknowledged - run.DeadLettered;
         w.WriteLine();
-        w.WriteLine("  ── records ─────────────────────────────────────────────");
-        Row(w, "records in (produced)", input.Total);
-        Row(w, settings.EsUrl is null ? "indexed (documents in _bulk files)" : "indexed (acknowledged by Elasticsearch)", indexed);
-        Row(w, "dead-lettered (records in the DLQ topic)", count.DeadLettered);
+        SummaryTable.Section(w, "records");
+        SummaryTable.Row(w, "records in (produced)", input.Total);
+        SummaryTable.Row(w, settings.EsUrl is null ? "indexed (documents in _bulk files)" : "indexed (acknowledged by Elasticsearch)", indexed);
+        SummaryTable.Row(w, "dead-lettered (records in the DLQ topic)", count.DeadLettered);
         foreach (var (reason, n) in count.DeadLetterReasons)
         {
-            Row(w, "    " + reason, n);
+            SummaryTable.Detail(w, reason, n);
         }
 
         if (settings.EsUrl is null)
         {
-            Row(w, "missing (in neither)", count.Missing);
-            Row(w, "duplicate _ids", count.DuplicateDocuments);
+            SummaryTable.Row(w, "missing (in neither)", count.Missing);
+            SummaryTable.Row(w, "duplicate _ids", count.DuplicateDocuments);
         }
 
         w.WriteLine(Proven
             ? $"  ✔ every produced record is accounted for: {indexed:N0} indexed + {count.DeadLettered:N0} dead-lettered = {input.Total:N0}"
             : "  ✘ the output does not account for every produced record (see the counts above)");
 
-        w.WriteLine("  ── enrichment ──────────────────────────────────────────");
-        Row(w, "PII / credentials masked", stats.Masks.Total);
+        SummaryTable.Section(w, "enrichment");
+        SummaryTable.Row(w, "PII / credentials masked", stats.Masks.Total);
         foreach (var (type, n) in stats.Masks.Snapshot().OrderByDescending(kv => kv.Value))
         {
-            Row(w, "    " + type, n);
+            SummaryTable.Detail(w, type, n);
         }
 
         var geo = stats.GeoIp.Snapshot().ToDictionary(kv => kv.Key, kv => kv.Value);
         var lookups = geo.Values.Sum();
         var hits = geo.GetValueOrDefault("hit");
-        w.WriteLine($"  {"GeoIP hit rate",-44}{(lookups == 0 ? "n/a" : $"{100.0 * hits / lookups:F1} % of {lookups:N0} addresses")}");
+        SummaryTable.Text(w, "GeoIP hit rate", lookups == 0
+            ? "n/a"
+            : string.Create(CultureInfo.InvariantCulture, $"{100.0 * hits / lookups:F1} % of {lookups:N0} addresses"));
         foreach (var (result, n) in geo.OrderBy(kv => kv.Key, StringComparer.Ordinal))
         {
-            Row(w, "    " + result, n);
+            SummaryTable.Detail(w, result, n);
         }
 
         var categories = stats.ErrorCategories.Snapshot().OrderByDescending(kv => kv.Value).ToList();
-        Row(w, "error records categorized", categories.Sum(kv => kv.Value));
+        SummaryTable.Row(w, "error records categorized", categories.Sum(kv => kv.Value));
         var widest = categories.Count == 0 ? 1 : categories.Max(kv => kv.Value);
         foreach (var (category, n) in categories)
         {
             w.WriteLine($"    {category,-14}{n,10:N0}  {new string('█', (int)Math.Ceiling(30.0 * n / widest))}");
         }
 
-        Row(w, "records linked to a trace", stats.TracesLinked);
+        SummaryTable.Row(w, "records linked to a trace", stats.TracesLinked);
         if (stats.EnricherFailures.Total > 0)
         {
-            Row(w, "enricher failures (records kept)", stats.EnricherFailures.Total);
+            SummaryTable.Row(w, "enricher failures (records kept)", stats.EnricherFailures.Total);
         }
 
-        w.WriteLine("  ── speed ───────────────────────────────────────────────");
+        SummaryTable.Section(w, "speed");
         var seconds = Math.Max(0.001, run.Elapsed.TotalSeconds);
-        w.WriteLine($"  {"throughput (consume → enrich → sink → ack)",-44}{run.Acknowledged / seconds,12:N0} records/s");
-        w.WriteLine($"  {"CPU per record",-44}{run.CpuTime.TotalMicroseconds / Math.Max(1, run.Acknowledged),12:F1} µs");
-        w.WriteLine($"  {"peak memory (RSS, whole process)",-44}{run.PeakWorkingSetBytes / (1024.0 * 1024),12:F0} MiB");
+        SummaryTable.Row(w, "throughput (consume → enrich → sink → ack)", (run.Acknowledged / seconds).ToString("N0", CultureInfo.InvariantCulture), "records/s");
+        SummaryTable.Row(w, "CPU per record", (run.CpuTime.TotalMicroseconds / Math.Max(1, run.Acknowledged)).ToString("F1", CultureInfo.InvariantCulture), "µs");
+        SummaryTable.Row(w, "peak memory (RSS, whole process)", (run.PeakWorkingSetBytes / (1024.0 * 1024)).ToString("F0", CultureInfo.InvariantCulture), "MiB");
 
         if (count.Sample is not null)
         {
-            w.WriteLine("  ── one enriched document ───────────────────────────────");
+            SummaryTable.Section(w, "one enriched document");
             using var document = JsonDocument.Parse(count.Sample);
             var pretty = JsonSerializer.Serialize(document.RootElement, new JsonSerializerOptions
             {
@@ -96,5 +99,4 @@ internal sealed class DemoSummary(DemoSettings settings, SmmLogCounts input, Dem
         }
     }
 
-    private static void Row(TextWriter w, string label, long value) => w.WriteLine($"  {label,-44}{value,12:N0}");
 }

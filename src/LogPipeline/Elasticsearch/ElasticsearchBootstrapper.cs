@@ -49,7 +49,8 @@ internal sealed class ElasticsearchBootstrapper
 
     /// <summary>Runs every step once. Throws <see cref="ElasticsearchBootstrapException"/> naming the first
     /// resource that failed, or the cluster when it is not one the worker supports.</summary>
-    public async Task<BootstrapReport> RunAsync(CancellationToken cancellationToken)
+    /// <param name="progress">Told of each resource as soon as it is done (<c>setup</c> shows them as they come).</param>
+    public async Task<BootstrapReport> RunAsync(CancellationToken cancellationToken, Action<BootstrapResourceResult>? progress = null)
     {
         _protocol ??= await ElasticsearchProtocol.NegotiateAsync(_client, cancellationToken).ConfigureAwait(false);
         _templates ??= IndexTemplateSet.Create(_options, _options.ResolveRetentionDays(), _protocol);
@@ -57,11 +58,13 @@ internal sealed class ElasticsearchBootstrapper
         foreach (var resource in _templates.Resources)
         {
             results.Add(await EnsureVersionedAsync(resource, cancellationToken).ConfigureAwait(false));
+            progress?.Invoke(results[^1]);
         }
 
         results.Add(_options.Mode == ElasticsearchIndexMode.DataStream
             ? await EnsureDataStreamAsync(cancellationToken).ConfigureAwait(false)
             : await EnsureWriteAliasAsync(cancellationToken).ConfigureAwait(false));
+        progress?.Invoke(results[^1]);
 
         foreach (var r in results)
         {

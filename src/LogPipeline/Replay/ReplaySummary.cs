@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using System.Globalization;
+using LogPipeline.Cli;
 
 namespace LogPipeline.Replay;
 
@@ -60,9 +60,9 @@ internal sealed class ReplaySummary
 
     public void WriteTo(TextWriter output)
     {
-        output.WriteLine(Line("read", Read));
-        output.WriteLine(Line("filtered out", FilteredOut));
-        output.WriteLine(Line("matched", Matched));
+        SummaryTable.Row(output, "read", Read);
+        SummaryTable.Row(output, "filtered out", FilteredOut);
+        SummaryTable.Row(output, "matched", Matched);
         WriteByReason(output, MatchedByReason);
         if (DryRun)
         {
@@ -70,22 +70,19 @@ internal sealed class ReplaySummary
             return;
         }
 
-        output.WriteLine(Line("replayed", Replayed));
-        output.WriteLine(Line("already present", AlreadyPresent));
-        output.WriteLine(Line("rejected again", RejectedAgain.Values.Sum()));
+        SummaryTable.Row(output, "replayed", Replayed);
+        SummaryTable.Row(output, "already present", AlreadyPresent);
+        SummaryTable.Row(output, "rejected again", RejectedAgain.Values.Sum());
         WriteByReason(output, RejectedAgain);
-        output.WriteLine(Line("not replayable", NotReplayable.Values.Sum()));
+        SummaryTable.Row(output, "not replayable", NotReplayable.Values.Sum());
         WriteByReason(output, NotReplayable);
     }
-
-    private static string Line(string what, long count) =>
-        string.Create(CultureInfo.InvariantCulture, $"  {what + ":",-34}{count,12:N0}");
 
     private static void WriteByReason(TextWriter output, IReadOnlyDictionary<string, long> counts)
     {
         foreach (var (reason, count) in counts.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal))
         {
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    {reason + ":",-32}{count,12:N0}"));
+            SummaryTable.Detail(output, reason, count);
         }
     }
 }

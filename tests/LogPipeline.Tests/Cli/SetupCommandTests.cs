@@ -80,6 +80,33 @@ public sealed class SetupCommandTests
         Assert.Equal(ExitCodes.Ok, again.ExitCode);
         Assert.Equal($"setup done: 0 created, {EmbeddedObjectCount()} updated, 6 unchanged", again.OutputLines[^1]);
         Assert.Equal(EmbeddedObjectCount(), kibana.Objects.Count);
+        var summary = again.OutputLines[^8..^1];
+        Assert.Matches(@"^  ── setup ─+$", summary[0]);
+        Assert.Matches(@"^  Elasticsearch resources created +0$", summary[1]);
+        Assert.Matches(@"^  Elasticsearch resources updated +0$", summary[2]);
+        Assert.Matches(@"^  Elasticsearch resources unchanged +6$", summary[3]);
+        Assert.Matches(@"^  Kibana saved objects created +0$", summary[4]);
+        Assert.Matches($@"^  Kibana saved objects updated +{EmbeddedObjectCount()}$", summary[5]);
+        Assert.Matches(@"^  time +[0-9]+\.[0-9] s$", summary[6]);
+    }
+
+    [Fact]
+    public async Task On_a_terminal_setup_shows_each_step_while_it_works_and_clears_it_before_the_summary()
+    {
+        await using var es = await ElasticsearchTestServer.StartAsync();
+        var output = new StringWriter();
+        var terminal = new StringWriter();
+
+        var exit = await SetupCommand.RunAsync(new SetupCommand.SetupRequest(null, [], es.Url.ToString(), null, null, null, null),
+            output, new StringWriter(), CancellationToken.None, new ProgressLine(terminal, ProgressMode.Interactive));
+
+        Assert.Equal(ExitCodes.Ok, exit);
+        var steps = terminal.ToString().Split('\r', StringSplitOptions.RemoveEmptyEntries).Select(t => t.TrimEnd()).Where(t => t.Length > 0).ToList();
+        Assert.Equal("setup: asking Elasticsearch for its version, then installing the ILM policy, templates and data stream …", steps[0]);
+        Assert.Equal(Enumerable.Range(1, 6).Select(n => $"setup: {n} Elasticsearch resources done …"), steps.Skip(1));
+        Assert.EndsWith("\r", terminal.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("\r", output.ToString(), StringComparison.Ordinal);
+        Assert.Equal("setup done: 6 created, 0 updated, 0 unchanged", output.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries)[^1]);
     }
 
     [Fact]

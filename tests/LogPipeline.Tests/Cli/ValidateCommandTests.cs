@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using LogPipeline.Cli;
 using LogPipeline.Demo.Kafka;
 using LogPipeline.Hosting;
@@ -76,7 +77,12 @@ public sealed class ValidateCommandTests
         Assert.Contains("ok   elasticsearch privilege create_doc on smm-logs-default*: granted", run.Lines);
         Assert.Contains("ok   elasticsearch cluster privilege manage_ilm (Elasticsearch:Bootstrap): granted", run.Lines);
         Assert.Contains("ok   elasticsearch cluster privilege manage_index_templates (Elasticsearch:Bootstrap): granted", run.Lines);
-        Assert.Equal($"validate: {run.Lines.Length - 1} checks passed", run.Lines[^1]);
+        var checks = run.Lines.Count(l => l.StartsWith("ok   ", StringComparison.Ordinal));
+        Assert.Equal($"validate: {checks} checks passed", run.Lines[^1]);
+        Assert.Contains(run.Lines, l => Regex.IsMatch(l, @"^  ── validate ─+$"));
+        Assert.Contains(run.Lines, l => Regex.IsMatch(l, @"^  kafka checks passed\s+3$"));
+        Assert.Contains(run.Lines, l => Regex.IsMatch(l, @"^  elasticsearch checks passed\s+4$"));
+        Assert.Contains(run.Lines, l => Regex.IsMatch(l, @"^  time\s+[0-9.]+ s$"));
         Assert.Empty(es.DataStreamNames());
     }
 
@@ -149,6 +155,9 @@ public sealed class ValidateCommandTests
         Assert.Equal(ExitCodes.Failure, run.ExitCode);
         Assert.Equal([$"FAIL kafka dead-letter topic {Topic}.dlq: does not exist"], run.Failures);
         Assert.Contains($"ok   kafka topic {Topic}: 6 partitions", run.Lines);
+        Assert.Contains(run.Lines, l => Regex.IsMatch(l, @"^  kafka checks passed\s+2$"));
+        Assert.Contains(run.Lines, l => Regex.IsMatch(l, @"^  kafka checks FAILED\s+1$"));
+        Assert.Equal("validate: 1 of 9 checks failed", run.Lines[^1]);
     }
 
     [Fact]

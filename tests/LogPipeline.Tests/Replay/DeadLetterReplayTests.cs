@@ -33,7 +33,7 @@ public sealed class DeadLetterReplayTests(ITestOutputHelper output)
     {
         public long Count(string what)
         {
-            var match = Regex.Match(Output, $@"^\s+{Regex.Escape(what)}:\s+([\d,]+)\s*$", RegexOptions.Multiline);
+            var match = Regex.Match(Output, $@"^\s+{Regex.Escape(what)}\s+([\d,]+)\s*$", RegexOptions.Multiline);
             Assert.True(match.Success, $"no '{what}' line in:\n{Output}");
             return long.Parse(match.Groups[1].Value, NumberStyles.AllowThousands, CultureInfo.InvariantCulture);
         }
@@ -56,6 +56,8 @@ public sealed class DeadLetterReplayTests(ITestOutputHelper output)
         Assert.True(first.ExitCode == ExitCodes.Ok, first.Output + first.Error);
         Assert.Equal(60, first.Count("replayed"));
         Assert.Equal(0, first.Count("already present"));
+        Assert.Contains("replay done:", first.Output, StringComparison.Ordinal);
+        Assert.Matches(@"(?m)^  time +[0-9]+\.[0-9] s\r?$", first.Output);
         var ids = es.DocumentIds(Target);
         Assert.Equal(letters.Select(l => Id(l.Partition, l.Offset)).Order(), ids.Keys.Order());
 
