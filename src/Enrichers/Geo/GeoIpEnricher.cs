@@ -8,7 +8,8 @@ namespace Enrichers.Geo;
 /// <summary>Looks the client address up in MaxMind City and ASN databases, writes the ECS
 /// <c>client.geo.*</c> and <c>client.as.*</c> fields, then anonymizes the address into <c>client.ip</c> by
 /// <see cref="GeoIpOptions.IpPolicy"/>. Shared by all sessions: thread-safe, synchronous, never throws, and
-/// no I/O on the record path (databases are memory-mapped; replacements are picked up by a timer).</summary>
+/// no I/O on the record path (databases are memory-mapped; replacements are picked up off it, by
+/// <see cref="Files.FileChangeMonitor"/>).</summary>
 public sealed class GeoIpEnricher : ILogEnricher, IDisposable
 {
     /// <summary>The keyed token of the address under the <c>hmac</c> policy. Not <c>client.ip</c>, which

@@ -49,7 +49,8 @@ public sealed class GeoIpOptions
     public string? HmacKeyFile { get; set; }
 
     /// <summary>How often the database files are checked for replacement (as <c>geoipupdate</c> does by
-    /// atomic rename). Default 1 minute; <see cref="TimeSpan.Zero"/> turns reloading off.</summary>
+    /// atomic rename), besides the check a second after their directory changes. Default 1 minute;
+    /// <see cref="TimeSpan.Zero"/> turns reloading off.</summary>
     public TimeSpan ReloadCheckInterval { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>Every problem with these options, each naming the key (under <paramref name="prefix"/>),
