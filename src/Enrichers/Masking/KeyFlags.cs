@@ -15,4 +15,23 @@ internal enum KeyFlags : byte
     /// <summary>The value is an identifier (trace, span, request IDs): no number patterns in it, since a
     /// decimal-only span ID can pass Luhn.</summary>
     Identifier = 4,
+
+    /// <summary>An exception to a secret rule it ends with (<c>eos_token</c>, <c>PublicKeyToken</c>): the longer
+    /// rule wins, so the value is not a secret.</summary>
+    NotSecret = 8,
+
+    /// <summary>The value names another value (<c>name</c>, <c>key</c> of a name/value pair, as in Kubernetes
+    /// <c>env</c> lists): when it names a secret, the sibling <see cref="PairValue"/> is masked.</summary>
+    PairName = 16,
+
+    /// <summary>The value of a name/value pair (<c>value</c>).</summary>
+    PairValue = 32,
+
+    /// <summary>In text, the value runs to the end of its line (<c>Cookie:</c>, <c>Set-Cookie:</c>): every cookie of
+    /// the header goes, not only the first.</summary>
+    WholeLine = 64,
+
+    /// <summary>An authorization header (<c>Authorization</c>, <c>Proxy-Authorization</c>): the scheme word stays,
+    /// the credential goes, all of its parameters when it has some (<c>Digest</c>, <c>OAuth</c>, AWS SigV4).</summary>
+    AuthHeader = 128,
 }

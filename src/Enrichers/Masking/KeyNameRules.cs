@@ -8,28 +8,94 @@ namespace Enrichers.Masking;
 /// is cheaper than looking the name up in a cache.</summary>
 internal sealed class KeyNameRules
 {
-    /// <summary>The built-in secret rules.</summary>
+    /// <summary>The built-in secret rules. Besides the credential words: plurals that hold credentials
+    /// (<c>secrets</c>, <c>api_keys</c>; not <c>tokens</c>, which counts them), header names of API gateways
+    /// (<c>Ocp-Apim-Subscription-Key</c>, <c>X-Auth-Key</c>, <c>x-functions-key</c>), key material
+    /// (<c>signing_key</c>, <c>tls.key</c>), signed-URL and OAuth parts (<c>X-Amz-Signature</c>, <c>sig</c>,
+    /// <c>X-Amz-Credential</c>, <c>client_assertion</c>, <c>code_verifier</c>), one-time codes and password
+    /// hashes (an offline cracking target), and session cookies known by name.</summary>
     public static readonly IReadOnlyList<string> DefaultSecretRules =
     [
-        "password", "passwd", "pwd", "passphrase", "secret", "secret key", "token", "api key", "apikey",
-        "authorization", "cookie", "set cookie", "private key", "privatekey", "access key", "accesskey",
-        "session id", "sessionid", "credentials",
+        "password", "passwd", "pwd", "pw", "pass", "passphrase", "pass phrase", "passcode", "secret", "secret key", "token",
+        "api key", "apikey", "authorization", "cookie", "set cookie", "private key", "privatekey", "access key", "accesskey",
+        "session id", "sessionid", "credentials", "credential", "secrets", "passwords", "api keys", "apikeys",
+        "access keys", "private keys", "secret keys", "subscription key", "auth key", "functions key", "function key",
+        "master key", "account key", "shared key", "signing key", "encryption key", "client key", "tls key", "ssl key",
+        "signature", "sig", "client assertion", "code verifier", "auth code", "authorization code", "otp", "totp",
+        "password hash", "passwd hash", "pwd hash", "password digest", "phpsessid", "jsessionid", "connect sid",
+        "csrftoken", "pat",
     ];
+
+    /// <summary>Names that end with a secret rule but hold no secret: the longer name wins. Tokenizer settings of
+    /// language models (<c>eos_token: "&lt;/s&gt;"</c>), the strong-name <c>PublicKeyToken</c> of .NET assemblies,
+    /// code signatures, passes of an algorithm.</summary>
+    public static readonly IReadOnlyList<string> DefaultNotSecretRules =
+    [
+        "eos token", "bos token", "pad token", "unk token", "sep token", "cls token", "mask token", "max token",
+        "public key token", "function signature", "method signature", "type signature", "call signature",
+        "forward pass", "backward pass", "first pass", "second pass", "render pass", "max pass",
+    ];
+
+    /// <summary>Rule words that also end a name glued into one word (<c>PGPASSWORD</c>, <c>clientsecret</c>,
+    /// <c>authtoken</c>), as environment variables are often written.</summary>
+    private static readonly string[] GluedRules = ["password", "passwd", "passphrase", "secret", "apikey", "token"];
+
+    /// <summary>The words of a name/value pair: a pair's value is masked when its name names a secret
+    /// (<c>{"name": "DB_PASSWORD", "value": "…"}</c>).</summary>
+    private static readonly string[] PairNameRules = ["name", "key"];
+
+    private static readonly string[] PairValueRules = ["value"];
+
+    /// <summary>Rules whose value in text runs to the end of its line.</summary>
+    private static readonly string[] WholeLineRules = ["cookie", "set cookie"];
+
+    private static readonly string[] AuthHeaderRules = ["authorization"];
 
     private readonly KeyWordNode _root = new(string.Empty);
     private readonly PairSet _endings = new();
+    private readonly string[] _glued;
 
-    public KeyNameRules(IEnumerable<string> secretRules, IEnumerable<string> versionRules, IEnumerable<string>? identifierRules = null)
+    public KeyNameRules(IEnumerable<string> secretRules, IEnumerable<string> versionRules, IEnumerable<string>? identifierRules = null,
+        IEnumerable<string>? notSecretRules = null)
     {
         foreach (var rule in identifierRules ?? [])
         {
             Add(rule, KeyFlags.Identifier);
         }
 
-        foreach (var rule in secretRules)
+        var secret = secretRules.ToList();
+        foreach (var rule in secret)
         {
             Add(rule, KeyFlags.Secret);
         }
+
+        foreach (var rule in notSecretRules ?? [])
+        {
+            Add(rule, KeyFlags.NotSecret);
+        }
+
+        foreach (var rule in PairNameRules)
+        {
+            Add(rule, KeyFlags.PairName);
+        }
+
+        foreach (var rule in PairValueRules)
+        {
+            Add(rule, KeyFlags.PairValue);
+        }
+
+        foreach (var rule in WholeLineRules)
+        {
+            Add(rule, KeyFlags.WholeLine);
+        }
+
+        foreach (var rule in AuthHeaderRules)
+        {
+            Add(rule, KeyFlags.AuthHeader);
+        }
+
+        var enabled = secret.Select(Normalize).ToHashSet(StringComparer.Ordinal);
+        _glued = GluedRules.Where(enabled.Contains).ToArray();
 
         foreach (var rule in versionRules)
         {
@@ -41,7 +107,7 @@ internal sealed class KeyNameRules
     {
         var disabled = options.DisabledKeyNames.Select(Normalize).ToHashSet(StringComparer.Ordinal);
         var secret = DefaultSecretRules.Concat(options.KeyNames).Where(r => !disabled.Contains(Normalize(r)));
-        return new KeyNameRules(secret, options.VersionKeyNames, options.IdentifierKeyNames);
+        return new KeyNameRules(secret, options.VersionKeyNames, options.IdentifierKeyNames, DefaultNotSecretRules);
     }
 
     public static bool IsDefaultRule(string words) => DefaultSecretRules.Any(r => Normalize(r) == Normalize(words));
@@ -62,8 +128,30 @@ internal sealed class KeyNameRules
         return words;
     }
 
-    /// <summary>The flags of every rule the name ends with.</summary>
+    /// <summary>The flags of every rule the name ends with; a numbered name (<c>password_2</c>, <c>password2</c>,
+    /// <c>X-Hub-Signature-256</c>) is a secret when it is one without its number.</summary>
     public KeyFlags Evaluate<T>(ReadOnlySpan<T> name)
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        var flags = EvaluateWords(name);
+        if ((flags & KeyFlags.Secret) == 0 && name.Length > 1 && IsDigit(C(name[^1])))
+        {
+            var end = name.Length - 1;
+            while (end > 0 && (IsDigit(C(name[end - 1])) || IsSeparator(C(name[end - 1]))))
+            {
+                end--;
+            }
+
+            if (end > 0)
+            {
+                flags |= EvaluateWords(name[..end]) & KeyFlags.Secret;
+            }
+        }
+
+        return flags;
+    }
+
+    private KeyFlags EvaluateWords<T>(ReadOnlySpan<T> name)
         where T : unmanaged, IBinaryInteger<T>
     {
         // Most names end with two letters no rule ends with: decided without splitting words.
@@ -79,20 +167,63 @@ internal sealed class KeyNameRules
         var node = _root;
         var end = name.Length;
         var flags = KeyFlags.None;
+        var first = true;
         while (node.Children.Length > 0 && PreviousWord(name, ref end, out var start))
         {
             var next = node.Find(name[start..end]);
             if (next is null)
             {
+                if (first)
+                {
+                    flags |= Glued(name[start..end]);
+                }
+
                 break;
             }
 
             flags |= next.Flags;
+            if ((next.Flags & KeyFlags.NotSecret) != 0)
+            {
+                flags &= ~KeyFlags.Secret;
+            }
+
             node = next;
             end = start;
+            first = false;
         }
 
         return flags;
+    }
+
+    // A last word that ends with a glued rule word and is longer than it: PGPASSWORD, dbpassword, clientsecret.
+    private KeyFlags Glued<T>(ReadOnlySpan<T> word)
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        foreach (var rule in _glued)
+        {
+            if (word.Length > rule.Length && EndsWithIgnoreCase(word, rule))
+            {
+                return KeyFlags.Secret;
+            }
+        }
+
+        return KeyFlags.None;
+    }
+
+    private static bool EndsWithIgnoreCase<T>(ReadOnlySpan<T> word, string lower)
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        var offset = word.Length - lower.Length;
+        for (var k = 0; k < lower.Length; k++)
+        {
+            var c = C(word[offset + k]);
+            if ((IsUpper(c) ? c | 0x20 : c) != lower[k])
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Moves to the word that ends at or before <paramref name="end"/>; false when there is none.</summary>

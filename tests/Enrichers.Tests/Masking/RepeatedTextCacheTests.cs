@@ -65,10 +65,10 @@ public class RepeatedTextCacheTests
     {
         // Same length, same first and last 8 bytes: the cheap hash collides, the byte comparison does not.
         var masker = new Masker();
-        var json = "{\"aaaaaaaaXpassword\":\"x\",\"aaaaaaaa_password\":\"y\"}";
+        var json = "{\"aaaaaaaaXsessionid\":\"x\",\"aaaaaaaa_sessionid\":\"y\"}";
         for (var i = 0; i < 2; i++)
         {
-            Assert.Equal("{\"aaaaaaaaXpassword\":\"x\",\"aaaaaaaa_password\":\"[redacted]\"}", masker.Mask(json));
+            Assert.Equal("{\"aaaaaaaaXsessionid\":\"x\",\"aaaaaaaa_sessionid\":\"[redacted]\"}", masker.Mask(json));
         }
     }
 
