@@ -67,4 +67,55 @@ internal static class Checksums
 
         return r == 1;
     }
+
+    private const string Base62Digits = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+    private static readonly uint[] Crc32Table = BuildCrc32Table();
+
+    /// <summary>GitHub's and npm's token checksum: the body's last 6 characters are the CRC-32 (IEEE) of the
+    /// characters before them, in base 62 (<c>0-9A-Za-z</c>), padded with zeros.</summary>
+    public static bool Base62Crc32<T>(ReadOnlySpan<T> s, int start, int end)
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        if (end - start != 36)
+        {
+            return false;
+        }
+
+        var crc = 0xFFFFFFFFu;
+        for (var i = start; i < end - 6; i++)
+        {
+            crc = Crc32Table[(crc ^ (uint)CodeUnit.Value(s[i])) & 0xFF] ^ (crc >> 8);
+        }
+
+        var value = crc ^ 0xFFFFFFFFu;
+        for (var i = end - 1; i >= end - 6; i--)
+        {
+            if (CodeUnit.Value(s[i]) != Base62Digits[(int)(value % 62)])
+            {
+                return false;
+            }
+
+            value /= 62;
+        }
+
+        return true;
+    }
+
+    private static uint[] BuildCrc32Table()
+    {
+        var table = new uint[256];
+        for (var n = 0u; n < 256; n++)
+        {
+            var c = n;
+            for (var k = 0; k < 8; k++)
+            {
+                c = (c & 1) != 0 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+            }
+
+            table[n] = c;
+        }
+
+        return table;
+    }
 }

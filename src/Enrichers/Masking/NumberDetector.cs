@@ -24,6 +24,11 @@ internal static class NumberDetector
                 return true;
             }
 
+            if (IsLetter(prev) && TokenDetector.Glued(s, i, ref st, out m, out next))
+            {
+                return true;
+            }
+
             next = st.AlnumEnd(s, i);
             return false;
         }

@@ -118,7 +118,8 @@ public sealed class PiiMaskingEnricher : ILogEnricher
         {
             var property = properties[i];
             var flags = EvaluateName(property, names);
-            if ((flags & KeyFlags.Secret) != 0 && _keyRules)
+            if (_keyRules && ((flags & KeyFlags.Secret) != 0
+                || ((flags & KeyFlags.PairValue) != 0 && NameValuePairs.ValueOfSecretName(properties, i, _keys))))
             {
                 MaskWhole(obj, property);
                 continue;
@@ -162,6 +163,12 @@ public sealed class PiiMaskingEnricher : ILogEnricher
             case LogArray a:
                 for (var i = 0; i < a.Count; i++)
                 {
+                    if (_keyRules && !a[i].IsEmpty && NameValuePairs.FollowsSecretName(a.ItemSpan, i, _keys))
+                    {
+                        a[i] = MaskedWhole(a[i], pool);
+                        continue;
+                    }
+
                     WalkValue(a[i], patterns, depth, pool, clean, names);
                 }
 
@@ -489,6 +496,11 @@ public sealed class PiiMaskingEnricher : ILogEnricher
             return;
         }
 
+        property.Value = MaskedWhole(value, owner.Pool);
+    }
+
+    private LogString MaskedWhole(LogNode value, LogNodePool? pool)
+    {
         string replacement;
         if (_hmac is null)
         {
@@ -500,9 +512,10 @@ public sealed class PiiMaskingEnricher : ILogEnricher
             replacement = Token(MaskTypeNames.Name(MaskType.Key), text);
         }
 
-        // From the session pool when there is one: secret-named keys are in most records.
-        property.Value = owner.Pool is { } pool ? pool.String(replacement) : new LogString(replacement);
         CountMask(MaskType.Key);
+
+        // From the session pool when there is one: secret-named keys are in most records.
+        return pool is not null ? pool.String(replacement) : new LogString(replacement);
     }
 
     private string Replacement(MaskType type, ReadOnlySpan<char> matched)

@@ -44,6 +44,25 @@ internal struct ScanState
     public int LocalRunEnd;
     public int LocalDotsEnd;
 
+    /// <summary>Where the last name that names a secret ended (<c>"name":"DB_PASSWORD"</c>), -1 none: the pair's
+    /// value that follows within a short reach is masked.</summary>
+    public int SecretNameEnd;
+
+    /// <summary>A match found ahead of the scan by a detector that matched before it (the AWS secret key after its
+    /// access key ID), returned when the scan reaches it; -1 none.</summary>
+    public int PendingStart;
+    public int PendingEnd;
+    public MaskType PendingType;
+
+    /// <summary>Command-line context (<c>mysql -p…</c>, <c>curl -u user:pass</c>): the text before
+    /// <see cref="CommandSearchedTo"/> was searched for command names once, and the last of each was found at
+    /// <see cref="MysqlAt"/>, <see cref="CurlAt"/>, <see cref="PasswordFlagAt"/> (sshpass, redis-cli: <c>-p</c>/<c>-a</c>
+    /// with a space), -1 none.</summary>
+    public int CommandSearchedTo;
+    public int MysqlAt;
+    public int CurlAt;
+    public int PasswordFlagAt;
+
     public ScanState(MaskPatterns on, KeyNameRules keys, long budget)
     {
         On = on;
@@ -51,6 +70,9 @@ internal struct ScanState
         Budget = budget;
         UrlAt = -1;
         LocalRunEnd = LocalRunStart = -1;
+        SecretNameEnd = -1;
+        PendingStart = -1;
+        MysqlAt = CurlAt = PasswordFlagAt = -1;
     }
 
     /// <summary>A value's budget: <paramref name="workPerUnit"/> per code unit, plus <see cref="BaseWork"/>.</summary>

@@ -59,6 +59,25 @@ internal static class ScanText
         return true;
     }
 
+    public static bool EqualsOrdinal<T>(ReadOnlySpan<T> s, int at, string ascii)
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        if (at < 0 || at + ascii.Length > s.Length)
+        {
+            return false;
+        }
+
+        for (var k = 0; k < ascii.Length; k++)
+        {
+            if (C(s[at + k]) != ascii[k])
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     public static int DigitEnd<T>(ReadOnlySpan<T> s, int i)
         where T : unmanaged, IBinaryInteger<T>
     {

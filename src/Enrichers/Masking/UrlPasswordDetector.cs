@@ -22,12 +22,12 @@ internal static class UrlPasswordDetector
         while (j >= stop)
         {
             var ch = C(s[j]);
-            if (ch == '/')
+            if (ch == '/' && Get(s, j - 1) == '/' && Get(s, j - 2) == ':')
             {
                 break;
             }
 
-            if (IsSpaceOrQuote(ch) || ch is '?' or '#' or '<' or '>')
+            if (IsSpaceOrQuote(ch) || ch is '<' or '>')
             {
                 st.Work += a - j;
                 return Remember(ref st, a, -1, -1);
@@ -58,7 +58,8 @@ internal static class UrlPasswordDetector
         }
 
         Remember(ref st, a, j, colon);
-        if (j - 2 < st.Floor || C(s[j - 1]) != '/' || C(s[j - 2]) != ':' || !IsLetter(Get(s, j - 3)) || colon < 0)
+        if (j - 2 < st.Floor || C(s[j - 1]) != '/' || C(s[j - 2]) != ':' || !IsLetter(Get(s, j - 3)) || colon < 0
+            || !IsUserInfo(s, ref st, j + 1, colon, a))
         {
             return false;
         }
@@ -83,6 +84,30 @@ internal static class UrlPasswordDetector
         start = colon + 1;
         end = lastAt;
         return end > start;
+    }
+
+    /// <summary>The user info is <c>user:password</c> (a raw <c>/</c>, <c>#</c> or <c>?</c> may be in the password)
+    /// and not a host, port and path (<c>https://host:8080/a@b</c>): the user holds none of <c>/ ? #</c>, and the
+    /// password does not start with a port (digits, then <c>/</c> or <c>?</c>).</summary>
+    private static bool IsUserInfo<T>(ReadOnlySpan<T> s, ref ScanState st, int user, int colon, int at)
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        for (var k = user; k < colon; k++)
+        {
+            if (C(s[k]) is '/' or '?' or '#')
+            {
+                return false;
+            }
+        }
+
+        var p = colon + 1;
+        while (p < at && IsDigit(C(s[p])))
+        {
+            p++;
+        }
+
+        st.Work += p - user;
+        return !(p > colon + 1 && p < at && C(s[p]) is '/' or '?');
     }
 
     /// <summary>Keeps what the look behind <paramref name="at"/> found for the next '@' of this scan.</summary>

@@ -19,9 +19,9 @@ namespace Enrichers.Masking;
 /// <see cref="ScanState"/> counts the work and stops a scan that passes its budget.</para></summary>
 internal static class ValueScanner
 {
-    private const string AnchorChars = "@%0123456789JABbkx_=:";
+    private const string AnchorChars = "@%0123456789JABb_=:-.$'>wW";
 
-    private static readonly SearchValues<byte> ByteAnchors = SearchValues.Create("@%0123456789JABbkx_=:"u8);
+    private static readonly SearchValues<byte> ByteAnchors = SearchValues.Create("@%0123456789JABb_=:-.$'>wW"u8);
     private static readonly SearchValues<char> CharAnchors = SearchValues.Create(AnchorChars);
 
     /// <summary>The first match starting at or after <paramref name="from"/> (nothing left of
@@ -42,11 +42,16 @@ internal static class ValueScanner
         state.Floor = from;
         state.UrlAt = -1;
         state.LocalRunEnd = state.LocalRunStart = -1;
+        if (state.PendingStart >= 0 && state.PendingEnd <= from)
+        {
+            state.PendingStart = -1;
+        }
+
         var i = from;
         while (i < s.Length)
         {
             var rel = IndexOfAnchor(s[i..]);
-            if (rel < 0)
+            if (rel < 0 || (state.PendingStart >= 0 && i + rel >= state.PendingStart))
             {
                 break;
             }
@@ -68,29 +73,61 @@ internal static class ValueScanner
                 'J' => TokenDetector.Jwt(s, i, ref state, out match, out next),
                 'A' => TokenDetector.AwsOrGoogleKey(s, i, ref state, out match, out next),
                 'B' or 'b' => CredentialDetector.BearerOrPem(s, i, ref state, out match, out next),
-                'k' => TokenDetector.SkKey(s, i, ref state, out match, out next),
-                'x' => TokenDetector.SlackToken(s, i, ref state, out match, out next),
-                '_' => TokenDetector.GitHubToken(s, i, ref state, out match, out next),
+                '_' or '.' => VendorTokenDetector.Prefixed(s, i, ref state, out match, out next),
+                '-' => VendorTokenDetector.Prefixed(s, i, ref state, out match, out next)
+                    || CommandLineDetector.Option(s, i, ref state, out match, out next),
+                '$' => HashDetector.Hash(s, i, ref state, out match, out next),
+                '\'' => PhraseDetector.IdentifiedBy(s, i, ref state, out match, out next),
+                '>' => XmlElementDetector.Element(s, i, ref state, out match, out next),
+                'w' or 'W' => PhraseDetector.PasswordWord(s, i, ref state, out match, out next),
                 _ => KeyValueDetector.KeyValue(s, i, ref state, out match, out next),
             };
             if (found)
             {
-                return true;
+                return WithPending(ref state, ref match);
             }
 
             // No pattern starts inside a run of letters and digits (they all need a boundary first), so a
             // failed letter anchor skips the rest of its word, unless it is one of an IBAN's two country
-            // letters (the IBAN is found at its first digit).
+            // letters (the IBAN is found at its first digit) or the word is a token whose prefix is glued to it.
             if (next <= i + 1 && IsLetter(C(s[i])) && !AccountNumberDetector.IbanAhead(s, i))
             {
-                next = state.AlnumEnd(s, i);
+                if (TokenDetector.Glued(s, i, ref state, out match, out _))
+                {
+                    return WithPending(ref state, ref match);
+                }
+
+                // Up to the 'W' of "PASSWORD" (its 'A' is an anchor too): a 'w' a few letters on is tried first; a
+                // failed 'w' skips the whole word (no password word starts further inside it).
+                var w = C(s[i]) is 'w' or 'W' ? -1 : IndexOfW(s[(i + 1)..Math.Min(s.Length, i + 4)]);
+                next = w >= 0 && IsLetterRun(s, i + 1, i + 1 + w) ? i + 1 + w : state.AlnumEnd(s, i);
             }
 
             i = Math.Max(next, i + 1);
         }
 
+        if (state.PendingStart >= 0 && !state.OverBudget)
+        {
+            match = new ValueMatch(Math.Max(state.PendingStart, from), state.PendingEnd, state.PendingType);
+            state.PendingStart = -1;
+            return true;
+        }
+
         match = default;
         return false;
+    }
+
+    /// <summary>A match found while a match found earlier further ahead is pending (the AWS secret key after its
+    /// key ID): the two are one match when they overlap.</summary>
+    private static bool WithPending(ref ScanState state, ref ValueMatch match)
+    {
+        if (state.PendingStart >= 0 && state.PendingStart < match.End)
+        {
+            match = new ValueMatch(Math.Min(match.Start, state.PendingStart), Math.Max(match.End, state.PendingEnd), match.Type);
+            state.PendingStart = -1;
+        }
+
+        return true;
     }
 
     // An '@' is a URL's user info end or an e-mail address's; the URL password is tried first.
@@ -113,6 +150,26 @@ internal static class ValueScanner
 
         return false;
     }
+
+    private static bool IsLetterRun<T>(ReadOnlySpan<T> s, int from, int to)
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        for (var k = from; k < to; k++)
+        {
+            if (!IsLetter(C(s[k])))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static int IndexOfW<T>(ReadOnlySpan<T> s)
+        where T : unmanaged, IBinaryInteger<T> =>
+        typeof(T) == typeof(byte)
+            ? MemoryMarshal.Cast<T, byte>(s).IndexOfAny((byte)'w', (byte)'W')
+            : MemoryMarshal.Cast<T, char>(s).IndexOfAny('w', 'W');
 
     private static int IndexOfAnchor<T>(ReadOnlySpan<T> s)
         where T : unmanaged, IBinaryInteger<T> =>
