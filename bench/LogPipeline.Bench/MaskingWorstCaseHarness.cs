@@ -40,6 +40,12 @@ public sealed class MaskingWorstCaseHarness : IHarness
         ("bearer", ["Bearer ", "Bearer abc ", "Basic ", "bearer\t", "Basic a.Basic "]),
         ("private_key", ["-----BEGIN ", "-----BEGIN X-----", "-----", "-----BEGIN PRIVATE"]),
         ("key", ["password=", "a=", "a:", "password=[", "password=[ a ", "token: ", "\"password\":\"\"", "=", "Authorization: Bearer ", "password: a b ", "x=y "]),
+        ("vendor_token", ["sk-", "hf_", "glpat-", "SG.", "ya29.", "hooks.slack.com/services/", "key-", "a-", "a.", "a_", "-", ".", "ghp_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "xghp_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "dapi", "SK0", "LS0tLS1CRUdJTi", "ATATT", "AKIAAAAAAAAAAAAAAAAA a/", "dop_v1_"]),
+        ("password_hash", ["$", "$2b$", "$2b$12$", "$argon2id$v=19$", "a$", "pbkdf2_sha256$", "$$", "$1$a"]),
+        ("password_phrase", ["password ", "password is ", "PASSWORD '", "w", "W", "pwd is a ", "IDENTIFIED BY '", " BY '", "'", "password is set to "]),
+        ("command_line", [" -p", " -pa", "mysql -px ", "curl -u a:b ", " --user ", " -u ", "sshpass -p a "]),
+        ("xml", ["<password>", "<a>", "password>", "<password><", "<password><![CDATA["]),
+        ("pair", ["name=password ", "\"name\":\"token\",\"value\":", "value=", "name: x_token\n", "\\u0022password\\u0022:\\u0022", "\\u0022", "\\\"password\\\":\\\"", "Password = ", "a = ", "Cookie: a=1; ", "Authorization: Digest a=", "password=a,", "password=a>", "pwd={", "password=\"a\"\"", "?code=", "name=\"password\"\n\n"]),
         ("json_text", ["{\"a\":\"b\"}", "\\\"", "\"a@b\":", "[1,2,3]"]),
     ];
 

@@ -80,4 +80,20 @@ internal static class CorpusValues
 
     /// <summary>A JSON string literal of <paramref name="text"/>, for building record text by hand.</summary>
     public static string Quote(string text) => System.Text.Json.JsonSerializer.Serialize(text);
+
+    /// <summary>A password with a character that used to end a secret's value early in its middle (<c>abc&gt;35Vkn</c>,
+    /// <c>x,3tiE</c>): distinctive, and a leak of its tail shows.</summary>
+    public static string Password(this Random random, string middles = ">,)]}#/!%*~^@:|")
+    {
+        var middle = random.From(middles, 1);
+        return random.Alphanumeric(5) + middle + random.Alphanumeric(6);
+    }
+
+    /// <summary>Standard base64 of <paramref name="bytes"/> random bytes (with <c>+</c>, <c>/</c> and padding).</summary>
+    public static string Base64(this Random random, int bytes)
+    {
+        var buffer = new byte[bytes];
+        random.NextBytes(buffer);
+        return Convert.ToBase64String(buffer);
+    }
 }
