@@ -45,7 +45,7 @@ internal static class HashDetector
             }
 
             st.Work += i - start;
-            if (IsWord(Get(s, start - 1)) || Get(s, start - 1) == '$' || !IsScheme(s, start, i))
+            if (IsWord(Get(s, start - 1)) || Get(s, start - 1) == '$' || !IsAnyIgnoreCase(s, start, i, Schemes))
             {
                 return false;
             }
@@ -60,7 +60,7 @@ internal static class HashDetector
             }
 
             st.Work += close - i;
-            if (Get(s, close) != '$' || !IsScheme(s, i + 1, close))
+            if (Get(s, close) != '$' || !IsAnyIgnoreCase(s, i + 1, close, Schemes))
             {
                 return false;
             }
@@ -86,20 +86,6 @@ internal static class HashDetector
     }
 
     private static bool IsSchemeChar(int c) => IsAlnum(c) || c is '-' or '_';
-
-    private static bool IsScheme<T>(ReadOnlySpan<T> s, int start, int end)
-        where T : unmanaged, IBinaryInteger<T>
-    {
-        foreach (var scheme in Schemes)
-        {
-            if (scheme.Length == end - start && EqualsIgnoreCase(s, start, scheme))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
 
     private static int Dollars<T>(ReadOnlySpan<T> s, int start, int end)
         where T : unmanaged, IBinaryInteger<T>

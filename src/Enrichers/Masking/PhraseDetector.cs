@@ -92,7 +92,7 @@ internal static class PhraseDetector
 
             p = SkipSpaces(s, ref st, word);
             var w = WordEnd(s, p);
-            if (IsOneOf(s, p, w, "set", "changed", "reset", "updated") && SkipSpaces(s, ref st, w) is var to
+            if (IsAnyIgnoreCase(s, p, w, ["set", "changed", "reset", "updated"]) && SkipSpaces(s, ref st, w) is var to
                 && WordEnd(s, to) - to == 2 && EqualsIgnoreCase(s, to, "to"))
             {
                 p = SkipSpaces(s, ref st, to + 2);
@@ -188,20 +188,6 @@ internal static class PhraseDetector
         return end;
     }
 
-    private static bool IsOneOf<T>(ReadOnlySpan<T> s, int start, int end, params ReadOnlySpan<string> words)
-        where T : unmanaged, IBinaryInteger<T>
-    {
-        foreach (var word in words)
-        {
-            if (word.Length == end - start && EqualsIgnoreCase(s, start, word))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
     private static bool IsDescription<T>(ReadOnlySpan<T> s, int start, int end)
         where T : unmanaged, IBinaryInteger<T>
     {
@@ -210,14 +196,6 @@ internal static class PhraseDetector
             return false;
         }
 
-        foreach (var word in Descriptions)
-        {
-            if (word.Length == end - start && EqualsIgnoreCase(s, start, word))
-            {
-                return true;
-            }
-        }
-
-        return false;
+        return IsAnyIgnoreCase(s, start, end, Descriptions);
     }
 }

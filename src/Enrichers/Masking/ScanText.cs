@@ -59,6 +59,21 @@ internal static class ScanText
         return true;
     }
 
+    /// <summary>Whether <c>s[start..end)</c> is one of <paramref name="words"/>, ignoring ASCII case.</summary>
+    public static bool IsAnyIgnoreCase<T>(ReadOnlySpan<T> s, int start, int end, ReadOnlySpan<string> words)
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        foreach (var word in words)
+        {
+            if (word.Length == end - start && EqualsIgnoreCase(s, start, word))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     public static bool EqualsOrdinal<T>(ReadOnlySpan<T> s, int at, string ascii)
         where T : unmanaged, IBinaryInteger<T>
     {
