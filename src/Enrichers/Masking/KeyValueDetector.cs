@@ -52,7 +52,8 @@ internal static class KeyValueDetector
             return false;
         }
 
-        var start = i + 1;
+        // key => value (PHP, Ruby) and key := value (Go).
+        var start = Get(s, i + 1) == (C(s[i]) == '=' ? '>' : '=') ? i + 2 : i + 1;
         while (Get(s, start) == ' ')
         {
             start++;

@@ -16,6 +16,8 @@ public class SecretFormTests
     [InlineData("Server=db;PWD={a;b}}c};X=1", "Server=db;PWD=[redacted];X=1")]
     [InlineData("PGPASSWORD=s3cr3t psql -h db", "PGPASSWORD=[redacted] psql -h db")]
     [InlineData("mysqladmin --password=s3cr3t status", "mysqladmin --password=[redacted] status")]
+    [InlineData("['password' => 's3cr3t', 'user' => 'bob']", "['password' => '[redacted]', 'user' => 'bob']")]
+    [InlineData("password := \"s3cr3t\"", "password := \"[redacted]\"")]
     public void A_secret_value_is_masked_to_the_end_its_syntax_gives_it(string text, string expected) =>
         Assert.Equal(expected, Masker.Text(text));
 
