@@ -16,7 +16,8 @@ namespace LogPipeline.Bench.Enrichment;
 /// address cache's size, <c>Enrichment:GeoIp:CacheSize</c>), <c>--sessions N</c> (lines dealt
 /// round-robin over N sessions in runs of <see cref="SessionRun"/>, as the worker gets a partition's fetched
 /// records together: the cost of per-session state that one session keeps hot in the caches), <c>--no-normalization</c>
-/// (every chain without its normalization stage: the stage's cost is the difference).</summary>
+/// (every chain without its normalization stage: the stage's cost is the difference), <c>--baseline DIR</c> (each
+/// chain also as built in DIR, e.g. main's bench output, measured in the same rounds: see <see cref="BaselineChain"/>).</summary>
 public sealed class EnrichHarness : IHarness
 {
     private const double TargetEventsPerCpuSecond = 300_000;
@@ -40,6 +41,7 @@ public sealed class EnrichHarness : IHarness
         var options = new EnrichmentOptions();
         var modes = new List<string>();
         int? cacheSize = null;
+        string? baselineFolder = null;
         if (args.Contains("--breakdown"))
         {
             breakdown = true;
@@ -79,6 +81,9 @@ public sealed class EnrichHarness : IHarness
                     break;
                 case "--geoip":
                     modes.Add(args[i + 1]);
+                    break;
+                case "--baseline":
+                    baselineFolder = args[i + 1];
                     break;
                 case "--geoip-cache":
                     cacheSize = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
@@ -120,6 +125,10 @@ public sealed class EnrichHarness : IHarness
             chains.Add((mode == "none" || mode == "real-size" ? Describe(modeOptions) : $"city {Path.GetFileName(mode)}", Open(modeOptions)));
         }
 
+        var baselines = baselineFolder is null
+            ? []
+            : chains.Select(c => BaselineChain.Open(baselineFolder, c.Chain.Options.GeoIp.CityDatabasePath, c.Chain.Options.GeoIp.AsnDatabasePath,
+                c.Chain.Options.Normalization.Enabled)).ToList();
         Console.WriteLine($"corpus: {corpus.Count:N0} {corpusKind} lines, {corpus.TotalBytes / (double)corpus.Count:F0} B average, {sessions} session(s); " +
                           $"RSS {Environment.WorkingSet / (1024 * 1024)} MiB with every database open");
         var output = new ArrayBufferWriter<byte>(4 * 1024 * 1024);
@@ -133,8 +142,14 @@ public sealed class EnrichHarness : IHarness
             RunChain(corpus, warm, chain, sessions, output);
         }
 
+        foreach (var baseline in baselines)
+        {
+            RunBaseline(corpus, warm, baseline, output);
+        }
+
         Measurement? bestBare = null;
         var best = new Measurement?[chains.Count];
+        var bestBaseline = new Measurement?[baselines.Count];
         for (var r = 0; r < rounds; r++)
         {
             var b = Measure(() => RunBare(corpus, corpus.Count, bare, output), corpus.Count);
@@ -145,6 +160,12 @@ public sealed class EnrichHarness : IHarness
                 var m = Measure(() => RunChain(corpus, corpus.Count, chains[c].Chain, sessions, output), corpus.Count);
                 best[c] = best[c] is { } previous && previous.EventsPerCpuSecond >= m.EventsPerCpuSecond ? previous : m;
                 line += $"; {chains[c].Name}: {m}";
+                if (c < baselines.Count)
+                {
+                    var bm = Measure(() => RunBaseline(corpus, corpus.Count, baselines[c], output), corpus.Count);
+                    bestBaseline[c] = bestBaseline[c] is { } before && before.EventsPerCpuSecond >= bm.EventsPerCpuSecond ? before : bm;
+                    line += $"; baseline {chains[c].Name}: {bm}";
+                }
             }
 
             Console.WriteLine(line);
@@ -174,6 +195,14 @@ public sealed class EnrichHarness : IHarness
                 Console.WriteLine($"  with GeoIP / without (events per CPU-second): {geoRatio:F2}x (target >= {TargetGeoIpRatio:F1}x: {(geoRatio >= TargetGeoIpRatio ? "met" : "NOT met")})");
             }
 
+            if (c < baselines.Count)
+            {
+                var b = bestBaseline[c]!;
+                Console.WriteLine($"  baseline ({baselineFolder}): {b}; chain / bare {b.EventsPerCpuSecond / bestBare.EventsPerCpuSecond:P0}; " +
+                                  $"candidate / baseline {best[c]!.EventsPerCpuSecond / b.EventsPerCpuSecond:F2}x" +
+                                  (none >= 0 && none != c ? $"; baseline with GeoIP / without {b.EventsPerCpuSecond / bestBaseline[none]!.EventsPerCpuSecond:F2}x" : ""));
+            }
+
             Console.WriteLine($"  work done: traces linked {s.TracesLinked:N0}, error categories {s.ErrorCategories.Total:N0}, masks {s.Masks.Total:N0}, " +
                               $"geoip {string.Join(' ', s.GeoIp.Snapshot().Select(kv => $"{kv.Key}={kv.Value:N0}"))}, failures {s.EnricherFailures.Total}");
         }
@@ -181,6 +210,11 @@ public sealed class EnrichHarness : IHarness
         foreach (var (_, chain) in chains)
         {
             chain.Dispose();
+        }
+
+        foreach (var baseline in baselines)
+        {
+            baseline.Dispose();
         }
 
         return Task.FromResult(0);
@@ -254,6 +288,21 @@ public sealed class EnrichHarness : IHarness
         for (var i = 0; i < count; i++)
         {
             bare.RoundTrip(corpus[i].Span, output);
+            if (output.WrittenCount > 3 * 1024 * 1024)
+            {
+                output.ResetWrittenCount();
+            }
+        }
+
+        output.ResetWrittenCount();
+    }
+
+    private static void RunBaseline(EnrichmentCorpus corpus, int count, BaselineChain baseline, ArrayBufferWriter<byte> output)
+    {
+        using var session = baseline.CreateSession();
+        for (var i = 0; i < count; i++)
+        {
+            baseline.Enrich(session, corpus[i], output);
             if (output.WrittenCount > 3 * 1024 * 1024)
             {
                 output.ResetWrittenCount();
