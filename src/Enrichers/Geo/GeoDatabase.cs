@@ -5,8 +5,9 @@ using MaxMind.Db;
 namespace Enrichers.Geo;
 
 /// <summary>One opened and verified database file, shared by all threads. A lookup walks the memory-mapped
-/// search tree to the address's data record; each record is verified and decoded (by MaxMind's
-/// <see cref="Reader"/>, into the small type asked for) the first time it is met, and the decoded value is kept
+/// search tree to the address's data record; each record is verified and decoded (straight from the file by
+/// <see cref="MaxMindRecordReader"/>, or by MaxMind's <see cref="Reader"/> for other types and unusual shapes, into
+/// the small type asked for) the first time it is met, and the decoded value is kept
 /// by record: a City database has millions of networks but far fewer records, so most lookups of new addresses
 /// cost the tree walk alone. Reference counted, so a database replaced by a reload is closed only after the last
 /// lookup that was using it has finished.</summary>
@@ -22,6 +23,8 @@ internal sealed class GeoDatabase
     private readonly MaxMindSearchTree _tree;
     private readonly Reader _reader;
     private readonly BoundedCache<int, object> _records = new(RecordCacheCapacity);
+    private readonly VerifiedOffsets _verified;
+    private readonly DecodedValues _shared = new();
     private int _references = 1;
 
     private GeoDatabase(string kind, string path, FileIdentity identity, MappedDatabaseFile file, MaxMindSearchTree tree, Reader reader)
@@ -32,6 +35,7 @@ internal sealed class GeoDatabase
         _file = file;
         _tree = tree;
         _reader = reader;
+        _verified = new VerifiedOffsets(tree.DataSize);
         BuildTime = new DateTimeOffset(DateTime.SpecifyKind(reader.Metadata.BuildDate, DateTimeKind.Utc));
         DatabaseType = reader.Metadata.DatabaseType;
     }
@@ -107,9 +111,29 @@ internal sealed class GeoDatabase
     {
         Span<byte> bytes = stackalloc byte[16];
         address.TryWriteBytes(bytes, out var length);
-        var file = _file.Bytes;
-        var offset = _tree.Find(file, bytes[..length]);
-        if (offset < 0)
+        return Decode<T>(Lookup(bytes[..length]), address);
+    }
+
+    /// <summary>The data-section offset of the record of <paramref name="address"/> (4 or 16 bytes, network order)
+    /// or a code (<see cref="MaxMindSearchTree.NotFound"/>, <see cref="MaxMindSearchTree.CorruptPath"/>,
+    /// <see cref="MaxMindSearchTree.WrongFamily"/>) for <see cref="Decode{T}"/>.</summary>
+    public int Lookup(ReadOnlySpan<byte> address) => _tree.Lookup(_file.Bytes, address);
+
+    /// <summary>As <see cref="Lookup"/> in two databases, with the two walks interleaved (see
+    /// <see cref="MaxMindSearchTree.LookupBoth"/>).</summary>
+    public static void LookupBoth(GeoDatabase a, GeoDatabase b, ReadOnlySpan<byte> address, out int offsetA, out int offsetB) =>
+        MaxMindSearchTree.LookupBoth(a._tree, a._file.Bytes, b._tree, b._file.Bytes, address, out offsetA, out offsetB);
+
+    /// <summary>The record at <paramref name="offset"/> (from <see cref="Lookup"/> of <paramref name="address"/>)
+    /// decoded into <typeparamref name="T"/>, or null for <see cref="MaxMindSearchTree.NotFound"/>. Verified the
+    /// first time it is met; kept by offset.</summary>
+    /// <exception cref="InvalidDataException">The offset is a failure code, or the record is corrupt.</exception>
+    /// <exception cref="InvalidDatabaseException">MaxMind's reader refused the record.</exception>
+    /// <exception cref="DeserializationException">The record does not have the shape of <typeparamref name="T"/>.</exception>
+    public T? Decode<T>(int offset, IPAddress address)
+        where T : class
+    {
+        if (MaxMindSearchTree.ThrowIfFailed(offset) < 0)
         {
             return null;
         }
@@ -119,11 +143,31 @@ internal sealed class GeoDatabase
             return (T)cached;
         }
 
-        MaxMindDatabaseVerifier.VerifyRecord(file.Slice(_tree.DataStart, _tree.DataSize), offset);
-        var record = _reader.Find<T>(address)
+        var data = _file.Bytes.Slice(_tree.DataStart, _tree.DataSize);
+        MaxMindDatabaseVerifier.VerifyRecord(data, offset, _verified);
+        var record = ReadDirectly<T>(data, offset, _shared)
+            ?? _reader.Find<T>(address)
             ?? throw new InvalidDataException($"MaxMind's reader found no record where the search tree points to one (offset {offset})");
         _records.Add(offset, record);
         return record;
+    }
+
+    /// <summary>The record decoded by <see cref="MaxMindRecordReader"/> when <typeparamref name="T"/> is one of the
+    /// enricher's types and the record has a shape it reads; otherwise null (MaxMind's reader decodes it).</summary>
+    private static T? ReadDirectly<T>(ReadOnlySpan<byte> data, int offset, DecodedValues shared)
+        where T : class
+    {
+        if (typeof(T) == typeof(GeoCityRecord))
+        {
+            return MaxMindRecordReader.TryReadCity(data, offset, shared, out var city) ? city as T : null;
+        }
+
+        if (typeof(T) == typeof(GeoAsnRecord))
+        {
+            return MaxMindRecordReader.TryReadAsn(data, offset, shared, out var asn) ? asn as T : null;
+        }
+
+        return null;
     }
 
     public void AddReference() => Interlocked.Increment(ref _references);

@@ -357,8 +357,23 @@ public sealed class GeoIpEnricher : ILogEnricher, IDisposable
 
         try
         {
-            var city = generation.City is { } cityDatabase ? TryLookup<GeoCityRecord>(cityDatabase, address) : null;
-            var asn = generation.Asn is { } asnDatabase ? TryLookup<GeoAsnRecord>(asnDatabase, address) : null;
+            Span<byte> bytes = stackalloc byte[16];
+            address.TryWriteBytes(bytes, out var length);
+            bytes = bytes[..length];
+            var cityOffset = MaxMindSearchTree.NotFound;
+            var asnOffset = MaxMindSearchTree.NotFound;
+            if (generation.City is { } cityWalk && generation.Asn is { } asnWalk)
+            {
+                GeoDatabase.LookupBoth(cityWalk, asnWalk, bytes, out cityOffset, out asnOffset);
+            }
+            else
+            {
+                cityOffset = generation.City?.Lookup(bytes) ?? cityOffset;
+                asnOffset = generation.Asn?.Lookup(bytes) ?? asnOffset;
+            }
+
+            var city = generation.City is { } cityDatabase ? TryDecode<GeoCityRecord>(cityDatabase, cityOffset, address) : null;
+            var asn = generation.Asn is { } asnDatabase ? TryDecode<GeoAsnRecord>(asnDatabase, asnOffset, address) : null;
             var found = city is { HasFields: true } || asn is { HasFields: true };
             var result = new GeoLookupResult
             {
@@ -384,12 +399,12 @@ public sealed class GeoIpEnricher : ILogEnricher, IDisposable
         }
     }
 
-    private T? TryLookup<T>(GeoDatabase database, IPAddress address)
+    private T? TryDecode<T>(GeoDatabase database, int offset, IPAddress address)
         where T : class
     {
         try
         {
-            return database.Find<T>(address);
+            return database.Decode<T>(offset, address);
         }
         catch (Exception)
         {

@@ -97,11 +97,21 @@ internal static class MaxMindDatabaseVerifier
     /// <summary>Verifies the data record at <paramref name="offset"/> of the data section
     /// <paramref name="data"/> (types, sizes, UTF-8, pointers), as <see cref="Open"/> does for the records it
     /// checks; throws <see cref="InvalidDataException"/>. Called before a record is first decoded.</summary>
-    public static void VerifyRecord(ReadOnlySpan<byte> data, int offset)
+    public static void VerifyRecord(ReadOnlySpan<byte> data, int offset) => VerifyRecord(data, offset, null);
+
+    /// <summary>As <see cref="VerifyRecord(ReadOnlySpan{byte}, int)"/>, skipping data that <paramref name="verified"/>
+    /// holds and adding to it what this call verified (the record, and the targets of its pointers).</summary>
+    public static void VerifyRecord(ReadOnlySpan<byte> data, int offset, VerifiedOffsets? verified)
     {
+        if (verified?.Contains(offset) == true)
+        {
+            return;
+        }
+
         var checkedPointers = t_checkedPointers ??= [];
         checkedPointers.Clear();
-        Skip(data, offset, 0, checkedPointers);
+        Skip(data, offset, 0, checkedPointers, verified);
+        verified?.Add(offset);
     }
 
     private static HashSet<int> WalkTree(ReadOnlySpan<byte> treeBytes, MaxMindSearchTree tree, int bits)
@@ -186,7 +196,8 @@ internal static class MaxMindDatabaseVerifier
     }
 
     /// <summary>Checks the value at <paramref name="offset"/> and returns the offset after it.</summary>
-    private static int Skip(ReadOnlySpan<byte> section, int offset, int nesting, HashSet<int> checkedPointers)
+    private static int Skip(ReadOnlySpan<byte> section, int offset, int nesting, HashSet<int> checkedPointers,
+        VerifiedOffsets? verified = null)
     {
         if (nesting > MaxNesting)
         {
@@ -203,14 +214,17 @@ internal static class MaxMindDatabaseVerifier
                     throw new InvalidDataException($"data pointer at offset {offset} points outside the data section");
                 }
 
-                if (checkedPointers.Add((int)target))
+                if (verified?.Contains((int)target) != true && checkedPointers.Add((int)target))
                 {
                     if (ReadControl(section, (int)target).Type == 1)
                     {
                         throw new InvalidDataException($"data pointer at offset {offset} points to another pointer");
                     }
 
-                    Skip(section, (int)target, nesting + 1, checkedPointers);
+                    Skip(section, (int)target, nesting + 1, checkedPointers, verified);
+
+                    // Only now is everything under the target known sound.
+                    verified?.Add((int)target);
                 }
 
                 return at;
@@ -262,15 +276,15 @@ internal static class MaxMindDatabaseVerifier
                         throw new InvalidDataException($"map key at offset {at} is not a string");
                     }
 
-                    at = Skip(section, at, nesting + 1, checkedPointers);
-                    at = Skip(section, at, nesting + 1, checkedPointers);
+                    at = Skip(section, at, nesting + 1, checkedPointers, verified);
+                    at = Skip(section, at, nesting + 1, checkedPointers, verified);
                 }
 
                 return at;
             case 11:
                 for (var i = 0; i < size; i++)
                 {
-                    at = Skip(section, at, nesting + 1, checkedPointers);
+                    at = Skip(section, at, nesting + 1, checkedPointers, verified);
                 }
 
                 return at;
@@ -345,7 +359,7 @@ internal static class MaxMindDatabaseVerifier
         }
     }
 
-    private static (int Type, long Size, int Next) ReadControl(ReadOnlySpan<byte> section, int offset)
+    internal static (int Type, long Size, int Next) ReadControl(ReadOnlySpan<byte> section, int offset)
     {
         if ((uint)offset >= (uint)section.Length)
         {

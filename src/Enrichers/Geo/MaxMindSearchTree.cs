@@ -8,21 +8,43 @@ namespace Enrichers.Geo;
 /// MaxMind's reader has no public call that returns it.</summary>
 internal sealed class MaxMindSearchTree
 {
+    /// <summary>What <see cref="Lookup"/> returns for an address in no network.</summary>
+    public const int NotFound = -1;
+
+    /// <summary>What <see cref="Lookup"/> returns when the tree is corrupt on the address's path.</summary>
+    public const int CorruptPath = int.MinValue;
+
+    /// <summary>What <see cref="Lookup"/> returns for an IPv6 address in an IPv4-only database.</summary>
+    public const int WrongFamily = int.MinValue + 1;
+
+    /// <summary>Bits of an IPv4 address resolved by one read of a table. The first levels of the tree are the
+    /// ones every walk reads, but their nodes lie scattered over tens of megabytes, so on a distinct address
+    /// each is a cache miss; one read of a table of 2^20 entries (4 MiB) replaces the first 20 dependent reads.
+    /// docs/geoip.md gives the measured walk times of 16, 20 and 22 bits.</summary>
+    public const int Ipv4TableBits = 20;
+
     private const int DataSectionSeparator = 16;
 
     // IPv4 addresses live under ::/96 of an IPv6 tree; the node there is found once, as MaxMind's reader does.
     private readonly long _ipv4Start;
 
-    // Where the walk of each IPv4 /16 stands after its first 16 bits: one read of a 256 KiB table instead of
-    // 16 dependent reads scattered over a tree of tens of megabytes, most of them cache misses on a busy node.
-    private readonly uint[]? _ipv4By16;
+    // Where the walk of each IPv4 prefix of TableBits bits stands after them: the node, or the record (data or
+    // empty) that ended the walk earlier.
+    private readonly uint[]? _ipv4Table;
 
     /// <param name="file">The whole file, to find the IPv4 start node.</param>
     public MaxMindSearchTree(ReadOnlySpan<byte> file, long nodeCount, int recordSize, int ipVersion, int dataEnd)
+        : this(file, nodeCount, recordSize, ipVersion, dataEnd, Ipv4TableBits)
+    {
+    }
+
+    /// <param name="tableBits">Bits of the IPv4 table (tests and benchmarks vary it).</param>
+    internal MaxMindSearchTree(ReadOnlySpan<byte> file, long nodeCount, int recordSize, int ipVersion, int dataEnd, int tableBits)
     {
         NodeCount = nodeCount;
         RecordSize = recordSize;
         IpVersion = ipVersion;
+        TableBits = tableBits;
         TreeSize = checked((int)(nodeCount * recordSize / 4));
         DataStart = TreeSize + DataSectionSeparator;
         DataSize = dataEnd - DataStart;
@@ -35,10 +57,12 @@ internal sealed class MaxMindSearchTree
         _ipv4Start = node;
         if (nodeCount <= uint.MaxValue)
         {
-            _ipv4By16 = new uint[1 << 16];
-            Fill(file, _ipv4By16, _ipv4Start, 0, 0);
+            _ipv4Table = new uint[1 << tableBits];
+            Fill(file, _ipv4Table, _ipv4Start, 0, 0);
         }
     }
+
+    public int TableBits { get; }
 
     public long NodeCount { get; }
 
@@ -59,50 +83,118 @@ internal sealed class MaxMindSearchTree
     /// order), or -1 when the address is in no network.</summary>
     /// <exception cref="InvalidDataException">The tree is corrupt on this address's path, or an IPv6 address
     /// was looked up in an IPv4 database.</exception>
-    public int Find(ReadOnlySpan<byte> file, ReadOnlySpan<byte> address)
+    public int Find(ReadOnlySpan<byte> file, ReadOnlySpan<byte> address) => ThrowIfFailed(Lookup(file, address));
+
+    /// <summary>As <see cref="Find"/>, but a failure is a code (<see cref="CorruptPath"/>,
+    /// <see cref="WrongFamily"/>) rather than an exception.</summary>
+    public int Lookup(ReadOnlySpan<byte> file, ReadOnlySpan<byte> address)
     {
+        if (!TryStart(address, out var node, out var i))
+        {
+            return WrongFamily;
+        }
+
         var bits = address.Length * 8;
-        if (bits == 128 && IpVersion == 4)
-        {
-            throw new InvalidDataException("an IPv6 address cannot be looked up in an IPv4-only database");
-        }
-
-        var node = bits == 32 ? _ipv4Start : 0;
-        var i = 0;
-        if (bits == 32 && _ipv4By16 is { } table)
-        {
-            node = table[address[0] << 8 | address[1]];
-            i = 16;
-        }
-
         for (; i < bits && node < NodeCount; i++)
         {
-            node = ReadRecord(file, node, (address[i >> 3] >> (7 - (i & 7))) & 1, RecordSize);
+            node = ReadRecord(file, node, Bit(address, i), RecordSize);
         }
 
-        if (node == NodeCount)
-        {
-            return -1;
-        }
-
-        var offset = node - NodeCount - DataSectionSeparator;
-        if (node < NodeCount || offset < 0 || offset >= DataSize)
-        {
-            throw new InvalidDataException($"the search tree is corrupt on the path of a lookup (record {node})");
-        }
-
-        return (int)offset;
+        return Finish(node);
     }
 
-    /// <summary>Sets the entries of <paramref name="table"/> for the /16 prefixes under <paramref name="node"/>
-    /// (reached by <paramref name="prefix"/> of <paramref name="depth"/> bits): the node after 16 bits, or the
-    /// record (data or empty) that ends the walk earlier, for every /16 it covers.</summary>
+    /// <summary>The lookups of one address in two trees, walked in one loop: the two chains of dependent reads are
+    /// independent, so the processor waits for the memory of both at the same time instead of one after the
+    /// other. Each result is what <see cref="Lookup"/> gives.</summary>
+    public static void LookupBoth(MaxMindSearchTree a, ReadOnlySpan<byte> fileA, MaxMindSearchTree b, ReadOnlySpan<byte> fileB,
+        ReadOnlySpan<byte> address, out int offsetA, out int offsetB)
+    {
+        if (!a.TryStart(address, out var nodeA, out var iA) || !b.TryStart(address, out var nodeB, out var iB))
+        {
+            offsetA = a.Lookup(fileA, address);
+            offsetB = b.Lookup(fileB, address);
+            return;
+        }
+
+        var bits = address.Length * 8;
+        while (true)
+        {
+            var moreA = iA < bits && nodeA < a.NodeCount;
+            var moreB = iB < bits && nodeB < b.NodeCount;
+            if (moreA)
+            {
+                nodeA = ReadRecord(fileA, nodeA, Bit(address, iA), a.RecordSize);
+                iA++;
+            }
+
+            if (moreB)
+            {
+                nodeB = ReadRecord(fileB, nodeB, Bit(address, iB), b.RecordSize);
+                iB++;
+            }
+
+            if (!moreA && !moreB)
+            {
+                break;
+            }
+        }
+
+        offsetA = a.Finish(nodeA);
+        offsetB = b.Finish(nodeB);
+    }
+
+    /// <summary>The offset of a successful <see cref="Lookup"/> or <see cref="NotFound"/>; throws for a failure code.</summary>
+    /// <exception cref="InvalidDataException">The code is <see cref="CorruptPath"/> or <see cref="WrongFamily"/>.</exception>
+    public static int ThrowIfFailed(int offset) => offset switch
+    {
+        CorruptPath => throw new InvalidDataException("the search tree is corrupt on the path of a lookup"),
+        WrongFamily => throw new InvalidDataException("an IPv6 address cannot be looked up in an IPv4-only database"),
+        _ => offset,
+    };
+
+    private static int Bit(ReadOnlySpan<byte> address, int i) => (address[i >> 3] >> (7 - (i & 7))) & 1;
+
+    private bool TryStart(ReadOnlySpan<byte> address, out long node, out int i)
+    {
+        var bits = address.Length * 8;
+        node = bits == 32 ? _ipv4Start : 0;
+        i = 0;
+        if (bits == 128 && IpVersion == 4)
+        {
+            return false;
+        }
+
+        if (bits == 32 && _ipv4Table is { } table)
+        {
+            node = table[(int)(BinaryPrimitives.ReadUInt32BigEndian(address) >> (32 - TableBits))];
+            i = TableBits;
+        }
+
+        return true;
+    }
+
+    private int Finish(long node)
+    {
+        if (node == NodeCount)
+        {
+            return NotFound;
+        }
+
+        // A walk that ran out of address bits on a node (a loop, or a path deeper than the address) is corrupt,
+        // as is a pointer outside the data section.
+        var offset = node - NodeCount - DataSectionSeparator;
+        return node < NodeCount || offset < 0 || offset >= DataSize ? CorruptPath : (int)offset;
+    }
+
+    /// <summary>Sets the entries of <paramref name="table"/> for the prefixes of <see cref="TableBits"/> bits under
+    /// <paramref name="node"/> (reached by <paramref name="prefix"/> of <paramref name="depth"/> bits): the node
+    /// after them, or the record (data or empty) that ends the walk earlier, for every prefix it covers.</summary>
     private void Fill(ReadOnlySpan<byte> file, uint[] table, long node, int prefix, int depth)
     {
-        if (node >= NodeCount || depth == 16)
+        if (node >= NodeCount || depth == TableBits)
         {
-            var first = prefix << (16 - depth);
-            table.AsSpan(first, 1 << (16 - depth)).Fill((uint)node);
+            var first = prefix << (TableBits - depth);
+            table.AsSpan(first, 1 << (TableBits - depth)).Fill((uint)node);
             return;
         }
 
