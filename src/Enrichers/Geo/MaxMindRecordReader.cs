@@ -22,193 +22,122 @@ internal static class MaxMindRecordReader
     private const int Boolean = 14;
     private const int Float = 15;
 
+    /// <summary>Reads one field of a map: <paramref name="key"/>'s value at <paramref name="at"/> into
+    /// <paramref name="fields"/> (or skips it); false when the value has a shape left to MaxMind's reader.</summary>
+    private delegate bool FieldReader<TFields>(ReadOnlySpan<byte> data, ReadOnlySpan<byte> key, ref int at, DecodedValues? shared, ref TFields fields);
+
     /// <summary>The City record at <paramref name="offset"/> of the data section, or false when it has a shape
     /// left to MaxMind's reader.</summary>
     public static bool TryReadCity(ReadOnlySpan<byte> data, int offset, DecodedValues? shared, out GeoCityRecord? record)
     {
-        record = null;
-        if (!TryEnter(data, ref offset, Map, out var count, out var at, out var direct))
-        {
-            return false;
-        }
-
-        MaxMindPlace? continent = null, country = null, city = null;
-        List<MaxMindPlace>? subdivisions = null;
-        MaxMindLocation? location = null;
-        var seen = 0;
-        for (var i = 0; i < count; i++)
-        {
-            if (!TryString(data, ref at, out var key))
-            {
-                return false;
-            }
-
-            var ok = key switch
-            {
-                _ when key.SequenceEqual("continent"u8) => Once(ref seen, 1) && TryPlace(data, ref at, shared, out continent),
-                _ when key.SequenceEqual("country"u8) => Once(ref seen, 2) && TryPlace(data, ref at, shared, out country),
-                _ when key.SequenceEqual("city"u8) => Once(ref seen, 4) && TryPlace(data, ref at, shared, out city),
-                _ when key.SequenceEqual("location"u8) => Once(ref seen, 8) && TryLocation(data, ref at, shared, out location),
-                _ when key.SequenceEqual("subdivisions"u8) => Once(ref seen, 16) && TrySubdivisions(data, ref at, shared, out subdivisions),
-                _ => TrySkip(data, ref at),
-            };
-            if (!ok)
-            {
-                return false;
-            }
-        }
-
-        offset = direct ? at : offset;
-        record = new GeoCityRecord(continent, country, subdivisions, city, location);
-        return true;
+        var fields = default(CityFields);
+        record = TryReadMap(data, ref offset, shared, ref fields, ReadCityField)
+            ? new GeoCityRecord(fields.Continent, fields.Country, fields.Subdivisions, fields.City, fields.Location)
+            : null;
+        return record is not null;
     }
 
     /// <summary>The ASN record at <paramref name="offset"/>, or false when it has a shape left to MaxMind's reader.</summary>
     public static bool TryReadAsn(ReadOnlySpan<byte> data, int offset, DecodedValues? shared, out GeoAsnRecord? record)
     {
-        record = null;
+        var fields = default(AsnFields);
+        record = TryReadMap(data, ref offset, shared, ref fields, ReadAsnField) ? new GeoAsnRecord(fields.Number, fields.Organization) : null;
+        return record is not null;
+    }
+
+    private static bool ReadCityField(ReadOnlySpan<byte> data, ReadOnlySpan<byte> key, ref int at, DecodedValues? shared, ref CityFields f) => key switch
+    {
+        _ when key.SequenceEqual("continent"u8) => Once(ref f.Seen, 1) && TryPlace(data, ref at, shared, out f.Continent),
+        _ when key.SequenceEqual("country"u8) => Once(ref f.Seen, 2) && TryPlace(data, ref at, shared, out f.Country),
+        _ when key.SequenceEqual("city"u8) => Once(ref f.Seen, 4) && TryPlace(data, ref at, shared, out f.City),
+        _ when key.SequenceEqual("location"u8) => Once(ref f.Seen, 8) && TryLocation(data, ref at, shared, out f.Location),
+        _ when key.SequenceEqual("subdivisions"u8) => Once(ref f.Seen, 16) && TrySubdivisions(data, ref at, shared, out f.Subdivisions),
+        _ => TrySkip(data, ref at),
+    };
+
+    private static bool ReadAsnField(ReadOnlySpan<byte> data, ReadOnlySpan<byte> key, ref int at, DecodedValues? shared, ref AsnFields f) => key switch
+    {
+        _ when key.SequenceEqual("autonomous_system_number"u8) => Once(ref f.Seen, 1) && TryUint32(data, ref at, out f.Number),
+        _ when key.SequenceEqual("autonomous_system_organization"u8) => Once(ref f.Seen, 2) && TryText(data, ref at, shared, out f.Organization),
+        _ => TrySkip(data, ref at),
+    };
+
+    private static bool ReadPlaceField(ReadOnlySpan<byte> data, ReadOnlySpan<byte> key, ref int at, DecodedValues? shared, ref PlaceFields f) => key switch
+    {
+        _ when key.SequenceEqual("iso_code"u8) => Once(ref f.Seen, 1) && TryText(data, ref at, shared, out f.IsoCode),
+        _ when key.SequenceEqual("code"u8) => Once(ref f.Seen, 2) && TryText(data, ref at, shared, out f.Code),
+        _ when key.SequenceEqual("names"u8) => Once(ref f.Seen, 4) && TryNames(data, ref at, shared, out f.Names),
+        _ => TrySkip(data, ref at),
+    };
+
+    private static bool ReadNamesField(ReadOnlySpan<byte> data, ReadOnlySpan<byte> key, ref int at, DecodedValues? shared, ref NamesFields f) =>
+        key.SequenceEqual("en"u8) ? Once(ref f.Seen, 1) && TryText(data, ref at, shared, out f.English) : TrySkip(data, ref at);
+
+    private static bool ReadLocationField(ReadOnlySpan<byte> data, ReadOnlySpan<byte> key, ref int at, DecodedValues? shared, ref LocationFields f) => key switch
+    {
+        _ when key.SequenceEqual("latitude"u8) => Once(ref f.Seen, 1) && TryDouble(data, ref at, out f.Latitude),
+        _ when key.SequenceEqual("longitude"u8) => Once(ref f.Seen, 2) && TryDouble(data, ref at, out f.Longitude),
+        _ when key.SequenceEqual("time_zone"u8) => Once(ref f.Seen, 4) && TryText(data, ref at, shared, out f.TimeZone),
+        _ => TrySkip(data, ref at),
+    };
+
+    /// <summary>Reads the map at <paramref name="offset"/> (directly or through a pointer) field by field, and moves
+    /// <paramref name="offset"/> past it.</summary>
+    private static bool TryReadMap<TFields>(ReadOnlySpan<byte> data, ref int offset, DecodedValues? shared, ref TFields fields,
+        FieldReader<TFields> read)
+    {
         if (!TryEnter(data, ref offset, Map, out var count, out var at, out var direct))
         {
             return false;
         }
 
-        long? number = null;
-        string? organization = null;
-        var seen = 0;
         for (var i = 0; i < count; i++)
         {
-            if (!TryString(data, ref at, out var key))
-            {
-                return false;
-            }
-
-            var ok = key switch
-            {
-                _ when key.SequenceEqual("autonomous_system_number"u8) => Once(ref seen, 1) && TryUint32(data, ref at, out number),
-                _ when key.SequenceEqual("autonomous_system_organization"u8) => Once(ref seen, 2) && TryText(data, ref at, shared, out organization),
-                _ => TrySkip(data, ref at),
-            };
-            if (!ok)
+            if (!TryString(data, ref at, out var key) || !read(data, key, ref at, shared, ref fields))
             {
                 return false;
             }
         }
 
         offset = direct ? at : offset;
-        record = new GeoAsnRecord(number, organization);
         return true;
     }
 
     private static bool TryPlace(ReadOnlySpan<byte> data, ref int offset, DecodedValues? shared, out MaxMindPlace? place)
     {
-        place = null;
-        if (!TryEnter(data, ref offset, Map, out var count, out var at, out var direct))
+        // A place reached through a pointer (a country, a continent, most subdivisions and cities) may be kept.
+        var probe = offset;
+        var (type, _, start) = Resolve(data, ref probe, out var direct);
+        if (type == Map && !direct && shared is not null && shared.Places.TryGet(start, out place))
         {
-            return false;
-        }
-
-        var start = at;
-        if (!direct && shared is not null && shared.Places.TryGet(start, out place))
-        {
+            offset = probe;
             return true;
         }
 
-        string? isoCode = null, code = null;
-        MaxMindNames? names = null;
-        var seen = 0;
-        for (var i = 0; i < count; i++)
-        {
-            if (!TryString(data, ref at, out var key))
-            {
-                return false;
-            }
-
-            var ok = key switch
-            {
-                _ when key.SequenceEqual("iso_code"u8) => Once(ref seen, 1) && TryText(data, ref at, shared, out isoCode),
-                _ when key.SequenceEqual("code"u8) => Once(ref seen, 2) && TryText(data, ref at, shared, out code),
-                _ when key.SequenceEqual("names"u8) => Once(ref seen, 4) && TryNames(data, ref at, shared, out names),
-                _ => TrySkip(data, ref at),
-            };
-            if (!ok)
-            {
-                return false;
-            }
-        }
-
-        offset = direct ? at : offset;
-        place = new MaxMindPlace(isoCode, code, names);
-        if (!direct)
+        var fields = default(PlaceFields);
+        place = TryReadMap(data, ref offset, shared, ref fields, ReadPlaceField) ? new MaxMindPlace(fields.IsoCode, fields.Code, fields.Names) : null;
+        if (place is not null && !direct)
         {
             shared?.Places.Set(start, place);
         }
 
-        return true;
+        return place is not null;
     }
 
     private static bool TryNames(ReadOnlySpan<byte> data, ref int offset, DecodedValues? shared, out MaxMindNames? names)
     {
-        names = null;
-        if (!TryEnter(data, ref offset, Map, out var count, out var at, out var direct))
-        {
-            return false;
-        }
-
-        string? english = null;
-        var seen = 0;
-        for (var i = 0; i < count; i++)
-        {
-            if (!TryString(data, ref at, out var key))
-            {
-                return false;
-            }
-
-            var ok = key.SequenceEqual("en"u8) ? Once(ref seen, 1) && TryText(data, ref at, shared, out english) : TrySkip(data, ref at);
-            if (!ok)
-            {
-                return false;
-            }
-        }
-
-        offset = direct ? at : offset;
-        names = new MaxMindNames(english);
-        return true;
+        var fields = default(NamesFields);
+        names = TryReadMap(data, ref offset, shared, ref fields, ReadNamesField) ? new MaxMindNames(fields.English) : null;
+        return names is not null;
     }
 
     private static bool TryLocation(ReadOnlySpan<byte> data, ref int offset, DecodedValues? shared, out MaxMindLocation? location)
     {
-        location = null;
-        if (!TryEnter(data, ref offset, Map, out var count, out var at, out var direct))
-        {
-            return false;
-        }
-
-        double? latitude = null, longitude = null;
-        string? timeZone = null;
-        var seen = 0;
-        for (var i = 0; i < count; i++)
-        {
-            if (!TryString(data, ref at, out var key))
-            {
-                return false;
-            }
-
-            var ok = key switch
-            {
-                _ when key.SequenceEqual("latitude"u8) => Once(ref seen, 1) && TryDouble(data, ref at, out latitude),
-                _ when key.SequenceEqual("longitude"u8) => Once(ref seen, 2) && TryDouble(data, ref at, out longitude),
-                _ when key.SequenceEqual("time_zone"u8) => Once(ref seen, 4) && TryText(data, ref at, shared, out timeZone),
-                _ => TrySkip(data, ref at),
-            };
-            if (!ok)
-            {
-                return false;
-            }
-        }
-
-        offset = direct ? at : offset;
-        location = new MaxMindLocation(latitude, longitude, timeZone);
-        return true;
+        var fields = default(LocationFields);
+        location = TryReadMap(data, ref offset, shared, ref fields, ReadLocationField)
+            ? new MaxMindLocation(fields.Latitude, fields.Longitude, fields.TimeZone)
+            : null;
+        return location is not null;
     }
 
     private static bool TrySubdivisions(ReadOnlySpan<byte> data, ref int offset, DecodedValues? shared, out List<MaxMindPlace>? subdivisions)
@@ -372,5 +301,40 @@ internal static class MaxMindRecordReader
         var first = (seen & bit) == 0;
         seen |= bit;
         return first;
+    }
+
+    private struct CityFields
+    {
+        public MaxMindPlace? Continent, Country, City;
+        public List<MaxMindPlace>? Subdivisions;
+        public MaxMindLocation? Location;
+        public int Seen;
+    }
+
+    private struct AsnFields
+    {
+        public long? Number;
+        public string? Organization;
+        public int Seen;
+    }
+
+    private struct PlaceFields
+    {
+        public string? IsoCode, Code;
+        public MaxMindNames? Names;
+        public int Seen;
+    }
+
+    private struct NamesFields
+    {
+        public string? English;
+        public int Seen;
+    }
+
+    private struct LocationFields
+    {
+        public double? Latitude, Longitude;
+        public string? TimeZone;
+        public int Seen;
     }
 }
