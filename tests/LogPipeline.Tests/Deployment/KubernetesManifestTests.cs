@@ -292,9 +292,10 @@ public sealed class KubernetesManifestTests
     public void The_geoip_component_adds_the_measured_database_memory_to_the_base_resources()
     {
         // Measured (docs/geoip.md § Memory): the mapped City and ASN files resident (GeoLite2: 61 + 9 MB, rounded
-        // to 80 MiB) and 32 MiB more managed heap for the decoded records.
+        // to 80 MiB) and 32 MiB more managed heap for the decoded records; sized from the files: 16 MiB of lookup
+        // structures (a 4 MiB IPv4 table per database, a bitmap of verified records of 1/8 of each data section).
         const long DatabaseFilesMiB = 80;
-        const long DecodedRecordsMiB = 32;
+        const long DecodedRecordsMiB = 32 + 16;
         var baseResources = KubernetesManifests.WorkerContainer.At("resources")!;
         var worker = KubernetesManifests.GeoIpPatch.At("spec.template.spec")!.Items("containers").Single(c => c.Str("name") == "logpipeline");
         var resources = worker.At("resources")!;
