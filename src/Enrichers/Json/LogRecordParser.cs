@@ -95,7 +95,11 @@ public static class LogRecordParser
     /// <summary>Parses <paramref name="input"/> when it is exactly one JSON object no deeper than
     /// <paramref name="maxDepth"/>, else returns null (never throws). For JSON nested in a string field: the object's
     /// nodes come from <paramref name="pool"/> like the record's, and the input must live as long as they do.</summary>
-    internal static LogObject? TryParseObject(ReadOnlyMemory<byte> input, int maxDepth, LogNodePool? pool)
+    internal static LogObject? TryParseObject(ReadOnlyMemory<byte> input, int maxDepth, LogNodePool? pool) =>
+        TryParseContainer(input, maxDepth, pool, objectsOnly: true) as LogObject;
+
+    /// <summary>As <see cref="TryParseObject"/>, for exactly one JSON object or array.</summary>
+    internal static LogNode? TryParseContainer(ReadOnlyMemory<byte> input, int maxDepth, LogNodePool? pool, bool objectsOnly = false)
     {
         if (!Utf8.IsValid(input.Span))
         {
@@ -105,12 +109,14 @@ public static class LogRecordParser
         var reader = new Utf8JsonReader(input.Span, new JsonReaderOptions { MaxDepth = maxDepth + 2 });
         try
         {
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            if (!reader.Read() || !(reader.TokenType == JsonTokenType.StartObject || (!objectsOnly && reader.TokenType == JsonTokenType.StartArray)))
             {
                 return null;
             }
 
-            var root = ReadObject(ref reader, input, maxDepth, pool);
+            LogNode root = reader.TokenType == JsonTokenType.StartObject
+                ? ReadObject(ref reader, input, maxDepth, pool)
+                : ReadArray(ref reader, input, maxDepth, pool);
             while (reader.Read())
             {
                 // Utf8JsonReader throws on a second top-level value; this loop only consumes whitespace.

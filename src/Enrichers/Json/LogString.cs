@@ -117,10 +117,63 @@ public sealed class LogString : LogNode
         {
             return false;
         }
+        catch (InvalidOperationException)
+        {
+            // A lone surrogate escape ("\ud800"): valid JSON syntax, but not valid UTF-16 for the framework.
+            if (destination.Length < _raw.Length)
+            {
+                return false;
+            }
+
+            length = UnescapeLenient(_raw.Span, destination);
+            return true;
+        }
         finally
         {
             ArrayPool<byte>.Shared.Return(quoted);
         }
+    }
+
+    /// <summary>Unescapes raw JSON string content that the framework refuses because a <c>\u</c> escape is a lone
+    /// surrogate: each escape becomes its char, a lone surrogate included (a .NET string may hold one), so the text
+    /// can still be read and scanned instead of making the reader throw. The input passed the parser, so its escapes
+    /// are well formed and its bytes valid UTF-8. <paramref name="destination"/> holds at least as many chars as
+    /// <paramref name="raw"/> has bytes.</summary>
+    private static int UnescapeLenient(ReadOnlySpan<byte> raw, Span<char> destination)
+    {
+        var n = 0;
+        while (!raw.IsEmpty)
+        {
+            var slash = raw.IndexOf((byte)'\\');
+            var plain = slash < 0 ? raw : raw[..slash];
+            n += Encoding.UTF8.GetChars(plain, destination[n..]);
+            if (slash < 0 || slash + 1 >= raw.Length)
+            {
+                break;
+            }
+
+            var e = raw[slash + 1];
+            if (e == (byte)'u' && slash + 6 <= raw.Length
+                && ushort.TryParse(raw.Slice(slash + 2, 4), System.Globalization.NumberStyles.AllowHexSpecifier, null, out var unit))
+            {
+                destination[n++] = (char)unit;
+                raw = raw[(slash + 6)..];
+                continue;
+            }
+
+            destination[n++] = e switch
+            {
+                (byte)'n' => '\n',
+                (byte)'r' => '\r',
+                (byte)'t' => '\t',
+                (byte)'b' => '\b',
+                (byte)'f' => '\f',
+                _ => (char)e,
+            };
+            raw = raw[(slash + 2)..];
+        }
+
+        return n;
     }
 
     /// <summary>A reader positioned on the raw text as a JSON string in <paramref name="quoted"/> (at least two
@@ -153,6 +206,12 @@ public sealed class LogString : LogNode
         {
             var reader = QuotedReader(quoted);
             return reader.GetString() ?? string.Empty;
+        }
+        catch (InvalidOperationException)
+        {
+            // A lone surrogate escape: read leniently rather than make every reader of the value throw.
+            var chars = new char[_raw.Length];
+            return new string(chars, 0, UnescapeLenient(_raw.Span, chars));
         }
         finally
         {
