@@ -7,6 +7,7 @@ public sealed class EnrichmentStatistics
     private long _recordsEnriched;
     private long _tracesLinked;
     private long _valuesRedactedOverBudget;
+    private long _valuesRedactedOnError;
 
     /// <summary>Raised when an enricher throws (the record was kept). Handlers must not throw.</summary>
     public event Action<EnricherFailure>? EnricherFailed;
@@ -23,6 +24,10 @@ public sealed class EnrichmentStatistics
     /// <summary>String values masking redacted whole (<c>[redacted:budget]</c>) because scanning them passed its
     /// work budget: a crafted or pathological value, failed closed.</summary>
     public long ValuesRedactedOverBudget => Interlocked.Read(ref _valuesRedactedOverBudget);
+
+    /// <summary>String values masking replaced whole (<c>[redacted:error]</c>) because masking them failed (each is also
+    /// reported as an enricher failure); the rest of their record was masked as usual.</summary>
+    public long ValuesRedactedOnError => Interlocked.Read(ref _valuesRedactedOnError);
 
     /// <summary>Raw values refused by the parser, by <see cref="Json.RecordRejection.Code"/>.</summary>
     public CounterSet Rejections { get; } = new();
@@ -54,6 +59,8 @@ public sealed class EnrichmentStatistics
         Interlocked.Increment(ref _valuesRedactedOverBudget);
         ValueOverBudget?.Invoke(enricher);
     }
+
+    internal void ValueRedactedOnError() => Interlocked.Increment(ref _valuesRedactedOnError);
 
     internal void ReportFailure(string enricher, Exception exception)
     {

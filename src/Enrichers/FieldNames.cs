@@ -12,6 +12,16 @@ public static class FieldNames
     public const string Level = "level";
     public const string ServiceName = "service_name";
 
+    // Keyword identifiers of the index template (index-templates/component/smm-logs-mappings.json); masking keeps
+    // them (and the fields above it maps) when it fails on a record, see Masking/IndexFields.
+    public const string WorkspaceId = "workspace_id";
+    public const string TenantId = "tenant_id";
+    public const string ModelId = "model_id";
+    public const string AgentType = "agent_type";
+    public const string DeploymentId = "deployment_id";
+    public const string WorkflowId = "workflow_id";
+    public const string McpProtocolVersion = "mcp_protocol_version";
+
     // Trace linking
     public const string TraceId = "trace_id";
     public const string SpanId = "span_id";

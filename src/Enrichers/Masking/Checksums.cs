@@ -5,7 +5,23 @@ namespace Enrichers.Masking;
 /// <summary>The check digits that tell a card number or an IBAN from any other run of digits.</summary>
 internal static class Checksums
 {
-    /// <summary>Luhn check over the digits of <c>s[start..end)</c>; other characters (separators) are skipped.</summary>
+    // Verhoeff's dihedral-group tables: D is the group's multiplication, P the permutation per position (checking a
+    // number needs no inverse table: it is valid when the product is 0).
+    private static readonly byte[] VerhoeffD =
+    [
+        0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 1, 2, 3, 4, 0, 6, 7, 8, 9, 5, 2, 3, 4, 0, 1, 7, 8, 9, 5, 6, 3, 4, 0, 1, 2, 8, 9, 5, 6, 7,
+        4, 0, 1, 2, 3, 9, 5, 6, 7, 8, 5, 9, 8, 7, 6, 0, 4, 3, 2, 1, 6, 5, 9, 8, 7, 1, 0, 4, 3, 2, 7, 6, 5, 9, 8, 2, 1, 0, 4, 3,
+        8, 7, 6, 5, 9, 3, 2, 1, 0, 4, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0,
+    ];
+
+    private static readonly byte[] VerhoeffP =
+    [
+        0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 1, 5, 7, 6, 2, 8, 3, 0, 9, 4, 5, 8, 0, 3, 7, 9, 6, 1, 4, 2, 8, 9, 1, 6, 0, 4, 3, 5, 2, 7,
+        9, 4, 5, 3, 1, 2, 6, 8, 7, 0, 4, 2, 8, 6, 5, 7, 3, 9, 0, 1, 2, 7, 9, 3, 8, 0, 6, 4, 1, 5, 7, 0, 4, 6, 9, 1, 3, 2, 5, 8,
+    ];
+
+    /// <summary>Luhn check over the digits of <c>s[start..end)</c>; separators are skipped (a form-encoded
+    /// <c>%20</c> whole: its digits are not the number's).</summary>
     public static bool Luhn<T>(ReadOnlySpan<T> s, int start, int end)
         where T : unmanaged, IBinaryInteger<T>
     {
@@ -16,6 +32,12 @@ internal static class Checksums
             var d = CodeUnit.Value(s[i]) - '0';
             if ((uint)d > 9)
             {
+                continue;
+            }
+
+            if (IsEncodedSpaceEnd(s, start, i))
+            {
+                i -= 2;
                 continue;
             }
 
@@ -35,8 +57,8 @@ internal static class Checksums
         return sum % 10 == 0;
     }
 
-    /// <summary>ISO 13616 check of an IBAN in <c>s[start..end)</c> (spaces skipped): the first four characters
-    /// moved to the end, letters as 10..35, the number modulo 97 must be 1.</summary>
+    /// <summary>ISO 13616 check of an IBAN in <c>s[start..end)</c> (separators between its groups skipped): the
+    /// first four characters moved to the end, letters of either case as 10..35, the number modulo 97 must be 1.</summary>
     public static bool IbanMod97<T>(ReadOnlySpan<T> s, int start, int end)
         where T : unmanaged, IBinaryInteger<T>
     {
@@ -46,22 +68,13 @@ internal static class Checksums
         {
             var i = body + k < end ? body + k : start + (body + k - end);
             var c = CodeUnit.Value(s[i]);
-            if (c == ' ')
-            {
-                continue;
-            }
-
             if ((uint)(c - '0') <= 9)
             {
                 r = ((r * 10) + (c - '0')) % 97;
             }
-            else if ((uint)(c - 'A') <= 'Z' - 'A')
+            else if ((uint)((c | 0x20) - 'a') <= 'z' - 'a')
             {
-                r = ((r * 100) + (c - 'A' + 10)) % 97;
-            }
-            else
-            {
-                return false;
+                r = ((r * 100) + ((c | 0x20) - 'a' + 10)) % 97;
             }
         }
 
@@ -118,4 +131,37 @@ internal static class Checksums
 
         return table;
     }
+    /// <summary>Verhoeff check over the digits of <c>s[start..end)</c> (separators skipped): the check digit of
+    /// India's Aadhaar numbers. It catches every single-digit error and every swap of adjacent digits, which Luhn
+    /// does not.</summary>
+    public static bool Verhoeff<T>(ReadOnlySpan<T> s, int start, int end)
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        var c = 0;
+        var position = 0;
+        for (var i = end - 1; i >= start; i--)
+        {
+            var d = CodeUnit.Value(s[i]) - '0';
+            if ((uint)d > 9)
+            {
+                continue;
+            }
+
+            if (IsEncodedSpaceEnd(s, start, i))
+            {
+                i -= 2;
+                continue;
+            }
+
+            c = VerhoeffD[(c * 10) + VerhoeffP[((position % 8) * 10) + d]];
+            position++;
+        }
+
+        return c == 0;
+    }
+
+    // The '0' of a "%20" separator.
+    private static bool IsEncodedSpaceEnd<T>(ReadOnlySpan<T> s, int start, int i)
+        where T : unmanaged, IBinaryInteger<T> =>
+        i - 2 >= start && CodeUnit.Value(s[i]) == '0' && CodeUnit.Value(s[i - 1]) == '2' && CodeUnit.Value(s[i - 2]) == '%';
 }

@@ -28,18 +28,23 @@ internal static class EmailDetector
         where T : unmanaged, IBinaryInteger<T>
     {
         end = 0;
+        if (atLength == 1 && Get(s, a - 1) == '"' && QuotedLocalPart(s, a, ref st, out start) && Domain(s, ref st, a, atLength, out end))
+        {
+            return true;
+        }
+
         start = a;
 
         // The local part is the run of local-part characters before the '@'. The look stops where the previous
         // candidate's run ended: "a%40" repeated is one run (the '%' and digits of "%40" are local-part
         // characters), which each candidate looked through again to the value's start.
-        while (start > st.Floor && IsEmailLocal(C(s[start - 1])) && start != st.LocalRunEnd)
+        while (start > st.Floor && LocalBefore(s, start) is > 0 and var width && start != st.LocalRunEnd)
         {
-            start--;
+            start -= width;
         }
 
         st.Work += a - start;
-        if (start == st.LocalRunEnd && start > st.Floor && IsEmailLocal(C(s[start - 1])))
+        if (start == st.LocalRunEnd && start > st.Floor && LocalBefore(s, start) > 0)
         {
             start = st.LocalRunStart;
         }
@@ -64,15 +69,80 @@ internal static class EmailDetector
             return false;
         }
 
+        return Domain(s, ref st, a, atLength, out end);
+    }
+
+    /// <summary>How many code units before <paramref name="i"/> continue the local part: 1 for a local-part character
+    /// (letters, digits, <c>. _ % + -</c>, non-ASCII), 1 for an apostrophe between two letters or digits
+    /// (<c>o'neil</c>; a quote before the address, as in <c>'jane@…'</c>, is not one), 1 for the backslash of a
+    /// <c>\uXXXX</c> escape (JSON text inside a string: <c>jo\u0068n@…</c>), 0 when the local part starts at
+    /// <paramref name="i"/>.</summary>
+    private static int LocalBefore<T>(ReadOnlySpan<T> s, int i)
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        var c = Get(s, i - 1);
+        if (c < 0)
+        {
+            return 0;
+        }
+
+        if (IsEmailLocal(c))
+        {
+            return 1;
+        }
+
+        if (c == '\'')
+        {
+            return IsAlnum(Get(s, i - 2)) && IsAlnum(Get(s, i)) ? 1 : 0;
+        }
+
+        return c == '\\' && Get(s, i) == 'u' && IsHex(Get(s, i + 1)) && IsHex(Get(s, i + 2)) && IsHex(Get(s, i + 3))
+            && IsHex(Get(s, i + 4)) && Get(s, i - 2) != '\\' ? 1 : 0;
+    }
+
+    // "john doe"@example.com: a quoted local part (RFC 5322), up to 64 characters, no line break, '@' or quote inside;
+    // its opening quote follows a boundary, and an escaped one (\"…\"@ in JSON text) starts at its backslash. The
+    // look back stops at an '@', so consecutive candidates never read the same text twice.
+    private static bool QuotedLocalPart<T>(ReadOnlySpan<T> s, int a, ref ScanState st, out int start)
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        start = a;
+        var close = a - 1;
+        var escaped = Get(s, close - 1) == '\\';
+        var j = close - (escaped ? 2 : 1);
+        var limit = Math.Max(st.Floor, close - 66);
+        while (j >= limit && Get(s, j) is not ('"' or '@' or '\n' or '\r' or -1))
+        {
+            j--;
+        }
+
+        st.Work += close - j;
+        if (j < limit || Get(s, j) != '"' || close - j < 2)
+        {
+            return false;
+        }
+
+        start = escaped && Get(s, j - 1) == '\\' ? j - 1 : j;
+        return !IsWord(Get(s, start - 1));
+    }
+
+    // The domain after the '@' (or "%40"): labels of letters, digits, hyphens and non-ASCII letters (internationalized
+    // names, bücher.de, 例子.广告), at least two; the last one, the top-level domain, is letters (ASCII, at least two,
+    // or non-ASCII), or punycode (xn--p1ai). A non-ASCII run right after an ASCII top-level domain is text, not
+    // domain (jane@example.com’s, jane@example.com，谢谢): the address ends before it.
+    private static bool Domain<T>(ReadOnlySpan<T> s, ref ScanState st, int a, int atLength, out int end)
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        end = 0;
         var pos = a + atLength;
         var labels = 0;
         int lastStart = 0, lastEnd = 0;
         while (true)
         {
             var ls = pos;
-            while (pos < s.Length && (IsAlnum(C(s[pos])) || C(s[pos]) == '-'))
+            while (pos < s.Length && (IsDomainChar(C(s[pos])) || (atLength == 3 && IsEncodedByte(s, pos))))
             {
-                pos++;
+                pos += C(s[pos]) == '%' ? 3 : 1;
             }
 
             if (pos == ls)
@@ -83,7 +153,7 @@ internal static class EmailDetector
             labels++;
             lastStart = ls;
             lastEnd = pos;
-            if (Get(s, pos) == '.' && IsAlnum(Get(s, pos + 1)))
+            if (Get(s, pos) == '.' && ((IsDomainChar(Get(s, pos + 1)) && Get(s, pos + 1) != '-') || (atLength == 3 && IsEncodedByte(s, pos + 1))))
             {
                 pos++;
                 continue;
@@ -95,17 +165,44 @@ internal static class EmailDetector
         // No other candidate scans this domain again: it holds no '@' or '%', so it ends before the next anchor of
         // this family.
         st.Work += pos - a;
-        if (labels < 2 || lastEnd - lastStart < 2)
+        if (labels < 2)
         {
             return false;
         }
 
-        for (var k = lastStart; k < lastEnd; k++)
+        var tldEnd = lastStart;
+        if (IsLetter(C(s[lastStart])))
         {
-            if (!IsLetter(C(s[k])))
+            while (tldEnd < lastEnd && IsLetter(C(s[tldEnd])))
+            {
+                tldEnd++;
+            }
+
+            if (tldEnd < lastEnd && C(s[tldEnd]) < 0x80 && C(s[tldEnd]) != '%')
+            {
+                // A digit or hyphen in the top-level domain: only punycode (xn--…) has them.
+                if (!EqualsIgnoreCase(s, lastStart, "xn--") || !IsAsciiLabel(s, lastStart, lastEnd))
+                {
+                    return false;
+                }
+
+                tldEnd = lastEnd;
+            }
+            else if (tldEnd - lastStart < 2)
             {
                 return false;
             }
+        }
+        else if (C(s[lastStart]) >= 0x80 || C(s[lastStart]) == '%')
+        {
+            while (tldEnd < lastEnd && (C(s[tldEnd]) >= 0x80 || C(s[tldEnd]) == '%' || (atLength == 3 && IsHex(C(s[tldEnd])))))
+            {
+                tldEnd++;
+            }
+        }
+        else
+        {
+            return false;
         }
 
         if (IsDensityFileName(s, ref st, a + atLength, lastStart, lastEnd))
@@ -113,7 +210,28 @@ internal static class EmailDetector
             return false;
         }
 
-        end = lastEnd;
+        end = tldEnd;
+        return true;
+    }
+
+    private static bool IsDomainChar(int c) => IsAlnum(c) || c == '-' || c >= 0x80;
+
+    // %C3 in a URL-encoded address: an internationalized domain's UTF-8 bytes, percent-encoded.
+    private static bool IsEncodedByte<T>(ReadOnlySpan<T> s, int pos)
+        where T : unmanaged, IBinaryInteger<T> =>
+        Get(s, pos) == '%' && IsHex(Get(s, pos + 1)) && IsHex(Get(s, pos + 2)) && !(Get(s, pos + 1) == '4' && Get(s, pos + 2) == '0');
+
+    private static bool IsAsciiLabel<T>(ReadOnlySpan<T> s, int start, int end)
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        for (var k = start; k < end; k++)
+        {
+            if (C(s[k]) >= 0x80)
+            {
+                return false;
+            }
+        }
+
         return true;
     }
 

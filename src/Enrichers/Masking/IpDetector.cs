@@ -12,9 +12,9 @@ internal static class IpDetector
         where T : unmanaged, IBinaryInteger<T>
     {
         end = i;
-        if (prev == '-' && IsLetter(Get(s, i - 2)))
+        if ((prev == '-' && IsLetter(Get(s, i - 2))) || NumberContext.AfterProductSlash(s, i))
         {
-            // app-1.2.3.4: a version.
+            // app-1.2.3.4, agent/1.2.3.4: versions.
             return IpResult.NotAnAddress;
         }
 

@@ -2,7 +2,7 @@ namespace Enrichers.Masking;
 
 /// <summary>What a key name's rules say about its value.</summary>
 [Flags]
-internal enum KeyFlags : byte
+internal enum KeyFlags : ushort
 {
     None = 0,
 
@@ -34,4 +34,24 @@ internal enum KeyFlags : byte
     /// <summary>An authorization header (<c>Authorization</c>, <c>Proxy-Authorization</c>): the scheme word stays,
     /// the credential goes, all of its parameters when it has some (<c>Digest</c>, <c>OAuth</c>, AWS SigV4).</summary>
     AuthHeader = 128,
+
+    /// <summary>The key names a phone number (<c>phone</c>, <c>caller_id</c>, <c>msisdn</c>): phone patterns stay on
+    /// under an identifier word, and bare digit runs (7-15 digits) are phones too.</summary>
+    PhoneContext = 1 << 8,
+
+    /// <summary>The key names a US SSN: nine bare digits or any 3-2-4 grouping are SSNs.</summary>
+    SsnContext = 1 << 9,
+
+    /// <summary>The key names a payment card number: 12-19 digits in any grouping are masked without Luhn.</summary>
+    CardContext = 1 << 10,
+
+    /// <summary>The key names a national identifier (Aadhaar, PAN, National Insurance number): their shapes are
+    /// masked without the checks the same shapes need in free text.</summary>
+    NationalIdContext = 1 << 11,
+
+    /// <summary>The key name itself holds PII (an e-mail or IP address used as a key): the name is masked.</summary>
+    NameHoldsPii = 1 << 12,
+
+    /// <summary>Every context flag.</summary>
+    PiiContext = PhoneContext | SsnContext | CardContext | NationalIdContext,
 }

@@ -50,6 +50,11 @@ internal sealed class KeyNameRules
     private static readonly string[] WholeLineRules = ["cookie", "set cookie"];
 
     private static readonly string[] AuthHeaderRules = ["authorization"];
+    /// <summary>Context rules: a key whose words end with these names the kind of personal data its value holds,
+    /// so the value's number patterns accept that kind's bare and unusual forms (<c>"caller_id": "14155550132"</c>,
+    /// <c>"ssn": 123456789</c>), and keep them on under an identifier word (<c>phone_id</c>). Built in; the same
+    /// rules read the key before a value in text (<c>phone=…</c>, <c>SSN: …</c>).</summary>
+    public static readonly IReadOnlyList<(string Words, KeyFlags Flags)> DefaultContextRules = BuildContextRules();
 
     private readonly KeyWordNode _root = new(string.Empty);
     private readonly PairSet _endings = new();
@@ -100,6 +105,11 @@ internal sealed class KeyNameRules
         foreach (var rule in versionRules)
         {
             Add(rule, KeyFlags.Version);
+        }
+
+        foreach (var (words, flags) in DefaultContextRules)
+        {
+            Add(words, flags);
         }
     }
 
@@ -295,6 +305,33 @@ internal sealed class KeyNameRules
             // A one-letter last word ends names in too many ways for the two-letter shortcut.
             _endings.AddAllPairs();
         }
+    }
+
+    private static List<(string, KeyFlags)> BuildContextRules()
+    {
+        var rules = new List<(string, KeyFlags)>();
+        void AddAll(KeyFlags flags, IEnumerable<string> bases, IEnumerable<string> suffixes)
+        {
+            foreach (var b in bases)
+            {
+                foreach (var suffix in suffixes)
+                {
+                    rules.Add((suffix.Length == 0 ? b : b + " " + suffix, flags));
+                }
+            }
+        }
+
+        // "cell id" is a radio cell, not a phone: cell takes no "id".
+        AddAll(KeyFlags.PhoneContext, ["phone", "telephone", "tel", "mobile", "msisdn", "fax", "caller", "callee", "whatsapp"],
+            ["", "number", "numbers", "no", "id", "e164"]);
+        AddAll(KeyFlags.PhoneContext, ["phones", "mobiles", "cell", "cellphone", "cell phone", "mobile phone"], ["", "number"]);
+        AddAll(KeyFlags.SsnContext, ["ssn", "social security", "social security number", "social security no"], ["", "number"]);
+        rules.Add(("ssns", KeyFlags.SsnContext));
+        AddAll(KeyFlags.CardContext, ["card", "credit card", "debit card", "payment card", "cc", "card no", "cardnumber"], ["", "number"]);
+        AddAll(KeyFlags.CardContext | KeyFlags.NationalIdContext, ["pan"], ["", "number", "no"]);
+        AddAll(KeyFlags.NationalIdContext, ["aadhaar", "aadhar", "uidai", "nino", "ni number", "ni no", "national insurance",
+            "national insurance number", "national id", "permanent account number", "pan card"], ["", "number", "no"]);
+        return rules;
     }
 
     private static int Pair(int a, int b) => ((a | 0x20) << 7) | (b | 0x20);

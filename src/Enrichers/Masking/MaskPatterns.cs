@@ -19,5 +19,6 @@ internal enum MaskPatterns
 
     /// <summary>Key rules, also applied to <c>key=value</c> pairs in text (query strings, logfmt).</summary>
     Key = 1 << MaskType.Key,
-    All = Email | Phone | Card | Ssn | Iban | Jwt | Bearer | ApiKey | PrivateKey | UrlPassword | Ip | Key,
+    NationalId = 1 << MaskType.NationalId,
+    All = Email | Phone | Card | Ssn | Iban | Jwt | Bearer | ApiKey | PrivateKey | UrlPassword | Ip | Key | NationalId,
 }

@@ -15,5 +15,8 @@ internal enum MaskType
     UrlPassword,
     Ip,
     Key,
+
+    /// <summary>India Aadhaar and PAN, UK National Insurance number.</summary>
+    NationalId,
     Custom,
 }

@@ -4,15 +4,19 @@ namespace Enrichers.Masking;
 internal static class MaskTypeNames
 {
     private static readonly string[] Names =
-        ["email", "phone", "card", "ssn", "iban", "jwt", "bearer", "api_key", "private_key", "url_password", "ip", "key"];
+        ["email", "phone", "card", "ssn", "iban", "jwt", "bearer", "api_key", "private_key", "url_password", "ip", "key", "national_id"];
 
     private static readonly string[] Markers =
-        ["[email]", "[phone]", "[card]", "[ssn]", "[iban]", "[jwt]", "[token]", "[api_key]", "[private_key]", "[password]", "[ip]", "[redacted]"];
+        ["[email]", "[phone]", "[card]", "[ssn]", "[iban]", "[jwt]", "[token]", "[api_key]", "[private_key]", "[password]", "[ip]", "[redacted]", "[national_id]"];
 
     /// <summary>Replaces a whole value whose scan passed its work budget (see <see cref="ScanState"/>): a
     /// <c>[redacted]</c> marker that says why, whatever the replacement mode (a token of a value cut short by the
     /// budget would identify nothing).</summary>
     public const string BudgetMarker = "[redacted:budget]";
+
+    /// <summary>Replaces a whole value that masking failed on (an unexpected error while scanning it): fail closed
+    /// for that value only, the rest of the record is masked as usual.</summary>
+    public const string ErrorMarker = "[redacted:error]";
 
     /// <summary>Every built-in name, as accepted by <see cref="MaskingOptions.DisabledPatterns"/>.</summary>
     public static IReadOnlyList<string> All => Names;

@@ -25,7 +25,7 @@ public sealed class MaskingOptions
     public int HmacTokenLength { get; set; } = 16;
 
     /// <summary>Built-in patterns to switch off, by name: email, phone, card, ssn, iban, jwt, bearer,
-    /// api_key, private_key, url_password, ip, key (key rules). Default: none.</summary>
+    /// api_key, private_key, url_password, ip, key (key rules), national_id. Default: none.</summary>
     public List<string> DisabledPatterns { get; set; } = [];
 
     /// <summary>Extra value patterns (name + regular expression). Default: none. Each one makes every string
@@ -43,8 +43,10 @@ public sealed class MaskingOptions
     public List<string> DisabledKeyNames { get; set; } = [];
 
     /// <summary>Keys whose words end with these words hold version strings, so their values are not scanned for
-    /// IPv4 addresses (<c>"app_version": "1.2.3.4"</c> stays). Default: <c>version</c>.</summary>
-    public List<string> VersionKeyNames { get; set; } = ["version"];
+    /// IPv4 addresses (<c>"app_version": "1.2.3.4"</c>, <c>"build": "2.17.8.231"</c> stay); the same words before a
+    /// dotted quad in text (<c>Version=4.0.0.0</c>, <c>build 2.17.8.231</c>) keep it too. Default: <c>version</c>,
+    /// <c>build</c>.</summary>
+    public List<string> VersionKeyNames { get; set; } = ["version", "build"];
 
     /// <summary>Keys whose words end with these words hold identifiers (trace, span, request IDs), so their
     /// values are not scanned for card, phone, SSN or IBAN numbers: a decimal-only span ID can pass Luhn.

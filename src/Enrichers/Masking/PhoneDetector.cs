@@ -3,12 +3,19 @@ using static Enrichers.Masking.ScanText;
 
 namespace Enrichers.Masking;
 
-/// <summary>Phone numbers: international (<c>+country …</c>), parenthesized and North American forms.</summary>
+/// <summary>Phone numbers: international (<c>+country …</c>), parenthesized and North American forms, and under a
+/// phone key (<c>phone</c>, <c>caller_id</c>) bare digit runs. Groups may be separated by spaces, no-break spaces,
+/// dashes or dots.</summary>
 internal static class PhoneDetector
 {
-    // +<country> then digits in groups separated by one space, dash or dot, or in parentheses: 8 to 15 digits.
-    // The longest such prefix wins, so a number written right after the phone number is not swallowed.
-    public static bool InternationalPhone<T>(ReadOnlySpan<T> s, ref ScanState st, int i, out int end)
+    /// <summary>Digits of the shortest phone number accepted when the key says the value is one (local numbers
+    /// without an area code have seven).</summary>
+    public const int MinContextDigits = 7;
+
+    // +<country> then digits in groups separated by one space (any kind), dash or dot, or in parentheses: 8 to 15
+    // digits (7 to 15 under a phone key). The longest such prefix wins, so a number written right after the phone
+    // number is not swallowed.
+    public static bool InternationalPhone<T>(ReadOnlySpan<T> s, ref ScanState st, int i, out int end, int minDigits = 8)
         where T : unmanaged, IBinaryInteger<T>
     {
         var pos = i;
@@ -17,15 +24,16 @@ internal static class PhoneDetector
         while (digits <= 15)
         {
             var ch = Get(s, pos);
+            var sep = NumberContext.Separator(s, pos, out var kind);
             if (IsDigit(ch))
             {
                 var run = st.DigitEnd(s, pos);
                 digits += run - pos;
                 pos = run;
             }
-            else if (ch is ' ' or '-' or '.' && (IsDigit(Get(s, pos + 1)) || Get(s, pos + 1) == '('))
+            else if (sep > 0 && kind is ' ' or '-' or '.' && (IsDigit(Get(s, pos + sep)) || Get(s, pos + sep) == '('))
             {
-                pos++;
+                pos += sep;
                 continue;
             }
             else if (ch == '(' && IsDigit(Get(s, pos + 1)))
@@ -44,7 +52,7 @@ internal static class PhoneDetector
                 break;
             }
 
-            if (digits is >= 8 and <= 15 && !IsWord(Get(s, pos)))
+            if (digits >= minDigits && digits <= 15 && !IsWord(Get(s, pos)))
             {
                 end = pos;
             }
@@ -58,38 +66,63 @@ internal static class PhoneDetector
         where T : unmanaged, IBinaryInteger<T>
     {
         end = 0;
-        if (Get(s, pos) == ' ')
+        if (NumberContext.Separator(s, pos, out var space) is > 0 and var gap && space == ' ')
         {
-            pos++;
+            pos += gap;
         }
 
-        if (!DigitsAt(s, pos, 3) || Get(s, pos + 3) is not ('-' or '.' or ' ') || !DigitsAt(s, pos + 4, 4))
+        if (!DigitsAt(s, pos, 3) || NumberContext.Separator(s, pos + 3, out var kind) is not (> 0 and var sep)
+            || kind is not (' ' or '-' or '.') || !DigitsAt(s, pos + 3 + sep, 4))
         {
             return false;
         }
 
-        end = pos + 8;
+        end = pos + 3 + sep + 4;
         return EndsNumber(s, end);
     }
 
-    // [1 sep] ddd sep ddd sep dddd, one separator kind (dash, dot or space).
-    public static bool NorthAmericanPhone<T>(ReadOnlySpan<T> s, int i, int length, out int end)
+    // [1 sep] ddd sep ddd sep dddd, one separator kind (dash, dot or space). The area code starts 2-9 as the
+    // North American plan requires (so 125-750-1000 is not one), and a group that reads as a measurement (a unit
+    // after it, a list of numbers, "latency" before it) is not a phone.
+    public static bool NorthAmericanPhone<T>(ReadOnlySpan<T> s, ref ScanState st, int i, int length, out int end)
         where T : unmanaged, IBinaryInteger<T>
     {
         end = 0;
-        var pos = length == 1 ? i + 2 : i;
-        if (!DigitsAt(s, pos, 3))
+        var pos = i;
+        if (length == 1)
+        {
+            var lead = NumberContext.Separator(s, i + 1, out _);
+            if (lead == 0)
+            {
+                return false;
+            }
+
+            pos += 1 + lead;
+        }
+
+        if (!DigitsAt(s, pos, 3) || Get(s, pos) is '0' or '1')
         {
             return false;
         }
 
-        var sep = Get(s, pos + 3);
-        if (sep is not ('-' or '.' or ' ') || !DigitsAt(s, pos + 4, 3) || Get(s, pos + 7) != sep || !DigitsAt(s, pos + 8, 4))
+        var sep = NumberContext.Separator(s, pos + 3, out var kind);
+        if (sep == 0 || kind is not (' ' or '-' or '.') || !DigitsAt(s, pos + 3 + sep, 3))
         {
             return false;
         }
 
-        end = pos + 12;
-        return EndsNumber(s, end);
+        var second = pos + 3 + sep + 3;
+        if (NumberContext.Separator(s, second, out var kind2) != sep || kind2 != kind || !DigitsAt(s, second + sep, 4))
+        {
+            return false;
+        }
+
+        end = second + sep + 4;
+        return EndsNumber(s, end) && !NumberContext.IsMeasurement(s, i, end, ref st);
     }
+
+    // Under a phone key: 7-15 digits, bare or in groups (the '+' form is tried first by the caller).
+    public static bool ContextPhone<T>(ReadOnlySpan<T> s, ref ScanState st, int i, out int end)
+        where T : unmanaged, IBinaryInteger<T> =>
+        InternationalPhone(s, ref st, i, out end, MinContextDigits);
 }

@@ -6,14 +6,14 @@ using Enrichers.Json;
 
 namespace Enrichers.Masking;
 
-/// <summary>Masks PII and credentials in every string at any depth (value patterns) and whole values of
-/// secret-named keys (key rules). Runs last in the chain. Shared and thread-safe; never throws: if masking a
-/// record fails, the failure is reported and every string of the record is redacted (fail closed).
+/// <summary>Masks PII and credentials in every string at any depth (value patterns), in JSON held in strings, in key
+/// names, in numbers under keys that name personal data, and whole values of secret-named keys (key rules). Runs last
+/// in the chain. Shared and thread-safe; never throws: if masking a value fails, the failure is reported and that
+/// value is redacted (fail closed), the index's own fields kept when they have their type's plain shape.
 /// A string with no pattern anchor is checked on its raw UTF-8 bytes and never decoded or rewritten.</summary>
 public sealed class PiiMaskingEnricher : ILogEnricher
 {
     private const string OptionsPrefix = "Enrichment:Masking";
-    private const MaskPatterns NumberPatterns = MaskPatterns.Card | MaskPatterns.Phone | MaskPatterns.Ssn | MaskPatterns.Iban;
     private static readonly TimeSpan RegexTimeout = TimeSpan.FromMilliseconds(50);
 
     [ThreadStatic]
@@ -27,6 +27,14 @@ public sealed class PiiMaskingEnricher : ILogEnricher
 
     [ThreadStatic]
     private static byte[]? t_bytes;
+
+    // Everything masking changed on this thread so far (masks, names, failed values): JSON held in a string is
+    // written back only when its walk changed something, so untouched values keep their exact bytes.
+    [ThreadStatic]
+    private static int t_changes;
+
+    // Stands for "the record's root" as the owner of a root property (see MaskValue).
+    private static readonly LogProperty RootMarker = new(string.Empty, LogLiteral.Null);
 
     private readonly EnrichmentStatistics _statistics;
     private readonly MaskPatterns _patterns;
@@ -85,25 +93,29 @@ public sealed class PiiMaskingEnricher : ILogEnricher
             // Once per record: reading a thread-static per string showed up in profiles.
             var cache = RepeatedTextCache.For(this);
             var clean = _custom.Length == 0 ? cache : null;
-            WalkObject(record.Root, _patterns, depth: 0, record.Pool, clean, cache);
+            WalkObject(record.Root, null, new MaskingScope(_patterns, KeyFlags.None, 0, 0, record.Pool, clean, cache));
         }
         catch (Exception ex)
         {
-            // Letting the record go on half-masked would leak: report, then redact every string.
+            // A failure outside any one value (each value fails closed on its own, see MaskValue): letting the record
+            // go on half-masked would leak, so report, then redact every string but the index's own fields that
+            // have their plain shape.
             _statistics.ReportFailure(Name, ex);
-            RedactAllStrings(record.Root);
+            RedactAllStrings(record.Root, null, depth: 0);
         }
     }
 
     public override string ToString() =>
         $"masking(patterns: {_patterns}, custom: {_custom.Length}, tokens: {(_hmac is null ? "markers" : "hmac-sha256")})";
 
-    private void WalkObject(LogObject obj, MaskPatterns patterns, int depth, LogNodePool? pool, RepeatedTextCache? clean, RepeatedTextCache names)
+    private void WalkObject(LogObject obj, LogProperty? owner, MaskingScope scope)
     {
         // The property path is needed only to recognize KeepIpFields; keeping it cost a thread-static read
-        // per object and a reference store (GC write barrier) per property.
+        // per object and a reference store (GC write barrier) per property. Not inside JSON held in a string:
+        // its paths are not the record's.
         LogProperty?[]? path = null;
-        if (_keepIpFields.Length > 0)
+        var depth = scope.Depth;
+        if (_keepIpFields.Length > 0 && scope.InnerLevel == 0)
         {
             path = t_path ??= new LogProperty?[64];
             if (depth >= path.Length)
@@ -113,72 +125,126 @@ public sealed class PiiMaskingEnricher : ILogEnricher
             }
         }
 
+        HashSet<string>? taken = null;
         var properties = obj.PropertySpan;
         for (var i = 0; i < properties.Length; i++)
         {
             var property = properties[i];
-            var flags = EvaluateName(property, names);
+            var flags = EvaluateName(property, scope.Names);
             if (_keyRules && ((flags & KeyFlags.Secret) != 0
                 || ((flags & KeyFlags.PairValue) != 0 && NameValuePairs.ValueOfSecretName(properties, i, _keys))))
             {
                 MaskWhole(obj, property);
-                continue;
             }
-
-            if (path is not null)
+            else
             {
-                path[depth] = property;
+                if (path is not null)
+                {
+                    path[depth] = property;
+                }
+
+                var inner = scope.Under(flags, _patterns);
+                if (property.Value is LogString s)
+                {
+                    MaskValue(s, inner, scope.InnerLevel != 0 ? null : depth == 0 ? RootMarker : owner, property);
+                }
+                else if (property.Value is LogLiteral { Kind: LogNodeKind.Number } n && (inner.Context & KeyFlags.PiiContext) != 0)
+                {
+                    if (MaskNumber(n, inner) is { } masked)
+                    {
+                        property.Value = masked;
+                    }
+                }
+                else
+                {
+                    WalkValue(property.Value, depth == 0 && scope.InnerLevel == 0 ? property : null, inner);
+                }
             }
 
-            var inner = patterns;
-            if ((flags & KeyFlags.Version) != 0)
+            if ((flags & KeyFlags.NameHoldsPii) != 0)
             {
-                inner &= ~MaskPatterns.Ip;
+                MaskName(obj, i, property, ref taken);
             }
-
-            if ((flags & KeyFlags.Identifier) != 0)
-            {
-                inner &= ~NumberPatterns;
-            }
-
-            WalkValue(property.Value, inner, depth + 1, pool, clean, names);
         }
     }
 
-    private void WalkValue(LogNode node, MaskPatterns patterns, int depth, LogNodePool? pool, RepeatedTextCache? clean, RepeatedTextCache names)
+    private void WalkValue(LogNode node, LogProperty? owner, MaskingScope scope)
     {
         switch (node)
         {
             case LogString s:
-                // GeoIP names and configured categories hold no record text; custom patterns still see them.
-                if (!s.IsFromReferenceData || _custom.Length > 0)
-                {
-                    MaskString(s, patterns, depth, pool, clean);
-                }
-
+                MaskValue(s, scope, owner: null, property: null);
                 break;
             case LogObject o:
-                WalkObject(o, patterns, depth, pool, clean, names);
+                WalkObject(o, owner, scope);
                 break;
             case LogArray a:
                 for (var i = 0; i < a.Count; i++)
                 {
                     if (_keyRules && !a[i].IsEmpty && NameValuePairs.FollowsSecretName(a.ItemSpan, i, _keys))
                     {
-                        a[i] = MaskedWhole(a[i], pool);
-                        continue;
+                        a[i] = MaskedWhole(a[i], scope.Pool);
                     }
-
-                    WalkValue(a[i], patterns, depth, pool, clean, names);
+                    else if (a[i] is LogLiteral { Kind: LogNodeKind.Number } n && (scope.Context & KeyFlags.PiiContext) != 0)
+                    {
+                        if (MaskNumber(n, scope) is { } masked)
+                        {
+                            a[i] = masked;
+                        }
+                    }
+                    else
+                    {
+                        WalkValue(a[i], owner: null, scope);
+                    }
                 }
 
                 break;
         }
     }
 
-    private void MaskString(LogString s, MaskPatterns patterns, int depth, LogNodePool? pool, RepeatedTextCache? clean)
+    /// <summary>Masks one string, failing closed for it alone: if masking it throws (a bug, or text nothing expected),
+    /// the failure is reported and counted, and the value becomes <see cref="MaskTypeNames.ErrorMarker"/>, unless it is
+    /// one of the index's own fields with the plain shape of its type (see <see cref="IndexFields"/>), which is kept.
+    /// <paramref name="owner"/> is <see cref="RootMarker"/> for a root property, the root property holding the object
+    /// for a nested one, null elsewhere; <paramref name="property"/> is the value's property when it has one.</summary>
+    private void MaskValue(LogString s, MaskingScope scope, LogProperty? owner, LogProperty? property)
     {
-        if ((patterns & MaskPatterns.Ip) != 0 && _keepIpFields.Length > 0 && IsKeepIpField(depth))
+        // GeoIP names and configured categories hold no record text; custom patterns still see them.
+        if (s.IsFromReferenceData && _custom.Length == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            ScanProbe?.Invoke(s);
+            MaskString(s, scope);
+        }
+        catch (Exception ex)
+        {
+            _statistics.ReportFailure(Name, ex);
+            _statistics.ValueRedactedOnError();
+            t_changes++;
+            var shape = property is null || owner is null
+                ? IndexFieldShape.None
+                : IndexFields.ShapeOf(ReferenceEquals(owner, RootMarker) ? null : owner, property);
+            if (shape == IndexFieldShape.None || !IndexFields.Fits(shape, SafeText(s)))
+            {
+                s.Value = MaskTypeNames.ErrorMarker;
+            }
+        }
+    }
+
+    /// <summary>Called with each string value before it is scanned; tests use it to make a scan fail. Null in
+    /// production.</summary>
+    internal Action<LogString>? ScanProbe { get; init; }
+
+    private void MaskString(LogString s, MaskingScope scope)
+    {
+        var patterns = scope.Patterns;
+        var pool = scope.Pool;
+        var clean = scope.Clean;
+        if ((patterns & MaskPatterns.Ip) != 0 && _keepIpFields.Length > 0 && scope.InnerLevel == 0 && IsKeepIpField(scope.Depth))
         {
             patterns &= ~MaskPatterns.Ip;
         }
@@ -192,14 +258,22 @@ public sealed class PiiMaskingEnricher : ILogEnricher
             clean = null;
         }
 
-        if (clean is not null && clean.IsClean(raw, patterns))
+        // What a value holds depends on the patterns and on what its key says (a bare number is a phone under
+        // "phone" only), so both make the cache's key.
+        var cacheKey = (MaskPatterns)((int)patterns | ((int)scope.Context << 16));
+        if (clean is not null && clean.IsClean(raw, cacheKey))
+        {
+            return;
+        }
+
+        if (scope.InnerLevel < MaskingScope.MaxInnerLevels && InnerJson.LooksLikeContainer(s) && TryMaskInnerJson(s, scope with { Patterns = patterns }))
         {
             return;
         }
 
         string value;
         string masked;
-        var scan = new ScanState(patterns, _keys, ScanState.BudgetFor(s.IsRaw ? raw.Length : s.Value.Length, ScanWorkPerUnit));
+        var scan = new ScanState(patterns, _keys, ScanState.BudgetFor(s.IsRaw ? raw.Length : s.Value.Length, ScanWorkPerUnit), scope.Context);
         if (s.IsRaw && !s.RawHasEscapes)
         {
             // The common case: found and rebuilt from the raw bytes, never decoded whole.
@@ -238,7 +312,7 @@ public sealed class PiiMaskingEnricher : ILogEnricher
 
             if (_custom.Length == 0)
             {
-                clean?.AddClean(raw, patterns);
+                clean?.AddClean(raw, cacheKey);
                 return;
             }
 
@@ -259,7 +333,7 @@ public sealed class PiiMaskingEnricher : ILogEnricher
 
                     // Escaped input with nothing to mask: decoded into scratch only, so no string is made and
                     // the value keeps its input bytes.
-                    clean?.AddClean(raw, patterns);
+                    clean?.AddClean(raw, cacheKey);
                     return;
                 }
 
@@ -301,6 +375,170 @@ public sealed class PiiMaskingEnricher : ILogEnricher
     {
         s.Value = MaskTypeNames.BudgetMarker;
         _statistics.ValueRedactedOverBudget(Name);
+        t_changes++;
+    }
+
+    /// <summary>Masks JSON held in <paramref name="s"/> as JSON (see <see cref="InnerJson"/>). False when the text does
+    /// not parse as one object or array (the caller scans it as text); true when it was masked as JSON, whether or
+    /// not anything in it changed (the value is rewritten only when something did).</summary>
+    private bool TryMaskInnerJson(LogString s, MaskingScope scope)
+    {
+        var text = s.Value;
+        var body = text.AsSpan().Trim();
+        var lead = text.Length - text.AsSpan().TrimStart().Length;
+        var byteCount = Encoding.UTF8.GetByteCount(body);
+        if (byteCount > InnerJson.MaxBytes)
+        {
+            return false;
+        }
+
+        var rented = ArrayPool<byte>.Shared.Rent(Math.Max(byteCount, 1));
+        try
+        {
+            var n = Encoding.UTF8.GetBytes(body, rented);
+            var node = LogRecordParser.TryParseContainer(rented.AsMemory(0, n), LogRecordParser.DefaultMaxDepth, scope.Pool);
+            if (node is null)
+            {
+                return false;
+            }
+
+            var before = t_changes;
+            var inner = scope with { Depth = 0, InnerLevel = scope.InnerLevel + 1 };
+            if (node is LogObject o)
+            {
+                WalkObject(o, null, inner);
+            }
+            else
+            {
+                WalkValue(node, null, inner);
+            }
+
+            if (t_changes != before)
+            {
+                // The whitespace around the JSON is kept; the JSON itself is written compact.
+                s.Value = string.Concat(text.AsSpan(0, lead), InnerJson.Write(node), text.AsSpan(lead + body.Length));
+            }
+
+            return true;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>A JSON number under a key that names personal data (<c>"phone": 4155550132</c>,
+    /// <c>"ssn": 123456789</c>): scanned as text with the key's context, and when all of it is a match, a string
+    /// marker (or token) takes its place. Null when it stays.</summary>
+    private LogString? MaskNumber(LogLiteral number, MaskingScope scope)
+    {
+        var raw = number.RawUtf8;
+        string replacement;
+        try
+        {
+            var scan = new ScanState(scope.Patterns, _keys, ScanState.BudgetFor(raw.Length, ScanWorkPerUnit), scope.Context);
+            if (!ValueScanner.TryFindNext(raw, 0, ref scan, out var match) || match.Start != 0 || match.End != raw.Length)
+            {
+                return null;
+            }
+
+            replacement = _hmac is null ? MaskTypeNames.Marker(match.Type) : Replacement(match.Type, Encoding.UTF8.GetString(raw));
+            CountMask(match.Type);
+        }
+        catch (Exception ex)
+        {
+            _statistics.ReportFailure(Name, ex);
+            _statistics.ValueRedactedOnError();
+            t_changes++;
+            replacement = MaskTypeNames.ErrorMarker;
+        }
+
+        return scope.Pool is { } pool ? pool.String(replacement) : new LogString(replacement);
+    }
+
+    /// <summary>A key that is itself personal data (an e-mail or IP address used as a key) is renamed to its masked
+    /// text. Two masked names may be equal (<c>[email]</c> twice), and Elasticsearch refuses a document with a key twice,
+    /// so a repeat gets a number (<c>[email]#2</c>).</summary>
+    private void MaskName(LogObject obj, int index, LogProperty property, ref HashSet<string>? taken)
+    {
+        string name;
+        try
+        {
+            name = property.Name;
+            var scan = new ScanState(_patterns & ~MaskPatterns.Key, _keys, ScanState.BudgetFor(name.Length, ScanWorkPerUnit));
+            var masked = MaskBuiltIn(name, ref scan);
+            if (scan.OverBudget)
+            {
+                _statistics.ValueRedactedOverBudget(Name);
+                masked = MaskTypeNames.BudgetMarker;
+            }
+
+            if (ReferenceEquals(masked, name))
+            {
+                return;
+            }
+
+            name = masked;
+        }
+        catch (Exception ex)
+        {
+            _statistics.ReportFailure(Name, ex);
+            _statistics.ValueRedactedOnError();
+            name = MaskTypeNames.ErrorMarker;
+        }
+
+        if (taken is null)
+        {
+            taken = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var p in obj.PropertySpan)
+            {
+                taken.Add(p.Name);
+            }
+        }
+
+        var unique = name;
+        for (var n = 2; !taken.Add(unique); n++)
+        {
+            unique = $"{name}#{n}";
+        }
+
+        obj.ReplaceAt(index, unique, property.Value);
+        t_changes++;
+    }
+
+    /// <summary>True when a name holds a value pattern: it is renamed by <see cref="MaskName"/>. A name that cannot
+    /// be scanned is treated as holding one (fail closed).</summary>
+    private KeyFlags NameFlags<T>(ReadOnlySpan<T> name)
+        where T : unmanaged, System.Numerics.IBinaryInteger<T>
+    {
+        var patterns = _patterns & ~MaskPatterns.Key;
+        if (patterns == MaskPatterns.None || name.IsEmpty)
+        {
+            return KeyFlags.None;
+        }
+
+        try
+        {
+            var scan = new ScanState(patterns, _keys, ScanState.BudgetFor(name.Length, ScanWorkPerUnit));
+            return ValueScanner.TryFindNext(name, 0, ref scan, out _) || scan.OverBudget ? KeyFlags.NameHoldsPii : KeyFlags.None;
+        }
+        catch (Exception)
+        {
+            return KeyFlags.NameHoldsPii;
+        }
+    }
+
+    /// <summary>A string's text for the shape check of a failed value; empty when even that cannot be read.</summary>
+    private static string SafeText(LogString s)
+    {
+        try
+        {
+            return s.Value;
+        }
+        catch (Exception)
+        {
+            return string.Empty;
+        }
     }
 
     /// <summary>Decodes an escaped raw string into a thread-local scratch (valid until the next call on this
@@ -508,7 +746,7 @@ public sealed class PiiMaskingEnricher : ILogEnricher
         }
         else
         {
-            var text = value is LogString s ? s.Value : JsonText(value);
+            var text = value is LogString s ? s.Value : InnerJson.Write(value);
             replacement = Token(MaskTypeNames.Name(MaskType.Key), text);
         }
 
@@ -544,6 +782,7 @@ public sealed class PiiMaskingEnricher : ILogEnricher
         // A counter appears (at 0) only once its type was seen, as with CounterSet.Increment.
         var counter = _maskCounters[(int)type] ??= _statistics.Masks.Counter(MaskTypeNames.Name(type));
         Interlocked.Increment(ref counter.Value);
+        t_changes++;
     }
 
     private static string KeepOnly(ReadOnlySpan<char> text, Func<char, bool> keep)
@@ -565,18 +804,19 @@ public sealed class PiiMaskingEnricher : ILogEnricher
         if (!property.TryGetRawName(out var raw))
         {
             // Set by an enricher (already a string) or escaped in the input (rare): the decoded name.
-            return _keys.Evaluate(property.Name.AsSpan());
+            var name = property.Name.AsSpan();
+            return _keys.Evaluate(name) | NameFlags(name);
         }
 
         // Names repeat in every record; splitting them into words each time cost more than the lookup.
         if (raw.Length > RepeatedTextCache.MaxLength)
         {
-            return _keys.Evaluate(raw);
+            return _keys.Evaluate(raw) | NameFlags(raw);
         }
 
         if (!names.TryGetKeyFlags(raw, out var flags))
         {
-            flags = _keys.Evaluate(raw);
+            flags = _keys.Evaluate(raw) | NameFlags(raw);
             names.AddKeyFlags(raw, flags);
         }
 
@@ -614,16 +854,10 @@ public sealed class PiiMaskingEnricher : ILogEnricher
         return false;
     }
 
-    private static string JsonText(LogNode node)
-    {
-        var buffer = new ArrayBufferWriter<byte>(64);
-        var output = new JsonOutput(buffer, 64);
-        node.WriteTo(ref output);
-        output.Flush();
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
-    }
-
-    private static void RedactAllStrings(LogNode node)
+    /// <summary>The last resort when masking a record failed outside any one value: every string becomes a marker,
+    /// except the index's own fields whose value has the plain shape of their type (see <see cref="IndexFields"/>).
+    /// <paramref name="owner"/> is the root property holding <paramref name="node"/> at depth 1, null elsewhere.</summary>
+    private static void RedactAllStrings(LogNode node, LogProperty? owner, int depth)
     {
         switch (node)
         {
@@ -633,14 +867,20 @@ public sealed class PiiMaskingEnricher : ILogEnricher
             case LogObject o:
                 foreach (var p in o.Properties)
                 {
-                    RedactAllStrings(p.Value);
+                    if (p.Value is LogString s && depth <= 1 && IndexFields.ShapeOf(depth == 0 ? null : owner, p) is var shape
+                        && shape != IndexFieldShape.None && IndexFields.Fits(shape, SafeText(s)))
+                    {
+                        continue;
+                    }
+
+                    RedactAllStrings(p.Value, depth == 0 ? p : null, depth + 1);
                 }
 
                 break;
             case LogArray a:
                 foreach (var item in a.Items)
                 {
-                    RedactAllStrings(item);
+                    RedactAllStrings(item, null, depth + 1);
                 }
 
                 break;

@@ -22,6 +22,10 @@ internal struct ScanState
     public readonly KeyNameRules Keys;
     public readonly long Budget;
 
+    /// <summary>What the value's key says it holds (<see cref="KeyFlags.PiiContext"/> bits of the key and the keys
+    /// above it): number detectors accept that kind's bare forms.</summary>
+    public readonly KeyFlags Context;
+
     /// <summary>Nothing left of it belongs to a match (set by each TryFindNext call).</summary>
     public int Floor;
 
@@ -63,11 +67,12 @@ internal struct ScanState
     public int CurlAt;
     public int PasswordFlagAt;
 
-    public ScanState(MaskPatterns on, KeyNameRules keys, long budget)
+    public ScanState(MaskPatterns on, KeyNameRules keys, long budget, KeyFlags context = KeyFlags.None)
     {
         On = on;
         Keys = keys;
         Budget = budget;
+        Context = context & KeyFlags.PiiContext;
         UrlAt = -1;
         LocalRunEnd = LocalRunStart = -1;
         SecretNameEnd = -1;

@@ -89,8 +89,9 @@ internal static class ValueScanner
 
             // No pattern starts inside a run of letters and digits (they all need a boundary first), so a
             // failed letter anchor skips the rest of its word, unless it is one of an IBAN's two country
-            // letters (the IBAN is found at its first digit) or the word is a token whose prefix is glued to it.
-            if (next <= i + 1 && IsLetter(C(s[i])) && !AccountNumberDetector.IbanAhead(s, i))
+            // letters (the IBAN is found at its first digit), of the capitals that open a PAN or NINO (found at their
+            // first digit), or the word is a token whose prefix is glued to it.
+            if (next <= i + 1 && IsLetter(C(s[i])) && !AccountNumberDetector.IbanAhead(s, i) && !NationalIdDetector.LetteredIdAhead(s, i))
             {
                 if (TokenDetector.Glued(s, i, ref state, out match, out _))
                 {

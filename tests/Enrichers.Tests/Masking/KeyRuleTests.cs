@@ -91,9 +91,11 @@ public class KeyRuleTests
     }
 
     [Fact]
-    public void Json_numbers_are_not_scanned_by_value_patterns()
+    public void Json_numbers_are_not_scanned_by_value_patterns_unless_their_key_names_personal_data()
     {
-        var json = "{\"order\":4111111111111111,\"phone\":4155550132,\"n\":[4111111111111111]}";
-        Assert.Equal(json, Masker.Json(json));
+        var json = "{\"order\":4111111111111111,\"count\":4155550132,\"n\":[4111111111111111],\"phone\":4155550132,\"ssn\":123456789,\"card_number\":4111111111111111,\"phones\":[4155550132,3]}";
+        Assert.Equal(
+            "{\"order\":4111111111111111,\"count\":4155550132,\"n\":[4111111111111111],\"phone\":\"[phone]\",\"ssn\":\"[ssn]\",\"card_number\":\"[card]\",\"phones\":[\"[phone]\",3]}",
+            Masker.Json(json));
     }
 }
