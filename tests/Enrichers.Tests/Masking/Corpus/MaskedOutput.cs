@@ -45,7 +45,7 @@ internal sealed partial class MaskedOutput
             case JsonValueKind.Object:
                 foreach (var property in element.EnumerateObject())
                 {
-                    _texts.Add(property.Name);
+                    _texts.Add(Name(property));
                     Collect(property.Value, depth);
                 }
 
@@ -82,9 +82,10 @@ internal sealed partial class MaskedOutput
             case JsonValueKind.Object when after.ValueKind == JsonValueKind.Object:
                 foreach (var property in before.EnumerateObject())
                 {
-                    if (after.TryGetProperty(property.Name, out var value))
+                    var name = Name(property);
+                    if (after.TryGetProperty(name, out var value))
                     {
-                        Compare(property.Value, value, $"{path}.{property.Name}", broken, depth);
+                        Compare(property.Value, value, $"{path}.{name}", broken, depth);
                     }
                 }
 
@@ -134,6 +135,21 @@ internal sealed partial class MaskedOutput
         catch (InvalidOperationException)
         {
             return element.GetRawText();
+        }
+    }
+
+    /// <summary>A property's decoded name; a name with a lone surrogate escape is read as its raw JSON text instead
+    /// (the property's text up to its value).</summary>
+    private static string Name(JsonProperty property)
+    {
+        try
+        {
+            return property.Name;
+        }
+        catch (InvalidOperationException)
+        {
+            var raw = property.ToString();
+            return raw[..Math.Max(0, raw.Length - property.Value.GetRawText().Length)];
         }
     }
 
