@@ -47,6 +47,18 @@ public class WorstCaseTests
         { "xml", "<password>" }, { "xml", "<a>" }, { "xml", "password>" }, { "xml", "<password><" }, { "xml", "<password><![CDATA[" },
         { "pair", "name=password " }, { "pair", "\"name\":\"token\",\"value\":" }, { "pair", "value=" }, { "pair", "name: x_token\n" }, { "pair", "\\u0022password\\u0022:\\u0022" }, { "pair", "\\u0022" }, { "pair", "\\\"password\\\":\\\"" }, { "pair", "Password = " }, { "pair", "a = " }, { "pair", "Cookie: a=1; " }, { "pair", "Authorization: Digest a=" }, { "pair", "password=a," }, { "pair", "password=a>" }, { "pair", "pwd={" }, { "pair", "password=\"a\"\"" }, { "pair", "?code=" }, { "pair", "name=\"password\"\n\n" },
         { "json_text", "{\"a\":\"b\"}" }, { "json_text", "\\\"" }, { "json_text", "\"a@b\":" }, { "json_text", "[1,2,3]" },
+
+        // Issue 21's forms and context rules.
+        { "email", "o'n@" }, { "email", "\"a\"@" }, { "email", "\" @" }, { "email", "a@b.xn--" }, { "email", "\\u0061@" },
+        { "email", "a%40%C3%BC." }, { "email", "a@\u00e9." }, { "email", "a'" },
+        { "phone", "+44\u00a020\u00a0" }, { "phone", "415\u00a0555\u00a0" }, { "phone", "%2B1" }, { "phone", "latency 832 753 5866 " },
+        { "phone", "832 753 5866 ms " }, { "phone", "caller_id=1234567 " }, { "phone", "phone 1 " }, { "phone", "a b c 1234567 " },
+        { "card", "4111+" }, { "card", "4111%20" }, { "card", "4111.1111." }, { "card", "card 1234 " },
+        { "ssn", "123 45 " }, { "ssn", "078 05 1120 " }, { "ssn", "ssn=12345678 " },
+        { "iban", "de89 " }, { "iban", "de89-" }, { "iban", "be" }, { "iban", "DE89-3704-" },
+        { "national_id", "2345 6789 " }, { "national_id", "AB 12 " }, { "national_id", "ABCPE1" }, { "national_id", "PAN: ABCPE1234F " },
+        { "national_id", "aadhaar: 234567890123 " }, { "national_id", "AB1" }, { "national_id", "AB 12 34 56 " },
+        { "ip", "agent/1.2.3.4 " }, { "ip", "Version=1.2.3.4 " }, { "ip", "a/1." }, { "ip", "build 1.2.3.4 " },
     };
 
     [Theory]
@@ -221,10 +233,12 @@ public class WorstCaseTests
         return builder.ToString();
     }
 
-    // A record of exactly as many JSON bytes as MaxRecordBytes allows (or a unit fewer).
+    // A record of as many JSON bytes as MaxRecordBytes allows (or a unit fewer).
     private static string Record(string unit, int bytes)
     {
         var encoded = System.Text.Json.JsonEncodedText.Encode(unit, System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping).ToString();
-        return "{\"message\":\"" + Repeat(encoded, bytes - 16) + "\"}";
+        // Counted in UTF-8 bytes: a unit with non-ASCII text takes more bytes than chars.
+        var count = (bytes - 16) / Encoding.UTF8.GetByteCount(encoded);
+        return "{\"message\":\"" + string.Concat(Enumerable.Repeat(encoded, count)) + "\"}";
     }
 }
