@@ -27,20 +27,9 @@ internal static class Checksums
     {
         var sum = 0;
         var doubled = false;
-        for (var i = end - 1; i >= start; i--)
+        for (var i = end - 1; PreviousDigit(s, start, ref i) is >= 0 and var digit; i--)
         {
-            var d = CodeUnit.Value(s[i]) - '0';
-            if ((uint)d > 9)
-            {
-                continue;
-            }
-
-            if (IsEncodedSpaceEnd(s, start, i))
-            {
-                i -= 2;
-                continue;
-            }
-
+            var d = digit;
             if (doubled)
             {
                 d *= 2;
@@ -139,7 +128,21 @@ internal static class Checksums
     {
         var c = 0;
         var position = 0;
-        for (var i = end - 1; i >= start; i--)
+        for (var i = end - 1; PreviousDigit(s, start, ref i) is >= 0 and var d; i--)
+        {
+            c = VerhoeffD[(c * 10) + VerhoeffP[((position % 8) * 10) + d]];
+            position++;
+        }
+
+        return c == 0;
+    }
+
+    // The digit at or before i, going back from i (separators skipped, a form-encoded "%20" whole: its digits are not
+    // the number's), with i moved to it; -1 when there is none at or after start.
+    private static int PreviousDigit<T>(ReadOnlySpan<T> s, int start, ref int i)
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        for (; i >= start; i--)
         {
             var d = CodeUnit.Value(s[i]) - '0';
             if ((uint)d > 9)
@@ -153,11 +156,10 @@ internal static class Checksums
                 continue;
             }
 
-            c = VerhoeffD[(c * 10) + VerhoeffP[((position % 8) * 10) + d]];
-            position++;
+            return d;
         }
 
-        return c == 0;
+        return -1;
     }
 
     // The '0' of a "%20" separator.
