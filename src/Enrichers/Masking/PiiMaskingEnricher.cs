@@ -260,7 +260,7 @@ public sealed class PiiMaskingEnricher : ILogEnricher
 
         // What a value holds depends on the patterns and on what its key says (a bare number is a phone under
         // "phone" only), so both make the cache's key.
-        var cacheKey = (MaskPatterns)((int)patterns | ((int)scope.Context << 16));
+        var cacheKey = (MaskPatterns)((int)patterns | ((int)(scope.Context & KeyFlags.PiiContext) << 16));
         if (clean is not null && clean.IsClean(raw, cacheKey))
         {
             return;
