@@ -26,7 +26,7 @@ internal static class AccountNumberDetector
         }
 
         var sep = NumberContext.Separator(s, i + 3, out var kind);
-        if (sep == 0 || !(kind is ' ' or '.' || (context && kind == '-')) || !DigitsAt(s, i, 3) || !DigitsAt(s, i + 3 + sep, 2)
+        if (sep == 0 || !(NumberContext.IsSpaceKind(kind) || kind == '.' || (context && kind == '-')) || !DigitsAt(s, i, 3) || !DigitsAt(s, i + 3 + sep, 2)
             || NumberContext.Separator(s, i + 5 + sep, out var kind2) != sep || kind2 != kind || !DigitsAt(s, i + 5 + (2 * sep), 4))
         {
             return false;
@@ -113,7 +113,7 @@ internal static class AccountNumberDetector
                 && Checksums.IbanMod97(s, start, token);
         }
 
-        if (length != 4 || NumberContext.Separator(s, token, out var kind) is not (> 0 and var sep) || kind is not (' ' or '-'))
+        if (length != 4 || NumberContext.Separator(s, token, out var kind) is not (> 0 and var sep) || !(NumberContext.IsSpaceKind(kind) || kind == '-'))
         {
             return false;
         }

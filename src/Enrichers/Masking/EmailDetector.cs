@@ -110,14 +110,17 @@ internal static class EmailDetector
         var close = a - 1;
         var escaped = Get(s, close - 1) == '\\';
         var j = close - (escaped ? 2 : 1);
-        var limit = Math.Max(st.Floor, close - 66);
-        while (j >= limit && Get(s, j) is not ('"' or '@' or '\n' or '\r' or -1))
+
+        // 66 characters (code points, the same reach in UTF-8 and UTF-16): 64 and an escaped quote's backslashes.
+        var reach = 66;
+        while (j >= st.Floor && reach > 0 && Get(s, j) is not ('"' or '@' or '\n' or '\r' or -1))
         {
+            reach -= NumberContext.StartsCodePoint<T>(Get(s, j)) ? 1 : 0;
             j--;
         }
 
         st.Work += close - j;
-        if (j < limit || Get(s, j) != '"' || close - j < 2)
+        if (j < st.Floor || Get(s, j) != '"' || close - j < 2)
         {
             return false;
         }

@@ -25,7 +25,7 @@ internal static class NationalIdDetector
             return context && !IsWord(Get(s, end)) && EndsNumber(s, end);
         }
 
-        if (length != 4 || NumberContext.Separator(s, i + 4, out var kind) is not (> 0 and var sep) || kind is not (' ' or '-')
+        if (length != 4 || NumberContext.Separator(s, i + 4, out var kind) is not (> 0 and var sep) || !(NumberContext.IsSpaceKind(kind) || kind == '-')
             || !DigitsAt(s, i + 4 + sep, 4) || NumberContext.Separator(s, i + 8 + sep, out var kind2) != sep || kind2 != kind
             || !DigitsAt(s, i + 8 + (2 * sep), 4))
         {
@@ -80,7 +80,7 @@ internal static class NationalIdDetector
         var spaces = 0;
         for (var part = 0; part < 4; part++)
         {
-            if (NumberContext.Separator(s, pos, out var kind) is > 0 and var sep && kind == ' ')
+            if (NumberContext.Separator(s, pos, out var kind) is > 0 and var sep && NumberContext.IsSpaceKind(kind))
             {
                 pos += sep;
                 spaces++;

@@ -13,7 +13,8 @@ internal static class NumberContext
     /// <summary>How far back the key before a value is looked for (its words and separators).</summary>
     private const int KeyReach = 48;
 
-    /// <summary>How far back a measurement word is looked for.</summary>
+    /// <summary>How far back a measurement word is looked for, in characters (code points, so that UTF-8 bytes and
+    /// UTF-16 chars reach the same text).</summary>
     private const int MeasurementReach = 40;
 
     // Words after which a group of numbers is a measurement, not a phone or an ID.
@@ -32,9 +33,10 @@ internal static class NumberContext
     ];
 
     /// <summary>A separator inside a grouped number at <paramref name="pos"/>: its length in code units (0 when
-    /// there is none) and its kind: <c>' '</c> for a space and the no-break, narrow no-break, figure and thin spaces
-    /// (U+00A0, U+202F, U+2007, U+2009), <c>'-'</c>, <c>'.'</c>, <c>'+'</c> (a form-encoded space) or <c>'%'</c>
-    /// (<c>%20</c>).</summary>
+    /// there is none) and its kind: the separator's code point, the same in UTF-8 and UTF-16 — <c>' '</c>, the no-break,
+    /// narrow no-break, figure and thin spaces (U+00A0, U+202F, U+2007, U+2009; <see cref="IsSpaceKind"/> tells the
+    /// spaces), <c>'-'</c>, <c>'.'</c>, <c>'+'</c> (a form-encoded space) or <c>'%'</c> (<c>%20</c>). A number's groups
+    /// are joined by one kind.</summary>
     public static int Separator<T>(ReadOnlySpan<T> s, int pos, out int kind)
         where T : unmanaged, IBinaryInteger<T>
     {
@@ -49,21 +51,25 @@ internal static class NumberContext
                 return 0;
         }
 
-        kind = ' ';
         if (typeof(T) == typeof(char))
         {
-            return Get(s, pos) is 0xA0 or 0x202F or 0x2007 or 0x2009 ? 1 : 0;
+            return kind is 0xA0 or 0x202F or 0x2007 or 0x2009 ? 1 : 0;
         }
 
         // UTF-8: C2 A0, E2 80 AF, E2 80 87, E2 80 89.
-        var b0 = Get(s, pos);
-        if (b0 == 0xC2)
+        if (kind == 0xC2)
         {
+            kind = 0xA0;
             return Get(s, pos + 1) == 0xA0 ? 2 : 0;
         }
 
-        return b0 == 0xE2 && Get(s, pos + 1) == 0x80 && Get(s, pos + 2) is 0xAF or 0x87 or 0x89 ? 3 : 0;
+        var third = Get(s, pos + 2);
+        kind = 0x2000 | (third & 0x3F);
+        return kind is 0x202F or 0x2007 or 0x2009 && Get(s, pos) == 0xE2 && Get(s, pos + 1) == 0x80 ? 3 : 0;
     }
+
+    /// <summary>True for the kinds of <see cref="Separator"/> that are spaces.</summary>
+    public static bool IsSpaceKind(int kind) => kind == ' ' || kind >= 0x80;
 
     /// <summary>True when a unit follows the number ending at <paramref name="end"/> (right after it or after one
     /// space): <c>832 753 5866 ms</c>, <c>125-750-1000ms</c>, <c>12 %</c>.</summary>
@@ -72,7 +78,7 @@ internal static class NumberContext
     {
         var pos = end;
         var sep = Separator(s, pos, out var kind);
-        if (sep > 0 && kind == ' ')
+        if (sep > 0 && IsSpaceKind(kind))
         {
             pos += sep;
         }
@@ -118,7 +124,7 @@ internal static class NumberContext
     public static bool InSpacedList<T>(ReadOnlySpan<T> s, int start, int end)
         where T : unmanaged, IBinaryInteger<T>
     {
-        if (Separator(s, end, out var kind) is > 0 and var after && kind == ' ' && IsDigit(Get(s, end + after)))
+        if (Separator(s, end, out var kind) is > 0 and var after && IsSpaceKind(kind) && IsDigit(Get(s, end + after)))
         {
             return true;
         }
@@ -127,7 +133,7 @@ internal static class NumberContext
         // UTF-8 one, whose first byte is then 1 or 2 before it.
         for (var len = 1; len <= 3 && start - len - 1 >= 0; len++)
         {
-            if (Separator(s, start - len, out kind) == len && kind == ' ')
+            if (Separator(s, start - len, out kind) == len && IsSpaceKind(kind))
             {
                 return IsDigit(Get(s, start - len - 1));
             }
@@ -141,22 +147,24 @@ internal static class NumberContext
     public static bool MeasurementWordBefore<T>(ReadOnlySpan<T> s, int start, ref ScanState st)
         where T : unmanaged, IBinaryInteger<T>
     {
-        var limit = Math.Max(0, start - MeasurementReach);
+        var reach = MeasurementReach;
         var pos = start;
-        while (pos > limit)
+        while (pos > 0 && reach > 0)
         {
-            while (pos > limit && !IsAlnum(Get(s, pos - 1)))
+            while (pos > 0 && reach > 0 && !IsAlnum(Get(s, pos - 1)))
             {
                 pos--;
+                reach -= StartsCodePoint<T>(Get(s, pos)) ? 1 : 0;
             }
 
             var wordEnd = pos;
-            while (pos > limit && IsAlnum(Get(s, pos - 1)))
+            while (pos > 0 && reach > 0 && IsAlnum(Get(s, pos - 1)))
             {
                 pos--;
+                reach--;
             }
 
-            if (wordEnd > pos && (pos == 0 || !IsAlnum(Get(s, pos - 1))))
+            if (wordEnd > pos && !IsAlnum(Get(s, pos - 1)))
             {
                 foreach (var word in MeasurementWords)
                 {
@@ -169,9 +177,15 @@ internal static class NumberContext
             }
         }
 
-        st.Work += start - limit;
+        st.Work += start - pos;
         return false;
     }
+
+    /// <summary>True when the code unit <paramref name="c"/> starts a character: not a UTF-8 continuation byte, not the
+    /// low half of a UTF-16 surrogate pair. Bounds counted in characters this way reach the same text in both.</summary>
+    public static bool StartsCodePoint<T>(int c)
+        where T : unmanaged, IBinaryInteger<T> =>
+        typeof(T) == typeof(byte) ? (c & 0xC0) != 0x80 : c is < 0xDC00 or > 0xDFFF;
 
     /// <summary>True when a group of numbers reads as a measurement: a unit after it, a list of numbers around it, or
     /// a measurement word before it.</summary>

@@ -124,7 +124,7 @@ internal static class NumberDetector
             return true;
         }
 
-        if ((st.On & MaskPatterns.Phone) != 0 && sepKind is ' ' or '-' or '.' && sepAfter > 0 && (length == 3 || (length == 1 && c == '1'))
+        if ((st.On & MaskPatterns.Phone) != 0 && (NumberContext.IsSpaceKind(sepKind) || sepKind is '-' or '.') && sepAfter > 0 && (length == 3 || (length == 1 && c == '1'))
             && PhoneDetector.NorthAmericanPhone(s, ref st, i, length, out end) && Accept(s, i, KeyFlags.PhoneContext, ref st))
         {
             m = new ValueMatch(i, end, MaskType.Phone);

@@ -31,7 +31,7 @@ internal static class PhoneDetector
                 digits += run - pos;
                 pos = run;
             }
-            else if (sep > 0 && kind is ' ' or '-' or '.' && (IsDigit(Get(s, pos + sep)) || Get(s, pos + sep) == '('))
+            else if (sep > 0 && (NumberContext.IsSpaceKind(kind) || kind is '-' or '.') && (IsDigit(Get(s, pos + sep)) || Get(s, pos + sep) == '('))
             {
                 pos += sep;
                 continue;
@@ -66,13 +66,13 @@ internal static class PhoneDetector
         where T : unmanaged, IBinaryInteger<T>
     {
         end = 0;
-        if (NumberContext.Separator(s, pos, out var space) is > 0 and var gap && space == ' ')
+        if (NumberContext.Separator(s, pos, out var space) is > 0 and var gap && NumberContext.IsSpaceKind(space))
         {
             pos += gap;
         }
 
         if (!DigitsAt(s, pos, 3) || NumberContext.Separator(s, pos + 3, out var kind) is not (> 0 and var sep)
-            || kind is not (' ' or '-' or '.') || !DigitsAt(s, pos + 3 + sep, 4))
+            || !(NumberContext.IsSpaceKind(kind) || kind is '-' or '.') || !DigitsAt(s, pos + 3 + sep, 4))
         {
             return false;
         }
@@ -106,7 +106,7 @@ internal static class PhoneDetector
         }
 
         var sep = NumberContext.Separator(s, pos + 3, out var kind);
-        if (sep == 0 || kind is not (' ' or '-' or '.') || !DigitsAt(s, pos + 3 + sep, 3))
+        if (sep == 0 || !(NumberContext.IsSpaceKind(kind) || kind is '-' or '.') || !DigitsAt(s, pos + 3 + sep, 3))
         {
             return false;
         }
