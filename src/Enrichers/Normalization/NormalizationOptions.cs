@@ -184,16 +184,24 @@ public sealed partial class NormalizationOptions
             yield return $"{prefix}:MaxNestedJsonDepth is {MaxNestedJsonDepth}; allowed: 1 to 64.";
         }
 
+        var problems = CheckPaths($"{prefix}:Rules", EffectiveRules, ("From", r => r.From), ("To", r => r.To))
+            .Concat(CheckPaths($"{prefix}:ObjectFields", EffectiveObjectFields, ("Field", o => o.Field), ("ScalarTo", o => o.ScalarTo)))
+            .Concat(CheckPaths($"{prefix}:ShapeDefaults", EffectiveShapeDefaults, ("Field", d => d.Field)))
+            .Concat(CheckPaths($"{prefix}:NestedJsonFields", EffectiveNestedJsonFields))
+            .Concat(CheckPaths($"{prefix}:OtlpValueFields", EffectiveOtlpValueFields))
+            .Concat(CheckPaths($"{prefix}:UndottedObjects", EffectiveUndottedObjects))
+            .Concat(CheckPaths($"{prefix}:Drop", Drop))
+            .Concat(CheckPaths($"{prefix}:Rename", Rename, ("From", r => r.From), ("To", r => r.To)));
+        foreach (var problem in problems)
+        {
+            yield return problem;
+        }
+
         var rules = EffectiveRules;
         for (var i = 0; i < rules.Count; i++)
         {
             var rule = rules[i];
             var key = $"{prefix}:Rules:{i}";
-            foreach (var problem in CheckPath($"{key}:From", rule.From).Concat(CheckPath($"{key}:To", rule.To)))
-            {
-                yield return problem;
-            }
-
             if (!Enum.IsDefined(rule.As))
             {
                 yield return $"{key}:As is '{rule.As}'; allowed: {string.Join(", ", Enum.GetNames<FieldConversion>())}.";
@@ -227,45 +235,6 @@ public sealed partial class NormalizationOptions
             }
         }
 
-        var objects = EffectiveObjectFields;
-        for (var i = 0; i < objects.Count; i++)
-        {
-            foreach (var problem in CheckPath($"{prefix}:ObjectFields:{i}:Field", objects[i].Field)
-                         .Concat(CheckPath($"{prefix}:ObjectFields:{i}:ScalarTo", objects[i].ScalarTo)))
-            {
-                yield return problem;
-            }
-        }
-
-        var defaults = EffectiveShapeDefaults;
-        for (var i = 0; i < defaults.Count; i++)
-        {
-            foreach (var problem in CheckPath($"{prefix}:ShapeDefaults:{i}:Field", defaults[i].Field))
-            {
-                yield return problem;
-            }
-        }
-
-        foreach (var (name, list) in (IEnumerable<(string, IReadOnlyList<string>)>)
-                 [("NestedJsonFields", EffectiveNestedJsonFields), ("OtlpValueFields", EffectiveOtlpValueFields), ("UndottedObjects", EffectiveUndottedObjects), ("Drop", Drop)])
-        {
-            for (var i = 0; i < list.Count; i++)
-            {
-                foreach (var problem in CheckPath($"{prefix}:{name}:{i}", list[i]))
-                {
-                    yield return problem;
-                }
-            }
-        }
-
-        for (var i = 0; i < Rename.Count; i++)
-        {
-            foreach (var problem in CheckPath($"{prefix}:Rename:{i}:From", Rename[i].From).Concat(CheckPath($"{prefix}:Rename:{i}:To", Rename[i].To)))
-            {
-                yield return problem;
-            }
-        }
-
         foreach (var problem in ValidateRoute($"{prefix}:Route"))
         {
             yield return problem;
@@ -284,7 +253,7 @@ public sealed partial class NormalizationOptions
             yield break;
         }
 
-        foreach (var problem in CheckPath($"{prefix}:Field", Route.Field))
+        if (CheckPath($"{prefix}:Field", Route.Field) is { } problem)
         {
             yield return problem;
         }
@@ -303,13 +272,28 @@ public sealed partial class NormalizationOptions
         }
     }
 
-    private static IEnumerable<string> CheckPath(string key, string? path)
+    /// <summary>The one check every configured path gets, for each item of a list: <c>{key}:{i}</c> for a list of
+    /// paths, <c>{key}:{i}:{name}</c> for each named path of an item.</summary>
+    private static IEnumerable<string> CheckPaths<T>(string key, IReadOnlyList<T> items, params (string? Name, Func<T, string?> Path)[] paths)
     {
-        if (string.IsNullOrWhiteSpace(path) || path.Length > 256 || path.StartsWith('.') || path.EndsWith('.') || path.Contains("..", StringComparison.Ordinal))
+        for (var i = 0; i < items.Count; i++)
         {
-            yield return $"{key} is '{path}'; allowed: a field name or dotted path of 1 to 256 characters (e.g. service.name).";
+            foreach (var (name, path) in paths)
+            {
+                if (CheckPath(name is null ? $"{key}:{i}" : $"{key}:{i}:{name}", path(items[i])) is { } problem)
+                {
+                    yield return problem;
+                }
+            }
         }
     }
+
+    private static IEnumerable<string> CheckPaths(string key, IReadOnlyList<string> paths) => CheckPaths(key, paths, (null, p => p));
+
+    private static string? CheckPath(string key, string? path) =>
+        string.IsNullOrWhiteSpace(path) || path.Length > 256 || path.StartsWith('.') || path.EndsWith('.') || path.Contains("..", StringComparison.Ordinal)
+            ? $"{key} is '{path}'; allowed: a field name or dotted path of 1 to 256 characters (e.g. service.name)."
+            : null;
 
     private static bool IsLowercaseName(string? name) =>
         !string.IsNullOrEmpty(name) && name.Length <= 64 && !name.AsSpan().ContainsAnyExcept("abcdefghijklmnopqrstuvwxyz0123456789_");
