@@ -68,7 +68,7 @@ public sealed class EnrichmentChain : IDisposable
             [new TraceLinkingEnricher(Options.Trace, Statistics, _time, _traceBudget), _geoIp, _rules.ErrorCategories, _rules.Masking],
             Statistics);
         var normalization = new EnricherSequence(_rules.Normalization is null ? [] : [_rules.Normalization], Statistics);
-        return new EnrichmentSession(normalization, enrichers, Options, Statistics, _time);
+        return new EnrichmentSession(normalization, enrichers, Options, Statistics, _time, splitBatches: _rules.Normalization is not null);
     }
 
     public void Dispose()

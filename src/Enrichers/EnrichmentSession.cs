@@ -1,5 +1,7 @@
 using System.Buffers;
 using Enrichers.Json;
+using Enrichers.Normalization;
+using Enrichers.Tracing;
 
 namespace Enrichers;
 
@@ -21,15 +23,23 @@ public sealed class EnrichmentSession : IDisposable
     [ThreadStatic]
     private static LogNodePool? t_pool;
 
+    // The log records of the batch being enriched on this thread (see EnrichEach).
+    [ThreadStatic]
+    private static List<LogObject>? t_parts;
+
+    private readonly bool _splitBatches;
+
     /// <summary>A session without a normalization stage (tests of the enrichers alone).</summary>
     internal EnrichmentSession(EnricherSequence enrichers, EnrichmentOptions options, EnrichmentStatistics statistics, TimeProvider time)
-        : this(new EnricherSequence([], statistics), enrichers, options, statistics, time)
+        : this(new EnricherSequence([], statistics), enrichers, options, statistics, time, splitBatches: false)
     {
     }
 
     internal EnrichmentSession(
-        EnricherSequence normalization, EnricherSequence enrichers, EnrichmentOptions options, EnrichmentStatistics statistics, TimeProvider time)
+        EnricherSequence normalization, EnricherSequence enrichers, EnrichmentOptions options, EnrichmentStatistics statistics, TimeProvider time,
+        bool splitBatches)
     {
+        _splitBatches = splitBatches;
         _normalization = normalization;
         _time = time;
         _enrichers = enrichers;
@@ -55,12 +65,74 @@ public sealed class EnrichmentSession : IDisposable
             return new EnrichResult(false, rejection.Code, rejection.Reason);
         }
 
+        EnrichParsed(record, receivedAt, output);
+        return record.RouteNamespace is { } ns ? new EnrichResult(true, null, null, ns) : EnrichResult.Ok;
+    }
+
+    /// <summary>As <see cref="Enrich(ReadOnlyMemory{byte}, IBufferWriter{byte}, DateTimeOffset?)"/> for a value that
+    /// may hold several log records: an OTLP/JSON logs batch (<c>resourceLogs[].scopeLogs[].logRecords[]</c>) becomes
+    /// one document per log record, each with its resource and scope, when the normalization stage is on; any other
+    /// value one document. The documents are written to <paramref name="output"/> one after the other, and
+    /// <paramref name="documents"/> (cleared first) gets one entry per document, in order. A malformed or empty batch
+    /// is rejected whole (nothing is written), like a value that is not JSON.</summary>
+    /// <param name="traceHeaders">Trace context the transport carried beside the value (Kafka message headers): used
+    /// by trace linking for each record whose body carries no trace ID.</param>
+    public EnrichResult EnrichEach(ReadOnlyMemory<byte> raw, ArrayBufferWriter<byte> output, List<EnrichedDocument> documents,
+        DateTimeOffset? receivedAt = null, TraceHeaders? traceHeaders = null)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(documents);
+        documents.Clear();
+        var pool = t_pool ??= new LogNodePool();
+        pool.Reset();
+        var record = LogRecordParser.TryParse(raw, out var rejection, _options.MaxRecordBytes, _options.MaxDepth, pool);
+        if (record is null)
+        {
+            _statistics.Rejections.Increment(rejection!.Code);
+            return new EnrichResult(false, rejection.Code, rejection.Reason);
+        }
+
+        if (!_splitBatches || !OtlpLogBatch.IsBatch(record.Root))
+        {
+            var before = output.WrittenCount;
+            record.TraceHeaders = traceHeaders;
+            EnrichParsed(record, receivedAt, output);
+            documents.Add(new EnrichedDocument(output.WrittenCount - before, record.RouteNamespace));
+            return record.RouteNamespace is { } ns ? new EnrichResult(true, null, null, ns) : EnrichResult.Ok;
+        }
+
+        var parts = t_parts ??= [];
+        parts.Clear();
+        if (!OtlpLogBatch.TrySplit(record.Root, pool, parts, out rejection))
+        {
+            _statistics.Rejections.Increment(rejection!.Code);
+            return new EnrichResult(false, rejection.Code, rejection.Reason);
+        }
+
+        _statistics.OtlpBatchSplit(parts.Count);
+        var inputLength = raw.Length / parts.Count;
+        foreach (var part in parts)
+        {
+            // The session's record object takes each part in turn; the parts share the batch's arena, which is
+            // reset only by the next value.
+            var partRecord = pool.Record(part, inputLength);
+            partRecord.TraceHeaders = traceHeaders;
+            var before = output.WrittenCount;
+            EnrichParsed(partRecord, receivedAt, output);
+            documents.Add(new EnrichedDocument(output.WrittenCount - before, partRecord.RouteNamespace));
+        }
+
+        parts.Clear();
+        return new EnrichResult(true, null, null, IsBatch: true);
+    }
+
+    private void EnrichParsed(LogRecord record, DateTimeOffset? receivedAt, IBufferWriter<byte> output)
+    {
         _normalization.Enrich(record);
         Timestamps.RecordTimestamp.Ensure(record, receivedAt, _time);
         _enrichers.Enrich(record);
         record.WriteTo(output);
         _statistics.RecordEnriched();
-        return record.RouteNamespace is { } ns ? new EnrichResult(true, null, null, ns) : EnrichResult.Ok;
     }
 
     /// <summary>As <see cref="Enrich(ReadOnlyMemory{byte}, IBufferWriter{byte})"/> for input that is only a

@@ -8,6 +8,8 @@ public sealed class EnrichmentStatistics
     private long _tracesLinked;
     private long _valuesRedactedOverBudget;
     private long _valuesRedactedOnError;
+    private long _otlpBatches;
+    private long _otlpBatchRecords;
 
     /// <summary>Raised when an enricher throws (the record was kept). Handlers must not throw.</summary>
     public event Action<EnricherFailure>? EnricherFailed;
@@ -29,6 +31,12 @@ public sealed class EnrichmentStatistics
     /// reported as an enricher failure); the rest of their record was masked as usual.</summary>
     public long ValuesRedactedOnError => Interlocked.Read(ref _valuesRedactedOnError);
 
+    /// <summary>OTLP/JSON logs batches split into their log records (see <see cref="EnrichmentSession.EnrichEach"/>).</summary>
+    public long OtlpBatches => Interlocked.Read(ref _otlpBatches);
+
+    /// <summary>Log records taken out of OTLP/JSON logs batches (each one document).</summary>
+    public long OtlpBatchRecords => Interlocked.Read(ref _otlpBatchRecords);
+
     /// <summary>Raw values refused by the parser, by <see cref="Json.RecordRejection.Code"/>.</summary>
     public CounterSet Rejections { get; } = new();
 
@@ -44,6 +52,11 @@ public sealed class EnrichmentStatistics
     /// <summary>Records the normalization stage recognized, by shape (ecs, clef, otel, docker, kubernetes).</summary>
     public CounterSet Normalized { get; } = new();
 
+    /// <summary>Records that arrived with trace headers (Kafka message headers, see <see cref="Tracing.TraceHeaders"/>):
+    /// <c>used</c> (the body had no trace ID, the headers' became the record's), <c>body</c> (the body's own trace ID
+    /// won), <c>malformed</c> (a header sent but not readable, ignored; counted per header).</summary>
+    public CounterSet TraceHeaders { get; } = new();
+
     /// <summary>Records routed to a data stream namespace other than the sink's, by namespace.</summary>
     public CounterSet Routes { get; } = new();
 
@@ -51,6 +64,12 @@ public sealed class EnrichmentStatistics
     public CounterSet EnricherFailures { get; } = new();
 
     public void RecordEnriched() => Interlocked.Increment(ref _recordsEnriched);
+
+    internal void OtlpBatchSplit(int records)
+    {
+        Interlocked.Increment(ref _otlpBatches);
+        Interlocked.Add(ref _otlpBatchRecords, records);
+    }
 
     public void TraceLinked() => Interlocked.Increment(ref _tracesLinked);
 

@@ -60,6 +60,11 @@ public sealed class LogProperty
         Value = value;
     }
 
+    /// <summary>A property of its own with the same name (its input bytes, when it has them) and <paramref name="value"/>.</summary>
+    internal LogProperty CopyWith(LogNode value, LogNodePool? pool) => _fromInput
+        ? pool is null ? new LogProperty(_rawName, _rawHasEscapes, value) : pool.Property(_rawName, _rawHasEscapes, value, _rawName.IsEmpty ? -1 : _rawName.Span[0])
+        : pool is null ? new LogProperty(_name!, value) : pool.Property(_name!, value);
+
     /// <summary>The first char of the name when the first raw byte tells it (unescaped ASCII), else -1: then
     /// no lookup is ruled out by it. <paramref name="first"/> is the byte when the caller has it, -2 when not.</summary>
     private static int RawFirst(ReadOnlyMemory<byte> rawName, bool hasEscapes, int first)

@@ -28,7 +28,12 @@ public sealed class LogRecord
         _root = root;
         _timestampNode = null;
         RouteNamespace = null;
+        TraceHeaders = null;
     }
+
+    /// <summary>Trace context the transport carried beside the record (Kafka message headers), read by trace linking
+    /// when the body has none; null when there is none.</summary>
+    internal Tracing.TraceHeaders? TraceHeaders { get; set; }
 
     /// <summary>The data stream namespace the normalization stage routed the record to; null: the sink's own.</summary>
     internal string? RouteNamespace { get; set; }

@@ -88,6 +88,20 @@ public sealed class LogString : LogNode
         _fromReferenceData = true;
     }
 
+    /// <summary>A node of its own with the same value (the same bytes, not copied): enrichers change string nodes
+    /// in place (masking), so a value shared by several records needs one node per record.</summary>
+    internal LogString Copy(LogNodePool? pool)
+    {
+        if (_fromInput)
+        {
+            return pool is null ? FromRaw(_raw, _rawHasEscapes) : pool.String(_raw, _rawHasEscapes);
+        }
+
+        var copy = pool is null ? new LogString(_value!) : pool.String(_value!);
+        copy._fromReferenceData = _fromReferenceData;
+        return copy;
+    }
+
     internal static LogString FromRaw(ReadOnlyMemory<byte> raw, bool hasEscapes) =>
         new() { _raw = raw, _rawHasEscapes = hasEscapes, _fromInput = true };
 

@@ -60,11 +60,46 @@ internal sealed class ValueConverter(LevelVocabulary levels)
                 break;
             case LogString s when long.TryParse(s.Value, NumberStyles.None, CultureInfo.InvariantCulture, out number):
                 break;
+            case LogString s when SeverityNumberName(s.Value) is { } named:
+                number = named;
+                break;
             default:
                 return null;
         }
 
         return levels.FromSeverityNumber(number) is { } level ? record.NewReferenceString(level) : null;
+    }
+
+    /// <summary>The number of an OTLP <c>SeverityNumber</c> enum name (<c>SEVERITY_NUMBER_WARN</c>,
+    /// <c>SEVERITY_NUMBER_INFO3</c>): OTLP/JSON writes enums as integers, but the protobuf JSON mapping every other
+    /// encoder follows writes their names.</summary>
+    private static int? SeverityNumberName(string value)
+    {
+        const string prefix = "SEVERITY_NUMBER_";
+        if (!value.StartsWith(prefix, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var name = value.AsSpan(prefix.Length);
+        var step = 1;
+        if (name.Length > 0 && name[^1] is >= '2' and <= '4')
+        {
+            step = name[^1] - '0';
+            name = name[..^1];
+        }
+
+        int? first = name switch
+        {
+            "TRACE" => 1,
+            "DEBUG" => 5,
+            "INFO" => 9,
+            "WARN" => 13,
+            "ERROR" => 17,
+            "FATAL" => 21,
+            _ => null,
+        };
+        return first + step - 1;
     }
 
     private static LogNode? Timestamp(LogNode source, LogRecord record)

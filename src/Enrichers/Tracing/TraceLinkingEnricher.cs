@@ -132,6 +132,30 @@ public sealed class TraceLinkingEnricher : ISessionEnricher
             }
         }
 
+        if (record.TraceHeaders is { } carried)
+        {
+            // The body wins; the headers count either way, and a malformed one is ignored.
+            Span<char> carriedId = stackalloc char[32];
+            Span<char> carriedSpan = stackalloc char[16];
+            var resolved = carried.TryResolve(carriedId, out var carriedLength, carriedSpan, out var carriedHasSpan, out var malformed);
+            if (malformed > 0)
+            {
+                _statistics.TraceHeaders.Increment("malformed", malformed);
+            }
+
+            if (resolved && source == Source.None)
+            {
+                carriedId[..carriedLength].CopyTo(id);
+                carriedSpan.CopyTo(span);
+                (source, idLength, hasSpan) = (Source.Other, carriedLength, carriedHasSpan);
+                _statistics.TraceHeaders.Increment("used");
+            }
+            else if (resolved)
+            {
+                _statistics.TraceHeaders.Increment("body");
+            }
+        }
+
         if (source == Source.None)
         {
             return;

@@ -172,6 +172,8 @@ internal static class EnrichCommand
         private readonly Stream _stdout;
         private readonly TextWriter _stderr;
         private readonly ArrayBufferWriter<byte> _output = new(OutputFlushBytes + 64 * 1024);
+        private readonly ArrayBufferWriter<byte> _documentBytes = new(64 * 1024);
+        private readonly List<EnrichedDocument> _documents = [];
         private readonly int _maxLine;
         private long _lineNumber;
         private long _written;
@@ -301,12 +303,22 @@ internal static class EnrichCommand
                 line = line[..^1];
             }
 
-            var result = _session.Enrich(line, _output);
+            // An OTLP/JSON batch is one line in and one line per log record out: the documents are written to a
+            // scratch buffer one after the other, then copied out each with its line end.
+            _documentBytes.ResetWrittenCount();
+            var result = _session.EnrichEach(line, _documentBytes, _documents);
             if (result.Accepted)
             {
-                _output.GetSpan(1)[0] = (byte)'\n';
-                _output.Advance(1);
-                _written++;
+                var written = _documentBytes.WrittenSpan;
+                foreach (var document in _documents)
+                {
+                    var span = _output.GetSpan(document.Length + 1);
+                    written[..document.Length].CopyTo(span);
+                    span[document.Length] = (byte)'\n';
+                    _output.Advance(document.Length + 1);
+                    written = written[document.Length..];
+                    _written++;
+                }
             }
             else
             {
@@ -341,6 +353,7 @@ internal static class EnrichCommand
             static string List(CounterSet set) =>
                 set.Total == 0 ? "none" : string.Join(", ", set.Snapshot().Where(kv => kv.Value > 0).Select(kv => $"{kv.Key} {kv.Value}"));
             return $"enrich: {_lineNumber} lines, {_written} written, {_rejected} rejected ({List(s.Rejections)}); " +
+                   $"OTLP batches {s.OtlpBatches} ({s.OtlpBatchRecords} records); " +
                    $"traces linked {s.TracesLinked}; error categories: {List(s.ErrorCategories)}; masks: {List(s.Masks)}; " +
                    $"geoip: {List(s.GeoIp)}; normalized: {List(s.Normalized)}; routed: {List(s.Routes)}; enricher failures {_failures}";
         }

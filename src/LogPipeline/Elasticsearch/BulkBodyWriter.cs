@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Text;
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -56,9 +57,11 @@ internal sealed class BulkBodyWriter
     // Above Elasticsearch's default http.max_content_length (100 MB) with room for the estimate's slack.
     private const int MaxPooledBodyBytes = 128 * 1024 * 1024;
 
-    /// <summary>The document <c>_id</c> of a record: <c>topic:partition:offset</c>. Unique per Kafka message,
+    /// <summary>The document <c>_id</c> of a record: <c>topic:partition:offset</c>, and <c>topic:partition:offset:index</c>
+    /// for each of the documents made from one message (the log records of an OTLP/JSON batch). Unique per document,
     /// so a record delivered twice maps to one document; readable, so an operator can find the message.</summary>
-    public static string DocumentId(RecordOrigin origin) => origin.MessageId;
+    public static string DocumentId(RecordOrigin origin) =>
+        origin.Index < 0 ? origin.MessageId : string.Create(CultureInfo.InvariantCulture, $"{origin.MessageId}:{origin.Index}");
 
     /// <summary>Appends the action line and the document of one record.</summary>
     internal void Append(PooledBufferWriter body, PipelineRecord record)
@@ -68,11 +71,18 @@ internal sealed class BulkBodyWriter
             : _prefixes.GetOrAdd(record.Origin.Topic, _buildPrefix);
         body.Write(prefix);
 
-        var span = body.GetSpan(48);
+        var span = body.GetSpan(64);
         Utf8Formatter.TryFormat(record.Origin.Partition, span, out var n);
         span[n++] = (byte)':';
         Utf8Formatter.TryFormat(record.Origin.Offset, span[n..], out var m);
         n += m;
+        if (record.Origin.Index >= 0)
+        {
+            span[n++] = (byte)':';
+            Utf8Formatter.TryFormat(record.Origin.Index, span[n..], out m);
+            n += m;
+        }
+
         "\"}}\n"u8.CopyTo(span[n..]);
         body.Advance(n + 4);
 

@@ -69,7 +69,15 @@ internal static class DeadLetterHeaders
     }
 
     /// <summary>The headers of a new dead-letter record.</summary>
-    internal static Headers Create(PipelineRecord record, string reasonCode, string reasonText, DateTime now) => new()
+    internal static Headers Create(PipelineRecord record, string reasonCode, string reasonText, DateTime now)
+    {
+        var headers = CreateOwn(record, reasonCode, reasonText, now);
+        // The original's trace context goes along, so a replay links the record as the worker would have.
+        KafkaTraceHeaders.Write(record.TraceHeaders, headers);
+        return headers;
+    }
+
+    private static Headers CreateOwn(PipelineRecord record, string reasonCode, string reasonText, DateTime now) => new()
     {
         { OriginTopic, Encoding.UTF8.GetBytes(record.Origin.Topic) },
         { OriginPartition, Encoding.UTF8.GetBytes(record.Origin.Partition.ToString(CultureInfo.InvariantCulture)) },

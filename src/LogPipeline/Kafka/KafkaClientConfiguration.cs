@@ -56,7 +56,7 @@ internal static class KafkaClientConfiguration
 
     /// <summary>The consume result fields the source asks for unless configured: timestamp and topic, not headers.
     /// With one topic subscribed by name the source drops the topic too (see <see cref="KafkaSource"/>).</summary>
-    internal const string DefaultConsumeResultFields = "timestamp,topic";
+    internal const string DefaultConsumeResultFields = "headers,timestamp,topic";
 
     /// <summary>Returns a copy of <paramref name="user"/> with the source's required consumer settings:
     /// <c>enable.auto.offset.store=false</c> and <c>enable.auto.commit=false</c> (the source commits the
@@ -115,8 +115,7 @@ internal static class KafkaClientConfiguration
         {
             config.Set("fetch.queue.backoff.ms", "10");
         }
-        // The source reads key, value, topic and timestamp only; without this the client builds a Headers
-        // object per message (and copies every header) that nothing reads.
+        // The source reads key, value, topic, timestamp and headers (trace context) only.
         if (string.IsNullOrWhiteSpace(config.Get("dotnet.consumer.consume.result.fields")))
         {
             config.ConsumeResultFields = DefaultConsumeResultFields;

@@ -65,7 +65,8 @@ internal sealed class KafkaConsumeLoop(
                     if (result?.Message is { } message)
                     {
                         // Not result.TopicPartitionOffset: that getter allocates a new object on every call.
-                        Receive(result.Topic ?? singleTopic, result.Partition.Value, result.Offset.Value, message.Key, message.Value, message.Timestamp, ref last, token);
+                        Receive(result.Topic ?? singleTopic, result.Partition.Value, result.Offset.Value, message.Key, message.Value, message.Timestamp,
+                            message.Headers, ref last, token);
                     }
                 }
                 catch (ConsumeException e) when (e.Error.Code is ErrorCode.Local_ValueDeserialization or ErrorCode.Local_KeyDeserialization
@@ -78,7 +79,7 @@ internal sealed class KafkaConsumeLoop(
                     metrics.ComponentErrors.WithLabels(PipelineMetrics.Stages.Receiving, e.Error.Code.ToString()).Inc();
                     log.Log("consumer:" + e.Error.Code, LogLevel.Warning, $"Kafka message not deserialized ({e.Error.Reason}); using its raw bytes");
                     Receive(e.ConsumerRecord.Topic ?? singleTopic, e.ConsumerRecord.Partition.Value, e.ConsumerRecord.Offset.Value, raw.Key,
-                        new RecordBuffer(raw.Value ?? [], null), raw.Timestamp, ref last, token);
+                        new RecordBuffer(raw.Value ?? [], null), raw.Timestamp, raw.Headers, ref last, token);
                 }
                 catch (ConsumeException e)
                 {
@@ -106,7 +107,7 @@ internal sealed class KafkaConsumeLoop(
         }
     }
 
-    private void Receive(string? topic, int partition, long offset, byte[]? key, RecordBuffer value, Timestamp timestamp,
+    private void Receive(string? topic, int partition, long offset, byte[]? key, RecordBuffer value, Timestamp timestamp, Headers? headers,
         ref AssignedPartition? last, CancellationToken token)
     {
         // The cached partition may belong to an earlier assignment of this partition (revoked or lost, then
@@ -130,6 +131,7 @@ internal sealed class KafkaConsumeLoop(
             Value = value.Memory,
             ValueSlab = value.Slab,
             Timestamp = DateTimeOffset.FromUnixTimeMilliseconds(timestamp.UnixTimestampMs),
+            TraceHeaders = KafkaTraceHeaders.Read(headers),
         };
         if (!last.Tracker.Track(record))
         {

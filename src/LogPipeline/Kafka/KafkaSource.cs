@@ -86,7 +86,7 @@ internal sealed class KafkaSource
             && _consumerConfig.Get("dotnet.consumer.consume.result.fields") == KafkaClientConfiguration.DefaultConsumeResultFields)
         {
             _singleTopic = only;
-            _consumerConfig.ConsumeResultFields = "timestamp";
+            _consumerConfig.ConsumeResultFields = "headers,timestamp";
         }
 
         _producerConfig = KafkaClientConfiguration.PrepareProducer(producerConfig ?? throw new ArgumentNullException(nameof(producerConfig)), _consumerConfig);
@@ -167,7 +167,7 @@ internal sealed class KafkaSource
         SetState(KafkaSourceState.Starting);
         try
         {
-            await _sink.StartAsync(_acknowledger, stoppingToken).ConfigureAwait(false);
+            await _sink.StartAsync(new BatchAcknowledger(_acknowledger), stoppingToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {

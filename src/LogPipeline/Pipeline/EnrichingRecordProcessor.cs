@@ -20,9 +20,9 @@ internal sealed class EnrichingRecordProcessor(EnrichmentChain chain, RecordBuff
     public IPartitionProcessor CreatePartitionProcessor(string topic, int partition) =>
         new PartitionProcessor(chain.CreateSession(), this);
 
-    private Scratch ThreadScratch => _scratch.Value ??= new Scratch(new ArrayBufferWriter<byte>(4096), _documents.CreateWriter());
+    private Scratch ThreadScratch => _scratch.Value ??= new Scratch(new ArrayBufferWriter<byte>(4096), _documents.CreateWriter(), []);
 
-    private sealed record Scratch(ArrayBufferWriter<byte> Output, RecordBufferWriter Documents);
+    private sealed record Scratch(ArrayBufferWriter<byte> Output, RecordBufferWriter Documents, List<EnrichedDocument> Enriched);
 
     private sealed class PartitionProcessor(EnrichmentSession session, EnrichingRecordProcessor owner) : IPartitionProcessor
     {
@@ -31,15 +31,40 @@ internal sealed class EnrichingRecordProcessor(EnrichmentChain chain, RecordBuff
             var scratch = owner.ThreadScratch;
             var output = scratch.Output;
             output.ResetWrittenCount();
-            var result = session.Enrich(record.Value, output, record.Timestamp == default ? null : record.Timestamp);
+            var documents = scratch.Enriched;
+            var result = session.EnrichEach(record.Value, output, documents, record.Timestamp == default ? null : record.Timestamp, record.TraceHeaders);
             if (!result.Accepted)
             {
                 return ProcessResult.Rejected(result.ReasonCode ?? "rejected", result.ReasonText ?? "rejected by the parser");
             }
 
             // The document outlives this call (it waits in the sink's batch), so it is copied out of the scratch.
-            record.SetDocument(scratch.Documents.Copy(output.WrittenSpan));
-            record.Namespace = result.Namespace;
+            if (!result.IsBatch)
+            {
+                record.SetDocument(scratch.Documents.Copy(output.WrittenSpan));
+                record.Namespace = result.Namespace;
+                return ProcessResult.Ok;
+            }
+
+            // One document per log record, each with its index in the message: its _id is topic:partition:offset:index.
+            var parts = new PipelineRecord[documents.Count];
+            var start = 0;
+            for (var i = 0; i < parts.Length; i++)
+            {
+                var part = new PipelineRecord
+                {
+                    Origin = record.Origin with { Index = i },
+                    Value = ReadOnlyMemory<byte>.Empty,
+                    Timestamp = record.Timestamp,
+                    Parent = record,
+                    Namespace = documents[i].Namespace,
+                };
+                part.SetDocument(scratch.Documents.Copy(output.WrittenSpan.Slice(start, documents[i].Length)));
+                start += documents[i].Length;
+                parts[i] = part;
+            }
+
+            record.SetParts(parts);
             return ProcessResult.Ok;
         }
 

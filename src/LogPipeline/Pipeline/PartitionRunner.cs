@@ -98,6 +98,38 @@ internal sealed class PartitionRunner
         }
     }
 
+    /// <summary>Hands one document to the sink writer. When the partition closes meanwhile, the document (and the
+    /// parts of its message not handed over yet, from <paramref name="index"/> on) are dropped: the message is
+    /// redelivered to the partition's next owner.</summary>
+    private async ValueTask WriteAsync(PipelineRecord document, CancellationToken token, IReadOnlyList<PipelineRecord>? parts, int index)
+    {
+        if (_sinkWriter.TryWrite(this, document))
+        {
+            return;
+        }
+
+        try
+        {
+            await _sinkWriter.WriteAsync(this, document, token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OperationCanceledException or ChannelClosedException)
+        {
+            if (parts is null)
+            {
+                document.ReleaseBuffers();
+            }
+            else
+            {
+                for (var i = index; i < parts.Count; i++)
+                {
+                    parts[i].Abandon();
+                }
+            }
+
+            throw;
+        }
+    }
+
     private async Task RunAsync()
     {
         var token = _cancellation.Token;
@@ -121,23 +153,21 @@ internal sealed class PartitionRunner
                     }
 
                     // Settle the reservation made on receipt: from now on exactly SizeBytes is in flight.
-                    _limiter.AdjustBytes(record.Document.Length - record.Value.Length);
+                    _limiter.AdjustBytes(record.DocumentBytes - record.Value.Length);
 
                     if (result.Accepted)
                     {
                         _metrics.RecordsEnriched.Inc();
-                        if (!_sinkWriter.TryWrite(this, record))
+                        if (record.Parts is { } parts)
                         {
-                            try
+                            for (var i = 0; i < parts.Items.Count; i++)
                             {
-                                await _sinkWriter.WriteAsync(this, record, token).ConfigureAwait(false);
+                                await WriteAsync(parts.Items[i], token, parts.Items, i).ConfigureAwait(false);
                             }
-                            catch (Exception e) when (e is OperationCanceledException or ChannelClosedException)
-                            {
-                                // The partition closed meanwhile; the record is redelivered to its next owner.
-                                record.ReleaseBuffers();
-                                throw;
-                            }
+                        }
+                        else
+                        {
+                            await WriteAsync(record, token, null, 0).ConfigureAwait(false);
                         }
                     }
                     else

@@ -65,7 +65,7 @@ internal sealed class SinkWriter
                 {
                     if (item.Runner.IsStopped)
                     {
-                        item.Record.ReleaseBuffers();
+                        item.Record.Abandon();
                         continue;
                     }
 

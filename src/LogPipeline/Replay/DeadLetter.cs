@@ -18,6 +18,9 @@ internal sealed record DeadLetter(
     byte[]? Key,
     byte[] Value)
 {
+    /// <summary>The original message's trace context headers, carried onto the dead-letter copy; null when none.</summary>
+    public Enrichers.Tracing.TraceHeaders? TraceHeaders { get; init; }
+
     /// <summary>Reason code given to a dead letter without the reason header.</summary>
     public const string UnknownReason = "unknown";
 
@@ -39,6 +42,9 @@ internal sealed record DeadLetter(
             Header(DeadLetterHeaders.ReasonCode) is { Length: > 0 } reason ? reason : UnknownReason,
             Header(DeadLetterHeaders.OriginalValueLength) is not null,
             result.Message.Key,
-            result.Message.Value ?? []);
+            result.Message.Value ?? [])
+        {
+            TraceHeaders = KafkaTraceHeaders.Read(headers),
+        };
     }
 }

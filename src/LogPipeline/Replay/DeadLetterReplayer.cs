@@ -5,7 +5,8 @@ namespace LogPipeline.Replay;
 
 /// <summary>Takes the dead letters a <see cref="ReplayFilter"/> matches, runs their original bytes through the
 /// record processor (the current enrichment chain) and hands the documents to the sink under their original origin,
-/// so each gets the <c>_id</c> the worker would have given it (<c>topic:partition:offset</c>): a replay repeated, or
+/// so each gets the <c>_id</c> the worker would have given it (<c>topic:partition:offset</c>, and
+/// <c>topic:partition:offset:index</c> for each log record of an OTLP/JSON batch): a replay repeated, or
 /// overlapping what the worker indexed, duplicates nothing.</summary>
 /// <param name="processor">Null together with <paramref name="sink"/> for a dry run (count only).</param>
 /// <param name="metrics">The sink's metrics, from which the 409s ("already present") are read.</param>
@@ -16,7 +17,7 @@ internal sealed class DeadLetterReplayer(ReplayFilter filter, IRecordProcessor? 
         var dryRun = processor is null || sink is null;
         if (!dryRun)
         {
-            await sink!.StartAsync(new ReplayAcknowledger(summary), cancellationToken).ConfigureAwait(false);
+            await sink!.StartAsync(new BatchAcknowledger(new ReplayAcknowledger(summary)), cancellationToken).ConfigureAwait(false);
         }
 
         // One per origin partition, as in the worker: trace linking state stays within a partition.
@@ -56,7 +57,10 @@ internal sealed class DeadLetterReplayer(ReplayFilter filter, IRecordProcessor? 
                     partitions.Add((origin.Topic, origin.Partition), partition);
                 }
 
-                var record = new PipelineRecord { Origin = origin, Key = letter.Key, Value = letter.Value, Timestamp = letter.OriginTimestamp };
+                var record = new PipelineRecord
+                {
+                    Origin = origin, Key = letter.Key, Value = letter.Value, Timestamp = letter.OriginTimestamp, TraceHeaders = letter.TraceHeaders,
+                };
                 var result = partition.Process(record);
                 if (!result.Accepted)
                 {
@@ -65,7 +69,17 @@ internal sealed class DeadLetterReplayer(ReplayFilter filter, IRecordProcessor? 
                     continue;
                 }
 
-                await sink!.WriteAsync(record, cancellationToken).ConfigureAwait(false);
+                if (record.Parts is { } parts)
+                {
+                    foreach (var part in parts.Items)
+                    {
+                        await sink!.WriteAsync(part, cancellationToken).ConfigureAwait(false);
+                    }
+                }
+                else
+                {
+                    await sink!.WriteAsync(record, cancellationToken).ConfigureAwait(false);
+                }
             }
 
             if (!dryRun)
