@@ -8,7 +8,7 @@ internal sealed class ReplayAcknowledger(ReplaySummary summary) : IRecordAcknowl
 {
     public void Acknowledge(PipelineRecord record)
     {
-        summary.CountAcknowledged();
+        summary.CountAcknowledged(record.Parts?.Items.Count ?? 1);
         record.ReleaseBuffers();
     }
 

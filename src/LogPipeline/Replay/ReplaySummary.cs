@@ -52,7 +52,9 @@ internal sealed class ReplaySummary
 
     public void CountMatched(string reason) => _matchedByReason.AddOrUpdate(reason, 1, (_, n) => n + 1);
 
-    public void CountAcknowledged() => Interlocked.Increment(ref _acknowledged);
+    /// <summary>Counts stored documents: one per dead letter, or one per log record of an OTLP/JSON batch (the already
+    /// present ones are counted per document too).</summary>
+    public void CountAcknowledged(int documents = 1) => Interlocked.Add(ref _acknowledged, documents);
 
     public void CountRejectedAgain(string reason) => _rejectedAgain.AddOrUpdate(reason, 1, (_, n) => n + 1);
 

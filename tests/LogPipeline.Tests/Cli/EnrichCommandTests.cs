@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using LogPipeline.Cli;
 using LogPipeline.Demo.Generator;
@@ -37,6 +38,21 @@ public sealed partial class EnrichCommandTests : IDisposable
 
     [GeneratedRegex(@"^line (\d+): rejected \(([a-z_0-9]+)\): ", RegexOptions.Multiline)]
     private static partial Regex RejectionLine();
+
+    [Fact]
+    public async Task An_OTLP_JSON_batch_line_comes_out_as_one_line_per_log_record_and_a_malformed_one_as_a_rejection()
+    {
+        const string batch = """{"resourceLogs":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"billing"}}]},"scopeLogs":[{"logRecords":[{"body":{"stringValue":"one"}},{"body":{"stringValue":"two"}},{"body":{"stringValue":"three"}}]}]}]}""";
+        var input = Encoding.UTF8.GetBytes(batch + "\n{\"resourceLogs\":[{\"scopeLogs\":\"x\"}]}\n{\"message\":\"four\"}\n");
+
+        var run = await RunAsync(input);
+
+        Assert.Equal(["one", "two", "three", "four"], run.Output.Select(l => JsonNode.Parse(l)!["message"]!.GetValue<string>()));
+        Assert.Equal(["billing", "billing", "billing"], run.Output.Take(3).Select(l => JsonNode.Parse(l)!["service_name"]!.GetValue<string>()));
+        Assert.Contains("line 2: rejected (invalid_otlp_batch): not a well-formed OTLP/JSON logs batch: resourceLogs[0].scopeLogs is a string, not an array", run.Error);
+        Assert.Contains("3 lines, 4 written, 1 rejected", run.Error);
+        Assert.Contains("OTLP batches 1 (3 records)", run.Error);
+    }
 
     [Fact]
     public async Task A_generated_corpus_with_poison_lines_loses_nothing_and_keeps_the_input_order()

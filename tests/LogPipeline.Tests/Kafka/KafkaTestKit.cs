@@ -40,7 +40,7 @@ internal sealed class SourceRun
     public static SourceRun Start(EmbeddedKafkaCluster cluster, string topic, string group, ITestOutputHelper? output = null,
         Action<KafkaSourceOptions>? configure = null, InMemoryRecordSink? sink = null, PassThroughRecordProcessor? processor = null,
         string name = "worker", Action<ConsumerConfig>? configureConsumer = null, Func<KafkaSource, CancellationToken, Task>? host = null,
-        IRecordSink? sinkInFront = null, bool traceGroup = false)
+        IRecordSink? sinkInFront = null, bool traceGroup = false, IRecordProcessor? processorInFront = null)
     {
         var options = new KafkaSourceOptions
         {
@@ -73,7 +73,7 @@ internal sealed class SourceRun
         processor ??= new PassThroughRecordProcessor();
         var recent = traceGroup ? new RecentLines(400) : null;
         ILogger<KafkaSource>? logger = output is null && recent is null ? null : new TestOutputLogger<KafkaSource>(output, name, recent);
-        var source = new KafkaSource(options, consumer, producer, processor, sinkInFront ?? sink, metrics, logger);
+        var source = new KafkaSource(options, consumer, producer, processorInFront ?? processor, sinkInFront ?? sink, metrics, logger);
         return new SourceRun(source, sink, processor, metrics, host) { GroupTrace = recent };
     }
 

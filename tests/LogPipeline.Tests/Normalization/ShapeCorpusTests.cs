@@ -1,9 +1,10 @@
-using System.Buffers;
 using System.Text;
 using System.Text.Json.Nodes;
 using Enrichers;
 using Enrichers.Normalization;
 using LogPipeline.Cli;
+using LogPipeline.Diagnostics;
+using LogPipeline.Elasticsearch;
 using LogPipeline.Pipeline;
 using LogPipeline.Testing.Elasticsearch;
 using LogPipeline.Tests.Deployment;
@@ -23,6 +24,12 @@ public sealed class ShapeCorpusTests
 
     private static string[] Lines() => Encoding.UTF8.GetString(Corpus()).TrimEnd('\n').Split('\n');
 
+    /// <summary>Documents the corpus makes: one per line, but one per log record for the OTLP/JSON batches.</summary>
+    private static int Documents() => Lines().Sum(line =>
+        JsonNode.Parse(line)!["resourceLogs"] is JsonArray resources
+            ? resources.Sum(r => r!["scopeLogs"]!.AsArray().Sum(s => s!["logRecords"]!.AsArray().Count))
+            : 1);
+
     [Fact]
     public async Task Every_record_of_the_shape_corpus_comes_out_of_enrich_with_the_canonical_fields()
     {
@@ -34,9 +41,11 @@ public sealed class ShapeCorpusTests
 
         var output = Encoding.UTF8.GetString(stdout.ToArray()).TrimEnd('\n').Split('\n').Select(l => JsonNode.Parse(l)!.AsObject()).ToList();
         Assert.Equal(0, exit);
-        Assert.Equal(Lines().Length, output.Count);
+        Assert.Equal(Documents(), output.Count);
+        Assert.True(Documents() > Lines().Length, "the corpus holds OTLP/JSON batches");
         Assert.Contains("0 rejected", stderr.ToString(), StringComparison.Ordinal);
-        Assert.Contains("normalized: clef 7, docker 2, ecs 7, kubernetes 3, nested_json 4, otel 6", stderr.ToString(), StringComparison.Ordinal);
+        Assert.Contains("OTLP batches 2 (5 records)", stderr.ToString(), StringComparison.Ordinal);
+        Assert.Contains("normalized: clef 7, docker 2, ecs 7, kubernetes 3, nested_json 4, otel 11", stderr.ToString(), StringComparison.Ordinal);
         foreach (var doc in output)
         {
             Assert.NotNull(doc["@timestamp"]);
@@ -50,7 +59,7 @@ public sealed class ShapeCorpusTests
 
             // Aliases in the mapping, and the duplicates the stage consumed, are gone.
             Assert.DoesNotContain(doc, p => p.Key is "log.level" or "service.name" or "trace.id" or "span.id" or "@t" or "@m" or "@l" or "@x"
-                or "severity_text" or "severityText" or "body" or "traceId" or "spanId");
+                or "severity_text" or "severityText" or "body" or "traceId" or "spanId" or "resourceLogs");
             Assert.False(doc["log"] is JsonValue || doc["client"] is JsonValue || doc["error"] is JsonValue || doc["service"]?["name"] is not null);
         }
 
@@ -63,6 +72,8 @@ public sealed class ShapeCorpusTests
         Assert.Contains(("Workflow not found", "not_found"), categories);
         Assert.Contains(("Upstream call failed", "timeout"), categories);
         Assert.Contains(("Out of memory allocating KV cache", "resource"), categories);
+        Assert.Contains(("Upstream refused the completion", "rate_limit"), categories);
+        Assert.Contains(("Permission denied for workspace ws_9", "auth"), categories);
     }
 
     [Fact]
@@ -75,12 +86,13 @@ public sealed class ShapeCorpusTests
         var acknowledger = await IndexAsync(server, options);
 
         Assert.Empty(acknowledger.Rejected.Select(r => $"{r.Key}: {r.Value.Text}"));
+        // One acknowledgement per message (line), given once every log record of a batch is stored.
         Assert.Equal(Lines().Length, acknowledger.AcknowledgedCount);
         // Fluent Bit's namespace_name: three records in smm-prod, one in smm-staging; smm-dev is not allowed, and
         // Vector's record names its namespace in another field.
         Assert.Equal(3, server.CountDocuments("smm-logs-smm-prod"));
         Assert.Equal(1, server.CountDocuments("smm-logs-smm-staging"));
-        Assert.Equal(Lines().Length - 4, server.CountDocuments("smm-logs-default"));
+        Assert.Equal(Documents() - 4, server.CountDocuments("smm-logs-default"));
     }
 
     [Fact]
@@ -97,23 +109,33 @@ public sealed class ShapeCorpusTests
         Assert.Contains(reasons, r => r.Contains("object mapping for [client]", StringComparison.Ordinal));
     }
 
+    /// <summary>Runs each line through the worker's processor (batches become one part per log record) and indexes the
+    /// documents, each line acknowledged once, as the Kafka source does.</summary>
     private static async Task<RecordingAcknowledger> IndexAsync(ElasticsearchTestServer server, EnrichmentOptions options)
     {
         using var chain = EnrichmentChain.Create(options);
-        using var session = chain.CreateSession();
-        var records = new List<PipelineRecord>();
+        var processor = new EnrichingRecordProcessor(chain);
+        using var partition = processor.CreatePartitionProcessor("logs", 0);
+        var documents = new List<PipelineRecord>();
         var lines = Lines();
         for (var i = 0; i < lines.Length; i++)
         {
-            var output = new ArrayBufferWriter<byte>();
-            var result = session.Enrich(Encoding.UTF8.GetBytes(lines[i]), output);
-            Assert.True(result.Accepted, result.ReasonText);
             var record = new PipelineRecord { Origin = new RecordOrigin("logs", 0, i), Value = Encoding.UTF8.GetBytes(lines[i]) };
-            record.Document = output.WrittenMemory.ToArray();
-            record.Namespace = result.Namespace;
-            records.Add(record);
+            var result = partition.Process(record);
+            Assert.True(result.Accepted, result.ReasonText);
+            documents.AddRange(record.Parts?.Items ?? [record]);
         }
 
-        return await SinkScenarios.IndexAsync(SinkScenarios.Options(server.Url), records);
+        var sinkOptions = SinkScenarios.Options(server.Url);
+        var acknowledger = new RecordingAcknowledger();
+        await using var sink = new ElasticsearchSink(ElasticsearchClientFactory.Create(sinkOptions), sinkOptions, new PipelineMetrics());
+        await sink.StartAsync(new BatchAcknowledger(acknowledger), SinkScenarios.Timeout());
+        foreach (var document in documents)
+        {
+            await sink.WriteAsync(document, SinkScenarios.Timeout());
+        }
+
+        await sink.FlushAsync(SinkScenarios.Timeout());
+        return acknowledger;
     }
 }

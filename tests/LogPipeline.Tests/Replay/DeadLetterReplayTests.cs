@@ -3,10 +3,14 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 using Confluent.Kafka;
+using Enrichers;
 using LogPipeline.Cli;
+using LogPipeline.Diagnostics;
+using LogPipeline.Elasticsearch;
 using LogPipeline.Demo.Kafka;
 using LogPipeline.Hosting;
 using LogPipeline.Kafka;
+using LogPipeline.Pipeline;
 using LogPipeline.Testing.Elasticsearch;
 using LogPipeline.Testing;
 using LogPipeline.Tests.Kafka;
@@ -167,6 +171,41 @@ public sealed class DeadLetterReplayTests(ITestOutputHelper output)
         var document = es.GetDocument(Target, Id(1, 13));
         Assert.NotNull(document);
         Assert.Contains("\"seq\":13", Encoding.UTF8.GetString(document.Value.Source), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_batch_dead_lettered_for_one_refused_log_record_is_replayed_whole_and_duplicates_none_of_the_others()
+    {
+        using var cluster = StartCluster();
+        cluster.CreateTopic(Topic, 1);
+        await using var es = await ElasticsearchTestServer.StartAsync();
+        var refuse = true;
+        // Stands in for a mapping that refused one record of the batch until an operator fixed it.
+        es.Faults.ItemErrorFor = item => refuse && item.Id == $"{Topic}:0:0:1" ? (400, "document_parsing_exception", "failed to parse field [attributes.tool]") : null;
+        KafkaTestRecords.Produce(cluster.BootstrapServers, Topic, 1, 1, (_, _) => Encoding.UTF8.GetBytes(KafkaSourceOtlpBatchTests.Batch));
+        using var chain = EnrichmentChain.Create(new EnrichmentOptions());
+        var sinkOptions = LogPipeline.Tests.Elasticsearch.SinkScenarios.Options(es.Url);
+        await using (var sink = new ElasticsearchSink(ElasticsearchClientFactory.Create(sinkOptions), sinkOptions, new PipelineMetrics()))
+        {
+            var worker = SourceRun.Start(cluster, Topic, "batch-origin", output, sinkInFront: sink, processorInFront: new EnrichingRecordProcessor(chain));
+            await KafkaTestKit.WaitUntil(() => worker.Source.DeadLetteredRecords == 1, "the batch dead-lettered", state: () => KafkaTestKit.Describe(worker));
+            await worker.StopAsync();
+        }
+
+        Assert.Equal([Id(0, 0) + ":0", Id(0, 0) + ":2"], es.DocumentIds(Target).Keys.Order());
+        var letter = Assert.Single(KafkaTestKit.ReadAll(cluster, DeadLetterTopic, 1));
+        Assert.Equal(KafkaSourceOtlpBatchTests.Batch, Encoding.UTF8.GetString(letter.Message.Value));
+        Assert.Contains("1 of the 3 log records of this OTLP/JSON batch refused (records 1; record 1: ",
+            Encoding.UTF8.GetString(letter.Message.Headers.GetLastBytes(DeadLetterHeaders.ReasonText)), StringComparison.Ordinal);
+
+        refuse = false;
+        var run = await ReplayAsync(cluster, es);
+
+        Assert.True(run.ExitCode == ExitCodes.Ok, run.Output + run.Error);
+        Assert.Equal(1, run.Count("replayed"));
+        Assert.Equal(2, run.Count("already present"));
+        Assert.Equal([Id(0, 0) + ":0", Id(0, 0) + ":1", Id(0, 0) + ":2"], es.DocumentIds(Target).Keys.Order());
+        Assert.All(es.DocumentIds(Target).Values, n => Assert.Equal(1, n));
     }
 
     [Fact]
