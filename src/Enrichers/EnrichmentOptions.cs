@@ -19,6 +19,11 @@ public sealed class EnrichmentOptions
     /// <summary>Deepest nesting of objects and arrays accepted. Default 64.</summary>
     public int MaxDepth { get; set; } = Json.LogRecordParser.DefaultMaxDepth;
 
+    /// <summary>Adds <c>kafka.topic</c>, <c>kafka.partition</c> and <c>kafka.offset</c> (the message a document came
+    /// from) to every document the worker writes, replacing a producer's own <c>kafka</c> field. Default false: the
+    /// document <c>_id</c> (<c>topic:partition:offset</c>) names the message already.</summary>
+    public bool KafkaFields { get; set; }
+
     /// <summary>The normalization stage, which runs before the enrichers (see docs/normalization.md).</summary>
     public NormalizationOptions Normalization { get; set; } = new();
 

@@ -75,10 +75,12 @@ public sealed class EnrichmentSession : IDisposable
     /// value one document. The documents are written to <paramref name="output"/> one after the other, and
     /// <paramref name="documents"/> (cleared first) gets one entry per document, in order. A malformed or empty batch
     /// is rejected whole (nothing is written), like a value that is not JSON.</summary>
+    /// <param name="position">Where the value was read; written as <c>kafka.*</c> fields when
+    /// <see cref="EnrichmentOptions.KafkaFields"/> is on.</param>
     /// <param name="traceHeaders">Trace context the transport carried beside the value (Kafka message headers): used
     /// by trace linking for each record whose body carries no trace ID.</param>
     public EnrichResult EnrichEach(ReadOnlyMemory<byte> raw, ArrayBufferWriter<byte> output, List<EnrichedDocument> documents,
-        DateTimeOffset? receivedAt = null, TraceHeaders? traceHeaders = null)
+        DateTimeOffset? receivedAt = null, TraceHeaders? traceHeaders = null, SourcePosition? position = null)
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(documents);
@@ -96,7 +98,7 @@ public sealed class EnrichmentSession : IDisposable
         {
             var before = output.WrittenCount;
             record.TraceHeaders = traceHeaders;
-            EnrichParsed(record, receivedAt, output);
+            EnrichParsed(record, receivedAt, output, position);
             documents.Add(new EnrichedDocument(output.WrittenCount - before, record.RouteNamespace));
             return record.RouteNamespace is { } ns ? new EnrichResult(true, null, null, ns) : EnrichResult.Ok;
         }
@@ -118,7 +120,7 @@ public sealed class EnrichmentSession : IDisposable
             var partRecord = pool.Record(part, inputLength);
             partRecord.TraceHeaders = traceHeaders;
             var before = output.WrittenCount;
-            EnrichParsed(partRecord, receivedAt, output);
+            EnrichParsed(partRecord, receivedAt, output, position);
             documents.Add(new EnrichedDocument(output.WrittenCount - before, partRecord.RouteNamespace));
         }
 
@@ -126,11 +128,21 @@ public sealed class EnrichmentSession : IDisposable
         return new EnrichResult(true, null, null, IsBatch: true);
     }
 
-    private void EnrichParsed(LogRecord record, DateTimeOffset? receivedAt, IBufferWriter<byte> output)
+    private void EnrichParsed(LogRecord record, DateTimeOffset? receivedAt, IBufferWriter<byte> output, SourcePosition? position = null)
     {
         _normalization.Enrich(record);
         Timestamps.RecordTimestamp.Ensure(record, receivedAt, _time);
         _enrichers.Enrich(record);
+        if (position is { } p && _options.KafkaFields)
+        {
+            // After masking: topic names and numbers hold no personal data, and the fields are the worker's own.
+            var kafka = record.NewObject();
+            kafka.Append(FieldNames.KafkaTopic, record.NewString(p.Topic));
+            kafka.Append(FieldNames.KafkaPartition, record.NewNumber(p.Partition));
+            kafka.Append(FieldNames.KafkaOffset, record.NewNumber(p.Offset));
+            record.Root.Set(FieldNames.Kafka, kafka);
+        }
+
         record.WriteTo(output);
         _statistics.RecordEnriched();
     }

@@ -42,6 +42,12 @@ public static class FieldNames
     public const string RequestHeaders = "request.headers";
     public const string Headers = "headers";
 
+    // Where the worker read the record (Enrichment:KafkaFields)
+    public const string Kafka = "kafka";
+    public const string KafkaTopic = "topic";
+    public const string KafkaPartition = "partition";
+    public const string KafkaOffset = "offset";
+
     // GeoIP (ECS)
     public const string ClientIp = "client.ip";
 

@@ -163,6 +163,7 @@ public sealed partial class NormalizationOptions
         new("service", "service_text"),
         new("trace", "trace_text"),
         new("span", "span_text"),
+        new("kafka", "kafka_text"),
     ];
 
     public static IReadOnlyList<ShapeDefault> DefaultShapeDefaults { get; } = [new("clef", FieldNames.Level, "info")];

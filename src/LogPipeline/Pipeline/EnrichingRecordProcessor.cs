@@ -32,7 +32,8 @@ internal sealed class EnrichingRecordProcessor(EnrichmentChain chain, RecordBuff
             var output = scratch.Output;
             output.ResetWrittenCount();
             var documents = scratch.Enriched;
-            var result = session.EnrichEach(record.Value, output, documents, record.Timestamp == default ? null : record.Timestamp, record.TraceHeaders);
+            var result = session.EnrichEach(record.Value, output, documents, record.Timestamp == default ? null : record.Timestamp, record.TraceHeaders,
+                new SourcePosition(record.Origin.Topic, record.Origin.Partition, record.Origin.Offset));
             if (!result.Accepted)
             {
                 return ProcessResult.Rejected(result.ReasonCode ?? "rejected", result.ReasonText ?? "rejected by the parser");

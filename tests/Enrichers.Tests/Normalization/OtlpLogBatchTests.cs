@@ -165,6 +165,24 @@ public sealed class OtlpLogBatchTests
         Assert.NotNull(Assert.Single(docs)["resourceLogs"]);
     }
 
+    [Fact]
+    public void Kafka_fields_are_written_only_when_configured_and_replace_a_producer_s_own()
+    {
+        var position = new SourcePosition("logs", 3, 1234);
+        string Enrich(bool on)
+        {
+            using var chain = EnrichmentChain.Create(new EnrichmentOptions { KafkaFields = on });
+            using var session = chain.CreateSession();
+            var output = new ArrayBufferWriter<byte>();
+            session.EnrichEach("{\"message\":\"m\",\"kafka\":\"mine\"}"u8.ToArray(), output, [], null, null, position);
+            return Encoding.UTF8.GetString(output.WrittenSpan);
+        }
+
+        Assert.Contains("\"kafka\":{\"topic\":\"logs\",\"partition\":3,\"offset\":1234}", Enrich(on: true), StringComparison.Ordinal);
+        // Off (the default): a producer's scalar kafka field moves out of the mapped object, as any other would.
+        Assert.Contains("\"kafka_text\":\"mine\"", Enrich(on: false), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("SEVERITY_NUMBER_TRACE", "trace")]
     [InlineData("SEVERITY_NUMBER_DEBUG2", "debug")]

@@ -131,6 +131,25 @@ public sealed class KafkaSourceOtlpBatchTests(ITestOutputHelper output)
         Assert.Equal(5, run.Source.AcknowledgedRecords);
     }
 
+    [Fact]
+    public async Task With_KafkaFields_on_every_document_names_its_topic_partition_and_offset_and_the_mapping_accepts_them()
+    {
+        using var cluster = EmbeddedKafkaCluster.Start(brokers: 1);
+        cluster.CreateTopic(Topic, 1);
+        cluster.CreateTopic(Topic + ".dlq", 1);
+        ProduceMessages(cluster);
+        await using var server = await ElasticsearchTestServer.StartAsync();
+        var sinkOptions = SinkScenarios.Options(server.Url);
+        using var chain = EnrichmentChain.Create(new EnrichmentOptions { KafkaFields = true });
+
+        var (created, _) = await ConsumeAllAsync(cluster, "fields", sinkOptions, chain);
+
+        Assert.Equal(6, created);
+        string KafkaOf(string id) => JsonNode.Parse(server.GetDocument(sinkOptions.Target, id)!.Value.Source)!["kafka"]!.ToJsonString();
+        Assert.Equal($"{{\"topic\":\"{Topic}\",\"partition\":0,\"offset\":0}}", KafkaOf($"{Topic}:0:0:2"));
+        Assert.Equal($"{{\"topic\":\"{Topic}\",\"partition\":0,\"offset\":3}}", KafkaOf($"{Topic}:0:3"));
+    }
+
     private async Task<(long Created, long Duplicates)> ConsumeAllAsync(EmbeddedKafkaCluster cluster, string group, ElasticsearchSinkOptions sinkOptions,
         EnrichmentChain chain)
     {
