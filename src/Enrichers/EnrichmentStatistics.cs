@@ -57,6 +57,24 @@ public sealed class EnrichmentStatistics
     /// won), <c>malformed</c> (a header sent but not readable, ignored; counted per header).</summary>
     public CounterSet TraceHeaders { get; } = new();
 
+    /// <summary>Fields the normalization stage changed, by action: <see cref="FieldMapped"/> (a rule wrote a canonical
+    /// field), <see cref="FieldRenamed"/>, <see cref="FieldDropped"/> (configured renames and drops),
+    /// <see cref="FieldScalarMoved"/> (a scalar out of a field the index maps as an object).</summary>
+    public CounterSet NormalizedFields { get; } = new();
+
+    public const string FieldMapped = "mapped";
+    public const string FieldRenamed = "renamed";
+    public const string FieldDropped = "dropped";
+    public const string FieldScalarMoved = "scalar_moved";
+
+    /// <summary>JSON nested in string fields (<c>log</c>, <c>message</c>): <see cref="NestedJsonParsed"/> (lifted) or
+    /// <see cref="NestedJsonRefused"/> (looked like one JSON object but was left as text: over the size or depth
+    /// bound, or not valid JSON).</summary>
+    public CounterSet NestedJson { get; } = new();
+
+    public const string NestedJsonParsed = "parsed";
+    public const string NestedJsonRefused = "refused";
+
     /// <summary>Records routed to a data stream namespace other than the sink's, by namespace.</summary>
     public CounterSet Routes { get; } = new();
 

@@ -1,10 +1,12 @@
+using System.Runtime.CompilerServices;
 using Enrichers.Json;
 
 namespace Enrichers.Normalization;
 
 /// <summary>A <see cref="FieldRule"/> with its paths resolved against the stage's <see cref="TopLevelNameIndex"/>,
 /// and how it is applied to a record.</summary>
-internal sealed class CompiledRule(FieldRule rule, PathStep from, PathStep to, int shape, PathStep[]? exceptionParts)
+/// <param name="mapped">Counts the canonical fields the rule wrote.</param>
+internal sealed class CompiledRule(FieldRule rule, PathStep from, PathStep to, int shape, PathStep[]? exceptionParts, StrongBox<long> mapped)
 {
     public PathStep From { get; } = from;
 
@@ -42,6 +44,7 @@ internal sealed class CompiledRule(FieldRule rule, PathStep from, PathStep to, i
             if (converted is not null && !ReferenceEquals(converted, source))
             {
                 parent[index].Value = converted;
+                Interlocked.Increment(ref mapped.Value);
             }
 
             return converted is not null;
@@ -87,6 +90,7 @@ internal sealed class CompiledRule(FieldRule rule, PathStep from, PathStep to, i
 
         PathWriter.Set(root, To, value);
         To.Mark(present);
+        Interlocked.Increment(ref mapped.Value);
         return true;
     }
 
@@ -116,6 +120,7 @@ internal sealed class CompiledRule(FieldRule rule, PathStep from, PathStep to, i
         }
 
         To.Mark(present);
+        Interlocked.Increment(ref mapped.Value);
         return true;
     }
 }

@@ -8,21 +8,23 @@ namespace Enrichers.Normalization;
 /// <c>Replace_Dots</c> does (Elasticsearch expands dots into objects).</summary>
 internal static class MappingShapes
 {
-    public static void MoveScalar(LogObject root, string field, PathStep scalarTo)
+    /// <returns>True when a scalar was moved.</returns>
+    public static bool MoveScalar(LogObject root, string field, PathStep scalarTo)
     {
         if (!LogPath.FindSlot(root, field, out var parent, out var index))
         {
-            return;
+            return false;
         }
 
         var value = parent![index].Value;
         if (value is LogObject || value.Kind == LogNodeKind.Null || (value is LogArray array && OnlyObjects(array)))
         {
-            return;
+            return false;
         }
 
         LogPath.Remove(root, field);
         PathWriter.Set(root, scalarTo, value);
+        return true;
     }
 
     public static void Undot(LogObject labels)

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Enrichers.Json;
 
@@ -6,7 +7,10 @@ namespace Enrichers.Normalization;
 
 /// <summary>Replaces a top-level string field that is one whole JSON object by that object's fields (the inner value
 /// wins over an outer field of the same name). Bounded by size and depth; linear in the string's length.</summary>
-internal sealed class NestedJsonLifter(int maxBytes, int maxDepth)
+/// <param name="parsed">Counts strings lifted.</param>
+/// <param name="refused">Counts strings that look like one JSON object but were left as text: over the size or depth
+/// bound, or not valid JSON.</param>
+internal sealed class NestedJsonLifter(int maxBytes, int maxDepth, StrongBox<long> parsed, StrongBox<long> refused)
 {
     public bool Lift(LogRecord record, string field)
     {
@@ -22,9 +26,14 @@ internal sealed class NestedJsonLifter(int maxBytes, int maxDepth)
         if (s.IsRaw)
         {
             var raw = s.RawUtf8.TrimStart(" \t"u8);
-            if (raw.IsEmpty || raw[0] != (byte)'{' || s.RawUtf8.Length > 6 * maxBytes)
+            if (raw.IsEmpty || raw[0] != (byte)'{')
             {
                 return false;
+            }
+
+            if (s.RawUtf8.Length > 6 * maxBytes)
+            {
+                return Refuse();
             }
         }
 
@@ -37,7 +46,7 @@ internal sealed class NestedJsonLifter(int maxBytes, int maxDepth)
         var byteCount = Encoding.UTF8.GetByteCount(text);
         if (byteCount > maxBytes)
         {
-            return false;
+            return Refuse();
         }
 
         ReadOnlyMemory<byte> bytes;
@@ -61,7 +70,7 @@ internal sealed class NestedJsonLifter(int maxBytes, int maxDepth)
 
         if (LogRecordParser.TryParseObject(bytes, maxDepth, record.Pool) is not { } inner)
         {
-            return false;
+            return Refuse();
         }
 
         // The inner object is the application's own record; the outer one is the collector's envelope around it.
@@ -79,6 +88,13 @@ internal sealed class NestedJsonLifter(int maxBytes, int maxDepth)
             }
         }
 
+        Interlocked.Increment(ref parsed.Value);
         return true;
+    }
+
+    private bool Refuse()
+    {
+        Interlocked.Increment(ref refused.Value);
+        return false;
     }
 }

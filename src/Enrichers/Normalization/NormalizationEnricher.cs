@@ -33,13 +33,21 @@ public sealed class NormalizationEnricher : ILogEnricher
     private readonly StrongBox<long>[] _shapeCounters;
     private readonly ValueConverter _converter;
     private readonly NestedJsonLifter _lifter;
+    private readonly StrongBox<long> _renamed;
+    private readonly StrongBox<long> _dropped;
+    private readonly StrongBox<long> _scalarsMoved;
 
     public NormalizationEnricher(NormalizationOptions options, EnrichmentStatistics statistics)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(statistics);
         _converter = new ValueConverter(new LevelVocabulary(options.EffectiveLevels));
-        _lifter = new NestedJsonLifter(options.MaxNestedJsonBytes, options.MaxNestedJsonDepth);
+        _lifter = new NestedJsonLifter(options.MaxNestedJsonBytes, options.MaxNestedJsonDepth,
+            statistics.NestedJson.Counter(EnrichmentStatistics.NestedJsonParsed), statistics.NestedJson.Counter(EnrichmentStatistics.NestedJsonRefused));
+        _renamed = statistics.NormalizedFields.Counter(EnrichmentStatistics.FieldRenamed);
+        _dropped = statistics.NormalizedFields.Counter(EnrichmentStatistics.FieldDropped);
+        _scalarsMoved = statistics.NormalizedFields.Counter(EnrichmentStatistics.FieldScalarMoved);
+        var mapped = statistics.NormalizedFields.Counter(EnrichmentStatistics.FieldMapped);
 
         var shapes = new List<string>();
         int ShapeIndex(string shape)
@@ -66,7 +74,7 @@ public sealed class NormalizationEnricher : ILogEnricher
         _renames = options.Rename.Select(r => (step(r.From), step(r.To))).ToArray();
         _drops = options.Drop.Select(step).ToArray();
         _rules = options.EffectiveRules.Select(r => new CompiledRule(r, step(r.From), step(r.To), ShapeIndex(r.Shape),
-            r.As == FieldConversion.Exception ? [step(r.To + ".type"), step(r.To + ".message"), step(r.To + ".stack_trace")] : null)).ToArray();
+            r.As == FieldConversion.Exception ? [step(r.To + ".type"), step(r.To + ".message"), step(r.To + ".stack_trace")] : null, mapped)).ToArray();
         _shapeDefaults = options.EffectiveShapeDefaults.Select(d => (ShapeIndex(d.Shape), step(d.Field), d.Value)).ToArray();
         _objectFields = options.EffectiveObjectFields.Select(o => (step(o.Field), step(o.ScalarTo))).ToArray();
         _undotted = options.EffectiveUndottedObjects.Select(step).ToArray();
@@ -128,6 +136,7 @@ public sealed class NormalizationEnricher : ILogEnricher
                 LogPath.Remove(root, from.Path);
                 PathWriter.Set(root, to, value);
                 to.Mark(present);
+                Interlocked.Increment(ref _renamed.Value);
             }
         }
 
@@ -135,6 +144,7 @@ public sealed class NormalizationEnricher : ILogEnricher
         {
             for (var n = 0; n < MaxDrops && drop.IsPresent(present) && LogPath.Remove(root, drop.Path); n++)
             {
+                Interlocked.Increment(ref _dropped.Value);
             }
         }
 
@@ -153,9 +163,9 @@ public sealed class NormalizationEnricher : ILogEnricher
 
         foreach (var (field, scalarTo) in _objectFields)
         {
-            if (field.IsPresent(present))
+            if (field.IsPresent(present) && MappingShapes.MoveScalar(root, field.Path, scalarTo))
             {
-                MappingShapes.MoveScalar(root, field.Path, scalarTo);
+                Interlocked.Increment(ref _scalarsMoved.Value);
             }
         }
 

@@ -355,7 +355,8 @@ internal static class EnrichCommand
             return $"enrich: {_lineNumber} lines, {_written} written, {_rejected} rejected ({List(s.Rejections)}); " +
                    $"OTLP batches {s.OtlpBatches} ({s.OtlpBatchRecords} records); " +
                    $"traces linked {s.TracesLinked}; error categories: {List(s.ErrorCategories)}; masks: {List(s.Masks)}; " +
-                   $"geoip: {List(s.GeoIp)}; normalized: {List(s.Normalized)}; routed: {List(s.Routes)}; enricher failures {_failures}";
+                   $"geoip: {List(s.GeoIp)}; normalized: {List(s.Normalized)}; fields: {List(s.NormalizedFields)}; nested JSON: {List(s.NestedJson)}; " +
+                   $"routed: {List(s.Routes)}; trace headers: {List(s.TraceHeaders)}; enricher failures {_failures}";
         }
     }
 }

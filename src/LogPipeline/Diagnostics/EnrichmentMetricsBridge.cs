@@ -38,6 +38,13 @@ internal sealed class EnrichmentMetricsBridge
             Copy(_statistics.GeoIp, _metrics.GeoIpLookups);
             Copy(_statistics.ErrorCategories, _metrics.ErrorCategories);
             Copy(_statistics.EnricherFailures, _metrics.EnricherFailures);
+            Copy(_statistics.TraceHeaders, _metrics.TraceHeaders);
+            Copy(_statistics.Normalized, _metrics.NormalizedRecords);
+            Copy(_statistics.NormalizedFields, _metrics.NormalizedFields);
+            Copy(_statistics.NestedJson, _metrics.NestedJson);
+            Copy(_statistics.Routes, _metrics.RoutedRecords);
+            _metrics.OtlpBatches.IncTo(_statistics.OtlpBatches);
+            _metrics.OtlpBatchRecords.IncTo(_statistics.OtlpBatchRecords);
         }
     }
 

@@ -103,6 +103,20 @@ internal sealed class PipelineMetrics
             "Error records by assigned error_category.", "category");
         TracesLinked = f.CreateCounter(Prefix + "trace_linked_records_total",
             "Records that carried a trace ID and got trace linking fields.");
+        TraceHeaders = f.CreateCounter(Prefix + "trace_headers_total",
+            "Records that arrived with trace context headers, by result (used: the body had no trace ID; body: the body's won; malformed: per header, ignored).", "result");
+        NormalizedRecords = f.CreateCounter(Prefix + "normalized_records_total",
+            "Records the normalization stage recognized, by shape (ecs, clef, otel, docker, kubernetes, nested_json, configured shapes).", "shape");
+        NormalizedFields = f.CreateCounter(Prefix + "normalized_fields_total",
+            "Fields the normalization stage changed, by action (mapped, renamed, dropped, scalar_moved).", "action");
+        NestedJson = f.CreateCounter(Prefix + "nested_json_total",
+            "JSON objects nested in string fields, by result (parsed; refused: left as text, over a bound or not valid JSON).", "result");
+        RoutedRecords = f.CreateCounter(Prefix + "routed_records_total",
+            "Records the normalization stage routed to a data stream namespace other than the sink's, by namespace.", "namespace");
+        OtlpBatches = f.CreateCounter(Prefix + "otlp_batches_total",
+            "OTLP/JSON logs batches split into one document per log record.");
+        OtlpBatchRecords = f.CreateCounter(Prefix + "otlp_batch_records_total",
+            "Log records taken out of OTLP/JSON logs batches.");
 
         Ready = f.CreateGauge(Prefix + "ready", "1 when /readyz answers ready.");
         BuildInfo = f.CreateGauge(Prefix + "build_info", "Always 1; labels carry the version.", "version");
@@ -143,6 +157,13 @@ internal sealed class PipelineMetrics
     public Counter RulesReloads { get; }
     public Counter ErrorCategories { get; }
     public Counter TracesLinked { get; }
+    public Counter TraceHeaders { get; }
+    public Counter NormalizedRecords { get; }
+    public Counter NormalizedFields { get; }
+    public Counter NestedJson { get; }
+    public Counter RoutedRecords { get; }
+    public Counter OtlpBatches { get; }
+    public Counter OtlpBatchRecords { get; }
     public Gauge Ready { get; }
     public Gauge BuildInfo { get; }
 }
