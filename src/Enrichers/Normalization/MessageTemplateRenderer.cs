@@ -5,7 +5,9 @@ namespace Enrichers.Normalization;
 
 /// <summary>Renders a Serilog message template (messagetemplates.org) with the record's top-level properties, as
 /// Seq does for CLEF events that carry only <c>@mt</c>. Strings are rendered without quotes, numbers and booleans as
-/// written; a token whose property is missing, or is an object or array, is left as written.</summary>
+/// written; a token with a format (<c>{Ratio:P1}</c>) takes its rendering from CLEF's <c>@r</c> (one string per
+/// token with a format, in template order) when the event carries one, else the raw value; a token whose property is
+/// missing, or is an object or array, is left as written.</summary>
 internal static class MessageTemplateRenderer
 {
     public static string Render(string template, LogObject properties)
@@ -16,6 +18,8 @@ internal static class MessageTemplateRenderer
         }
 
         var output = new StringBuilder(template.Length + 32);
+        var renderings = properties.Get(ClefRenderings) as LogArray;
+        var formatted = 0;
         var i = 0;
         while (i < template.Length)
         {
@@ -43,7 +47,11 @@ internal static class MessageTemplateRenderer
             }
 
             var token = template.AsSpan(i + 1, close - i - 1);
-            if (Value(token, properties) is { } value)
+            if (HasFormat(token) && renderings is not null && formatted++ < renderings.Count && renderings[formatted - 1] is LogString rendered)
+            {
+                output.Append(rendered.Value);
+            }
+            else if (Value(token, properties) is { } value)
             {
                 output.Append(value);
             }
@@ -57,6 +65,12 @@ internal static class MessageTemplateRenderer
 
         return output.ToString();
     }
+
+    /// <summary>CLEF's renderings of the template's tokens that have a format.</summary>
+    public const string ClefRenderings = "@r";
+
+    /// <summary>True for <c>{Name:format}</c> and <c>{Name,alignment:format}</c>, the tokens <c>@r</c> renders.</summary>
+    private static bool HasFormat(ReadOnlySpan<char> token) => token.IndexOf(':') > 0;
 
     private static string? Value(ReadOnlySpan<char> token, LogObject properties)
     {

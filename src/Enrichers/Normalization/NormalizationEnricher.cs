@@ -14,12 +14,16 @@ public sealed class NormalizationEnricher : ILogEnricher
 {
     private const int MaxDrops = 8;
 
+    /// <summary>The shape of Serilog's CLEF events, which get <see cref="ClefProperties.Finish"/> after the rules.</summary>
+    public const string ClefShape = "clef";
+
     /// <summary>The shape counted for records whose fields were lifted out of a JSON string.</summary>
     public const string NestedJsonShape = "nested_json";
 
     private readonly TopLevelNameIndex _names = new();
     private readonly PathStep[] _nestedJson;
     private readonly int _nestedJsonShape;
+    private readonly int _clefShape;
     private readonly PathStep[] _otlpValues;
     private readonly (PathStep From, PathStep To)[] _renames;
     private readonly PathStep[] _drops;
@@ -81,6 +85,7 @@ public sealed class NormalizationEnricher : ILogEnricher
         _router = options.Route.Field is { } routeField ? new NamespaceRouter(step(routeField), options.Route.Namespaces, statistics) : null;
         _names.Seal();
 
+        _clefShape = shapes.IndexOf(ClefShape);
         _shapes = shapes.ToArray();
         if (_shapes.Length > 32)
         {
@@ -159,6 +164,10 @@ public sealed class NormalizationEnricher : ILogEnricher
         if (shapes != 0)
         {
             ApplyShapeDefaults(record, shapes);
+            if (_clefShape >= 0 && (shapes & (1u << _clefShape)) != 0)
+            {
+                ClefProperties.Finish(root);
+            }
         }
 
         foreach (var (field, scalarTo) in _objectFields)

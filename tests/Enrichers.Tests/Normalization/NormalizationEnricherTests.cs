@@ -332,4 +332,47 @@ public sealed class NormalizationEnricherTests
 
         Assert.Equal(2000, _statistics.Normalized["clef"]);
     }
+
+    [Fact]
+    public void Clef_renderings_render_the_tokens_that_have_a_format_and_are_consumed()
+    {
+        var doc = Normalize("{\"@t\":\"2026-11-26T12:00:02Z\",\"@mt\":\"Hit ratio {Ratio:P1} over {Count} lookups in {Elapsed,8:0.0} ms\","
+                            + "\"@r\":[\"93.4%\",\"    12.3\"],\"Ratio\":0.934,\"Count\":1200,\"Elapsed\":12.34}");
+
+        Assert.Equal("Hit ratio 93.4% over 1200 lookups in     12.3 ms", Text(doc, "message"));
+        Assert.Null(doc["@r"]);
+        Assert.Equal(0.934, doc["Ratio"]!.GetValue<double>());
+    }
+
+    [Fact]
+    public void Without_renderings_a_formatted_token_is_rendered_from_its_raw_value()
+    {
+        var doc = Normalize("{\"@mt\":\"Hit ratio {Ratio:P1}\",\"Ratio\":0.934}");
+
+        Assert.Equal("Hit ratio 0.934", Text(doc, "message"));
+    }
+
+    [Fact]
+    public void Clef_properties_escaped_with_a_double_at_get_their_name_back_unless_it_is_taken()
+    {
+        var doc = Normalize("{\"@t\":\"2026-11-26T12:00:02Z\",\"@m\":\"m\",\"@@Origin\":\"cache-warmer\",\"@@timestamp\":\"user's\","
+                            + "\"@@Taken\":1,\"@Taken\":2}");
+
+        Assert.Equal("cache-warmer", Text(doc, "@Origin"));
+        Assert.Null(doc["@@Origin"]);
+        // @timestamp is the event's time (from @t); a property with that name keeps its escaped name, as one whose
+        // unescaped name the event already has.
+        Assert.Equal("2026-11-26T12:00:02.000Z", Text(doc, "@timestamp"));
+        Assert.Equal("user's", Text(doc, "@@timestamp"));
+        Assert.Equal((1, 2), (doc["@@Taken"]!.GetValue<int>(), doc["@Taken"]!.GetValue<int>()));
+    }
+
+    [Fact]
+    public void A_double_at_outside_a_clef_event_is_left_as_written()
+    {
+        var doc = Normalize("{\"message\":\"m\",\"@@Origin\":\"x\",\"@r\":[\"y\"]}");
+
+        Assert.Equal("x", Text(doc, "@@Origin"));
+        Assert.NotNull(doc["@r"]);
+    }
 }
