@@ -29,7 +29,7 @@ internal sealed class CompiledRule(FieldRule rule, PathStep from, PathStep to, i
     private PathStep ExceptionStack => exceptionParts![2];
 
     /// <returns>True when the rule recognized the field (its shape counts), whether or not it wrote the target.</returns>
-    public bool Apply(LogRecord record, ValueConverter converter, Span<bool> present)
+    public bool Apply(LogRecord record, ValueConverter converter, ref PresentNames present)
     {
         var root = record.Root;
         if (!LogPath.FindSlot(root, From.Path, out var parent, out var index))
@@ -52,7 +52,7 @@ internal sealed class CompiledRule(FieldRule rule, PathStep from, PathStep to, i
 
         if (As == FieldConversion.Exception)
         {
-            return ApplyException(record, source, present);
+            return ApplyException(record, source, ref present);
         }
 
         if (LogPath.Find(root, To.Path) is { IsEmpty: false })
@@ -89,14 +89,14 @@ internal sealed class CompiledRule(FieldRule rule, PathStep from, PathStep to, i
         }
 
         PathWriter.Set(root, To, value);
-        To.Mark(present);
+        To.Mark(ref present);
         Interlocked.Increment(ref mapped.Value);
         return true;
     }
 
     /// <summary>Writes the type, message and stack trace of an exception text under the rule's target object,
     /// each only where the record has none.</summary>
-    private bool ApplyException(LogRecord record, LogNode source, Span<bool> present)
+    private bool ApplyException(LogRecord record, LogNode source, ref PresentNames present)
     {
         if (source is not LogString { IsEmpty: false } s)
         {
@@ -119,7 +119,7 @@ internal sealed class CompiledRule(FieldRule rule, PathStep from, PathStep to, i
             PathWriter.Set(root, ExceptionStack, source);
         }
 
-        To.Mark(present);
+        To.Mark(ref present);
         Interlocked.Increment(ref mapped.Value);
         return true;
     }

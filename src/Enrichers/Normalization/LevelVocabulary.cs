@@ -13,6 +13,9 @@ internal sealed class LevelVocabulary
     private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _byNameSpan;
     private readonly string[] _canonical;
 
+    // The canonical names as UTF-8, for the common case decided on the input bytes: a level already canonical.
+    private readonly byte[][] _canonicalUtf8;
+
     public LevelVocabulary(IReadOnlyDictionary<string, string[]> levels)
     {
         _byNameSpan = _byName.GetAlternateLookup<ReadOnlySpan<char>>();
@@ -26,6 +29,7 @@ internal sealed class LevelVocabulary
         }
 
         _canonical = levels.Keys.ToArray();
+        _canonicalUtf8 = _canonical.Where(l => _byName.TryGetValue(l, out var c) && c == l).Select(Encoding.UTF8.GetBytes).ToArray();
     }
 
     /// <summary>The canonical level of OpenTelemetry's severity number (1–24), from the vocabulary's own names
@@ -50,6 +54,18 @@ internal sealed class LevelVocabulary
         if (value is not LogString s)
         {
             return null;
+        }
+
+        if (s.IsRaw && !s.RawHasEscapes)
+        {
+            var raw = s.RawUtf8;
+            foreach (var canonical in _canonicalUtf8)
+            {
+                if (raw.SequenceEqual(canonical))
+                {
+                    return s;
+                }
+            }
         }
 
         Span<char> buffer = stackalloc char[MaxLevelLength];

@@ -104,8 +104,8 @@ public sealed class NormalizationEnricher : ILogEnricher
     {
         var root = record.Root;
         var nameCount = _names.Count;
-        Span<bool> present = nameCount <= 512 ? stackalloc bool[nameCount] : new bool[nameCount];
-        if (!_names.Scan(root, present))
+        var present = new PresentNames(nameCount <= 512 ? stackalloc bool[nameCount] : new bool[nameCount]);
+        if (!_names.Scan(root, ref present))
         {
             return;
         }
@@ -114,19 +114,19 @@ public sealed class NormalizationEnricher : ILogEnricher
         var lifted = false;
         foreach (var step in _nestedJson)
         {
-            lifted |= step.IsPresent(present) && _lifter.Lift(record, step.Path);
+            lifted |= present.Has(step) && _lifter.Lift(record, step.Path);
         }
 
         if (lifted)
         {
             shapes |= 1u << _nestedJsonShape;
             present.Clear();
-            _names.Scan(root, present);
+            _names.Scan(root, ref present);
         }
 
         foreach (var step in _otlpValues)
         {
-            if (step.IsPresent(present) && LogPath.FindSlot(root, step.Path, out var parent, out var index)
+            if (present.Has(step) && LogPath.FindSlot(root, step.Path, out var parent, out var index)
                 && OtlpValues.Plain(parent![index].Value, record) is { } plain)
             {
                 parent[index].Value = plain;
@@ -135,19 +135,19 @@ public sealed class NormalizationEnricher : ILogEnricher
 
         foreach (var (from, to) in _renames)
         {
-            if (from.IsPresent(present) && LogPath.FindSlot(root, from.Path, out var parent, out var index))
+            if (present.Has(from) && LogPath.FindSlot(root, from.Path, out var parent, out var index))
             {
                 var value = parent![index].Value;
                 LogPath.Remove(root, from.Path);
                 PathWriter.Set(root, to, value);
-                to.Mark(present);
+                to.Mark(ref present);
                 Interlocked.Increment(ref _renamed.Value);
             }
         }
 
         foreach (var drop in _drops)
         {
-            for (var n = 0; n < MaxDrops && drop.IsPresent(present) && LogPath.Remove(root, drop.Path); n++)
+            for (var n = 0; n < MaxDrops && present.Has(drop) && LogPath.Remove(root, drop.Path); n++)
             {
                 Interlocked.Increment(ref _dropped.Value);
             }
@@ -155,7 +155,7 @@ public sealed class NormalizationEnricher : ILogEnricher
 
         foreach (var rule in _rules)
         {
-            if (rule.From.IsPresent(present) && rule.Apply(record, _converter, present) && rule.Shape >= 0)
+            if (present.Has(rule.From) && rule.Apply(record, _converter, ref present) && rule.Shape >= 0)
             {
                 shapes |= 1u << rule.Shape;
             }
@@ -172,7 +172,7 @@ public sealed class NormalizationEnricher : ILogEnricher
 
         foreach (var (field, scalarTo) in _objectFields)
         {
-            if (field.IsPresent(present) && MappingShapes.MoveScalar(root, field.Path, scalarTo))
+            if (present.Has(field) && MappingShapes.MoveScalar(root, field.Path, scalarTo))
             {
                 Interlocked.Increment(ref _scalarsMoved.Value);
             }
@@ -180,13 +180,13 @@ public sealed class NormalizationEnricher : ILogEnricher
 
         foreach (var step in _undotted)
         {
-            if (step.IsPresent(present) && LogPath.Find(root, step.Path) is LogObject labels)
+            if (present.Has(step) && LogPath.Find(root, step.Path) is LogObject labels)
             {
                 MappingShapes.Undot(labels);
             }
         }
 
-        if (_router is { } router && router.Field.IsPresent(present))
+        if (_router is { } router && present.Has(router.Field))
         {
             router.Route(record);
         }

@@ -15,7 +15,7 @@ internal sealed class TopLevelNameIndex
     private readonly Dictionary<string, int> _nameIds = new(StringComparer.Ordinal);
     private bool _sealed;
 
-    /// <summary>Names known; the size of the <c>present</c> span <see cref="Scan"/> fills.</summary>
+    /// <summary>Names known; the size of the flags <see cref="PresentNames"/> holds.</summary>
     public int Count => _nameIds.Count;
 
     /// <summary>A path the stage reads or writes, with the ids of the top-level names it can start with (every
@@ -58,9 +58,8 @@ internal sealed class TopLevelNameIndex
     }
 
     /// <summary>Marks the names of interest among the top-level properties; false when there is none.</summary>
-    public bool Scan(LogObject root, Span<bool> present)
+    public bool Scan(LogObject root, ref PresentNames present)
     {
-        var any = false;
         var buckets = _buckets;
         var properties = root.PropertySpan;
         for (var i = 0; i < properties.Length; i++)
@@ -96,14 +95,13 @@ internal sealed class TopLevelNameIndex
             {
                 if (p.NameEquals(candidate.Name))
                 {
-                    present[candidate.Id] = true;
-                    any = true;
+                    present.Set(candidate.Id);
                     break;
                 }
             }
         }
 
-        return any;
+        return present.Any;
     }
 
     private static int Bucket(int length, char first, char last) => (length * 31 + first * 7 + last * 13) & (BucketCount - 1);
