@@ -56,13 +56,9 @@ public sealed class EnrichmentSession : IDisposable
     /// not outlive the call either: the output is complete when it returns.</para></summary>
     public EnrichResult Enrich(ReadOnlyMemory<byte> raw, IBufferWriter<byte> output, DateTimeOffset? receivedAt = null)
     {
-        var pool = t_pool ??= new LogNodePool();
-        pool.Reset();
-        var record = LogRecordParser.TryParse(raw, out var rejection, _options.MaxRecordBytes, _options.MaxDepth, pool);
-        if (record is null)
+        if (Parse(raw, out var rejected) is not { } record)
         {
-            _statistics.Rejections.Increment(rejection!.Code);
-            return new EnrichResult(false, rejection.Code, rejection.Reason);
+            return rejected;
         }
 
         EnrichParsed(record, receivedAt, output);
@@ -85,14 +81,12 @@ public sealed class EnrichmentSession : IDisposable
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(documents);
         documents.Clear();
-        var pool = t_pool ??= new LogNodePool();
-        pool.Reset();
-        var record = LogRecordParser.TryParse(raw, out var rejection, _options.MaxRecordBytes, _options.MaxDepth, pool);
-        if (record is null)
+        if (Parse(raw, out var rejected) is not { } record)
         {
-            _statistics.Rejections.Increment(rejection!.Code);
-            return new EnrichResult(false, rejection.Code, rejection.Reason);
+            return rejected;
         }
+
+        var pool = record.Pool!;
 
         if (!_splitBatches || !OtlpLogBatch.IsBatch(record.Root))
         {
@@ -105,7 +99,7 @@ public sealed class EnrichmentSession : IDisposable
 
         var parts = t_parts ??= [];
         parts.Clear();
-        if (!OtlpLogBatch.TrySplit(record.Root, pool, parts, out rejection))
+        if (!OtlpLogBatch.TrySplit(record.Root, pool, parts, out var rejection))
         {
             _statistics.Rejections.Increment(rejection!.Code);
             return new EnrichResult(false, rejection.Code, rejection.Reason);
@@ -126,6 +120,23 @@ public sealed class EnrichmentSession : IDisposable
 
         parts.Clear();
         return new EnrichResult(true, null, null, IsBatch: true);
+    }
+
+    /// <summary>Parses <paramref name="raw"/> into the thread's arena (reset first), or counts and returns its rejection.</summary>
+    private LogRecord? Parse(ReadOnlyMemory<byte> raw, out EnrichResult rejected)
+    {
+        var pool = t_pool ??= new LogNodePool();
+        pool.Reset();
+        var record = LogRecordParser.TryParse(raw, out var rejection, _options.MaxRecordBytes, _options.MaxDepth, pool);
+        if (record is null)
+        {
+            _statistics.Rejections.Increment(rejection!.Code);
+            rejected = new EnrichResult(false, rejection.Code, rejection.Reason);
+            return null;
+        }
+
+        rejected = default;
+        return record;
     }
 
     private void EnrichParsed(LogRecord record, DateTimeOffset? receivedAt, IBufferWriter<byte> output, SourcePosition? position = null)

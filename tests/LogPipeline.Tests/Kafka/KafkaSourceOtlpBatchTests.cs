@@ -34,6 +34,16 @@ public sealed class KafkaSourceOtlpBatchTests(ITestOutputHelper output)
             {"timeUnixNano":"1765094402000000000","severityNumber":17,"body":{"stringValue":"run failed"},"attributes":[{"key":"http.status_code","value":{"intValue":"503"}}]}]}]}]}
         """;
 
+    /// <summary>A cluster with the topic, its dead-letter topic and the messages of <see cref="ProduceMessages"/>.</summary>
+    private static EmbeddedKafkaCluster StartWithMessages()
+    {
+        var cluster = EmbeddedKafkaCluster.Start(brokers: 1);
+        cluster.CreateTopic(Topic, 1);
+        cluster.CreateTopic(Topic + ".dlq", 1);
+        ProduceMessages(cluster);
+        return cluster;
+    }
+
     /// <summary>Offset 0: a batch of three (record 0 with its own trace ID), sent with a traceparent header; 1: a malformed
     /// batch with an X-B3-TraceId header; 2: a single record with a traceparent header and no trace ID; 3: a single record with its own trace ID and a
     /// b3 header; 4: a single record with a malformed traceparent header.</summary>
@@ -64,10 +74,7 @@ public sealed class KafkaSourceOtlpBatchTests(ITestOutputHelper output)
     [Fact]
     public async Task A_batch_becomes_one_document_per_log_record_a_malformed_one_is_dead_lettered_and_a_redelivery_duplicates_nothing()
     {
-        using var cluster = EmbeddedKafkaCluster.Start(brokers: 1);
-        cluster.CreateTopic(Topic, 1);
-        cluster.CreateTopic(Topic + ".dlq", 1);
-        ProduceMessages(cluster);
+        using var cluster = StartWithMessages();
         await using var server = await ElasticsearchTestServer.StartAsync();
         var sinkOptions = SinkScenarios.Options(server.Url);
         using var chain = EnrichmentChain.Create(new EnrichmentOptions());
@@ -111,10 +118,7 @@ public sealed class KafkaSourceOtlpBatchTests(ITestOutputHelper output)
     [Fact]
     public async Task The_offset_of_a_batch_is_committed_only_once_every_log_record_of_it_is_stored()
     {
-        using var cluster = EmbeddedKafkaCluster.Start(brokers: 1);
-        cluster.CreateTopic(Topic, 1);
-        cluster.CreateTopic(Topic + ".dlq", 1);
-        ProduceMessages(cluster);
+        using var cluster = StartWithMessages();
         using var chain = EnrichmentChain.Create(new EnrichmentOptions());
         var sink = new HoldingSink(r => r.Origin is { Offset: 0, Index: 2 });
         var run = SourceRun.Start(cluster, Topic, "held", output, sinkInFront: sink, processorInFront: new EnrichingRecordProcessor(chain));
@@ -134,10 +138,7 @@ public sealed class KafkaSourceOtlpBatchTests(ITestOutputHelper output)
     [Fact]
     public async Task With_KafkaFields_on_every_document_names_its_topic_partition_and_offset_and_the_mapping_accepts_them()
     {
-        using var cluster = EmbeddedKafkaCluster.Start(brokers: 1);
-        cluster.CreateTopic(Topic, 1);
-        cluster.CreateTopic(Topic + ".dlq", 1);
-        ProduceMessages(cluster);
+        using var cluster = StartWithMessages();
         await using var server = await ElasticsearchTestServer.StartAsync();
         var sinkOptions = SinkScenarios.Options(server.Url);
         using var chain = EnrichmentChain.Create(new EnrichmentOptions { KafkaFields = true });
