@@ -32,18 +32,6 @@ internal sealed class RecordParts
     /// <summary>True once a part was dropped without a verdict (its partition was closed).</summary>
     public bool Abandoned { get; private set; }
 
-    /// <summary>The indexes of the parts the destination refused, in verdict order.</summary>
-    public IReadOnlyList<int> Refused
-    {
-        get
-        {
-            lock (_settled)
-            {
-                return _refused.ToArray();
-            }
-        }
-    }
-
     /// <summary>Records the verdict on <paramref name="part"/>: stored (<paramref name="reasonCode"/> null), refused,
     /// or none (<paramref name="abandoned"/>: see <see cref="PipelineRecord.Abandon"/>). Returns true exactly once:
     /// for the verdict that settles the last part. A repeated verdict on a part is ignored.</summary>
