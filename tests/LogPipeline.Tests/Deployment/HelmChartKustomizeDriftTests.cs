@@ -80,26 +80,66 @@ public sealed class HelmChartKustomizeDriftTests
             chartEndpoint.Items("relabelings").Where(r => r.Str("targetLabel") != "job").Select(YamlCanonical.Of));
     }
 
+    /// <summary>A list of the base merged with a strategic merge patch's, which merges env, volumeMounts and volumes
+    /// by name.</summary>
+    private static Dictionary<string, string> Patched(YamlNode based, YamlNode patch, string list)
+    {
+        var merged = ByName(based, list);
+        foreach (var (name, entry) in ByName(patch, list))
+        {
+            merged[name] = entry;
+        }
+
+        return merged;
+    }
+
     [Fact]
     public void With_geoip_the_worker_has_the_geoip_components_environment_mounts_and_resources()
     {
         var chart = RenderedChart.Render("geoip:\n  enabled: true\n");
         var patch = KubernetesManifests.GeoIpWorkerPatch;
-        var env = ByName(KubernetesManifests.WorkerContainer, "env");
-        var mounts = ByName(KubernetesManifests.WorkerContainer, "volumeMounts");
-        // A strategic merge patch merges env and volumeMounts by name.
-        foreach (var (name, entry) in ByName(patch, "env"))
-        {
-            env[name] = entry;
-        }
 
-        foreach (var (name, entry) in ByName(patch, "volumeMounts"))
-        {
-            mounts[name] = entry;
-        }
-
-        Assert.Equal(env, ByName(chart.WorkerContainer, "env"));
-        Assert.Equal(mounts, ByName(chart.WorkerContainer, "volumeMounts"));
+        Assert.Equal(Patched(KubernetesManifests.WorkerContainer, patch, "env"), ByName(chart.WorkerContainer, "env"));
+        Assert.Equal(Patched(KubernetesManifests.WorkerContainer, patch, "volumeMounts"), ByName(chart.WorkerContainer, "volumeMounts"));
         Assert.Equal(Canonical(patch, "resources"), Canonical(chart.WorkerContainer, "resources"));
+    }
+
+    [Fact]
+    public void With_rules_the_worker_has_the_rules_components_environment_mounts_volumes_and_files()
+    {
+        var chart = RenderedChart.Scenario("rules files");
+        var patchPod = KubernetesManifests.Files["components/rules/workload-patch.yaml"].Single().At("spec.template.spec")!;
+        var patchContainer = patchPod.Items("containers").Single(c => c.Str("name") == "logpipeline");
+        var component = KubernetesManifests.Files["components/rules/configmap.yaml"].Single();
+        var chartRules = chart.Named("ConfigMap", component.Required("metadata.name"));
+        // The component's files are JSON with comments; the chart writes them from values, without.
+        var options = new System.Text.Json.JsonDocumentOptions { CommentHandling = System.Text.Json.JsonCommentHandling.Skip, AllowTrailingCommas = true };
+        static System.Text.Json.Nodes.JsonNode Parse(string text, System.Text.Json.JsonDocumentOptions options) => System.Text.Json.Nodes.JsonNode.Parse(text, documentOptions: options)!;
+
+        Assert.Equal(Patched(KubernetesManifests.WorkerContainer, patchContainer, "env"), ByName(chart.WorkerContainer, "env"));
+        Assert.Equal(Patched(KubernetesManifests.WorkerContainer, patchContainer, "volumeMounts"), ByName(chart.WorkerContainer, "volumeMounts"));
+        Assert.Equal(Patched(KubernetesManifests.PodSpec, patchPod, "volumes"), ByName(chart.PodSpec, "volumes"));
+        Assert.Equal(Canonical(KubernetesManifests.WorkerContainer, "resources"), Canonical(chart.WorkerContainer, "resources"));
+        Assert.Equal(component.Map("data").Keys.Order(), chartRules.Map("data").Keys.Order());
+        Assert.All(component.Map("data"), kv => Assert.True(
+            System.Text.Json.Nodes.JsonNode.DeepEquals(Parse(kv.Value, options), Parse(chartRules.Map("data")[kv.Key], options)), $"{kv.Key} differs from the component's"));
+    }
+
+    [Theory]
+    [InlineData("NetworkPolicy", "podSelector")]
+    [InlineData("PodDisruptionBudget", "selector")]
+    public void The_network_policy_and_the_disruption_budget_are_the_kustomize_bases_and_select_at_least_its_pods(string kind, string selector)
+    {
+        var kustomize = KubernetesManifests.Single(kind);
+        var chart = Chart.Single(kind);
+        var fields = ((YamlMappingNode)kustomize.At("spec")!).Children.Keys.Concat(((YamlMappingNode)chart.At("spec")!).Children.Keys)
+            .Select(k => ((YamlScalarNode)k).Value!).Where(k => k != selector).Distinct().ToList();
+
+        Assert.Equal(kustomize.Required("metadata.name"), chart.Required("metadata.name"));
+        Assert.NotEmpty(fields);
+        Assert.All(fields, f => Assert.Equal(Canonical(kustomize, "spec." + f), Canonical(chart, "spec." + f)));
+        // The chart's selector adds the release's instance label; it must keep the base's.
+        var chartSelector = chart.Map($"spec.{selector}.matchLabels");
+        Assert.All(kustomize.Map($"spec.{selector}.matchLabels"), kv => Assert.Equal(kv.Value, chartSelector.GetValueOrDefault(kv.Key)));
     }
 }

@@ -156,7 +156,7 @@ public sealed partial class HelmChartRenderingTests : IDisposable
     {
         var chart = RenderedChart.Scenario(scenario);
         var problems = _check.Validate(chart.AppSettingsJson, PodConfigurationCheck.Environment(chart.WorkerContainer.Items("env")),
-            chart.WorkerContainer.Items("volumeMounts").Select(m => m.Required("mountPath")));
+            chart.WorkerContainer.Items("volumeMounts").Select(m => m.Required("mountPath")), chart.MountedConfigMapFiles);
 
         Assert.Empty(problems.Select(p => p.Message));
     }
@@ -171,7 +171,9 @@ public sealed partial class HelmChartRenderingTests : IDisposable
         var secrets = ((IReadOnlyDictionary<string, object?>)values["secrets"]!).Values.ToHashSet();
 
         Assert.Equal(volumes.Keys.Order(), chart.WorkerContainer.Items("volumeMounts").Select(m => m.Required("name")).Distinct().Order());
-        Assert.Equal(chart.Single("ConfigMap").Required("metadata.name"), volumes["config"].Required("configMap.name"));
+        Assert.Equal($"{chart.Release}-config", volumes["config"].Required("configMap.name"));
+        var configMaps = chart.Documents.Where(d => d.Document.Str("kind") == "ConfigMap").Select(d => d.Document.Required("metadata.name")).ToList();
+        Assert.All(volumes.Values.Where(v => v.At("configMap") is not null), v => Assert.Contains(v.Required("configMap.name"), configMaps));
         Assert.All(volumes.Values.Where(v => v.At("secret") is not null), v => Assert.Contains(v.Required("secret.secretName"), secrets));
         Assert.Equal(chart.Single("ServiceAccount").Required("metadata.name"), chart.PodSpec.Required("serviceAccountName"));
     }
@@ -279,5 +281,95 @@ public sealed partial class HelmChartRenderingTests : IDisposable
         Assert.Equal(14, settings["RetentionDays"]!.GetValue<int>());
         Assert.Null(settings["Namespace"]);
         Assert.Equal("DataStream", settings["Mode"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [MemberData(nameof(Scenarios))]
+    public void The_network_policy_and_the_disruption_budget_select_the_releases_pods_and_let_metrics_in(string scenario)
+    {
+        var chart = RenderedChart.Scenario(scenario);
+        var podLabels = chart.Workload.Map("spec.template.metadata.labels");
+        foreach (var (kind, selector) in new[] { ("NetworkPolicy", "spec.podSelector.matchLabels"), ("PodDisruptionBudget", "spec.selector.matchLabels") }.Where(k => chart.Has(k.Item1)))
+        {
+            var labels = chart.Single(kind).Map(selector);
+            Assert.NotEmpty(labels);
+            Assert.All(labels, kv => Assert.True(podLabels.GetValueOrDefault(kv.Key) == kv.Value, $"{kind} selector {kv.Key}={kv.Value}"));
+        }
+
+        if (chart.Has("NetworkPolicy"))
+        {
+            var metricsPort = chart.WorkerContainer.Items("ports").Single(p => p.Str("name") == "http").Required("containerPort");
+            var ingress = Assert.Single(chart.Single("NetworkPolicy").Items("spec.ingress"));
+            Assert.Equal([metricsPort], ingress.Items("ports").Select(p => p.Required("port")));
+        }
+    }
+
+    [Fact]
+    public void The_network_policy_reaches_services_outside_the_cluster_by_address_range_and_each_toggle_removes_its_object()
+    {
+        var chart = RenderedChart.Scenario("network policy to address ranges, no disruption budget");
+        var policy = chart.Single("NetworkPolicy");
+        var egress = policy.Items("spec.egress").ToList();
+        static IEnumerable<string?> Cidrs(YamlNode rule) => rule.Items("to").Select(t => t.Str("ipBlock.cidr"));
+        static IEnumerable<string> Ports(YamlNode rule) => rule.Items("ports").Select(p => p.Required("port"));
+
+        Assert.Equal(3, egress.Count);
+        Assert.Equal(["10.20.0.0/16"], Cidrs(egress[1]));
+        Assert.Equal(["9094"], Ports(egress[1]));
+        Assert.Equal(["203.0.113.0/24", "198.51.100.7/32"], Cidrs(egress[2]));
+        Assert.Equal(["443"], Ports(egress[2]));
+        Assert.Equal("observability", policy.Items("spec.ingress").Single().Items("from").Single().Map("namespaceSelector.matchLabels")["kubernetes.io/metadata.name"]);
+        Assert.False(chart.Has("PodDisruptionBudget"));
+        Assert.True(RenderedChart.Scenario("defaults").Has("PodDisruptionBudget"));
+        Assert.False(RenderedChart.Render("networkPolicy:\n  enabled: false\n").Has("NetworkPolicy"));
+    }
+
+    [Fact]
+    public void With_rules_on_the_rules_ConfigMap_is_mounted_whole_where_the_RuleFiles_paths_point()
+    {
+        var chart = RenderedChart.Scenario("rules files");
+        var mount = chart.WorkerContainer.Items("volumeMounts").Single(m => m.Str("name") == "rules");
+        var volume = chart.PodSpec.Items("volumes").Single(v => v.Str("name") == "rules");
+        var files = chart.Named("ConfigMap", "logpipeline-rules").Map("data");
+        var paths = chart.WorkerContainer.Items("env").Where(e => e.Required("name").StartsWith("LOGPIPELINE__Enrichment__RuleFiles__", StringComparison.Ordinal))
+            .Select(e => e.Required("value")).ToList();
+
+        Assert.Equal(["error-categories.json", "masking.json", "normalization.json"], files.Keys.Order());
+        Assert.Equal(3, paths.Count);
+        Assert.All(paths, p => Assert.Equal(mount.Required("mountPath") + "/" + Path.GetFileName(p), p));
+        Assert.All(paths, p => Assert.Contains(Path.GetFileName(p), files.Keys));
+        // A subPath mount is never refreshed by Kubernetes: the rules would not reload.
+        Assert.Null(mount.Str("subPath"));
+        Assert.Equal("true", mount.Str("readOnly"));
+        Assert.Equal("logpipeline-rules", volume.Required("configMap.name"));
+        var defaults = RenderedChart.Scenario("defaults");
+        Assert.DoesNotContain(defaults.PodSpec.Items("volumes"), v => v.Str("name") == "rules");
+        Assert.Single(defaults.Documents, d => d.Document.Str("kind") == "ConfigMap");
+    }
+
+    [Fact]
+    public void A_rules_file_the_worker_would_refuse_fails_its_configuration_check()
+    {
+        var chart = RenderedChart.Render("rules:\n  enabled: true\n  masking:\n    Patterns:\n      - { Name: order_ref, Regex: \"ORD-(\" }\n");
+        var problems = _check.Validate(chart.AppSettingsJson, PodConfigurationCheck.Environment(chart.WorkerContainer.Items("env")),
+            chart.WorkerContainer.Items("volumeMounts").Select(m => m.Required("mountPath")), chart.MountedConfigMapFiles);
+
+        var problem = Assert.Single(problems);
+        Assert.StartsWith("Enrichment", problem.Key, StringComparison.Ordinal);
+        // The file is read where the check stands the pod's volumes in, under a temporary directory.
+        Assert.Matches(@"^Enrichment:RuleFiles:Masking is '[^']*/etc/logpipeline/rules/masking\.json', which is refused: Enrichment:Masking:Patterns:0:Regex is 'ORD-\('", problem.Message);
+    }
+
+    [Fact]
+    public void A_rules_change_reaches_the_rules_ConfigMap_without_rolling_the_pods()
+    {
+        static string Checksum(RenderedChart c) => c.Workload.Required("spec.template.metadata.annotations.checksum/config");
+        static string Categories(RenderedChart c) => c.Named("ConfigMap", "logpipeline-rules").Map("data")["error-categories.json"];
+        var before = RenderedChart.Scenario("rules files");
+        var after = RenderedChart.Render("rules:\n  enabled: true\n  errorCategories:\n    DefaultCategory: unknown\n");
+
+        Assert.Equal(Checksum(before), Checksum(after));
+        Assert.Equal("unknown", System.Text.Json.Nodes.JsonNode.Parse(Categories(after))!["DefaultCategory"]!.GetValue<string>());
+        Assert.NotEqual(Categories(before), Categories(after));
     }
 }

@@ -22,7 +22,10 @@ internal sealed class PodConfigurationCheck : IDisposable
             e => e.Str("value") ?? (e.At("valueFrom.secretKeyRef") is not null ? "from-secret" : "from-downward-api"));
 
     /// <param name="mountPaths">The container's volume mount paths (the appsettings.json mount itself excluded).</param>
-    public IReadOnlyList<ConfigurationProblem> Validate(string appSettingsJson, IReadOnlyDictionary<string, string> environment, IEnumerable<string> mountPaths)
+    /// <param name="mountedFiles">Files whose content the manifests themselves supply (ConfigMap volumes: rules files),
+    /// path in the container → content; any other file on a mount gets stand-in text.</param>
+    public IReadOnlyList<ConfigurationProblem> Validate(string appSettingsJson, IReadOnlyDictionary<string, string> environment, IEnumerable<string> mountPaths,
+        IReadOnlyDictionary<string, string>? mountedFiles = null)
     {
         var mounts = mountPaths.Where(m => m != "/app/appsettings.json").Distinct().ToList();
         string Relocate(string value)
@@ -36,7 +39,7 @@ internal sealed class PodConfigurationCheck : IDisposable
             var local = Path.Combine(_directory, "pod", value.TrimStart('/'));
             Directory.CreateDirectory(Path.GetDirectoryName(local)!);
             // Long enough for the masking key check (at least 16 bytes).
-            File.WriteAllText(local, "stand-in-for-a-mounted-secret-file-0123456789abcdef");
+            File.WriteAllText(local, mountedFiles?.GetValueOrDefault(value) ?? "stand-in-for-a-mounted-secret-file-0123456789abcdef");
             return local;
         }
 

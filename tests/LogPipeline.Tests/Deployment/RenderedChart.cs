@@ -26,7 +26,20 @@ internal sealed class RenderedChart
                   elasticsearch: es-api-key
                   masking: masking-hmac
                 """),
-            ["longest release name"] = (new string('r', 53), "mode: deployment\ngeoip:\n  enabled: true\n"),
+            ["rules files"] = ("logpipeline", "rules:\n  enabled: true\n"),
+            ["network policy to address ranges, no disruption budget"] = ("logpipeline", """
+                networkPolicy:
+                  metricsNamespace: observability
+                  kafka:
+                    cidrs: [10.20.0.0/16]
+                    ports: [9094]
+                  elasticsearch:
+                    cidrs: [203.0.113.0/24, 198.51.100.7/32]
+                    ports: [443]
+                podDisruptionBudget:
+                  enabled: false
+                """),
+            ["longest release name"] = (new string('r', 53), "mode: deployment\ngeoip:\n  enabled: true\nrules:\n  enabled: true\n"),
         };
 
     private static readonly Lazy<HelmChart> Loaded = new(() => HelmChart.Load(ChartDirectory));
@@ -51,7 +64,21 @@ internal sealed class RenderedChart
 
     public YamlMappingNode WorkerContainer => (YamlMappingNode)PodSpec.Items("containers").Single(c => c.Str("name") == "logpipeline");
 
-    public string AppSettingsJson => Single("ConfigMap").Map("data")["appsettings.json"];
+    public string AppSettingsJson => Named("ConfigMap", Release + "-config").Map("data")["appsettings.json"];
+
+    /// <summary>The files the worker container sees from whole-volume ConfigMap mounts (not the subPath-mounted
+    /// appsettings.json): path in the container → content.</summary>
+    public IReadOnlyDictionary<string, string> MountedConfigMapFiles
+    {
+        get
+        {
+            var volumes = PodSpec.Items("volumes").Where(v => v.At("configMap") is not null).ToDictionary(v => v.Required("name"), v => v.Required("configMap.name"));
+            return WorkerContainer.Items("volumeMounts")
+                .Where(m => m.Str("subPath") is null && volumes.ContainsKey(m.Required("name")))
+                .SelectMany(m => Named("ConfigMap", volumes[m.Required("name")]).Map("data").Select(kv => (Path: m.Required("mountPath") + "/" + kv.Key, kv.Value)))
+                .ToDictionary(f => f.Path, f => f.Value, StringComparer.Ordinal);
+        }
+    }
 
     public static RenderedChart Scenario(string name) => Render(Scenarios[name].Overrides, Scenarios[name].Release);
 
@@ -59,6 +86,9 @@ internal sealed class RenderedChart
         new(release, HelmChart.Documents(Chart.Render(release, "logging", overrides)));
 
     public YamlMappingNode Single(string kind) => Documents.Single(d => d.Document.Str("kind") == kind).Document;
+
+    public YamlMappingNode Named(string kind, string name) =>
+        Documents.Single(d => d.Document.Str("kind") == kind && d.Document.Str("metadata.name") == name).Document;
 
     public bool Has(string kind) => Documents.Any(d => d.Document.Str("kind") == kind);
 }
