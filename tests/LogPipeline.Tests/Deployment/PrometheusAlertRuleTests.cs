@@ -61,7 +61,7 @@ public sealed partial class PrometheusAlertRuleTests
     public void The_alerts_the_operators_asked_for_are_all_there()
     {
         string[] required = ["LogPipelineDown", "ConsumerLagGrowing", "DeadLetterRateHigh", "ElasticsearchRejections",
-            "BulkLatencySLO", "GeoIpDatabaseStale", "MaskingEngineErrors"];
+            "BulkLatencySLO", "GeoIpDatabaseStale", "GeoIpDatabaseReloadRefused", "MaskingEngineErrors", "LogPipelineRulesReloadRefused"];
 
         var names = Alerts.Select(a => a.Required("alert")).ToList();
 
@@ -131,6 +131,19 @@ public sealed partial class PrometheusAlertRuleTests
         Assert.All(Alerts, a => Assert.Contains(a.Required("alert"), firing));
         var known = WorkerSeriesNames();
         Assert.All(inputs, s => Assert.True(s.StartsWith("up{", StringComparison.Ordinal) || known.Contains(s.Split('{')[0]), $"test series {s}"));
+    }
+
+    [PromtoolFact]
+    public void Promtool_accepts_the_rules_and_their_unit_tests_pass()
+    {
+        var directory = Path.GetDirectoryName(RulesPath)!;
+
+        var check = Promtool.Run(directory, "check", "rules", "logpipeline-alerts.yml");
+        var test = Promtool.Run(directory, "test", "rules", "logpipeline-alerts.test.yml");
+
+        Assert.True(check.ExitCode == 0, check.Output);
+        Assert.Contains($"SUCCESS: {Alerts.Count} rules found", check.Output, StringComparison.Ordinal);
+        Assert.True(test.ExitCode == 0, test.Output);
     }
 
     [Fact]
