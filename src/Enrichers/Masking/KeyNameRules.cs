@@ -28,12 +28,13 @@ internal sealed class KeyNameRules
 
     /// <summary>Names that end with a secret rule but hold no secret: the longer name wins. Tokenizer settings of
     /// language models (<c>eos_token: "&lt;/s&gt;"</c>), the strong-name <c>PublicKeyToken</c> of .NET assemblies,
-    /// code signatures, passes of an algorithm.</summary>
+    /// code signatures, passes of an algorithm, test results (<c>tests_pass</c>).</summary>
     public static readonly IReadOnlyList<string> DefaultNotSecretRules =
     [
         "eos token", "bos token", "pad token", "unk token", "sep token", "cls token", "mask token", "max token",
         "public key token", "function signature", "method signature", "type signature", "call signature",
         "forward pass", "backward pass", "first pass", "second pass", "render pass", "max pass",
+        "test pass", "tests pass", "check pass", "checks pass",
     ];
 
     /// <summary>Rule words that also end a name glued into one word (<c>PGPASSWORD</c>, <c>clientsecret</c>,

@@ -135,7 +135,7 @@ internal static class KeyValueDetector
             return false;
         }
 
-        if (queryCode && end - start < MinQueryCode)
+        if ((queryCode && end - start < MinQueryCode) || NoSecretValue(s, start, end, quoted))
         {
             next = i + 1;
             return false;
@@ -145,6 +145,12 @@ internal static class KeyValueDetector
         next = end;
         return true;
     }
+
+    /// <summary>A value that cannot hold a secret: an unquoted <c>true</c>/<c>false</c>/<c>null</c> or a signal name,
+    /// quoted or not (<c>"sig": "SIGTERM"</c>).</summary>
+    private static bool NoSecretValue<T>(ReadOnlySpan<T> s, int start, int end, bool quoted)
+        where T : unmanaged, IBinaryInteger<T> =>
+        quoted ? NoSecretValues.IsSignal(s, start, end) : NoSecretValues.IsUnquoted(s, start, end);
 
     /// <summary>The end of an unquoted secret. Space, tab, line breaks, <c>;</c> (connection strings, cookies) and
     /// <c>&amp;</c> (query strings) end it; <c>, ) ] } &gt; &lt;</c> and quotes end it only where nothing of a

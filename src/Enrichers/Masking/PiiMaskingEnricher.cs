@@ -181,7 +181,7 @@ public sealed class PiiMaskingEnricher : ILogEnricher
             case LogArray a:
                 for (var i = 0; i < a.Count; i++)
                 {
-                    if (_keyRules && !a[i].IsEmpty && NameValuePairs.FollowsSecretName(a.ItemSpan, i, _keys))
+                    if (_keyRules && !CarriesNoSecret(a[i]) && NameValuePairs.FollowsSecretName(a.ItemSpan, i, _keys))
                     {
                         a[i] = MaskedWhole(a[i], scope.Pool);
                     }
@@ -728,14 +728,19 @@ public sealed class PiiMaskingEnricher : ILogEnricher
     private void MaskWhole(LogObject owner, LogProperty property)
     {
         var value = property.Value;
-        if (value.IsEmpty)
+        if (CarriesNoSecret(value))
         {
-            // null, "", {} and [] hold no secret; keeping them keeps "was it set?" visible.
             return;
         }
 
         property.Value = MaskedWhole(value, owner.Pool);
     }
+
+    /// <summary>null, "", {}, [], true, false and a signal name hold no secret; keeping them keeps "was it set?" and
+    /// flags such as <c>"tests_pass": true</c> visible, and a boolean keeps its type in the index mapping.</summary>
+    private static bool CarriesNoSecret(LogNode value) =>
+        value.IsEmpty || value.Kind is LogNodeKind.True or LogNodeKind.False
+        || (value is LogString s && s.Value.Length <= 12 && NoSecretValues.IsSignal(s.Value.AsSpan(), 0, s.Value.Length));
 
     private LogString MaskedWhole(LogNode value, LogNodePool? pool)
     {

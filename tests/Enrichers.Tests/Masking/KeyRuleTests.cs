@@ -51,13 +51,24 @@ public class KeyRuleTests
     }
 
     [Fact]
-    public void A_secret_key_is_redacted_whatever_the_type_of_its_value_and_at_any_depth()
+    public void A_secret_key_is_redacted_whatever_the_type_of_its_value_and_at_any_depth_but_a_boolean()
     {
         var json = "{\"a\":{\"b\":[{\"db_password\":12345},{\"apiKey\":{\"id\":\"k1\",\"v\":[1,2]}}]},\"token\":[\"x\",\"y\"],\"secret\":true}";
         Assert.Equal(
-            "{\"a\":{\"b\":[{\"db_password\":\"[redacted]\"},{\"apiKey\":\"[redacted]\"}]},\"token\":\"[redacted]\",\"secret\":\"[redacted]\"}",
+            "{\"a\":{\"b\":[{\"db_password\":\"[redacted]\"},{\"apiKey\":\"[redacted]\"}]},\"token\":\"[redacted]\",\"secret\":true}",
             Masker.Json(json));
     }
+
+    [Theory]
+    [InlineData("{\"tests_pass\":true,\"test_pass\":\"ok\",\"password\":null,\"pwd\":false,\"args\":[\"--password\",true]}")]
+    [InlineData("{\"sig\":\"SIGTERM\",\"signal_sig\":\"SIGRTMIN+3\",\"bypass\":\"on\",\"compass\":\"north\"}")]
+    public void Booleans_nulls_and_signal_names_under_secret_keys_and_test_results_stay(string json) =>
+        Assert.Equal(json, Masker.Json(json));
+
+    [Fact]
+    public void A_number_or_a_string_that_only_looks_like_a_literal_under_a_secret_key_is_still_redacted() =>
+        Assert.Equal("{\"otp\":\"[redacted]\",\"pwd\":\"[redacted]\",\"sig\":\"[redacted]\"}",
+            Masker.Json("{\"otp\":123456,\"pwd\":\"true\",\"sig\":\"SIGNATUREabc\"}"));
 
     [Fact]
     public void Secrets_and_pii_are_masked_at_the_deepest_nesting_the_parser_accepts()
