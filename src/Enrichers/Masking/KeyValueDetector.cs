@@ -20,6 +20,9 @@ internal static class KeyValueDetector
     /// are status codes and the like.</summary>
     private const int MinQueryCode = 10;
 
+    /// <summary>Header lines of a multipart part looked past before its blank line.</summary>
+    private const int MaxPartHeaders = 4;
+
     // key=value and key: value in text (query strings, logfmt, connection strings, JSON or dicts logged as text)
     // where the key matches a key rule: the value goes.
     public static bool KeyValue<T>(ReadOnlySpan<T> s, int i, ref ScanState st, out ValueMatch m, out int next)
@@ -194,7 +197,7 @@ internal static class KeyValueDetector
         return end;
     }
 
-    /// <summary>A quoted value at <paramref name="start"/>: <c>"…"</c> or <c>'…'</c>, also with escaped quotes of
+    /// <summary>A quoted value at <paramref name="start"/>: <c>"…"</c>, <c>'…'</c> or <c>`…`</c> (MySQL), also with escaped quotes of
     /// JSON inside a string (<c>\"…\"</c>, <c>\\\"…\\\"</c>: it ends at a quote escaped as many times as the one that
     /// opened it), a doubled quote inside (<c>"a""b"</c>, connection strings) or an escaped one (<c>'it\'s'</c>).
     /// On success <paramref name="start"/> is the first character inside and <paramref name="end"/> the closing
@@ -224,7 +227,7 @@ internal static class KeyValueDetector
 
         var escapes = q - start;
         var quote = Get(s, q);
-        if (quote is not ('"' or '\''))
+        if (quote is not ('"' or '\'' or '`'))
         {
             return false;
         }
@@ -485,19 +488,50 @@ internal static class KeyValueDetector
         where T : unmanaged, IBinaryInteger<T>
     {
         start = end = at;
-        if (!LineBreak(s, at, out var second) || !LineBreak(s, second, out start))
+        if (!LineBreak(s, at, out var line))
         {
             return false;
         }
 
-        end = start;
-        while (end < s.Length && C(s[end]) is not ('\r' or '\n') && !(C(s[end]) == '\\' && Get(s, end + 1) is 'r' or 'n'))
+        // The part's own header lines (Content-Type: text/plain, Content-Transfer-Encoding: …) may come before the
+        // blank line.
+        for (var headers = 0; !LineBreak(s, line, out start); headers++)
         {
-            end++;
+            var name = line;
+            while (IsAlnum(Get(s, name)) || Get(s, name) == '-')
+            {
+                name++;
+            }
+
+            if (headers == MaxPartHeaders || name == line || Get(s, name) != ':')
+            {
+                st.Work += name - at;
+                return false;
+            }
+
+            var lineEnd = LineEnd(s, name);
+            if (!LineBreak(s, lineEnd, out line))
+            {
+                st.Work += lineEnd - at;
+                return false;
+            }
         }
 
+        end = LineEnd(s, start);
         st.Work += end - at;
         return end > start;
+    }
+
+    /// <summary>The first line break (raw or escaped) at or after <paramref name="p"/>.</summary>
+    private static int LineEnd<T>(ReadOnlySpan<T> s, int p)
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        while (p < s.Length && C(s[p]) is not ('\r' or '\n') && !(C(s[p]) == '\\' && Get(s, p + 1) is 'r' or 'n'))
+        {
+            p++;
+        }
+
+        return p;
     }
 
     // \r\n or \n, real or escaped as text (\\r\\n) in JSON inside a string.

@@ -112,8 +112,8 @@ internal static class PhraseDetector
         return value > p && Found(p, value, out m, out next);
     }
 
-    /// <summary><c>IDENTIFIED BY '…'</c> (also <c>IDENTIFIED WITH mysql_native_password BY '…'</c>): the anchor is
-    /// the quote.</summary>
+    /// <summary><c>IDENTIFIED BY '…'</c>, <c>"…"</c> or <c>`…`</c> (also <c>IDENTIFIED WITH mysql_native_password BY
+    /// '…'</c>): the anchor is the quote. MySQL takes a password in double quotes unless ANSI_QUOTES is set.</summary>
     public static bool IdentifiedBy<T>(ReadOnlySpan<T> s, int i, ref ScanState st, out ValueMatch m, out int next)
         where T : unmanaged, IBinaryInteger<T>
     {

@@ -6,6 +6,12 @@ namespace Enrichers.Masking;
 /// <summary>The password of <c>scheme://user:password@host</c>.</summary>
 internal static class UrlPasswordDetector
 {
+    /// <summary>How far after a <c>/</c> in a password its next <c>@</c> is looked for.</summary>
+    private const int MaxPasswordTail = 64;
+
+    /// <summary>How much of a host after the <c>@</c> is read to find its port.</summary>
+    private const int MaxHostLength = 253;
+
     // scheme://user:password@host: the password is everything after the first ':' of the user info up to the
     // authority's last '@' (so a password may hold '@').
     public static bool UrlPassword<T>(ReadOnlySpan<T> s, int a, ref ScanState st, out int start, out int end)
@@ -73,6 +79,11 @@ internal static class UrlPasswordDetector
             {
                 lastAt = k;
             }
+            else if (ch == '/' && SlashInPassword(s, ref st, lastAt, k, out var nextAt))
+            {
+                lastAt = nextAt;
+                k = nextAt;
+            }
             else if (ch is '/' or '?' or '#' || IsSpaceOrQuote(ch))
             {
                 break;
@@ -107,7 +118,93 @@ internal static class UrlPasswordDetector
         }
 
         st.Work += p - user;
-        return !(p > colon + 1 && p < at && C(s[p]) is '/' or '?');
+        return !(p > colon + 1 && p < at && C(s[p]) is '/' or '?') || !IsPort(s, ref st, colon + 1, p, at);
+    }
+
+    /// <summary>Whether the digits <c>s[start..end)</c>, followed by <c>/</c> or <c>?</c> and, further on, the
+    /// <c>@</c> at <paramref name="at"/>, are a port (<c>https://host:8080/a@b</c>) rather than the start of a
+    /// password (<c>postgres://app:123/abc@db:5432/x</c>): not when there are more than 5 digits or they pass 65535,
+    /// nor when no <c>/</c> stands between them and the <c>@</c> and a host with its own port follows the <c>@</c>
+    /// (<c>@db:5432</c>). A password of digits and <c>/</c> before a host without a port still reads as a port.</summary>
+    private static bool IsPort<T>(ReadOnlySpan<T> s, ref ScanState st, int start, int end, int at)
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        if (end - start > 5)
+        {
+            return false;
+        }
+
+        var port = 0;
+        for (var k = start; k < end; k++)
+        {
+            port = (port * 10) + (C(s[k]) - '0');
+        }
+
+        if (port > 65535)
+        {
+            return false;
+        }
+
+        // A password is short; a longer path is read as one, and the look stays constant per '@'.
+        if (at - end > MaxPasswordTail)
+        {
+            return true;
+        }
+
+        for (var k = end + 1; k < at; k++)
+        {
+            if (C(s[k]) is '/' or '?')
+            {
+                return true;
+            }
+        }
+
+        var h = at + 1;
+        while (h - at <= MaxHostLength && (IsAlnum(Get(s, h)) || Get(s, h) is '.' or '-'))
+        {
+            h++;
+        }
+
+        st.Work += h - end;
+        return !(h > at + 1 && Get(s, h) == ':' && IsDigit(Get(s, h + 1)));
+    }
+
+    /// <summary>Keeps what the look behind
+    /// <summary>A password holding <c>@</c> and then <c>/</c> (<c>app:p@ss/w0rd@db</c>): the <c>/</c> at
+    /// <paramref name="slash"/> is in the password when what lies between the <c>@</c> before it (read by this look
+    /// only) and it cannot be a host
+    /// (no <c>.</c> or <c>:</c>: <c>user:pw@api.example.com/u/x@y</c> keeps its host), the next <c>@</c> comes within
+    /// <see cref="MaxPasswordTail"/> characters with no <c>/ ? #</c>, space or quote before it, and a host follows it.
+    /// A path holding <c>@</c> right after a host without a dot (<c>http://u:p@db/users/@me</c> has a <c>/</c>
+    /// between; <c>http://u:p@db/x@y</c> has not) is read as part of the password: hiding a host is the price of not
+    /// leaking a password's tail.</summary>
+    private static bool SlashInPassword<T>(ReadOnlySpan<T> s, ref ScanState st, int at, int slash, out int nextAt)
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        nextAt = -1;
+        for (var k = at + 1; k < slash; k++)
+        {
+            if (C(s[k]) is '.' or ':')
+            {
+                return false;
+            }
+        }
+
+        var limit = Math.Min(s.Length, slash + 1 + MaxPasswordTail);
+        var j = slash + 1;
+        while (j < limit && C(s[j]) is not ('@' or '/' or '?' or '#') && !IsSpaceOrQuote(C(s[j])))
+        {
+            j++;
+        }
+
+        st.Work += j - at;
+        if (Get(s, j) != '@' || j == slash + 1 || !IsAlnum(Get(s, j + 1)))
+        {
+            return false;
+        }
+
+        nextAt = j;
+        return true;
     }
 
     /// <summary>Keeps what the look behind <paramref name="at"/> found for the next '@' of this scan.</summary>

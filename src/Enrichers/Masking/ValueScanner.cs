@@ -19,9 +19,9 @@ namespace Enrichers.Masking;
 /// <see cref="ScanState"/> counts the work and stops a scan that passes its budget.</para></summary>
 internal static class ValueScanner
 {
-    private const string AnchorChars = "@%0123456789JABb_=:-.$'>wW";
+    private const string AnchorChars = "@%0123456789JABb_=:-.$'\"`>wW";
 
-    private static readonly SearchValues<byte> ByteAnchors = SearchValues.Create("@%0123456789JABb_=:-.$'>wW"u8);
+    private static readonly SearchValues<byte> ByteAnchors = SearchValues.Create("@%0123456789JABb_=:-.$'\"`>wW"u8);
     private static readonly SearchValues<char> CharAnchors = SearchValues.Create(AnchorChars);
 
     /// <summary>The first match starting at or after <paramref name="from"/> (nothing left of
@@ -77,7 +77,7 @@ internal static class ValueScanner
                 '-' => VendorTokenDetector.Prefixed(s, i, ref state, out match, out next)
                     || CommandLineDetector.Option(s, i, ref state, out match, out next),
                 '$' => HashDetector.Hash(s, i, ref state, out match, out next),
-                '\'' => PhraseDetector.IdentifiedBy(s, i, ref state, out match, out next),
+                '\'' or '"' or '`' => PhraseDetector.IdentifiedBy(s, i, ref state, out match, out next),
                 '>' => XmlElementDetector.Element(s, i, ref state, out match, out next),
                 'w' or 'W' => PhraseDetector.PasswordWord(s, i, ref state, out match, out next),
                 _ => KeyValueDetector.KeyValue(s, i, ref state, out match, out next),

@@ -4,10 +4,13 @@ using static Enrichers.Masking.ScanText;
 namespace Enrichers.Masking;
 
 /// <summary>The text of an XML element whose name matches a secret key rule: <c>&lt;Password&gt;…&lt;/Password&gt;</c>,
-/// <c>&lt;ns:ApiKey&gt;…</c>, also in CDATA. The anchor is the <c>&gt;</c> of the opening tag; an element with
-/// attributes (<c>&lt;Password type="x"&gt;</c>) is not recognised.</summary>
+/// <c>&lt;ns:ApiKey&gt;…</c>, <c>&lt;Password encrypted="false"&gt;…</c>, also in CDATA. The anchor is the <c>&gt;</c>
+/// of the opening tag.</summary>
 internal static class XmlElementDetector
 {
+    /// <summary>The longest opening tag looked at (name and attributes).</summary>
+    private const int MaxTagLength = 256;
+
     public static bool Element<T>(ReadOnlySpan<T> s, int i, ref ScanState st, out ValueMatch m, out int next)
         where T : unmanaged, IBinaryInteger<T>
     {
@@ -18,14 +21,34 @@ internal static class XmlElementDetector
             return false;
         }
 
-        var k = i;
-        while (k > st.Floor && (IsWord(C(s[k - 1])) || C(s[k - 1]) is '-' or '.' or ':'))
+        // The opening tag's '<', looked for back to the previous '<' or '>' (so each character is read by one '>')
+        // and at most MaxTagLength: attributes may stand between the name and the '>'.
+        if (Get(s, i - 1) == '/')
         {
-            k--;
+            return false;
         }
 
-        st.Work += i - k;
-        if (k == i || Get(s, k - 1) != '<' || (st.Keys.Evaluate(s[k..i]) & KeyFlags.Secret) == 0)
+        var lt = i - 1;
+        while (lt >= st.Floor && i - lt <= MaxTagLength && C(s[lt]) is not ('<' or '>'))
+        {
+            lt--;
+        }
+
+        st.Work += i - lt;
+        if (lt < st.Floor || Get(s, lt) != '<')
+        {
+            return false;
+        }
+
+        var k = lt + 1;
+        var nameEnd = k;
+        while (nameEnd < i && (IsWord(C(s[nameEnd])) || C(s[nameEnd]) is '-' or '.' or ':'))
+        {
+            nameEnd++;
+        }
+
+        if (nameEnd == k || (nameEnd < i && C(s[nameEnd]) is not (' ' or '\t' or '\r' or '\n'))
+            || (st.Keys.Evaluate(s[k..nameEnd]) & KeyFlags.Secret) == 0)
         {
             return false;
         }

@@ -33,8 +33,26 @@ public class SecretFormTests
     [InlineData("form-data; name=\"password\"\r\n\r\ns3cr3t\r\n--b", "form-data; name=\"password\"\r\n\r\n[redacted]\r\n--b")]
     [InlineData("- name: DB_PASSWORD\n  value: s3cr3t\n- name: PORT\n  value: 80", "- name: DB_PASSWORD\n  value: [redacted]\n- name: PORT\n  value: 80")]
     [InlineData("postgres://app:pa#ss/wd@db:5432/x", "postgres://app:[password]@db:5432/x")]
+    [InlineData("CREATE USER bob IDENTIFIED BY \"s3cr3t\";", "CREATE USER bob IDENTIFIED BY \"[redacted]\";")]
+    [InlineData("CREATE USER `bob`@`%` IDENTIFIED BY `s3cr3t`;", "CREATE USER `bob`@`%` IDENTIFIED BY `[redacted]`;")]
+    [InlineData("<Password encrypted=\"false\">s3cr3t</Password><User>bob</User>", "<Password encrypted=\"false\">[redacted]</Password><User>bob</User>")]
+    [InlineData("<ns:ApiKey xmlns:ns=\"urn:x\" >abc</ns:ApiKey>", "<ns:ApiKey xmlns:ns=\"urn:x\" >[redacted]</ns:ApiKey>")]
+    [InlineData("<add key=\"ApiKey\" value=\"abc123def\"/>", "<add key=\"ApiKey\" value=\"[redacted]\"/>")]
+    [InlineData("form-data; name=\"password\"\r\nContent-Type: text/plain\r\n\r\ns3cr3t\r\n--b", "form-data; name=\"password\"\r\nContent-Type: text/plain\r\n\r\n[redacted]\r\n--b")]
+    [InlineData("postgres://app:p@ss/w0rd@db:5432/x", "postgres://app:[password]@db:5432/x")]
+    [InlineData("postgres://app:123/abc@db:5432/x", "postgres://app:[password]@db:5432/x")]
+    [InlineData("redis://:1234567/ab@cache/0", "redis://:[password]@cache/0")]
+    [InlineData("GET https://a.blob.core.windows.net/c/b?sv=2022-11-02&sp=r&sig=abcDEF123%2Bxyz%3D", "GET https://a.blob.core.windows.net/c/b?sv=2022-11-02&sp=r&sig=[redacted]")]
     public void Secrets_named_by_words_sql_xml_forms_and_command_lines_are_masked(string text, string expected) =>
         Assert.Equal(expected, Masker.Text(text));
+
+    [Theory]
+    [InlineData("tests_pass=true password: null sig=SIGTERM pass=None")]
+    [InlineData("<Password/>tail <td class=\"x\">ok</td> said \"hi\" by \"bob\"")]
+    [InlineData("https://host:8080/a@b and https://registry:443/@scope/pkg")]
+    [InlineData("form-data; name=\"password\"\r\nnot a header\r\n\r\nvisible")]
+    public void Literals_signals_self_closed_elements_quotes_and_ports_stay(string text) =>
+        Assert.Equal(text, Masker.Text(text));
 
     [Theory]
     [InlineData("Authorization: Digest username=\"bob\", nonce=\"abc\", response=\"def\"\nHost: x", "Authorization: Digest [redacted]\nHost: x")]
