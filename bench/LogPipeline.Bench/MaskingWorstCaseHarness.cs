@@ -28,7 +28,7 @@ public sealed class MaskingWorstCaseHarness : IHarness
     private static readonly (string Family, string[] Units)[] Families =
     [
         ("email", ["a@", "a.a@a.a", "1@2.", "@", "a%40", "a.a%40a.", "x@a.a-", ".@.", "a@\n", "o'n@", "\"a\"@", "\" @", "a@b.xn--", "\\u0061@", "a%40%C3%BC.", "a@\u00e9.", "a'"]),
-        ("url_password", ["http://a:b@", "a://", "://a@", "s://u:p", "a:/@", "x://a@b@", "x://a:"]),
+        ("url_password", ["http://a:b@", "a://", "://a@", "s://u:p", "a:/@", "x://a@b@", "x://a:", "http://a:b@c/d@", "http://a:b@c/", "@c/d", "http://a:1/b@c:", "http://a:1/b@", "b@c:1"]),
         ("phone", ["+1", "+1 ", "+12 345 ", "(123)", "(415) 555-", "123-", "1 ", "415.555.", "1-800-", "+44\u00a020\u00a0", "415\u00a0555\u00a0", "%2B1", "latency 832 753 5866 ", "832 753 5866 ms ", "caller_id=1234567 ", "phone 1 ", "a b c 1234567 "]),
         ("card", ["4111 ", "2222-", "4111111111111112 ", "1234567890123 ", "4111 1111 1111 111 ", "5", "4111+", "4111%20", "4111.1111.", "card 1234 "]),
         ("ssn", ["123-45-", "123-45-678 ", "1-", "123 45 ", "078 05 1120 ", "ssn=12345678 "]),
@@ -43,10 +43,10 @@ public sealed class MaskingWorstCaseHarness : IHarness
         ("key", ["password=", "a=", "a:", "password=[", "password=[ a ", "token: ", "\"password\":\"\"", "=", "Authorization: Bearer ", "password: a b ", "x=y "]),
         ("vendor_token", ["sk-", "hf_", "glpat-", "SG.", "ya29.", "hooks.slack.com/services/", "key-", "a-", "a.", "a_", "-", ".", "ghp_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "xghp_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "dapi", "SK0", "LS0tLS1CRUdJTi", "ATATT", "AKIAAAAAAAAAAAAAAAAA a/", "dop_v1_"]),
         ("password_hash", ["$", "$2b$", "$2b$12$", "$argon2id$v=19$", "a$", "pbkdf2_sha256$", "$$", "$1$a"]),
-        ("password_phrase", ["password ", "password is ", "PASSWORD '", "w", "W", "pwd is a ", "IDENTIFIED BY '", " BY '", "'", "password is set to "]),
+        ("password_phrase", ["password ", "password is ", "PASSWORD '", "w", "W", "pwd is a ", "IDENTIFIED BY '", " BY '", "'", "password is set to ", "\"", "`", "IDENTIFIED BY \"", " BY `", "by \"a\" "]),
         ("command_line", [" -p", " -pa", "mysql -px ", "curl -u a:b ", " --user ", " -u ", "sshpass -p a "]),
-        ("xml", ["<password>", "<a>", "password>", "<password><", "<password><![CDATA["]),
-        ("pair", ["name=password ", "\"name\":\"token\",\"value\":", "value=", "name: x_token\n", "\\u0022password\\u0022:\\u0022", "\\u0022", "\\\"password\\\":\\\"", "Password = ", "a = ", "Cookie: a=1; ", "Authorization: Digest a=", "password=a,", "password=a>", "pwd={", "password=\"a\"\"", "?code=", "name=\"password\"\n\n"]),
+        ("xml", ["<password>", "<a>", "password>", "<password><", "<password><![CDATA[", "<password a=\"b\">", "<password a=", "<a b=\"c\">", "<password ", "a>", "<password/>"]),
+        ("pair", ["name=password ", "\"name\":\"token\",\"value\":", "value=", "name: x_token\n", "\\u0022password\\u0022:\\u0022", "\\u0022", "\\\"password\\\":\\\"", "Password = ", "a = ", "Cookie: a=1; ", "Authorization: Digest a=", "password=a,", "password=a>", "pwd={", "password=\"a\"\"", "?code=", "name=\"password\"\n\n", "name=\"password\"\r\nContent-Type: a\r\n", "name=\"password\"\nA:", "password=true ", "sig=SIGTERM "]),
         ("json_text", ["{\"a\":\"b\"}", "\\\"", "\"a@b\":", "[1,2,3]"]),
     ];
 
