@@ -740,7 +740,21 @@ public sealed class PiiMaskingEnricher : ILogEnricher
     /// flags such as <c>"tests_pass": true</c> visible, and a boolean keeps its type in the index mapping.</summary>
     private static bool CarriesNoSecret(LogNode value) =>
         value.IsEmpty || value.Kind is LogNodeKind.True or LogNodeKind.False
-        || (value is LogString s && s.Value.Length <= 12 && NoSecretValues.IsSignal(s.Value.AsSpan(), 0, s.Value.Length));
+        || (value is LogString s && IsSignalName(s));
+
+    // Read from the raw bytes when there are some: decoding every secret-named value to a string only to compare it
+    // allocated on most records.
+    private static bool IsSignalName(LogString s)
+    {
+        if (s.IsRaw)
+        {
+            var raw = s.RawUtf8;
+            return raw.Length <= 12 && NoSecretValues.IsSignal(raw, 0, raw.Length);
+        }
+
+        var value = s.Value;
+        return value.Length <= 12 && NoSecretValues.IsSignal(value.AsSpan(), 0, value.Length);
+    }
 
     private LogString MaskedWhole(LogNode value, LogNodePool? pool)
     {
