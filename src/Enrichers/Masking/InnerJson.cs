@@ -39,6 +39,46 @@ internal static class InnerJson
         return end - start >= 2 && raw[start] is (byte)'{' or (byte)'[' && raw[end - 1] is (byte)'}' or (byte)']';
     }
 
+    /// <summary>Masks JSON held in <paramref name="s"/> as JSON, by <paramref name="walk"/> one level deeper. False when
+    /// the text does not parse as one object or array (the caller scans it as text); true when it was masked as JSON,
+    /// whether or not anything in it changed (the value is rewritten only when something did).</summary>
+    public static bool TryMask(LogString s, MaskingScope scope, MaskingWalk walk)
+    {
+        var text = s.Value;
+        var body = text.AsSpan().Trim();
+        var lead = text.Length - text.AsSpan().TrimStart().Length;
+        var byteCount = Encoding.UTF8.GetByteCount(body);
+        if (byteCount > MaxBytes)
+        {
+            return false;
+        }
+
+        var rented = ArrayPool<byte>.Shared.Rent(Math.Max(byteCount, 1));
+        try
+        {
+            var n = Encoding.UTF8.GetBytes(body, rented);
+            var node = LogRecordParser.TryParseContainer(rented.AsMemory(0, n), LogRecordParser.DefaultMaxDepth, scope.Pool);
+            if (node is null)
+            {
+                return false;
+            }
+
+            var before = ChangeCounter.Current;
+            walk.WalkContainer(node, scope with { Depth = 0, InnerLevel = scope.InnerLevel + 1 });
+            if (ChangeCounter.Current != before)
+            {
+                // The whitespace around the JSON is kept; the JSON itself is written compact.
+                s.Value = string.Concat(text.AsSpan(0, lead), Write(node), text.AsSpan(lead + body.Length));
+            }
+
+            return true;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
     /// <summary>The text of <paramref name="node"/> as compact JSON: untouched strings and names keep their input
     /// bytes, masked ones are escaped as JSON requires.</summary>
     public static string Write(LogNode node)
