@@ -54,15 +54,15 @@ internal static class KafkaClientConfiguration
         return PrepareProducer(config, consumer);
     }
 
-    /// <summary>The consume result fields the source asks for unless configured: timestamp and topic, not headers.
-    /// With one topic subscribed by name the source drops the topic too (see <see cref="KafkaSource"/>).</summary>
+    /// <summary>The consume result fields the source asks for unless configured: headers (the trace context), timestamp
+    /// and topic. With one topic subscribed by name the source drops the topic too (see <see cref="KafkaSource"/>).</summary>
     internal const string DefaultConsumeResultFields = "headers,timestamp,topic";
 
     /// <summary>Returns a copy of <paramref name="user"/> with the source's required consumer settings:
     /// <c>enable.auto.offset.store=false</c> and <c>enable.auto.commit=false</c> (the source commits the
     /// acknowledged prefix itself, on its interval, on revoke and on shutdown), cooperative-sticky
     /// assignment unless another strategy is set, <c>auto.offset.reset=earliest</c> unless set (a new group
-    /// reads what is retained rather than skipping it), <c>queued.max.messages.kbytes=4096</c>, <c>fetch.max.bytes=2097152</c> (or <c>message.max.bytes</c> when larger) and <c>fetch.queue.backoff.ms=10</c> unless set, <c>dotnet.consumer.consume.result.fields=timestamp,topic</c> unless set (headers are not read), group <c>logpipeline</c> unless set, and
+    /// reads what is retained rather than skipping it), <c>queued.max.messages.kbytes=4096</c>, <c>fetch.max.bytes=2097152</c> (or <c>message.max.bytes</c> when larger) and <c>fetch.queue.backoff.ms=10</c> unless set, <c>dotnet.consumer.consume.result.fields=headers,timestamp,topic</c> unless set (headers for the trace context), group <c>logpipeline</c> unless set, and
     /// <c>group.instance.id</c> from <c>NODE_NAME</c> when present and not set.</summary>
     public static ConsumerConfig PrepareConsumer(ConsumerConfig user, Func<string, string?>? environment = null)
     {
