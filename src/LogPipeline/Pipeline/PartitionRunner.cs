@@ -98,16 +98,12 @@ internal sealed class PartitionRunner
         }
     }
 
-    /// <summary>Hands one document to the sink writer. When the partition closes meanwhile, the document (and the
-    /// parts of its message not handed over yet, from <paramref name="index"/> on) are dropped: the message is
-    /// redelivered to the partition's next owner.</summary>
+    /// <summary>Hands one document to the sink writer when its queue was full, waiting for room (the caller tries
+    /// <see cref="SinkWriter.TryWrite"/> first, so no async call is made per record). When the partition closes
+    /// meanwhile, the document (and the parts of its message not handed over yet, from <paramref name="index"/> on)
+    /// are dropped: the message is redelivered to the partition's next owner.</summary>
     private async ValueTask WriteAsync(PipelineRecord document, CancellationToken token, IReadOnlyList<PipelineRecord>? parts, int index)
     {
-        if (_sinkWriter.TryWrite(this, document))
-        {
-            return;
-        }
-
         try
         {
             await _sinkWriter.WriteAsync(this, document, token).ConfigureAwait(false);
@@ -162,10 +158,13 @@ internal sealed class PartitionRunner
                         {
                             for (var i = 0; i < parts.Items.Count; i++)
                             {
-                                await WriteAsync(parts.Items[i], token, parts.Items, i).ConfigureAwait(false);
+                                if (!_sinkWriter.TryWrite(this, parts.Items[i]))
+                                {
+                                    await WriteAsync(parts.Items[i], token, parts.Items, i).ConfigureAwait(false);
+                                }
                             }
                         }
-                        else
+                        else if (!_sinkWriter.TryWrite(this, record))
                         {
                             await WriteAsync(record, token, null, 0).ConfigureAwait(false);
                         }
