@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using static Enrichers.Masking.ScanText;
 
@@ -65,7 +66,8 @@ internal static class ValueScanner
             i += rel;
             state.Work++;
             int next;
-            var found = C(s[i]) switch
+            var c = C(s[i]);
+            var found = CannotStart(c, Get(s, i - 1)) ? NoMatch(i, out match, out next) : c switch
             {
                 >= '0' and <= '9' => NumberDetector.Digits(s, i, ref state, out match, out next),
                 '@' => AtSign(s, i, ref state, out match, out next),
@@ -115,6 +117,33 @@ internal static class ValueScanner
         }
 
         match = default;
+        return false;
+    }
+
+    /// <summary>Whether the anchor <paramref name="c"/> certainly starts nothing, decided from the character before
+    /// it alone: the common separators and letters of plain text (<c>.</c> of host names, <c>-</c> of dates,
+    /// <c>w</c> of words) then skip the call to their detectors. True only where the detector would return false
+    /// at once, with no work counted and no state changed, so what is masked stays the same.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool CannotStart(int c, int before) => c switch
+    {
+        // No vendor prefix ends in the character before the separator; a command-line option follows a blank,
+        // a quote or a comma.
+        '_' or '.' => VendorTokenRules.Candidates(c, before).IsEmpty,
+        '-' => VendorTokenRules.Candidates(c, before).IsEmpty && before is not (' ' or '\t' or '"' or '\'' or ','),
+
+        // The 'w' of "password"/"passwd" follows an 's', that of "pwd" a 'p'.
+        'w' or 'W' => (before | 0x20) is not ('s' or 'p'),
+
+        // IDENTIFIED BY's quote follows a blank.
+        '\'' or '"' or '`' => before != ' ',
+        _ => false,
+    };
+
+    private static bool NoMatch(int i, out ValueMatch match, out int next)
+    {
+        match = default;
+        next = i + 1;
         return false;
     }
 
