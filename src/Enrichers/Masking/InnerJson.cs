@@ -23,7 +23,13 @@ internal static class InnerJson
             return text.Length >= 2 && text[0] is '{' or '[' && text[^1] is '}' or ']';
         }
 
+        // Most values start with neither a bracket nor a space: decided on the first byte, before the trim loops.
         var raw = s.RawUtf8;
+        if (raw.Length < 2 || raw[0] is not ((byte)'{' or (byte)'[' or (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r' or (byte)'\\'))
+        {
+            return false;
+        }
+
         var start = 0;
         var end = raw.Length;
         while (start < end && IsSpace(raw, start, out var width))

@@ -66,8 +66,7 @@ internal static class ValueScanner
             i += rel;
             state.Work++;
             int next;
-            var c = C(s[i]);
-            var found = CannotStart(c, Get(s, i - 1)) ? NoMatch(i, out match, out next) : c switch
+            var found = C(s[i]) switch
             {
                 >= '0' and <= '9' => NumberDetector.Digits(s, i, ref state, out match, out next),
                 '@' => AtSign(s, i, ref state, out match, out next),
@@ -75,13 +74,21 @@ internal static class ValueScanner
                 'J' => TokenDetector.Jwt(s, i, ref state, out match, out next),
                 'A' => TokenDetector.AwsOrGoogleKey(s, i, ref state, out match, out next),
                 'B' or 'b' => CredentialDetector.BearerOrPem(s, i, ref state, out match, out next),
-                '_' or '.' => VendorTokenDetector.Prefixed(s, i, ref state, out match, out next),
-                '-' => VendorTokenDetector.Prefixed(s, i, ref state, out match, out next)
-                    || CommandLineDetector.Option(s, i, ref state, out match, out next),
+                '_' or '.' => MayStartPrefixed(s, i)
+                    ? VendorTokenDetector.Prefixed(s, i, ref state, out match, out next)
+                    : NoMatch(i, out match, out next),
+                '-' => MayStartPrefixed(s, i) && VendorTokenDetector.Prefixed(s, i, ref state, out match, out next)
+                    || (Get(s, i - 1) is ' ' or '\t' or '"' or '\'' or ','
+                        ? CommandLineDetector.Option(s, i, ref state, out match, out next)
+                        : NoMatch(i, out match, out next)),
                 '$' => HashDetector.Hash(s, i, ref state, out match, out next),
-                '\'' or '"' or '`' => PhraseDetector.IdentifiedBy(s, i, ref state, out match, out next),
+                '\'' or '"' or '`' => Get(s, i - 1) == ' '
+                    ? PhraseDetector.IdentifiedBy(s, i, ref state, out match, out next)
+                    : NoMatch(i, out match, out next),
                 '>' => XmlElementDetector.Element(s, i, ref state, out match, out next),
-                'w' or 'W' => PhraseDetector.PasswordWord(s, i, ref state, out match, out next),
+                'w' or 'W' => (Get(s, i - 1) | 0x20) is 's' or 'p'
+                    ? PhraseDetector.PasswordWord(s, i, ref state, out match, out next)
+                    : NoMatch(i, out match, out next),
                 _ => KeyValueDetector.KeyValue(s, i, ref state, out match, out next),
             };
             if (found)
@@ -120,25 +127,15 @@ internal static class ValueScanner
         return false;
     }
 
-    /// <summary>Whether the anchor <paramref name="c"/> certainly starts nothing, decided from the character before
-    /// it alone: the common separators and letters of plain text (<c>.</c> of host names, <c>-</c> of dates,
-    /// <c>w</c> of words) then skip the call to their detectors. True only where the detector would return false
-    /// at once, with no work counted and no state changed, so what is masked stays the same.</summary>
+    /// <summary>Whether a vendor prefix (<see cref="VendorTokenRules"/>) may end before the separator at
+    /// <paramref name="i"/>. The guards in the dispatch skip a detector only where it would return false at once,
+    /// with no work counted and no state changed, so what is masked stays the same: the separators and letters of
+    /// plain text (<c>.</c> of host names, <c>-</c> of dates, <c>w</c> of words) then cost no call. A command-line
+    /// option and IDENTIFIED BY's quote follow a blank (or a quote or comma); the <c>w</c> of password/passwd/pwd
+    /// follows an <c>s</c> or a <c>p</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool CannotStart(int c, int before) => c switch
-    {
-        // No vendor prefix ends in the character before the separator; a command-line option follows a blank,
-        // a quote or a comma.
-        '_' or '.' => VendorTokenRules.Candidates(c, before).IsEmpty,
-        '-' => VendorTokenRules.Candidates(c, before).IsEmpty && before is not (' ' or '\t' or '"' or '\'' or ','),
-
-        // The 'w' of "password"/"passwd" follows an 's', that of "pwd" a 'p'.
-        'w' or 'W' => (before | 0x20) is not ('s' or 'p'),
-
-        // IDENTIFIED BY's quote follows a blank.
-        '\'' or '"' or '`' => before != ' ',
-        _ => false,
-    };
+    private static bool MayStartPrefixed<T>(ReadOnlySpan<T> s, int i)
+        where T : unmanaged, IBinaryInteger<T> => !VendorTokenRules.Candidates(C(s[i]), Get(s, i - 1)).IsEmpty;
 
     private static bool NoMatch(int i, out ValueMatch match, out int next)
     {
@@ -195,11 +192,20 @@ internal static class ValueScanner
         return true;
     }
 
+    // At most three units: a plain loop, as a vectorized search costs more to set up than it saves here.
     private static int IndexOfW<T>(ReadOnlySpan<T> s)
-        where T : unmanaged, IBinaryInteger<T> =>
-        typeof(T) == typeof(byte)
-            ? MemoryMarshal.Cast<T, byte>(s).IndexOfAny((byte)'w', (byte)'W')
-            : MemoryMarshal.Cast<T, char>(s).IndexOfAny('w', 'W');
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        for (var k = 0; k < s.Length; k++)
+        {
+            if ((C(s[k]) | 0x20) == 'w')
+            {
+                return k;
+            }
+        }
+
+        return -1;
+    }
 
     private static int IndexOfAnchor<T>(ReadOnlySpan<T> s)
         where T : unmanaged, IBinaryInteger<T> =>
