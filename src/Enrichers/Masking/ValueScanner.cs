@@ -135,7 +135,7 @@ internal static class ValueScanner
     /// follows an <c>s</c> or a <c>p</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool MayStartPrefixed<T>(ReadOnlySpan<T> s, int i)
-        where T : unmanaged, IBinaryInteger<T> => !VendorTokenRules.Candidates(C(s[i]), Get(s, i - 1)).IsEmpty;
+        where T : unmanaged, IBinaryInteger<T> => VendorTokenRules.MayEndHead(C(s[i]), Get(s, i - 2), Get(s, i - 1));
 
     private static bool NoMatch(int i, out ValueMatch match, out int next)
     {

@@ -78,6 +78,23 @@ internal static class VendorTokenRules
     /// <summary>The longest head: how far a separator looks behind itself.</summary>
     public static readonly int MaxHead = All.Max(r => r.Head.Length);
 
+    /// <summary>The last two characters of every head, by separator: one bit per (separator, character before the
+    /// last, last character), so a separator after other text is ruled out without a call.</summary>
+    private static readonly ulong[] HeadEnds = BuildHeadEnds();
+
+    /// <summary>Whether a head may end right before the separator: its last two characters are
+    /// <paramref name="beforeLast"/> and <paramref name="last"/> (every head has at least two).</summary>
+    public static bool MayEndHead(int separator, int beforeLast, int last)
+    {
+        if ((uint)beforeLast >= 128 || (uint)last >= 128 || SeparatorIndex(separator) is not (>= 0 and var s))
+        {
+            return false;
+        }
+
+        var bit = (s << 14) | (beforeLast << 7) | last;
+        return (HeadEnds[bit >> 6] & (1UL << (bit & 63))) != 0;
+    }
+
     public static ReadOnlySpan<VendorTokenRule> Candidates(int separator, int headLast) =>
         (uint)headLast < 128 && SeparatorIndex(separator) is >= 0 and var s ? Index[s][headLast] : default;
 
@@ -88,6 +105,18 @@ internal static class VendorTokenRules
         '.' => 2,
         _ => -1,
     };
+
+    private static ulong[] BuildHeadEnds()
+    {
+        var bits = new ulong[(3 << 14) / 64];
+        foreach (var rule in All)
+        {
+            var bit = (SeparatorIndex(rule.Separator) << 14) | (rule.Head[^2] << 7) | rule.Head[^1];
+            bits[bit >> 6] |= 1UL << (bit & 63);
+        }
+
+        return bits;
+    }
 
     private static VendorTokenRule[][][] BuildIndex()
     {
