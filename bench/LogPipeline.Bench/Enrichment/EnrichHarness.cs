@@ -16,7 +16,8 @@ namespace LogPipeline.Bench.Enrichment;
 /// address cache's size, <c>Enrichment:GeoIp:CacheSize</c>), <c>--sessions N</c> (lines dealt
 /// round-robin over N sessions in runs of <see cref="SessionRun"/>, as the worker gets a partition's fetched
 /// records together: the cost of per-session state that one session keeps hot in the caches), <c>--no-normalization</c>
-/// (every chain without its normalization stage: the stage's cost is the difference), <c>--baseline DIR</c> (each
+/// (every chain without its normalization stage: the stage's cost is the difference), <c>--fresh-sessions</c> (new
+/// sessions for every round instead of the same ones for the whole run: see <see cref="ChainSessions"/>), <c>--baseline DIR</c> (each
 /// chain also as built in DIR, e.g. main's bench output, measured in the same rounds: see <see cref="BaselineChain"/>).</summary>
 public sealed class EnrichHarness : IHarness
 {
@@ -46,6 +47,13 @@ public sealed class EnrichHarness : IHarness
         {
             breakdown = true;
             args = args.Where(a => a != "--breakdown").ToArray();
+        }
+
+        var freshSessions = false;
+        if (args.Contains("--fresh-sessions"))
+        {
+            freshSessions = true;
+            args = args.Where(a => a != "--fresh-sessions").ToArray();
         }
 
         if (args.Contains("--no-normalization"))
@@ -134,17 +142,20 @@ public sealed class EnrichHarness : IHarness
         var output = new ArrayBufferWriter<byte>(4 * 1024 * 1024);
         var bare = new BareJsonRoundTrip(output);
 
+        var chainSessions = chains.Select(c => new ChainSessions(c.Chain.CreateSession, sessions, freshSessions)).ToList();
+        var baselineSessions = baselines.Select(b => new ChainSessions(b.CreateSession, 1, freshSessions)).ToList();
+
         // Warm-up: JIT tiers, regex compilation, GeoIP caches.
         var warm = Math.Min(corpus.Count, 50_000);
         RunBare(corpus, warm, bare, output);
-        foreach (var (_, chain) in chains)
+        for (var c = 0; c < chains.Count; c++)
         {
-            RunChain(corpus, warm, chain, sessions, output);
+            RunChain(corpus, warm, chainSessions[c], output);
         }
 
-        foreach (var baseline in baselines)
+        for (var c = 0; c < baselines.Count; c++)
         {
-            RunBaseline(corpus, warm, baseline, output);
+            RunBaseline(corpus, warm, baselines[c], baselineSessions[c], output);
         }
 
         Measurement? bestBare = null;
@@ -157,12 +168,12 @@ public sealed class EnrichHarness : IHarness
             var line = $"round {r + 1}: bare {b}";
             for (var c = 0; c < chains.Count; c++)
             {
-                var m = Measure(() => RunChain(corpus, corpus.Count, chains[c].Chain, sessions, output), corpus.Count);
+                var m = Measure(() => RunChain(corpus, corpus.Count, chainSessions[c], output), corpus.Count);
                 best[c] = best[c] is { } previous && previous.EventsPerCpuSecond >= m.EventsPerCpuSecond ? previous : m;
                 line += $"; {chains[c].Name}: {m}";
                 if (c < baselines.Count)
                 {
-                    var bm = Measure(() => RunBaseline(corpus, corpus.Count, baselines[c], output), corpus.Count);
+                    var bm = Measure(() => RunBaseline(corpus, corpus.Count, baselines[c], baselineSessions[c], output), corpus.Count);
                     bestBaseline[c] = bestBaseline[c] is { } before && before.EventsPerCpuSecond >= bm.EventsPerCpuSecond ? before : bm;
                     line += $"; baseline {chains[c].Name}: {bm}";
                 }
@@ -173,7 +184,7 @@ public sealed class EnrichHarness : IHarness
 
         if (breakdown)
         {
-            Breakdown(corpus, chains[0].Chain, output);
+            Breakdown(corpus, chains[0].Chain, chainSessions[0], output);
         }
 
         Console.WriteLine();
@@ -205,6 +216,11 @@ public sealed class EnrichHarness : IHarness
 
             Console.WriteLine($"  work done: traces linked {s.TracesLinked:N0}, error categories {s.ErrorCategories.Total:N0}, masks {s.Masks.Total:N0}, " +
                               $"geoip {string.Join(' ', s.GeoIp.Snapshot().Select(kv => $"{kv.Key}={kv.Value:N0}"))}, failures {s.EnricherFailures.Total}");
+        }
+
+        foreach (var kept in chainSessions.Concat(baselineSessions))
+        {
+            kept.Dispose();
         }
 
         foreach (var (_, chain) in chains)
@@ -249,7 +265,7 @@ public sealed class EnrichHarness : IHarness
     }
 
     /// <summary>Cost of the record model alone and of each enricher on top of it (one thread, same lines).</summary>
-    private static void Breakdown(EnrichmentCorpus corpus, EnrichmentChain chain, ArrayBufferWriter<byte> output)
+    private static void Breakdown(EnrichmentCorpus corpus, EnrichmentChain chain, ChainSessions chainSessions, ArrayBufferWriter<byte> output)
     {
         using var session = chain.CreateSession();
         var enrichers = session.Enrichers;
@@ -261,6 +277,59 @@ public sealed class EnrichHarness : IHarness
             var extra = m.Cpu.TotalMilliseconds * 1e6 / m.Events - model.Cpu.TotalMilliseconds * 1e6 / model.Events;
             Console.WriteLine($"stage +{enricher.Name,-17}: {m}; enricher ≈ {extra:F0} ns CPU/event");
         }
+
+        // The same stages added one after another in chain order, with the session's own steps between them (the
+        // record's time settled after normalization): each line's difference to the one before is what that stage
+        // costs inside the chain, where it sees the fields the stages before it wrote.
+        var previous = model;
+        for (var count = 1; count <= enrichers.Count; count++)
+        {
+            var prefix = enrichers.Take(count).ToArray();
+            var m = Measure(() => RunPrefix(corpus, prefix, output), corpus.Count);
+            var extra = m.Cpu.TotalMilliseconds * 1e6 / m.Events - previous.Cpu.TotalMilliseconds * 1e6 / previous.Events;
+            Console.WriteLine($"chain to {prefix[^1].Name,-17}: {m}; this stage ≈ {extra:F0} ns CPU/event");
+            previous = m;
+        }
+
+        var whole = Measure(() => RunChain(corpus, corpus.Count, chainSessions, output), corpus.Count);
+        var rest = whole.Cpu.TotalMilliseconds * 1e6 / whole.Events - previous.Cpu.TotalMilliseconds * 1e6 / previous.Events;
+        Console.WriteLine($"session (whole chain): {whole}; session's own steps ≈ {rest:F0} ns CPU/event");
+    }
+
+    private static void RunPrefix(EnrichmentCorpus corpus, ILogEnricher[] enrichers, ArrayBufferWriter<byte> output)
+    {
+        var pool = new Enrichers.Json.LogNodePool();
+        for (var i = 0; i < corpus.Count; i++)
+        {
+            pool.Reset();
+            var record = Enrichers.Json.LogRecordParser.TryParse(corpus[i], out _, Enrichers.Json.LogRecordParser.DefaultMaxBytes,
+                Enrichers.Json.LogRecordParser.DefaultMaxDepth, pool)!;
+            // The session settles the record's time after normalization, before the other enrichers.
+            var settled = false;
+            foreach (var enricher in enrichers)
+            {
+                if (!settled && enricher is not Enrichers.Normalization.NormalizationEnricher)
+                {
+                    Enrichers.Timestamps.RecordTimestamp.Ensure(record, null, TimeProvider.System);
+                    settled = true;
+                }
+
+                enricher.Enrich(record);
+            }
+
+            if (!settled)
+            {
+                Enrichers.Timestamps.RecordTimestamp.Ensure(record, null, TimeProvider.System);
+            }
+
+            record.WriteTo(output);
+            if (output.WrittenCount > 3 * 1024 * 1024)
+            {
+                output.ResetWrittenCount();
+            }
+        }
+
+        output.ResetWrittenCount();
     }
 
     private static void RunStage(EnrichmentCorpus corpus, ILogEnricher? enricher, ArrayBufferWriter<byte> output)
@@ -297,9 +366,9 @@ public sealed class EnrichHarness : IHarness
         output.ResetWrittenCount();
     }
 
-    private static void RunBaseline(EnrichmentCorpus corpus, int count, BaselineChain baseline, ArrayBufferWriter<byte> output)
+    private static void RunBaseline(EnrichmentCorpus corpus, int count, BaselineChain baseline, ChainSessions sessions, ArrayBufferWriter<byte> output)
     {
-        using var session = baseline.CreateSession();
+        var session = sessions.Take()[0];
         for (var i = 0; i < count; i++)
         {
             baseline.Enrich(session, corpus[i], output);
@@ -312,12 +381,12 @@ public sealed class EnrichHarness : IHarness
         output.ResetWrittenCount();
     }
 
-    private static void RunChain(EnrichmentCorpus corpus, int count, EnrichmentChain chain, int sessionCount, ArrayBufferWriter<byte> output)
+    private static void RunChain(EnrichmentCorpus corpus, int count, ChainSessions chainSessions, ArrayBufferWriter<byte> output)
     {
-        var sessions = Enumerable.Range(0, sessionCount).Select(_ => chain.CreateSession()).ToArray();
+        var sessions = chainSessions.Take();
         for (var i = 0; i < count; i++)
         {
-            sessions[i / SessionRun % sessions.Length].Enrich(corpus[i], output);
+            ((EnrichmentSession)sessions[i / SessionRun % sessions.Length]).Enrich(corpus[i], output);
             if (output.WrittenCount > 3 * 1024 * 1024)
             {
                 output.ResetWrittenCount();
@@ -325,10 +394,6 @@ public sealed class EnrichHarness : IHarness
         }
 
         output.ResetWrittenCount();
-        foreach (var session in sessions)
-        {
-            session.Dispose();
-        }
     }
 
     private static Measurement Measure(Action run, int events)
