@@ -33,6 +33,18 @@ public sealed class NormalizationEnricher : ILogEnricher
     private readonly PathStep[] _undotted;
     private readonly NamespaceRouter? _router;
 
+    // The summary bits each list of steps can start at, and each rule's own, in arrays of their own: a record that is
+    // already canonical (every record of most services) has one or two of the stage's names, and ruling a list or a
+    // rule out on one AND of these, instead of reaching each step's object for its mask, is what keeps the stage's
+    // cost on such a record near that of the name scan.
+    private readonly ulong _nestedJsonMask;
+    private readonly ulong _otlpValuesMask;
+    private readonly ulong _renamesMask;
+    private readonly ulong _dropsMask;
+    private readonly ulong[] _ruleMasks;
+    private readonly ulong _objectFieldsMask;
+    private readonly ulong _undottedMask;
+
     private readonly string[] _shapes;
     private readonly StrongBox<long>[] _shapeCounters;
     private readonly ValueConverter _converter;
@@ -84,6 +96,13 @@ public sealed class NormalizationEnricher : ILogEnricher
         _undotted = options.EffectiveUndottedObjects.Select(step).ToArray();
         _router = options.Route.Field is { } routeField ? new NamespaceRouter(step(routeField), options.Route.Namespaces, statistics) : null;
         _names.Seal();
+        _nestedJsonMask = Union(_nestedJson);
+        _otlpValuesMask = Union(_otlpValues);
+        _renamesMask = Union(_renames.Select(r => r.From));
+        _dropsMask = Union(_drops);
+        _ruleMasks = _rules.Select(r => r.From.Mask).ToArray();
+        _objectFieldsMask = Union(_objectFields.Select(o => o.Field));
+        _undottedMask = Union(_undotted);
 
         _clefShape = shapes.IndexOf(ClefShape);
         _shapes = shapes.ToArray();
@@ -111,51 +130,66 @@ public sealed class NormalizationEnricher : ILogEnricher
         }
 
         var shapes = 0u;
-        var lifted = false;
-        foreach (var step in _nestedJson)
+        if (present.Intersects(_nestedJsonMask))
         {
-            lifted |= present.Has(step) && _lifter.Lift(record, step.Path);
-        }
-
-        if (lifted)
-        {
-            shapes |= 1u << _nestedJsonShape;
-            present.Clear();
-            _names.Scan(root, ref present);
-        }
-
-        foreach (var step in _otlpValues)
-        {
-            if (present.Has(step) && LogPath.FindSlot(root, step.Path, out var parent, out var index)
-                && OtlpValues.Plain(parent![index].Value, record) is { } plain)
+            var lifted = false;
+            foreach (var step in _nestedJson)
             {
-                parent[index].Value = plain;
+                lifted |= present.Has(step) && _lifter.Lift(record, step.Path);
+            }
+
+            if (lifted)
+            {
+                shapes |= 1u << _nestedJsonShape;
+                present.Clear();
+                _names.Scan(root, ref present);
             }
         }
 
-        foreach (var (from, to) in _renames)
+        if (present.Intersects(_otlpValuesMask))
         {
-            if (present.Has(from) && LogPath.FindSlot(root, from.Path, out var parent, out var index))
+            foreach (var step in _otlpValues)
             {
-                var value = parent![index].Value;
-                LogPath.Remove(root, from.Path);
-                PathWriter.Set(root, to, value);
-                to.Mark(ref present);
-                Interlocked.Increment(ref _renamed.Value);
+                if (present.Has(step) && LogPath.FindSlot(root, step.Path, out var parent, out var index)
+                    && OtlpValues.Plain(parent![index].Value, record) is { } plain)
+                {
+                    parent[index].Value = plain;
+                }
             }
         }
 
-        foreach (var drop in _drops)
+        if (present.Intersects(_renamesMask))
         {
-            for (var n = 0; n < MaxDrops && present.Has(drop) && LogPath.Remove(root, drop.Path); n++)
+            foreach (var (from, to) in _renames)
             {
-                Interlocked.Increment(ref _dropped.Value);
+                if (present.Has(from) && LogPath.FindSlot(root, from.Path, out var parent, out var index))
+                {
+                    var value = parent![index].Value;
+                    LogPath.Remove(root, from.Path);
+                    PathWriter.Set(root, to, value);
+                    to.Mark(ref present);
+                    Interlocked.Increment(ref _renamed.Value);
+                }
             }
         }
 
-        foreach (var rule in _rules)
+        if (present.Intersects(_dropsMask))
         {
-            if (present.Has(rule.From) && rule.Apply(record, _converter, ref present) && rule.Shape >= 0)
+            foreach (var drop in _drops)
+            {
+                for (var n = 0; n < MaxDrops && present.Has(drop) && LogPath.Remove(root, drop.Path); n++)
+                {
+                    Interlocked.Increment(ref _dropped.Value);
+                }
+            }
+        }
+
+        var ruleMasks = _ruleMasks;
+        for (var r = 0; r < ruleMasks.Length; r++)
+        {
+            // A rule that applies marks its target, so the summary is read afresh for each rule.
+            if (present.Intersects(ruleMasks[r]) && _rules[r] is var rule && present.Has(rule.From)
+                && rule.Apply(record, _converter, ref present) && rule.Shape >= 0)
             {
                 shapes |= 1u << rule.Shape;
             }
@@ -170,19 +204,25 @@ public sealed class NormalizationEnricher : ILogEnricher
             }
         }
 
-        foreach (var (field, scalarTo) in _objectFields)
+        if (present.Intersects(_objectFieldsMask))
         {
-            if (present.Has(field) && MappingShapes.MoveScalar(root, field.Path, scalarTo))
+            foreach (var (field, scalarTo) in _objectFields)
             {
-                Interlocked.Increment(ref _scalarsMoved.Value);
+                if (present.Has(field) && MappingShapes.MoveScalar(root, field.Path, scalarTo))
+                {
+                    Interlocked.Increment(ref _scalarsMoved.Value);
+                }
             }
         }
 
-        foreach (var step in _undotted)
+        if (present.Intersects(_undottedMask))
         {
-            if (present.Has(step) && LogPath.Find(root, step.Path) is LogObject labels)
+            foreach (var step in _undotted)
             {
-                MappingShapes.Undot(labels);
+                if (present.Has(step) && LogPath.Find(root, step.Path) is LogObject labels)
+                {
+                    MappingShapes.Undot(labels);
+                }
             }
         }
 
@@ -191,6 +231,8 @@ public sealed class NormalizationEnricher : ILogEnricher
             router.Route(record);
         }
     }
+
+    private static ulong Union(IEnumerable<PathStep> steps) => steps.Aggregate(0UL, (mask, step) => mask | step.Mask);
 
     /// <summary>Writes the values the recognized <paramref name="shapes"/> imply, and counts the shapes.</summary>
     private void ApplyShapeDefaults(LogRecord record, uint shapes)

@@ -11,6 +11,9 @@ internal ref struct PresentNames(Span<bool> flags)
     /// <summary>True when any name was marked.</summary>
     public readonly bool Any => _summary != 0;
 
+    /// <summary>True when a name of <paramref name="mask"/>'s bits may be present (the flags decide for sure).</summary>
+    public readonly bool Intersects(ulong mask) => (mask & _summary) != 0;
+
     public void Set(int id)
     {
         _flags[id] = true;
