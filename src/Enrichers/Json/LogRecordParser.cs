@@ -52,6 +52,13 @@ public static class LogRecordParser
             return null;
         }
 
+        // Plainly valid input (nearly every record) is parsed straight into nodes; anything else is left to the
+        // reader, which decides whether and why it is refused.
+        if (DirectJsonParser.TryParse(input, maxDepth, pool) is { } parsed)
+        {
+            return pool is null ? new LogRecord(parsed) { InputLength = input.Length } : pool.Record(parsed, input.Length);
+        }
+
         var reader = new Utf8JsonReader(span, new JsonReaderOptions { MaxDepth = maxDepth + 2 });
         try
         {

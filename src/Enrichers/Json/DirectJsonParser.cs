@@ -1,0 +1,368 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
+
+namespace Enrichers.Json;
+
+/// <summary>Parses one JSON object straight into nodes, for input that is plainly valid: strict RFC 8259 (the grammar
+/// <see cref="System.Text.Json.Utf8JsonReader"/> accepts with its default options), nested no deeper than the bound.
+/// It gives up (returns null) at the first thing it does not accept, without saying why: the reader-based parse then
+/// decides, so a record is accepted or refused, and refused with the same reason, exactly as before. It only ever
+/// accepts what that reader accepts, and builds the same nodes (the same slices of the input, the same escape flags).
+/// <para>Why it exists: the reader keeps a token state machine and stops at every token to hand it over, and that
+/// hand-over, not the scan, was most of the record model's cost; going from the bytes to the nodes in one pass made
+/// parsing cheaper than the reader alone. The input's UTF-8 is checked by the caller, as for the reader.</para></summary>
+internal static class DirectJsonParser
+{
+    // What ends the plain run of a string: its closing quote, an escape, or a control character (invalid in JSON).
+    private static readonly SearchValues<byte> StringStops = SearchValues.Create(
+        "\"\\\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\u0009\u000A\u000B\u000C\u000D\u000E\u000F"u8 +
+        "\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001A\u001B\u001C\u001D\u001E\u001F"u8);
+
+    /// <summary>The root object of <paramref name="input"/>, with its nodes from <paramref name="pool"/> when given;
+    /// null when the input is not plainly one valid JSON object within <paramref name="maxDepth"/> (the caller's
+    /// reader-based parse then decides). Nodes taken from the pool before giving up stay unused until its reset.</summary>
+    public static LogObject? TryParse(ReadOnlyMemory<byte> input, int maxDepth, LogNodePool? pool)
+    {
+        var span = input.Span;
+        var i = SkipWhitespace(span, 0);
+        if (i >= span.Length || span[i] != (byte)'{' || maxDepth < 1)
+        {
+            return null;
+        }
+
+        var parser = new Parser(input, maxDepth, pool);
+        var root = parser.ReadObject(ref i, 0);
+        if (root is null || SkipWhitespace(span, i) != span.Length)
+        {
+            return null;
+        }
+
+        return root;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int SkipWhitespace(ReadOnlySpan<byte> span, int i)
+    {
+        while ((uint)i < (uint)span.Length && span[i] is (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t')
+        {
+            i++;
+        }
+
+        return i;
+    }
+
+    private readonly ref struct Parser(ReadOnlyMemory<byte> input, int maxDepth, LogNodePool? pool)
+    {
+        private readonly ReadOnlySpan<byte> _span = input.Span;
+        private readonly ReadOnlyMemory<byte> _input = input;
+        private readonly int _maxDepth = maxDepth;
+        private readonly LogNodePool? _pool = pool;
+
+        /// <summary>Reads the object whose '{' is at <paramref name="i"/> (at nesting <paramref name="depth"/>, the root
+        /// at 0); on success <paramref name="i"/> is just past its '}'.</summary>
+        public LogObject? ReadObject(ref int i, int depth)
+        {
+            // As the reader-based parse: an object at depth d is refused when d + 1 exceeds the bound.
+            if (depth + 1 > _maxDepth)
+            {
+                return null;
+            }
+
+            var span = _span;
+            var obj = _pool is null ? new LogObject(depth == 0 ? 24 : 4) : _pool.Object();
+            i = SkipWhitespace(span, i + 1);
+            if ((uint)i < (uint)span.Length && span[i] == (byte)'}')
+            {
+                i++;
+                return obj;
+            }
+
+            while (true)
+            {
+                if ((uint)i >= (uint)span.Length || span[i] != (byte)'"')
+                {
+                    return null;
+                }
+
+                var nameStart = i + 1;
+                if (!ScanString(ref i, out var escaped))
+                {
+                    return null;
+                }
+
+                var nameLength = i - 1 - nameStart;
+                i = SkipWhitespace(span, i);
+                if ((uint)i >= (uint)span.Length || span[i] != (byte)':')
+                {
+                    return null;
+                }
+
+                i = SkipWhitespace(span, i + 1);
+                if (ReadValue(ref i, depth) is not { } value)
+                {
+                    return null;
+                }
+
+                var name = _input.Slice(nameStart, nameLength);
+                var first = nameLength == 0 ? -1 : span[nameStart];
+                obj.AddParsed(_pool is null ? new LogProperty(name, escaped, value, first) : _pool.Property(name, escaped, value, first));
+                i = SkipWhitespace(span, i);
+                if ((uint)i >= (uint)span.Length)
+                {
+                    return null;
+                }
+
+                if (span[i] == (byte)',')
+                {
+                    i = SkipWhitespace(span, i + 1);
+                    continue;
+                }
+
+                if (span[i] != (byte)'}')
+                {
+                    return null;
+                }
+
+                i++;
+                return obj;
+            }
+        }
+
+        private LogArray? ReadArray(ref int i, int depth)
+        {
+            if (depth + 1 > _maxDepth)
+            {
+                return null;
+            }
+
+            var span = _span;
+            var array = _pool is null ? new LogArray() : _pool.Array();
+            i = SkipWhitespace(span, i + 1);
+            if ((uint)i < (uint)span.Length && span[i] == (byte)']')
+            {
+                i++;
+                return array;
+            }
+
+            while (true)
+            {
+                if (ReadValue(ref i, depth) is not { } value)
+                {
+                    return null;
+                }
+
+                array.Add(value);
+                i = SkipWhitespace(span, i);
+                if ((uint)i >= (uint)span.Length)
+                {
+                    return null;
+                }
+
+                if (span[i] == (byte)',')
+                {
+                    i = SkipWhitespace(span, i + 1);
+                    continue;
+                }
+
+                if (span[i] != (byte)']')
+                {
+                    return null;
+                }
+
+                i++;
+                return array;
+            }
+        }
+
+        /// <summary>Reads the value starting at <paramref name="i"/> inside a container at <paramref name="depth"/>.</summary>
+        private LogNode? ReadValue(ref int i, int depth)
+        {
+            var span = _span;
+            if ((uint)i >= (uint)span.Length)
+            {
+                return null;
+            }
+
+            switch (span[i])
+            {
+                case (byte)'"':
+                {
+                    var start = i + 1;
+                    if (!ScanString(ref i, out var escaped))
+                    {
+                        return null;
+                    }
+
+                    var raw = _input.Slice(start, i - 1 - start);
+                    return _pool is null ? LogString.FromRaw(raw, escaped) : _pool.String(raw, escaped);
+                }
+
+                case (byte)'{':
+                    return ReadObject(ref i, depth + 1);
+                case (byte)'[':
+                    return ReadArray(ref i, depth + 1);
+                case (byte)'t':
+                    return Literal(ref i, "true"u8, LogLiteral.True);
+                case (byte)'f':
+                    return Literal(ref i, "false"u8, LogLiteral.False);
+                case (byte)'n':
+                    return Literal(ref i, "null"u8, LogLiteral.Null);
+                default:
+                {
+                    var start = i;
+                    if (!ScanNumber(ref i))
+                    {
+                        return null;
+                    }
+
+                    var raw = _input.Slice(start, i - start);
+                    return _pool is null ? LogLiteral.FromRaw(LogNodeKind.Number, raw) : _pool.Number(raw);
+                }
+            }
+        }
+
+        private LogLiteral? Literal(ref int i, ReadOnlySpan<byte> text, LogLiteral literal)
+        {
+            if (!_span[i..].StartsWith(text) || !EndsValue(i + text.Length))
+            {
+                return null;
+            }
+
+            i += text.Length;
+            return literal;
+        }
+
+        /// <summary>True when a number or literal may end before <paramref name="i"/>: the reader refuses one that runs
+        /// into anything but whitespace or a delimiter (<c>truex</c>, <c>1x</c>).</summary>
+        private bool EndsValue(int i) =>
+            (uint)i < (uint)_span.Length && _span[i] is (byte)',' or (byte)'}' or (byte)']' or (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t';
+
+        /// <summary>Scans the string whose opening quote is at <paramref name="i"/>; on success <paramref name="i"/> is
+        /// just past the closing quote and <paramref name="escaped"/> tells whether it holds an escape.</summary>
+        private bool ScanString(ref int i, out bool escaped)
+        {
+            var span = _span;
+            escaped = false;
+            var at = i + 1;
+            while (true)
+            {
+                var stop = span[at..].IndexOfAny(StringStops);
+                if (stop < 0)
+                {
+                    return false;
+                }
+
+                at += stop;
+                var b = span[at];
+                if (b == (byte)'"')
+                {
+                    i = at + 1;
+                    return true;
+                }
+
+                if (b != (byte)'\\' || at + 1 >= span.Length)
+                {
+                    // A control character: invalid in a JSON string.
+                    return false;
+                }
+
+                escaped = true;
+                switch (span[at + 1])
+                {
+                    case (byte)'"' or (byte)'\\' or (byte)'/' or (byte)'b' or (byte)'f' or (byte)'n' or (byte)'r' or (byte)'t':
+                        at += 2;
+                        break;
+                    case (byte)'u':
+                        if (at + 6 > span.Length || !IsHex(span[at + 2]) || !IsHex(span[at + 3]) || !IsHex(span[at + 4]) || !IsHex(span[at + 5]))
+                        {
+                            return false;
+                        }
+
+                        at += 6;
+                        break;
+                    default:
+                        return false;
+                }
+            }
+        }
+
+        private static bool IsHex(byte b) => (uint)(b - '0') <= 9 || (uint)((b | 0x20) - 'a') <= 'f' - 'a';
+
+        /// <summary>Scans a number at <paramref name="i"/> by JSON's grammar:
+        /// <c>-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?</c>, followed by whitespace or a delimiter.</summary>
+        private bool ScanNumber(ref int i)
+        {
+            var span = _span;
+            var at = i;
+            if (span[at] == (byte)'-')
+            {
+                at++;
+            }
+
+            if ((uint)at >= (uint)span.Length)
+            {
+                return false;
+            }
+
+            if (span[at] == (byte)'0')
+            {
+                at++;
+            }
+            else if (IsDigit(span[at]))
+            {
+                at = SkipDigits(span, at + 1);
+            }
+            else
+            {
+                return false;
+            }
+
+            if ((uint)at < (uint)span.Length && span[at] == (byte)'.')
+            {
+                at++;
+                if ((uint)at >= (uint)span.Length || !IsDigit(span[at]))
+                {
+                    return false;
+                }
+
+                at = SkipDigits(span, at + 1);
+            }
+
+            if ((uint)at < (uint)span.Length && (span[at] | 0x20) == (byte)'e')
+            {
+                at++;
+                if ((uint)at < (uint)span.Length && span[at] is (byte)'+' or (byte)'-')
+                {
+                    at++;
+                }
+
+                if ((uint)at >= (uint)span.Length || !IsDigit(span[at]))
+                {
+                    return false;
+                }
+
+                at = SkipDigits(span, at + 1);
+            }
+
+            if (!EndsValue(at))
+            {
+                return false;
+            }
+
+            i = at;
+            return true;
+        }
+
+        private static bool IsDigit(byte b) => (uint)(b - '0') <= 9;
+
+        private static int SkipDigits(ReadOnlySpan<byte> span, int at)
+        {
+            while ((uint)at < (uint)span.Length && IsDigit(span[at]))
+            {
+                at++;
+            }
+
+            return at;
+        }
+    }
+}
