@@ -97,6 +97,8 @@ internal static class DirectJsonParser
                     return null;
                 }
 
+                // Compact input ("name":value) keeps the whole member for writing, when the value is no container.
+                var compact = i == nameStart + nameLength + 1 && i + 1 < span.Length && span[i + 1] is not ((byte)'{' or (byte)'[');
                 i = SkipWhitespace(span, i + 1);
                 if (ReadValue(ref i, depth) is not { } value)
                 {
@@ -105,7 +107,8 @@ internal static class DirectJsonParser
 
                 var name = _input.Slice(nameStart, nameLength);
                 var first = nameLength == 0 ? -1 : span[nameStart];
-                obj.AddParsed(_pool is null ? new LogProperty(name, escaped, value, first) : _pool.Property(name, escaped, value, first));
+                var member = compact ? _input[(nameStart - 1)..i] : default;
+                obj.AddParsed(_pool is null ? new LogProperty(name, escaped, value, first, member) : _pool.Property(name, escaped, value, first, member));
                 i = SkipWhitespace(span, i);
                 if ((uint)i >= (uint)span.Length)
                 {

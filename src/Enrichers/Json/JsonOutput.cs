@@ -71,6 +71,22 @@ internal ref struct JsonOutput
         _pos += raw.Length + 2;
     }
 
+    /// <summary>Writes <paramref name="raw"/> after a comma when <paramref name="comma"/>: a member or run of members
+    /// as the input wrote them.</summary>
+    public void WriteRawAfter(ReadOnlySpan<byte> raw, bool comma)
+    {
+        Ensure(raw.Length + 1);
+        var span = _span[_pos..];
+        var k = 0;
+        if (comma)
+        {
+            span[k++] = (byte)',';
+        }
+
+        raw.CopyTo(span[k..]);
+        _pos += k + raw.Length;
+    }
+
     /// <summary>Writes <c>,"raw":</c> (the comma only when <paramref name="comma"/>): an object member's start
     /// in one bounds check instead of one per punctuation byte.</summary>
     public void WriteMemberRaw(ReadOnlySpan<byte> raw, bool comma)

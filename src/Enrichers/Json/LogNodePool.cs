@@ -84,17 +84,17 @@ internal sealed class LogNodePool
         return created;
     }
 
-    public LogProperty Property(ReadOnlyMemory<byte> rawName, bool hasEscapes, LogNode value, int first)
+    public LogProperty Property(ReadOnlyMemory<byte> rawName, bool hasEscapes, LogNode value, int first, ReadOnlyMemory<byte> member = default)
     {
         var slot = _properties;
         if (slot.Used < slot.Items.Count)
         {
             var reused = slot.Items[slot.Used++];
-            reused.Reuse(rawName, hasEscapes, value, first);
+            reused.Reuse(rawName, hasEscapes, value, first, member);
             return reused;
         }
 
-        var created = new LogProperty(rawName, hasEscapes, value, first);
+        var created = new LogProperty(rawName, hasEscapes, value, first, member);
         slot.Keep(created);
         return created;
     }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 
@@ -149,11 +150,51 @@ public sealed class LogObject : LogNode
     {
         output.WriteByte((byte)'{');
         var properties = CollectionsMarshal.AsSpan(_properties);
+
+        // Intact members that follow one another in the input, a comma between them, are written in one copy: the
+        // run [runStart, runStart + runLength) of the input's bytes, whose comma (when it is not the first member) is
+        // written before it.
+        ref byte runStart = ref Unsafe.NullRef<byte>();
+        var runLength = 0;
+        var runComma = false;
         for (var i = 0; i < properties.Length; i++)
         {
             var p = properties[i];
+            if (p.TryGetIntactMember(out var member))
+            {
+                ref var start = ref MemoryMarshal.GetReference(member);
+                if (runLength > 0 && Unsafe.AreSame(ref start, ref Unsafe.Add(ref runStart, runLength + 1))
+                    && Unsafe.Add(ref runStart, runLength) == (byte)',')
+                {
+                    // The byte between two addresses of the same input is that input's: a comma, so the run grows.
+                    runLength += 1 + member.Length;
+                    continue;
+                }
+
+                if (runLength > 0)
+                {
+                    output.WriteRawAfter(MemoryMarshal.CreateReadOnlySpan(ref runStart, runLength), runComma);
+                }
+
+                runStart = ref start;
+                runLength = member.Length;
+                runComma = i > 0;
+                continue;
+            }
+
+            if (runLength > 0)
+            {
+                output.WriteRawAfter(MemoryMarshal.CreateReadOnlySpan(ref runStart, runLength), runComma);
+                runLength = 0;
+            }
+
             p.WriteMemberStartTo(ref output, i > 0);
             p.Value.WriteTo(ref output);
+        }
+
+        if (runLength > 0)
+        {
+            output.WriteRawAfter(MemoryMarshal.CreateReadOnlySpan(ref runStart, runLength), runComma);
         }
 
         output.WriteByte((byte)'}');

@@ -12,6 +12,7 @@ public sealed class LogProperty
     private int _asciiLength;
     private int _first;
     private string? _name;
+    private ReadOnlyMemory<byte> _member;
 
     public LogProperty(string name, LogNode value)
     {
@@ -25,8 +26,10 @@ public sealed class LogProperty
 
     /// <param name="first">The name's first raw byte (-1 when empty): lookups rule most names out by it
     /// without touching the name's bytes.</param>
-    internal LogProperty(ReadOnlyMemory<byte> rawName, bool hasEscapes, LogNode value, int first = -2)
+    /// <param name="member">The whole member as the input wrote it (see <see cref="TryGetIntactMember"/>), or empty.</param>
+    internal LogProperty(ReadOnlyMemory<byte> rawName, bool hasEscapes, LogNode value, int first = -2, ReadOnlyMemory<byte> member = default)
     {
+        _member = member;
         _rawName = rawName;
         _rawHasEscapes = hasEscapes;
         _fromInput = true;
@@ -37,8 +40,10 @@ public sealed class LogProperty
 
     /// <summary>Gives a pooled property the next record's parsed name and value (see <see cref="LogNodePool"/>).</summary>
     /// <param name="first">The name's first raw byte, -1 when the name is empty.</param>
-    internal void Reuse(ReadOnlyMemory<byte> rawName, bool hasEscapes, LogNode value, int first)
+    /// <param name="member">The whole member as the input wrote it (see <see cref="TryGetIntactMember"/>), or empty.</param>
+    internal void Reuse(ReadOnlyMemory<byte> rawName, bool hasEscapes, LogNode value, int first, ReadOnlyMemory<byte> member)
     {
+        _member = member;
         _rawName = rawName;
         _rawHasEscapes = hasEscapes;
         _fromInput = true;
@@ -51,6 +56,7 @@ public sealed class LogProperty
     /// <summary>Gives a pooled property a name set by an enricher (see <see cref="LogNodePool"/>).</summary>
     internal void Reuse(string name, LogNode value)
     {
+        _member = default;
         _rawName = default;
         _rawHasEscapes = false;
         _fromInput = false;
@@ -180,6 +186,29 @@ public sealed class LogProperty
     /// decoded: with the raw length, <c>"requ\u0065st"</c> (12 bytes) passed the enrichers' dispatch on the
     /// length of <c>request</c>, so an address under it was neither read nor removed.</summary>
     internal int NameLength => _fromInput && !_rawHasEscapes ? _rawName.Length : Name.Length;
+
+    /// <summary>The member's input bytes, <c>"name":value</c>, when writing the property now would write exactly those:
+    /// the parser saw it written without whitespace with a string, number or literal value, and that value is still
+    /// the one the input holds there (a string node over the same input bytes, a literal of the same text). Most
+    /// members of a record are written this way, one copy each (or one for a run of them, see
+    /// <see cref="LogObject"/>), instead of a copy for the name, one for the value and a virtual call between.</summary>
+    internal bool TryGetIntactMember(out ReadOnlySpan<byte> member)
+    {
+        member = _member.Span;
+        if (member.IsEmpty)
+        {
+            return false;
+        }
+
+        // The member starts with the quoted name and its colon.
+        var value = member[(_rawName.Length + 3)..];
+        return Value switch
+        {
+            LogString s => value[0] == (byte)'"' && s.IsRawSliceOf(value[1..^1]),
+            LogLiteral l => l.RawUtf8.SequenceEqual(value),
+            _ => false,
+        };
+    }
 
     /// <summary>Writes <c>,"name":</c> (the comma only when <paramref name="comma"/>).</summary>
     internal void WriteMemberStartTo(ref JsonOutput output, bool comma)

@@ -54,6 +54,20 @@ public sealed class LogString : LogNode
 
     internal bool IsEmptyString => _fromInput ? _raw.IsEmpty : _value!.Length == 0;
 
+    /// <summary>True when the value is held as exactly these raw bytes (the same memory, not a copy): it would be
+    /// written as they are.</summary>
+    internal bool IsRawSliceOf(ReadOnlySpan<byte> bytes)
+    {
+        if (!_fromInput || _raw.Length != bytes.Length)
+        {
+            return false;
+        }
+
+        return System.Runtime.CompilerServices.Unsafe.AreSame(
+            ref System.Runtime.InteropServices.MemoryMarshal.GetReference(_raw.Span),
+            ref System.Runtime.InteropServices.MemoryMarshal.GetReference(bytes));
+    }
+
     /// <summary>Turns a pooled string into the next record's parsed string (see <see cref="LogNodePool"/>).</summary>
     internal void Reuse(ReadOnlyMemory<byte> raw, bool hasEscapes)
     {
