@@ -14,6 +14,13 @@ internal sealed class TraceBudget(int max)
     /// <summary>Takes room for one trace; false when the budget is spent.</summary>
     public bool TryTake()
     {
+        // Read first: a busy worker stays at the budget, where a take that fails would otherwise write the line
+        // every session shares twice per new trace.
+        if (Volatile.Read(ref _used) >= max)
+        {
+            return false;
+        }
+
         if (Interlocked.Increment(ref _used) <= max)
         {
             return true;

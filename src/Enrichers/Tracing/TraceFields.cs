@@ -1,9 +1,33 @@
+using System.Buffers;
+using System.Text;
+using Enrichers.Json;
+
 namespace Enrichers.Tracing;
 
 /// <summary>Where the fields trace linking reads and writes sit among a record's top-level properties
 /// (index, or -1), found in one pass so that no field is looked up twice.</summary>
 internal struct TraceFields
 {
+    // Matched exactly.
+    private static readonly string[] FieldNamesRead =
+    [
+        FieldNames.Trace, FieldNames.TraceIdCamel, FieldNames.SpanId, FieldNames.Request, FieldNames.TraceId, FieldNames.TraceDotId,
+        FieldNames.TraceSeq, FieldNames.Timestamp, FieldNames.ServiceName, FieldNames.RequestHeaders, FieldNames.TraceElapsedMs,
+        FieldNames.TraceRootService,
+    ];
+
+    // HTTP header names, matched ignoring ASCII case (loggers keep whatever case the client sent, also when they
+    // copy a header to the top level).
+    private static readonly string[] HeaderNames = [FieldNames.B3Single, FieldNames.Traceparent, FieldNames.B3SpanId, FieldNames.B3TraceId];
+
+    private static readonly int LongestName = FieldNamesRead.Concat(HeaderNames).Max(n => n.Length);
+
+    // Most names of a record (message, level, ids of the producer's own) are ruled out by their first byte.
+    private static readonly SearchValues<byte> FirstBytes = SearchValues.Create(
+        FieldNamesRead.Select(n => (byte)n[0])
+            .Concat(HeaderNames.SelectMany(n => new[] { (byte)char.ToLowerInvariant(n[0]), (byte)char.ToUpperInvariant(n[0]) }))
+            .ToArray());
+
     public int TraceId;
     public int TraceIdCamel;
     public int Trace;
@@ -27,4 +51,102 @@ internal struct TraceFields
         B3Single = -1, Request = -1, RequestHeaders = -1, SpanId = -1, Timestamp = -1, ServiceName = -1, TraceSeq = -1,
         TraceElapsedMs = -1, TraceRootService = -1,
     };
+
+    /// <summary>True when a field is present that may hold a copy of the trace ID (see the enricher's alias check).</summary>
+    public readonly bool HasAliases =>
+        TraceIdCamel >= 0 || TraceDotId >= 0 || Trace >= 0 || B3TraceId >= 0 || B3Single >= 0 || Request >= 0 || RequestHeaders >= 0;
+
+    /// <summary>The fields of <paramref name="root"/> (the first of each, when a name comes twice). Names are compared as
+    /// UTF-8: the input's own bytes, or the decoded name (escaped, or set by an earlier step) encoded.</summary>
+    public static TraceFields Find(LogObject root)
+    {
+        var f = None;
+        Span<byte> decoded = stackalloc byte[LongestName * 3];
+        var properties = root.PropertySpan;
+        for (var i = 0; i < properties.Length; i++)
+        {
+            var p = properties[i];
+            scoped ReadOnlySpan<byte> name;
+            if (!p.TryGetRawName(out name))
+            {
+                var text = p.Name;
+                if (text.Length > LongestName)
+                {
+                    continue;
+                }
+
+                name = decoded[..Encoding.UTF8.GetBytes(text, decoded)];
+            }
+
+            if (name.Length is > 0 && name.Length <= LongestName && FirstBytes.Contains(name[0]))
+            {
+                f.Note(name, i);
+            }
+        }
+
+        return f;
+    }
+
+    private void Note(ReadOnlySpan<byte> name, int i)
+    {
+        switch (name.Length)
+        {
+            case 2 when Ascii.EqualsIgnoreCase(name, FieldNames.B3Single):
+                First(ref B3Single, i);
+                break;
+            case 5 when Ascii.Equals(name, FieldNames.Trace):
+                First(ref Trace, i);
+                break;
+            case 7 when Ascii.Equals(name, FieldNames.TraceIdCamel):
+                First(ref TraceIdCamel, i);
+                break;
+            case 7 when Ascii.Equals(name, FieldNames.SpanId):
+                First(ref SpanId, i);
+                break;
+            case 7 when Ascii.Equals(name, FieldNames.Request):
+                First(ref Request, i);
+                break;
+            case 8 when Ascii.Equals(name, FieldNames.TraceId):
+                First(ref TraceId, i);
+                break;
+            case 8 when Ascii.Equals(name, FieldNames.TraceDotId):
+                First(ref TraceDotId, i);
+                break;
+            case 9 when Ascii.Equals(name, FieldNames.TraceSeq):
+                First(ref TraceSeq, i);
+                break;
+            case 10 when Ascii.Equals(name, FieldNames.Timestamp):
+                First(ref Timestamp, i);
+                break;
+            case 11 when Ascii.EqualsIgnoreCase(name, FieldNames.Traceparent):
+                First(ref Traceparent, i);
+                break;
+            case 11 when Ascii.EqualsIgnoreCase(name, FieldNames.B3SpanId):
+                First(ref B3SpanId, i);
+                break;
+            case 12 when Ascii.Equals(name, FieldNames.ServiceName):
+                First(ref ServiceName, i);
+                break;
+            case 12 when Ascii.EqualsIgnoreCase(name, FieldNames.B3TraceId):
+                First(ref B3TraceId, i);
+                break;
+            case 15 when Ascii.Equals(name, FieldNames.RequestHeaders):
+                First(ref RequestHeaders, i);
+                break;
+            case 16 when Ascii.Equals(name, FieldNames.TraceElapsedMs):
+                First(ref TraceElapsedMs, i);
+                break;
+            case 18 when Ascii.Equals(name, FieldNames.TraceRootService):
+                First(ref TraceRootService, i);
+                break;
+        }
+    }
+
+    private static void First(ref int field, int i)
+    {
+        if (field < 0)
+        {
+            field = i;
+        }
+    }
 }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text;
 
 namespace Enrichers.Tracing;
 
@@ -7,6 +8,7 @@ namespace Enrichers.Tracing;
 internal static class TraceIds
 {
     private static readonly SearchValues<char> HexDigits = SearchValues.Create("0123456789abcdefABCDEF");
+    private static readonly SearchValues<byte> HexDigitBytes = SearchValues.Create("0123456789abcdefABCDEF"u8);
 
     /// <summary>W3C <c>traceparent</c>: <c>00-&lt;32 hex&gt;-&lt;16 hex&gt;-&lt;2 hex&gt;</c>. Writes the
     /// lowercase trace ID (32 chars) and span ID (16 chars).</summary>
@@ -83,6 +85,21 @@ internal static class TraceIds
         }
 
         return value;
+    }
+
+    /// <summary><see cref="NormalizeProducerId(ReadOnlySpan{char}, Span{char})"/> on UTF-8 (a record's own unescaped
+    /// string, read without decoding it); <paramref name="lowercased"/> tells whether the ID changed.</summary>
+    public static ReadOnlySpan<byte> NormalizeProducerId(ReadOnlySpan<byte> value, Span<byte> buffer, out bool lowercased)
+    {
+        lowercased = (value.Length == 16 || value.Length == 32) && !value.ContainsAnyExcept(HexDigitBytes)
+            && value.ContainsAnyExcept((byte)'0') && value.ContainsAnyInRange((byte)'A', (byte)'F');
+        if (!lowercased)
+        {
+            return value;
+        }
+
+        Ascii.ToLower(value, buffer, out var n);
+        return buffer[..n];
     }
 
     private static bool IsB3TraceId(ReadOnlySpan<char> v) => (v.Length == 16 || v.Length == 32) && IsHexId(v);

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Buffers.Binary;
 using System.Text;
 using Enrichers.Json;
 
@@ -18,20 +20,25 @@ public sealed class TraceLinkingEnricher : ISessionEnricher
     private const string B3SpanId = FieldNames.B3SpanId;
     private const string B3Single = FieldNames.B3Single;
 
+    /// <summary>Longer service names are not shared between traces (a name that long is not one of a few).</summary>
+    private const int MaxSharedServiceName = 64;
+
+    private const int ServiceNameBits = 8;
+
+    // Bytes a trace ID must not hold to be written as it is between JSON quotes.
+    private static readonly SearchValues<byte> JsonUnsafe = SearchValues.Create(
+        "\"\\\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\u0009\u000A\u000B\u000C\u000D\u000E\u000F"u8 +
+        "\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001A\u001B\u001C\u001D\u001E\u001F"u8);
+
     private readonly TraceLinkingOptions _options;
     private readonly EnrichmentStatistics _statistics;
     private readonly TimeProvider _time;
-    private readonly HashSet<TraceState> _traces = new(TraceIdComparer.Instance);
-    private readonly HashSet<TraceState>.AlternateLookup<ReadOnlySpan<byte>> _tracesById;
+    private readonly TraceTable _traces = new();
 
-    // Service names repeat endlessly; the root service of each new trace reuses one string per name.
-    private readonly Dictionary<string, string> _serviceNames = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _serviceNamesBySpan;
-
-    // Recency list threaded through the states (no node objects): most recently seen at the head, so the
-    // idle and the least recently used traces sit at the tail.
-    private TraceState? _head;
-    private TraceState? _tail;
+    // Service names repeat endlessly; the root service of each new trace reuses one per name (direct-mapped: a
+    // name that loses its place is made again when it comes back, so many distinct names cost what they did
+    // before, and memory stays bounded).
+    private readonly RootService?[] _rootServices = new RootService?[1 << ServiceNameBits];
 
     // Reading the system clock per record was a large share of the whole chain (a syscall in some sandboxes;
     // figures: docs/enrichment.md). Records a
@@ -65,8 +72,6 @@ public sealed class TraceLinkingEnricher : ISessionEnricher
         _statistics = statistics;
         _time = time;
         _budget = budget ?? new TraceBudget(options.MaxTraces);
-        _tracesById = _traces.GetAlternateLookup<ReadOnlySpan<byte>>();
-        _serviceNamesBySpan = _serviceNames.GetAlternateLookup<ReadOnlySpan<char>>();
         _clockSampleInterval = ReferenceEquals(time, TimeProvider.System) ? 32 : 1;
         _sinceClockRead = _clockSampleInterval;
     }
@@ -76,27 +81,44 @@ public sealed class TraceLinkingEnricher : ISessionEnricher
     /// <summary>Traces currently remembered.</summary>
     internal int ActiveTraces => _traces.Count;
 
+    /// <summary>Where the record's trace ID came from. The alias check trusts the field that gave it (it holds the ID,
+    /// by construction) and compares only the others.</summary>
     private enum Source
     {
         None,
         TraceId,
-        Other,
+        TraceIdCamel,
+        TraceDotId,
+        Traceparent,
+        B3TraceId,
+        HeaderB3TraceId,
+        B3Single,
+        HeaderB3Single,
+        KafkaHeaders,
     }
 
     public void Enrich(LogRecord record)
     {
         var root = record.Root;
-        var f = Scan(root);
+        var f = TraceFields.Find(root);
         Span<char> text = _text;
         Span<char> id = _id;
         Span<char> span = stackalloc char[16];
         var idLength = 0;
+        ReadOnlySpan<byte> idUtf8 = default;
         var hasSpan = false;
         var source = Source.None;
         var ownChanged = false;
 
         var own = Value(root, f.TraceId);
-        if (own is not null && !own.IsEmpty)
+        if (own is LogString { IsRaw: true, RawHasEscapes: false } raw && raw.RawUtf8.Length is > 0 and <= MaxIdLength)
+        {
+            // The usual case (a producer's own ID as plain text) is read as UTF-8, without decoding it to chars and
+            // encoding it back.
+            idUtf8 = TraceIds.NormalizeProducerId(raw.RawUtf8, _idUtf8, out ownChanged);
+            source = Source.TraceId;
+        }
+        else if (own is not null && !own.IsEmpty)
         {
             // trace_id holding an object, an array or a boolean is producer data we must not overwrite.
             if (!TryText(own, text, out var t) || !TryNormalize(t, id, out idLength))
@@ -110,25 +132,34 @@ public sealed class TraceLinkingEnricher : ISessionEnricher
         else
         {
             var headers = Headers(root, f);
-            if ((TryText(Value(root, f.TraceIdCamel), text, out var t) && TryNormalize(t, id, out idLength))
-                || (TryText(TraceDotId(root, f), text, out t) && TryNormalize(t, id, out idLength)))
+            if (TryText(Value(root, f.TraceIdCamel), text, out var t) && TryNormalize(t, id, out idLength))
             {
-                source = Source.Other;
+                source = Source.TraceIdCamel;
+            }
+            else if (TryText(TraceDotId(root, f), text, out t) && TryNormalize(t, id, out idLength))
+            {
+                source = Source.TraceDotId;
             }
             else if ((TryText(Value(root, f.Traceparent), text, out t) && TraceIds.TryParseTraceparent(t, id, span))
                      || (TryText(HeaderValue(headers, Traceparent), text, out t) && TraceIds.TryParseTraceparent(t, id, span)))
             {
-                (source, idLength, hasSpan) = (Source.Other, 32, true);
+                (source, idLength, hasSpan) = (Source.Traceparent, 32, true);
             }
-            else if (TryB3(Value(root, f.B3TraceId), Value(root, f.B3SpanId), text, id, span, out idLength, out hasSpan)
-                     || TryB3(HeaderValue(headers, B3TraceId), HeaderValue(headers, B3SpanId), text, id, span, out idLength, out hasSpan))
+            else if (TryB3(Value(root, f.B3TraceId), Value(root, f.B3SpanId), text, id, span, out idLength, out hasSpan))
             {
-                source = Source.Other;
+                source = Source.B3TraceId;
             }
-            else if ((TryText(Value(root, f.B3Single), text, out t) && TraceIds.TryParseB3Single(t, id, out idLength, span))
-                     || (TryText(HeaderValue(headers, B3Single), text, out t) && TraceIds.TryParseB3Single(t, id, out idLength, span)))
+            else if (TryB3(HeaderValue(headers, B3TraceId), HeaderValue(headers, B3SpanId), text, id, span, out idLength, out hasSpan))
             {
-                (source, hasSpan) = (Source.Other, true);
+                source = Source.HeaderB3TraceId;
+            }
+            else if (TryText(Value(root, f.B3Single), text, out t) && TraceIds.TryParseB3Single(t, id, out idLength, span))
+            {
+                (source, hasSpan) = (Source.B3Single, true);
+            }
+            else if (TryText(HeaderValue(headers, B3Single), text, out t) && TraceIds.TryParseB3Single(t, id, out idLength, span))
+            {
+                (source, hasSpan) = (Source.HeaderB3Single, true);
             }
         }
 
@@ -147,7 +178,7 @@ public sealed class TraceLinkingEnricher : ISessionEnricher
             {
                 carriedId[..carriedLength].CopyTo(id);
                 carriedSpan.CopyTo(span);
-                (source, idLength, hasSpan) = (Source.Other, carriedLength, carriedHasSpan);
+                (source, idLength, hasSpan) = (Source.KafkaHeaders, carriedLength, carriedHasSpan);
                 _statistics.TraceHeaders.Increment("used");
             }
             else if (resolved)
@@ -161,40 +192,58 @@ public sealed class TraceLinkingEnricher : ISessionEnricher
             return;
         }
 
-        var traceId = id[..idLength];
-        var idUtf8 = _idUtf8.AsSpan(0, Encoding.UTF8.GetBytes(traceId, _idUtf8));
-        var state = Link(record, f, idUtf8, out var elapsedMs);
-        var spanId = hasSpan && f.SpanId < 0 ? new string(span) : null;
+        if (idUtf8.IsEmpty)
+        {
+            idUtf8 = _idUtf8.AsSpan(0, Encoding.UTF8.GetBytes(id[..idLength], _idUtf8));
+        }
+
+        var slot = Link(record, f, new TraceKey(idUtf8), out var elapsedMs);
+
+        // Span IDs are lowercase hex: written as UTF-8, no string made. Taken before the alias check, which uses
+        // the span buffer as scratch.
+        Span<byte> spanUtf8 = stackalloc byte[16];
+        var writeSpan = hasSpan && f.SpanId < 0;
+        if (writeSpan)
+        {
+            Ascii.FromUtf16(span, spanUtf8, out _);
+        }
 
         // Aliases holding the same ID go; the first of them makes room for trace_id when the record has none
         // (the new field takes the alias's place, and nothing has to shift).
         Span<int> removeAt = stackalloc int[5];
-        var removals = FindCopiedAliases(root, f, traceId, text, span, removeAt, _normalized);
-        removeAt[..removals].Sort();
+        var removals = 0;
+        if (f.HasAliases)
+        {
+            var traceId = idLength > 0 ? id[..idLength] : id[..Encoding.UTF8.GetChars(idUtf8, id)];
+            removals = FindCopiedAliases(root, f, source, traceId, text, span, removeAt, _normalized);
+            removeAt[..removals].Sort();
+        }
+
         var place = 0;
         if (source != Source.TraceId || ownChanged)
         {
             if (f.TraceId < 0 && removals > 0)
             {
-                root.ReplaceAt(removeAt[0], FieldNames.TraceId, TraceIdNode(record, state, idUtf8));
+                root.ReplaceAt(removeAt[0], FieldNames.TraceId, TraceIdNode(record, idUtf8));
                 place = 1;
             }
             else
             {
-                SetOrAppend(root, f.TraceId, FieldNames.TraceId, TraceIdNode(record, state, idUtf8));
+                SetOrAppend(root, f.TraceId, FieldNames.TraceId, TraceIdNode(record, idUtf8));
             }
         }
 
-        if (spanId is not null)
+        if (writeSpan)
         {
-            root.Append(FieldNames.SpanId, record.NewString(spanId));
+            root.Append(FieldNames.SpanId, record.NewUtf8String(spanUtf8));
         }
 
+        ref var state = ref _traces[slot];
         SetOrAppend(root, f.TraceSeq, FieldNames.TraceSeq, record.NewNumber(state.Seq));
         SetOrAppend(root, f.TraceElapsedMs, FieldNames.TraceElapsedMs, record.NewNumber(elapsedMs));
-        if (state.RootService is not null)
+        if (state.RootService is { } rootService)
         {
-            SetOrAppend(root, f.TraceRootService, FieldNames.TraceRootService, record.NewString(state.RootService));
+            SetOrAppend(root, f.TraceRootService, FieldNames.TraceRootService, rootService.ToNode(record));
         }
 
         // Last, because removing top-level properties shifts the indices found by the scan.
@@ -210,74 +259,8 @@ public sealed class TraceLinkingEnricher : ISessionEnricher
     {
         _budget.Give(_traces.Count);
         _traces.Clear();
-        _head = _tail = null;
-        _serviceNames.Clear();
+        Array.Clear(_rootServices);
     }
-
-    private static TraceFields Scan(LogObject root)
-    {
-        var f = TraceFields.None;
-        var properties = root.PropertySpan;
-        for (var i = 0; i < properties.Length; i++)
-        {
-            var p = properties[i];
-            switch (p.NameLength)
-            {
-                case 2 when p.NameEqualsIgnoreAsciiCase(B3Single):
-                    f.B3Single = First(f.B3Single, i);
-                    break;
-                case 5 when p.NameEquals(FieldNames.Trace):
-                    f.Trace = First(f.Trace, i);
-                    break;
-                case 7 when p.NameEquals(FieldNames.TraceIdCamel):
-                    f.TraceIdCamel = First(f.TraceIdCamel, i);
-                    break;
-                case 7 when p.NameEquals(FieldNames.SpanId):
-                    f.SpanId = First(f.SpanId, i);
-                    break;
-                case 7 when p.NameEquals(FieldNames.Request):
-                    f.Request = First(f.Request, i);
-                    break;
-                case 8 when p.NameEquals(FieldNames.TraceId):
-                    f.TraceId = First(f.TraceId, i);
-                    break;
-                case 8 when p.NameEquals(FieldNames.TraceDotId):
-                    f.TraceDotId = First(f.TraceDotId, i);
-                    break;
-                case 9 when p.NameEquals(FieldNames.TraceSeq):
-                    f.TraceSeq = First(f.TraceSeq, i);
-                    break;
-                case 10 when p.NameEquals(FieldNames.Timestamp):
-                    f.Timestamp = First(f.Timestamp, i);
-                    break;
-                case 11 when p.NameEqualsIgnoreAsciiCase(Traceparent):
-                    f.Traceparent = First(f.Traceparent, i);
-                    break;
-                case 11 when p.NameEqualsIgnoreAsciiCase(B3SpanId):
-                    f.B3SpanId = First(f.B3SpanId, i);
-                    break;
-                case 12 when p.NameEquals(FieldNames.ServiceName):
-                    f.ServiceName = First(f.ServiceName, i);
-                    break;
-                case 12 when p.NameEqualsIgnoreAsciiCase(B3TraceId):
-                    f.B3TraceId = First(f.B3TraceId, i);
-                    break;
-                case 15 when p.NameEquals(FieldNames.RequestHeaders):
-                    f.RequestHeaders = First(f.RequestHeaders, i);
-                    break;
-                case 16 when p.NameEquals(FieldNames.TraceElapsedMs):
-                    f.TraceElapsedMs = First(f.TraceElapsedMs, i);
-                    break;
-                case 18 when p.NameEquals(FieldNames.TraceRootService):
-                    f.TraceRootService = First(f.TraceRootService, i);
-                    break;
-            }
-        }
-
-        return f;
-    }
-
-    private static int First(int found, int i) => found >= 0 ? found : i;
 
     private static LogNode? Value(LogObject root, int index) => index < 0 ? null : root[index].Value;
 
@@ -367,8 +350,8 @@ public sealed class TraceLinkingEnricher : ISessionEnricher
 
     /// <summary>The trace ID as a string node: its UTF-8 bytes copied to the record (no string made), unless they
     /// need JSON escaping (a producer's own ID may hold any character).</summary>
-    private static LogString TraceIdNode(LogRecord record, TraceState state, ReadOnlySpan<byte> id) =>
-        state.IdIsJsonSafe ? record.NewUtf8String(id) : record.NewString(Encoding.UTF8.GetString(id));
+    private static LogString TraceIdNode(LogRecord record, ReadOnlySpan<byte> id) =>
+        id.ContainsAny(JsonUnsafe) ? record.NewString(Encoding.UTF8.GetString(id)) : record.NewUtf8String(id);
 
     private static void SetOrAppend(LogObject root, int index, string name, LogNode value)
     {
@@ -386,20 +369,23 @@ public sealed class TraceLinkingEnricher : ISessionEnricher
     /// ones are removed here, top-level ones are returned in <paramref name="removeAt"/> (the caller removes
     /// them). A field that holds a different ID is producer data that disagrees: it is kept.
     /// <c>traceparent</c> always stays as received.</summary>
-    private static int FindCopiedAliases(LogObject root, in TraceFields f, ReadOnlySpan<char> traceId, Span<char> text, Span<char> scratch, Span<int> removeAt, Span<char> normalized)
+    private static int FindCopiedAliases(LogObject root, in TraceFields f, Source source, ReadOnlySpan<char> traceId, Span<char> text, Span<char> scratch, Span<int> removeAt, Span<char> normalized)
     {
         var removals = 0;
 
-        if (SameProducerId(Value(root, f.TraceIdCamel), traceId, text, normalized))
+        if (source == Source.TraceIdCamel || SameProducerId(Value(root, f.TraceIdCamel), traceId, text, normalized))
         {
             removeAt[removals++] = f.TraceIdCamel;
         }
 
-        if (SameProducerId(Value(root, f.TraceDotId), traceId, text, normalized))
+        // The ID came from trace.id: from the dotted key when there is one, else from the nested field.
+        var dotted = Value(root, f.TraceDotId);
+        if ((source == Source.TraceDotId && dotted is not null) || SameProducerId(dotted, traceId, text, normalized))
         {
             removeAt[removals++] = f.TraceDotId;
         }
-        else if (Value(root, f.Trace) is LogObject trace && SameProducerId(trace.Get(FieldNames.NestedId), traceId, text, normalized))
+        else if (Value(root, f.Trace) is LogObject trace
+                 && (source == Source.TraceDotId || SameProducerId(trace.Get(FieldNames.NestedId), traceId, text, normalized)))
         {
             trace.Remove(FieldNames.NestedId);
             if (trace.Count == 0)
@@ -408,20 +394,20 @@ public sealed class TraceLinkingEnricher : ISessionEnricher
             }
         }
 
-        if (SameB3(Value(root, f.B3TraceId), single: false, traceId, text, normalized, scratch))
+        if (source == Source.B3TraceId || SameB3(Value(root, f.B3TraceId), single: false, traceId, text, normalized, scratch))
         {
             removeAt[removals++] = f.B3TraceId;
         }
 
-        if (SameB3(Value(root, f.B3Single), single: true, traceId, text, normalized, scratch))
+        if (source == Source.B3Single || SameB3(Value(root, f.B3Single), single: true, traceId, text, normalized, scratch))
         {
             removeAt[removals++] = f.B3Single;
         }
 
         if (Headers(root, f) is { } headers)
         {
-            var removed = RemoveHeader(headers, B3TraceId, single: false, traceId, text, normalized, scratch)
-                | RemoveHeader(headers, B3Single, single: true, traceId, text, normalized, scratch);
+            var removed = RemoveHeader(headers, B3TraceId, source == Source.HeaderB3TraceId, single: false, traceId, text, normalized, scratch)
+                | RemoveHeader(headers, B3Single, source == Source.HeaderB3Single, single: true, traceId, text, normalized, scratch);
             if (removed && headers.Count == 0)
             {
                 if (f.RequestHeaders >= 0)
@@ -457,10 +443,11 @@ public sealed class TraceLinkingEnricher : ISessionEnricher
         return ok && normalized[..n].SequenceEqual(traceId);
     }
 
-    private static bool RemoveHeader(LogObject headers, string name, bool single, ReadOnlySpan<char> traceId, Span<char> text, Span<char> normalized, Span<char> scratch)
+    /// <param name="gaveId">True when this header gave the ID (it is the first of its name, so it is the one found).</param>
+    private static bool RemoveHeader(LogObject headers, string name, bool gaveId, bool single, ReadOnlySpan<char> traceId, Span<char> text, Span<char> normalized, Span<char> scratch)
     {
         var i = HeaderIndex(headers, name);
-        if (i < 0 || !SameB3(headers[i].Value, single, traceId, text, normalized, scratch))
+        if (i < 0 || !(gaveId || SameB3(headers[i].Value, single, traceId, text, normalized, scratch)))
         {
             return false;
         }
@@ -470,8 +457,8 @@ public sealed class TraceLinkingEnricher : ISessionEnricher
     }
 
     /// <param name="elapsedMs">This record's time since the trace's earliest record.</param>
-    /// <param name="id">The trace ID as UTF-8 (the state's key).</param>
-    private TraceState Link(LogRecord record, in TraceFields f, ReadOnlySpan<byte> id, out long elapsedMs)
+    /// <returns>The trace's slot in <see cref="_traces"/>.</returns>
+    private int Link(LogRecord record, in TraceFields f, in TraceKey key, out long elapsedMs)
     {
         var root = record.Root;
         if (++_sinceClockRead >= _clockSampleInterval)
@@ -489,130 +476,109 @@ public sealed class TraceLinkingEnricher : ISessionEnricher
             ? ms
             : _time.GetUtcNow().ToUnixTimeMilliseconds();
 
-        if (_tracesById.TryGetValue(id, out var state))
+        var slot = _traces.Find(key);
+        if (slot != TraceTable.None)
         {
-            Unlink(state);
-            AddFirst(state);
-            if (timestamp < state.EarliestMs)
+            _traces.MoveToFront(slot);
+            ref var seen = ref _traces[slot];
+            if (timestamp < seen.EarliestMs)
             {
-                state.EarliestMs = timestamp;
-                state.RootService = ServiceName(Value(root, f.ServiceName));
+                seen.EarliestMs = timestamp;
+                seen.RootService = RootServiceOf(Value(root, f.ServiceName));
             }
         }
         else
         {
-            TraceState? forgotten = null;
-            if (!_budget.TryTake())
+            if (_budget.TryTake())
             {
-                // Room comes from this stream's own least recently seen trace, whose state then holds the new one;
-                // with none, one trace is allowed over.
-                if (_tail is not null)
-                {
-                    forgotten = _tail;
-                    Forget(forgotten);
-                }
-
-                _budget.Take();
+                slot = _traces.Add(key);
             }
-
-            if (forgotten is null)
+            else if (_traces.Oldest != TraceTable.None)
             {
-                state = new TraceState(id);
+                // Room comes from this stream's own least recently seen trace, whose slot (and share of the budget)
+                // then holds the new one.
+                slot = _traces.Oldest;
+                _traces.Replace(slot, key);
             }
             else
             {
-                forgotten.Reuse(id);
-                state = forgotten;
+                // With none, one trace is allowed over.
+                _budget.Take();
+                slot = _traces.Add(key);
             }
 
-            state.EarliestMs = timestamp;
-            state.RootService = ServiceName(Value(root, f.ServiceName));
-            AddFirst(state);
-            _traces.Add(state);
+            ref var added = ref _traces[slot];
+            added.EarliestMs = timestamp;
+            added.RootService = RootServiceOf(Value(root, f.ServiceName));
         }
 
-        state.Seq++;
+        ref var state = ref _traces[slot];
+        if (state.Seq < int.MaxValue)
+        {
+            state.Seq++;
+        }
+
         state.LastSeen = now;
         elapsedMs = timestamp - state.EarliestMs;
-        return state;
+        return slot;
     }
 
     private void ExpireIdle(long now)
     {
-        while (_tail is { } oldest && _time.GetElapsedTime(oldest.LastSeen, now) > _options.IdleTimeout)
+        while (_traces.Oldest is var oldest and not TraceTable.None
+               && _time.GetElapsedTime(_traces[oldest].LastSeen, now) > _options.IdleTimeout)
         {
-            Forget(oldest);
+            _traces.Remove(oldest);
+            _budget.Give();
         }
     }
 
-    private void Forget(TraceState state)
-    {
-        Unlink(state);
-        _traces.Remove(state);
-        _budget.Give();
-    }
-
-    private void AddFirst(TraceState state)
-    {
-        state.Previous = null;
-        state.Next = _head;
-        if (_head is not null)
-        {
-            _head.Previous = state;
-        }
-
-        _head = state;
-        _tail ??= state;
-    }
-
-    private void Unlink(TraceState state)
-    {
-        if (state.Previous is null)
-        {
-            _head = state.Next;
-        }
-        else
-        {
-            state.Previous.Next = state.Next;
-        }
-
-        if (state.Next is null)
-        {
-            _tail = state.Previous;
-        }
-        else
-        {
-            state.Next.Previous = state.Previous;
-        }
-
-        state.Previous = state.Next = null;
-    }
-
-    private string? ServiceName(LogNode? node)
+    private RootService? RootServiceOf(LogNode? node)
     {
         if (node is not LogString s)
         {
             return null;
         }
 
-        Span<char> buffer = stackalloc char[64];
-        if (!s.IsRaw || s.RawHasEscapes || s.RawUtf8.Length > buffer.Length)
+        if (!s.IsRaw || s.RawHasEscapes)
         {
-            return s.Value;
+            return new RootService(s.Value);
         }
 
-        var name = buffer[..Encoding.UTF8.GetChars(s.RawUtf8, buffer)];
-        if (_serviceNamesBySpan.TryGetValue(name, out var known))
+        var name = s.RawUtf8;
+        if (name.Length > MaxSharedServiceName)
         {
-            return known;
+            return new RootService(name.ToArray());
         }
 
-        var value = name.ToString();
-        if (_serviceNames.Count < 1024)
+        ref var shared = ref _rootServices[ServiceNameBucket(name)];
+        if (shared is null || !shared.Is(name))
         {
-            _serviceNames.Add(value, value);
+            shared = new RootService(name.ToArray());
         }
 
-        return value;
+        return shared;
+    }
+
+    /// <summary>A place in <see cref="_rootServices"/> from the name's length and first and last 8 bytes: a session
+    /// sees a few names, and two that collide only make a name again, so a cheap unseeded spread does.</summary>
+    private static int ServiceNameBucket(ReadOnlySpan<byte> name)
+    {
+        ulong head = 0, tail = 0;
+        if (name.Length >= 8)
+        {
+            head = BinaryPrimitives.ReadUInt64LittleEndian(name);
+            tail = BinaryPrimitives.ReadUInt64LittleEndian(name[^8..]);
+        }
+        else
+        {
+            foreach (var b in name)
+            {
+                head = (head << 8) | b;
+            }
+        }
+
+        var mixed = (head * 0x9E3779B97F4A7C15) ^ ((tail + (ulong)name.Length) * 0xC2B2AE3D27D4EB4F);
+        return (int)(mixed >> (64 - ServiceNameBits));
     }
 }

@@ -211,6 +211,63 @@ public sealed class TraceLinkingEnricherTests
         Assert.Equal(expected, RunParsed(Create(), json).GetProperty("trace_id").GetString());
     }
 
+    [Theory]
+    [InlineData("{\"traceId\":\"" + Id + "\",\"msg\":\"ok\"}", "{\"trace_id\":\"" + Id + "\",\"msg\":\"ok\",\"trace_seq\":1,\"trace_elapsed_ms\":0}")]
+    [InlineData("{\"trace.id\":\"" + Id + "\",\"msg\":\"ok\"}", "{\"trace_id\":\"" + Id + "\",\"msg\":\"ok\",\"trace_seq\":1,\"trace_elapsed_ms\":0}")]
+    [InlineData("{\"trace\":{\"id\":\"" + Id + "\"},\"msg\":\"ok\"}", "{\"trace_id\":\"" + Id + "\",\"msg\":\"ok\",\"trace_seq\":1,\"trace_elapsed_ms\":0}")]
+    [InlineData("{\"X-B3-TraceId\":\"" + Id + "\",\"msg\":\"ok\"}", "{\"trace_id\":\"" + Id + "\",\"msg\":\"ok\",\"trace_seq\":1,\"trace_elapsed_ms\":0}")]
+    [InlineData("{\"B3\":\"" + Id + "-" + Span + "\",\"msg\":\"ok\"}", "{\"trace_id\":\"" + Id + "\",\"msg\":\"ok\",\"span_id\":\"" + Span + "\",\"trace_seq\":1,\"trace_elapsed_ms\":0}")]
+    [InlineData("{\"request\":{\"headers\":{\"b3\":\"" + Id + "-" + Span + "\"}},\"msg\":\"ok\"}", "{\"trace_id\":\"" + Id + "\",\"msg\":\"ok\",\"span_id\":\"" + Span + "\",\"trace_seq\":1,\"trace_elapsed_ms\":0}")]
+    [InlineData("{\"request.headers\":{\"x-b3-traceid\":\"" + Id + "\",\"accept\":\"*\"},\"msg\":\"ok\"}", "{\"request.headers\":{\"accept\":\"*\"},\"msg\":\"ok\",\"trace_id\":\"" + Id + "\",\"trace_seq\":1,\"trace_elapsed_ms\":0}")]
+    public void The_alias_that_gave_the_id_is_removed_like_any_copy(string json, string expected)
+    {
+        Assert.Equal(expected, Run(Create(), json));
+    }
+
+    [Fact]
+    public void Fields_an_earlier_step_set_are_found_by_their_names()
+    {
+        var record = LogRecordParser.TryParse("{\"msg\":\"ok\"}"u8.ToArray(), out _)!;
+        record.Root.Set("traceId", Id.ToUpperInvariant());
+        record.Root.Set("service_name", "set-by-code");
+
+        Create().Enrich(record);
+
+        Assert.Equal("{\"msg\":\"ok\",\"trace_id\":\"" + Id + "\",\"service_name\":\"set-by-code\",\"trace_seq\":1,\"trace_elapsed_ms\":0," +
+                     "\"trace_root_service\":\"set-by-code\"}", record.ToString());
+    }
+
+    [Theory]
+    [InlineData("\"caf\\u00e9 \\\"quoted\\\"\"", "caf\u00e9 \"quoted\"")]
+    [InlineData("\"\u00e9t\u00e9-\u6f22\"", "\u00e9t\u00e9-\u6f22")]
+    [InlineData("\"a-service-name-far-longer-than-any-that-a-session-keeps-one-copy-of-for-its-traces\"", "a-service-name-far-longer-than-any-that-a-session-keeps-one-copy-of-for-its-traces")]
+    [InlineData("\"\"", "")]
+    public void The_root_service_is_written_back_as_the_same_text_whatever_it_holds(string serviceJson, string expected)
+    {
+        var enricher = Create();
+        var json = "{\"service_name\":" + serviceJson + ",\"trace_id\":\"" + Id + "\"}";
+
+        var first = RunParsed(enricher, json);
+        var second = RunParsed(enricher, "{\"trace_id\":\"" + Id + "\"}");
+
+        Assert.Equal(expected, first.GetProperty("trace_root_service").GetString());
+        Assert.Equal(expected, second.GetProperty("trace_root_service").GetString());
+    }
+
+    [Fact]
+    public void Many_distinct_service_names_each_stay_the_root_of_their_own_trace()
+    {
+        var enricher = Create();
+        var names = Enumerable.Range(0, 2_000).Select(i => $"service-{i}").ToList();
+        for (var i = 0; i < names.Count; i++)
+        {
+            RunParsed(enricher, $"{{\"service_name\":\"{names[i]}\",\"trace_id\":\"trace-{i}\"}}");
+        }
+
+        Assert.All(Enumerable.Range(0, names.Count).Where(i => i % 97 == 0), i =>
+            Assert.Equal(names[i], RunParsed(enricher, $"{{\"trace_id\":\"trace-{i}\"}}").GetProperty("trace_root_service").GetString()));
+    }
+
     [Fact]
     public void A_trace_id_field_holding_an_object_is_not_overwritten_and_the_record_is_not_linked()
     {
