@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text;
 using Enrichers.Json;
 
@@ -22,11 +21,14 @@ internal struct TraceFields
 
     private static readonly int LongestName = FieldNamesRead.Concat(HeaderNames).Max(n => n.Length);
 
-    // Most names of a record (message, level, ids of the producer's own) are ruled out by their first byte.
-    private static readonly SearchValues<byte> FirstBytes = SearchValues.Create(
-        FieldNamesRead.Select(n => (byte)n[0])
-            .Concat(HeaderNames.SelectMany(n => new[] { (byte)char.ToLowerInvariant(n[0]), (byte)char.ToUpperInvariant(n[0]) }))
-            .ToArray());
+    // For each name length, the first bytes a field's name of that length starts with (ASCII, two 64-bit halves):
+    // most names of a record (message, level, the producer's own ids) are ruled out by the two before any compare.
+    private static readonly ulong[] FirstBytesByLength = FirstBytesOf(
+        FieldNamesRead.Select(n => (n.Length, n[0]))
+            .Concat(HeaderNames.SelectMany(n => new[] { (n.Length, char.ToLowerInvariant(n[0])), (n.Length, char.ToUpperInvariant(n[0])) })));
+
+    /// <summary>The length of the scratch <see cref="Find"/> needs: a decoded name of the longest length as UTF-8.</summary>
+    public static int ScratchLength => LongestName * 3;
 
     public int TraceId;
     public int TraceIdCamel;
@@ -57,17 +59,16 @@ internal struct TraceFields
         TraceIdCamel >= 0 || TraceDotId >= 0 || Trace >= 0 || B3TraceId >= 0 || B3Single >= 0 || Request >= 0 || RequestHeaders >= 0;
 
     /// <summary>The fields of <paramref name="root"/> (the first of each, when a name comes twice). Names are compared as
-    /// UTF-8: the input's own bytes, or the decoded name (escaped, or set by an earlier step) encoded.</summary>
-    public static TraceFields Find(LogObject root)
+    /// UTF-8: the input's own bytes, or the decoded name (escaped, or set by an earlier step) encoded into
+    /// <paramref name="scratch"/> (<see cref="ScratchLength"/> bytes).</summary>
+    public static TraceFields Find(LogObject root, Span<byte> scratch)
     {
         var f = None;
-        Span<byte> decoded = stackalloc byte[LongestName * 3];
         var properties = root.PropertySpan;
         for (var i = 0; i < properties.Length; i++)
         {
             var p = properties[i];
-            scoped ReadOnlySpan<byte> name;
-            if (!p.TryGetRawName(out name))
+            if (!p.TryGetRawName(out var name))
             {
                 var text = p.Name;
                 if (text.Length > LongestName)
@@ -75,10 +76,11 @@ internal struct TraceFields
                     continue;
                 }
 
-                name = decoded[..Encoding.UTF8.GetBytes(text, decoded)];
+                name = scratch[..Encoding.UTF8.GetBytes(text, scratch)];
             }
 
-            if (name.Length is > 0 && name.Length <= LongestName && FirstBytes.Contains(name[0]))
+            if (name.Length is > 0 && name.Length <= LongestName && name[0] < 0x80
+                && (FirstBytesByLength[(name.Length * 2) + (name[0] >> 6)] & (1UL << name[0])) != 0)
             {
                 f.Note(name, i);
             }
@@ -140,6 +142,17 @@ internal struct TraceFields
                 First(ref TraceRootService, i);
                 break;
         }
+    }
+
+    private static ulong[] FirstBytesOf(IEnumerable<(int Length, char First)> names)
+    {
+        var bits = new ulong[(LongestName + 1) * 2];
+        foreach (var (length, first) in names)
+        {
+            bits[(length * 2) + (first >> 6)] |= 1UL << first;
+        }
+
+        return bits;
     }
 
     private static void First(ref int field, int i)

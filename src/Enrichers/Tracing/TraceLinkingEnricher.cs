@@ -46,12 +46,20 @@ public sealed class TraceLinkingEnricher : ISessionEnricher
     // is read every 32 linked records; any other TimeProvider (tests, FakeTimeProvider) on every record.
     private readonly int _clockSampleInterval;
 
-    // Scratch for the ID text: a stackalloc of this size is zeroed on every call, which showed up as a
-    // memset on every record; the enricher is per session, so plain arrays do.
+    // Scratch: a stackalloc of the ID's size is zeroed on every call, which showed up as a memset on every record, and
+    // a method with a loop and a stackalloc cannot be replaced on the stack, so the runtime compiles it optimized at
+    // once, without the instrumented tier that profile-guided optimization needs. The enricher is per session, so
+    // plain arrays do.
     private readonly char[] _text = new char[MaxIdLength];
     private readonly char[] _id = new char[MaxIdLength];
     private readonly char[] _normalized = new char[MaxIdLength];
     private readonly byte[] _idUtf8 = new byte[MaxIdLength * 3];
+    private readonly char[] _span = new char[16];
+    private readonly byte[] _spanUtf8 = new byte[16];
+    private readonly char[] _carriedId = new char[32];
+    private readonly char[] _carriedSpan = new char[16];
+    private readonly int[] _removeAt = new int[5];
+    private readonly byte[] _names = new byte[TraceFields.ScratchLength];
     private int _sinceClockRead;
     private long _now;
 
@@ -100,10 +108,10 @@ public sealed class TraceLinkingEnricher : ISessionEnricher
     public void Enrich(LogRecord record)
     {
         var root = record.Root;
-        var f = TraceFields.Find(root);
+        var f = TraceFields.Find(root, _names);
         Span<char> text = _text;
         Span<char> id = _id;
-        Span<char> span = stackalloc char[16];
+        Span<char> span = _span;
         var idLength = 0;
         ReadOnlySpan<byte> idUtf8 = default;
         var hasSpan = false;
@@ -166,8 +174,8 @@ public sealed class TraceLinkingEnricher : ISessionEnricher
         if (record.TraceHeaders is { } carried)
         {
             // The body wins; the headers count either way, and a malformed one is ignored.
-            Span<char> carriedId = stackalloc char[32];
-            Span<char> carriedSpan = stackalloc char[16];
+            Span<char> carriedId = _carriedId;
+            Span<char> carriedSpan = _carriedSpan;
             var resolved = carried.TryResolve(carriedId, out var carriedLength, carriedSpan, out var carriedHasSpan, out var malformed);
             if (malformed > 0)
             {
@@ -201,7 +209,7 @@ public sealed class TraceLinkingEnricher : ISessionEnricher
 
         // Span IDs are lowercase hex: written as UTF-8, no string made. Taken before the alias check, which uses
         // the span buffer as scratch.
-        Span<byte> spanUtf8 = stackalloc byte[16];
+        Span<byte> spanUtf8 = _spanUtf8;
         var writeSpan = hasSpan && f.SpanId < 0;
         if (writeSpan)
         {
@@ -210,7 +218,7 @@ public sealed class TraceLinkingEnricher : ISessionEnricher
 
         // Aliases holding the same ID go; the first of them makes room for trace_id when the record has none
         // (the new field takes the alias's place, and nothing has to shift).
-        Span<int> removeAt = stackalloc int[5];
+        Span<int> removeAt = _removeAt;
         var removals = 0;
         if (f.HasAliases)
         {
