@@ -81,7 +81,9 @@ internal sealed class TraceTable
         Assign(slot, key);
     }
 
-    /// <summary>Forgets the trace in <paramref name="slot"/>.</summary>
+    /// <summary>Forgets the trace in <paramref name="slot"/>. The last trace to go takes the storage with it when it
+    /// had grown past one chunk: slots are kept for reuse, and a session whose traces all went idle (a partition that
+    /// fell quiet) would otherwise hold the room of its busiest hour for as long as it lives.</summary>
     public void Remove(int slot)
     {
         Unindex(slot);
@@ -90,8 +92,14 @@ internal sealed class TraceTable
         s = default;
         s.Next = _free;
         _free = slot;
-        Count--;
+        if (--Count == 0 && _slotsMade > ChunkSize)
+        {
+            Clear();
+        }
     }
+
+    /// <summary>Slots made so far (in use or free): the storage the table holds.</summary>
+    internal int Capacity => _slotsMade;
 
     /// <summary>Moves the trace in <paramref name="slot"/> to the head of the recency list.</summary>
     public void MoveToFront(int slot)

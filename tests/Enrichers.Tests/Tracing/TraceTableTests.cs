@@ -28,6 +28,40 @@ public sealed class TraceTableTests
     }
 
     [Fact]
+    public void A_table_that_empties_after_growing_lets_its_storage_go_and_fills_again()
+    {
+        var table = new TraceTable();
+        var ids = Enumerable.Range(0, 1000).Select(i => "trace-" + i).ToList();
+        foreach (var id in ids)
+        {
+            table.Add(new TraceKey(Encoding.UTF8.GetBytes(id)));
+        }
+
+        Assert.Equal(1000, table.Capacity);
+        while (table.Oldest != TraceTable.None)
+        {
+            table.Remove(table.Oldest);
+        }
+
+        Assert.Equal(0, table.Count);
+        Assert.Equal(0, table.Capacity);
+        var slot = table.Add(new TraceKey("trace-again"u8));
+        Assert.Equal(slot, table.Find(new TraceKey("trace-again"u8)));
+        Assert.Equal(TraceTable.None, table.Find(new TraceKey("trace-7"u8)));
+    }
+
+    [Fact]
+    public void A_small_table_keeps_its_one_chunk_when_it_empties()
+    {
+        var table = new TraceTable();
+        table.Add(new TraceKey("a"u8));
+        table.Remove(table.Oldest);
+
+        Assert.Equal(1, table.Capacity);
+        Assert.Equal(TraceTable.None, table.Find(new TraceKey("a"u8)));
+    }
+
+    [Fact]
     public void Random_adds_replacements_and_removals_agree_with_a_dictionary_and_a_recency_list()
     {
         // A small table (the index grows from 16 places) under heavy churn: places collide often, so removals shift
