@@ -469,6 +469,7 @@ public sealed class TraceLinkingEnricher : ISessionEnricher
     private int Link(LogRecord record, in TraceFields f, in TraceKey key, out long elapsedMs)
     {
         var root = record.Root;
+        _traces.Prefetch(key);
         if (++_sinceClockRead >= _clockSampleInterval)
         {
             _sinceClockRead = 0;
@@ -507,6 +508,7 @@ public sealed class TraceLinkingEnricher : ISessionEnricher
                 // then holds the new one.
                 slot = _traces.Oldest;
                 _traces.Replace(slot, key);
+                _traces.PrefetchOldest();
             }
             else
             {

@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
+
 namespace Enrichers.Tracing;
 
 /// <summary>The traces one session remembers: their <see cref="TraceSlot"/>s, an index from ID to slot, and a
@@ -54,6 +57,27 @@ internal sealed class TraceTable
                     return slot;
                 }
             }
+        }
+    }
+
+    /// <summary>Asks the processor to fetch the index place where a lookup of <paramref name="key"/> starts, so that
+    /// the miss overlaps the work before <see cref="Find"/>: at the trace budget the index is megabytes, read at
+    /// random places.</summary>
+    public unsafe void Prefetch(in TraceKey key)
+    {
+        if (Sse.IsSupported)
+        {
+            Sse.Prefetch0(Unsafe.AsPointer(ref _index[key.Hash & (_index.Length - 1)]));
+        }
+    }
+
+    /// <summary>As <see cref="Prefetch"/> for the index place of the least recently seen trace, which the next new
+    /// trace at the budget takes out of the index.</summary>
+    public unsafe void PrefetchOldest()
+    {
+        if (Sse.IsSupported && _tail != None)
+        {
+            Sse.Prefetch0(Unsafe.AsPointer(ref _index[HashOf(_tail) & (_index.Length - 1)]));
         }
     }
 
