@@ -14,12 +14,23 @@ internal sealed class BaselineChain : IDisposable
     private readonly IDisposable _chain;
     private readonly MethodInfo _createSession;
 
-    private BaselineChain(IDisposable chain, MethodInfo createSession, Action<IDisposable, ReadOnlyMemory<byte>, IBufferWriter<byte>> enrich)
+    private readonly Func<IDisposable> _openAnother;
+
+    private BaselineChain(IDisposable chain, MethodInfo createSession, Action<IDisposable, ReadOnlyMemory<byte>, IBufferWriter<byte>> enrich,
+        Assembly enrichers, Func<IDisposable> openAnother)
     {
         _chain = chain;
         _createSession = createSession;
         Enrich = enrich;
+        Enrichers = enrichers;
+        _openAnother = openAnother;
     }
+
+    /// <summary>The baseline's Enrichers assembly (in its own load context).</summary>
+    public Assembly Enrichers { get; }
+
+    /// <summary>Another chain with the same options (its own trace budget, its own databases open).</summary>
+    public IDisposable OpenAnother() => _openAnother();
 
     /// <summary>Enriches one line into the output with a session of <see cref="CreateSession"/>.</summary>
     public Action<IDisposable, ReadOnlyMemory<byte>, IBufferWriter<byte>> Enrich { get; }
@@ -42,6 +53,7 @@ internal sealed class BaselineChain : IDisposable
         var chainType = enrichers.GetType("Enrichers.EnrichmentChain", throwOnError: true)!;
         var create = chainType.GetMethods(BindingFlags.Public | BindingFlags.Static).Single(m => m.Name == "Create");
         var chain = (IDisposable)create.Invoke(null, [options, null])!;
+        IDisposable OpenAnother() => (IDisposable)create.Invoke(null, [options, null])!;
         var createSession = chainType.GetMethod("CreateSession")!;
         var enrich = createSession.ReturnType.GetMethods().Single(m => m.Name == "Enrich"
             && m.GetParameters() is [{ ParameterType: var first }, ..] && first == typeof(ReadOnlyMemory<byte>));
@@ -51,7 +63,7 @@ internal sealed class BaselineChain : IDisposable
         var call = Expression.Call(Expression.Convert(session, createSession.ReturnType), enrich, raw, output,
             Expression.Constant(null, enrich.GetParameters()[2].ParameterType));
         var lambda = Expression.Lambda<Action<IDisposable, ReadOnlyMemory<byte>, IBufferWriter<byte>>>(call, session, raw, output).Compile();
-        return new BaselineChain(chain, createSession, lambda);
+        return new BaselineChain(chain, createSession, lambda, enrichers, OpenAnother);
     }
 
     public void Dispose() => _chain.Dispose();

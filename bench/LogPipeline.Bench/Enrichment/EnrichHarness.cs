@@ -184,7 +184,7 @@ public sealed class EnrichHarness : IHarness
 
         if (breakdown)
         {
-            Breakdown(corpus, chains[0].Chain, chainSessions[0], output);
+            Breakdown(corpus, chains[0].Chain, chainSessions[0], baselines.Count > 0 ? baselines[0] : null, output);
         }
 
         Console.WriteLine();
@@ -265,17 +265,34 @@ public sealed class EnrichHarness : IHarness
     }
 
     /// <summary>Cost of the record model alone and of each enricher on top of it (one thread, same lines).</summary>
-    private static void Breakdown(EnrichmentCorpus corpus, EnrichmentChain chain, ChainSessions chainSessions, ArrayBufferWriter<byte> output)
+    private static void Breakdown(EnrichmentCorpus corpus, EnrichmentChain chain, ChainSessions chainSessions, BaselineChain? baseline,
+        ArrayBufferWriter<byte> output)
     {
-        using var session = chain.CreateSession();
+        // A chain of its own: a chain's sessions share its trace budget, and the run's kept sessions hold all of it, so
+        // a session of the same chain would link with room for one trace (no eviction, no cache misses).
+        using var own = EnrichmentChain.Create(chain.Options);
+        using var session = own.CreateSession();
+        using var baselineStages = baseline is null ? null : BaselineStages.Open(baseline);
         var enrichers = session.Enrichers;
         var model = Measure(() => RunStage(corpus, null, output), corpus.Count);
         Console.WriteLine($"stage parse+write  : {model}");
+        var baselineModel = baselineStages is null ? null : Measure(() => baselineStages.Run(corpus, null, output), corpus.Count);
+        if (baselineModel is not null)
+        {
+            Console.WriteLine($"  baseline         : {baselineModel}");
+        }
+
         foreach (var enricher in enrichers)
         {
             var m = Measure(() => RunStage(corpus, enricher, output), corpus.Count);
             var extra = m.Cpu.TotalMilliseconds * 1e6 / m.Events - model.Cpu.TotalMilliseconds * 1e6 / model.Events;
             Console.WriteLine($"stage +{enricher.Name,-17}: {m}; enricher ≈ {extra:F0} ns CPU/event");
+            if (baselineStages is not null && baselineStages.Names.Contains(enricher.Name))
+            {
+                var bm = Measure(() => baselineStages.Run(corpus, enricher.Name, output), corpus.Count);
+                var baselineExtra = bm.Cpu.TotalMilliseconds * 1e6 / bm.Events - baselineModel!.Cpu.TotalMilliseconds * 1e6 / baselineModel.Events;
+                Console.WriteLine($"  baseline         : {bm}; enricher ≈ {baselineExtra:F0} ns CPU/event; candidate / baseline {extra / baselineExtra:F2}x");
+            }
         }
 
         // The same stages added one after another in chain order, with the session's own steps between them (the
