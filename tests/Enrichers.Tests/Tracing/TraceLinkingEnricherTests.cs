@@ -341,6 +341,26 @@ public sealed class TraceLinkingEnricherTests
     }
 
     [Fact]
+    public void A_session_whose_many_traces_all_went_idle_links_the_next_ones_from_nothing()
+    {
+        // More traces than one chunk of the table's storage, so that the table lets it go when the last one goes.
+        var enricher = Create(idle: TimeSpan.FromMinutes(10));
+        for (var i = 0; i < 600; i++)
+        {
+            Seq(enricher, "t" + i);
+        }
+
+        Assert.Equal(2, Seq(enricher, "t599"));
+        _time.Advance(TimeSpan.FromMinutes(11));
+
+        Assert.Equal(1, Seq(enricher, "t1"));
+        Assert.Equal(1, enricher.ActiveTraces);
+        Assert.Equal(2, Seq(enricher, "t1"));
+        Assert.Equal(1, Seq(enricher, "t599"));
+        Assert.Equal(2, enricher.ActiveTraces);
+    }
+
+    [Fact]
     public void Beyond_the_maximum_the_least_recently_seen_trace_is_forgotten()
     {
         var enricher = Create(maxTraces: 2);
