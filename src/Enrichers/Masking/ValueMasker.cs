@@ -103,7 +103,7 @@ internal sealed class ValueMasker
         var raw = s.RawUtf8;
 
         // Only without custom patterns (clean is null otherwise): the cache knows the built-in ones only.
-        if (clean is not null && (!s.IsRaw || raw.Length > RepeatedTextCache.MaxLength))
+        if (clean is not null && (!s.IsRaw || raw.Length > RepeatedTextCache.MaxValueLength))
         {
             clean = null;
         }

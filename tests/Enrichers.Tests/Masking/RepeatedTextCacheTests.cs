@@ -91,4 +91,41 @@ public class RepeatedTextCacheTests
         Assert.Equal(clean, masker.Mask(clean));
         Assert.Equal("{\"note\":\"café [email]\"}", masker.Mask(dirty));
     }
+
+    [Fact]
+    public void Long_values_are_remembered_by_their_exact_bytes()
+    {
+        var cache = RepeatedTextCache.For(new object());
+        var agent = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0"u8;
+        cache.AddClean(agent, MaskPatterns.All);
+
+        Assert.True(cache.IsClean(agent, MaskPatterns.All));
+        Assert.False(cache.IsClean("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.1"u8, MaskPatterns.All));
+        Assert.False(cache.IsClean("Mozilla/5.0 (Windows NT 10.0; Win64; x65) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0"u8, MaskPatterns.All));
+        Assert.False(cache.IsClean(agent, MaskPatterns.All & ~MaskPatterns.Email));
+    }
+
+    [Fact]
+    public void Values_longer_than_the_longest_remembered_are_not_remembered()
+    {
+        var cache = RepeatedTextCache.For(new object());
+        var text = new byte[RepeatedTextCache.MaxValueLength + 1];
+        text.AsSpan().Fill((byte)'a');
+        cache.AddClean(text, MaskPatterns.All);
+
+        Assert.False(cache.IsClean(text, MaskPatterns.All));
+    }
+
+    [Fact]
+    public void A_long_value_that_differs_from_a_clean_one_in_its_middle_is_still_masked()
+    {
+        // Same length, same ends and the same middle bytes the hash reads: only the comparison tells them apart.
+        var masker = new Masker();
+        var clean = "{\"m\":\"a request from the edge proxy for the tenant, forwarded by xxxxxx to the upstream api of the region\"}";
+        var dirty = "{\"m\":\"a request from the edge proxy for the tenant, forwarded by a@b.io to the upstream api of the region\"}";
+
+        Assert.Equal(clean, masker.Mask(clean));
+        Assert.Equal(clean, masker.Mask(clean));
+        Assert.Equal("{\"m\":\"a request from the edge proxy for the tenant, forwarded by [email] to the upstream api of the region\"}", masker.Mask(dirty));
+    }
 }
