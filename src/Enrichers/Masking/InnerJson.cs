@@ -48,7 +48,7 @@ internal static class InnerJson
     /// <summary>Masks JSON held in <paramref name="s"/> as JSON, by <paramref name="walk"/> one level deeper. False when
     /// the text does not parse as one object or array (the caller scans it as text); true when it was masked as JSON,
     /// whether or not anything in it changed (the value is rewritten only when something did).</summary>
-    public static bool TryMask(LogString s, MaskingScope scope, MaskingWalk walk)
+    public static bool TryMask(LogString s, in MaskingScope scope, MaskingWalk walk)
     {
         var text = s.Value;
         var body = text.AsSpan().Trim();

@@ -32,19 +32,19 @@ internal sealed class MaskingWalk
     }
 
     /// <summary>Walks an object or array parsed from a string (see <see cref="InnerJson"/>): it has no owner.</summary>
-    public void WalkContainer(LogNode node, MaskingScope scope)
+    public void WalkContainer(LogNode node, in MaskingScope scope)
     {
         if (node is LogObject o)
         {
-            WalkObject(o, null, scope);
+            WalkObject(o, null, in scope);
         }
         else
         {
-            WalkValue(node, null, scope);
+            WalkValue(node, null, in scope);
         }
     }
 
-    public void WalkObject(LogObject obj, LogProperty? owner, MaskingScope scope)
+    public void WalkObject(LogObject obj, LogProperty? owner, in MaskingScope scope)
     {
         // The property path is needed only to recognize KeepIpFields (null otherwise).
         var depth = scope.Depth;
@@ -70,18 +70,18 @@ internal sealed class MaskingWalk
                 var inner = scope.Under(flags, _patterns);
                 if (property.Value is LogString s)
                 {
-                    _values.Mask(s, inner, scope.InnerLevel != 0 ? null : depth == 0 ? ValueMasker.RootMarker : owner, property);
+                    _values.Mask(s, in inner, scope.InnerLevel != 0 ? null : depth == 0 ? ValueMasker.RootMarker : owner, property);
                 }
                 else if (property.Value is LogLiteral { Kind: LogNodeKind.Number } n && (inner.Context & KeyFlags.PiiContext) != 0)
                 {
-                    if (_values.MaskNumber(n, inner) is { } masked)
+                    if (_values.MaskNumber(n, in inner) is { } masked)
                     {
                         property.Value = masked;
                     }
                 }
                 else
                 {
-                    WalkValue(property.Value, depth == 0 && scope.InnerLevel == 0 ? property : null, inner);
+                    WalkValue(property.Value, depth == 0 && scope.InnerLevel == 0 ? property : null, in inner);
                 }
             }
 
@@ -92,15 +92,15 @@ internal sealed class MaskingWalk
         }
     }
 
-    private void WalkValue(LogNode node, LogProperty? owner, MaskingScope scope)
+    private void WalkValue(LogNode node, LogProperty? owner, in MaskingScope scope)
     {
         switch (node)
         {
             case LogString s:
-                _values.Mask(s, scope, owner: null, property: null);
+                _values.Mask(s, in scope, owner: null, property: null);
                 break;
             case LogObject o:
-                WalkObject(o, owner, scope);
+                WalkObject(o, owner, in scope);
                 break;
             case LogArray a:
                 for (var i = 0; i < a.Count; i++)
@@ -111,14 +111,14 @@ internal sealed class MaskingWalk
                     }
                     else if (a[i] is LogLiteral { Kind: LogNodeKind.Number } n && (scope.Context & KeyFlags.PiiContext) != 0)
                     {
-                        if (_values.MaskNumber(n, scope) is { } masked)
+                        if (_values.MaskNumber(n, in scope) is { } masked)
                         {
                             a[i] = masked;
                         }
                     }
                     else
                     {
-                        WalkValue(a[i], owner: null, scope);
+                        WalkValue(a[i], owner: null, in scope);
                     }
                 }
 

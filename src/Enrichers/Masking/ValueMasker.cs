@@ -38,7 +38,7 @@ internal sealed class ValueMasker
     /// one of the index's own fields with the plain shape of its type (see <see cref="IndexFields"/>), which is kept.
     /// <paramref name="owner"/> is <see cref="RootMarker"/> for a root property, the root property holding the object
     /// for a nested one, null elsewhere; <paramref name="property"/> is the value's property when it has one.</summary>
-    public void Mask(LogString s, MaskingScope scope, LogProperty? owner, LogProperty? property)
+    public void Mask(LogString s, in MaskingScope scope, LogProperty? owner, LogProperty? property)
     {
         // GeoIP names and configured categories hold no record text; custom patterns still see them.
         if (s.IsFromReferenceData && !_custom)
@@ -49,7 +49,7 @@ internal sealed class ValueMasker
         try
         {
             _settings.ScanProbe?.Invoke(s);
-            MaskString(s, scope);
+            MaskString(s, in scope);
         }
         catch (Exception ex)
         {
@@ -64,7 +64,7 @@ internal sealed class ValueMasker
     /// <summary>A JSON number under a key that names personal data (<c>"phone": 4155550132</c>,
     /// <c>"ssn": 123456789</c>): scanned as text with the key's context, and when all of it is a match, a string
     /// marker (or token) takes its place. Null when it stays.</summary>
-    public LogString? MaskNumber(LogLiteral number, MaskingScope scope)
+    public LogString? MaskNumber(LogLiteral number, in MaskingScope scope)
     {
         var raw = number.RawUtf8;
         string replacement;
@@ -89,7 +89,7 @@ internal sealed class ValueMasker
         return scope.Pool is { } pool ? pool.String(replacement) : new LogString(replacement);
     }
 
-    private void MaskString(LogString s, MaskingScope scope)
+    private void MaskString(LogString s, in MaskingScope scope)
     {
         var patterns = scope.Patterns;
         var pool = scope.Pool;
