@@ -22,8 +22,12 @@ internal sealed class KeyNameMasker
         _text = text;
     }
 
-    public KeyFlags Evaluate(LogProperty property, RepeatedTextCache names)
+    /// <summary>What <paramref name="property"/>'s name says about its value; <paramref name="slot"/> is the name's
+    /// slot in <paramref name="names"/> (-1 when it is not remembered there), by which the clean-value lookups of its
+    /// values are paced (see <see cref="RepeatedTextCache.ShouldConsult"/>).</summary>
+    public KeyFlags Evaluate(LogProperty property, RepeatedTextCache names, out int slot)
     {
+        slot = -1;
         if (!property.TryGetRawName(out var raw))
         {
             // Set by an enricher (already a string) or escaped in the input (rare): the decoded name.
@@ -37,10 +41,10 @@ internal sealed class KeyNameMasker
             return _keys.Evaluate(raw) | NameFlags(raw);
         }
 
-        if (!names.TryGetKeyFlags(raw, out var flags))
+        if (!names.TryGetKeyFlags(raw, out var flags, out slot))
         {
             flags = _keys.Evaluate(raw) | NameFlags(raw);
-            names.AddKeyFlags(raw, flags);
+            slot = names.AddKeyFlags(raw, flags);
         }
 
         return flags;

@@ -54,7 +54,7 @@ internal sealed class MaskingWalk
         for (var i = 0; i < properties.Length; i++)
         {
             var property = properties[i];
-            var flags = _names.Evaluate(property, scope.Names);
+            var flags = _names.Evaluate(property, scope.Names, out var keySlot);
             if (_keyRules && ((flags & KeyFlags.Secret) != 0
                 || ((flags & KeyFlags.PairValue) != 0 && NameValuePairs.ValueOfSecretName(properties, i, _keys))))
             {
@@ -70,7 +70,7 @@ internal sealed class MaskingWalk
                 var inner = scope.Under(flags, _patterns);
                 if (property.Value is LogString s)
                 {
-                    _values.Mask(s, in inner, scope.InnerLevel != 0 ? null : depth == 0 ? ValueMasker.RootMarker : owner, property);
+                    _values.Mask(s, in inner, scope.InnerLevel != 0 ? null : depth == 0 ? ValueMasker.RootMarker : owner, property, keySlot);
                 }
                 else if (property.Value is LogLiteral { Kind: LogNodeKind.Number } n && (inner.Context & KeyFlags.PiiContext) != 0)
                 {
@@ -97,7 +97,7 @@ internal sealed class MaskingWalk
         switch (node)
         {
             case LogString s:
-                _values.Mask(s, in scope, owner: null, property: null);
+                _values.Mask(s, in scope, owner: null, property: null, keySlot: -1);
                 break;
             case LogObject o:
                 WalkObject(o, owner, in scope);

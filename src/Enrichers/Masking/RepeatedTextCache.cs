@@ -12,7 +12,12 @@ namespace Enrichers.Masking;
 /// One per thread and enricher (see <see cref="For"/>); direct-mapped and fixed in size, so a lookup or an
 /// insert never allocates and a one-off text (a timestamp, an ID) simply takes the place of an older entry.
 /// <para>Entries are found by hash and then compared byte for byte: a hit is always the same text, so a value
-/// remembered as clean can never hide PII, and a name always gets its own flags.</para></summary>
+/// remembered as clean can never hide PII, and a name always gets its own flags.</para>
+/// <para>Some keys never repeat a value (timestamps, trace IDs, paths with an ID, messages with an address in them);
+/// looking their values up and remembering them only cost time and pushed out values that do repeat. So each key name
+/// counts the misses of its values in a row (see <see cref="ShouldConsult"/>): after <see cref="SkipAfterMisses"/>,
+/// only one value in <see cref="ProbeInterval"/> is looked up (and remembered), until one is found again. A value
+/// not looked up is scanned as if it were new: what is masked never depends on this.</para></summary>
 internal sealed class RepeatedTextCache
 {
     /// <summary>Names and short values up to this length share the slots of the main tables.</summary>
@@ -21,6 +26,13 @@ internal sealed class RepeatedTextCache
     /// <summary>Values up to this length are remembered (longer ones in a smaller table of larger slots); longer
     /// texts are rarely repeated and cost little per byte to scan.</summary>
     public const int MaxValueLength = 256;
+
+    /// <summary>Misses in a row, of one key's values, after which its values are mostly not looked up.</summary>
+    public const int SkipAfterMisses = 16;
+
+    /// <summary>While a key's values are not looked up, one in this many still is (a power of two), so a key whose
+    /// values start to repeat is noticed.</summary>
+    public const int ProbeInterval = 32;
 
     private const int SlotBits = 11;
     private const int LongSlotBits = 9;
@@ -31,6 +43,9 @@ internal sealed class RepeatedTextCache
     private readonly Table _values = new(SlotBits, MaxLength);
     private readonly Table _longValues = new(LongSlotBits, MaxValueLength);
     private readonly Table _names = new(SlotBits, MaxLength);
+
+    // Per slot of the names table: how many values of that name in a row were not found among the clean ones.
+    private readonly ushort[] _valueMisses = new ushort[1 << SlotBits];
     private object? _owner;
 
     /// <summary>The calling thread's cache for <paramref name="owner"/>: entries made for another enricher
@@ -43,6 +58,7 @@ internal sealed class RepeatedTextCache
             cache._values.Clear();
             cache._longValues.Clear();
             cache._names.Clear();
+            Array.Clear(cache._valueMisses);
             cache._owner = owner;
         }
 
@@ -58,14 +74,58 @@ internal sealed class RepeatedTextCache
     public void AddClean(ReadOnlySpan<byte> raw, MaskPatterns patterns) =>
         (raw.Length <= MaxLength ? _values : _longValues).Add(raw, (int)patterns);
 
-    public bool TryGetKeyFlags(ReadOnlySpan<byte> name, out KeyFlags flags)
+    public bool TryGetKeyFlags(ReadOnlySpan<byte> name, out KeyFlags flags) => TryGetKeyFlags(name, out flags, out _);
+
+    /// <summary>As <see cref="TryGetKeyFlags(ReadOnlySpan{byte}, out KeyFlags)"/>, with the name's slot (valid while
+    /// found), by which its values' misses are counted.</summary>
+    public bool TryGetKeyFlags(ReadOnlySpan<byte> name, out KeyFlags flags, out int slot)
     {
-        var found = _names.TryGet(name, out var value);
+        var found = _names.TryGet(name, out var value, out slot);
         flags = (KeyFlags)value;
         return found;
     }
 
-    public void AddKeyFlags(ReadOnlySpan<byte> name, KeyFlags flags) => _names.Add(name, (int)flags);
+    /// <summary>Remembers a name's flags; returns its slot, whose count of misses starts again at 0 (the slot may
+    /// have been another name's).</summary>
+    public int AddKeyFlags(ReadOnlySpan<byte> name, KeyFlags flags)
+    {
+        var slot = _names.Add(name, (int)flags);
+        if (slot >= 0)
+        {
+            _valueMisses[slot] = 0;
+        }
+
+        return slot;
+    }
+
+    /// <summary>Whether a value of the key in names slot <paramref name="keySlot"/> (-1: no key, or a name not
+    /// remembered) is worth looking up: always, unless the key's last <see cref="SkipAfterMisses"/> values or more
+    /// were all misses; then one in <see cref="ProbeInterval"/>. Each value either way is then counted with
+    /// <see cref="CountValue"/>.</summary>
+    public bool ShouldConsult(int keySlot)
+    {
+        if (keySlot < 0)
+        {
+            return true;
+        }
+
+        var misses = _valueMisses[keySlot];
+        return misses < SkipAfterMisses || (misses & (ProbeInterval - 1)) == 0;
+    }
+
+    /// <summary>Counts a value of the key in <paramref name="keySlot"/>: found clean (the count starts again), or
+    /// not found or not looked up (one more miss).</summary>
+    public void CountValue(int keySlot, bool found)
+    {
+        if (keySlot < 0)
+        {
+            return;
+        }
+
+        // Past the skipping threshold the count only paces the probes, so it wraps back to the threshold.
+        var misses = _valueMisses[keySlot];
+        _valueMisses[keySlot] = found ? (ushort)0 : misses == ushort.MaxValue ? (ushort)SkipAfterMisses : (ushort)(misses + 1);
+    }
 
     /// <summary>Only the first, middle and last 8 bytes and the length: cheap, and enough to spread log texts over the
     /// slots (texts that share them just take each other's slot; the byte comparison keeps hits exact). The middle
@@ -124,20 +184,23 @@ internal sealed class RepeatedTextCache
 
         public void Clear() => Array.Clear(_lengths);
 
-        public bool TryGet(ReadOnlySpan<byte> text, out int value)
+        public bool TryGet(ReadOnlySpan<byte> text, out int value) => TryGet(text, out value, out _);
+
+        public bool TryGet(ReadOnlySpan<byte> text, out int value, out int slot)
         {
             var hash = Hash(text);
-            var slot = (int)(hash >> (32 - _slotBits));
+            slot = (int)(hash >> (32 - _slotBits));
             value = _values[slot];
             return _lengths[slot] == text.Length + 1 && _hashes[slot] == hash
                 && text.SequenceEqual(_bytes.AsSpan(slot * _maxLength, text.Length));
         }
 
-        public void Add(ReadOnlySpan<byte> text, int value)
+        /// <summary>The slot <paramref name="text"/> now has, or -1 when it is too long to be remembered.</summary>
+        public int Add(ReadOnlySpan<byte> text, int value)
         {
             if (text.Length > _maxLength)
             {
-                return;
+                return -1;
             }
 
             var hash = Hash(text);
@@ -146,6 +209,7 @@ internal sealed class RepeatedTextCache
             _lengths[slot] = (ushort)(text.Length + 1);
             _hashes[slot] = hash;
             _values[slot] = value;
+            return slot;
         }
     }
 }

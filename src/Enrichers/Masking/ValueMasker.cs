@@ -37,8 +37,10 @@ internal sealed class ValueMasker
     /// the failure is reported and counted, and the value becomes <see cref="MaskTypeNames.ErrorMarker"/>, unless it is
     /// one of the index's own fields with the plain shape of its type (see <see cref="IndexFields"/>), which is kept.
     /// <paramref name="owner"/> is <see cref="RootMarker"/> for a root property, the root property holding the object
-    /// for a nested one, null elsewhere; <paramref name="property"/> is the value's property when it has one.</summary>
-    public void Mask(LogString s, in MaskingScope scope, LogProperty? owner, LogProperty? property)
+    /// for a nested one, null elsewhere; <paramref name="property"/> is the value's property when it has one, and
+    /// <paramref name="keySlot"/> its name's slot in the names cache (-1 none: see
+    /// <see cref="RepeatedTextCache.ShouldConsult"/>).</summary>
+    public void Mask(LogString s, in MaskingScope scope, LogProperty? owner, LogProperty? property, int keySlot)
     {
         // GeoIP names and configured categories hold no record text; custom patterns still see them.
         if (s.IsFromReferenceData && !_custom)
@@ -49,7 +51,7 @@ internal sealed class ValueMasker
         try
         {
             _settings.ScanProbe?.Invoke(s);
-            MaskString(s, in scope);
+            MaskString(s, in scope, keySlot);
         }
         catch (Exception ex)
         {
@@ -89,7 +91,7 @@ internal sealed class ValueMasker
         return scope.Pool is { } pool ? pool.String(replacement) : new LogString(replacement);
     }
 
-    private void MaskString(LogString s, in MaskingScope scope)
+    private void MaskString(LogString s, in MaskingScope scope, int keySlot)
     {
         var patterns = scope.Patterns;
         var pool = scope.Pool;
@@ -111,9 +113,24 @@ internal sealed class ValueMasker
         // What a value holds depends on the patterns and on what its key says (a bare number is a phone under
         // "phone" only), so both make the cache's key.
         var cacheKey = (MaskPatterns)((int)patterns | ((int)(scope.Context & KeyFlags.PiiContext) << 16));
-        if (clean is not null && clean.IsClean(raw, cacheKey))
+        if (clean is not null)
         {
-            return;
+            // A key whose values keep missing is mostly not looked up (nor are its values remembered): the value is
+            // scanned in full, as a new one would be.
+            if (!clean.ShouldConsult(keySlot))
+            {
+                clean.CountValue(keySlot, found: false);
+                clean = null;
+            }
+            else
+            {
+                var found = clean.IsClean(raw, cacheKey);
+                clean.CountValue(keySlot, found);
+                if (found)
+                {
+                    return;
+                }
+            }
         }
 
         if (scope.InnerLevel < MaskingScope.MaxInnerLevels && InnerJson.LooksLikeContainer(s)

@@ -128,4 +128,73 @@ public class RepeatedTextCacheTests
         Assert.Equal(clean, masker.Mask(clean));
         Assert.Equal("{\"m\":\"a request from the edge proxy for the tenant, forwarded by [email] to the upstream api of the region\"}", masker.Mask(dirty));
     }
+
+    [Fact]
+    public void A_key_whose_values_keep_missing_is_looked_up_once_per_probe_interval()
+    {
+        var cache = RepeatedTextCache.For(new object());
+        var slot = cache.AddKeyFlags("trace_id"u8, KeyFlags.None);
+        var consulted = 0;
+        for (var i = 0; i < RepeatedTextCache.SkipAfterMisses + (4 * RepeatedTextCache.ProbeInterval); i++)
+        {
+            if (cache.ShouldConsult(slot))
+            {
+                consulted++;
+            }
+
+            cache.CountValue(slot, found: false);
+        }
+
+        Assert.Equal(RepeatedTextCache.SkipAfterMisses + 4, consulted);
+    }
+
+    [Fact]
+    public void A_key_whose_value_is_found_again_is_looked_up_every_time()
+    {
+        var cache = RepeatedTextCache.For(new object());
+        var slot = cache.AddKeyFlags("level"u8, KeyFlags.None);
+        for (var i = 0; i < RepeatedTextCache.SkipAfterMisses; i++)
+        {
+            cache.CountValue(slot, found: false);
+        }
+
+        Assert.False(cache.ShouldConsult(slot));
+        cache.CountValue(slot, found: true);
+
+        Assert.True(cache.ShouldConsult(slot));
+        Assert.True(cache.ShouldConsult(-1));
+    }
+
+    [Fact]
+    public void A_name_that_takes_a_slot_starts_with_no_misses()
+    {
+        var cache = RepeatedTextCache.For(new object());
+        var slot = cache.AddKeyFlags("span_id"u8, KeyFlags.None);
+        for (var i = 0; i < RepeatedTextCache.SkipAfterMisses + 1; i++)
+        {
+            cache.CountValue(slot, found: false);
+        }
+
+        Assert.False(cache.ShouldConsult(slot));
+        Assert.Equal(slot, cache.AddKeyFlags("span_id"u8, KeyFlags.None));
+        Assert.True(cache.ShouldConsult(slot));
+    }
+
+    [Fact]
+    public void Values_of_a_key_no_longer_looked_up_are_still_masked()
+    {
+        // Unique clean values first, so the key's values are mostly scanned without a lookup; then a repeated
+        // value and values with PII under the same key.
+        var masker = new Masker();
+        for (var i = 0; i < 4 * RepeatedTextCache.ProbeInterval; i++)
+        {
+            Assert.Equal($"{{\"m\":\"request {i:x8}\"}}", masker.Mask($"{{\"m\":\"request {i:x8}\"}}"));
+        }
+
+        for (var i = 0; i < 2 * RepeatedTextCache.ProbeInterval; i++)
+        {
+            Assert.Equal("{\"m\":\"sent to [email]\"}", masker.Mask("{\"m\":\"sent to a@b.io\"}"));
+            Assert.Equal("{\"m\":\"request 00000000\"}", masker.Mask("{\"m\":\"request 00000000\"}"));
+        }
+    }
 }
