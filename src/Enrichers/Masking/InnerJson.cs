@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Enrichers.Json;
 
@@ -15,21 +16,29 @@ internal static class InnerJson
 
     /// <summary>True when the string's text starts with <c>{</c> or <c>[</c> and ends with <c>}</c> or <c>]</c>
     /// (whitespace, escaped or not, around it): a cheap test on the raw bytes before anything is parsed.</summary>
+    /// <remarks>Inlined into the caller: most values are raw and start with neither a bracket nor a space, so they
+    /// are decided on the first byte without a call.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool LooksLikeContainer(LogString s)
     {
         if (!s.IsRaw)
         {
-            var text = s.Value.AsSpan().Trim();
-            return text.Length >= 2 && text[0] is '{' or '[' && text[^1] is '}' or ']';
+            return DecodedLooksLikeContainer(s);
         }
 
-        // Most values start with neither a bracket nor a space: decided on the first byte, before the trim loops.
         var raw = s.RawUtf8;
-        if (raw.Length < 2 || raw[0] is not ((byte)'{' or (byte)'[' or (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r' or (byte)'\\'))
-        {
-            return false;
-        }
+        return raw.Length >= 2 && raw[0] is (byte)'{' or (byte)'[' or (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r' or (byte)'\\'
+            && RawLooksLikeContainer(raw);
+    }
 
+    private static bool DecodedLooksLikeContainer(LogString s)
+    {
+        var text = s.Value.AsSpan().Trim();
+        return text.Length >= 2 && text[0] is '{' or '[' && text[^1] is '}' or ']';
+    }
+
+    private static bool RawLooksLikeContainer(ReadOnlySpan<byte> raw)
+    {
         var start = 0;
         var end = raw.Length;
         while (start < end && IsSpace(raw, start, out var width))

@@ -9,6 +9,9 @@ internal static class MaskTypeNames
     private static readonly string[] Markers =
         ["[email]", "[phone]", "[card]", "[ssn]", "[iban]", "[jwt]", "[token]", "[api_key]", "[private_key]", "[password]", "[ip]", "[redacted]", "[national_id]"];
 
+    // The markers as UTF-8, for text rebuilt as bytes: each mask would otherwise transcode its marker again.
+    private static readonly byte[][] MarkersUtf8 = Array.ConvertAll(Markers, System.Text.Encoding.UTF8.GetBytes);
+
     /// <summary>Replaces a whole value whose scan passed its work budget (see <see cref="ScanState"/>): a
     /// <c>[redacted]</c> marker that says why, whatever the replacement mode (a token of a value cut short by the
     /// budget would identify nothing).</summary>
@@ -24,6 +27,8 @@ internal static class MaskTypeNames
     public static string Name(MaskType type) => Names[(int)type];
 
     public static string Marker(MaskType type) => Markers[(int)type];
+
+    public static ReadOnlySpan<byte> MarkerUtf8(MaskType type) => MarkersUtf8[(int)type];
 
     public static bool TryParse(string name, out MaskType type)
     {

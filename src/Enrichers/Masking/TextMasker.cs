@@ -67,9 +67,17 @@ internal sealed class TextMasker
         do
         {
             Append(ref scratch, ref n, raw[pos..match.Start]);
-            var replacement = _replacements.ReplacementUtf8(match.Type, raw[match.Start..match.End]);
-            Reserve(ref scratch, n, Encoding.UTF8.GetMaxByteCount(replacement.Length));
-            n += Encoding.UTF8.GetBytes(replacement, scratch.AsSpan(n));
+            if (_replacements.Tokens)
+            {
+                var replacement = _replacements.ReplacementUtf8(match.Type, raw[match.Start..match.End]);
+                Reserve(ref scratch, n, Encoding.UTF8.GetMaxByteCount(replacement.Length));
+                n += Encoding.UTF8.GetBytes(replacement, scratch.AsSpan(n));
+            }
+            else
+            {
+                Append(ref scratch, ref n, MaskTypeNames.MarkerUtf8(match.Type));
+            }
+
             _replacements.CountMask(match.Type);
             pos = match.End;
         }
