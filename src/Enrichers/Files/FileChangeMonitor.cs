@@ -20,7 +20,14 @@ internal sealed class FileChangeMonitor : IDisposable
 
     private readonly Action _check;
     private readonly TimeSpan _debounce;
+    // Guards the check's state (_running, _again, _disposed). Never held while calling the timers: see OnDirectoryChanged.
     private readonly Lock _lock = new();
+
+    // Serializes arming the quiet timer with disposing it, now that arming is not under _lock: ITimer promises nothing
+    // for a Change racing its Dispose (Timer.Change is documented to throw once disposed), and watchers of several
+    // directories raise events on several threads.
+    private readonly Lock _timerLock = new();
+
     private readonly ITimer? _poll;
     private readonly ITimer? _quiet;
     private readonly List<FileSystemWatcher> _watchers = [];
@@ -92,9 +99,13 @@ internal sealed class FileChangeMonitor : IDisposable
     /// Internal so tests can raise it without a file system event.</summary>
     internal void OnDirectoryChanged()
     {
-        lock (_lock)
+        // Not under _lock: a TimeProvider may run due callbacks inside Change, on this thread (FakeTimeProvider does),
+        // and those are CheckNow, which takes _lock. Held here, _lock would make every other check request wait out
+        // that whole check instead of asking for one more, and a clock that runs its callbacks under a lock of its own
+        // would deadlock: this thread holding _lock and waiting for the clock's lock, a callback the other way round.
+        lock (_timerLock)
         {
-            if (!_disposed)
+            if (!Volatile.Read(ref _disposed))
             {
                 // Each event moves the check further out: a burst ends in one check.
                 _quiet?.Change(_debounce, Timeout.InfiniteTimeSpan);
@@ -115,7 +126,11 @@ internal sealed class FileChangeMonitor : IDisposable
         }
 
         _poll?.Dispose();
-        _quiet?.Dispose();
+        lock (_timerLock)
+        {
+            // An event handled after this sees _disposed (set above) and leaves the timer alone.
+            _quiet?.Dispose();
+        }
     }
 
     private void TryWatch(string directory)

@@ -95,6 +95,25 @@ public sealed class FileChangeMonitorTests
     }
 
     [Fact]
+    public void A_check_asked_for_while_a_directory_event_arms_the_quiet_timer_does_not_wait_for_it()
+    {
+        // A clock may run due callbacks inside Change, on the caller's thread (FakeTimeProvider does), and those take
+        // the monitor's lock: arming the timer under that lock blocked every other check meanwhile, and deadlocked a
+        // clock that serializes its timers.
+        FileChangeMonitor? monitor = null;
+        var checkedMeanwhile = false;
+        var time = new ChangeObservingTimeProvider(() =>
+            checkedMeanwhile = Task.Run(() => monitor!.CheckNow()).Wait(TimeSpan.FromSeconds(10)));
+        monitor = new FileChangeMonitor([], Interval, Debounce, time, () => _checks++);
+
+        monitor.OnDirectoryChanged();
+
+        Assert.True(checkedMeanwhile, "the check waited for the directory event's handler");
+        Assert.Equal(1, _checks);
+        monitor.Dispose();
+    }
+
+    [Fact]
     public void A_directory_that_does_not_exist_is_polled_only()
     {
         using var monitor = new FileChangeMonitor(["/nonexistent-logpipeline-dir/rules.json"], Interval, Debounce, _time, () => _checks++);
@@ -102,5 +121,27 @@ public sealed class FileChangeMonitorTests
         Assert.Empty(monitor.WatchedDirectories);
         _time.Advance(Interval);
         Assert.Equal(1, _checks);
+    }
+
+    /// <summary>A clock whose timers never fire and run <c>onChange</c> inside each <see cref="ITimer.Change"/>, where a
+    /// real clock could run a due callback.</summary>
+    private sealed class ChangeObservingTimeProvider(Action onChange) : TimeProvider
+    {
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) => new Timer(onChange);
+
+        private sealed class Timer(Action onChange) : ITimer
+        {
+            public bool Change(TimeSpan dueTime, TimeSpan period)
+            {
+                onChange();
+                return true;
+            }
+
+            public void Dispose()
+            {
+            }
+
+            public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+        }
     }
 }
