@@ -1,7 +1,7 @@
 using System.Text;
 using Enrichers.Geo;
 using Enrichers.Json;
-using Microsoft.Extensions.Time.Testing;
+using LogPipeline.Testing.Time;
 
 namespace Enrichers.Tests.Geo;
 
@@ -9,7 +9,8 @@ public sealed class GeoIpReloadTests : IDisposable
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(30);
     private readonly GeoTestDatabases _databases = new();
-    private readonly FakeTimeProvider _time = new();
+    // Lock-step: the files' directory is watched too, and a watcher event must not run the poll Advance makes due.
+    private readonly LockStepTimeProvider _time = new();
     private readonly List<GeoDatabaseEvent> _events = [];
     private readonly GeoIpEnricher _enricher;
 

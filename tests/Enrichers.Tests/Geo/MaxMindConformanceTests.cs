@@ -1,6 +1,7 @@
 using System.Text;
 using Enrichers.Geo;
 using Enrichers.Json;
+using LogPipeline.Testing.Time;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Enrichers.Tests.Geo;
@@ -78,7 +79,7 @@ public sealed class MaxMindConformanceTests
         {
             var path = Path.Combine(directory, "GeoIP2-City.mmdb");
             File.Copy(SharedGeoIpData.PathOf("GeoIP2-City-Test.mmdb"), path);
-            var time = new FakeTimeProvider();
+            var time = new LockStepTimeProvider();
             using var enricher = GeoIpEnricher.Create(
                 new GeoIpOptions { CityDatabasePath = path, ReloadCheckInterval = TimeSpan.FromMinutes(1) }, new EnrichmentStatistics(), time);
 

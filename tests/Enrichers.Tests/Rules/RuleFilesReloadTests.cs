@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Text;
 using Enrichers.Json;
 using Enrichers.Rules;
-using Microsoft.Extensions.Time.Testing;
+using LogPipeline.Testing.Time;
 
 namespace Enrichers.Tests.Rules;
 
@@ -13,7 +13,8 @@ public sealed class RuleFilesReloadTests : IDisposable
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(30);
     private const string OrderPattern = """{ "Patterns": [ { "Name": "order_ref", "Regex": "ORD-[0-9]{6}" } ] }""";
     private readonly RulesDirectory _directory = new();
-    private readonly FakeTimeProvider _time = new();
+    // Lock-step: the files' directory is watched too, and a watcher event must not run the poll Advance makes due.
+    private readonly LockStepTimeProvider _time = new();
     private readonly List<RulesReloadEvent> _events = [];
     private readonly List<IDisposable> _owned = [];
 

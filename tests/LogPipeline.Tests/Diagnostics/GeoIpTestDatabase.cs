@@ -1,7 +1,7 @@
 using Enrichers.Geo;
 using Enrichers;
 using LogPipeline.Demo.Geo;
-using Microsoft.Extensions.Time.Testing;
+using LogPipeline.Testing.Time;
 
 namespace LogPipeline.Tests.Diagnostics;
 
@@ -22,7 +22,9 @@ internal sealed class GeoIpTestDatabase : IDisposable
             new EnrichmentStatistics(), Time);
     }
 
-    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 12, 7, 0, 0, 0, TimeSpan.Zero));
+    /// <summary>Lock-step: the database's directory is watched too, and a watcher event must not run the poll that
+    /// <see cref="Replace"/> makes due on its own thread while the test goes on.</summary>
+    public LockStepTimeProvider Time { get; } = new(new DateTimeOffset(2026, 12, 7, 0, 0, 0, TimeSpan.Zero));
 
     public string Path { get; }
 
