@@ -2,7 +2,7 @@ using LogPipeline.Diagnostics;
 using LogPipeline.Elasticsearch;
 using LogPipeline.Tests.Pipeline;
 using LogPipeline.Testing.Elasticsearch;
-using Microsoft.Extensions.Time.Testing;
+using LogPipeline.Testing.Time;
 
 namespace LogPipeline.Tests.Elasticsearch;
 
@@ -12,7 +12,7 @@ public sealed class ElasticsearchSinkBatchingTests
 {
     private const string Target = "smm-logs-default";
 
-    private readonly FakeTimeProvider _time = new();
+    private readonly TimerTrackingTimeProvider _time = new();
     private readonly RecordingAcknowledger _acknowledger = new();
 
     private async Task<ElasticsearchSink> StartAsync(ElasticsearchTestServer server, Action<ElasticsearchBulkOptions> bulk)
@@ -109,14 +109,35 @@ public sealed class ElasticsearchSinkBatchingTests
         await WriteAsync(sink, 200);
         var flush = sink.FlushAsync(SinkScenarios.Timeout(60));
 
-        // The first answer leaves about half the items to retry; no retry goes out while the clock stands still.
+        // Each answer leaves about half the items to retry, and the sink waits out its backoff on its clock: a one-shot
+        // timer there. The clock is moved only once that timer is armed, and exactly to it, so every round is decided by
+        // the fake clock alone, however long the machine takes between rounds.
         await FakeClockSteps.UntilAsync(() => _acknowledger.AcknowledgedCount > 0);
-        await FakeClockSteps.UntilAsync(() => server.BulkRequests == 1 && !flush.IsCompleted);
-        var advanced = await FakeClockSteps.AdvanceUntilAsync(_time, TimeSpan.FromSeconds(1),
-            () => flush.IsCompleted, limit: TimeSpan.FromMinutes(10));
+        var backoffs = new List<TimeSpan>();
+        while (true)
+        {
+            await FakeClockSteps.UntilAsync(() => flush.IsCompleted || _time.ArmedOnce.Count > 0);
+            if (flush.IsCompleted)
+            {
+                break;
+            }
+
+            var backoff = Assert.Single(_time.ArmedOnce);
+            var requests = server.BulkRequests;
+            backoffs.Add(backoff.DueTime);
+            _time.Advance(backoff.Remaining - TimeSpan.FromTicks(1));
+            Assert.False(backoff.Fired, $"the backoff of {backoff.DueTime} ended before the sink's clock reached it");
+            Assert.Equal(requests, server.BulkRequests);
+
+            _time.Advance(TimeSpan.FromTicks(1));
+            await FakeClockSteps.UntilAsync(() => backoff.Fired && (server.BulkRequests > requests || flush.IsCompleted));
+        }
 
         await flush;
-        Assert.True(advanced >= TimeSpan.FromSeconds(5), $"retried after {advanced} on the fake clock (backoff at least 5 s)");
+        Assert.True(backoffs.Count >= 2, $"{backoffs.Count} retries; half the items refused at each answer should take several");
+        // RetryInitialDelay = RetryMaxDelay = 10 s, and the jitter takes between half and all of it.
+        Assert.All(backoffs, b => Assert.InRange(b, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(10)));
+        Assert.Equal(backoffs.Count + 1, server.BulkRequests);
         Assert.Equal(200, _acknowledger.AcknowledgedCount);
         Assert.Equal(200, server.CountDocuments(Target));
     }
