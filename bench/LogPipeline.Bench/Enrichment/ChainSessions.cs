@@ -10,6 +10,9 @@ internal sealed class ChainSessions(Func<IDisposable> create, int count, bool fr
 {
     private IDisposable[]? _current;
 
+    /// <summary>True when every run gets new sessions (<c>--fresh-sessions</c>).</summary>
+    public bool Fresh => fresh;
+
     /// <summary>The sessions for the next run: new ones when fresh (the previous ones disposed), else the same.</summary>
     public IDisposable[] Take()
     {
