@@ -97,8 +97,10 @@ internal static class DirectJsonParser
                     return null;
                 }
 
-                // Compact input ("name":value) keeps the whole member for writing, when the value is no container.
-                var compact = i == nameStart + nameLength + 1 && i + 1 < span.Length && span[i + 1] is not ((byte)'{' or (byte)'[');
+                // Compact input ("name":value) keeps the whole member for writing, when the value is no container. A
+                // member with whitespace after its colon is not kept: it could never be written as it came.
+                var compact = i == nameStart + nameLength + 1 && i + 1 < span.Length
+                    && span[i + 1] is not ((byte)'{' or (byte)'[' or (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t');
                 i = SkipWhitespace(span, i + 1);
                 if (ReadValue(ref i, depth) is not { } value)
                 {

@@ -16,7 +16,7 @@ public sealed class IntactMemberWritingTests
     [Fact]
     public void Compact_scalar_members_are_intact_until_their_value_changes()
     {
-        var root = Parse("{\"a\":\"x\",\"n\":12345,\"t\":true, \"s\" :\"y\",\"o\":{\"k\":\"v\"}}");
+        var root = Parse("{\"a\":\"x\",\"n\":12345,\"t\":true, \"s\" :\"y\",\"o\":{\"k\":\"v\"},\"w\": 1}");
 
         Assert.True(root[0].TryGetIntactMember(out var a));
         Assert.Equal("\"a\":\"x\"", Encoding.UTF8.GetString(a));
@@ -26,6 +26,7 @@ public sealed class IntactMemberWritingTests
         Assert.False(root[3].TryGetIntactMember(out _));
         Assert.False(root[4].TryGetIntactMember(out _));
         Assert.True(((LogObject)root[4].Value)[0].TryGetIntactMember(out _));
+        Assert.False(root[5].TryGetIntactMember(out _), "whitespace after the colon");
 
         ((LogString)root[0].Value).Value = "x";
         root[1].Value = LogLiteral.Number(12345);
