@@ -175,6 +175,14 @@ internal sealed class LogNodePool
         return s;
     }
 
+    /// <summary>A string of reference data held as JSON string content (see <see cref="LogString.SetReferenceUtf8"/>).</summary>
+    public LogString ReferenceString(ReadOnlyMemory<byte> utf8, bool hasEscapes)
+    {
+        var s = String(utf8, hasEscapes);
+        s.SetReferenceUtf8(utf8, hasEscapes);
+        return s;
+    }
+
     /// <summary>A number literal with its input text; the shared literals (small integers) stay shared.</summary>
     public LogLiteral Number(ReadOnlyMemory<byte> raw)
     {

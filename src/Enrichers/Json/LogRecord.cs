@@ -80,6 +80,21 @@ public sealed class LogRecord
         return s;
     }
 
+    /// <summary>A string node for reference data held as JSON string content that never changes (GeoIP's names, kept
+    /// per database record): not copied, and skipped by masking's built-in patterns as
+    /// <see cref="NewReferenceString"/> is.</summary>
+    internal LogString NewReferenceString(ReadOnlyMemory<byte> utf8, bool hasEscapes)
+    {
+        if (Pool is { } pool)
+        {
+            return pool.ReferenceString(utf8, hasEscapes);
+        }
+
+        var s = LogString.FromRaw(utf8, hasEscapes);
+        s.SetReferenceUtf8(utf8, hasEscapes);
+        return s;
+    }
+
     /// <summary>A number node for a value an enricher sets: from the session pool when there is one.</summary>
     internal LogLiteral NewNumber(long value) => Pool is { } pool ? pool.Number(value) : LogLiteral.Number(value);
 

@@ -102,13 +102,25 @@ public sealed class LogString : LogNode
         _fromReferenceData = true;
     }
 
+    /// <summary>Sets the value to reference data held as JSON string content (UTF-8, escaped where JSON requires
+    /// it, as <see cref="JsonOutput.WriteString"/> writes): read and written like an input string, skipped by
+    /// masking's built-in patterns like <see cref="SetReferenceData(string)"/>. The bytes are not copied: they
+    /// must never change (GeoIP keeps them per database record).</summary>
+    internal void SetReferenceUtf8(ReadOnlyMemory<byte> utf8, bool hasEscapes)
+    {
+        Reuse(utf8, hasEscapes);
+        _fromReferenceData = true;
+    }
+
     /// <summary>A node of its own with the same value (the same bytes, not copied): enrichers change string nodes
     /// in place (masking), so a value shared by several records needs one node per record.</summary>
     internal LogString Copy(LogNodePool? pool)
     {
         if (_fromInput)
         {
-            return pool is null ? FromRaw(_raw, _rawHasEscapes) : pool.String(_raw, _rawHasEscapes);
+            var raw = pool is null ? FromRaw(_raw, _rawHasEscapes) : pool.String(_raw, _rawHasEscapes);
+            raw._fromReferenceData = _fromReferenceData;
+            return raw;
         }
 
         var copy = pool is null ? new LogString(_value!) : pool.String(_value!);
