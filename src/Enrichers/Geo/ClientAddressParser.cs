@@ -10,12 +10,12 @@ internal static class ClientAddressParser
 {
     /// <summary>Picks the address of a value that may be a list: the first public address, else the first
     /// valid one. False when no element is an address.</summary>
-    public static bool TryPick(ReadOnlySpan<char> text, out IPAddress address)
+    public static bool TryPick(ReadOnlySpan<char> text, out ClientAddress address)
     {
-        IPAddress? firstValid = null;
+        ClientAddress? firstValid = null;
         foreach (var range in text.Split(','))
         {
-            if (!TryParse(text[range], out var candidate))
+            if (!TryParse(text[range], out ClientAddress candidate))
             {
                 continue;
             }
@@ -29,15 +29,15 @@ internal static class ClientAddressParser
             firstValid ??= candidate;
         }
 
-        address = firstValid!;
+        address = firstValid.GetValueOrDefault();
         return firstValid is not null;
     }
 
     /// <summary>Parses one address, strictly: the legacy forms <see cref="IPAddress.TryParse(string?, out IPAddress?)"/>
     /// also accepts (<c>1.2.3</c>, <c>0x7f.1</c>, a bare integer) are refused.</summary>
-    public static bool TryParse(ReadOnlySpan<char> text, out IPAddress address)
+    public static bool TryParse(ReadOnlySpan<char> text, out ClientAddress address)
     {
-        address = IPAddress.None;
+        address = default;
         text = text.Trim();
         if (text.IsEmpty || text.Length > 64)
         {
@@ -54,7 +54,7 @@ internal static class ClientAddressParser
             }
 
             text = text[1..close];
-            return text.Contains(':') && TryParseExact(text, AddressFamily.InterNetworkV6, out address);
+            return text.Contains(':') && TryParseV6(text, out address);
         }
 
         var colon = text.IndexOf(':');
@@ -70,38 +70,114 @@ internal static class ClientAddressParser
             return IsPort(text[(colon + 1)..]) && TryParseDottedQuad(host, out address);
         }
 
-        return TryParseExact(text, AddressFamily.InterNetworkV6, out address);
+        return TryParseV6(text, out address);
     }
 
-    private static bool TryParseExact(ReadOnlySpan<char> text, AddressFamily family, out IPAddress address)
+    private static bool TryParseV6(ReadOnlySpan<char> text, out ClientAddress address)
     {
-        if (!IPAddress.TryParse(text, out var parsed) || parsed.AddressFamily != family)
+        if (TryParsePlainV6(text, out address))
         {
-            address = IPAddress.None;
+            return true;
+        }
+
+        // Dotted tails, zones and whatever else the framework reads (and what it refuses).
+        if (!IPAddress.TryParse(text, out var parsed) || parsed.AddressFamily != AddressFamily.InterNetworkV6)
+        {
+            address = default;
             return false;
         }
 
-        // One address, one form: IPv4-mapped IPv6 is the IPv4 address, and a zone (fe80::1%eth0) is not
-        // part of the address.
-        if (parsed.IsIPv4MappedToIPv6)
-        {
-            parsed = parsed.MapToIPv4();
-        }
-        else if (family == AddressFamily.InterNetworkV6 && parsed.ScopeId != 0)
-        {
-            parsed.ScopeId = 0;
-        }
-
-        address = parsed;
+        // One address, one form: IPv4-mapped IPv6 is the IPv4 address (ClientAddress.FromV6), and a zone
+        // (fe80::1%eth0) is not part of the address.
+        address = ClientAddress.From(parsed);
         return true;
     }
 
+    /// <summary>IPv6 written as hex groups only (1-4 digits each, at most one <c>::</c>): what client addresses nearly
+    /// always look like, read here without the framework's objects. False for anything else, which the framework then
+    /// reads, so this accepts only text it accepts, with the same value (a test compares the two).</summary>
+    private static bool TryParsePlainV6(ReadOnlySpan<char> text, out ClientAddress address)
+    {
+        address = default;
+        Span<ushort> words = stackalloc ushort[8];
+        var count = 0;
+        var gap = -1;
+        var i = 0;
+        if (text.StartsWith("::"))
+        {
+            gap = 0;
+            i = 2;
+        }
+
+        while (i < text.Length)
+        {
+            var value = 0;
+            var digits = 0;
+            for (; i < text.Length && digits < 5 && char.IsAsciiHexDigit(text[i]); i++, digits++)
+            {
+                value = value << 4 | HexValue(text[i]);
+            }
+
+            if (digits is 0 or > 4 || count == 8)
+            {
+                return false;
+            }
+
+            words[count++] = (ushort)value;
+            if (i == text.Length)
+            {
+                break;
+            }
+
+            if (text[i] != ':' || ++i == text.Length)
+            {
+                return false;
+            }
+
+            if (text[i] == ':')
+            {
+                if (gap >= 0)
+                {
+                    return false;
+                }
+
+                gap = count;
+                i++;
+            }
+        }
+
+        if (gap < 0 ? count != 8 : count > 7)
+        {
+            return false;
+        }
+
+        // Words after the gap move to the end; the gap is zeros.
+        if (gap >= 0)
+        {
+            var after = count - gap;
+            words.Slice(gap, after).CopyTo(words[(8 - after)..]);
+            words.Slice(gap, 8 - count).Clear();
+        }
+
+        ulong high = 0, low = 0;
+        for (var w = 0; w < 4; w++)
+        {
+            high = high << 16 | words[w];
+            low = low << 16 | words[w + 4];
+        }
+
+        address = ClientAddress.FromV6(high, low);
+        return true;
+    }
+
+    private static int HexValue(char c) => c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
+
     /// <summary>Exactly four decimal parts of 0–255. Parsed here because the framework follows inet_aton:
     /// it reads <c>010.1.1.1</c> as octal (8.1.1.1) and accepts short forms.</summary>
-    private static bool TryParseDottedQuad(ReadOnlySpan<char> text, out IPAddress address)
+    private static bool TryParseDottedQuad(ReadOnlySpan<char> text, out ClientAddress address)
     {
-        address = IPAddress.None;
-        Span<byte> bytes = stackalloc byte[4];
+        address = default;
+        uint bytes = 0;
         var part = 0;
         var value = 0;
         var digits = 0;
@@ -114,7 +190,8 @@ internal static class ClientAddressParser
                     return false;
                 }
 
-                bytes[part++] = (byte)value;
+                bytes = bytes << 8 | (uint)value;
+                part++;
                 value = 0;
                 digits = 0;
             }
@@ -138,8 +215,7 @@ internal static class ClientAddressParser
             return false;
         }
 
-        bytes[3] = (byte)value;
-        address = new IPAddress(bytes);
+        address = ClientAddress.FromV4(bytes << 8 | (uint)value);
         return true;
     }
 

@@ -12,12 +12,15 @@ internal sealed class GeoAsnRecord
         [MapKey("autonomous_system_organization")] string? organization)
     {
         Number = number is { } n ? LogLiteral.Number(n) : null;
-        OrganizationName = GeoNames.Shared(organization);
+        OrganizationNameText = GeoNames.Own(organization);
     }
 
     public LogLiteral? Number { get; }
 
-    public string? OrganizationName { get; }
+    public string? OrganizationName => OrganizationNameText?.Value;
 
-    public bool HasFields => Number is not null || OrganizationName is not null;
+    /// <summary>The organisation as written into a record (see <see cref="GeoText"/>).</summary>
+    public GeoText? OrganizationNameText { get; }
+
+    public bool HasFields => Number is not null || OrganizationNameText is not null;
 }

@@ -18,39 +18,61 @@ internal sealed class GeoCityRecord
         [MapKey("location")] MaxMindLocation? location)
     {
         // Values shared by many records are kept once (GeoNames); a city's name mostly is its record's own.
-        CountryIsoCode = GeoNames.Shared(country?.IsoCode);
-        CountryName = GeoNames.Shared(country?.Name);
-        CityName = city?.Name;
+        CountryIsoCodeText = GeoNames.Shared(country?.IsoCode);
+        CountryNameText = GeoNames.Shared(country?.Name);
+        CityNameText = GeoNames.Own(city?.Name);
         var subdivision = subdivisions is { Count: > 0 } ? subdivisions[^1].IsoCode : null;
-        RegionIsoCode = CountryIsoCode is not null && subdivision is not null ? GeoNames.Shared($"{CountryIsoCode}-{subdivision}") : null;
-        ContinentCode = GeoNames.Shared(continent?.Code);
-        TimeZone = GeoNames.Shared(location?.TimeZone);
+        RegionIsoCodeText = CountryIsoCode is not null && subdivision is not null ? GeoNames.Shared($"{CountryIsoCode}-{subdivision}") : null;
+        ContinentCodeText = GeoNames.Shared(continent?.Code);
+        TimeZoneText = GeoNames.Shared(location?.TimeZone);
         if (location is { Latitude: { } lat, Longitude: { } lon } && double.IsFinite(lat) && double.IsFinite(lon))
         {
-            Latitude = LogLiteral.Number(lat);
-            Longitude = LogLiteral.Number(lon);
+            Latitude = Coordinate(lat);
+            Longitude = Coordinate(lon);
         }
     }
 
-    public string? CountryIsoCode { get; }
+    public string? CountryIsoCode => CountryIsoCodeText?.Value;
 
-    public string? CountryName { get; }
+    public string? CountryName => CountryNameText?.Value;
 
-    public string? CityName { get; }
+    public string? CityName => CityNameText?.Value;
 
     /// <summary>ECS form: country and subdivision code, <c>GB-ENG</c>.</summary>
-    public string? RegionIsoCode { get; }
+    public string? RegionIsoCode => RegionIsoCodeText?.Value;
 
-    public string? ContinentCode { get; }
+    public string? ContinentCode => ContinentCodeText?.Value;
 
-    public string? TimeZone { get; }
+    public string? TimeZone => TimeZoneText?.Value;
+
+    /// <summary>The values as written into a record (see <see cref="GeoText"/>).</summary>
+    public GeoText? CountryIsoCodeText { get; }
+
+    public GeoText? CountryNameText { get; }
+
+    public GeoText? CityNameText { get; }
+
+    public GeoText? RegionIsoCodeText { get; }
+
+    public GeoText? ContinentCodeText { get; }
+
+    public GeoText? TimeZoneText { get; }
 
     /// <summary>Set (with <see cref="Longitude"/>) only when both coordinates are finite numbers.</summary>
     public LogLiteral? Latitude { get; }
 
     public LogLiteral? Longitude { get; }
 
+    /// <summary>As <see cref="LogLiteral.Number(double)"/> writes it (shortest round-trip form), formatted straight
+    /// into its bytes.</summary>
+    private static LogLiteral Coordinate(double value)
+    {
+        Span<byte> text = stackalloc byte[32];
+        value.TryFormat(text, out var written, "R", System.Globalization.CultureInfo.InvariantCulture);
+        return LogLiteral.FromRaw(LogNodeKind.Number, text[..written].ToArray());
+    }
+
     /// <summary>True when the record gives any field (region alone does not count, as before).</summary>
-    public bool HasFields => CountryIsoCode is not null || CountryName is not null || CityName is not null
-        || ContinentCode is not null || TimeZone is not null || Latitude is not null;
+    public bool HasFields => CountryIsoCodeText is not null || CountryNameText is not null || CityNameText is not null
+        || ContinentCodeText is not null || TimeZoneText is not null || Latitude is not null;
 }

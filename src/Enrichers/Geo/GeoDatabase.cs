@@ -14,15 +14,18 @@ namespace Enrichers.Geo;
 internal sealed class GeoDatabase
 {
     /// <summary>Decoded records kept per database. With distinct addresses spread over the whole IPv4 space,
-    /// this many of GeoLite2-City's records serve most lookups (docs/geoip.md gives the measured share, the CPU
-    /// a quarter of it cost and the memory; the GeoIP deployment raises the heap cap for them); the rest are
-    /// decoded again when met.</summary>
-    public const int RecordCacheCapacity = 65_536;
+    /// this many of GeoLite2-City's records serve most lookups (docs/geoip.md gives the measured share and the
+    /// memory; the GeoIP deployment raises the heap cap for them); the rest are decoded again when met.</summary>
+    public const int RecordCacheCapacity = 1 << RecordCacheBits;
+
+    private const int RecordCacheBits = 16;
 
     private readonly MappedDatabaseFile _file;
     private readonly MaxMindSearchTree _tree;
     private readonly Reader _reader;
-    private readonly BoundedCache<int, object> _records = new(RecordCacheCapacity);
+    // Two-way set-associative, without a lock or a dictionary's bookkeeping: a hit is a hash, a read and a compare.
+    // As many records served as the two-generation dictionary it replaced (docs/geoip.md § Speed).
+    private readonly OffsetCache<object> _records = new(RecordCacheBits);
     private readonly VerifiedOffsets _verified;
     private readonly DecodedValues _shared = new();
     private int _references = 1;
@@ -109,9 +112,9 @@ internal sealed class GeoDatabase
     public T? Find<T>(IPAddress address)
         where T : class
     {
+        var value = ClientAddress.From(address);
         Span<byte> bytes = stackalloc byte[16];
-        address.TryWriteBytes(bytes, out var length);
-        return Decode<T>(Lookup(bytes[..length]), address);
+        return Decode<T>(Lookup(bytes[..value.WriteBytes(bytes)]), value);
     }
 
     /// <summary>The data-section offset of the record of <paramref name="address"/> (4 or 16 bytes, network order)
@@ -130,7 +133,7 @@ internal sealed class GeoDatabase
     /// <exception cref="InvalidDataException">The offset is a failure code, or the record is corrupt.</exception>
     /// <exception cref="InvalidDatabaseException">MaxMind's reader refused the record.</exception>
     /// <exception cref="DeserializationException">The record does not have the shape of <typeparamref name="T"/>.</exception>
-    public T? Decode<T>(int offset, IPAddress address)
+    public T? Decode<T>(int offset, ClientAddress address)
         where T : class
     {
         if (MaxMindSearchTree.ThrowIfFailed(offset) < 0)
@@ -140,15 +143,15 @@ internal sealed class GeoDatabase
 
         if (_records.TryGet(offset, out var cached))
         {
-            return (T)cached;
+            return (T)cached!;
         }
 
         var data = _file.Bytes.Slice(_tree.DataStart, _tree.DataSize);
         MaxMindDatabaseVerifier.VerifyRecord(data, offset, _verified);
         var record = ReadDirectly<T>(data, offset, _shared)
-            ?? _reader.Find<T>(address)
+            ?? _reader.Find<T>(address.ToIPAddress())
             ?? throw new InvalidDataException($"MaxMind's reader found no record where the search tree points to one (offset {offset})");
-        _records.Add(offset, record);
+        _records.Set(offset, record);
         return record;
     }
 

@@ -2,14 +2,16 @@ using Enrichers.Json;
 
 namespace Enrichers.Geo;
 
-/// <summary>Writes a lookup result into a record: <c>client.ip</c>, <c>client.ip_hash</c>,
-/// <c>client.geo.*</c> and <c>client.as.*</c>.</summary>
+/// <summary>Writes what a lookup gave into a record: <c>client.ip</c>, <c>client.ip_hash</c>, <c>client.geo.*</c>
+/// and <c>client.as.*</c>.</summary>
 internal static class GeoFieldWriter
 {
-    /// <summary>Writes the fields into the <c>client</c> object directly: one lookup per object instead of
-    /// a path walk per field. A root-level dotted key of the same field is replaced in place, so a field
-    /// never ends up twice.</summary>
-    public static void Write(LogRecord record, GeoLookupResult result)
+    /// <summary>Writes the fields into the <c>client</c> object directly: one lookup per object instead of a path walk
+    /// per field. A root-level dotted key of the same field is replaced in place, so a field never ends up twice.
+    /// <paramref name="clientIp"/> and <paramref name="ipHash"/> are ASCII (empty: not written); the records' texts are
+    /// pointed to, not copied (<see cref="GeoText"/>), and every node is new: records are shared, and later enrichers
+    /// may change nodes in place.</summary>
+    public static void Write(LogRecord record, ReadOnlySpan<byte> clientIp, ReadOnlySpan<byte> ipHash, GeoCityRecord? city, GeoAsnRecord? asn)
     {
         var root = record.Root;
 
@@ -19,70 +21,71 @@ internal static class GeoFieldWriter
         if (client is null)
         {
             // "client" holds a producer value that is not an object: keep it, write dotted keys.
-            WriteByPath(record, result);
+            WriteByPath(record, clientIp, ipHash, city, asn);
             return;
         }
 
-        SetLeaf(dotted, client, FieldNames.ClientIp, "ip", Text(record, result.ClientIp));
-        SetLeaf(dotted, client, GeoIpEnricher.ClientIpHashField, "ip_hash", Text(record, result.ClientIpHash));
-        if (result.HasGeo)
+        SetLeaf(dotted, client, FieldNames.ClientIp, "ip", Ascii(record, clientIp));
+        SetLeaf(dotted, client, GeoIpEnricher.ClientIpHashField, "ip_hash", Ascii(record, ipHash));
+        if (HasGeo(city))
         {
             var geo = client.GetOrAddObject("geo", out var newGeo);
             if (geo is null)
             {
-                WriteByPath(record, result);
+                WriteByPath(record, clientIp, ipHash, city, asn);
                 return;
             }
 
-            // New nodes per record: cached results are shared, and later enrichers may change nodes in place.
             // A geo object made just now is empty: its fields are appended without a lookup each.
-            SetLeaf(dotted, geo, FieldNames.ClientGeoCountryIsoCode, "country_iso_code", Reference(record, result.CountryIsoCode), newGeo);
-            SetLeaf(dotted, geo, FieldNames.ClientGeoCountryName, "country_name", Reference(record, result.CountryName), newGeo);
-            SetLeaf(dotted, geo, FieldNames.ClientGeoCityName, "city_name", Reference(record, result.CityName), newGeo);
-            SetLeaf(dotted, geo, FieldNames.ClientGeoRegionIsoCode, "region_iso_code", Reference(record, result.RegionIsoCode), newGeo);
-            SetLeaf(dotted, geo, FieldNames.ClientGeoContinentCode, "continent_code", Reference(record, result.ContinentCode), newGeo);
-            SetLeaf(dotted, geo, FieldNames.ClientGeoTimezone, "timezone", Reference(record, result.TimeZone), newGeo);
-            SetLeaf(dotted, geo, FieldNames.ClientGeoLocation, "location", Location(record, result), newGeo);
+            SetLeaf(dotted, geo, FieldNames.ClientGeoCountryIsoCode, "country_iso_code", Reference(record, city!.CountryIsoCodeText), newGeo);
+            SetLeaf(dotted, geo, FieldNames.ClientGeoCountryName, "country_name", Reference(record, city.CountryNameText), newGeo);
+            SetLeaf(dotted, geo, FieldNames.ClientGeoCityName, "city_name", Reference(record, city.CityNameText), newGeo);
+            SetLeaf(dotted, geo, FieldNames.ClientGeoRegionIsoCode, "region_iso_code", Reference(record, city.RegionIsoCodeText), newGeo);
+            SetLeaf(dotted, geo, FieldNames.ClientGeoContinentCode, "continent_code", Reference(record, city.ContinentCodeText), newGeo);
+            SetLeaf(dotted, geo, FieldNames.ClientGeoTimezone, "timezone", Reference(record, city.TimeZoneText), newGeo);
+            SetLeaf(dotted, geo, FieldNames.ClientGeoLocation, "location", Location(record, city), newGeo);
         }
 
-        if (result.AsNumber is not null || result.AsOrganizationName is not null)
+        if (asn is not null && (asn.Number is not null || asn.OrganizationNameText is not null))
         {
             var asObject = client.GetOrAddObject("as");
             if (asObject is null)
             {
-                WriteByPath(record, result);
+                WriteByPath(record, clientIp, ipHash, city, asn);
                 return;
             }
 
-            SetLeaf(dotted, asObject, FieldNames.ClientAsNumber, "number", result.AsNumber);
-            if (result.AsOrganizationName is not null)
+            SetLeaf(dotted, asObject, FieldNames.ClientAsNumber, "number", asn.Number);
+            if (asn.OrganizationNameText is { } organizationName)
             {
                 var organization = asObject.GetOrAddObject("organization");
                 if (organization is null)
                 {
-                    SetPath(record, FieldNames.ClientAsOrganizationName, Reference(record, result.AsOrganizationName));
+                    SetPath(record, FieldNames.ClientAsOrganizationName, Reference(record, organizationName));
                 }
                 else
                 {
-                    SetLeaf(dotted, organization, FieldNames.ClientAsOrganizationName, "name", Reference(record, result.AsOrganizationName));
+                    SetLeaf(dotted, organization, FieldNames.ClientAsOrganizationName, "name", Reference(record, organizationName));
                 }
             }
         }
     }
 
-    private static void WriteByPath(LogRecord record, GeoLookupResult result)
+    private static bool HasGeo(GeoCityRecord? city) => city is not null && (city.HasFields || city.RegionIsoCodeText is not null);
+
+    private static void WriteByPath(LogRecord record, ReadOnlySpan<byte> clientIp, ReadOnlySpan<byte> ipHash, GeoCityRecord? city, GeoAsnRecord? asn)
     {
-        SetPath(record, FieldNames.ClientIp, Text(record, result.ClientIp));
-        SetPath(record, GeoIpEnricher.ClientIpHashField, Text(record, result.ClientIpHash));
-        SetPath(record, FieldNames.ClientGeoCountryIsoCode, Reference(record, result.CountryIsoCode));
-        SetPath(record, FieldNames.ClientGeoCountryName, Reference(record, result.CountryName));
-        SetPath(record, FieldNames.ClientGeoCityName, Reference(record, result.CityName));
-        SetPath(record, FieldNames.ClientGeoRegionIsoCode, Reference(record, result.RegionIsoCode));
-        SetPath(record, FieldNames.ClientGeoContinentCode, Reference(record, result.ContinentCode));
-        SetPath(record, FieldNames.ClientGeoTimezone, Reference(record, result.TimeZone));
-        SetPath(record, FieldNames.ClientGeoLocation, Location(record, result));
-        SetPath(record, FieldNames.ClientAsNumber, result.AsNumber);
-        SetPath(record, FieldNames.ClientAsOrganizationName, Reference(record, result.AsOrganizationName));
+        SetPath(record, FieldNames.ClientIp, Ascii(record, clientIp));
+        SetPath(record, GeoIpEnricher.ClientIpHashField, Ascii(record, ipHash));
+        SetPath(record, FieldNames.ClientGeoCountryIsoCode, Reference(record, city?.CountryIsoCodeText));
+        SetPath(record, FieldNames.ClientGeoCountryName, Reference(record, city?.CountryNameText));
+        SetPath(record, FieldNames.ClientGeoCityName, Reference(record, city?.CityNameText));
+        SetPath(record, FieldNames.ClientGeoRegionIsoCode, Reference(record, city?.RegionIsoCodeText));
+        SetPath(record, FieldNames.ClientGeoContinentCode, Reference(record, city?.ContinentCodeText));
+        SetPath(record, FieldNames.ClientGeoTimezone, Reference(record, city?.TimeZoneText));
+        SetPath(record, FieldNames.ClientGeoLocation, city is null ? null : Location(record, city));
+        SetPath(record, FieldNames.ClientAsNumber, asn?.Number);
+        SetPath(record, FieldNames.ClientAsOrganizationName, Reference(record, asn?.OrganizationNameText));
     }
 
     private static bool HasDottedClientKeys(LogObject root)
@@ -139,21 +142,23 @@ internal static class GeoFieldWriter
         }
     }
 
-    private static LogString? Text(LogRecord record, string? value) => value is null ? null : record.NewString(value);
+    /// <summary>An address or token the enricher made (ASCII, nothing to escape), copied into the session's arena.</summary>
+    private static LogString? Ascii(LogRecord record, ReadOnlySpan<byte> value) => value.IsEmpty ? null : record.NewUtf8String(value);
 
-    /// <summary>A name from the database: reference data, which masking's built-in patterns skip.</summary>
-    private static LogString? Reference(LogRecord record, string? value) => value is null ? null : record.NewReferenceString(value);
+    /// <summary>A text from the database: reference data, which masking's built-in patterns skip.</summary>
+    private static LogString? Reference(LogRecord record, GeoText? value) =>
+        value is null ? null : record.NewReferenceString(value.Utf8, value.HasEscapes);
 
-    private static LogObject? Location(LogRecord record, GeoLookupResult result)
+    private static LogObject? Location(LogRecord record, GeoCityRecord city)
     {
-        if (result.Latitude is null || result.Longitude is null)
+        if (city.Latitude is null || city.Longitude is null)
         {
             return null;
         }
 
         var location = record.NewObject();
-        location.Append("lat", result.Latitude);
-        location.Append("lon", result.Longitude);
+        location.Append("lat", city.Latitude);
+        location.Append("lon", city.Longitude);
         return location;
     }
 }

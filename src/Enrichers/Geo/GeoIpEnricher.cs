@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text;
 using Enrichers.Files;
 using Enrichers.Json;
@@ -18,6 +17,12 @@ public sealed class GeoIpEnricher : ILogEnricher, IDisposable
 
     // The type MaxMind's ASN databases declare; a file without it at the ASN path is refused.
     private const string AsnDatabaseType = "GeoLite2-ASN";
+
+    // The results counted in geoip_lookups_total{result}.
+    private const string HitOutcome = "hit";
+    private const string MissOutcome = "miss";
+    private const string PrivateOutcome = "private";
+    private const string MalformedOutcome = "malformed";
 
     // Address fields longer than this (X-Forwarded-For lists of many hops) are looked up through a string.
     private const int MaxStackAddress = 128;
@@ -208,7 +213,7 @@ public sealed class GeoIpEnricher : ILogEnricher, IDisposable
     {
         var generation = Volatile.Read(ref _generation);
         return $"geoip: city {Describe(generation.City)}; asn {Describe(generation.Asn)}; "
-            + $"policy {_options.IpPolicy.ToString().ToLowerInvariant()}; cache {generation.Cache.Count}/{_options.CacheSize}; "
+            + $"policy {_options.IpPolicy.ToString().ToLowerInvariant()}; cache {generation.Cache.Count}/{generation.Cache.Capacity}; "
             + $"reloads {Reloads}, refused {ReloadFailures}";
 
         static string Describe(GeoDatabase? database) => database is null
@@ -226,9 +231,10 @@ public sealed class GeoIpEnricher : ILogEnricher, IDisposable
         }
 
         var malformed = false;
-        GeoLookupResult? chosen = null;
+        var found = false;
+        var address = default(ClientAddress);
         Span<char> buffer = stackalloc char[MaxStackAddress];
-        for (var i = 0; i < ClientAddressSources.Fields.Length && chosen is null; i++)
+        for (var i = 0; i < ClientAddressSources.Fields.Length && !found; i++)
         {
             // The first usable source is read; every present one is removed below.
             if ((present & (1 << i)) == 0 || ClientAddressSources.Find(root, i) is not { } node)
@@ -236,17 +242,16 @@ public sealed class GeoIpEnricher : ILogEnricher, IDisposable
                 continue;
             }
 
-            GeoLookupResult result;
             if (node is LogString { IsRaw: true, RawHasEscapes: false } s && s.RawUtf8.Length <= MaxStackAddress)
             {
-                // The common case: looked up by the decoded chars, with no string made unless the cache misses.
+                // The common case: parsed from the decoded chars on the stack, no string made.
                 var chars = buffer[..Encoding.UTF8.GetChars(s.RawUtf8, buffer)];
                 if (ClientAddressSources.IsBlank(chars))
                 {
                     continue;
                 }
 
-                result = Resolve(chars);
+                found = ClientAddressParser.TryPick(chars, out address);
             }
             else
             {
@@ -256,25 +261,20 @@ public sealed class GeoIpEnricher : ILogEnricher, IDisposable
                     continue;
                 }
 
-                result = Resolve(text);
+                found = ClientAddressParser.TryPick(text, out address);
             }
 
-            if (result.IsMalformed)
-            {
-                malformed = true;
-                continue;
-            }
-
-            chosen = result;
+            malformed |= !found;
         }
 
-        if (chosen?.Outcome is { } outcome)
+        var entry = found ? Resolve(address) : default;
+        if (found && entry.Outcome != (byte)GeoOutcome.None)
         {
-            _statistics.GeoIp.Increment(outcome);
+            _statistics.GeoIp.Increment(OutcomeName((GeoOutcome)entry.Outcome));
         }
-        else if (chosen is null && malformed)
+        else if (!found && malformed)
         {
-            _statistics.GeoIp.Increment(GeoLookupResult.MalformedOutcome);
+            _statistics.GeoIp.Increment(MalformedOutcome);
         }
 
         for (var i = 0; i < ClientAddressSources.Fields.Length; i++)
@@ -287,60 +287,77 @@ public sealed class GeoIpEnricher : ILogEnricher, IDisposable
             }
         }
 
-        if (chosen is not null && chosen.HasFields)
+        if (found)
         {
-            GeoFieldWriter.Write(record, chosen);
+            Write(record, address, entry);
         }
     }
 
-    private GeoLookupResult Resolve(ReadOnlySpan<char> text)
+    /// <summary>Writes the fields of one resolved address: <c>client.ip</c> and <c>client.ip_hash</c> by the policy,
+    /// made here on the stack, and the geo fields of the records found.</summary>
+    private void Write(LogRecord record, ClientAddress address, in GeoAddressEntry entry)
     {
-        var generation = Volatile.Read(ref _generation);
-        return generation.Cache.TryGet(text, out var cached) ? cached : Resolve(text.ToString());
+        Span<byte> clientIp = stackalloc byte[IpAnonymizer.MaxTextLength];
+        clientIp = _options.IpPolicy switch
+        {
+            GeoIpAddressPolicy.Truncate or GeoIpAddressPolicy.Hmac => clientIp[.._anonymizer.WriteTruncated(address, clientIp)],
+            GeoIpAddressPolicy.Keep => clientIp[..address.Format(clientIp)],
+            _ => default,
+        };
+        Span<byte> hash = stackalloc byte[IpAnonymizer.TokenLength];
+        if (_options.IpPolicy == GeoIpAddressPolicy.Hmac)
+        {
+            IpAnonymizer.WriteToken(entry.Token0, entry.Token1, hash);
+        }
+        else
+        {
+            hash = default;
+        }
+
+        if (!clientIp.IsEmpty || !hash.IsEmpty || entry.City is not null || entry.Asn is not null)
+        {
+            GeoFieldWriter.Write(record, clientIp, hash, entry.City, entry.Asn);
+        }
     }
 
-    private GeoLookupResult Resolve(string text)
+    /// <summary>What the databases (and the <c>hmac</c> token) give for <paramref name="address"/>: from the address
+    /// cache when it was looked up lately, else looked up and kept there. Records are null when they give no field.</summary>
+    private GeoAddressEntry Resolve(ClientAddress address)
     {
         var generation = Volatile.Read(ref _generation);
-        if (generation.Cache.TryGet(text, out var cached))
+        var hmac = _options.IpPolicy == GeoIpAddressPolicy.Hmac;
+        var isPublic = IpAddressRanges.IsPublic(address);
+        if (!hmac && !(isPublic && generation.HasDatabase))
+        {
+            // Nothing worth keeping: the outcome is known, and truncating is cheaper than a cache lookup.
+            return new GeoAddressEntry((byte)(isPublic ? GeoOutcome.None : GeoOutcome.Private), null, null, 0, 0);
+        }
+
+        if (generation.Cache.TryGet(address, out var cached))
         {
             return cached;
         }
 
-        var result = Compute(text, generation);
-        generation.Cache.Add(text, result);
-        return result;
+        var (token0, token1) = hmac ? _anonymizer.Token(address) : default;
+        var entry = !isPublic ? new GeoAddressEntry((byte)GeoOutcome.Private, null, null, token0, token1)
+            : !generation.HasDatabase ? new GeoAddressEntry((byte)GeoOutcome.None, null, null, token0, token1)
+            : Lookup(address, ref generation, token0, token1);
+
+        // A lookup that failed (counted as lookup_error) is not kept: the next one tries again and counts again.
+        if (entry.Outcome != LookupFailed)
+        {
+            generation.Cache.Add(address, entry);
+            return entry;
+        }
+
+        entry.Outcome = (byte)(entry.City is not null || entry.Asn is not null ? GeoOutcome.Hit : GeoOutcome.Miss);
+        return entry;
     }
 
-    private GeoLookupResult Compute(string text, GeoIpGeneration generation)
-    {
-        if (!ClientAddressParser.TryPick(text, out var address))
-        {
-            return GeoLookupResult.Malformed;
-        }
+    // Outcome of a lookup in which a database failed; the entry's records are what the other one found.
+    private const byte LookupFailed = byte.MaxValue;
 
-        var policy = _options.IpPolicy;
-        var clientIp = policy switch
-        {
-            GeoIpAddressPolicy.Truncate or GeoIpAddressPolicy.Hmac => _anonymizer.Truncate(address),
-            GeoIpAddressPolicy.Keep => address.ToString(),
-            _ => null,
-        };
-        var hash = policy == GeoIpAddressPolicy.Hmac ? _anonymizer.Token(address) : null;
-        if (!IpAddressRanges.IsPublic(address))
-        {
-            return new GeoLookupResult { Outcome = GeoLookupResult.Private, ClientIp = clientIp, ClientIpHash = hash };
-        }
-
-        if (!generation.HasDatabase)
-        {
-            return new GeoLookupResult { ClientIp = clientIp, ClientIpHash = hash };
-        }
-
-        return Lookup(address, generation, clientIp, hash);
-    }
-
-    private GeoLookupResult Lookup(IPAddress address, GeoIpGeneration generation, string? clientIp, string? hash)
+    private GeoAddressEntry Lookup(ClientAddress address, ref GeoIpGeneration generation, ulong token0, ulong token1)
     {
         // A reload may retire the generation between reading and acquiring it; then use the new one.
         var acquired = false;
@@ -352,14 +369,13 @@ public sealed class GeoIpEnricher : ILogEnricher, IDisposable
         if (!acquired)
         {
             // Disposed: no readers left.
-            return new GeoLookupResult { Outcome = GeoLookupResult.Miss, ClientIp = clientIp, ClientIpHash = hash };
+            return new GeoAddressEntry((byte)GeoOutcome.Miss, null, null, token0, token1);
         }
 
         try
         {
             Span<byte> bytes = stackalloc byte[16];
-            address.TryWriteBytes(bytes, out var length);
-            bytes = bytes[..length];
+            bytes = bytes[..address.WriteBytes(bytes)];
             var cityOffset = MaxMindSearchTree.NotFound;
             var asnOffset = MaxMindSearchTree.NotFound;
             if (generation.City is { } cityWalk && generation.Asn is { } asnWalk)
@@ -372,26 +388,15 @@ public sealed class GeoIpEnricher : ILogEnricher, IDisposable
                 asnOffset = generation.Asn?.Lookup(bytes) ?? asnOffset;
             }
 
-            var city = generation.City is { } cityDatabase ? TryDecode<GeoCityRecord>(cityDatabase, cityOffset, address) : null;
-            var asn = generation.Asn is { } asnDatabase ? TryDecode<GeoAsnRecord>(asnDatabase, asnOffset, address) : null;
+            var failed = false;
+            var city = generation.City is { } cityDatabase ? TryDecode<GeoCityRecord>(cityDatabase, cityOffset, address, ref failed) : null;
+            var asn = generation.Asn is { } asnDatabase ? TryDecode<GeoAsnRecord>(asnDatabase, asnOffset, address, ref failed) : null;
+
+            // A City record with a region alone gives nothing by itself (as before), but its region is written when
+            // the ASN record gives fields.
             var found = city is { HasFields: true } || asn is { HasFields: true };
-            var result = new GeoLookupResult
-            {
-                Outcome = GeoLookupResult.Hit,
-                ClientIp = clientIp,
-                ClientIpHash = hash,
-                CountryIsoCode = city?.CountryIsoCode,
-                CountryName = city?.CountryName,
-                CityName = city?.CityName,
-                RegionIsoCode = city?.RegionIsoCode,
-                ContinentCode = city?.ContinentCode,
-                TimeZone = city?.TimeZone,
-                Latitude = city?.Latitude,
-                Longitude = city?.Longitude,
-                AsNumber = asn?.Number,
-                AsOrganizationName = asn?.OrganizationName,
-            };
-            return found ? result : new GeoLookupResult { Outcome = GeoLookupResult.Miss, ClientIp = clientIp, ClientIpHash = hash };
+            return new GeoAddressEntry(failed ? LookupFailed : (byte)(found ? GeoOutcome.Hit : GeoOutcome.Miss),
+                found ? city : null, found && asn is { HasFields: true } ? asn : null, token0, token1);
         }
         finally
         {
@@ -399,7 +404,7 @@ public sealed class GeoIpEnricher : ILogEnricher, IDisposable
         }
     }
 
-    private T? TryDecode<T>(GeoDatabase database, int offset, IPAddress address)
+    private T? TryDecode<T>(GeoDatabase database, int offset, ClientAddress address, ref bool failed)
         where T : class
     {
         try
@@ -412,9 +417,17 @@ public sealed class GeoIpEnricher : ILogEnricher, IDisposable
             // IPv6 address in an IPv4-only database: that address gets no fields from this database, the record
             // goes on.
             _statistics.GeoIp.Increment("lookup_error");
+            failed = true;
             return null;
         }
     }
+
+    private static string OutcomeName(GeoOutcome outcome) => outcome switch
+    {
+        GeoOutcome.Hit => HitOutcome,
+        GeoOutcome.Miss => MissOutcome,
+        _ => PrivateOutcome,
+    };
 
     private GeoDatabase? CheckFile(string kind, WatchedFile? file, string type, GeoDatabase? current)
     {

@@ -12,14 +12,14 @@ internal sealed class GeoIpGeneration
     {
         City = city;
         Asn = asn;
-        Cache = new GeoLookupCache(cacheSize);
+        Cache = new GeoAddressCache(cacheSize);
     }
 
     public GeoDatabase? City { get; }
 
     public GeoDatabase? Asn { get; }
 
-    public GeoLookupCache Cache { get; }
+    public GeoAddressCache Cache { get; }
 
     public bool HasDatabase => City is not null || Asn is not null;
 

@@ -1,6 +1,4 @@
-using System.Buffers.Binary;
 using System.Net;
-using System.Net.Sockets;
 
 namespace Enrichers.Geo;
 
@@ -28,21 +26,16 @@ internal static class IpAddressRanges
         (0xF0000000, 4),    // reserved, and broadcast
     ];
 
-    public static bool IsPublic(IPAddress address)
+    public static bool IsPublic(IPAddress address) => IsPublic(ClientAddress.From(address));
+
+    public static bool IsPublic(ClientAddress address)
     {
-        Span<byte> bytes = stackalloc byte[16];
-        address.TryWriteBytes(bytes, out var length);
-        if (address.AddressFamily == AddressFamily.InterNetwork)
+        if (address.IsV4)
         {
-            return IsPublicV4(BinaryPrimitives.ReadUInt32BigEndian(bytes));
+            return IsPublicV4(address.V4);
         }
 
-        if (length != 16)
-        {
-            return false;
-        }
-
-        var high = BinaryPrimitives.ReadUInt64BigEndian(bytes);
+        var high = address.High;
         if (high == 0)
         {
             // ::, ::1, and the deprecated IPv4-compatible ::a.b.c.d

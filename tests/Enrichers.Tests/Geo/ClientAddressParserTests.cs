@@ -21,7 +21,7 @@ public sealed class ClientAddressParserTests
     public void Addresses_are_read_in_the_forms_logs_use(string text, string expected)
     {
         Assert.True(ClientAddressParser.TryParse(text, out var address));
-        Assert.Equal(IPAddress.Parse(expected), address);
+        Assert.Equal(ClientAddress.From(IPAddress.Parse(expected)), address);
     }
 
     [Theory]
@@ -55,7 +55,7 @@ public sealed class ClientAddressParserTests
     public void A_list_gives_its_first_public_address_else_its_first_address(string list, string expected)
     {
         Assert.True(ClientAddressParser.TryPick(list, out var address));
-        Assert.Equal(IPAddress.Parse(expected), address);
+        Assert.Equal(ClientAddress.From(IPAddress.Parse(expected)), address);
     }
 
     [Theory]

@@ -57,8 +57,8 @@ public sealed class GeoLookupConformanceTests : IDisposable
 
                 Assert.Equal(city.Lookup(bytes[..length]), cityOffset);
                 Assert.Equal(asn.Lookup(bytes[..length]), asnOffset);
-                Assert.Equal(Describe(cityReader.Find<GeoCityRecord>(address)), Describe(city.Decode<GeoCityRecord>(cityOffset, address)));
-                Assert.Equal(Describe(asnReader.Find<GeoAsnRecord>(address)), Describe(asn.Decode<GeoAsnRecord>(asnOffset, address)));
+                Assert.Equal(Describe(cityReader.Find<GeoCityRecord>(address)), Describe(city.Decode<GeoCityRecord>(cityOffset, ClientAddress.From(address))));
+                Assert.Equal(Describe(asnReader.Find<GeoAsnRecord>(address)), Describe(asn.Decode<GeoAsnRecord>(asnOffset, ClientAddress.From(address))));
             }
         }
         finally
