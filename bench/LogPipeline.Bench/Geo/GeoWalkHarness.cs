@@ -108,6 +108,7 @@ public sealed unsafe class GeoWalkHarness : IHarness
             })));
         }
 
+        ReportRecordCacheHitRates(addresses.Select(a => city20.Find(cityMapped.Bytes, a)).Where(o => o >= 0).ToArray());
         for (var round = 0; round < 3; round++)
         {
             foreach (var (name, run) in variants)
@@ -123,6 +124,40 @@ public sealed unsafe class GeoWalkHarness : IHarness
         }
 
         return Task.FromResult(0);
+    }
+
+    /// <summary>The share of lookups a record cache would serve for this stream of record offsets, as a
+    /// set-associative array of 1, 2 and 4 ways (least recently used replaced) of three sizes.</summary>
+    private static void ReportRecordCacheHitRates(int[] offsets)
+    {
+        int hits;
+        foreach (var bits in new[] { 15, 16, 17 })
+        {
+            foreach (var ways in new[] { 1, 2, 4 })
+            {
+                var slots = new int[1 << bits];
+                Array.Fill(slots, -1);
+                hits = 0;
+                foreach (var o in offsets)
+                {
+                    var set = (int)((uint)o * 2_654_435_769u >> (32 - bits)) & ~(ways - 1);
+                    var way = Array.IndexOf(slots, o, set, ways);
+                    if (way >= 0)
+                    {
+                        hits++;
+                        // Most recently used first.
+                        Array.Copy(slots, set, slots, set + 1, way - set);
+                        slots[set] = o;
+                        continue;
+                    }
+
+                    Array.Copy(slots, set, slots, set + 1, ways - 1);
+                    slots[set] = o;
+                }
+
+                Console.WriteLine($"record cache, {1 << bits:N0} slots {ways}-way LRU: {hits / (double)offsets.Length:P1} served");
+            }
+        }
     }
 
     private static string? Describe(GeoCityRecord? r) => r is null
