@@ -10,5 +10,5 @@ internal sealed class DecodedValues
     public OffsetCache<MaxMindPlace> Places { get; } = new(14);
 
     /// <summary>Strings reached through a pointer: 4,096 slots.</summary>
-    public OffsetCache<string> Strings { get; } = new(12);
+    public OffsetCache<GeoText> Strings { get; } = new(12);
 }

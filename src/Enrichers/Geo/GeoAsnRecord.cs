@@ -10,9 +10,15 @@ internal sealed class GeoAsnRecord
     [Constructor]
     public GeoAsnRecord([MapKey("autonomous_system_number")] long? number,
         [MapKey("autonomous_system_organization")] string? organization)
+        : this(number is { } n ? LogLiteral.Number(n) : null, GeoNames.Own(organization))
     {
-        Number = number is { } n ? LogLiteral.Number(n) : null;
-        OrganizationNameText = GeoNames.Own(organization);
+    }
+
+    /// <summary>As read by <see cref="MaxMindRecordReader"/>.</summary>
+    public GeoAsnRecord(LogLiteral? number, GeoText? organizationName)
+    {
+        Number = number;
+        OrganizationNameText = organizationName;
     }
 
     public LogLiteral? Number { get; }

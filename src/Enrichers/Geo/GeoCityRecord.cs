@@ -16,15 +16,24 @@ internal sealed class GeoCityRecord
         [MapKey("subdivisions")] List<MaxMindPlace>? subdivisions,
         [MapKey("city")] MaxMindPlace? city,
         [MapKey("location")] MaxMindLocation? location)
+        : this(continent, country, subdivisions is { Count: > 0 } ? subdivisions[^1] : null, city, location, poolNames: true)
     {
-        // Values shared by many records are kept once (GeoNames); a city's name mostly is its record's own.
-        CountryIsoCodeText = GeoNames.Shared(country?.IsoCode);
-        CountryNameText = GeoNames.Shared(country?.Name);
-        CityNameText = GeoNames.Own(city?.Name);
-        var subdivision = subdivisions is { Count: > 0 } ? subdivisions[^1].IsoCode : null;
-        RegionIsoCodeText = CountryIsoCode is not null && subdivision is not null ? GeoNames.Shared($"{CountryIsoCode}-{subdivision}") : null;
-        ContinentCodeText = GeoNames.Shared(continent?.Code);
-        TimeZoneText = GeoNames.Shared(location?.TimeZone);
+    }
+
+    /// <summary>As read by <see cref="MaxMindRecordReader"/>, whose places already hold their texts pooled and are
+    /// kept by offset, so a record costs no look-up by value.</summary>
+    /// <param name="subdivision">The most specific subdivision (the last one).</param>
+    /// <param name="poolNames">True for places made by MaxMind's reader (one per record): values shared by many records
+    /// are then kept once here (<see cref="GeoNames"/>); a city's name mostly is its record's own.</param>
+    public GeoCityRecord(MaxMindPlace? continent, MaxMindPlace? country, MaxMindPlace? subdivision, MaxMindPlace? city,
+        MaxMindLocation? location, bool poolNames)
+    {
+        CountryIsoCodeText = poolNames ? GeoNames.Shared(country?.IsoCode) : country?.IsoCode;
+        CountryNameText = poolNames ? GeoNames.Shared(country?.Name) : country?.Name;
+        CityNameText = city?.Name;
+        RegionIsoCodeText = CountryIsoCodeText is { } countryCode ? subdivision?.RegionIn(countryCode) : null;
+        ContinentCodeText = poolNames ? GeoNames.Shared(continent?.Code) : continent?.Code;
+        TimeZoneText = location?.TimeZone;
         if (location is { Latitude: { } lat, Longitude: { } lon } && double.IsFinite(lat) && double.IsFinite(lon))
         {
             Latitude = Coordinate(lat);

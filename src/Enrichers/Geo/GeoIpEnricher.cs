@@ -24,6 +24,10 @@ public sealed class GeoIpEnricher : ILogEnricher, IDisposable
     private const string PrivateOutcome = "private";
     private const string MalformedOutcome = "malformed";
 
+    // Outcome of a lookup in which a database failed (never kept in the address cache); the entry's records are what
+    // the other one found.
+    private const byte LookupFailed = byte.MaxValue;
+
     // Address fields longer than this (X-Forwarded-For lists of many hops) are looked up through a string.
     private const int MaxStackAddress = 128;
 
@@ -353,9 +357,6 @@ public sealed class GeoIpEnricher : ILogEnricher, IDisposable
         entry.Outcome = (byte)(entry.City is not null || entry.Asn is not null ? GeoOutcome.Hit : GeoOutcome.Miss);
         return entry;
     }
-
-    // Outcome of a lookup in which a database failed; the entry's records are what the other one found.
-    private const byte LookupFailed = byte.MaxValue;
 
     private GeoAddressEntry Lookup(ClientAddress address, ref GeoIpGeneration generation, ulong token0, ulong token1)
     {

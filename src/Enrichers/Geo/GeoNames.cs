@@ -13,20 +13,21 @@ internal static class GeoNames
     private const int MaxLength = 64;
     private static readonly ConcurrentDictionary<string, GeoText> Pool = new(StringComparer.Ordinal);
 
-    // Counted here: ConcurrentDictionary.Count takes every lock of the dictionary, and a full pool was asked on every
-    // decode (a third of the GeoIP enricher's time with the real-size databases).
+    // Counted here: ConcurrentDictionary.Count takes every lock of the dictionary, and a full pool is asked on every
+    // value not pooled (docs/geoip.md § Speed).
     private static int _count;
 
-    public static GeoText? Shared(string? value)
-    {
-        if (value is null)
-        {
-            return null;
-        }
+    public static GeoText? Shared(string? value) => value is null ? null : Share(value, null);
 
+    /// <summary>The pooled text of <paramref name="text"/>'s value, or <paramref name="text"/> itself (then pooled
+    /// when there is room).</summary>
+    public static GeoText? Shared(GeoText? text) => text is null ? null : Share(text.Value, text);
+
+    private static GeoText Share(string value, GeoText? made)
+    {
         if (value.Length > MaxLength)
         {
-            return new GeoText(value);
+            return made ?? new GeoText(value);
         }
 
         if (Pool.TryGetValue(value, out var shared))
@@ -34,7 +35,7 @@ internal static class GeoNames
             return shared;
         }
 
-        var text = new GeoText(value);
+        var text = made ?? new GeoText(value);
         if (Volatile.Read(ref _count) >= MaxEntries)
         {
             return text;

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text;
 using Enrichers.Json;
 
 namespace Enrichers.Geo;
@@ -8,20 +9,38 @@ namespace Enrichers.Geo;
 /// once per value rather than once per record. Immutable: records point to the bytes without copying them.</summary>
 internal sealed class GeoText
 {
+    // What JsonOutput escapes: a value without these is written as its plain UTF-8.
+    private static readonly SearchValues<byte> MustEscape = SearchValues.Create(
+        "\"\\\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\u0009\u000A\u000B\u000C\u000D\u000E\u000F"u8 +
+        "\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001A\u001B\u001C\u001D\u001E\u001F"u8);
+
+    private string? _value;
+
     public GeoText(string value)
     {
-        Value = value;
-        var output = new ArrayBufferWriter<byte>(value.Length + 8);
-        var json = new JsonOutput(output, value.Length + 8);
+        _value = value;
+        var utf8 = Encoding.UTF8.GetBytes(value);
+        if (utf8.AsSpan().IndexOfAny(MustEscape) < 0)
+        {
+            Utf8 = utf8;
+            return;
+        }
+
+        var output = new ArrayBufferWriter<byte>(utf8.Length + 8);
+        var json = new JsonOutput(output, utf8.Length + 8);
         json.WriteString(value);
         json.Flush();
 
         // Without the quotes around it.
         Utf8 = output.WrittenSpan[1..^1].ToArray();
-        HasEscapes = Utf8.Span.Contains((byte)'\\');
+        HasEscapes = true;
     }
 
-    public string Value { get; }
+    private GeoText(byte[] plainUtf8) => Utf8 = plainUtf8;
+
+    /// <summary>The string a value of a database stands for (decoded on first use: the record path needs only
+    /// <see cref="Utf8"/>).</summary>
+    public string Value => _value ??= Encoding.UTF8.GetString(Utf8.Span);
 
     /// <summary>The JSON string content, without quotes.</summary>
     public ReadOnlyMemory<byte> Utf8 { get; }
@@ -29,6 +48,14 @@ internal sealed class GeoText
     /// <summary>True when <see cref="Utf8"/> holds an escape (the value has a quote, a backslash or a control
     /// character).</summary>
     public bool HasEscapes { get; }
+
+    /// <summary>A value read from a database's data section as UTF-8: its bytes are taken as they are when they are
+    /// valid UTF-8 and nothing in them needs an escape, without making a string; otherwise it is decoded as MaxMind's
+    /// reader decodes it (invalid sequences replaced), and written as that string is.</summary>
+    public static GeoText FromUtf8(ReadOnlySpan<byte> utf8) =>
+        utf8.IndexOfAny(MustEscape) < 0 && System.Text.Unicode.Utf8.IsValid(utf8)
+            ? new GeoText(utf8.ToArray())
+            : new GeoText(Encoding.UTF8.GetString(utf8));
 
     public override string ToString() => Value;
 }

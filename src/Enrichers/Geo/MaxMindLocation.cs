@@ -9,6 +9,12 @@ internal sealed class MaxMindLocation
     [Constructor]
     public MaxMindLocation([MapKey("latitude")] double? latitude, [MapKey("longitude")] double? longitude,
         [MapKey("time_zone")] string? timeZone)
+        : this(latitude, longitude, GeoNames.Shared(timeZone))
+    {
+    }
+
+    /// <summary>As read by <see cref="MaxMindRecordReader"/>: the time zone is the text kept for its offset.</summary>
+    public MaxMindLocation(double? latitude, double? longitude, GeoText? timeZone)
     {
         Latitude = latitude;
         Longitude = longitude;
@@ -19,5 +25,5 @@ internal sealed class MaxMindLocation
 
     public double? Longitude { get; }
 
-    public string? TimeZone { get; }
+    public GeoText? TimeZone { get; }
 }

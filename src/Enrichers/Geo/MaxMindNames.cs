@@ -8,7 +8,10 @@ namespace Enrichers.Geo;
 internal sealed class MaxMindNames
 {
     [Constructor]
-    public MaxMindNames([MapKey("en")] string? english) => English = english;
+    public MaxMindNames([MapKey("en")] string? english) => English = english is null ? null : new GeoText(english);
 
-    public string? English { get; }
+    /// <summary>As read by <see cref="MaxMindRecordReader"/>.</summary>
+    public MaxMindNames(GeoText? english) => English = english;
+
+    public GeoText? English { get; }
 }

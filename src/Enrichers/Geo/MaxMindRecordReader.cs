@@ -32,7 +32,7 @@ internal static class MaxMindRecordReader
     {
         var fields = default(CityFields);
         record = TryReadMap(data, ref offset, shared, ref fields, ReadCityField)
-            ? new GeoCityRecord(fields.Continent, fields.Country, fields.Subdivisions, fields.City, fields.Location)
+            ? new GeoCityRecord(fields.Continent, fields.Country, fields.Subdivision, fields.City, fields.Location, poolNames: false)
             : null;
         return record is not null;
     }
@@ -41,43 +41,45 @@ internal static class MaxMindRecordReader
     public static bool TryReadAsn(ReadOnlySpan<byte> data, int offset, DecodedValues? shared, out GeoAsnRecord? record)
     {
         var fields = default(AsnFields);
-        record = TryReadMap(data, ref offset, shared, ref fields, ReadAsnField) ? new GeoAsnRecord(fields.Number, fields.Organization) : null;
+        record = TryReadMap(data, ref offset, shared, ref fields, ReadAsnField)
+            ? new GeoAsnRecord(fields.Number is { } n ? Json.LogLiteral.Number(n) : null, fields.Organization)
+            : null;
         return record is not null;
     }
 
     private static bool ReadCityField(ReadOnlySpan<byte> data, ReadOnlySpan<byte> key, ref int at, DecodedValues? shared, ref CityFields f) => key switch
     {
-        _ when key.SequenceEqual("continent"u8) => Once(ref f.Seen, 1) && TryPlace(data, ref at, shared, out f.Continent),
-        _ when key.SequenceEqual("country"u8) => Once(ref f.Seen, 2) && TryPlace(data, ref at, shared, out f.Country),
-        _ when key.SequenceEqual("city"u8) => Once(ref f.Seen, 4) && TryPlace(data, ref at, shared, out f.City),
+        _ when key.SequenceEqual("continent"u8) => Once(ref f.Seen, 1) && TryPlace(data, ref at, shared, false, out f.Continent),
+        _ when key.SequenceEqual("country"u8) => Once(ref f.Seen, 2) && TryPlace(data, ref at, shared, false, out f.Country),
+        _ when key.SequenceEqual("city"u8) => Once(ref f.Seen, 4) && TryPlace(data, ref at, shared, true, out f.City),
         _ when key.SequenceEqual("location"u8) => Once(ref f.Seen, 8) && TryLocation(data, ref at, shared, out f.Location),
-        _ when key.SequenceEqual("subdivisions"u8) => Once(ref f.Seen, 16) && TrySubdivisions(data, ref at, shared, out f.Subdivisions),
+        _ when key.SequenceEqual("subdivisions"u8) => Once(ref f.Seen, 16) && TrySubdivisions(data, ref at, shared, out f.Subdivision),
         _ => TrySkip(data, ref at),
     };
 
     private static bool ReadAsnField(ReadOnlySpan<byte> data, ReadOnlySpan<byte> key, ref int at, DecodedValues? shared, ref AsnFields f) => key switch
     {
         _ when key.SequenceEqual("autonomous_system_number"u8) => Once(ref f.Seen, 1) && TryUint32(data, ref at, out f.Number),
-        _ when key.SequenceEqual("autonomous_system_organization"u8) => Once(ref f.Seen, 2) && TryText(data, ref at, shared, out f.Organization),
+        _ when key.SequenceEqual("autonomous_system_organization"u8) => Once(ref f.Seen, 2) && TryText(data, ref at, shared, false, out f.Organization),
         _ => TrySkip(data, ref at),
     };
 
     private static bool ReadPlaceField(ReadOnlySpan<byte> data, ReadOnlySpan<byte> key, ref int at, DecodedValues? shared, ref PlaceFields f) => key switch
     {
-        _ when key.SequenceEqual("iso_code"u8) => Once(ref f.Seen, 1) && TryText(data, ref at, shared, out f.IsoCode),
-        _ when key.SequenceEqual("code"u8) => Once(ref f.Seen, 2) && TryText(data, ref at, shared, out f.Code),
+        _ when key.SequenceEqual("iso_code"u8) => Once(ref f.Seen, 1) && TryText(data, ref at, shared, false, out f.IsoCode),
+        _ when key.SequenceEqual("code"u8) => Once(ref f.Seen, 2) && TryText(data, ref at, shared, false, out f.Code),
         _ when key.SequenceEqual("names"u8) => Once(ref f.Seen, 4) && TryNames(data, ref at, shared, out f.Names),
         _ => TrySkip(data, ref at),
     };
 
     private static bool ReadNamesField(ReadOnlySpan<byte> data, ReadOnlySpan<byte> key, ref int at, DecodedValues? shared, ref NamesFields f) =>
-        key.SequenceEqual("en"u8) ? Once(ref f.Seen, 1) && TryText(data, ref at, shared, out f.English) : TrySkip(data, ref at);
+        key.SequenceEqual("en"u8) ? Once(ref f.Seen, 1) && TryText(data, ref at, shared, false, out f.English) : TrySkip(data, ref at);
 
     private static bool ReadLocationField(ReadOnlySpan<byte> data, ReadOnlySpan<byte> key, ref int at, DecodedValues? shared, ref LocationFields f) => key switch
     {
         _ when key.SequenceEqual("latitude"u8) => Once(ref f.Seen, 1) && TryDouble(data, ref at, out f.Latitude),
         _ when key.SequenceEqual("longitude"u8) => Once(ref f.Seen, 2) && TryDouble(data, ref at, out f.Longitude),
-        _ when key.SequenceEqual("time_zone"u8) => Once(ref f.Seen, 4) && TryText(data, ref at, shared, out f.TimeZone),
+        _ when key.SequenceEqual("time_zone"u8) => Once(ref f.Seen, 4) && TryText(data, ref at, shared, true, out f.TimeZone),
         _ => TrySkip(data, ref at),
     };
 
@@ -103,7 +105,8 @@ internal static class MaxMindRecordReader
         return true;
     }
 
-    private static bool TryPlace(ReadOnlySpan<byte> data, ref int offset, DecodedValues? shared, out MaxMindPlace? place)
+    /// <param name="city">True for a city: its name is its own, not pooled (<see cref="MaxMindPlace"/>).</param>
+    private static bool TryPlace(ReadOnlySpan<byte> data, ref int offset, DecodedValues? shared, bool city, out MaxMindPlace? place)
     {
         // A place reached through a pointer (a country, a continent, most subdivisions and cities) may be kept.
         var probe = offset;
@@ -115,7 +118,9 @@ internal static class MaxMindRecordReader
         }
 
         var fields = default(PlaceFields);
-        place = TryReadMap(data, ref offset, shared, ref fields, ReadPlaceField) ? new MaxMindPlace(fields.IsoCode, fields.Code, fields.Names) : null;
+        place = TryReadMap(data, ref offset, shared, ref fields, ReadPlaceField)
+            ? new MaxMindPlace(fields.IsoCode, fields.Code, fields.Names?.English, shareName: !city)
+            : null;
         if (place is not null && !direct)
         {
             shared?.Places.Set(start, place);
@@ -140,27 +145,25 @@ internal static class MaxMindRecordReader
         return location is not null;
     }
 
-    private static bool TrySubdivisions(ReadOnlySpan<byte> data, ref int offset, DecodedValues? shared, out List<MaxMindPlace>? subdivisions)
+    /// <summary>Reads every subdivision (so a shape MaxMind's reader would refuse is refused here too) and gives the
+    /// last, the most specific: the only one written.</summary>
+    private static bool TrySubdivisions(ReadOnlySpan<byte> data, ref int offset, DecodedValues? shared, out MaxMindPlace? last)
     {
-        subdivisions = null;
+        last = null;
         if (!TryEnter(data, ref offset, Array, out var count, out var at, out var direct))
         {
             return false;
         }
 
-        var list = new List<MaxMindPlace>(count);
         for (var i = 0; i < count; i++)
         {
-            if (!TryPlace(data, ref at, shared, out var place))
+            if (!TryPlace(data, ref at, shared, false, out last))
             {
                 return false;
             }
-
-            list.Add(place!);
         }
 
         offset = direct ? at : offset;
-        subdivisions = list;
         return true;
     }
 
@@ -188,7 +191,9 @@ internal static class MaxMindRecordReader
         return type == Utf8String;
     }
 
-    private static bool TryText(ReadOnlySpan<byte> data, ref int offset, DecodedValues? shared, out string? value)
+    /// <param name="pool">True for values that repeat over many records under different offsets (time zones): kept once
+    /// by value (<see cref="GeoNames"/>) when first read.</param>
+    private static bool TryText(ReadOnlySpan<byte> data, ref int offset, DecodedValues? shared, bool pool, out GeoText? value)
     {
         var (type, size, at) = Resolve(data, ref offset, out var direct);
         value = null;
@@ -207,7 +212,8 @@ internal static class MaxMindRecordReader
             return true;
         }
 
-        value = System.Text.Encoding.UTF8.GetString(data.Slice(at, (int)size));
+        var text = GeoText.FromUtf8(data.Slice(at, (int)size));
+        value = pool ? GeoNames.Shared(text)! : text;
         if (!direct)
         {
             shared?.Strings.Set(at, value);
@@ -305,8 +311,7 @@ internal static class MaxMindRecordReader
 
     private struct CityFields
     {
-        public MaxMindPlace? Continent, Country, City;
-        public List<MaxMindPlace>? Subdivisions;
+        public MaxMindPlace? Continent, Country, City, Subdivision;
         public MaxMindLocation? Location;
         public int Seen;
     }
@@ -314,27 +319,27 @@ internal static class MaxMindRecordReader
     private struct AsnFields
     {
         public long? Number;
-        public string? Organization;
+        public GeoText? Organization;
         public int Seen;
     }
 
     private struct PlaceFields
     {
-        public string? IsoCode, Code;
+        public GeoText? IsoCode, Code;
         public MaxMindNames? Names;
         public int Seen;
     }
 
     private struct NamesFields
     {
-        public string? English;
+        public GeoText? English;
         public int Seen;
     }
 
     private struct LocationFields
     {
         public double? Latitude, Longitude;
-        public string? TimeZone;
+        public GeoText? TimeZone;
         public int Seen;
     }
 }
