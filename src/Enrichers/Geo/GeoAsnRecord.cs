@@ -5,7 +5,7 @@ namespace Enrichers.Geo;
 
 /// <summary>What the enricher writes from one ASN database record (<c>Reader.Find&lt;GeoAsnRecord&gt;</c>),
 /// kept per record by <see cref="GeoDatabase"/>; immutable.</summary>
-internal sealed class GeoAsnRecord
+internal sealed class GeoAsnRecord : GeoRecord
 {
     [Constructor]
     public GeoAsnRecord([MapKey("autonomous_system_number")] long? number,

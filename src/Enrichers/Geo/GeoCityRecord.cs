@@ -7,7 +7,7 @@ namespace Enrichers.Geo;
 /// (<c>Reader.Find&lt;GeoCityRecord&gt;</c>) with only these fields, and kept per record by
 /// <see cref="GeoDatabase"/>: immutable, so one instance serves every network that points to the record.
 /// The values are those of GeoIP2's <c>CityResponse</c> (English names, the most specific subdivision).</summary>
-internal sealed class GeoCityRecord
+internal sealed class GeoCityRecord : GeoRecord
 {
     [Constructor]
     public GeoCityRecord(

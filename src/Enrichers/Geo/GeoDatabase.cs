@@ -25,7 +25,7 @@ internal sealed class GeoDatabase
     private readonly Reader _reader;
     // Two-way set-associative, without a lock or a dictionary's bookkeeping: a hit is a hash, a read and a compare.
     // As many records served as the two-generation dictionary it replaced (docs/geoip.md § Speed).
-    private readonly OffsetCache<object> _records = new(RecordCacheBits);
+    private readonly RecordCache _records = new(RecordCacheBits);
     private readonly VerifiedOffsets _verified;
     private readonly DecodedValues _shared = new();
     private int _references = 1;
