@@ -24,7 +24,8 @@ internal sealed class GeoDatabase
     private readonly MaxMindSearchTree _tree;
     private readonly Reader _reader;
     // Two-way set-associative, without a lock or a dictionary's bookkeeping: a hit is a hash, a read and a compare.
-    // As many records served as the two-generation dictionary it replaced (docs/geoip.md § Speed).
+    // With distinct addresses, caches of other sizes and shapes serve about as many lookups: the misses are mostly
+    // records met for the first time (docs/geoip.md § Cache).
     private readonly RecordCache _records = new(RecordCacheBits);
     private readonly VerifiedOffsets _verified;
     private readonly DecodedValues _shared = new();
