@@ -149,6 +149,17 @@ internal static class MaxMindRecordReader
     /// last, the most specific: the only one written.</summary>
     private static bool TrySubdivisions(ReadOnlySpan<byte> data, ref int offset, DecodedValues? shared, out MaxMindPlace? last)
     {
+        // An array reached through a pointer is shared by every record of its subdivisions, and the places inside it
+        // are stored in place (so not kept by their own offset): the array is kept by its offset, as its last place.
+        var probe = offset;
+        var (type, _, start) = Resolve(data, ref probe, out var inPlace);
+        var pointed = !inPlace;
+        if (type == Array && pointed && shared is not null && shared.Places.TryGet(start, out last))
+        {
+            offset = probe;
+            return true;
+        }
+
         last = null;
         if (!TryEnter(data, ref offset, Array, out var count, out var at, out var direct))
         {
@@ -161,6 +172,11 @@ internal static class MaxMindRecordReader
             {
                 return false;
             }
+        }
+
+        if (pointed && last is not null)
+        {
+            shared?.Places.Set(start, last);
         }
 
         offset = direct ? at : offset;
