@@ -28,11 +28,21 @@ internal sealed class KeyNameMasker
     public KeyFlags Evaluate(LogProperty property, RepeatedTextCache names, out int slot)
     {
         slot = -1;
-        if (!property.TryGetRawName(out var raw))
+        Span<byte> ascii = stackalloc byte[RepeatedTextCache.MaxLength];
+        scoped ReadOnlySpan<byte> raw;
+        if (!property.TryGetRawName(out raw))
         {
-            // Set by an enricher (already a string) or escaped in the input (rare): the decoded name.
+            // Set by an enricher (already a string) or escaped in the input (rare): the decoded name. An ASCII one (the
+            // names enrichers write: client.geo.*, trace.*, ten per record with GeoIP) is judged as its bytes, which the
+            // rules judge as its chars, so it is remembered like a name from the input instead of judged every time.
             var name = property.Name.AsSpan();
-            return _keys.Evaluate(name) | NameFlags(name);
+            if (property.AsciiLength != name.Length || name.Length > ascii.Length
+                || System.Text.Ascii.FromUtf16(name, ascii, out var length) != System.Buffers.OperationStatus.Done)
+            {
+                return _keys.Evaluate(name) | NameFlags(name);
+            }
+
+            raw = ascii[..length];
         }
 
         // Names repeat in every record; splitting them into words each time cost more than the lookup.
