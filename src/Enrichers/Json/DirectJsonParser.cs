@@ -51,6 +51,40 @@ internal static class DirectJsonParser
         return i;
     }
 
+    /// <summary>What follows an object's member or an array's item.</summary>
+    private enum ItemEnd
+    {
+        Invalid,
+        Comma,
+        Closed,
+    }
+
+    /// <summary>Steps past what follows a member or item that ended at <paramref name="i"/>: a comma (then
+    /// <paramref name="i"/> is at the next one) or the container's <paramref name="closer"/> (then just past it).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ItemEnd AfterItem(ReadOnlySpan<byte> span, ref int i, byte closer)
+    {
+        i = SkipWhitespace(span, i);
+        if ((uint)i >= (uint)span.Length)
+        {
+            return ItemEnd.Invalid;
+        }
+
+        if (span[i] == (byte)',')
+        {
+            i = SkipWhitespace(span, i + 1);
+            return ItemEnd.Comma;
+        }
+
+        if (span[i] != closer)
+        {
+            return ItemEnd.Invalid;
+        }
+
+        i++;
+        return ItemEnd.Closed;
+    }
+
     private readonly ref struct Parser(ReadOnlyMemory<byte> input, int maxDepth, LogNodePool? pool)
     {
         private readonly ReadOnlySpan<byte> _span = input.Span;
@@ -111,25 +145,15 @@ internal static class DirectJsonParser
                 var first = nameLength == 0 ? -1 : span[nameStart];
                 var member = compact ? _input[(nameStart - 1)..i] : default;
                 obj.AddParsed(_pool is null ? new LogProperty(name, escaped, value, first, member) : _pool.Property(name, escaped, value, first, member));
-                i = SkipWhitespace(span, i);
-                if ((uint)i >= (uint)span.Length)
+                switch (AfterItem(span, ref i, (byte)'}'))
                 {
-                    return null;
+                    case ItemEnd.Comma:
+                        continue;
+                    case ItemEnd.Closed:
+                        return obj;
+                    default:
+                        return null;
                 }
-
-                if (span[i] == (byte)',')
-                {
-                    i = SkipWhitespace(span, i + 1);
-                    continue;
-                }
-
-                if (span[i] != (byte)'}')
-                {
-                    return null;
-                }
-
-                i++;
-                return obj;
             }
         }
 
@@ -157,25 +181,15 @@ internal static class DirectJsonParser
                 }
 
                 array.Add(value);
-                i = SkipWhitespace(span, i);
-                if ((uint)i >= (uint)span.Length)
+                switch (AfterItem(span, ref i, (byte)']'))
                 {
-                    return null;
+                    case ItemEnd.Comma:
+                        continue;
+                    case ItemEnd.Closed:
+                        return array;
+                    default:
+                        return null;
                 }
-
-                if (span[i] == (byte)',')
-                {
-                    i = SkipWhitespace(span, i + 1);
-                    continue;
-                }
-
-                if (span[i] != (byte)']')
-                {
-                    return null;
-                }
-
-                i++;
-                return array;
             }
         }
 
