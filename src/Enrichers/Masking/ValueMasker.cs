@@ -10,6 +10,9 @@ internal sealed class ValueMasker
     /// <summary>Stands for "the record's root" as the owner of a root property (see <see cref="Mask"/>).</summary>
     public static readonly LogProperty RootMarker = new(string.Empty, LogLiteral.Null);
 
+    // A bit of the clean-value cache's key above the patterns (bits 0-14) and the key's PII context (bits 24-27).
+    private const int UnparsedKeyBit = 1 << 30;
+
     private readonly MaskingSettings _settings;
     private readonly EnrichmentStatistics _statistics;
     private readonly KeyNameRules _keys;
@@ -111,8 +114,11 @@ internal sealed class ValueMasker
         }
 
         // What a value holds depends on the patterns and on what its key says (a bare number is a phone under
-        // "phone" only), so both make the cache's key.
-        var cacheKey = (MaskPatterns)((int)patterns | ((int)(scope.Context & KeyFlags.PiiContext) << 16));
+        // "phone" only), so both make the cache's key; and so does whether JSON inside it is parsed: at the deepest
+        // inner level it is only scanned as text, so what is clean there (a password under a key rule, one level
+        // further in) is not clean where the same bytes are parsed and their keys judged.
+        var unparsed = scope.InnerLevel >= MaskingScope.MaxInnerLevels ? UnparsedKeyBit : 0;
+        var cacheKey = (MaskPatterns)((int)patterns | ((int)(scope.Context & KeyFlags.PiiContext) << 16) | unparsed);
         if (clean is not null)
         {
             // A key whose values keep missing is mostly not looked up (nor are its values remembered): the value is

@@ -189,6 +189,33 @@ public class RepeatedTextCacheTests
         }
     }
 
+    [Theory]
+    [InlineData("{\"pwd\":\"hunter2\"}", "hunter2")]
+    [InlineData("{\"user\":\"jane.doe@example.com\"}", "jane.doe@example.com")]
+    public void A_value_only_scanned_as_text_at_the_deepest_level_is_not_clean_where_its_json_is_parsed(string secretJson, string secret)
+    {
+        // Field a nests the secret so deep that the string holding it two levels further in is reached at the last
+        // inner level, where JSON is no longer parsed and the key rule cannot see "pwd"; field b holds that same
+        // string at the top, where it is parsed. The first must not let the second pass as clean.
+        var deepest = MaskingScope.MaxInnerLevels;
+        var outer = JsonString(Nest(secretJson, deepest + 2));
+        var atDeepest = JsonString(Nest(secretJson, 2));
+        var masker = new Masker();
+
+        var output = masker.Mask($"{{\"a\":{outer},\"b\":{atDeepest}}}");
+        var alone = new Masker().Mask($"{{\"b\":{atDeepest}}}");
+
+        using var document = System.Text.Json.JsonDocument.Parse(output);
+        var b = document.RootElement.GetProperty("b").GetString()!;
+        Assert.DoesNotContain(secret, b, StringComparison.Ordinal);
+        using var aloneDocument = System.Text.Json.JsonDocument.Parse(alone);
+        Assert.Equal(aloneDocument.RootElement.GetProperty("b").GetString(), b);
+    }
+
+    private static string JsonString(string text) => System.Text.Json.JsonSerializer.Serialize(text);
+
+    private static string Nest(string json, int levels) => levels == 0 ? json : $"{{\"s\":{JsonString(Nest(json, levels - 1))}}}";
+
     // A clean record is kept as it is, also the second time (from the cache); then a record close to it with PII is
     // still masked.
     private static void CleanTwiceThenMasked(string clean, string dirty, string masked)
