@@ -10,9 +10,7 @@ namespace Enrichers.Geo;
 internal sealed class GeoText
 {
     // What JsonOutput escapes: a value without these is written as its plain UTF-8.
-    private static readonly SearchValues<byte> MustEscape = SearchValues.Create(
-        "\"\\\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\u0009\u000A\u000B\u000C\u000D\u000E\u000F"u8 +
-        "\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001A\u001B\u001C\u001D\u001E\u001F"u8);
+    private static readonly SearchValues<byte> MustEscape = JsonOutput.MustEscapeUtf8;
 
     private string? _value;
 

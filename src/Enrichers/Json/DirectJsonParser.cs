@@ -14,9 +14,7 @@ namespace Enrichers.Json;
 internal static class DirectJsonParser
 {
     // What ends the plain run of a string: its closing quote, an escape, or a control character (invalid in JSON).
-    private static readonly SearchValues<byte> StringStops = SearchValues.Create(
-        "\"\\\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\u0009\u000A\u000B\u000C\u000D\u000E\u000F"u8 +
-        "\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001A\u001B\u001C\u001D\u001E\u001F"u8);
+    private static readonly SearchValues<byte> StringStops = JsonOutput.MustEscapeUtf8;
 
     /// <summary>The root object of <paramref name="input"/>, with its nodes from <paramref name="pool"/> when given;
     /// null when the input is not plainly one valid JSON object within <paramref name="maxDepth"/> (the caller's

@@ -20,6 +20,12 @@ internal ref struct JsonOutput
         "\"\\\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\u0009\u000A\u000B\u000C\u000D\u000E\u000F" +
         "\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001A\u001B\u001C\u001D\u001E\u001F");
 
+    /// <summary>The same bytes in UTF-8, kept once for every part of the library that asks the question of bytes: a
+    /// text without them is written as its UTF-8 between quotes, and in a JSON string they end a plain run.</summary>
+    internal static readonly SearchValues<byte> MustEscapeUtf8 = SearchValues.Create(
+        "\"\\\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\u0009\u000A\u000B\u000C\u000D\u000E\u000F"u8 +
+        "\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001A\u001B\u001C\u001D\u001E\u001F"u8);
+
     private readonly IBufferWriter<byte> _writer;
     private Span<byte> _span;
     private int _pos;

@@ -26,9 +26,7 @@ public sealed class TraceLinkingEnricher : ISessionEnricher
     private const int ServiceNameBits = 8;
 
     // Bytes a trace ID must not hold to be written as it is between JSON quotes.
-    private static readonly SearchValues<byte> JsonUnsafe = SearchValues.Create(
-        "\"\\\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\u0009\u000A\u000B\u000C\u000D\u000E\u000F"u8 +
-        "\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001A\u001B\u001C\u001D\u001E\u001F"u8);
+    private static readonly SearchValues<byte> JsonUnsafe = JsonOutput.MustEscapeUtf8;
 
     private readonly TraceLinkingOptions _options;
     private readonly EnrichmentStatistics _statistics;
