@@ -168,20 +168,10 @@ internal sealed class LogNodePool
     }
 
     /// <summary>A string of reference data (see <see cref="LogString.IsFromReferenceData"/>).</summary>
-    public LogString ReferenceString(string value)
-    {
-        var s = String(value);
-        s.SetReferenceData(value);
-        return s;
-    }
+    public LogString ReferenceString(string value) => String(value).AsReferenceData();
 
-    /// <summary>A string of reference data held as JSON string content (see <see cref="LogString.SetReferenceUtf8"/>).</summary>
-    public LogString ReferenceString(ReadOnlyMemory<byte> utf8, bool hasEscapes)
-    {
-        var s = String(utf8, hasEscapes);
-        s.SetReferenceUtf8(utf8, hasEscapes);
-        return s;
-    }
+    /// <summary>A string of reference data held as JSON string content (see <see cref="LogString.AsReferenceData"/>).</summary>
+    public LogString ReferenceString(ReadOnlyMemory<byte> utf8, bool hasEscapes) => String(utf8, hasEscapes).AsReferenceData();
 
     /// <summary>A number literal with its input text; the shared literals (small integers) stay shared.</summary>
     public LogLiteral Number(ReadOnlyMemory<byte> raw)

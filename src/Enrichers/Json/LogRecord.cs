@@ -75,9 +75,7 @@ public sealed class LogRecord
             return pool.ReferenceString(value);
         }
 
-        var s = new LogString(value);
-        s.SetReferenceData(value);
-        return s;
+        return new LogString(value).AsReferenceData();
     }
 
     /// <summary>A string node for reference data held as JSON string content that never changes (GeoIP's names, kept
@@ -90,9 +88,7 @@ public sealed class LogRecord
             return pool.ReferenceString(utf8, hasEscapes);
         }
 
-        var s = LogString.FromRaw(utf8, hasEscapes);
-        s.SetReferenceUtf8(utf8, hasEscapes);
-        return s;
+        return LogString.FromRaw(utf8, hasEscapes).AsReferenceData();
     }
 
     /// <summary>A number node for a value an enricher sets: from the session pool when there is one.</summary>

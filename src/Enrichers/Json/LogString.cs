@@ -95,21 +95,14 @@ public sealed class LogString : LogNode
     /// <see cref="Value"/> clears it.</summary>
     internal bool IsFromReferenceData => _fromReferenceData;
 
-    /// <summary>Sets <see cref="Value"/> to reference data (see <see cref="IsFromReferenceData"/>).</summary>
-    internal void SetReferenceData(string value)
+    /// <summary>Marks the value just set as reference data (see <see cref="IsFromReferenceData"/>); setting a value
+    /// again clears the mark. A value held as UTF-8 is JSON string content (escaped where JSON requires it, as
+    /// <see cref="JsonOutput.WriteString"/> writes), read and written like an input string; its bytes are not
+    /// copied, so they must never change (GeoIP keeps them per database record).</summary>
+    internal LogString AsReferenceData()
     {
-        Value = value;
         _fromReferenceData = true;
-    }
-
-    /// <summary>Sets the value to reference data held as JSON string content (UTF-8, escaped where JSON requires
-    /// it, as <see cref="JsonOutput.WriteString"/> writes): read and written like an input string, skipped by
-    /// masking's built-in patterns like <see cref="SetReferenceData(string)"/>. The bytes are not copied: they
-    /// must never change (GeoIP keeps them per database record).</summary>
-    internal void SetReferenceUtf8(ReadOnlyMemory<byte> utf8, bool hasEscapes)
-    {
-        Reuse(utf8, hasEscapes);
-        _fromReferenceData = true;
+        return this;
     }
 
     /// <summary>A node of its own with the same value (the same bytes, not copied): enrichers change string nodes
