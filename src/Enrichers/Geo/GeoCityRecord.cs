@@ -36,8 +36,8 @@ internal sealed class GeoCityRecord : GeoRecord
         TimeZoneText = location?.TimeZone;
         if (location is { Latitude: { } lat, Longitude: { } lon } && double.IsFinite(lat) && double.IsFinite(lon))
         {
-            Latitude = Coordinate(lat);
-            Longitude = Coordinate(lon);
+            Latitude = LogLiteral.Number(lat);
+            Longitude = LogLiteral.Number(lon);
         }
     }
 
@@ -71,15 +71,6 @@ internal sealed class GeoCityRecord : GeoRecord
     public LogLiteral? Latitude { get; }
 
     public LogLiteral? Longitude { get; }
-
-    /// <summary>As <see cref="LogLiteral.Number(double)"/> writes it (shortest round-trip form), formatted straight
-    /// into its bytes.</summary>
-    private static LogLiteral Coordinate(double value)
-    {
-        Span<byte> text = stackalloc byte[32];
-        value.TryFormat(text, out var written, "R", System.Globalization.CultureInfo.InvariantCulture);
-        return LogLiteral.FromRaw(LogNodeKind.Number, text[..written].ToArray());
-    }
 
     /// <summary>True when the record gives any field (region alone does not count, as before).</summary>
     public bool HasFields => CountryIsoCodeText is not null || CountryNameText is not null || CityNameText is not null

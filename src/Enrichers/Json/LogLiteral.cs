@@ -56,7 +56,10 @@ public sealed class LogLiteral : LogNode
             throw new ArgumentOutOfRangeException(nameof(value), value, "JSON numbers must be finite.");
         }
 
-        return new(LogNodeKind.Number, Encoding.ASCII.GetBytes(value.ToString("R", CultureInfo.InvariantCulture)));
+        // Formatted straight into bytes (the shortest round-trip form): no string on the way.
+        Span<byte> text = stackalloc byte[32];
+        value.TryFormat(text, out var written, "R", CultureInfo.InvariantCulture);
+        return new(LogNodeKind.Number, text[..written].ToArray());
     }
 
     public static LogLiteral Boolean(bool value) => value ? True : False;
