@@ -10,6 +10,11 @@ public sealed class LogObject : LogNode
 {
     private readonly List<LogProperty> _properties;
 
+    // The member count when an enricher marked the object as holding only reference data (see
+    // MarkReferenceOnly), -1 when unmarked. Every change of members voids it, and so would a change that forgot to:
+    // the count would differ.
+    private int _referenceOnlyCount = -1;
+
     public LogObject()
         : this(4)
     {
@@ -25,7 +30,20 @@ public sealed class LogObject : LogNode
 
     /// <summary>Empties a pooled object for the next record; the list keeps its capacity, so the fields
     /// enrichers append need no regrowth.</summary>
-    internal void Reuse() => _properties.Clear();
+    internal void Reuse()
+    {
+        _properties.Clear();
+        _referenceOnlyCount = -1;
+    }
+
+    /// <summary>Marks an object an enricher made just now and filled only with reference data, numbers and objects
+    /// so marked, under names of its own (GeoIP's <c>client.geo</c>): masking may then skip it when its configuration
+    /// makes walking it a no-op. Any later change of the object's members voids the mark; a member's value set in
+    /// place (<see cref="LogProperty.Value"/> is public) is not seen here, so masking still checks each value.</summary>
+    internal void MarkReferenceOnly() => _referenceOnlyCount = _properties.Count;
+
+    /// <summary>True while the mark of <see cref="MarkReferenceOnly"/> holds: no member added, removed or replaced since.</summary>
+    internal bool IsMarkedReferenceOnly => _referenceOnlyCount == _properties.Count;
 
     private LogProperty NewProperty(string name, LogNode value) =>
         Pool is { } pool ? pool.Property(name, value) : new LogProperty(name, value);
@@ -85,6 +103,7 @@ public sealed class LogObject : LogNode
     public void Set(string name, LogNode value)
     {
         ArgumentNullException.ThrowIfNull(value);
+        _referenceOnlyCount = -1;
         var i = IndexOf(name);
         if (i >= 0)
         {
@@ -102,11 +121,19 @@ public sealed class LogObject : LogNode
 
     /// <summary>Appends a property without looking for an existing one: for enrichers that already know the
     /// name is absent (they scanned the object once).</summary>
-    internal void Append(string name, LogNode value) => _properties.Add(NewProperty(name, value));
+    internal void Append(string name, LogNode value)
+    {
+        _referenceOnlyCount = -1;
+        _properties.Add(NewProperty(name, value));
+    }
 
     /// <summary>Puts a new property in the place of the one at <paramref name="index"/>: cheaper than removing
     /// one field and appending another (no shifting), and it keeps the new field where the old one was.</summary>
-    internal void ReplaceAt(int index, string name, LogNode value) => _properties[index] = NewProperty(name, value);
+    internal void ReplaceAt(int index, string name, LogNode value)
+    {
+        _referenceOnlyCount = -1;
+        _properties[index] = NewProperty(name, value);
+    }
 
     /// <summary>Removes the first property with this exact name.</summary>
     public bool Remove(ReadOnlySpan<char> name)
@@ -117,11 +144,15 @@ public sealed class LogObject : LogNode
             return false;
         }
 
-        _properties.RemoveAt(i);
+        RemoveAt(i);
         return true;
     }
 
-    public void RemoveAt(int index) => _properties.RemoveAt(index);
+    public void RemoveAt(int index)
+    {
+        _referenceOnlyCount = -1;
+        _properties.RemoveAt(index);
+    }
 
     /// <summary>The child object with this name, created (appended) when absent. Returns null when the
     /// name exists with a value that is not an object: producer data is never overwritten by structure.</summary>
@@ -139,11 +170,13 @@ public sealed class LogObject : LogNode
         }
 
         var child = Pool is { } pool ? pool.Object() : new LogObject();
+        _referenceOnlyCount = -1;
         _properties.Add(NewProperty(name, child));
         added = true;
         return child;
     }
 
+    // The parser's hot path: an added member already voids a mark by the count.
     internal void AddParsed(LogProperty property) => _properties.Add(property);
 
     internal override void WriteTo(ref JsonOutput output)

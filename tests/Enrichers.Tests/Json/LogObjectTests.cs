@@ -35,4 +35,78 @@ public sealed class LogObjectTests
         Assert.Equal(2, obj.IndexOf("plain"));
         Assert.Equal(-1, obj.IndexOf("plai"));
     }
+
+    public static TheoryData<string> MemberChanges() =>
+        ["set existing", "set new", "append", "replace", "remove", "remove at", "get or add", "parsed member"];
+
+    [Theory]
+    [MemberData(nameof(MemberChanges))]
+    public void A_reference_only_mark_is_void_after_any_change_of_members(string change)
+    {
+        var obj = new LogObject();
+        obj.Set("city_name", "London");
+        obj.Set("timezone", "Europe/London");
+        obj.MarkReferenceOnly();
+        Assert.True(obj.IsMarkedReferenceOnly);
+
+        switch (change)
+        {
+            case "set existing":
+                obj.Set("city_name", "Paris");
+                break;
+            case "set new":
+                obj.Set("contact", "x");
+                break;
+            case "append":
+                obj.Append("contact", new LogString("x"));
+                break;
+            case "replace":
+                obj.ReplaceAt(0, "contact", new LogString("x"));
+                break;
+            case "remove":
+                obj.Remove("timezone");
+                break;
+            case "remove at":
+                obj.RemoveAt(1);
+                break;
+            case "get or add":
+                obj.GetOrAddObject("contact");
+                break;
+            case "parsed member":
+                obj.AddParsed(new LogProperty("contact", new LogString("x")));
+                break;
+        }
+
+        Assert.False(obj.IsMarkedReferenceOnly);
+    }
+
+    [Fact]
+    public void A_removed_and_re_added_member_voids_the_mark_though_the_count_is_the_same()
+    {
+        var obj = new LogObject();
+        obj.Set("city_name", "London");
+        obj.MarkReferenceOnly();
+
+        obj.RemoveAt(0);
+        obj.AddParsed(new LogProperty("contact", new LogString("x")));
+
+        Assert.Equal(1, obj.Count);
+        Assert.False(obj.IsMarkedReferenceOnly);
+    }
+
+    [Fact]
+    public void Objects_are_unmarked_when_made_parsed_or_taken_again_from_a_pool()
+    {
+        Assert.False(new LogObject().IsMarkedReferenceOnly);
+        Assert.False(Parse("{\"a\":1}").IsMarkedReferenceOnly);
+
+        var pool = new LogNodePool();
+        var first = pool.Object();
+        first.MarkReferenceOnly();
+        pool.Reset();
+        var again = pool.Object();
+
+        Assert.Same(first, again);
+        Assert.False(again.IsMarkedReferenceOnly);
+    }
 }
