@@ -64,6 +64,16 @@ public static class FieldNames
     public const string ClientAsNumber = "client.as.number";
     public const string ClientAsOrganizationName = "client.as.organization.name";
 
+    /// <summary>Every name GeoIP writes inside the objects it makes and marks as holding reference data only
+    /// (<c>client.geo</c>, its <c>location</c>, <c>client.as</c>, its <c>organization</c>): masking judges these names
+    /// once per configuration to know whether walking such an object can change anything (Masking/ReferenceObjects).
+    /// A name GeoIP writes there must be listed here.</summary>
+    internal static readonly string[] GeoObjectMemberNames =
+    [
+        "country_iso_code", "country_name", "city_name", "region_iso_code", "continent_code", "timezone", "location",
+        "lat", "lon", "number", "organization", "name",
+    ];
+
     // Error categories
     public const string ErrorCategory = "error_category";
 

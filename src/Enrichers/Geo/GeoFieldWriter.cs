@@ -44,11 +44,12 @@ internal static class GeoFieldWriter
             SetLeaf(dotted, geo, FieldNames.ClientGeoContinentCode, "continent_code", Reference(record, city.ContinentCodeText), newGeo);
             SetLeaf(dotted, geo, FieldNames.ClientGeoTimezone, "timezone", Reference(record, city.TimeZoneText), newGeo);
             SetLeaf(dotted, geo, FieldNames.ClientGeoLocation, "location", Location(record, city), newGeo);
+            MarkIfNew(geo, newGeo);
         }
 
         if (asn is not null && (asn.Number is not null || asn.OrganizationNameText is not null))
         {
-            var asObject = client.GetOrAddObject("as");
+            var asObject = client.GetOrAddObject("as", out var newAs);
             if (asObject is null)
             {
                 WriteByPath(record, clientIp, ipHash, city, asn);
@@ -58,7 +59,7 @@ internal static class GeoFieldWriter
             SetLeaf(dotted, asObject, FieldNames.ClientAsNumber, "number", asn.Number);
             if (asn.OrganizationNameText is { } organizationName)
             {
-                var organization = asObject.GetOrAddObject("organization");
+                var organization = asObject.GetOrAddObject("organization", out var newOrganization);
                 if (organization is null)
                 {
                     SetPath(record, FieldNames.ClientAsOrganizationName, Reference(record, organizationName));
@@ -66,8 +67,22 @@ internal static class GeoFieldWriter
                 else
                 {
                     SetLeaf(dotted, organization, FieldNames.ClientAsOrganizationName, "name", Reference(record, organizationName));
+                    MarkIfNew(organization, newOrganization);
                 }
             }
+
+            MarkIfNew(asObject, newAs);
+        }
+    }
+
+    /// <summary>An object made here holds only the database's texts and numbers under the names of
+    /// <see cref="FieldNames.GeoObjectMemberNames"/>: marked so masking may skip it (see <see cref="LogObject.MarkReferenceOnly"/>).
+    /// A producer's object that was there before is never marked.</summary>
+    private static void MarkIfNew(LogObject obj, bool made)
+    {
+        if (made)
+        {
+            obj.MarkReferenceOnly();
         }
     }
 
@@ -159,6 +174,7 @@ internal static class GeoFieldWriter
         var location = record.NewObject();
         location.Append("lat", city.Latitude);
         location.Append("lon", city.Longitude);
+        location.MarkReferenceOnly();
         return location;
     }
 }
