@@ -39,7 +39,7 @@ internal sealed class KeyNameMasker
             if (property.AsciiLength != name.Length || name.Length > ascii.Length
                 || System.Text.Ascii.FromUtf16(name, ascii, out var length) != System.Buffers.OperationStatus.Done)
             {
-                return _keys.Evaluate(name) | NameFlags(name);
+                return Evaluate(name);
             }
 
             raw = ascii[..length];
@@ -59,6 +59,10 @@ internal sealed class KeyNameMasker
 
         return flags;
     }
+
+    /// <summary>What a name says about its value, judged afresh (no cache): as <see cref="Evaluate(LogProperty, RepeatedTextCache, out int)"/>
+    /// judges it.</summary>
+    public KeyFlags Evaluate(ReadOnlySpan<char> name) => _keys.Evaluate(name) | NameFlags(name);
 
     /// <summary>Renames a name that holds personal data to its masked text. Two masked names may be equal
     /// (<c>[email]</c> twice), and Elasticsearch refuses a document with a key twice, so a repeat gets a number

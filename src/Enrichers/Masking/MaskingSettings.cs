@@ -54,4 +54,8 @@ internal sealed class MaskingSettings
 
     /// <summary>Called with each string value before it is scanned; set by tests only.</summary>
     public Action<LogString>? ScanProbe { get; set; }
+
+    /// <summary>Called with each object the walk skips as GeoIP's reference data (see <see cref="ReferenceObjects"/>);
+    /// set by tests only.</summary>
+    public Action<LogObject>? SkipProbe { get; set; }
 }

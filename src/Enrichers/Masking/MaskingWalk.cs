@@ -15,6 +15,7 @@ internal sealed class MaskingWalk
     private readonly KeyNameMasker _names;
     private readonly SecretValueMasker _secrets;
     private readonly ValueMasker _values;
+    private readonly ReferenceObjects _reference;
 
     public MaskingWalk(MaskingSettings settings)
     {
@@ -26,6 +27,7 @@ internal sealed class MaskingWalk
         var text = new TextMasker(settings, replacements);
         _names = new KeyNameMasker(settings, text);
         _secrets = new SecretValueMasker(replacements);
+        _reference = new ReferenceObjects(settings, _names);
 
         // The value masker walks JSON held in a string with this walk (see InnerJson.TryMask).
         _values = new ValueMasker(settings, replacements, text, this);
@@ -46,6 +48,12 @@ internal sealed class MaskingWalk
 
     public void WalkObject(LogObject obj, LogProperty? owner, in MaskingScope scope)
     {
+        // GeoIP's own objects: about a dozen names judged and values passed over per record, for nothing.
+        if (_reference.CanSkip(obj, in scope))
+        {
+            return;
+        }
+
         // The property path is needed only to recognize KeepIpFields (null otherwise).
         var depth = scope.Depth;
         var path = _keepIp.PathFor(depth, scope.InnerLevel);

@@ -51,6 +51,14 @@ public sealed class PiiMaskingEnricher : ILogEnricher
         init => _settings.ScanProbe = value;
     }
 
+    /// <summary>Called with each of GeoIP's objects the walk skips (see <see cref="ReferenceObjects"/>); tests use it to
+    /// see the skip happen. Null in production.</summary>
+    internal Action<LogObject>? SkipProbe
+    {
+        get => _settings.SkipProbe;
+        init => _settings.SkipProbe = value;
+    }
+
     public void Enrich(LogRecord record)
     {
         try
