@@ -121,33 +121,19 @@ public sealed class GeoObjectSkipTests : IClassFixture<GeoTestDatabases>
     [Fact]
     public void A_marked_object_under_a_key_naming_personal_data_is_walked_and_its_numbers_masked()
     {
-        var record = LogRecordParser.TryParse("{\"a\":1}"u8.ToArray(), out _)!;
-        var numbers = new LogObject();
-        numbers.Set("lat", LogLiteral.Number(4155550132));
-        numbers.MarkReferenceOnly();
-        record.Root.Set("phone", numbers);
-        var skipped = new List<LogObject>();
-
-        Mask(record, new MaskingOptions(), skipped);
+        var (output, skipped) = MaskMarked("phone", LogLiteral.Number(4155550132));
 
         Assert.Empty(skipped);
-        Assert.Equal("{\"a\":1,\"phone\":{\"lat\":\"[phone]\"}}", record.ToString());
+        Assert.Equal("{\"a\":1,\"phone\":{\"lat\":\"[phone]\"}}", output);
     }
 
     [Fact]
     public void A_marked_object_holding_ordinary_text_is_walked()
     {
-        var record = LogRecordParser.TryParse("{\"a\":1}"u8.ToArray(), out _)!;
-        var geo = new LogObject();
-        geo.Set("city_name", "jane@example.com");
-        geo.MarkReferenceOnly();
-        record.Root.Set("geo", geo);
-        var skipped = new List<LogObject>();
-
-        Mask(record, new MaskingOptions(), skipped);
+        var (output, skipped) = MaskMarked("geo", new LogString("jane@example.com"));
 
         Assert.Empty(skipped);
-        Assert.Equal("{\"a\":1,\"geo\":{\"city_name\":\"[email]\"}}", record.ToString());
+        Assert.Equal("{\"a\":1,\"geo\":{\"lat\":\"[email]\"}}", output);
     }
 
     [Fact]
@@ -197,6 +183,19 @@ public sealed class GeoObjectSkipTests : IClassFixture<GeoTestDatabases>
                 Collect(child, marked);
             }
         }
+    }
+
+    /// <summary>A record holding, under <paramref name="key"/>, a marked object of one member <c>lat</c>.</summary>
+    private static (string Output, List<LogObject> Skipped) MaskMarked(string key, LogNode lat)
+    {
+        var record = LogRecordParser.TryParse("{\"a\":1}"u8.ToArray(), out _)!;
+        var marked = new LogObject();
+        marked.Set("lat", lat);
+        marked.MarkReferenceOnly();
+        record.Root.Set(key, marked);
+        var skipped = new List<LogObject>();
+        Mask(record, new MaskingOptions(), skipped);
+        return (record.ToString(), skipped);
     }
 
     private static void Mask(LogRecord record, MaskingOptions options, List<LogObject> skipped)
