@@ -114,6 +114,22 @@ internal sealed class LogNodePool
         return created;
     }
 
+    /// <summary>A property named by an enricher's constant name (see <see cref="LogName"/>).</summary>
+    public LogProperty Property(LogName name, LogNode value)
+    {
+        var slot = _properties;
+        if (slot.Used < slot.Items.Count)
+        {
+            var reused = slot.Items[slot.Used++];
+            reused.Reuse(name, value);
+            return reused;
+        }
+
+        var created = new LogProperty(name, value);
+        slot.Keep(created);
+        return created;
+    }
+
     public LogString String(ReadOnlyMemory<byte> raw, bool hasEscapes)
     {
         var slot = _strings;

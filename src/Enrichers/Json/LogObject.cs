@@ -48,6 +48,9 @@ public sealed class LogObject : LogNode
     private LogProperty NewProperty(string name, LogNode value) =>
         Pool is { } pool ? pool.Property(name, value) : new LogProperty(name, value);
 
+    private LogProperty NewProperty(LogName name, LogNode value) =>
+        Pool is { } pool ? pool.Property(name, value) : new LogProperty(name, value);
+
     public int Count => _properties.Count;
 
     /// <summary>The properties in order. Changing a property's value in place is allowed.</summary>
@@ -83,6 +86,25 @@ public sealed class LogObject : LogNode
         for (var i = 0; i < properties.Length; i++)
         {
             if (properties[i].NameEquals(name))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>As <see cref="IndexOf(ReadOnlySpan{char})"/> for a constant name: known to be ASCII, so no property
+    /// is decoded to compare it, and the name is not checked again at every lookup.</summary>
+    internal int IndexOf(LogName name)
+    {
+        var value = name.Value.AsSpan();
+        var properties = CollectionsMarshal.AsSpan(_properties);
+        for (var i = 0; i < properties.Length; i++)
+        {
+            var p = properties[i];
+            var length = p.AsciiLength;
+            if (length == value.Length ? p.NameEqualsAscii(value) : length < 0 && p.NameEquals(value))
             {
                 return i;
             }
@@ -127,9 +149,39 @@ public sealed class LogObject : LogNode
         _properties.Add(NewProperty(name, value));
     }
 
+    /// <summary>As <see cref="Set(string, LogNode)"/> with a constant name: a new property reads and writes the
+    /// name's bytes (see <see cref="LogName"/>).</summary>
+    internal void Set(LogName name, LogNode value)
+    {
+        _referenceOnlyCount = -1;
+        var i = IndexOf(name);
+        if (i >= 0)
+        {
+            _properties[i].Value = value;
+        }
+        else
+        {
+            _properties.Add(NewProperty(name, value));
+        }
+    }
+
+    /// <summary>As <see cref="Append(string, LogNode)"/> with a constant name.</summary>
+    internal void Append(LogName name, LogNode value)
+    {
+        _referenceOnlyCount = -1;
+        _properties.Add(NewProperty(name, value));
+    }
+
     /// <summary>Puts a new property in the place of the one at <paramref name="index"/>: cheaper than removing
     /// one field and appending another (no shifting), and it keeps the new field where the old one was.</summary>
     internal void ReplaceAt(int index, string name, LogNode value)
+    {
+        _referenceOnlyCount = -1;
+        _properties[index] = NewProperty(name, value);
+    }
+
+    /// <summary>As <see cref="ReplaceAt(int, string, LogNode)"/> with a constant name.</summary>
+    internal void ReplaceAt(int index, LogName name, LogNode value)
     {
         _referenceOnlyCount = -1;
         _properties[index] = NewProperty(name, value);
@@ -173,6 +225,24 @@ public sealed class LogObject : LogNode
         _referenceOnlyCount = -1;
         _properties.Add(NewProperty(name, child));
         added = true;
+        return child;
+    }
+
+    /// <summary>As <see cref="GetOrAddObject(string, out bool)"/> with a constant name.</summary>
+    internal LogObject? GetOrAddObject(LogName name, out bool added)
+    {
+        var i = IndexOf(name);
+        added = i < 0;
+        return added ? AddObject(name) : _properties[i].Value as LogObject;
+    }
+
+    /// <summary>Appends a new empty child object without looking for the name: for enrichers that know it is absent
+    /// (the object was scanned once, or is new itself).</summary>
+    internal LogObject AddObject(LogName name)
+    {
+        var child = Pool is { } pool ? pool.Object() : new LogObject();
+        _referenceOnlyCount = -1;
+        _properties.Add(NewProperty(name, child));
         return child;
     }
 

@@ -3,12 +3,14 @@ using System.Text;
 namespace Enrichers.Json;
 
 /// <summary>A name/value pair of a <see cref="LogObject"/>. Parsed names keep their raw bytes so they are
-/// written back as received; the decoded <see cref="Name"/> is made only when asked for.</summary>
+/// written back as received; the decoded <see cref="Name"/> is made only when asked for. Names enrichers write
+/// as a <see cref="LogName"/> hold bytes and string from the start, and behave as unescaped parsed names.</summary>
 public sealed class LogProperty
 {
     private ReadOnlyMemory<byte> _rawName;
     private bool _rawHasEscapes;
-    private bool _fromInput;
+    // True while the name is held as UTF-8 (_rawName): parsed from the input, or a constant name (LogName).
+    private bool _isRaw;
     private int _asciiLength;
     private int _first;
     private string? _name;
@@ -24,6 +26,15 @@ public sealed class LogProperty
         Value = value;
     }
 
+    /// <summary>A property named by an enricher's constant name: its bytes and string are both at hand, so the
+    /// name reads, compares and writes like an unescaped input name, and decodes to <see cref="LogName.Value"/>.</summary>
+    internal LogProperty(LogName name, LogNode value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        SetConstant(name);
+        Value = value;
+    }
+
     /// <param name="first">The name's first raw byte (-1 when empty): lookups rule most names out by it
     /// without touching the name's bytes.</param>
     /// <param name="member">The whole member as the input wrote it (see <see cref="TryGetIntactMember"/>), or empty.</param>
@@ -32,7 +43,7 @@ public sealed class LogProperty
         _member = member;
         _rawName = rawName;
         _rawHasEscapes = hasEscapes;
-        _fromInput = true;
+        _isRaw = true;
         _asciiLength = hasEscapes ? -1 : rawName.Length;
         _first = RawFirst(rawName, hasEscapes, first);
         Value = value;
@@ -46,7 +57,7 @@ public sealed class LogProperty
         _member = member;
         _rawName = rawName;
         _rawHasEscapes = hasEscapes;
-        _fromInput = true;
+        _isRaw = true;
         _asciiLength = hasEscapes ? -1 : rawName.Length;
         _first = hasEscapes || first >= 0x80 ? -1 : first;
         _name = null;
@@ -59,15 +70,37 @@ public sealed class LogProperty
         _member = default;
         _rawName = default;
         _rawHasEscapes = false;
-        _fromInput = false;
+        _isRaw = false;
         _asciiLength = Ascii.IsValid(name) ? name.Length : -1;
         _first = name.Length > 0 && name[0] < 0x80 ? name[0] : -1;
         _name = name;
         Value = value;
     }
 
-    /// <summary>A property of its own with the same name (its input bytes, when it has them) and <paramref name="value"/>.</summary>
-    internal LogProperty CopyWith(LogNode value, LogNodePool? pool) => _fromInput
+    /// <summary>Gives a pooled property an enricher's constant name (see <see cref="LogNodePool"/>).</summary>
+    internal void Reuse(LogName name, LogNode value)
+    {
+        SetConstant(name);
+        Value = value;
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private void SetConstant(LogName name)
+    {
+        // A LogName is ASCII with nothing to escape: its bytes are exactly the name's UTF-8 and what JSON writes.
+        var utf8 = name.Utf8;
+        _member = default;
+        _rawName = utf8;
+        _rawHasEscapes = false;
+        _isRaw = true;
+        _asciiLength = utf8.Length;
+        _first = name.First;
+        _name = name.Value;
+    }
+
+    /// <summary>A property of its own with the same name (its input bytes, or a <see cref="LogName"/>'s constant bytes,
+    /// when it has them) and <paramref name="value"/>.</summary>
+    internal LogProperty CopyWith(LogNode value, LogNodePool? pool) => _isRaw
         ? pool is null ? new LogProperty(_rawName, _rawHasEscapes, value) : pool.Property(_rawName, _rawHasEscapes, value, _rawName.IsEmpty ? -1 : _rawName.Span[0])
         : pool is null ? new LogProperty(_name!, value) : pool.Property(_name!, value);
 
@@ -88,12 +121,12 @@ public sealed class LogProperty
         return first < 0x80 ? first : -1;
     }
 
-    /// <summary>The name's UTF-8 bytes as received, when the property came from the input without escapes:
-    /// key rules look at every name of every record, and decoding each into a string cost more than the
+    /// <summary>The name's UTF-8 bytes as received, when the property came from the input without escapes, or
+    /// an enricher named it with a <see cref="LogName"/> (its constant bytes): key rules look at every name of every record, and decoding each into a string cost more than the
     /// rules themselves.</summary>
     internal bool TryGetRawName(out ReadOnlySpan<byte> name)
     {
-        if (_fromInput && !_rawHasEscapes)
+        if (_isRaw && !_rawHasEscapes)
         {
             name = _rawName.Span;
             return true;
@@ -110,7 +143,7 @@ public sealed class LogProperty
 
     /// <summary>For an ASCII <paramref name="name"/> whose length equals <see cref="AsciiLength"/>.</summary>
     internal bool NameEqualsAscii(ReadOnlySpan<char> name) =>
-        (_first < 0 || name.IsEmpty || name[0] == _first) && (_fromInput ? Ascii.Equals(_rawName.Span, name) : name.SequenceEqual(_name));
+        (_first < 0 || name.IsEmpty || name[0] == _first) && (_isRaw ? Ascii.Equals(_rawName.Span, name) : name.SequenceEqual(_name));
 
     /// <summary>The decoded property name.</summary>
     public string Name => _name ??= DecodeName();
@@ -127,7 +160,7 @@ public sealed class LogProperty
             return false;
         }
 
-        if (!_fromInput || _rawHasEscapes)
+        if (!_isRaw || _rawHasEscapes)
         {
             return name.SequenceEqual(Name);
         }
@@ -171,7 +204,7 @@ public sealed class LogProperty
             return false;
         }
 
-        if (!_fromInput || _rawHasEscapes)
+        if (!_isRaw || _rawHasEscapes)
         {
             return string.Equals(Name, name, StringComparison.OrdinalIgnoreCase);
         }
@@ -180,12 +213,12 @@ public sealed class LogProperty
         return raw.Length == name.Length && Ascii.EqualsIgnoreCase(raw, name);
     }
 
-    /// <summary>The name's length in UTF-8 bytes as written in the input, or in chars once decoded (a name with
-    /// escapes, or set by an enricher): equal to <c>Name.Length</c> for every name that can equal an ASCII field
+    /// <summary>The name's length in UTF-8 bytes as written in the input (or of a <see cref="LogName"/>), or in
+    /// chars once decoded (a name with escapes, or set by an enricher as a string): equal to <c>Name.Length</c> for every name that can equal an ASCII field
     /// name, which makes it a cheap first test before <see cref="NameEquals"/>. An escaped name is measured
     /// decoded: with the raw length, <c>"requ\u0065st"</c> (12 bytes) passed the enrichers' dispatch on the
     /// length of <c>request</c>, so an address under it was neither read nor removed.</summary>
-    internal int NameLength => _fromInput && !_rawHasEscapes ? _rawName.Length : Name.Length;
+    internal int NameLength => _isRaw && !_rawHasEscapes ? _rawName.Length : Name.Length;
 
     /// <summary>The member's input bytes, <c>"name":value</c>, when writing the property now would write exactly those:
     /// the parser saw it written without whitespace with a string, number or literal value, and that value is still
@@ -213,7 +246,7 @@ public sealed class LogProperty
     /// <summary>Writes <c>,"name":</c> (the comma only when <paramref name="comma"/>).</summary>
     internal void WriteMemberStartTo(ref JsonOutput output, bool comma)
     {
-        if (_fromInput)
+        if (_isRaw)
         {
             output.WriteMemberRaw(_rawName.Span, comma);
             return;
