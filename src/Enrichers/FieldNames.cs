@@ -61,6 +61,10 @@ public static class FieldNames
     public const string ClientGeoContinentCode = "client.geo.continent_code";
     public const string ClientGeoTimezone = "client.geo.timezone";
     public const string ClientGeoLocation = "client.geo.location";
+
+    /// <summary>The members of the <c>client.geo.location</c> object (ECS <c>geo_point</c> as an object).</summary>
+    public const string ClientGeoLocationLat = "client.geo.location.lat";
+    public const string ClientGeoLocationLon = "client.geo.location.lon";
     public const string ClientAsNumber = "client.as.number";
     public const string ClientAsOrganizationName = "client.as.organization.name";
 

@@ -6,6 +6,26 @@ namespace Enrichers.Geo;
 /// and <c>client.as.*</c>.</summary>
 internal static class GeoFieldWriter
 {
+    // The names written, made once from FieldNames' paths: constant bytes, so masking's names cache and the
+    // output read them as they read unescaped input names, without converting a string at every record.
+    private static readonly LogName Client = LogName.Segment(FieldNames.ClientIp, 0);
+    private static readonly LogName Ip = LogName.Leaf(FieldNames.ClientIp);
+    private static readonly LogName IpHash = LogName.Leaf(GeoIpEnricher.ClientIpHashField);
+    private static readonly LogName Geo = LogName.Segment(FieldNames.ClientGeoCountryIsoCode, 1);
+    private static readonly LogName CountryIsoCode = LogName.Leaf(FieldNames.ClientGeoCountryIsoCode);
+    private static readonly LogName CountryName = LogName.Leaf(FieldNames.ClientGeoCountryName);
+    private static readonly LogName CityName = LogName.Leaf(FieldNames.ClientGeoCityName);
+    private static readonly LogName RegionIsoCode = LogName.Leaf(FieldNames.ClientGeoRegionIsoCode);
+    private static readonly LogName ContinentCode = LogName.Leaf(FieldNames.ClientGeoContinentCode);
+    private static readonly LogName Timezone = LogName.Leaf(FieldNames.ClientGeoTimezone);
+    private static readonly LogName GeoLocation = LogName.Leaf(FieldNames.ClientGeoLocation);
+    private static readonly LogName Lat = LogName.Leaf(FieldNames.ClientGeoLocationLat);
+    private static readonly LogName Lon = LogName.Leaf(FieldNames.ClientGeoLocationLon);
+    private static readonly LogName As = LogName.Segment(FieldNames.ClientAsNumber, 1);
+    private static readonly LogName AsNumber = LogName.Leaf(FieldNames.ClientAsNumber);
+    private static readonly LogName Organization = LogName.Segment(FieldNames.ClientAsOrganizationName, 2);
+    private static readonly LogName OrganizationName = LogName.Leaf(FieldNames.ClientAsOrganizationName);
+
     /// <summary>Writes the fields into the <c>client</c> object directly: one lookup per object instead of a path walk
     /// per field. A root-level dotted key of the same field is replaced in place, so a field never ends up twice.
     /// <paramref name="clientIp"/> and <paramref name="ipHash"/> are ASCII (empty: not written); the records' texts are
@@ -15,9 +35,12 @@ internal static class GeoFieldWriter
     {
         var root = record.Root;
 
-        // Nearly no record has dotted client.* keys; knowing that, each field is set without a scan of the root.
-        var dotted = HasDottedClientKeys(root) ? root : null;
-        var client = root.GetOrAddObject("client");
+        // One scan of the root finds client and tells whether it has dotted client.* keys. Nearly no record has them;
+        // knowing that, each field is set without a scan of the root.
+        var clientAt = ScanRoot(root, out var hasDotted);
+        var dotted = hasDotted ? root : null;
+        var newClient = clientAt < 0;
+        var client = newClient ? root.AddObject(Client) : root[clientAt].Value as LogObject;
         if (client is null)
         {
             // "client" holds a producer value that is not an object: keep it, write dotted keys.
@@ -25,48 +48,48 @@ internal static class GeoFieldWriter
             return;
         }
 
-        SetLeaf(dotted, client, FieldNames.ClientIp, "ip", Ascii(record, clientIp));
-        SetLeaf(dotted, client, GeoIpEnricher.ClientIpHashField, "ip_hash", Ascii(record, ipHash));
+        // An object made just now is empty: its fields are appended without a lookup each.
+        SetLeaf(dotted, client, FieldNames.ClientIp, Ip, Ascii(record, clientIp), newClient);
+        SetLeaf(dotted, client, GeoIpEnricher.ClientIpHashField, IpHash, Ascii(record, ipHash), newClient);
         if (HasGeo(city))
         {
-            var geo = client.GetOrAddObject("geo", out var newGeo);
+            var geo = Child(client, Geo, newClient, out var newGeo);
             if (geo is null)
             {
                 WriteByPath(record, clientIp, ipHash, city, asn);
                 return;
             }
 
-            // A geo object made just now is empty: its fields are appended without a lookup each.
-            SetLeaf(dotted, geo, FieldNames.ClientGeoCountryIsoCode, "country_iso_code", Reference(record, city!.CountryIsoCodeText), newGeo);
-            SetLeaf(dotted, geo, FieldNames.ClientGeoCountryName, "country_name", Reference(record, city.CountryNameText), newGeo);
-            SetLeaf(dotted, geo, FieldNames.ClientGeoCityName, "city_name", Reference(record, city.CityNameText), newGeo);
-            SetLeaf(dotted, geo, FieldNames.ClientGeoRegionIsoCode, "region_iso_code", Reference(record, city.RegionIsoCodeText), newGeo);
-            SetLeaf(dotted, geo, FieldNames.ClientGeoContinentCode, "continent_code", Reference(record, city.ContinentCodeText), newGeo);
-            SetLeaf(dotted, geo, FieldNames.ClientGeoTimezone, "timezone", Reference(record, city.TimeZoneText), newGeo);
-            SetLeaf(dotted, geo, FieldNames.ClientGeoLocation, "location", Location(record, city), newGeo);
+            SetLeaf(dotted, geo, FieldNames.ClientGeoCountryIsoCode, CountryIsoCode, Reference(record, city!.CountryIsoCodeText), newGeo);
+            SetLeaf(dotted, geo, FieldNames.ClientGeoCountryName, CountryName, Reference(record, city.CountryNameText), newGeo);
+            SetLeaf(dotted, geo, FieldNames.ClientGeoCityName, CityName, Reference(record, city.CityNameText), newGeo);
+            SetLeaf(dotted, geo, FieldNames.ClientGeoRegionIsoCode, RegionIsoCode, Reference(record, city.RegionIsoCodeText), newGeo);
+            SetLeaf(dotted, geo, FieldNames.ClientGeoContinentCode, ContinentCode, Reference(record, city.ContinentCodeText), newGeo);
+            SetLeaf(dotted, geo, FieldNames.ClientGeoTimezone, Timezone, Reference(record, city.TimeZoneText), newGeo);
+            SetLeaf(dotted, geo, FieldNames.ClientGeoLocation, GeoLocation, Location(record, city), newGeo);
             MarkIfNew(geo, newGeo);
         }
 
         if (asn is not null && (asn.Number is not null || asn.OrganizationNameText is not null))
         {
-            var asObject = client.GetOrAddObject("as", out var newAs);
+            var asObject = Child(client, As, newClient, out var newAs);
             if (asObject is null)
             {
                 WriteByPath(record, clientIp, ipHash, city, asn);
                 return;
             }
 
-            SetLeaf(dotted, asObject, FieldNames.ClientAsNumber, "number", asn.Number);
+            SetLeaf(dotted, asObject, FieldNames.ClientAsNumber, AsNumber, asn.Number, newAs);
             if (asn.OrganizationNameText is { } organizationName)
             {
-                var organization = asObject.GetOrAddObject("organization", out var newOrganization);
+                var organization = Child(asObject, Organization, newAs, out var newOrganization);
                 if (organization is null)
                 {
                     SetPath(record, FieldNames.ClientAsOrganizationName, Reference(record, organizationName));
                 }
                 else
                 {
-                    SetLeaf(dotted, organization, FieldNames.ClientAsOrganizationName, "name", Reference(record, organizationName));
+                    SetLeaf(dotted, organization, FieldNames.ClientAsOrganizationName, OrganizationName, Reference(record, organizationName), newOrganization);
                     MarkIfNew(organization, newOrganization);
                 }
             }
@@ -86,6 +109,19 @@ internal static class GeoFieldWriter
         }
     }
 
+    /// <summary>The child object <paramref name="name"/> of <paramref name="parent"/>, appended when absent (and at
+    /// once when the parent is new itself); null when the name holds a value that is not an object.</summary>
+    private static LogObject? Child(LogObject parent, LogName name, bool parentIsNew, out bool added)
+    {
+        if (parentIsNew)
+        {
+            added = true;
+            return parent.AddObject(name);
+        }
+
+        return parent.GetOrAddObject(name, out added);
+    }
+
     private static bool HasGeo(GeoCityRecord? city) => city is not null && (city.HasFields || city.RegionIsoCodeText is not null);
 
     private static void WriteByPath(LogRecord record, ReadOnlySpan<byte> clientIp, ReadOnlySpan<byte> ipHash, GeoCityRecord? city, GeoAsnRecord? asn)
@@ -103,26 +139,41 @@ internal static class GeoFieldWriter
         SetPath(record, FieldNames.ClientAsOrganizationName, Reference(record, asn?.OrganizationNameText));
     }
 
-    private static bool HasDottedClientKeys(LogObject root)
+    /// <summary>The index of the first <c>client</c> property of the root (-1: none), and whether the root has dotted
+    /// <c>client.*</c> keys.</summary>
+    private static int ScanRoot(LogObject root, out bool dotted)
     {
+        var name = Client.Value;
+        var prefix = Client.Utf8.Span;
+        var clientAt = -1;
+        dotted = false;
         var properties = root.PropertySpan;
         for (var i = 0; i < properties.Length; i++)
         {
+            // The length test first: it rules out nearly every name without comparing it.
             var property = properties[i];
-            if (property.NameLength > 7 && (property.TryGetRawName(out var raw)
-                    ? raw.StartsWith("client."u8)
-                    : property.Name.StartsWith("client.", StringComparison.Ordinal)))
+            var length = property.NameLength;
+            if (length == name.Length)
             {
-                return true;
+                if (clientAt < 0 && property.NameEquals(name))
+                {
+                    clientAt = i;
+                }
+            }
+            else if (length > name.Length + 1 && (property.TryGetRawName(out var raw)
+                ? raw[name.Length] == (byte)'.' && raw.StartsWith(prefix)
+                : property.Name[name.Length] == '.' && property.Name.StartsWith(name, StringComparison.Ordinal)))
+            {
+                dotted = true;
             }
         }
 
-        return false;
+        return clientAt;
     }
 
     /// <summary>Sets <paramref name="leaf"/> in <paramref name="parent"/>, or the root-level dotted key of the
     /// same field when <paramref name="root"/> (given only when it has dotted client keys) holds one.</summary>
-    private static void SetLeaf(LogObject? root, LogObject parent, string path, string leaf, LogNode? value, bool appendOnly = false)
+    private static void SetLeaf(LogObject? root, LogObject parent, string path, LogName leaf, LogNode? value, bool appendOnly)
     {
         if (value is null)
         {
@@ -172,8 +223,8 @@ internal static class GeoFieldWriter
         }
 
         var location = record.NewObject();
-        location.Append("lat", city.Latitude);
-        location.Append("lon", city.Longitude);
+        location.Append(Lat, city.Latitude);
+        location.Append(Lon, city.Longitude);
         location.MarkReferenceOnly();
         return location;
     }

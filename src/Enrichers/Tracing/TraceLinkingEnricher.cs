@@ -25,6 +25,14 @@ public sealed class TraceLinkingEnricher : ISessionEnricher
 
     private const int ServiceNameBits = 8;
 
+    // The names written, as constant bytes (see LogName): masking's names cache and the output read them without
+    // converting a string at every record.
+    private static readonly LogName TraceIdName = new(FieldNames.TraceId);
+    private static readonly LogName SpanIdName = new(FieldNames.SpanId);
+    private static readonly LogName TraceSeqName = new(FieldNames.TraceSeq);
+    private static readonly LogName TraceElapsedMsName = new(FieldNames.TraceElapsedMs);
+    private static readonly LogName TraceRootServiceName = new(FieldNames.TraceRootService);
+
     // Bytes a trace ID must not hold to be written as it is between JSON quotes.
     private static readonly SearchValues<byte> JsonUnsafe = JsonOutput.MustEscapeUtf8;
 
@@ -230,26 +238,26 @@ public sealed class TraceLinkingEnricher : ISessionEnricher
         {
             if (f.TraceId < 0 && removals > 0)
             {
-                root.ReplaceAt(removeAt[0], FieldNames.TraceId, TraceIdNode(record, idUtf8));
+                root.ReplaceAt(removeAt[0], TraceIdName, TraceIdNode(record, idUtf8));
                 place = 1;
             }
             else
             {
-                SetOrAppend(root, f.TraceId, FieldNames.TraceId, TraceIdNode(record, idUtf8));
+                SetOrAppend(root, f.TraceId, TraceIdName, TraceIdNode(record, idUtf8));
             }
         }
 
         if (writeSpan)
         {
-            root.Append(FieldNames.SpanId, record.NewUtf8String(spanUtf8));
+            root.Append(SpanIdName, record.NewUtf8String(spanUtf8));
         }
 
         ref var state = ref _traces[slot];
-        SetOrAppend(root, f.TraceSeq, FieldNames.TraceSeq, record.NewNumber(state.Seq));
-        SetOrAppend(root, f.TraceElapsedMs, FieldNames.TraceElapsedMs, record.NewNumber(elapsedMs));
+        SetOrAppend(root, f.TraceSeq, TraceSeqName, record.NewNumber(state.Seq));
+        SetOrAppend(root, f.TraceElapsedMs, TraceElapsedMsName, record.NewNumber(elapsedMs));
         if (state.RootService is { } rootService)
         {
-            SetOrAppend(root, f.TraceRootService, FieldNames.TraceRootService, rootService.ToNode(record));
+            SetOrAppend(root, f.TraceRootService, TraceRootServiceName, rootService.ToNode(record));
         }
 
         // Last, because removing top-level properties shifts the indices found by the scan.
@@ -359,7 +367,7 @@ public sealed class TraceLinkingEnricher : ISessionEnricher
     private static LogString TraceIdNode(LogRecord record, ReadOnlySpan<byte> id) =>
         id.ContainsAny(JsonUnsafe) ? record.NewString(Encoding.UTF8.GetString(id)) : record.NewUtf8String(id);
 
-    private static void SetOrAppend(LogObject root, int index, string name, LogNode value)
+    private static void SetOrAppend(LogObject root, int index, LogName name, LogNode value)
     {
         if (index >= 0)
         {

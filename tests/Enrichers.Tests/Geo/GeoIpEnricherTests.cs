@@ -444,6 +444,61 @@ public sealed class GeoIpEnricherTests : IClassFixture<GeoTestDatabases>
         Assert.Contains("\"client.geo.city_name\":\"London\"", output);
     }
 
+    [Theory]
+    [InlineData("{\"client.geo.city_name\":\"Old\",\"client_ip\":\"81.2.69.160\",\"client.as.number\":7}",
+        "{\"client.geo.city_name\":\"London\",\"client.as.number\":20712,\"client\":{\"ip\":\"81.2.69.0\",\"geo\":{\"country_iso_code\":\"GB\",\"country_name\":\"United Kingdom\",\"region_iso_code\":\"GB-ENG\",\"continent_code\":\"EU\",\"timezone\":\"Europe/London\",\"location\":{\"lat\":51.5142,\"lon\":-0.0931}},\"as\":{\"organization\":{\"name\":\"Andrews & Arnold Ltd\"}}}}")]
+    [InlineData("{\"client\":{\"geo\":{\"city_name\":\"Old\",\"extra\":1},\"as\":{\"organization\":\"producer\"}},\"client_ip\":\"81.2.69.160\"}",
+        "{\"client\":{\"geo\":{\"city_name\":\"London\",\"extra\":1,\"country_iso_code\":\"GB\",\"country_name\":\"United Kingdom\",\"region_iso_code\":\"GB-ENG\",\"continent_code\":\"EU\",\"timezone\":\"Europe/London\",\"location\":{\"lat\":51.5142,\"lon\":-0.0931}},\"as\":{\"organization\":\"producer\",\"number\":20712,\"organization.name\":\"Andrews & Arnold Ltd\"},\"ip\":\"81.2.69.0\"}}")]
+    [InlineData("{\"client\":{\"geo\":\"producer\"},\"client_ip\":\"81.2.69.160\"}",
+        "{\"client\":{\"geo\":\"producer\",\"ip\":\"81.2.69.0\",\"geo.country_iso_code\":\"GB\",\"geo.country_name\":\"United Kingdom\",\"geo.city_name\":\"London\",\"geo.region_iso_code\":\"GB-ENG\",\"geo.continent_code\":\"EU\",\"geo.timezone\":\"Europe/London\",\"geo.location\":{\"lat\":51.5142,\"lon\":-0.0931},\"as\":{\"number\":20712,\"organization\":{\"name\":\"Andrews & Arnold Ltd\"}}}}")]
+    [InlineData("{\"cli\\u0065nt\":{\"id\":1},\"client\":{\"id\":2},\"client_ip\":\"81.2.69.160\"}",
+        "{\"cli\\u0065nt\":{\"id\":1,\"ip\":\"81.2.69.0\",\"geo\":{\"country_iso_code\":\"GB\",\"country_name\":\"United Kingdom\",\"city_name\":\"London\",\"region_iso_code\":\"GB-ENG\",\"continent_code\":\"EU\",\"timezone\":\"Europe/London\",\"location\":{\"lat\":51.5142,\"lon\":-0.0931}},\"as\":{\"number\":20712,\"organization\":{\"name\":\"Andrews & Arnold Ltd\"}}},\"client\":{\"id\":2}}")]
+    [InlineData("{\"clients\":1,\"client.\":2,\"client_ip\":\"81.2.69.160\",\"client.ip_hash\":3}",
+        "{\"clients\":1,\"client.\":2,\"client.ip_hash\":3,\"client\":{\"ip\":\"81.2.69.0\",\"geo\":{\"country_iso_code\":\"GB\",\"country_name\":\"United Kingdom\",\"city_name\":\"London\",\"region_iso_code\":\"GB-ENG\",\"continent_code\":\"EU\",\"timezone\":\"Europe/London\",\"location\":{\"lat\":51.5142,\"lon\":-0.0931}},\"as\":{\"number\":20712,\"organization\":{\"name\":\"Andrews & Arnold Ltd\"}}}}")]
+    public void Fields_go_into_the_objects_and_dotted_keys_the_record_already_has(string json, string expected)
+    {
+        Assert.Equal(expected, Enrich(json, out _));
+
+        // Nodes from a session's pool (reused from record to record) write the same.
+        var pool = new LogNodePool();
+        using var enricher = GeoIpEnricher.Create(Options(GeoIpAddressPolicy.Truncate), new EnrichmentStatistics(), new FakeTimeProvider());
+        for (var round = 0; round < 2; round++)
+        {
+            pool.Reset();
+            var record = LogRecordParser.TryParse(Encoding.UTF8.GetBytes(json), out _, LogRecordParser.DefaultMaxBytes, LogRecordParser.DefaultMaxDepth, pool)!;
+            enricher.Enrich(record);
+            Assert.Equal(expected, record.ToString());
+        }
+    }
+
+    [Fact]
+    public void Every_name_written_reads_as_bytes_as_parsed_names_do()
+    {
+        var record = Parse("{\"client_ip\":\"81.2.69.160\"}");
+        using var enricher = GeoIpEnricher.Create(Options(GeoIpAddressPolicy.Truncate), new EnrichmentStatistics(), new FakeTimeProvider());
+        enricher.Enrich(record);
+
+        var names = new List<string>();
+        Collect((LogObject)record.Root.Get("client")!);
+        Assert.Equal(["ip", "geo", "country_iso_code", "country_name", "city_name", "region_iso_code", "continent_code", "timezone", "location",
+            "lat", "lon", "as", "number", "organization", "name"], names);
+
+        void Collect(LogObject obj)
+        {
+            foreach (var p in obj.PropertySpan)
+            {
+                // Masking's names cache and the output take the bytes; a name without them was converted at every record.
+                Assert.True(p.TryGetRawName(out var raw));
+                Assert.Equal(p.Name, Encoding.ASCII.GetString(raw));
+                names.Add(p.Name);
+                if (p.Value is LogObject child)
+                {
+                    Collect(child);
+                }
+            }
+        }
+    }
+
     [Fact]
     public void Repeated_addresses_are_served_from_the_bounded_cache()
     {
