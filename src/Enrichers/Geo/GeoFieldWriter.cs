@@ -12,13 +12,15 @@ internal static class GeoFieldWriter
     private static readonly LogName Ip = LogName.Leaf(FieldNames.ClientIp);
     private static readonly LogName IpHash = LogName.Leaf(GeoIpEnricher.ClientIpHashField);
     private static readonly LogName Geo = LogName.Segment(FieldNames.ClientGeoCountryIsoCode, 1);
-    private static readonly LogName CountryIsoCode = LogName.Leaf(FieldNames.ClientGeoCountryIsoCode);
-    private static readonly LogName CountryName = LogName.Leaf(FieldNames.ClientGeoCountryName);
-    private static readonly LogName CityName = LogName.Leaf(FieldNames.ClientGeoCityName);
-    private static readonly LogName RegionIsoCode = LogName.Leaf(FieldNames.ClientGeoRegionIsoCode);
-    private static readonly LogName ContinentCode = LogName.Leaf(FieldNames.ClientGeoContinentCode);
-    private static readonly LogName Timezone = LogName.Leaf(FieldNames.ClientGeoTimezone);
-    private static readonly LogName GeoLocation = LogName.Leaf(FieldNames.ClientGeoLocation);
+    // The geo object's fields in the order written: their paths (dotted root keys of the same field are replaced in
+    // place) and their names.
+    private static readonly string[] GeoPaths =
+    [
+        FieldNames.ClientGeoCountryIsoCode, FieldNames.ClientGeoCountryName, FieldNames.ClientGeoCityName, FieldNames.ClientGeoRegionIsoCode,
+        FieldNames.ClientGeoContinentCode, FieldNames.ClientGeoTimezone, FieldNames.ClientGeoLocation,
+    ];
+
+    private static readonly LogName[] GeoLeaves = Array.ConvertAll(GeoPaths, LogName.Leaf);
     private static readonly LogName Lat = LogName.Leaf(FieldNames.ClientGeoLocationLat);
     private static readonly LogName Lon = LogName.Leaf(FieldNames.ClientGeoLocationLon);
     private static readonly LogName As = LogName.Segment(FieldNames.ClientAsNumber, 1);
@@ -60,13 +62,27 @@ internal static class GeoFieldWriter
                 return;
             }
 
-            SetLeaf(dotted, geo, FieldNames.ClientGeoCountryIsoCode, CountryIsoCode, Reference(record, city!.CountryIsoCodeText), newGeo);
-            SetLeaf(dotted, geo, FieldNames.ClientGeoCountryName, CountryName, Reference(record, city.CountryNameText), newGeo);
-            SetLeaf(dotted, geo, FieldNames.ClientGeoCityName, CityName, Reference(record, city.CityNameText), newGeo);
-            SetLeaf(dotted, geo, FieldNames.ClientGeoRegionIsoCode, RegionIsoCode, Reference(record, city.RegionIsoCodeText), newGeo);
-            SetLeaf(dotted, geo, FieldNames.ClientGeoContinentCode, ContinentCode, Reference(record, city.ContinentCodeText), newGeo);
-            SetLeaf(dotted, geo, FieldNames.ClientGeoTimezone, Timezone, Reference(record, city.TimeZoneText), newGeo);
-            SetLeaf(dotted, geo, FieldNames.ClientGeoLocation, GeoLocation, Location(record, city), newGeo);
+            var values = new GeoValues();
+            values[0] = Reference(record, city!.CountryIsoCodeText);
+            values[1] = Reference(record, city.CountryNameText);
+            values[2] = Reference(record, city.CityNameText);
+            values[3] = Reference(record, city.RegionIsoCodeText);
+            values[4] = Reference(record, city.ContinentCodeText);
+            values[5] = Reference(record, city.TimeZoneText);
+            values[6] = Location(record, city);
+            if (newGeo && dotted is null)
+            {
+                // The usual case: a geo object made just now gets its fields in one step.
+                geo.AppendAll(GeoLeaves, values);
+            }
+            else
+            {
+                for (var i = 0; i < GeoPaths.Length; i++)
+                {
+                    SetLeaf(dotted, geo, GeoPaths[i], GeoLeaves[i], values[i], newGeo);
+                }
+            }
+
             MarkIfNew(geo, newGeo);
         }
 
@@ -227,5 +243,13 @@ internal static class GeoFieldWriter
         location.Append(Lon, city.Longitude);
         location.MarkReferenceOnly();
         return location;
+    }
+
+    /// <summary>The values of <see cref="GeoPaths"/>' fields, on the stack (null: not written). Its length is GeoPaths':
+    /// with another, every write of geo fields throws (an index out of range, or AppendAll's check), so no test passes.</summary>
+    [System.Runtime.CompilerServices.InlineArray(7)]
+    private struct GeoValues
+    {
+        private LogNode? _value;
     }
 }

@@ -57,9 +57,8 @@ internal sealed class LogNodePool
     public LogObject Object()
     {
         var slot = _objects;
-        if (slot.Used < slot.Items.Count)
+        if (slot.TryTake(out var reused))
         {
-            var reused = slot.Items[slot.Used++];
             reused.Reuse();
             return reused;
         }
@@ -72,9 +71,8 @@ internal sealed class LogNodePool
     public LogArray Array()
     {
         var slot = _arrays;
-        if (slot.Used < slot.Items.Count)
+        if (slot.TryTake(out var reused))
         {
-            var reused = slot.Items[slot.Used++];
             reused.Reuse();
             return reused;
         }
@@ -87,9 +85,8 @@ internal sealed class LogNodePool
     public LogProperty Property(ReadOnlyMemory<byte> rawName, bool hasEscapes, LogNode value, int first, ReadOnlyMemory<byte> member = default)
     {
         var slot = _properties;
-        if (slot.Used < slot.Items.Count)
+        if (slot.TryTake(out var reused))
         {
-            var reused = slot.Items[slot.Used++];
             reused.Reuse(rawName, hasEscapes, value, first, member);
             return reused;
         }
@@ -102,9 +99,8 @@ internal sealed class LogNodePool
     public LogProperty Property(string name, LogNode value)
     {
         var slot = _properties;
-        if (slot.Used < slot.Items.Count)
+        if (slot.TryTake(out var reused))
         {
-            var reused = slot.Items[slot.Used++];
             reused.Reuse(name, value);
             return reused;
         }
@@ -118,9 +114,8 @@ internal sealed class LogNodePool
     public LogProperty Property(LogName name, LogNode value)
     {
         var slot = _properties;
-        if (slot.Used < slot.Items.Count)
+        if (slot.TryTake(out var reused))
         {
-            var reused = slot.Items[slot.Used++];
             reused.Reuse(name, value);
             return reused;
         }
@@ -133,9 +128,8 @@ internal sealed class LogNodePool
     public LogString String(ReadOnlyMemory<byte> raw, bool hasEscapes)
     {
         var slot = _strings;
-        if (slot.Used < slot.Items.Count)
+        if (slot.TryTake(out var reused))
         {
-            var reused = slot.Items[slot.Used++];
             reused.Reuse(raw, hasEscapes);
             return reused;
         }
@@ -148,9 +142,8 @@ internal sealed class LogNodePool
     public LogString String(string value)
     {
         var slot = _strings;
-        if (slot.Used < slot.Items.Count)
+        if (slot.TryTake(out var reused))
         {
-            var reused = slot.Items[slot.Used++];
             reused.Value = value;
             return reused;
         }
@@ -198,9 +191,8 @@ internal sealed class LogNodePool
         }
 
         var slot = _numbers;
-        if (slot.Used < slot.Items.Count)
+        if (slot.TryTake(out var reused))
         {
-            var reused = slot.Items[slot.Used++];
             reused.Reuse(raw);
             return reused;
         }
@@ -220,12 +212,7 @@ internal sealed class LogNodePool
         }
 
         var slot = _ownNumbers;
-        (LogLiteral Literal, byte[] Text) entry;
-        if (slot.Used < slot.Items.Count)
-        {
-            entry = slot.Items[slot.Used++];
-        }
-        else
+        if (!slot.TryTake(out var entry))
         {
             // 20 bytes hold any long, long.MinValue's sign included.
             var text = new byte[20];
@@ -238,16 +225,42 @@ internal sealed class LogNodePool
         return entry.Literal;
     }
 
+    /// <summary>The nodes of one kind: an array rather than a list, so taking the next one is a load and a compare, not
+    /// a list's own checks on top (every node of every record is taken here).</summary>
     private sealed class Slot<T>
     {
-        public readonly List<T> Items = new(64);
+        private T[] _items = new T[64];
+        private int _count;
+
+        /// <summary>How many of the kept nodes the current record holds.</summary>
         public int Used;
 
+        /// <summary>The next kept node not handed out since the last reset, if any.</summary>
+        public bool TryTake(out T item)
+        {
+            var used = Used;
+            if (used < _count)
+            {
+                item = _items[used];
+                Used = used + 1;
+                return true;
+            }
+
+            item = default!;
+            return false;
+        }
+
+        /// <summary>Keeps a node just made (as handed out) for the next records, up to <see cref="MaxKeptPerKind"/>.</summary>
         public void Keep(T item)
         {
-            if (Items.Count < MaxKeptPerKind)
+            if (_count < MaxKeptPerKind)
             {
-                Items.Add(item);
+                if (_count == _items.Length)
+                {
+                    System.Array.Resize(ref _items, _count * 2);
+                }
+
+                _items[_count++] = item;
                 Used++;
             }
         }
