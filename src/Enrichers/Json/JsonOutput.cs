@@ -113,6 +113,30 @@ internal ref struct JsonOutput
         _pos += k;
     }
 
+    /// <summary>Writes <c>,"raw":"value"</c> (the comma only when <paramref name="comma"/>): a member whose name and string
+    /// value are both held as JSON string content (parsed, masked, or set by an enricher as bytes), in one bounds check.</summary>
+    public void WriteMemberRawString(ReadOnlySpan<byte> raw, ReadOnlySpan<byte> value, bool comma)
+    {
+        Ensure(raw.Length + value.Length + 6);
+        var span = _span[_pos..];
+        var k = 0;
+        if (comma)
+        {
+            span[k++] = (byte)',';
+        }
+
+        span[k++] = (byte)'"';
+        raw.CopyTo(span[k..]);
+        k += raw.Length;
+        span[k++] = (byte)'"';
+        span[k++] = (byte)':';
+        span[k++] = (byte)'"';
+        value.CopyTo(span[k..]);
+        k += value.Length;
+        span[k++] = (byte)'"';
+        _pos += k;
+    }
+
     /// <summary>Writes a .NET string as a JSON string, escaping only what JSON requires.</summary>
     public void WriteString(ReadOnlySpan<char> value)
     {

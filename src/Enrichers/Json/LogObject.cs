@@ -312,8 +312,7 @@ public sealed class LogObject : LogNode
                 runLength = 0;
             }
 
-            p.WriteMemberStartTo(ref output, i > 0);
-            p.Value.WriteTo(ref output);
+            p.WriteMemberTo(ref output, i > 0);
         }
 
         if (runLength > 0)

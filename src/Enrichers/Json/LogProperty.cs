@@ -243,8 +243,22 @@ public sealed class LogProperty
         };
     }
 
+    /// <summary>Writes <c>,"name":value</c> (the comma only when <paramref name="comma"/>): a name and a string value
+    /// both held as bytes (enrichers' fields, masked values) in one step, anything else name first, then value.</summary>
+    internal void WriteMemberTo(ref JsonOutput output, bool comma)
+    {
+        if (_isRaw && Value is LogString { IsRaw: true } s)
+        {
+            output.WriteMemberRawString(_rawName.Span, s.RawUtf8, comma);
+            return;
+        }
+
+        WriteMemberStartTo(ref output, comma);
+        Value.WriteTo(ref output);
+    }
+
     /// <summary>Writes <c>,"name":</c> (the comma only when <paramref name="comma"/>).</summary>
-    internal void WriteMemberStartTo(ref JsonOutput output, bool comma)
+    private void WriteMemberStartTo(ref JsonOutput output, bool comma)
     {
         if (_isRaw)
         {
