@@ -98,19 +98,7 @@ internal ref struct JsonOutput
     public void WriteMemberRaw(ReadOnlySpan<byte> raw, bool comma)
     {
         Ensure(raw.Length + 4);
-        var span = _span[_pos..];
-        var k = 0;
-        if (comma)
-        {
-            span[k++] = (byte)',';
-        }
-
-        span[k++] = (byte)'"';
-        raw.CopyTo(span[k..]);
-        k += raw.Length;
-        span[k++] = (byte)'"';
-        span[k++] = (byte)':';
-        _pos += k;
+        _pos += MemberStart(_span[_pos..], raw, comma);
     }
 
     /// <summary>Writes <c>,"raw":"value"</c> (the comma only when <paramref name="comma"/>): a member whose name and string
@@ -119,6 +107,17 @@ internal ref struct JsonOutput
     {
         Ensure(raw.Length + value.Length + 6);
         var span = _span[_pos..];
+        var k = MemberStart(span, raw, comma);
+        span[k++] = (byte)'"';
+        value.CopyTo(span[k..]);
+        k += value.Length;
+        span[k++] = (byte)'"';
+        _pos += k;
+    }
+
+    /// <summary>Puts <c>,"raw":</c> at the start of <paramref name="span"/>, which has room for it; returns its length.</summary>
+    private static int MemberStart(Span<byte> span, ReadOnlySpan<byte> raw, bool comma)
+    {
         var k = 0;
         if (comma)
         {
@@ -130,11 +129,7 @@ internal ref struct JsonOutput
         k += raw.Length;
         span[k++] = (byte)'"';
         span[k++] = (byte)':';
-        span[k++] = (byte)'"';
-        value.CopyTo(span[k..]);
-        k += value.Length;
-        span[k++] = (byte)'"';
-        _pos += k;
+        return k;
     }
 
     /// <summary>Writes a .NET string as a JSON string, escaping only what JSON requires.</summary>

@@ -65,24 +65,12 @@ public sealed class LogObject : LogNode
     /// <summary>The index of the first property with this exact name, or -1.</summary>
     public int IndexOf(ReadOnlySpan<char> name)
     {
-        // Enrichers look up many fields per record, each a scan: for an ASCII name (nearly always) a property
-        // is ruled out by comparing one int, and bytes are compared only when the lengths agree.
-        var properties = CollectionsMarshal.AsSpan(_properties);
         if (Ascii.IsValid(name))
         {
-            for (var i = 0; i < properties.Length; i++)
-            {
-                var p = properties[i];
-                var length = p.AsciiLength;
-                if (length == name.Length ? p.NameEqualsAscii(name) : length < 0 && p.NameEquals(name))
-                {
-                    return i;
-                }
-            }
-
-            return -1;
+            return IndexOfAscii(name);
         }
 
+        var properties = CollectionsMarshal.AsSpan(_properties);
         for (var i = 0; i < properties.Length; i++)
         {
             if (properties[i].NameEquals(name))
@@ -94,17 +82,20 @@ public sealed class LogObject : LogNode
         return -1;
     }
 
-    /// <summary>As <see cref="IndexOf(ReadOnlySpan{char})"/> for a constant name: known to be ASCII, so no property
-    /// is decoded to compare it, and the name is not checked again at every lookup.</summary>
-    internal int IndexOf(LogName name)
+    /// <summary>As <see cref="IndexOf(ReadOnlySpan{char})"/> for a constant name: known to be ASCII, so it is not checked
+    /// again at every lookup.</summary>
+    internal int IndexOf(LogName name) => IndexOfAscii(name.Value);
+
+    private int IndexOfAscii(ReadOnlySpan<char> name)
     {
-        var value = name.Value.AsSpan();
+        // Enrichers look up many fields per record, each a scan: for an ASCII name (nearly always) a property
+        // is ruled out by comparing one int, and bytes are compared only when the lengths agree.
         var properties = CollectionsMarshal.AsSpan(_properties);
         for (var i = 0; i < properties.Length; i++)
         {
             var p = properties[i];
             var length = p.AsciiLength;
-            if (length == value.Length ? p.NameEqualsAscii(value) : length < 0 && p.NameEquals(value))
+            if (length == name.Length ? p.NameEqualsAscii(name) : length < 0 && p.NameEquals(name))
             {
                 return i;
             }
