@@ -8,7 +8,11 @@ namespace Enrichers.Json;
 /// 10–40 fields a log record has.</summary>
 public sealed class LogObject : LogNode
 {
-    private readonly List<LogProperty> _properties;
+    private readonly List<LogProperty> _members;
+
+    // Members an enricher added whole and that nothing has read yet (see Defer): written from what they are made of,
+    // turned into nodes by the first read or change.
+    private IDeferredMembers? _deferred;
 
     // The member count when an enricher marked the object as holding only reference data (see
     // MarkReferenceOnly), -1 when unmarked. Every change of members voids it, and so would a change that forgot to:
@@ -20,7 +24,7 @@ public sealed class LogObject : LogNode
     {
     }
 
-    internal LogObject(int capacity) => _properties = new List<LogProperty>(capacity);
+    internal LogObject(int capacity) => _members = new List<LogProperty>(capacity);
 
     /// <summary>The session pool this object came from (see <see cref="LogNodePool"/>): properties added to
     /// it come from the same pool. Null for objects made outside a session.</summary>
@@ -32,18 +36,83 @@ public sealed class LogObject : LogNode
     /// enrichers append need no regrowth.</summary>
     internal void Reuse()
     {
-        _properties.Clear();
+        _members.Clear();
+        _deferred = null;
         _referenceOnlyCount = -1;
+    }
+
+    /// <summary>The members, as nodes: every read and change goes through here, so deferred members (see
+    /// <see cref="Defer"/>) become nodes before anything sees or changes them.</summary>
+    private List<LogProperty> Members
+    {
+        get
+        {
+            if (_deferred is not null)
+            {
+                Materialize();
+            }
+
+            return _members;
+        }
+    }
+
+    /// <summary>Gives an empty object its members as <paramref name="members"/>, which makes them nodes only when
+    /// something reads or changes the object, and otherwise writes them itself. For an object an enricher made just
+    /// now and fills whole with reference data (GeoIP's <c>client.geo</c>): nearly always it is only written, so its
+    /// nodes would be made for nothing. Once made, the object is marked reference-only (see
+    /// <see cref="MarkReferenceOnly"/>), as it would have been had they been made at once.</summary>
+    /// <exception cref="InvalidOperationException">The object has members.</exception>
+    internal void Defer(IDeferredMembers members)
+    {
+        ArgumentNullException.ThrowIfNull(members);
+        if (_members.Count > 0 || _deferred is not null)
+        {
+            throw new InvalidOperationException("Only an empty object's members can be deferred.");
+        }
+
+        _deferred = members;
+    }
+
+    /// <summary>True while the members given by <see cref="Defer"/> have not been made nodes: nothing has read or
+    /// changed the object since, so it holds exactly them.</summary>
+    internal bool IsDeferred => _deferred is not null;
+
+    /// <summary>Called first by every change of members: deferred members become nodes before the change, and the
+    /// reference-only mark goes.</summary>
+    private void Changing()
+    {
+        if (_deferred is not null)
+        {
+            Materialize();
+        }
+
+        _referenceOnlyCount = -1;
+    }
+
+    private void Materialize()
+    {
+        var deferred = _deferred!;
+        _deferred = null;
+        deferred.AppendTo(this);
+        _referenceOnlyCount = _members.Count;
     }
 
     /// <summary>Marks an object an enricher made just now and filled only with reference data, numbers and objects
     /// so marked, under names of its own (GeoIP's <c>client.geo</c>): masking may then skip it when its configuration
     /// makes walking it a no-op. Any later change of the object's members voids the mark; a member's value set in
     /// place (<see cref="LogProperty.Value"/> is public) is not seen here, so masking still checks each value.</summary>
-    internal void MarkReferenceOnly() => _referenceOnlyCount = _properties.Count;
+    internal void MarkReferenceOnly() => _referenceOnlyCount = Members.Count;
 
     /// <summary>True while the mark of <see cref="MarkReferenceOnly"/> holds: no member added, removed or replaced since.</summary>
-    internal bool IsMarkedReferenceOnly => _referenceOnlyCount == _properties.Count;
+    internal bool IsMarkedReferenceOnly
+    {
+        get
+        {
+            // Members first: deferred members become nodes, and are marked, as they are made.
+            var count = Members.Count;
+            return _referenceOnlyCount == count;
+        }
+    }
 
     private LogProperty NewProperty(string name, LogNode value) =>
         Pool is { } pool ? pool.Property(name, value) : new LogProperty(name, value);
@@ -51,16 +120,16 @@ public sealed class LogObject : LogNode
     private LogProperty NewProperty(LogName name, LogNode value) =>
         Pool is { } pool ? pool.Property(name, value) : new LogProperty(name, value);
 
-    public int Count => _properties.Count;
+    public int Count => Members.Count;
 
     /// <summary>The properties in order. Changing a property's value in place is allowed.</summary>
-    public IReadOnlyList<LogProperty> Properties => _properties;
+    public IReadOnlyList<LogProperty> Properties => Members;
 
-    public LogProperty this[int index] => _properties[index];
+    public LogProperty this[int index] => Members[index];
 
     /// <summary>The properties as a span, for enrichers' scans (no interface call per property). Valid until
     /// the object's properties are added or removed.</summary>
-    internal ReadOnlySpan<LogProperty> PropertySpan => CollectionsMarshal.AsSpan(_properties);
+    internal ReadOnlySpan<LogProperty> PropertySpan => CollectionsMarshal.AsSpan(Members);
 
     /// <summary>The index of the first property with this exact name, or -1.</summary>
     public int IndexOf(ReadOnlySpan<char> name)
@@ -70,7 +139,7 @@ public sealed class LogObject : LogNode
             return IndexOfAscii(name);
         }
 
-        var properties = CollectionsMarshal.AsSpan(_properties);
+        var properties = CollectionsMarshal.AsSpan(Members);
         for (var i = 0; i < properties.Length; i++)
         {
             if (properties[i].NameEquals(name))
@@ -90,7 +159,7 @@ public sealed class LogObject : LogNode
     {
         // Enrichers look up many fields per record, each a scan: for an ASCII name (nearly always) a property
         // is ruled out by comparing one int, and bytes are compared only when the lengths agree.
-        var properties = CollectionsMarshal.AsSpan(_properties);
+        var properties = CollectionsMarshal.AsSpan(Members);
         for (var i = 0; i < properties.Length; i++)
         {
             var p = properties[i];
@@ -108,7 +177,7 @@ public sealed class LogObject : LogNode
     public LogNode? Get(ReadOnlySpan<char> name)
     {
         var i = IndexOf(name);
-        return i < 0 ? null : _properties[i].Value;
+        return i < 0 ? null : Members[i].Value;
     }
 
     /// <summary>Sets a property: replaces the value in place when the name exists (keeping its position),
@@ -116,15 +185,15 @@ public sealed class LogObject : LogNode
     public void Set(string name, LogNode value)
     {
         ArgumentNullException.ThrowIfNull(value);
-        _referenceOnlyCount = -1;
+        Changing();
         var i = IndexOf(name);
         if (i >= 0)
         {
-            _properties[i].Value = value;
+            Members[i].Value = value;
         }
         else
         {
-            _properties.Add(NewProperty(name, value));
+            Members.Add(NewProperty(name, value));
         }
     }
 
@@ -136,31 +205,31 @@ public sealed class LogObject : LogNode
     /// name is absent (they scanned the object once).</summary>
     internal void Append(string name, LogNode value)
     {
-        _referenceOnlyCount = -1;
-        _properties.Add(NewProperty(name, value));
+        Changing();
+        Members.Add(NewProperty(name, value));
     }
 
     /// <summary>As <see cref="Set(string, LogNode)"/> with a constant name: a new property reads and writes the
     /// name's bytes (see <see cref="LogName"/>).</summary>
     internal void Set(LogName name, LogNode value)
     {
-        _referenceOnlyCount = -1;
+        Changing();
         var i = IndexOf(name);
         if (i >= 0)
         {
-            _properties[i].Value = value;
+            Members[i].Value = value;
         }
         else
         {
-            _properties.Add(NewProperty(name, value));
+            Members.Add(NewProperty(name, value));
         }
     }
 
     /// <summary>As <see cref="Append(string, LogNode)"/> with a constant name.</summary>
     internal void Append(LogName name, LogNode value)
     {
-        _referenceOnlyCount = -1;
-        _properties.Add(NewProperty(name, value));
+        Changing();
+        Members.Add(NewProperty(name, value));
     }
 
     /// <summary>Appends the members whose value is not null, in order, without looking for them: the fields of an object
@@ -172,14 +241,14 @@ public sealed class LogObject : LogNode
             throw new ArgumentException("One value per name, null for a name not written.", nameof(values));
         }
 
-        _referenceOnlyCount = -1;
-        _properties.EnsureCapacity(_properties.Count + names.Length);
+        Changing();
+        Members.EnsureCapacity(Members.Count + names.Length);
         var pool = Pool;
         for (var i = 0; i < names.Length; i++)
         {
             if (values[i] is { } value)
             {
-                _properties.Add(pool is null ? new LogProperty(names[i], value) : pool.Property(names[i], value));
+                Members.Add(pool is null ? new LogProperty(names[i], value) : pool.Property(names[i], value));
             }
         }
     }
@@ -188,15 +257,15 @@ public sealed class LogObject : LogNode
     /// one field and appending another (no shifting), and it keeps the new field where the old one was.</summary>
     internal void ReplaceAt(int index, string name, LogNode value)
     {
-        _referenceOnlyCount = -1;
-        _properties[index] = NewProperty(name, value);
+        Changing();
+        Members[index] = NewProperty(name, value);
     }
 
     /// <summary>As <see cref="ReplaceAt(int, string, LogNode)"/> with a constant name.</summary>
     internal void ReplaceAt(int index, LogName name, LogNode value)
     {
-        _referenceOnlyCount = -1;
-        _properties[index] = NewProperty(name, value);
+        Changing();
+        Members[index] = NewProperty(name, value);
     }
 
     /// <summary>Removes the first property with this exact name.</summary>
@@ -214,8 +283,8 @@ public sealed class LogObject : LogNode
 
     public void RemoveAt(int index)
     {
-        _referenceOnlyCount = -1;
-        _properties.RemoveAt(index);
+        Changing();
+        Members.RemoveAt(index);
     }
 
     /// <summary>The child object with this name, created (appended) when absent. Returns null when the
@@ -230,12 +299,12 @@ public sealed class LogObject : LogNode
         if (i >= 0)
         {
             added = false;
-            return _properties[i].Value as LogObject;
+            return Members[i].Value as LogObject;
         }
 
         var child = Pool is { } pool ? pool.Object() : new LogObject();
-        _referenceOnlyCount = -1;
-        _properties.Add(NewProperty(name, child));
+        Changing();
+        Members.Add(NewProperty(name, child));
         added = true;
         return child;
     }
@@ -245,7 +314,7 @@ public sealed class LogObject : LogNode
     {
         var i = IndexOf(name);
         added = i < 0;
-        return added ? AddObject(name) : _properties[i].Value as LogObject;
+        return added ? AddObject(name) : Members[i].Value as LogObject;
     }
 
     /// <summary>Appends a new empty child object without looking for the name: for enrichers that know it is absent
@@ -253,18 +322,24 @@ public sealed class LogObject : LogNode
     internal LogObject AddObject(LogName name)
     {
         var child = Pool is { } pool ? pool.Object() : new LogObject();
-        _referenceOnlyCount = -1;
-        _properties.Add(NewProperty(name, child));
+        Changing();
+        Members.Add(NewProperty(name, child));
         return child;
     }
 
     // The parser's hot path: an added member already voids a mark by the count.
-    internal void AddParsed(LogProperty property) => _properties.Add(property);
+    internal void AddParsed(LogProperty property) => Members.Add(property);
 
     internal override void WriteTo(ref JsonOutput output)
     {
+        if (_deferred is { } deferred)
+        {
+            deferred.WriteTo(ref output);
+            return;
+        }
+
         output.WriteByte((byte)'{');
-        var properties = CollectionsMarshal.AsSpan(_properties);
+        var properties = CollectionsMarshal.AsSpan(Members);
 
         // Intact members that follow one another in the input, a comma between them, are written in one copy: the
         // run [runStart, runStart + runLength) of the input's bytes, whose comma (when it is not the first member) is

@@ -81,15 +81,13 @@ public sealed class LogRecord
     /// <summary>A string node for reference data held as JSON string content that never changes (GeoIP's names, kept
     /// per database record): not copied, and skipped by masking's built-in patterns as
     /// <see cref="NewReferenceString"/> is.</summary>
-    internal LogString NewReferenceString(ReadOnlyMemory<byte> utf8, bool hasEscapes)
-    {
-        if (Pool is { } pool)
-        {
-            return pool.ReferenceString(utf8, hasEscapes);
-        }
+    internal LogString NewReferenceString(ReadOnlyMemory<byte> utf8, bool hasEscapes) => NewReferenceString(Pool, utf8, hasEscapes);
 
-        return LogString.FromRaw(utf8, hasEscapes).AsReferenceData();
-    }
+    /// <summary>As <see cref="NewReferenceString(ReadOnlyMemory{byte}, bool)"/> from <paramref name="pool"/> (null: a node of
+    /// its own), for an enricher that fills an object rather than a record (see <see cref="IDeferredMembers"/>).</summary>
+    internal static LogString NewReferenceString(LogNodePool? pool, ReadOnlyMemory<byte> utf8, bool hasEscapes) => pool is null
+        ? LogString.FromRaw(utf8, hasEscapes).AsReferenceData()
+        : pool.ReferenceString(utf8, hasEscapes);
 
     /// <summary>A number node for a value an enricher sets: from the session pool when there is one.</summary>
     internal LogLiteral NewNumber(long value) => Pool is { } pool ? pool.Number(value) : LogLiteral.Number(value);
