@@ -6,8 +6,10 @@ namespace Enrichers.Geo;
 /// <summary>What the enricher writes from one City database record, decoded by MaxMind's reader
 /// (<c>Reader.Find&lt;GeoCityRecord&gt;</c>) with only these fields, and kept per record by
 /// <see cref="GeoDatabase"/>: immutable, so one instance serves every network that points to the record.
-/// The values are those of GeoIP2's <c>CityResponse</c> (English names, the most specific subdivision).</summary>
-internal sealed class GeoCityRecord : GeoRecord
+/// The values are those of GeoIP2's <c>CityResponse</c> (English names, the most specific subdivision). It is also the
+/// deferred content of the <c>client.geo</c> objects written from it (<see cref="LogObject.Defer"/>): they write the
+/// record's texts, and make nodes of them only when read.</summary>
+internal sealed class GeoCityRecord : GeoRecord, IDeferredMembers
 {
     [Constructor]
     public GeoCityRecord(
@@ -75,4 +77,8 @@ internal sealed class GeoCityRecord : GeoRecord
     /// <summary>True when the record gives any field (region alone does not count, as before).</summary>
     public bool HasFields => CountryIsoCodeText is not null || CountryNameText is not null || CityNameText is not null
         || ContinentCodeText is not null || TimeZoneText is not null || Latitude is not null;
+
+    void IDeferredMembers.WriteTo(ref JsonOutput output) => GeoFieldWriter.WriteGeo(this, ref output);
+
+    void IDeferredMembers.AppendTo(LogObject target) => GeoFieldWriter.AppendGeo(this, target);
 }

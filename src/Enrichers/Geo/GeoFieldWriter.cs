@@ -21,6 +21,9 @@ internal static class GeoFieldWriter
     ];
 
     private static readonly LogName[] GeoLeaves = Array.ConvertAll(GeoPaths, LogName.Leaf);
+
+    // The geo fields that are texts: all but the last, location.
+    private const int GeoTextCount = 6;
     private static readonly LogName Lat = LogName.Leaf(FieldNames.ClientGeoLocationLat);
     private static readonly LogName Lon = LogName.Leaf(FieldNames.ClientGeoLocationLon);
     private static readonly LogName As = LogName.Segment(FieldNames.ClientAsNumber, 1);
@@ -62,28 +65,22 @@ internal static class GeoFieldWriter
                 return;
             }
 
-            var values = new GeoValues();
-            values[0] = Reference(record, city!.CountryIsoCodeText);
-            values[1] = Reference(record, city.CountryNameText);
-            values[2] = Reference(record, city.CityNameText);
-            values[3] = Reference(record, city.RegionIsoCodeText);
-            values[4] = Reference(record, city.ContinentCodeText);
-            values[5] = Reference(record, city.TimeZoneText);
-            values[6] = Location(record, city);
             if (newGeo && dotted is null)
             {
-                // The usual case: a geo object made just now gets its fields in one step.
-                geo.AppendAll(GeoLeaves, values);
+                // The usual case: a geo object made just now holds the record's fields and nothing else. Nearly always
+                // it is only written, so it writes them from the record, and makes its nodes only if something reads it.
+                geo.Defer(city!);
             }
             else
             {
+                var values = GeoValues(record.Pool, city!);
                 for (var i = 0; i < GeoPaths.Length; i++)
                 {
                     SetLeaf(dotted, geo, GeoPaths[i], GeoLeaves[i], values[i], newGeo);
                 }
-            }
 
-            MarkIfNew(geo, newGeo);
+                MarkIfNew(geo, newGeo);
+            }
         }
 
         if (asn is not null && (asn.Number is not null || asn.OrganizationNameText is not null))
@@ -113,6 +110,70 @@ internal static class GeoFieldWriter
             MarkIfNew(asObject, newAs);
         }
     }
+
+    /// <summary>Appends the geo fields of <paramref name="city"/> to an empty object, as nodes (the deferred members of
+    /// <see cref="GeoCityRecord"/>), and marks it as an object made here is marked.</summary>
+    internal static void AppendGeo(GeoCityRecord city, LogObject geo)
+    {
+        var values = GeoValues(geo.Pool, city);
+        geo.AppendAll(GeoLeaves, values);
+        geo.MarkReferenceOnly();
+    }
+
+    /// <summary>Writes the <c>client.geo</c> object of <paramref name="city"/>, braces included, without nodes: the bytes
+    /// the nodes of <see cref="AppendGeo"/> are written as (names and texts as their JSON bytes, coordinates as their
+    /// literals'), in the same order.</summary>
+    internal static void WriteGeo(GeoCityRecord city, ref JsonOutput output)
+    {
+        output.WriteByte((byte)'{');
+        var comma = false;
+        for (var i = 0; i < GeoTextCount; i++)
+        {
+            if (Text(city, i) is { } text)
+            {
+                output.WriteMemberRawString(GeoLeaves[i].Utf8.Span, text.Utf8.Span, comma);
+                comma = true;
+            }
+        }
+
+        if (city.Latitude is { } lat && city.Longitude is { } lon)
+        {
+            output.WriteMemberRaw(GeoLeaves[GeoTextCount].Utf8.Span, comma);
+            output.WriteByte((byte)'{');
+            output.WriteMemberRaw(Lat.Utf8.Span, comma: false);
+            output.WriteRaw(lat.RawUtf8);
+            output.WriteMemberRaw(Lon.Utf8.Span, comma: true);
+            output.WriteRaw(lon.RawUtf8);
+            output.WriteByte((byte)'}');
+        }
+
+        output.WriteByte((byte)'}');
+    }
+
+    /// <summary>The values of <see cref="GeoPaths"/>' fields as new nodes (null: not written).</summary>
+    private static GeoValueArray GeoValues(LogNodePool? pool, GeoCityRecord city)
+    {
+        var values = new GeoValueArray();
+        for (var i = 0; i < GeoTextCount; i++)
+        {
+            values[i] = Reference(pool, Text(city, i));
+        }
+
+        values[GeoTextCount] = Location(pool, city);
+        return values;
+    }
+
+    /// <summary>The text of the <paramref name="index"/>-th of <see cref="GeoPaths"/>' fields (all but the last, the
+    /// location, are texts).</summary>
+    private static GeoText? Text(GeoCityRecord city, int index) => index switch
+    {
+        0 => city.CountryIsoCodeText,
+        1 => city.CountryNameText,
+        2 => city.CityNameText,
+        3 => city.RegionIsoCodeText,
+        4 => city.ContinentCodeText,
+        _ => city.TimeZoneText,
+    };
 
     /// <summary>An object made here holds only the database's texts and numbers under the names of
     /// <see cref="FieldNames.GeoObjectMemberNames"/>: marked so masking may skip it (see <see cref="LogObject.MarkReferenceOnly"/>).
@@ -228,17 +289,21 @@ internal static class GeoFieldWriter
     private static LogString? Ascii(LogRecord record, ReadOnlySpan<byte> value) => value.IsEmpty ? null : record.NewUtf8String(value);
 
     /// <summary>A text from the database: reference data, which masking's built-in patterns skip.</summary>
-    private static LogString? Reference(LogRecord record, GeoText? value) =>
-        value is null ? null : record.NewReferenceString(value.Utf8, value.HasEscapes);
+    private static LogString? Reference(LogRecord record, GeoText? value) => Reference(record.Pool, value);
 
-    private static LogObject? Location(LogRecord record, GeoCityRecord city)
+    private static LogString? Reference(LogNodePool? pool, GeoText? value) =>
+        value is null ? null : LogRecord.NewReferenceString(pool, value.Utf8, value.HasEscapes);
+
+    private static LogObject? Location(LogRecord record, GeoCityRecord city) => Location(record.Pool, city);
+
+    private static LogObject? Location(LogNodePool? pool, GeoCityRecord city)
     {
         if (city.Latitude is null || city.Longitude is null)
         {
             return null;
         }
 
-        var location = record.NewObject();
+        var location = pool is null ? new LogObject() : pool.Object();
         location.Append(Lat, city.Latitude);
         location.Append(Lon, city.Longitude);
         location.MarkReferenceOnly();
@@ -248,7 +313,7 @@ internal static class GeoFieldWriter
     /// <summary>The values of <see cref="GeoPaths"/>' fields, on the stack (null: not written). Its length is GeoPaths':
     /// with another, every write of geo fields throws (an index out of range, or AppendAll's check), so no test passes.</summary>
     [System.Runtime.CompilerServices.InlineArray(7)]
-    private struct GeoValues
+    private struct GeoValueArray
     {
         private LogNode? _value;
     }

@@ -30,7 +30,10 @@ internal sealed class ReferenceObjects
     /// <summary>True when walking <paramref name="obj"/> in <paramref name="scope"/> would change nothing.</summary>
     public bool CanSkip(LogObject obj, in MaskingScope scope)
     {
-        if (!_enabled || !obj.IsMarkedReferenceOnly || (scope.Context & KeyFlags.PiiContext) != 0 || !HoldsReferenceOnly(obj, 0))
+        // A deferred object holds exactly what GeoIP gave it (any read or change makes it nodes, marked as below):
+        // nothing to check per member. Asking for the mark first would make its nodes.
+        if (!_enabled || (scope.Context & KeyFlags.PiiContext) != 0
+            || (!obj.IsDeferred && (!obj.IsMarkedReferenceOnly || !HoldsReferenceOnly(obj, 0))))
         {
             return false;
         }
