@@ -4,8 +4,9 @@ using MaxMind.Db;
 namespace Enrichers.Geo;
 
 /// <summary>What the enricher writes from one ASN database record (<c>Reader.Find&lt;GeoAsnRecord&gt;</c>),
-/// kept per record by <see cref="GeoDatabase"/>; immutable.</summary>
-internal sealed class GeoAsnRecord : GeoRecord
+/// kept per record by <see cref="GeoDatabase"/>; immutable. Also the deferred content of the <c>client.as</c> objects
+/// written from it (<see cref="LogObject.Defer"/>).</summary>
+internal sealed class GeoAsnRecord : GeoRecord, IDeferredMembers
 {
     [Constructor]
     public GeoAsnRecord([MapKey("autonomous_system_number")] long? number,
@@ -29,4 +30,8 @@ internal sealed class GeoAsnRecord : GeoRecord
     public GeoText? OrganizationNameText { get; }
 
     public bool HasFields => Number is not null || OrganizationNameText is not null;
+
+    void IDeferredMembers.WriteTo(ref JsonOutput output) => GeoFieldWriter.WriteAs(this, ref output);
+
+    void IDeferredMembers.AppendTo(LogObject target) => GeoFieldWriter.AppendAs(this, target);
 }

@@ -92,6 +92,13 @@ internal static class GeoFieldWriter
                 return;
             }
 
+            if (newAs && dotted is null)
+            {
+                // As client.geo: an object made just now, nearly always only written.
+                asObject.Defer(asn);
+                return;
+            }
+
             SetLeaf(dotted, asObject, FieldNames.ClientAsNumber, AsNumber, asn.Number, newAs);
             if (asn.OrganizationNameText is { } organizationName)
             {
@@ -144,6 +151,47 @@ internal static class GeoFieldWriter
             output.WriteRaw(lat.RawUtf8);
             output.WriteMemberRaw(Lon.Utf8.Span, comma: true);
             output.WriteRaw(lon.RawUtf8);
+            output.WriteByte((byte)'}');
+        }
+
+        output.WriteByte((byte)'}');
+    }
+
+    /// <summary>Appends the fields of <paramref name="asn"/> to an empty <c>client.as</c> object, as nodes (the deferred
+    /// members of <see cref="GeoAsnRecord"/>), marked as objects made here are marked.</summary>
+    internal static void AppendAs(GeoAsnRecord asn, LogObject target)
+    {
+        if (asn.Number is { } number)
+        {
+            target.Append(AsNumber, number);
+        }
+
+        if (asn.OrganizationNameText is { } organizationName)
+        {
+            var organization = target.AddObject(Organization);
+            organization.Append(OrganizationName, Reference(target.Pool, organizationName)!);
+            organization.MarkReferenceOnly();
+        }
+
+        target.MarkReferenceOnly();
+    }
+
+    /// <summary>Writes the <c>client.as</c> object of <paramref name="asn"/>, braces included, without nodes: the bytes the
+    /// nodes of <see cref="AppendAs"/> are written as.</summary>
+    internal static void WriteAs(GeoAsnRecord asn, ref JsonOutput output)
+    {
+        output.WriteByte((byte)'{');
+        if (asn.Number is { } number)
+        {
+            output.WriteMemberRaw(AsNumber.Utf8.Span, comma: false);
+            output.WriteRaw(number.RawUtf8);
+        }
+
+        if (asn.OrganizationNameText is { } organizationName)
+        {
+            output.WriteMemberRaw(Organization.Utf8.Span, comma: asn.Number is not null);
+            output.WriteByte((byte)'{');
+            output.WriteMemberRawString(OrganizationName.Utf8.Span, organizationName.Utf8.Span, comma: false);
             output.WriteByte((byte)'}');
         }
 

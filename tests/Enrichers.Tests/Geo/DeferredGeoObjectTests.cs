@@ -45,6 +45,39 @@ public sealed class DeferredGeoObjectTests : IDisposable
         Assert.Contains(expected, written);
     }
 
+    [Theory]
+    [InlineData("81.2.69.160", "\"as\":{\"number\":20712,\"organization\":{\"name\":\"Andrews & Arnold \\\"AA\\\" Ltd\"}}")]
+    [InlineData("89.160.20.130", "\"as\":{\"number\":29518}")]
+    [InlineData("2001:218::1", "\"as\":{\"organization\":{\"name\":\"NTT America\"}}")]
+    public void An_as_object_left_deferred_is_written_exactly_as_its_nodes_are(string address, string expected)
+    {
+        using var enricher = Enricher(Database(), AsnDatabase());
+
+        var deferred = Enrich(enricher, address);
+        Assert.True(As(deferred).IsDeferred);
+        var written = deferred.ToString();
+
+        var materialized = Enrich(enricher, address);
+        Assert.NotEmpty(As(materialized).Properties);
+        Assert.False(As(materialized).IsDeferred);
+
+        Assert.Equal(materialized.ToString(), written);
+        Assert.Contains(expected, written);
+    }
+
+    [Fact]
+    public void Reading_a_deferred_as_object_gives_its_fields_marked_as_GeoIP_marks_them()
+    {
+        using var enricher = Enricher(Database(), AsnDatabase());
+        var asObject = As(Enrich(enricher, "81.2.69.160"));
+
+        Assert.Equal(["number", "organization"], asObject.Properties.Select(p => p.Name));
+        Assert.True(asObject.IsMarkedReferenceOnly);
+        var organization = asObject.Get("organization")!.AsObject()!;
+        Assert.True(organization.IsMarkedReferenceOnly);
+        Assert.True(((LogString)organization.Get("name")!).IsFromReferenceData);
+    }
+
     [Fact]
     public void Reading_a_deferred_geo_object_gives_the_fields_as_nodes_of_reference_data_marked_as_GeoIP_marks_them()
     {
@@ -129,13 +162,15 @@ public sealed class DeferredGeoObjectTests : IDisposable
     }
 
     [SharedGeoIpTheory]
-    [InlineData("GeoIP2-City-Test.mmdb")]
-    [InlineData("GeoLite2-City-Test.mmdb")]
-    public void Every_network_of_MaxMinds_test_databases_is_written_alike_deferred_and_as_nodes(string file)
+    [InlineData("GeoIP2-City-Test.mmdb", "geo")]
+    [InlineData("GeoLite2-City-Test.mmdb", "geo")]
+    [InlineData("GeoLite2-ASN-Test.mmdb", "as")]
+    public void Every_network_of_MaxMinds_test_databases_is_written_alike_deferred_and_as_nodes(string file, string objectName)
     {
         var path = SharedGeoIpData.PathOf(file);
         using var reader = new Reader(path);
-        using var enricher = Enricher(path);
+        var asn = objectName == "as";
+        using var enricher = asn ? Enricher(Database(), path) : Enricher(path);
         var deferredSeen = 0;
         foreach (var network in reader.FindAll<Dictionary<string, object>>())
         {
@@ -143,21 +178,21 @@ public sealed class DeferredGeoObjectTests : IDisposable
             var deferred = Enrich(enricher, address);
 
             // Get on client reads client's members, not geo's: geo stays deferred.
-            if (deferred.Root.Get("client")?.AsObject()?.Get("geo") is not LogObject geo)
+            if (deferred.Root.Get("client")?.AsObject()?.Get(objectName) is not LogObject made)
             {
                 continue;
             }
 
-            Assert.True(geo.IsDeferred);
+            Assert.True(made.IsDeferred);
             var written = deferred.ToString();
             var materialized = Enrich(enricher, address);
-            Assert.NotEmpty(Geo(materialized).Properties);
+            Assert.NotEmpty((asn ? As(materialized) : Geo(materialized)).Properties);
 
             Assert.Equal(materialized.ToString(), written);
             deferredSeen++;
         }
 
-        Assert.True(deferredSeen > 10, $"only {deferredSeen} networks gave a geo object");
+        Assert.True(deferredSeen > 10, $"only {deferredSeen} networks gave a {objectName} object");
     }
 
     public void Dispose()
@@ -171,6 +206,8 @@ public sealed class DeferredGeoObjectTests : IDisposable
         }
     }
 
+    private static LogObject As(LogRecord record) => record.Root.Get("client")!.AsObject()!.Get("as")!.AsObject()!;
+
     private static LogObject Geo(LogRecord record) => record.Root.Get("client")!.AsObject()!.Get("geo")!.AsObject()!;
 
     private static LogRecord Enrich(GeoIpEnricher enricher, string address)
@@ -180,8 +217,19 @@ public sealed class DeferredGeoObjectTests : IDisposable
         return record;
     }
 
-    private static GeoIpEnricher Enricher(string cityPath) =>
-        GeoIpEnricher.Create(new GeoIpOptions { CityDatabasePath = cityPath, CacheSize = 0 }, new EnrichmentStatistics(), new FakeTimeProvider());
+    private static GeoIpEnricher Enricher(string cityPath, string? asnPath = null) => GeoIpEnricher.Create(
+        new GeoIpOptions { CityDatabasePath = cityPath, AsnDatabasePath = asnPath, CacheSize = 0 }, new EnrichmentStatistics(), new FakeTimeProvider());
+
+    private string AsnDatabase()
+    {
+        var writer = new MaxMindDatabaseWriter("GeoLite2-ASN") { BuildTime = new DateTimeOffset(2026, 9, 1, 0, 0, 0, TimeSpan.Zero) };
+        writer.Insert("81.2.69.0/24", DemoGeoDatabases.AsnRecord(20712, "Andrews & Arnold \"AA\" Ltd"));
+        writer.Insert("89.160.20.0/24", new Dictionary<string, object> { ["autonomous_system_number"] = 29518u });
+        writer.Insert("2001:218::/32", new Dictionary<string, object> { ["autonomous_system_organization"] = "NTT America" });
+        var path = Path.Combine(_directory, Guid.NewGuid().ToString("N") + ".mmdb");
+        File.WriteAllBytes(path, writer.ToArray());
+        return path;
+    }
 
     private string Database()
     {
