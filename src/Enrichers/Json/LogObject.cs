@@ -186,12 +186,7 @@ public sealed class LogObject : LogNode
     {
         ArgumentNullException.ThrowIfNull(value);
         Changing();
-        var i = IndexOf(name);
-        if (i >= 0)
-        {
-            Members[i].Value = value;
-        }
-        else
+        if (!SetFound(IndexOf(name), value))
         {
             Members.Add(NewProperty(name, value));
         }
@@ -214,15 +209,23 @@ public sealed class LogObject : LogNode
     internal void Set(LogName name, LogNode value)
     {
         Changing();
-        var i = IndexOf(name);
-        if (i >= 0)
-        {
-            Members[i].Value = value;
-        }
-        else
+        if (!SetFound(IndexOf(name), value))
         {
             Members.Add(NewProperty(name, value));
         }
+    }
+
+    /// <summary>Puts <paramref name="value"/> in the property at <paramref name="index"/> when there is one (index ≥ 0),
+    /// keeping its place; false when the name was not found.</summary>
+    private bool SetFound(int index, LogNode value)
+    {
+        if (index < 0)
+        {
+            return false;
+        }
+
+        Members[index].Value = value;
+        return true;
     }
 
     /// <summary>As <see cref="Append(string, LogNode)"/> with a constant name.</summary>
