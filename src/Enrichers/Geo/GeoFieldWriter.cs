@@ -83,7 +83,7 @@ internal static class GeoFieldWriter
             }
         }
 
-        if (asn is not null && (asn.Number is not null || asn.OrganizationNameText is not null))
+        if (asn is { HasFields: true })
         {
             var asObject = Child(client, As, newClient, out var newAs);
             if (asObject is null)
@@ -96,26 +96,35 @@ internal static class GeoFieldWriter
             {
                 // As client.geo: an object made just now, nearly always only written.
                 asObject.Defer(asn);
-                return;
             }
-
-            SetLeaf(dotted, asObject, FieldNames.ClientAsNumber, AsNumber, asn.Number, newAs);
-            if (asn.OrganizationNameText is { } organizationName)
+            else
             {
-                var organization = Child(asObject, Organization, newAs, out var newOrganization);
-                if (organization is null)
-                {
-                    SetPath(record, FieldNames.ClientAsOrganizationName, Reference(record, organizationName));
-                }
-                else
-                {
-                    SetLeaf(dotted, organization, FieldNames.ClientAsOrganizationName, OrganizationName, Reference(record, organizationName), newOrganization);
-                    MarkIfNew(organization, newOrganization);
-                }
+                SetAsFields(record, dotted, asObject, newAs, asn);
             }
-
-            MarkIfNew(asObject, newAs);
         }
+    }
+
+    /// <summary>The fields of <paramref name="asn"/> set into a <c>client.as</c> object one by one: the producer's own
+    /// object, or a new one when the root has dotted <c>client.*</c> keys (a dotted key of the same field is set in its
+    /// place).</summary>
+    private static void SetAsFields(LogRecord record, LogObject? dotted, LogObject asObject, bool newAs, GeoAsnRecord asn)
+    {
+        SetLeaf(dotted, asObject, FieldNames.ClientAsNumber, AsNumber, asn.Number, newAs);
+        if (asn.OrganizationNameText is { } organizationName)
+        {
+            var organization = Child(asObject, Organization, newAs, out var newOrganization);
+            if (organization is null)
+            {
+                SetPath(record, FieldNames.ClientAsOrganizationName, Reference(record, organizationName));
+            }
+            else
+            {
+                SetLeaf(dotted, organization, FieldNames.ClientAsOrganizationName, OrganizationName, Reference(record, organizationName), newOrganization);
+                MarkIfNew(organization, newOrganization);
+            }
+        }
+
+        MarkIfNew(asObject, newAs);
     }
 
     /// <summary>Appends the geo fields of <paramref name="city"/> to an empty object, as nodes (the deferred members of
