@@ -1,3 +1,4 @@
+using System.Globalization;
 using Enrichers.Json;
 using MaxMind.Db;
 
@@ -11,6 +12,18 @@ namespace Enrichers.Geo;
 /// record's texts, and make nodes of them only when read.</summary>
 internal sealed class GeoCityRecord : GeoRecord, IDeferredMembers
 {
+    // The client.geo object rendered once: a deferred object (nearly every one the pipeline writes) is one copy of
+    // these bytes, which lie together, instead of a member per text and coordinate read from objects spread over the
+    // heap, each a likely cache miss with distinct addresses. The coordinates are slices of it, made into literals only
+    // when a geo object's nodes are asked for, which pays for most of the copy (docs/geoip.md § Memory).
+    private readonly byte[] _json;
+    private readonly int _latitudeAt;
+    private readonly int _longitudeAt;
+    private readonly byte _latitudeLength;
+    private readonly byte _longitudeLength;
+    private LogLiteral? _latitude;
+    private LogLiteral? _longitude;
+
     [Constructor]
     public GeoCityRecord(
         [MapKey("continent")] MaxMindPlace? continent,
@@ -36,11 +49,25 @@ internal sealed class GeoCityRecord : GeoRecord, IDeferredMembers
         RegionIsoCodeText = CountryIsoCodeText is { } countryCode ? subdivision?.RegionIn(countryCode) : null;
         ContinentCodeText = poolNames ? GeoNames.Shared(continent?.Code) : continent?.Code;
         TimeZoneText = location?.TimeZone;
+        Span<byte> latitude = stackalloc byte[32];
+        Span<byte> longitude = stackalloc byte[32];
         if (location is { Latitude: { } lat, Longitude: { } lon } && double.IsFinite(lat) && double.IsFinite(lon))
         {
-            Latitude = LogLiteral.Number(lat);
-            Longitude = LogLiteral.Number(lon);
+            // The shortest round-trip form, as LogLiteral.Number writes a double.
+            lat.TryFormat(latitude, out var latLength, "R", CultureInfo.InvariantCulture);
+            lon.TryFormat(longitude, out var lonLength, "R", CultureInfo.InvariantCulture);
+            latitude = latitude[..latLength];
+            longitude = longitude[..lonLength];
         }
+        else
+        {
+            latitude = default;
+            longitude = default;
+        }
+
+        _json = GeoFieldWriter.RenderGeo(this, latitude, longitude, out _latitudeAt, out _longitudeAt);
+        _latitudeLength = (byte)latitude.Length;
+        _longitudeLength = (byte)longitude.Length;
     }
 
     public string? CountryIsoCode => CountryIsoCodeText?.Value;
@@ -70,9 +97,15 @@ internal sealed class GeoCityRecord : GeoRecord, IDeferredMembers
     public GeoText? TimeZoneText { get; }
 
     /// <summary>Set (with <see cref="Longitude"/>) only when both coordinates are finite numbers.</summary>
-    public LogLiteral? Latitude { get; }
+    public LogLiteral? Latitude => _latitudeLength == 0 ? null
+        : _latitude ??= LogLiteral.FromRaw(LogNodeKind.Number, _json.AsMemory(_latitudeAt, _latitudeLength));
 
-    public LogLiteral? Longitude { get; }
+    public LogLiteral? Longitude => _longitudeLength == 0 ? null
+        : _longitude ??= LogLiteral.FromRaw(LogNodeKind.Number, _json.AsMemory(_longitudeAt, _longitudeLength));
+
+    /// <summary>The <c>client.geo</c> object of this record as written, braces included (see
+    /// <see cref="GeoFieldWriter.RenderGeo"/>).</summary>
+    public ReadOnlySpan<byte> Json => _json;
 
     /// <summary>True when the record gives any field (region alone does not count, as before).</summary>
     public bool HasFields => CountryIsoCodeText is not null || CountryNameText is not null || CityNameText is not null

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Enrichers.Json;
 
 namespace Enrichers.Geo;
@@ -30,6 +31,9 @@ internal static class GeoFieldWriter
     private static readonly LogName AsNumber = LogName.Leaf(FieldNames.ClientAsNumber);
     private static readonly LogName Organization = LogName.Segment(FieldNames.ClientAsOrganizationName, 2);
     private static readonly LogName OrganizationName = LogName.Leaf(FieldNames.ClientAsOrganizationName);
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_render;
 
     /// <summary>Writes the fields into the <c>client</c> object directly: one lookup per object instead of a path walk
     /// per field. A root-level dotted key of the same field is replaced in place, so a field never ends up twice.
@@ -137,10 +141,20 @@ internal static class GeoFieldWriter
     }
 
     /// <summary>Writes the <c>client.geo</c> object of <paramref name="city"/>, braces included, without nodes: the bytes
-    /// the nodes of <see cref="AppendGeo"/> are written as (names and texts as their JSON bytes, coordinates as their
-    /// literals'), in the same order.</summary>
-    internal static void WriteGeo(GeoCityRecord city, ref JsonOutput output)
+    /// the nodes of <see cref="AppendGeo"/> are written as, rendered once by <see cref="RenderGeo"/>.</summary>
+    internal static void WriteGeo(GeoCityRecord city, ref JsonOutput output) => output.WriteRaw(city.Json);
+
+    /// <summary>The <c>client.geo</c> object of <paramref name="city"/>'s texts and the coordinates
+    /// <paramref name="latitude"/> and <paramref name="longitude"/> (number literals; empty: no location), braces
+    /// included: names and texts as their JSON bytes, in the order of <see cref="GeoPaths"/>. Gives where the
+    /// coordinates lie in it.</summary>
+    internal static byte[] RenderGeo(GeoCityRecord city, ReadOnlySpan<byte> latitude, ReadOnlySpan<byte> longitude,
+        out int latitudeAt, out int longitudeAt)
     {
+        // Records are decoded on any thread that meets one first: a buffer per thread, reused.
+        var buffer = t_render ??= new ArrayBufferWriter<byte>(512);
+        buffer.ResetWrittenCount();
+        var output = new JsonOutput(buffer, 512);
         output.WriteByte((byte)'{');
         var comma = false;
         for (var i = 0; i < GeoTextCount; i++)
@@ -152,18 +166,32 @@ internal static class GeoFieldWriter
             }
         }
 
-        if (city.Latitude is { } lat && city.Longitude is { } lon)
+        latitudeAt = longitudeAt = 0;
+        if (!latitude.IsEmpty && !longitude.IsEmpty)
         {
             output.WriteMemberRaw(GeoLeaves[GeoTextCount].Utf8.Span, comma);
             output.WriteByte((byte)'{');
             output.WriteMemberRaw(Lat.Utf8.Span, comma: false);
-            output.WriteRaw(lat.RawUtf8);
+            latitudeAt = Position(buffer, ref output);
+            output.WriteRaw(latitude);
             output.WriteMemberRaw(Lon.Utf8.Span, comma: true);
-            output.WriteRaw(lon.RawUtf8);
+            longitudeAt = Position(buffer, ref output);
+            output.WriteRaw(longitude);
             output.WriteByte((byte)'}');
         }
 
         output.WriteByte((byte)'}');
+        output.Flush();
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>How many bytes <paramref name="output"/> has written into <paramref name="buffer"/>: flushed, and
+    /// <paramref name="output"/> made again to go on after them.</summary>
+    private static int Position(ArrayBufferWriter<byte> buffer, ref JsonOutput output)
+    {
+        output.Flush();
+        output = new JsonOutput(buffer, 64);
+        return buffer.WrittenCount;
     }
 
     /// <summary>Appends the fields of <paramref name="asn"/> to an empty <c>client.as</c> object, as nodes (the deferred
