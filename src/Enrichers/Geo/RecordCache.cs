@@ -10,12 +10,20 @@ namespace Enrichers.Geo;
 internal sealed class RecordCache
 {
     private readonly object?[] _slots;
+
+    // The offset each slot holds, beside the slots: a look-up compares these and reads only the record it finds, so a
+    // record not kept (a fifth of the look-ups with distinct addresses) costs no read of the records in its set, each
+    // a likely cache miss. A racing reader may see an offset and a slot of different writes: the record's own offset
+    // is checked before it is returned.
+    private readonly int[] _offsets;
     private readonly int _shift;
 
     /// <param name="bits">The cache holds 2^bits records (at least 2).</param>
     public RecordCache(int bits)
     {
         _slots = new object?[1 << bits];
+        _offsets = new int[1 << bits];
+        Array.Fill(_offsets, -1);
         _shift = 32 - (bits - 1);
     }
 
@@ -25,15 +33,14 @@ internal sealed class RecordCache
     public bool TryGet(int offset, out object? value)
     {
         var set = SetOf(offset);
-        var slot = Volatile.Read(ref _slots[set]);
+        var way = Volatile.Read(ref _offsets[set]) == offset ? set
+            : Volatile.Read(ref _offsets[set + 1]) == offset ? set + 1
+            : -1;
+        var slot = way < 0 ? null : Volatile.Read(ref _slots[way]);
         if (slot is null || OffsetOf(slot) != offset)
         {
-            slot = Volatile.Read(ref _slots[set + 1]);
-            if (slot is null || OffsetOf(slot) != offset)
-            {
-                value = null;
-                return false;
-            }
+            value = null;
+            return false;
         }
 
         value = slot is Entry entry ? entry.Value : slot;
@@ -57,7 +64,9 @@ internal sealed class RecordCache
 
         var set = SetOf(offset);
         Volatile.Write(ref _slots[set + 1], Volatile.Read(ref _slots[set]));
+        Volatile.Write(ref _offsets[set + 1], Volatile.Read(ref _offsets[set]));
         Volatile.Write(ref _slots[set], slot);
+        Volatile.Write(ref _offsets[set], offset);
     }
 
     private static int OffsetOf(object slot) => slot is GeoRecord record ? record.Offset : ((Entry)slot).Offset;

@@ -30,6 +30,19 @@ public sealed class RecordCacheTests
     }
 
     [Fact]
+    public void Offset_zero_is_found_once_kept_and_not_before()
+    {
+        // The first record of a data section lies at offset 0: an empty slot must not pass for it.
+        var cache = new RecordCache(4);
+        Assert.False(cache.TryGet(0, out _));
+
+        cache.Set(0, Record(0));
+
+        Assert.True(cache.TryGet(0, out var kept));
+        Assert.Equal(0, ((GeoAsnRecord)kept!).Offset);
+    }
+
+    [Fact]
     public void Values_of_other_types_are_kept_by_offset_too()
     {
         var cache = new RecordCache(4);
