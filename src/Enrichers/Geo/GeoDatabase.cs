@@ -123,6 +123,9 @@ internal sealed class GeoDatabase
     /// <see cref="MaxMindSearchTree.WrongFamily"/>) for <see cref="Decode{T}"/>.</summary>
     public int Lookup(ReadOnlySpan<byte> address) => _tree.Lookup(_file.Bytes, address);
 
+    /// <summary>See <see cref="MaxMindSearchTree.PrefetchV4"/>.</summary>
+    public void PrefetchV4(uint address) => _tree.PrefetchV4(address);
+
     /// <summary>As <see cref="Lookup"/> in two databases, with the two walks interleaved (see
     /// <see cref="MaxMindSearchTree.LookupBoth"/>).</summary>
     public static void LookupBoth(GeoDatabase a, GeoDatabase b, ReadOnlySpan<byte> address, out int offsetA, out int offsetB) =>

@@ -23,6 +23,14 @@ internal sealed class GeoIpGeneration
 
     public bool HasDatabase => City is not null || Asn is not null;
 
+    /// <summary>Asks the processor for the first read of the lookup of <paramref name="address"/> in each database,
+    /// without waiting for it (a hint: nothing is read, so no reference is taken).</summary>
+    public void PrefetchV4(uint address)
+    {
+        City?.PrefetchV4(address);
+        Asn?.PrefetchV4(address);
+    }
+
     /// <summary>Takes a reference for a lookup; false once the generation is retired and drained (the
     /// caller then reads the current generation again).</summary>
     public bool TryAcquire()
