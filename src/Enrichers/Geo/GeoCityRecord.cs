@@ -1,4 +1,3 @@
-using System.Globalization;
 using Enrichers.Json;
 using MaxMind.Db;
 
@@ -49,15 +48,13 @@ internal sealed class GeoCityRecord : GeoRecord, IDeferredMembers
         RegionIsoCodeText = CountryIsoCodeText is { } countryCode ? subdivision?.RegionIn(countryCode) : null;
         ContinentCodeText = poolNames ? GeoNames.Shared(continent?.Code) : continent?.Code;
         TimeZoneText = location?.TimeZone;
-        Span<byte> latitude = stackalloc byte[32];
-        Span<byte> longitude = stackalloc byte[32];
+        Span<byte> latitude = stackalloc byte[LogLiteral.MaxNumberLength];
+        Span<byte> longitude = stackalloc byte[LogLiteral.MaxNumberLength];
         if (location is { Latitude: { } lat, Longitude: { } lon } && double.IsFinite(lat) && double.IsFinite(lon))
         {
-            // The shortest round-trip form, as LogLiteral.Number writes a double.
-            lat.TryFormat(latitude, out var latLength, "R", CultureInfo.InvariantCulture);
-            lon.TryFormat(longitude, out var lonLength, "R", CultureInfo.InvariantCulture);
-            latitude = latitude[..latLength];
-            longitude = longitude[..lonLength];
+            // As a number node holds a double, so the rendered object and its nodes write the same bytes.
+            latitude = latitude[..LogLiteral.FormatNumber(lat, latitude)];
+            longitude = longitude[..LogLiteral.FormatNumber(lon, longitude)];
         }
         else
         {
@@ -111,7 +108,7 @@ internal sealed class GeoCityRecord : GeoRecord, IDeferredMembers
     public bool HasFields => CountryIsoCodeText is not null || CountryNameText is not null || CityNameText is not null
         || ContinentCodeText is not null || TimeZoneText is not null || Latitude is not null;
 
-    void IDeferredMembers.WriteTo(ref JsonOutput output) => GeoFieldWriter.WriteGeo(this, ref output);
+    void IDeferredMembers.WriteTo(ref JsonOutput output) => output.WriteRaw(_json);
 
     void IDeferredMembers.AppendTo(LogObject target) => GeoFieldWriter.AppendGeo(this, target);
 }

@@ -140,14 +140,10 @@ internal static class GeoFieldWriter
         geo.MarkReferenceOnly();
     }
 
-    /// <summary>Writes the <c>client.geo</c> object of <paramref name="city"/>, braces included, without nodes: the bytes
-    /// the nodes of <see cref="AppendGeo"/> are written as, rendered once by <see cref="RenderGeo"/>.</summary>
-    internal static void WriteGeo(GeoCityRecord city, ref JsonOutput output) => output.WriteRaw(city.Json);
-
     /// <summary>The <c>client.geo</c> object of <paramref name="city"/>'s texts and the coordinates
     /// <paramref name="latitude"/> and <paramref name="longitude"/> (number literals; empty: no location), braces
-    /// included: names and texts as their JSON bytes, in the order of <see cref="GeoPaths"/>. Gives where the
-    /// coordinates lie in it.</summary>
+    /// included: the bytes the nodes of <see cref="AppendGeo"/> are written as (names and texts as their JSON bytes, in
+    /// the order of <see cref="GeoPaths"/>), which a deferred object writes. Gives where the coordinates lie in it.</summary>
     internal static byte[] RenderGeo(GeoCityRecord city, ReadOnlySpan<byte> latitude, ReadOnlySpan<byte> longitude,
         out int latitudeAt, out int longitudeAt)
     {

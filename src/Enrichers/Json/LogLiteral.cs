@@ -56,10 +56,20 @@ public sealed class LogLiteral : LogNode
             throw new ArgumentOutOfRangeException(nameof(value), value, "JSON numbers must be finite.");
         }
 
-        // Formatted straight into bytes (the shortest round-trip form): no string on the way.
-        Span<byte> text = stackalloc byte[32];
-        value.TryFormat(text, out var written, "R", CultureInfo.InvariantCulture);
-        return new(LogNodeKind.Number, text[..written].ToArray());
+        Span<byte> text = stackalloc byte[MaxNumberLength];
+        return new(LogNodeKind.Number, text[..FormatNumber(value, text)].ToArray());
+    }
+
+    /// <summary>Room enough for any finite double's <see cref="FormatNumber"/>.</summary>
+    internal const int MaxNumberLength = 32;
+
+    /// <summary>Writes a finite <paramref name="value"/> into <paramref name="destination"/> (at least
+    /// <see cref="MaxNumberLength"/> bytes) as <see cref="Number(double)"/> holds it; returns the length. Formatted
+    /// straight into bytes (the shortest round-trip form): no string on the way.</summary>
+    internal static int FormatNumber(double value, Span<byte> destination)
+    {
+        value.TryFormat(destination, out var written, "R", CultureInfo.InvariantCulture);
+        return written;
     }
 
     public static LogLiteral Boolean(bool value) => value ? True : False;
