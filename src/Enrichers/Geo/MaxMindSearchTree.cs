@@ -151,7 +151,7 @@ internal sealed class MaxMindSearchTree
     {
         if (Sse.IsSupported && _ipv4Table is { } table)
         {
-            fixed (uint* entry = &table[(int)(address >> (32 - TableBits))])
+            fixed (uint* entry = &table[TableIndex(address)])
             {
                 Sse.Prefetch0(entry);
             }
@@ -181,12 +181,15 @@ internal sealed class MaxMindSearchTree
 
         if (bits == 32 && _ipv4Table is { } table)
         {
-            node = table[(int)(BinaryPrimitives.ReadUInt32BigEndian(address) >> (32 - TableBits))];
+            node = table[TableIndex(BinaryPrimitives.ReadUInt32BigEndian(address))];
             i = TableBits;
         }
 
         return true;
     }
+
+    /// <summary>The IPv4 table's entry of <paramref name="address"/>: its first <see cref="TableBits"/> bits.</summary>
+    private int TableIndex(uint address) => (int)(address >> (32 - TableBits));
 
     private int Finish(long node)
     {
