@@ -15,12 +15,17 @@ internal static class MaskingFieldCosts
 {
     private static readonly JsonSerializerOptions Compact = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    public static void Run(ReadOnlyMemory<byte>[] records, PiiMaskingEnricher masking, int rounds, string corpus)
+    public static void Run(ReadOnlyMemory<byte>[] records, PiiMaskingEnricher masking, int rounds, string corpus, string? only = null)
     {
         var parsed = records.Select(r => JsonNode.Parse(r.Span)!.AsObject()).ToArray();
         var paths = parsed[0].SelectMany(p => p.Value is JsonObject o ? o.Select(c => p.Key + "." + c.Key) : [p.Key]).ToList();
         var sets = new List<(string Name, ReadOnlyMemory<byte>[] Records)> { ("(all fields)", records), ("(empty record)", records.Select(_ => (ReadOnlyMemory<byte>)"{}"u8.ToArray()).ToArray()) };
         sets.AddRange(paths.Select(path => (path, parsed.Select(o => CutTo(o, path)).ToArray())));
+        if (only is not null)
+        {
+            // For a profiler: one field's records only, so its samples are not mixed with the other fields'.
+            sets.RemoveAll(set => set.Name != only);
+        }
         var pool = new LogNodePool();
         foreach (var (_, set) in sets)
         {

@@ -17,7 +17,7 @@ public sealed class MaskingHarness : IHarness
     public string Name => "masking";
 
     public string Description =>
-        "PII masking cost per record in CPU time: --records N (20000) --rounds N (5) --corpus smm|pii-dense (smm) --only markers|fields";
+        "PII masking cost per record in CPU time: --records N (20000) --rounds N (5) --corpus smm|pii-dense (smm) --only markers|fields|scan [--field PATH: with fields, that field only]";
 
     public Task<int> RunAsync(string[] args)
     {
@@ -33,7 +33,13 @@ public sealed class MaskingHarness : IHarness
         var markers = new PiiMaskingEnricher(new MaskingOptions(), new EnrichmentStatistics());
         if (StringArg(args, "--only") == "fields")
         {
-            MaskingFieldCosts.Run(all, markers, rounds, corpus);
+            MaskingFieldCosts.Run(all, markers, rounds, corpus, StringArg(args, "--field"));
+            return Task.FromResult(0);
+        }
+
+        if (StringArg(args, "--only") == "scan")
+        {
+            MaskingScanFloor.Run(all, rounds, corpus);
             return Task.FromResult(0);
         }
 
