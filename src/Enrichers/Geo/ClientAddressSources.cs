@@ -50,8 +50,6 @@ internal static class ClientAddressSources
     {
         // Dispatch on the raw name length first: no name is decoded, and most names match no length.
         var present = 0;
-        var mayHaveHttpHeaders = false;
-        var mayHaveRequestHeaders = false;
         var properties = root.PropertySpan;
         for (var i = 0; i < properties.Length; i++)
         {
@@ -62,14 +60,20 @@ internal static class ClientAddressSources
                 case 2 when property.NameEquals("ip"):
                     present |= 1 << 4;
                     break;
+                // The headers' containers, nested or dotted, and dotted header keys: the headers under them are found
+                // by the walk that reads and removes them, given this property only (not another pass over the root).
                 case 4 when property.NameEquals("http"):
                 case 12 when property.NameEquals("http.request"):
                 case 20 when property.NameEquals(HttpHeadersPath):
-                    mayHaveHttpHeaders |= value is LogObject;
+                case HttpDottedForwardedForLength when StartsWith(property, HttpHeadersPath):
+                case HttpDottedRealIpLength when StartsWith(property, HttpHeadersPath):
+                    present |= HeaderBits(property, HttpHeadersIndex, 0);
                     break;
                 case 7 when property.NameEquals(FieldNames.Request):
                 case 15 when property.NameEquals(RequestHeadersPath):
-                    mayHaveRequestHeaders |= value is LogObject;
+                case RequestDottedForwardedForLength when StartsWith(property, RequestHeadersPath):
+                case RequestDottedRealIpLength when StartsWith(property, RequestHeadersPath):
+                    present |= HeaderBits(property, RequestHeadersIndex, 0);
                     break;
                 case 6 when property.NameEquals("client"):
                     present |= value is LogObject client && LogPath.Find(client, "ip") is not null ? 1 << 1 : 0;
@@ -98,36 +102,14 @@ internal static class ClientAddressSources
                 case 15 when property.NameEqualsIgnoreAsciiCase(ForwardedFor):
                     present |= 1 << TopLevelForwardedForIndex;
                     break;
-                case HttpDottedForwardedForLength when StartsWith(property, HttpHeadersPath):
-                case HttpDottedRealIpLength when StartsWith(property, HttpHeadersPath):
-                    mayHaveHttpHeaders = true;
-                    break;
-                case RequestDottedForwardedForLength when StartsWith(property, RequestHeadersPath):
-                case RequestDottedRealIpLength when StartsWith(property, RequestHeadersPath):
-                    mayHaveRequestHeaders = true;
-                    break;
             }
-        }
-
-        // Only records with such an object or a dotted header key get here; the headers are then found by the
-        // same walk that reads and removes them.
-        if (mayHaveHttpHeaders)
-        {
-            present |= HeaderBits(root, HttpHeadersIndex);
-        }
-
-        if (mayHaveRequestHeaders)
-        {
-            present |= HeaderBits(root, RequestHeadersIndex);
         }
 
         return present;
     }
 
     /// <summary>The value of source field <paramref name="index"/> (of <see cref="Fields"/>), or null.</summary>
-    public static LogNode? Find(LogObject root, int index) => index < FirstHeaderIndex
-        ? LogPath.Find(root, Fields[index])
-        : HeaderSlot(root, Fields[index], HeaderLength(index), remove: false);
+    public static LogNode? Find(LogObject root, int index) => Slot(root, Fields[index], HeaderLength(index), remove: false);
 
     /// <summary>Removes every source field, nested or dotted.</summary>
     public static void RemoveAll(LogObject root)
@@ -143,63 +125,62 @@ internal static class ClientAddressSources
     {
         // A record can hold the same field nested and as a dotted key, or a key twice (JSON allows it), or a
         // header in two cases. Each pass removes a property, so this ends.
-        if (index < FirstHeaderIndex)
-        {
-            while (LogPath.Remove(root, Fields[index]))
-            {
-            }
-
-            return;
-        }
-
-        while (HeaderSlot(root, Fields[index], HeaderLength(index), remove: true) is not null)
+        while (Slot(root, Fields[index], HeaderLength(index), remove: true) is not null)
         {
         }
     }
 
-    private static int HeaderLength(int index) =>
-        Fields[index].EndsWith(ForwardedFor, StringComparison.Ordinal) ? ForwardedFor.Length : RealIp.Length;
+    /// <summary>How many chars at the end of source field <paramref name="index"/> are an HTTP header name, matched in
+    /// any case (0 for the other fields, matched exactly).</summary>
+    private static int HeaderLength(int index) => index < FirstHeaderIndex
+        ? 0
+        : Fields[index].EndsWith(ForwardedFor, StringComparison.Ordinal) ? ForwardedFor.Length : RealIp.Length;
 
     /// <summary>Bits of the two header sources (X-Forwarded-For, X-Real-IP) starting at <paramref name="index"/>:
     /// <c>&lt;container&gt;.x-forwarded-for</c> and <c>&lt;container&gt;.x-real-ip</c>, nested or dotted at any
-    /// level. One pass over each level's properties finds both (looking each one up with <see cref="HeaderSlot"/>
+    /// level. One pass over each level's properties finds both (looking each one up with <see cref="Slot"/>
     /// walked every level twice, once per header: a quarter of the GeoIP enricher's time in a profile).</summary>
-    private static int HeaderBits(LogObject obj, int index, int offset = 0)
+    private static int HeaderBits(LogObject obj, int index, int offset)
     {
-        var forwardedFor = Fields[index].AsSpan(offset);
-        var realIp = Fields[index + 1].AsSpan(offset);
-        // The container part still to walk at this level ("request.headers", then "headers", then none).
-        var containerLength = forwardedFor.Length - ForwardedFor.Length - 1;
         var bits = 0;
-        var properties = obj.PropertySpan;
-        for (var i = 0; i < properties.Length; i++)
+        foreach (var property in obj.PropertySpan)
         {
-            var property = properties[i];
-            if (HeaderNameMatches(property, forwardedFor, ForwardedFor.Length))
-            {
-                bits |= 1 << index;
-            }
-            else if (HeaderNameMatches(property, realIp, RealIp.Length))
-            {
-                bits |= 1 << (index + 1);
-            }
-            else if (containerLength > 0 && property.Value is LogObject child && ContainerPartLength(property, forwardedFor, containerLength) is var length and > 0)
-            {
-                // A leading part of the container ("request", or "request.headers" as one dotted key).
-                bits |= HeaderBits(child, index, offset + length + 1);
-            }
+            bits |= HeaderBits(property, index, offset);
         }
 
         return bits;
     }
 
-    /// <summary>The length of the property's name when it is a leading part of <paramref name="path"/> that ends
-    /// at a dot within the first <paramref name="containerLength"/> chars (matched exactly), else 0.
-    /// <see cref="LogProperty.NameLength"/> measures escaped names decoded, so they need no case of their own.</summary>
-    private static int ContainerPartLength(LogProperty property, ReadOnlySpan<char> path, int containerLength)
+    /// <summary>What one property of a level adds to <see cref="HeaderBits(LogObject, int, int)"/>: the bit of the
+    /// header it is, or the bits found under it when it is a leading part of the container.</summary>
+    private static int HeaderBits(LogProperty property, int index, int offset)
     {
+        var forwardedFor = Fields[index].AsSpan(offset);
+        var realIp = Fields[index + 1].AsSpan(offset);
+
+        // The container part still to walk at this level ("request.headers", then "headers", then none).
+        var containerLength = forwardedFor.Length - ForwardedFor.Length - 1;
+
+        // Dispatched on the name's length first, which rules out nearly every property: the three cases need
+        // different lengths (a header name at this level is longer than any container part), and comparing the
+        // bytes of every name with both paths cost more than the rest of GeoIP's work without a database.
+        // NameLength measures an escaped name decoded, so such names need no case of their own.
         var length = property.NameLength;
-        return length > 0 && length <= containerLength && path[length] == '.' && property.NameEquals(path[..length]) ? length : 0;
+        if (length == forwardedFor.Length)
+        {
+            return HeaderNameMatches(property, forwardedFor, ForwardedFor.Length) ? 1 << index : 0;
+        }
+
+        if (length == realIp.Length)
+        {
+            return HeaderNameMatches(property, realIp, RealIp.Length) ? 1 << (index + 1) : 0;
+        }
+
+        // A leading part of the container ("request", or "request.headers" as one dotted key).
+        return length > 0 && length <= containerLength && forwardedFor[length] == '.' && property.Value is LogObject child
+            && property.NameEquals(forwardedFor[..length])
+            ? HeaderBits(child, index, offset + length + 1)
+            : 0;
     }
 
     /// <summary>True when the name is <paramref name="container"/> followed by a dot and more.</summary>
@@ -211,16 +192,19 @@ internal static class ClientAddressSources
                 && property.Name[container.Length] == '.';
     }
 
-    /// <summary>Finds (and removes, with an emptied parent object) the value at <paramref name="path"/>,
-    /// nested or dotted as <see cref="LogPath"/> does, where the last <paramref name="headerLength"/> chars
-    /// are an HTTP header name: matched ignoring ASCII case, as header names are case-insensitive and
-    /// loggers keep whatever case the client sent. The other segments are field names, matched exactly.</summary>
-    private static LogNode? HeaderSlot(LogObject obj, ReadOnlySpan<char> path, int headerLength, bool remove)
+    /// <summary>Finds (and removes, with an emptied parent object) the value at <paramref name="path"/>, nested or
+    /// dotted as <see cref="LogPath"/> does, where the last <paramref name="headerLength"/> chars are an HTTP header
+    /// name: matched ignoring ASCII case, as header names are case-insensitive and loggers keep whatever case the
+    /// client sent. The other segments are field names, matched exactly. Unlike <see cref="LogPath"/>, every object of
+    /// a segment's name is searched, not only the first: JSON allows a key twice (<c>{"client":{"id":1},
+    /// "client":{"ip":"…"}}</c>), <see cref="Find(LogObject)"/> sees the address in the second, and it must be read and
+    /// removed from there too, or the raw address would survive the policy.</summary>
+    private static LogNode? Slot(LogObject obj, ReadOnlySpan<char> path, int headerLength, bool remove)
     {
         for (var i = 0; i < obj.Count; i++)
         {
             var property = obj[i];
-            if (HeaderNameMatches(property, path, headerLength))
+            if (property.NameLength == path.Length && HeaderNameMatches(property, path, headerLength))
             {
                 var value = property.Value;
                 if (remove)
@@ -236,15 +220,20 @@ internal static class ClientAddressSources
         var lastDot = path.Length - headerLength - 1;
         for (var dot = path.IndexOf('.'); dot > 0 && dot <= lastDot; dot = NextDot(path, dot))
         {
-            var i = obj.IndexOf(path[..dot]);
-            if (i >= 0 && obj[i].Value is LogObject child && HeaderSlot(child, path[(dot + 1)..], headerLength, remove) is { } value)
+            var container = path[..dot];
+            for (var i = 0; i < obj.Count; i++)
             {
-                if (remove && child.Count == 0)
+                var property = obj[i];
+                if (property.Value is LogObject child && property.NameLength == container.Length && property.NameEquals(container)
+                    && Slot(child, path[(dot + 1)..], headerLength, remove) is { } value)
                 {
-                    obj.RemoveAt(i);
-                }
+                    if (remove && child.Count == 0)
+                    {
+                        obj.RemoveAt(i);
+                    }
 
-                return value;
+                    return value;
+                }
             }
         }
 

@@ -91,6 +91,8 @@ public sealed class GeoIpEnricherTests : IClassFixture<GeoTestDatabases>
     [InlineData("{\"http\":{\"request.headers\":{\"x-forwarded-for\":\"81.2.69.160\"}}}")]
     [InlineData("{\"http\":{\"request\":{\"headers.x-forwarded-for\":\"81.2.69.160\"}}}")]
     [InlineData("{\"source\":{\"ip\":\"81.2.69.160\",\"port\":443}}")]
+    [InlineData("{\"source\":{\"port\":443},\"source\":{\"ip\":\"81.2.69.160\"}}")]
+    [InlineData("{\"client\":{\"port\":1},\"client\":{\"ip\":\"81.2.69.160\"}}")]
     public void Mixed_nested_and_dotted_forms_of_a_source_field_are_found(string json)
     {
         var output = Enrich(json, out _);
@@ -116,6 +118,9 @@ public sealed class GeoIpEnricherTests : IClassFixture<GeoTestDatabases>
     [InlineData("{\"requ\\u0065st\":{\"headers\":{\"X-Real-IP\":\"81.2.69.160\"}}}")]
     [InlineData("{\"http\":{\"request\":{\"h\\u0065aders\":{\"x-forwarded-for\":\"81.2.69.160\"}}}}")]
     [InlineData("{\"request\":{\"headers\":{\"X-Real-IP\":\"10.9.8.7\",\"Accept\":\"*/*\",\"X-Forwarded-For\":\"81.2.69.160\"},\"headers.x-real-ip\":\"10.9.8.6\"}}")]
+    [InlineData("{\"request\":{\"id\":1},\"request\":{\"headers\":{\"X-Forwarded-For\":\"81.2.69.160\"}}}")]
+    [InlineData("{\"http\":{\"request\":{\"id\":1},\"request\":{\"headers\":{\"X-Real-IP\":\"81.2.69.160\"}}}}")]
+    [InlineData("{\"request.headers\":{\"accept\":\"*/*\"},\"request.headers\":{\"x-real-ip\":\"81.2.69.160\"}}")]
     public void Header_names_match_in_any_ASCII_case_and_the_address_is_anonymized(string json)
     {
         var output = Enrich(json, out var statistics);
