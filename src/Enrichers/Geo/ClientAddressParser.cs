@@ -98,7 +98,16 @@ internal static class ClientAddressParser
     /// reads, so this accepts only text it accepts, with the same value (a test compares the two).</summary>
     private static bool TryParsePlainV6(ReadOnlySpan<char> text, out ClientAddress address)
     {
-        address = default;
+        var parsed = TryParsePlainV6(text, out var high, out var low);
+        address = parsed ? ClientAddress.FromV6(high, low) : default;
+        return parsed;
+    }
+
+    /// <summary>As <see cref="TryParsePlainV6(ReadOnlySpan{char}, out ClientAddress)"/>, giving the 128 bits as they are
+    /// (an IPv4-mapped address stays IPv6): masking's IPv6 pattern reads addresses in text with it.</summary>
+    internal static bool TryParsePlainV6(ReadOnlySpan<char> text, out ulong high, out ulong low)
+    {
+        high = low = 0;
         Span<ushort> words = stackalloc ushort[8];
         var count = 0;
         var gap = -1;
@@ -159,14 +168,12 @@ internal static class ClientAddressParser
             words.Slice(gap, 8 - count).Clear();
         }
 
-        ulong high = 0, low = 0;
         for (var w = 0; w < 4; w++)
         {
             high = high << 16 | words[w];
             low = low << 16 | words[w + 4];
         }
 
-        address = ClientAddress.FromV6(high, low);
         return true;
     }
 

@@ -1,5 +1,7 @@
+using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
+using Enrichers.Geo;
 using System.Numerics;
 using static Enrichers.Masking.ScanText;
 
@@ -117,16 +119,26 @@ internal static class IpDetector
             text[k] = (char)C(s[i + k]);
         }
 
-        Span<byte> bytes = stackalloc byte[16];
-        if (!IPAddress.TryParse(text[..length], out var address) || address.AddressFamily != AddressFamily.InterNetworkV6
-            || !address.TryWriteBytes(bytes, out _))
+        // Hex groups only, as addresses in logs nearly always are, are read without the framework's parser, which
+        // allocates an IPAddress per address (the only allocation left in the chain on PII-dense lines); it accepts
+        // the same texts with the same value (ClientAddressTests compares the two). Other forms go to the framework.
+        if (!ClientAddressParser.TryParsePlainV6(text[..length], out var high, out var low))
         {
-            return IpResult.NotAnAddress;
+            Span<byte> bytes = stackalloc byte[16];
+            if (!IPAddress.TryParse(text[..length], out var address) || address.AddressFamily != AddressFamily.InterNetworkV6
+                || !address.TryWriteBytes(bytes, out _))
+            {
+                return IpResult.NotAnAddress;
+            }
+
+            high = BinaryPrimitives.ReadUInt64BigEndian(bytes);
+            low = BinaryPrimitives.ReadUInt64BigEndian(bytes[8..]);
         }
 
         end = pos;
 
-        // A /48 network (GeoIP's truncation) names no host.
-        return (bytes[0] & 0xE0) == 0x20 && bytes[6..].ContainsAnyExcept((byte)0) ? IpResult.Public : IpResult.Kept;
+        // Global unicast is 2000::/3 (the first three bits 001); a /48 network (GeoIP's truncation: the first six
+        // bytes, then zeros) names no host.
+        return high >> 61 == 1 && ((high & 0xFFFF) != 0 || low != 0) ? IpResult.Public : IpResult.Kept;
     }
 }
