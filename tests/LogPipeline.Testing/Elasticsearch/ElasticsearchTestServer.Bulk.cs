@@ -312,9 +312,9 @@ internal sealed partial class ElasticsearchTestServer
                     $"[{indexName}][0] primary shard is not active Timeout: [1m] (injected {status})");
         }
 
-        if (ValidateSource(source.Span, target.DataStream) is { } parseError)
+        if (ValidateSource(source.Span, target.DataStream, out var parseCause) is { } parseError)
         {
-            return Item(w, action.Op, indexName, id, 400, "document_parsing_exception", parseError);
+            return Item(w, action.Op, indexName, id, 400, "document_parsing_exception", parseError, parseCause);
         }
 
         if (CheckMappings(index, id, source.Span) is { } mappingReason)
@@ -365,8 +365,9 @@ internal sealed partial class ElasticsearchTestServer
 
     /// <summary>A parse error for the source, or null: it must be one JSON object (and have <c>@timestamp</c>
     /// when it goes to a data stream).</summary>
-    private static string? ValidateSource(ReadOnlySpan<byte> source, bool dataStream)
+    private static string? ValidateSource(ReadOnlySpan<byte> source, bool dataStream, out (string Type, string Reason)? causedBy)
     {
+        causedBy = null;
         try
         {
             var reader = new Utf8JsonReader(source);
@@ -375,12 +376,32 @@ internal sealed partial class ElasticsearchTestServer
                 return "[1:1] failed to parse: the document must be a JSON object";
             }
 
+            // Elasticsearch parses with Jackson's strict duplicate detection (on since 6.0): a name twice in one object,
+            // compared decoded, fails the document.
+            var names = new Stack<HashSet<string>>();
+            names.Push(new HashSet<string>(StringComparer.Ordinal));
             var hasTimestamp = false;
             while (reader.Read())
             {
-                if (reader.CurrentDepth == 1 && reader.TokenType == JsonTokenType.PropertyName && reader.ValueTextEquals("@timestamp"u8))
+                switch (reader.TokenType)
                 {
-                    hasTimestamp = true;
+                    case JsonTokenType.StartObject:
+                        names.Push(new HashSet<string>(StringComparer.Ordinal));
+                        break;
+                    case JsonTokenType.EndObject:
+                        names.Pop();
+                        break;
+                    case JsonTokenType.PropertyName:
+                        var name = reader.GetString()!;
+                        if (!names.Peek().Add(name))
+                        {
+                            var column = reader.BytesConsumed;
+                            causedBy = ("json_parse_exception", $"Duplicate field '{name}'\n at [Source: (byte[]); line: 1, column: {column}]");
+                            return $"[1:{column}] failed to parse: Duplicate field '{name}'";
+                        }
+
+                        hasTimestamp |= reader.CurrentDepth == 1 && name == "@timestamp";
+                        break;
                 }
             }
 

@@ -67,6 +67,14 @@ public sealed class ElasticsearchSinkTests
     }
 
     [Fact]
+    public async Task A_document_with_a_field_twice_is_dead_lettered_with_elasticsearchs_reason_and_the_rest_indexed()
+    {
+        await using var server = await ElasticsearchTestServer.StartAsync();
+
+        await SinkScenarios.DuplicateFieldIsRejectedWithTheReasonAsync(server.Url, "default");
+    }
+
+    [Fact]
     public async Task Bulk_answers_carry_only_each_items_outcome()
     {
         await using var server = await ElasticsearchTestServer.StartAsync();

@@ -67,6 +67,31 @@ public sealed class ElasticsearchTestServerTests
         Assert.Equal(1, server.CountDocuments("logs"));
     }
 
+    [Theory]
+    [InlineData("{\"a\":1,\"a\":2}", "a")]
+    [InlineData("{\"http\":{\"method\":\"GET\",\"status\":200,\"method\":\"POST\"}}", "method")]
+    [InlineData("{\"time\":\"x\",\"log\":\"y\",\"t\\u0069me\":\"z\"}", "time")]
+    [InlineData("{\"a\":[{\"b\":1,\"b\":2}]}", "b")]
+    public async Task A_field_twice_in_one_object_fails_only_its_item_as_elasticsearchs_strict_parser_does(string document, string field)
+    {
+        var (server, http) = await StartAsync();
+        await using var _ = server;
+
+        var response = await http.PostAsync("/logs/_bulk", NdJson($"{{\"index\":{{\"_id\":\"1\"}}}}\n{document}\n{{\"index\":{{\"_id\":\"2\"}}}}\n" +
+            "{\"a\":{\"x\":1},\"b\":{\"x\":2},\"c\":[{\"x\":1},{\"x\":2}]}\n"));
+        var items = (await JsonAsync(response)).GetProperty("items");
+        var error = items[0].GetProperty("index").GetProperty("error");
+
+        Assert.Equal(400, items[0].GetProperty("index").GetProperty("status").GetInt32());
+        Assert.Equal("document_parsing_exception", error.GetProperty("type").GetString());
+        Assert.Contains($"Duplicate field '{field}'", error.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.Equal("json_parse_exception", error.GetProperty("caused_by").GetProperty("type").GetString());
+
+        // The same name in different objects, or in objects of an array, is no duplicate.
+        Assert.Equal(201, items[1].GetProperty("index").GetProperty("status").GetInt32());
+        Assert.Equal(1, server.CountDocuments("logs"));
+    }
+
     [Fact]
     public async Task Create_of_an_existing_id_answers_409_version_conflict_and_keeps_the_first_document()
     {

@@ -47,6 +47,10 @@ public sealed class RealClusterTests(ITestOutputHelper output)
         InNamespaceAsync(ns => SinkScenarios.MappingErrorsAreRejectedWithTheReasonAsync(RealClusterFactAttribute.Url, ns));
 
     [RealClusterFact]
+    public Task A_document_with_a_field_twice_is_dead_lettered_with_elasticsearchs_reason_and_the_rest_indexed() =>
+        InNamespaceAsync(ns => SinkScenarios.DuplicateFieldIsRejectedWithTheReasonAsync(RealClusterFactAttribute.Url, ns));
+
+    [RealClusterFact]
     public Task A_record_delivered_twice_becomes_one_document() =>
         InNamespaceAsync(ns => SinkScenarios.RedeliveryLeavesOneDocumentAsync(RealClusterFactAttribute.Url, ns));
 

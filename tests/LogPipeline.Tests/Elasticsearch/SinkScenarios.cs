@@ -174,4 +174,24 @@ internal static class SinkScenarios
         Assert.Empty(acknowledger.ReportedTwice);
         Assert.Equal(records.Count - poisoned.Count, await CountAsync(url, options.Target));
     }
+
+    /// <summary>The record model keeps a producer's duplicate keys (docs/enrichment.md § Record model) and Elasticsearch
+    /// refuses them: such a record must reach the dead-letter path with the reason, neither hold the stream nor
+    /// vanish, and the rest of its batch must be indexed.</summary>
+    public static async Task DuplicateFieldIsRejectedWithTheReasonAsync(Uri url, string ns)
+    {
+        var options = Options(url, ns);
+        var records = SomeLogRecords.Many(500);
+        var twice = SomeLogRecords.Record("smm-logs-raw", 5, 1_000, extra: "\"level\":\"error\"");
+        records.Add(twice);
+
+        var acknowledger = await IndexAsync(options, records);
+
+        var rejected = Assert.Single(acknowledger.Rejected);
+        Assert.Equal(twice.Origin, rejected.Key);
+        Assert.EndsWith("parsing_exception", rejected.Value.Code, StringComparison.Ordinal);
+        Assert.Contains("Duplicate field 'level'", rejected.Value.Text, StringComparison.Ordinal);
+        Assert.Equal(500, acknowledger.AcknowledgedCount);
+        Assert.Equal(500, await CountAsync(url, options.Target));
+    }
 }
