@@ -1,8 +1,8 @@
 using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
-using Enrichers.Geo;
 using System.Numerics;
+using Enrichers.Geo;
 using static Enrichers.Masking.ScanText;
 
 namespace Enrichers.Masking;
