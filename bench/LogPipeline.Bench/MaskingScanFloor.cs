@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Diagnostics;
 using System.Text.Json;
 using Enrichers;
@@ -22,8 +21,6 @@ namespace LogPipeline.Bench;
 /// The gap between the last two is what masking spends beyond the scan.</summary>
 internal static class MaskingScanFloor
 {
-    private static readonly SearchValues<byte> Anchors = SearchValues.Create("@%0123456789JABb_=:-.$'\"`>wW"u8);
-
     public static void Run(ReadOnlyMemory<byte>[] records, int rounds, string corpus)
     {
         var values = records.Select(StringValues).ToArray();
@@ -80,7 +77,7 @@ internal static class MaskingScanFloor
                 var s = value.Span;
                 for (var i = 0; i < s.Length; i++)
                 {
-                    var next = s[i..].IndexOfAny(Anchors);
+                    var next = s[i..].IndexOfAny(ValueScanner.ByteAnchors);
                     if (next < 0)
                     {
                         break;

@@ -22,7 +22,8 @@ internal static class ValueScanner
 {
     private const string AnchorChars = "@%0123456789JABb_=:-.$'\"`>wW";
 
-    private static readonly SearchValues<byte> ByteAnchors = SearchValues.Create("@%0123456789JABb_=:-.$'\"`>wW"u8);
+    /// <summary>The anchor characters as UTF-8 bytes (the harness that measures the prefilter searches with it too).</summary>
+    internal static readonly SearchValues<byte> ByteAnchors = SearchValues.Create(System.Text.Encoding.ASCII.GetBytes(AnchorChars));
     private static readonly SearchValues<char> CharAnchors = SearchValues.Create(AnchorChars);
 
     /// <summary>The first match starting at or after <paramref name="from"/> (nothing left of
