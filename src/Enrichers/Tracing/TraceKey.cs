@@ -17,22 +17,27 @@ internal readonly ref struct TraceKey
 
     public TraceKey(ReadOnlySpan<byte> id)
     {
-        Span<byte> first = stackalloc byte[InlineLength];
-        if (TryPackHex(id, first))
+        if (TryPacked(id, out var packed))
         {
-            Shape = HexIdLength | PackedFlag;
-        }
-        else
-        {
-            first.Clear();
-            id[..Math.Min(id.Length, InlineLength)].CopyTo(first);
-            Shape = (ushort)id.Length;
-            Rest = id.Length > InlineLength ? id : default;
+            this = packed;
+            return;
         }
 
+        Span<byte> first = stackalloc byte[InlineLength];
+        id[..Math.Min(id.Length, InlineLength)].CopyTo(first);
+        Shape = (ushort)id.Length;
+        Rest = id.Length > InlineLength ? id : default;
         Low = BinaryPrimitives.ReadUInt64LittleEndian(first);
         High = BinaryPrimitives.ReadUInt64LittleEndian(first[8..]);
         Hash = HashOf(Low, High, Shape, Rest);
+    }
+
+    private TraceKey(ulong low, ulong high, int hash)
+    {
+        Low = low;
+        High = high;
+        Shape = HexIdLength | PackedFlag;
+        Hash = hash;
     }
 
     /// <summary>Bytes of an ID kept in the key itself.</summary>
@@ -74,11 +79,29 @@ internal readonly ref struct TraceKey
         return hash.ToHashCode();
     }
 
-    /// <summary>Packs 32 lowercase hex characters into 16 bytes; false (and <paramref name="packed"/> undefined) for
-    /// anything else. Uppercase is not packed: packed, it would equal its lowercase form, and IDs compare byte for byte.</summary>
-    private static bool TryPackHex(ReadOnlySpan<byte> id, Span<byte> packed) =>
-        id.Length == HexIdLength
-        && !id.ContainsAnyInRange((byte)'A', (byte)'F')
-        && Convert.FromHexString(id, packed, out _, out var written) == OperationStatus.Done
-        && written == InlineLength;
+    /// <summary>The key of 32 lowercase hex characters (W3C's form), packed into 16 bytes; false (and
+    /// <paramref name="key"/> default) for anything else. Uppercase is not packed: packed, it would equal its
+    /// lowercase form, and IDs compare byte for byte. Such an ID is also one that
+    /// <see cref="TraceIds.NormalizeProducerId(ReadOnlySpan{byte}, Span{byte}, out bool)"/> keeps as sent, so a caller
+    /// that packs first need not normalize.</summary>
+    public static bool TryPacked(ReadOnlySpan<byte> id, out TraceKey key)
+    {
+        Span<byte> packed = stackalloc byte[InlineLength];
+        if (id.Length != HexIdLength
+            || Convert.FromHexString(id, packed, out _, out var written) != OperationStatus.Done
+            || written != InlineLength
+            || id.ContainsAnyInRange((byte)'A', (byte)'F'))
+        {
+            key = default;
+            return false;
+        }
+
+        var low = BinaryPrimitives.ReadUInt64LittleEndian(packed);
+        var high = BinaryPrimitives.ReadUInt64LittleEndian(packed[8..]);
+        key = new TraceKey(low, high, HashOf(low, high, HexIdLength | PackedFlag, default));
+        return true;
+    }
+
+    /// <summary>A packed key remembered from <see cref="TryPacked"/> (its three parts), made again without hashing.</summary>
+    public static TraceKey Packed(ulong low, ulong high, int hash) => new(low, high, hash);
 }

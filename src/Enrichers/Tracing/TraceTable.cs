@@ -30,6 +30,11 @@ internal sealed class TraceTable
     private int _head = None;
     private int _tail = None;
 
+    // The hash of the trace in this slot, worked out by PrefetchOldest for the removal that follows it (at the budget,
+    // the next new trace's): Unindex takes it rather than hashing the same ID again. None when there is none.
+    private int _hashedSlot = None;
+    private int _hashedSlotHash;
+
     public int Count { get; private set; }
 
     /// <summary>The least recently seen trace, or <see cref="None"/>.</summary>
@@ -77,7 +82,8 @@ internal sealed class TraceTable
     {
         if (Sse.IsSupported && _tail != None)
         {
-            Sse.Prefetch0(Unsafe.AsPointer(ref _index[HashOf(_tail) & (_index.Length - 1)]));
+            (_hashedSlot, _hashedSlotHash) = (_tail, HashOf(_tail));
+            Sse.Prefetch0(Unsafe.AsPointer(ref _index[_hashedSlotHash & (_index.Length - 1)]));
         }
     }
 
@@ -143,6 +149,7 @@ internal sealed class TraceTable
         _free = None;
         _index = new ulong[MinIndexSize];
         _head = _tail = None;
+        _hashedSlot = None;
         Count = 0;
     }
 
@@ -192,7 +199,10 @@ internal sealed class TraceTable
     private void Unindex(int slot)
     {
         var mask = _index.Length - 1;
-        var hash = HashOf(slot);
+        var hash = slot == _hashedSlot ? _hashedSlotHash : HashOf(slot);
+
+        // The slot leaves the index, and its trace is then replaced or forgotten.
+        _hashedSlot = None;
         var wanted = ((ulong)(uint)hash << 32) | (uint)(slot + 1);
         var gap = hash & mask;
         while (_index[gap] != wanted)

@@ -62,7 +62,15 @@ public sealed class TraceTableTests
     }
 
     [Fact]
-    public void Random_adds_replacements_and_removals_agree_with_a_dictionary_and_a_recency_list()
+    public void Random_adds_replacements_and_removals_agree_with_a_dictionary_and_a_recency_list() => Churn(prefetchOldest: false);
+
+    [Fact]
+    public void Removals_that_take_the_hash_the_prefetch_of_the_oldest_worked_out_agree_with_a_dictionary_and_a_recency_list() =>
+        Churn(prefetchOldest: true);
+
+    /// <param name="prefetchOldest">Asks for the oldest trace's index place at random steps, as trace linking does
+    /// before the next new trace: a removal then takes its hash from there, also after the oldest changed since.</param>
+    private static void Churn(bool prefetchOldest)
     {
         // A small table (the index grows from 16 places) under heavy churn: places collide often, so removals shift
         // runs of entries back, which a slip would show as a trace that can no longer be found or one found twice.
@@ -73,6 +81,11 @@ public sealed class TraceTableTests
         var recency = new LinkedList<string>();
         for (var step = 0; step < 50_000; step++)
         {
+            if (prefetchOldest && random.Next(2) == 0)
+            {
+                table.PrefetchOldest();
+            }
+
             var id = ids[random.Next(ids.Count)];
             var key = new TraceKey(Encoding.UTF8.GetBytes(id));
             var found = table.Find(key);
