@@ -29,6 +29,9 @@ public sealed class EnrichmentSession : IDisposable
 
     private readonly bool _splitBatches;
 
+    // Trace linking's, when the chain has it: told about each record as soon as it is parsed (see Prepare).
+    private readonly TraceLinkingEnricher? _trace;
+
     /// <summary>A session without a normalization stage (tests of the enrichers alone).</summary>
     internal EnrichmentSession(EnricherSequence enrichers, EnrichmentOptions options, EnrichmentStatistics statistics, TimeProvider time)
         : this(new EnricherSequence([], statistics), enrichers, options, statistics, time, splitBatches: false)
@@ -45,6 +48,7 @@ public sealed class EnrichmentSession : IDisposable
         _enrichers = enrichers;
         _options = options;
         _statistics = statistics;
+        _trace = enrichers.Enrichers.OfType<TraceLinkingEnricher>().FirstOrDefault();
     }
 
     /// <summary>Parses <paramref name="raw"/>, runs the enrichers and writes the record as compact JSON to
@@ -141,6 +145,7 @@ public sealed class EnrichmentSession : IDisposable
 
     private void EnrichParsed(LogRecord record, DateTimeOffset? receivedAt, IBufferWriter<byte> output, SourcePosition? position = null)
     {
+        _trace?.Prepare(record);
         _normalization.Enrich(record);
         Timestamps.RecordTimestamp.Ensure(record, receivedAt, _time);
         _enrichers.Enrich(record);

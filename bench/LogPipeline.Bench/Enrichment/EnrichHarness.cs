@@ -311,8 +311,8 @@ public sealed class EnrichHarness : IHarness
             }
         }
 
-        // The same stages added one after another in chain order, with the session's own steps between them (the
-        // record's time settled after normalization): each line's difference to the one before is what that stage
+        // The same stages added one after another in chain order, with the session's own steps between them (trace
+        // linking told of the record before normalization, the record's time settled after it): each line's difference to the one before is what that stage
         // costs inside the chain, where it sees the fields the stages before it wrote.
         var previous = model;
         for (var count = 1; count <= chainEnrichers.Count; count++)
@@ -346,12 +346,16 @@ public sealed class EnrichHarness : IHarness
     private static void RunPrefix(EnrichmentCorpus corpus, ILogEnricher[] enrichers, ArrayBufferWriter<byte> output)
     {
         var pool = new Enrichers.Json.LogNodePool();
+        var trace = enrichers.OfType<Enrichers.Tracing.TraceLinkingEnricher>().FirstOrDefault();
         for (var i = 0; i < corpus.Count; i++)
         {
             pool.Reset();
             var record = Enrichers.Json.LogRecordParser.TryParse(corpus[i], out _, Enrichers.Json.LogRecordParser.DefaultMaxBytes,
                 Enrichers.Json.LogRecordParser.DefaultMaxDepth, pool)!;
-            // The session settles the record's time after normalization, before the other enrichers.
+
+            // The session tells trace linking about the record as soon as it is parsed, and settles the record's time
+            // after normalization, before the other enrichers.
+            trace?.Prepare(record);
             var settled = false;
             foreach (var enricher in enrichers)
             {

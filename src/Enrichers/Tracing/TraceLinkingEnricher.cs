@@ -69,6 +69,13 @@ public sealed class TraceLinkingEnricher : ISessionEnricher
     private int _sinceClockRead;
     private long _now;
 
+    // What Prepare found for the record the session is about to enrich: a W3C-form trace_id's bytes and its key.
+    private readonly byte[] _preparedId = new byte[32];
+    private bool _prepared;
+    private ulong _preparedLow;
+    private ulong _preparedHigh;
+    private int _preparedHash;
+
     private readonly TraceBudget _budget;
 
     public TraceLinkingEnricher(TraceLinkingOptions options, EnrichmentStatistics statistics, TimeProvider time)
@@ -113,6 +120,9 @@ public sealed class TraceLinkingEnricher : ISessionEnricher
 
     public void Enrich(LogRecord record)
     {
+        // Taken first, whatever happens below, so that it never serves another record.
+        var prepared = _prepared;
+        _prepared = false;
         var root = record.Root;
         var f = TraceFields.Find(root, _names);
         Span<char> text = _text;
@@ -124,12 +134,23 @@ public sealed class TraceLinkingEnricher : ISessionEnricher
         var source = Source.None;
         var ownChanged = false;
 
+        TraceKey key = default;
         var own = Value(root, f.TraceId);
         if (own is LogString { IsRaw: true, RawHasEscapes: false } raw && raw.RawUtf8.Length is > 0 and <= MaxIdLength)
         {
             // The usual case (a producer's own ID as plain text) is read as UTF-8, without decoding it to chars and
-            // encoding it back.
-            idUtf8 = TraceIds.NormalizeProducerId(raw.RawUtf8, _idUtf8, out ownChanged);
+            // encoding it back. W3C's form (32 lowercase hex) is kept as sent, so it is packed into its key at once
+            // (or was, by Prepare) rather than checked for normalizing first and then again for packing.
+            idUtf8 = raw.RawUtf8;
+            if (prepared && idUtf8.SequenceEqual(_preparedId))
+            {
+                key = TraceKey.Packed(_preparedLow, _preparedHigh, _preparedHash);
+            }
+            else if (!TraceKey.TryPacked(idUtf8, out key))
+            {
+                idUtf8 = TraceIds.NormalizeProducerId(idUtf8, _idUtf8, out ownChanged);
+            }
+
             source = Source.TraceId;
         }
         else if (own is not null && !own.IsEmpty)
@@ -211,7 +232,12 @@ public sealed class TraceLinkingEnricher : ISessionEnricher
             idUtf8 = _idUtf8.AsSpan(0, Encoding.UTF8.GetBytes(id[..idLength], _idUtf8));
         }
 
-        var slot = Link(record, f, new TraceKey(idUtf8), out var elapsedMs);
+        if (key.Shape == 0)
+        {
+            key = new TraceKey(idUtf8);
+        }
+
+        var slot = Link(record, f, key, out var elapsedMs);
 
         // Span IDs are lowercase hex: written as UTF-8, no string made. Taken before the alias check, which uses
         // the span buffer as scratch.
@@ -267,6 +293,31 @@ public sealed class TraceLinkingEnricher : ISessionEnricher
         }
 
         _statistics.TraceLinked();
+    }
+
+    /// <summary>Called by the session on a record as soon as it is parsed, before the normalization stage: when the
+    /// record has a top-level <c>trace_id</c> in W3C's form, asks the processor for the index place its lookup will
+    /// read, and keeps the ID's key for <see cref="Enrich"/>. At the trace budget the index is megabytes read at a
+    /// random place per record, which missed the caches when the lookup came right after the prefetch; fetched here,
+    /// the read overlaps the stages before trace linking. <see cref="Enrich"/> uses the key only for the same ID bytes
+    /// (normalization may have changed or replaced the field), so the output cannot differ.</summary>
+    internal void Prepare(LogRecord record)
+    {
+        var root = record.Root;
+        var i = root.IndexOf(TraceIdName);
+        if (i >= 0
+            && root[i].Value is LogString { IsRaw: true, RawHasEscapes: false } raw
+            && TraceKey.TryPacked(raw.RawUtf8, out var key))
+        {
+            _traces.Prefetch(key);
+            raw.RawUtf8.CopyTo(_preparedId);
+            (_preparedLow, _preparedHigh, _preparedHash) = (key.Low, key.High, key.Hash);
+            _prepared = true;
+        }
+        else
+        {
+            _prepared = false;
+        }
     }
 
     public void Dispose()

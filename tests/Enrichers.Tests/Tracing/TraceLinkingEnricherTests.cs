@@ -422,6 +422,42 @@ public sealed class TraceLinkingEnricherTests
     }
 
     [Fact]
+    public void A_record_prepared_before_it_is_enriched_gets_the_fields_it_gets_without()
+    {
+        var prepared = Create();
+        var plain = Create();
+        var lines = new[]
+        {
+            Rec("2026-11-26T12:00:01Z", "checkout"), Rec("2026-11-26T12:00:00Z", "gateway"),
+            "{\"trace_id\":\"" + Id.ToUpperInvariant() + "\",\"@timestamp\":\"2026-11-26T12:00:03Z\"}",
+            "{\"trace_id\":\"" + Id[..16] + "\"}",
+        };
+
+        foreach (var line in lines)
+        {
+            var record = LogRecordParser.TryParse(Encoding.UTF8.GetBytes(line), out _)!;
+            prepared.Prepare(record);
+            prepared.Enrich(record);
+
+            Assert.Equal(Run(plain, line), record.ToString());
+        }
+    }
+
+    [Fact]
+    public void What_was_prepared_for_one_id_serves_no_record_with_another()
+    {
+        // An earlier step may set another trace_id after the session prepared the record, and a record may be enriched
+        // without being prepared: either way the record is linked by the ID it holds.
+        var enricher = Create();
+        var other = "0af7651916cd43dd8448eb211c80319c";
+        enricher.Prepare(LogRecordParser.TryParse(Encoding.UTF8.GetBytes("{\"trace_id\":\"" + Id + "\"}"), out _)!);
+
+        Assert.Equal(1, Seq(enricher, other));
+        Assert.Equal(1, Seq(enricher, Id));
+        Assert.Equal(2, Seq(enricher, other));
+    }
+
+    [Fact]
     public void Sessions_of_a_chain_keep_separate_trace_state()
     {
         using var chain = EnrichmentChain.Create(new EnrichmentOptions(), _time);
