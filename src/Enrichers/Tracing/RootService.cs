@@ -19,5 +19,16 @@ internal sealed class RootService
     /// <summary>True when this is the unescaped UTF-8 name <paramref name="utf8"/>.</summary>
     public bool Is(ReadOnlySpan<byte> utf8) => _utf8 is not null && utf8.SequenceEqual(_utf8);
 
-    public LogString ToNode(LogRecord record) => _utf8 is not null ? record.NewUtf8String(_utf8) : record.NewString(_text!);
+    /// <summary>The name as a string node of <paramref name="record"/>. The UTF-8 form is not copied into the record's
+    /// arena (as a value an enricher makes is): it never changes, so the node reads it where it is, as a parsed node reads
+    /// the input.</summary>
+    public LogString ToNode(LogRecord record)
+    {
+        if (_utf8 is null)
+        {
+            return record.NewString(_text!);
+        }
+
+        return record.Pool is { } pool ? pool.String(_utf8, hasEscapes: false) : LogString.FromRaw(_utf8, hasEscapes: false);
+    }
 }
