@@ -72,6 +72,14 @@ public sealed class TraceLinkingEnricher : ISessionEnricher
     // What Prepare found for the record the session is about to enrich: a W3C-form trace_id's bytes and its key.
     private readonly byte[] _preparedId = new byte[32];
     private bool _prepared;
+
+    // True once the session prepares records: the oldest trace's index place is then fetched by Prepare (before
+    // normalization), and Link only asks for its slot.
+    private bool _prepares;
+
+    // True when the last new trace took the place of the least recently seen one (the budget is spent): the next
+    // new trace will most likely do the same.
+    private bool _evicting;
     private ulong _preparedLow;
     private ulong _preparedHigh;
     private int _preparedHash;
@@ -297,12 +305,20 @@ public sealed class TraceLinkingEnricher : ISessionEnricher
 
     /// <summary>Called by the session on a record as soon as it is parsed, before the normalization stage: when the
     /// record has a top-level <c>trace_id</c> in W3C's form, asks the processor for the index place its lookup will
-    /// read, and keeps the ID's key for <see cref="Enrich"/>. At the trace budget the index is megabytes read at a
-    /// random place per record, which missed the caches when the lookup came right after the prefetch; fetched here,
-    /// the read overlaps the stages before trace linking. <see cref="Enrich"/> uses the key only for the same ID bytes
+    /// read, and keeps the ID's key for <see cref="Enrich"/>; at the trace budget, also for the index place of the
+    /// oldest trace, which a new trace takes out. The index is then megabytes read at random places, which missed the
+    /// caches when they were read right after the prefetch; fetched here, the reads overlap the stages before trace
+    /// linking. <see cref="Enrich"/> uses the key only for the same ID bytes
     /// (normalization may have changed or replaced the field), so the output cannot differ.</summary>
     internal void Prepare(LogRecord record)
     {
+        _prepares = true;
+        if (_evicting)
+        {
+            // Its slot was fetched when the last new trace took the place of the one before it.
+            _traces.PrefetchOldest();
+        }
+
         var root = record.Root;
         var i = root.IndexOf(TraceIdName);
         if (i >= 0
@@ -555,6 +571,7 @@ public sealed class TraceLinkingEnricher : ISessionEnricher
         }
         else
         {
+            _evicting = false;
             if (_budget.TryTake())
             {
                 slot = _traces.Add(key);
@@ -565,7 +582,17 @@ public sealed class TraceLinkingEnricher : ISessionEnricher
                 // then holds the new one.
                 slot = _traces.Oldest;
                 _traces.Replace(slot, key);
-                _traces.PrefetchOldest();
+                _evicting = true;
+                if (_prepares)
+                {
+                    // Prepare hashes it at the next record and fetches its index place then, before normalization:
+                    // hashing it here waited for the slot.
+                    _traces.PrefetchOldestSlot();
+                }
+                else
+                {
+                    _traces.PrefetchOldest();
+                }
             }
             else
             {

@@ -87,6 +87,16 @@ internal sealed class TraceTable
         }
     }
 
+    /// <summary>Asks the processor to fetch the slot of the least recently seen trace, for a <see cref="PrefetchOldest"/>
+    /// a record later that then hashes it without waiting for it.</summary>
+    public unsafe void PrefetchOldestSlot()
+    {
+        if (Sse.IsSupported && _tail != None)
+        {
+            Sse.Prefetch0(Unsafe.AsPointer(ref this[_tail]));
+        }
+    }
+
     /// <summary>Adds the trace of <paramref name="key"/> (not present) at the head of the recency list, with nothing
     /// seen yet, and returns its slot.</summary>
     public int Add(in TraceKey key)

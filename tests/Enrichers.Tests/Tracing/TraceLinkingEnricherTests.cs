@@ -444,6 +444,27 @@ public sealed class TraceLinkingEnricherTests
     }
 
     [Fact]
+    public void A_session_at_its_trace_budget_links_as_an_enricher_that_is_not_prepared()
+    {
+        // Every new trace past the budget takes the oldest one's place, and the session fetches that place ahead.
+        using var chain = EnrichmentChain.Create(new EnrichmentOptions { Trace = { MaxTraces = 3 } }, _time);
+        using var session = chain.CreateSession();
+        var plain = Create(maxTraces: 3);
+        var random = new Random(7);
+        var ids = Enumerable.Range(0, 6).Select(_ => Convert.ToHexStringLower(BitConverter.GetBytes(random.NextInt64())) + Id[16..]).ToList();
+        var output = new System.Buffers.ArrayBufferWriter<byte>();
+        for (var i = 0; i < 400; i++)
+        {
+            var line = "{\"@timestamp\":\"2026-11-26T12:00:" + (random.Next(60)).ToString("00", System.Globalization.CultureInfo.InvariantCulture)
+                + "Z\",\"service_name\":\"s" + random.Next(3) + "\",\"trace_id\":\"" + ids[random.Next(ids.Count)] + "\"}";
+            output.Clear();
+            session.Enrich(Encoding.UTF8.GetBytes(line), output);
+
+            Assert.Equal(Linking(RunParsed(plain, line)), Linking(JsonDocument.Parse(output.WrittenMemory).RootElement));
+        }
+    }
+
+    [Fact]
     public void What_was_prepared_for_one_id_serves_no_record_with_another()
     {
         // An earlier step may set another trace_id after the session prepared the record, and a record may be enriched
