@@ -312,8 +312,9 @@ public sealed class EnrichHarness : IHarness
         }
 
         // The same stages added one after another in chain order, with the session's own steps between them (trace
-        // linking told of the record before normalization, the record's time settled after it): each line's difference to the one before is what that stage
-        // costs inside the chain, where it sees the fields the stages before it wrote.
+        // linking told of the record before normalization, the record's time settled after it): each line's difference
+        // to the one before is what that stage costs inside the chain, where it sees the fields the stages before it
+        // wrote.
         var previous = model;
         for (var count = 1; count <= chainEnrichers.Count; count++)
         {

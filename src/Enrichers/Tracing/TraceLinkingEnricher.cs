@@ -70,8 +70,11 @@ public sealed class TraceLinkingEnricher : ISessionEnricher
     private long _now;
 
     // What Prepare found for the record the session is about to enrich: a W3C-form trace_id's bytes and its key.
-    private readonly byte[] _preparedId = new byte[32];
+    private readonly byte[] _preparedId = new byte[TraceKey.InlineLength * 2];
     private bool _prepared;
+    private ulong _preparedLow;
+    private ulong _preparedHigh;
+    private int _preparedHash;
 
     // True once the session prepares records: the oldest trace's index place is then fetched by Prepare (before
     // normalization), and Link only asks for its slot.
@@ -80,9 +83,6 @@ public sealed class TraceLinkingEnricher : ISessionEnricher
     // True when the last new trace took the place of the least recently seen one (the budget is spent): the next
     // new trace will most likely do the same.
     private bool _evicting;
-    private ulong _preparedLow;
-    private ulong _preparedHigh;
-    private int _preparedHash;
 
     private readonly TraceBudget _budget;
 
@@ -308,8 +308,8 @@ public sealed class TraceLinkingEnricher : ISessionEnricher
     /// read, and keeps the ID's key for <see cref="Enrich"/>; at the trace budget, also for the index place of the
     /// oldest trace, which a new trace takes out. The index is then megabytes read at random places, which missed the
     /// caches when they were read right after the prefetch; fetched here, the reads overlap the stages before trace
-    /// linking. <see cref="Enrich"/> uses the key only for the same ID bytes
-    /// (normalization may have changed or replaced the field), so the output cannot differ.</summary>
+    /// linking. <see cref="Enrich"/> uses the key only for the same ID bytes (normalization may have changed or
+    /// replaced the field), so the output cannot differ.</summary>
     internal void Prepare(LogRecord record)
     {
         _prepares = true;
