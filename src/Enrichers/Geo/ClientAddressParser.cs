@@ -1,5 +1,7 @@
+using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
+using System.Numerics;
 
 namespace Enrichers.Geo;
 
@@ -8,6 +10,8 @@ namespace Enrichers.Geo;
 /// <c>X-Forwarded-For</c>.</summary>
 internal static class ClientAddressParser
 {
+    private static readonly SearchValues<byte> DigitsAndDots = SearchValues.Create("0123456789."u8);
+
     /// <summary>Picks the address of a value that may be a list: the first public address, else the first
     /// valid one. False when no element is an address.</summary>
     public static bool TryPick(ReadOnlySpan<char> text, out ClientAddress address)
@@ -179,17 +183,30 @@ internal static class ClientAddressParser
 
     private static int HexValue(char c) => c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
 
+    /// <summary>As <see cref="TryPick"/> for UTF-8 <paramref name="text"/> made only of digits and dots (how nearly
+    /// every producer writes an IPv4 client address), read from the bytes without decoding them: such text is one list
+    /// element with nothing to trim and no port, so <see cref="TryPick"/> gives the answer of the dotted-quad parse.
+    /// False with <paramref name="read"/> false for any other text (or none), which <see cref="TryPick"/> reads.</summary>
+    public static bool TryPickDottedQuad(ReadOnlySpan<byte> text, out ClientAddress address, out bool read)
+    {
+        read = !text.IsEmpty && !text.ContainsAnyExcept(DigitsAndDots);
+        address = default;
+        return read && TryParseDottedQuad(text, out address);
+    }
+
     /// <summary>Exactly four decimal parts of 0–255. Parsed here because the framework follows inet_aton:
-    /// it reads <c>010.1.1.1</c> as octal (8.1.1.1) and accepts short forms.</summary>
-    private static bool TryParseDottedQuad(ReadOnlySpan<char> text, out ClientAddress address)
+    /// it reads <c>010.1.1.1</c> as octal (8.1.1.1) and accepts short forms. For chars or UTF-8 bytes alike.</summary>
+    private static bool TryParseDottedQuad<T>(ReadOnlySpan<T> text, out ClientAddress address)
+        where T : unmanaged, IBinaryInteger<T>
     {
         address = default;
         uint bytes = 0;
         var part = 0;
         var value = 0;
         var digits = 0;
-        foreach (var c in text)
+        foreach (var unit in text)
         {
+            var c = int.CreateTruncating(unit);
             if (c == '.')
             {
                 if (digits == 0 || part == 3)
@@ -202,7 +219,7 @@ internal static class ClientAddressParser
                 value = 0;
                 digits = 0;
             }
-            else if (char.IsAsciiDigit(c) && digits < 3)
+            else if (c is >= '0' and <= '9' && digits < 3)
             {
                 value = value * 10 + (c - '0');
                 digits++;

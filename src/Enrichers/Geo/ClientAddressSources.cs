@@ -43,22 +43,36 @@ internal static class ClientAddressSources
     private const int RequestDottedForwardedForLength = 31;
     private const int RequestDottedRealIpLength = 25;
 
-    /// <summary>Which source fields the record has (bit i = <see cref="Fields"/>[i]), found in one pass
-    /// over the top-level names instead of a path walk per field: most records have none, and this runs for
-    /// every record. Nested objects and dotted keys are both recognized, as <see cref="LogPath"/> does.</summary>
-    public static int Find(LogObject root)
+    /// <summary>Which source fields the record has (bit i = <see cref="Fields"/>[i]): <see cref="Scan"/>'s
+    /// <see cref="ClientAddressScan.Present"/>.</summary>
+    public static int Find(LogObject root) => Scan(root).Present;
+
+    /// <summary>Which source fields the record has, found in one pass over the top-level names instead of a path walk
+    /// per field: most records have none, and this runs for every record. Nested objects and dotted keys are both
+    /// recognized, as <see cref="LogPath"/> does. The same pass notes where the only source is when it is a top-level
+    /// property, and where <c>client</c> is: what the enricher would otherwise walk the root for twice more (to read and
+    /// remove the source) and once more to write <c>client.ip</c>.</summary>
+    public static ClientAddressScan Scan(LogObject root)
     {
         // Dispatch on the raw name length first: no name is decoded, and most names match no length.
         var present = 0;
+        var holders = 0;
+        var leafAt = -1;
+        var clientAt = -1;
+        var dottedClientKeys = 0;
         var properties = root.PropertySpan;
         for (var i = 0; i < properties.Length; i++)
         {
             var property = properties[i];
             var value = property.Value;
-            switch (property.NameLength)
+            var length = property.NameLength;
+            var bits = 0;
+            var leaf = false;
+            switch (length)
             {
                 case 2 when property.NameEquals("ip"):
-                    present |= 1 << 4;
+                    bits = 1 << 4;
+                    leaf = true;
                     break;
                 // The headers' containers, nested or dotted, and dotted header keys: the headers under them are found
                 // by the walk that reads and removes them, given this property only (not another pass over the root).
@@ -67,45 +81,65 @@ internal static class ClientAddressSources
                 case 20 when property.NameEquals(HttpHeadersPath):
                 case HttpDottedForwardedForLength when StartsWith(property, HttpHeadersPath):
                 case HttpDottedRealIpLength when StartsWith(property, HttpHeadersPath):
-                    present |= HeaderBits(property, HttpHeadersIndex, 0);
+                    bits = HeaderBits(property, HttpHeadersIndex, 0);
                     break;
                 case 7 when property.NameEquals(FieldNames.Request):
                 case 15 when property.NameEquals(RequestHeadersPath):
                 case RequestDottedForwardedForLength when StartsWith(property, RequestHeadersPath):
                 case RequestDottedRealIpLength when StartsWith(property, RequestHeadersPath):
-                    present |= HeaderBits(property, RequestHeadersIndex, 0);
+                    bits = HeaderBits(property, RequestHeadersIndex, 0);
                     break;
                 case 6 when property.NameEquals("client"):
-                    present |= value is LogObject client && LogPath.Find(client, "ip") is not null ? 1 << 1 : 0;
+                    clientAt = clientAt < 0 ? i : clientAt;
+                    bits = value is LogObject client && LogPath.Find(client, "ip") is not null ? 1 << 1 : 0;
                     break;
                 case 6 when property.NameEquals("source"):
-                    present |= value is LogObject source && LogPath.Find(source, "ip") is not null ? 1 << 2 : 0;
+                    bits = value is LogObject source && LogPath.Find(source, "ip") is not null ? 1 << 2 : 0;
                     break;
                 case 9 when property.NameEquals("client_ip"):
-                    present |= 1 << 0;
+                    bits = 1 << 0;
+                    leaf = true;
                     break;
                 case 9 when property.NameEquals("client.ip"):
-                    present |= 1 << 1;
+                    bits = 1 << 1;
+                    leaf = true;
                     break;
                 case 9 when property.NameEquals("source.ip"):
-                    present |= 1 << 2;
+                    bits = 1 << 2;
+                    leaf = true;
                     break;
                 case 9 when property.NameEqualsIgnoreAsciiCase(RealIp):
-                    present |= 1 << TopLevelRealIpIndex;
+                    bits = 1 << TopLevelRealIpIndex;
+                    leaf = true;
                     break;
                 case 11 when property.NameEquals("remote_addr"):
-                    present |= 1 << 3;
+                    bits = 1 << 3;
+                    leaf = true;
                     break;
                 case 15 when property.NameEquals("x_forwarded_for"):
-                    present |= 1 << 5;
+                    bits = 1 << 5;
+                    leaf = true;
                     break;
                 case 15 when property.NameEqualsIgnoreAsciiCase(ForwardedFor):
-                    present |= 1 << TopLevelForwardedForIndex;
+                    bits = 1 << TopLevelForwardedForIndex;
+                    leaf = true;
                     break;
+            }
+
+            if (GeoFieldWriter.IsDottedClient(property, length))
+            {
+                dottedClientKeys++;
+            }
+
+            if (bits != 0)
+            {
+                present |= bits;
+                holders++;
+                leafAt = leaf ? i : -1;
             }
         }
 
-        return present;
+        return new ClientAddressScan(present, holders == 1 ? leafAt : -1, clientAt, dottedClientKeys);
     }
 
     /// <summary>The value of source field <paramref name="index"/> (of <see cref="Fields"/>), or null.</summary>

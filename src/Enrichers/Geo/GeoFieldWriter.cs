@@ -42,11 +42,20 @@ internal static class GeoFieldWriter
     /// may change nodes in place.</summary>
     public static void Write(LogRecord record, ReadOnlySpan<byte> clientIp, ReadOnlySpan<byte> ipHash, GeoCityRecord? city, GeoAsnRecord? asn)
     {
-        var root = record.Root;
-
         // One scan of the root finds client and tells whether it has dotted client.* keys. Nearly no record has them;
         // knowing that, each field is set without a scan of the root.
-        var clientAt = ScanRoot(root, out var hasDotted);
+        var clientAt = ScanRoot(record.Root, out var hasDotted);
+        Write(record, clientIp, ipHash, city, asn, clientAt, hasDotted);
+    }
+
+    /// <summary>As <see cref="Write(LogRecord, ReadOnlySpan{byte}, ReadOnlySpan{byte}, GeoCityRecord?, GeoAsnRecord?)"/>
+    /// when the caller knows the root as <see cref="ScanRoot"/> would find it (the index of the first <c>client</c>
+    /// property, -1 when none; whether there are dotted <c>client.*</c> keys): the enricher learns both in the pass that
+    /// finds the address sources.</summary>
+    public static void Write(LogRecord record, ReadOnlySpan<byte> clientIp, ReadOnlySpan<byte> ipHash, GeoCityRecord? city, GeoAsnRecord? asn,
+        int clientAt, bool hasDotted)
+    {
+        var root = record.Root;
         var dotted = hasDotted ? root : null;
         var newClient = clientAt < 0;
         var client = newClient ? root.AddObject(Client) : root[clientAt].Value as LogObject;
@@ -302,7 +311,6 @@ internal static class GeoFieldWriter
     private static int ScanRoot(LogObject root, out bool dotted)
     {
         var name = Client.Value;
-        var prefix = Client.Utf8.Span;
         var clientAt = -1;
         dotted = false;
         var properties = root.PropertySpan;
@@ -318,15 +326,23 @@ internal static class GeoFieldWriter
                     clientAt = i;
                 }
             }
-            else if (length > name.Length + 1 && (property.TryGetRawName(out var raw)
-                ? raw[name.Length] == (byte)'.' && raw.StartsWith(prefix)
-                : property.Name[name.Length] == '.' && property.Name.StartsWith(name, StringComparison.Ordinal)))
+            else if (IsDottedClient(property, length))
             {
                 dotted = true;
             }
         }
 
         return clientAt;
+    }
+
+    /// <summary>True when <paramref name="property"/> (whose <see cref="LogProperty.NameLength"/> is
+    /// <paramref name="length"/>) is a dotted <c>client.*</c> key of the root.</summary>
+    internal static bool IsDottedClient(LogProperty property, int length)
+    {
+        var name = Client.Value;
+        return length > name.Length + 1 && (property.TryGetRawName(out var raw)
+            ? raw[name.Length] == (byte)'.' && raw.StartsWith(Client.Utf8.Span)
+            : property.Name[name.Length] == '.' && property.Name.StartsWith(name, StringComparison.Ordinal));
     }
 
     /// <summary>Sets <paramref name="leaf"/> in <paramref name="parent"/>, or the root-level dotted key of the

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using Enrichers.Files;
 using Enrichers.Json;
@@ -225,11 +226,14 @@ public sealed class GeoIpEnricher : ILogEnricher, IDisposable
             : $"'{database.Path}' ({database.DatabaseType}, built {database.BuildTime:yyyy-MM-dd})";
     }
 
+    // The buffers on the stack are written before they are read: zeroing them cost more than the rest of the work of
+    // a record without a database.
+    [SkipLocalsInit]
     private void EnrichCore(LogRecord record)
     {
         var root = record.Root;
-        var present = ClientAddressSources.Find(root);
-        if (present == 0)
+        var scan = ClientAddressSources.Scan(root);
+        if (scan.Present == 0)
         {
             return;
         }
@@ -238,37 +242,24 @@ public sealed class GeoIpEnricher : ILogEnricher, IDisposable
         var found = false;
         var address = default(ClientAddress);
         Span<char> buffer = stackalloc char[MaxStackAddress];
-        for (var i = 0; i < ClientAddressSources.Fields.Length && !found; i++)
+        var leafAt = scan.LeafAt;
+        if (leafAt >= 0)
         {
-            // The first usable source is read; every present one is removed below.
-            if ((present & (1 << i)) == 0 || ClientAddressSources.Find(root, i) is not { } node)
+            // The usual record: its only source is a top-level property, read where the scan saw it.
+            found = TryRead(root[leafAt].Value, buffer, out address, out var usable);
+            malformed = usable && !found;
+        }
+        else
+        {
+            for (var i = 0; i < ClientAddressSources.Fields.Length && !found; i++)
             {
-                continue;
-            }
-
-            if (node is LogString { IsRaw: true, RawHasEscapes: false } s && s.RawUtf8.Length <= MaxStackAddress)
-            {
-                // The common case: parsed from the decoded chars on the stack, no string made.
-                var chars = buffer[..Encoding.UTF8.GetChars(s.RawUtf8, buffer)];
-                if (ClientAddressSources.IsBlank(chars))
+                // The first usable source is read; every present one is removed below.
+                if ((scan.Present & (1 << i)) != 0 && ClientAddressSources.Find(root, i) is { } node)
                 {
-                    continue;
+                    found = TryRead(node, buffer, out address, out var usable);
+                    malformed |= usable && !found;
                 }
-
-                found = ClientAddressParser.TryPick(chars, out address);
             }
-            else
-            {
-                var text = ClientAddressSources.Text(node);
-                if (text is null || ClientAddressSources.IsBlank(text))
-                {
-                    continue;
-                }
-
-                found = ClientAddressParser.TryPick(text, out address);
-            }
-
-            malformed |= !found;
         }
 
         if (found && address.IsV4)
@@ -278,13 +269,31 @@ public sealed class GeoIpEnricher : ILogEnricher, IDisposable
             Volatile.Read(ref _generation).PrefetchV4(address.V4);
         }
 
-        for (var i = 0; i < ClientAddressSources.Fields.Length; i++)
+        // Where client and dotted client.* keys are once the sources are gone (-2: not known, GeoFieldWriter looks).
+        var clientAt = -2;
+        var dottedClient = false;
+        if (leafAt >= 0)
         {
-            // Under keep only client.ip is rewritten: Elasticsearch maps it as ip, so it holds the address or
-            // nothing; the other sources stay as received.
-            if ((present & (1 << i)) != 0 && (_options.IpPolicy != GeoIpAddressPolicy.Keep || i == ClientAddressSources.ClientIpIndex))
+            // The one source removed by its index: every other property stays where the scan saw it, but for one place
+            // less after it.
+            var leafIndex = scan.LeafIndex;
+            var removed = Removes(leafIndex);
+            if (removed)
             {
-                ClientAddressSources.RemoveAll(root, i);
+                root.RemoveAt(leafAt);
+            }
+
+            clientAt = removed && scan.ClientAt > leafAt ? scan.ClientAt - 1 : scan.ClientAt;
+            dottedClient = scan.DottedClientKeys - (removed && leafIndex == ClientAddressSources.ClientIpIndex ? 1 : 0) > 0;
+        }
+        else
+        {
+            for (var i = 0; i < ClientAddressSources.Fields.Length; i++)
+            {
+                if ((scan.Present & (1 << i)) != 0 && Removes(i))
+                {
+                    ClientAddressSources.RemoveAll(root, i);
+                }
             }
         }
 
@@ -303,8 +312,38 @@ public sealed class GeoIpEnricher : ILogEnricher, IDisposable
 
         if (found)
         {
-            Write(record, clientIp, entry);
+            Write(record, clientIp, entry, clientAt, dottedClient);
         }
+    }
+
+    /// <summary>Whether source <paramref name="index"/> (of <see cref="ClientAddressSources.Fields"/>) is removed from
+    /// a record. Under keep only client.ip is rewritten: Elasticsearch maps it as ip, so it holds the address or
+    /// nothing; the other sources stay as received.</summary>
+    private bool Removes(int index) => _options.IpPolicy != GeoIpAddressPolicy.Keep || index == ClientAddressSources.ClientIpIndex;
+
+    /// <summary>The address a source's value gives. <paramref name="usable"/> is false when the value holds no address
+    /// text (blank, or not a string): then the next source is read, and the record is not counted as malformed.</summary>
+    private static bool TryRead(LogNode node, Span<char> buffer, out ClientAddress address, out bool usable)
+    {
+        if (node is LogString { IsRaw: true, RawHasEscapes: false } s && s.RawUtf8.Length <= MaxStackAddress)
+        {
+            // An IPv4 address as nearly every producer writes it: parsed from its UTF-8 bytes as they are.
+            var parsed = ClientAddressParser.TryPickDottedQuad(s.RawUtf8, out address, out usable);
+            if (usable)
+            {
+                return parsed;
+            }
+
+            // Anything else from the decoded chars on the stack, no string made.
+            var chars = buffer[..Encoding.UTF8.GetChars(s.RawUtf8, buffer)];
+            usable = !ClientAddressSources.IsBlank(chars);
+            return ClientAddressParser.TryPick(usable ? chars : default, out address);
+        }
+
+        var text = ClientAddressSources.Text(node);
+        usable = text is not null && !ClientAddressSources.IsBlank(text);
+        address = default;
+        return usable && ClientAddressParser.TryPick(text, out address);
     }
 
     /// <summary><c>client.ip</c> by the policy (empty: not written), on the stack.</summary>
@@ -316,8 +355,11 @@ public sealed class GeoIpEnricher : ILogEnricher, IDisposable
     };
 
     /// <summary>Writes the fields of one resolved address: <paramref name="clientIp"/> (see <see cref="FormatClientIp"/>),
-    /// <c>client.ip_hash</c> by the policy, made here on the stack, and the geo fields of the records found.</summary>
-    private void Write(LogRecord record, ReadOnlySpan<byte> clientIp, in GeoAddressEntry entry)
+    /// <c>client.ip_hash</c> by the policy, made here on the stack, and the geo fields of the records found.
+    /// <paramref name="clientAt"/> and <paramref name="dottedClient"/> describe the root for <see cref="GeoFieldWriter"/>
+    /// (<paramref name="clientAt"/> -2: not known, it looks).</summary>
+    [SkipLocalsInit]
+    private void Write(LogRecord record, ReadOnlySpan<byte> clientIp, in GeoAddressEntry entry, int clientAt, bool dottedClient)
     {
         Span<byte> hash = stackalloc byte[IpAnonymizer.TokenLength];
         if (_options.IpPolicy == GeoIpAddressPolicy.Hmac)
@@ -331,7 +373,14 @@ public sealed class GeoIpEnricher : ILogEnricher, IDisposable
 
         if (!clientIp.IsEmpty || !hash.IsEmpty || entry.City is not null || entry.Asn is not null)
         {
-            GeoFieldWriter.Write(record, clientIp, hash, entry.City, entry.Asn);
+            if (clientAt == -2)
+            {
+                GeoFieldWriter.Write(record, clientIp, hash, entry.City, entry.Asn);
+            }
+            else
+            {
+                GeoFieldWriter.Write(record, clientIp, hash, entry.City, entry.Asn, clientAt, dottedClient);
+            }
         }
     }
 

@@ -47,6 +47,44 @@ public sealed class ClientAddressParserTests
         Assert.False(ClientAddressParser.TryParse(text, out _));
     }
 
+    [Fact]
+    public void Digits_and_dots_read_from_their_UTF8_bytes_give_what_the_char_parser_gives()
+    {
+        var random = new Random(1807);
+        string[] fixedCases = ["81.2.69.160", "010.001.002.003", "0.0.0.0", "255.255.255.255", "256.1.1.1", "1.2.3", "1..3.4", ".1.2.3.4",
+            "1.2.3.4.", "1.2.3.4.5", "1234.2.3.4", "0001.2.3.4", "1", ".", "1.2.3.04"];
+        // Half quads of 1-4 digit parts (some too large, some with leading zeros), half any digits and dots.
+        var texts = fixedCases.Concat(Enumerable.Range(0, 20_000).Select(n => n % 2 == 0
+            ? string.Join('.', Enumerable.Range(0, 3 + random.Next(3) / 2).Select(_ => random.Next(random.Next(2) == 0 ? 300 : 10_000).ToString("D" + random.Next(1, 3), System.Globalization.CultureInfo.InvariantCulture)))
+            : new string(Enumerable.Range(0, 1 + random.Next(18)).Select(_ => random.Next(4) == 0 ? '.' : (char)('0' + random.Next(10))).ToArray())));
+        var parsed = 0;
+        foreach (var text in texts)
+        {
+            var expected = ClientAddressParser.TryPick(text, out var expectedAddress);
+            var actual = ClientAddressParser.TryPickDottedQuad(System.Text.Encoding.UTF8.GetBytes(text), out var address, out var read);
+            Assert.True(read, text);
+            Assert.True(expected == actual, text);
+            Assert.Equal(expectedAddress, address);
+            parsed += actual ? 1 : 0;
+        }
+
+        // Both answers were compared many times.
+        Assert.InRange(parsed, 100, 19_000);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData(" 81.2.69.160")]
+    [InlineData("81.2.69.160:80")]
+    [InlineData("10.0.0.1,81.2.69.160")]
+    [InlineData("2001:db8::1")]
+    [InlineData("unknown")]
+    public void Text_other_than_digits_and_dots_is_left_to_the_char_parser(string text)
+    {
+        Assert.False(ClientAddressParser.TryPickDottedQuad(System.Text.Encoding.UTF8.GetBytes(text), out _, out var read));
+        Assert.False(read);
+    }
+
     [Theory]
     [InlineData("10.0.0.1, 81.2.69.160, 8.8.8.8", "81.2.69.160")]
     [InlineData("unknown, 192.168.0.1, 2001:218::1", "2001:218::1")]

@@ -52,6 +52,41 @@ public sealed class ClientAddressSourcesTests
         }
     }
 
+    [Fact]
+    public void The_scan_points_to_a_lone_top_level_source_and_to_client_as_walks_of_the_root_find_them()
+    {
+        var random = new Random(1813);
+        string[] clientKeys = ["\"client\":{\"id\":1}", "\"client\":\"web\"", "\"client.geo.city_name\":\"x\"", "\"cli\\u0065nt.port\":2", "\"clients\":3"];
+        var leaves = 0;
+        for (var n = 0; n < 3000; n++)
+        {
+            var json = RandomRecord(random);
+            if (random.Next(2) == 0)
+            {
+                json = "{" + clientKeys[random.Next(clientKeys.Length)] + (json.Length > 2 ? "," : string.Empty) + json[1..];
+            }
+
+            var root = Parse(json);
+            var scan = ClientAddressSources.Scan(root);
+            var names = root.Properties.Select(p => p.Name).ToList();
+            Assert.True(names.IndexOf("client") == scan.ClientAt, json);
+            Assert.True(names.Count(name => name.Length > 7 && name.StartsWith("client.", StringComparison.Ordinal)) == scan.DottedClientKeys, json);
+            if (scan.LeafAt < 0)
+            {
+                continue;
+            }
+
+            // The source is that property's value, and nothing of it is left once that property is gone.
+            leaves++;
+            Assert.True(System.Numerics.BitOperations.PopCount((uint)scan.Present) == 1, json);
+            Assert.Same(ClientAddressSources.Find(root, scan.LeafIndex), root[scan.LeafAt].Value);
+            root.RemoveAt(scan.LeafAt);
+            Assert.True(ClientAddressSources.Find(root) == 0, json);
+        }
+
+        Assert.InRange(leaves, 300, 2700);
+    }
+
     [Theory]
     [InlineData("{\"http\":{\"method\":\"GET\",\"status_code\":200},\"message\":\"no address\"}")]
     [InlineData("{\"http\":\"GET /\",\"request\":[1,2],\"http.request\":{\"headers\":\"none\"}}")]

@@ -460,6 +460,14 @@ public sealed class GeoIpEnricherTests : IClassFixture<GeoTestDatabases>
         "{\"cli\\u0065nt\":{\"id\":1,\"ip\":\"81.2.69.0\",\"geo\":{\"country_iso_code\":\"GB\",\"country_name\":\"United Kingdom\",\"city_name\":\"London\",\"region_iso_code\":\"GB-ENG\",\"continent_code\":\"EU\",\"timezone\":\"Europe/London\",\"location\":{\"lat\":51.5142,\"lon\":-0.0931}},\"as\":{\"number\":20712,\"organization\":{\"name\":\"Andrews & Arnold Ltd\"}}},\"client\":{\"id\":2}}")]
     [InlineData("{\"clients\":1,\"client.\":2,\"client_ip\":\"81.2.69.160\",\"client.ip_hash\":3}",
         "{\"clients\":1,\"client.\":2,\"client.ip_hash\":3,\"client\":{\"ip\":\"81.2.69.0\",\"geo\":{\"country_iso_code\":\"GB\",\"country_name\":\"United Kingdom\",\"city_name\":\"London\",\"region_iso_code\":\"GB-ENG\",\"continent_code\":\"EU\",\"timezone\":\"Europe/London\",\"location\":{\"lat\":51.5142,\"lon\":-0.0931}},\"as\":{\"number\":20712,\"organization\":{\"name\":\"Andrews & Arnold Ltd\"}}}}")]
+    // A client object after the source (its place moves when the source is removed); a dotted client.ip source alone
+    // (removed, so no dotted key is left), and beside another dotted client key (which then takes its field).
+    [InlineData("{\"client_ip\":\"81.2.69.160\",\"client\":{\"id\":2}}",
+        "{\"client\":{\"id\":2,\"ip\":\"81.2.69.0\",\"geo\":{\"country_iso_code\":\"GB\",\"country_name\":\"United Kingdom\",\"city_name\":\"London\",\"region_iso_code\":\"GB-ENG\",\"continent_code\":\"EU\",\"timezone\":\"Europe/London\",\"location\":{\"lat\":51.5142,\"lon\":-0.0931}},\"as\":{\"number\":20712,\"organization\":{\"name\":\"Andrews & Arnold Ltd\"}}}}")]
+    [InlineData("{\"client.ip\":\"81.2.69.160\",\"a\":1}",
+        "{\"a\":1,\"client\":{\"ip\":\"81.2.69.0\",\"geo\":{\"country_iso_code\":\"GB\",\"country_name\":\"United Kingdom\",\"city_name\":\"London\",\"region_iso_code\":\"GB-ENG\",\"continent_code\":\"EU\",\"timezone\":\"Europe/London\",\"location\":{\"lat\":51.5142,\"lon\":-0.0931}},\"as\":{\"number\":20712,\"organization\":{\"name\":\"Andrews & Arnold Ltd\"}}}}")]
+    [InlineData("{\"client.ip\":\"81.2.69.160\",\"client.geo.city_name\":\"Old\"}",
+        "{\"client.geo.city_name\":\"London\",\"client\":{\"ip\":\"81.2.69.0\",\"geo\":{\"country_iso_code\":\"GB\",\"country_name\":\"United Kingdom\",\"region_iso_code\":\"GB-ENG\",\"continent_code\":\"EU\",\"timezone\":\"Europe/London\",\"location\":{\"lat\":51.5142,\"lon\":-0.0931}},\"as\":{\"number\":20712,\"organization\":{\"name\":\"Andrews & Arnold Ltd\"}}}}")]
     public void Fields_go_into_the_objects_and_dotted_keys_the_record_already_has(string json, string expected)
     {
         Assert.Equal(expected, Enrich(json, out _));
