@@ -31,7 +31,8 @@ internal sealed class GeoDatabase
     private readonly DecodedValues _shared = new();
     private int _references = 1;
 
-    private GeoDatabase(string kind, string path, FileIdentity identity, MappedDatabaseFile file, MaxMindSearchTree tree, Reader reader)
+    private GeoDatabase(string kind, string path, FileIdentity identity, MappedDatabaseFile file, MaxMindSearchTree tree,
+        VerifiedOffsets verified, Reader reader)
     {
         Kind = kind;
         Path = path;
@@ -39,7 +40,7 @@ internal sealed class GeoDatabase
         _file = file;
         _tree = tree;
         _reader = reader;
-        _verified = new VerifiedOffsets(tree.DataSize);
+        _verified = verified;
         BuildTime = new DateTimeOffset(DateTime.SpecifyKind(reader.Metadata.BuildDate, DateTimeKind.Utc));
         DatabaseType = reader.Metadata.DatabaseType;
     }
@@ -73,7 +74,7 @@ internal sealed class GeoDatabase
         Reader? reader = null;
         try
         {
-            var tree = MaxMindDatabaseVerifier.Open(file.Bytes);
+            var tree = MaxMindDatabaseVerifier.Open(file.Bytes, out var verified);
             try
             {
                 reader = new Reader(path, FileAccessMode.MemoryMapped);
@@ -95,7 +96,7 @@ internal sealed class GeoDatabase
                 throw new IOException("the file was replaced while it was being opened");
             }
 
-            return new GeoDatabase(kind, path, identity, file, tree, reader);
+            return new GeoDatabase(kind, path, identity, file, tree, verified, reader);
         }
         catch
         {

@@ -337,6 +337,7 @@ internal static class GeoFieldWriter
 
     /// <summary>True when <paramref name="property"/> (whose <see cref="LogProperty.NameLength"/> is
     /// <paramref name="length"/>) is a dotted <c>client.*</c> key of the root.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     internal static bool IsDottedClient(LogProperty property, int length)
     {
         var name = Client.Value;

@@ -33,7 +33,12 @@ internal static class MaxMindDatabaseVerifier
     /// <summary>Verifies what a file must be to be opened (whole when it is small, see the class remarks) and
     /// returns its search tree; throws <see cref="InvalidDataException"/> saying what is wrong.</summary>
     /// <param name="wholeFile">Check everything whatever the size (default: only small files).</param>
-    public static MaxMindSearchTree Open(ReadOnlySpan<byte> file, bool? wholeFile = null)
+    public static MaxMindSearchTree Open(ReadOnlySpan<byte> file, bool? wholeFile = null) => Open(file, out _, wholeFile);
+
+    /// <summary>As <see cref="Open(ReadOnlySpan{byte}, bool?)"/>, giving what it verified of the data section (every
+    /// record when the whole file was checked, else the sample and what the records point to): decoding then does not
+    /// verify those records again when it first meets them (<see cref="VerifyRecord(ReadOnlySpan{byte}, int, VerifiedOffsets?)"/>).</summary>
+    public static MaxMindSearchTree Open(ReadOnlySpan<byte> file, out VerifiedOffsets verified, bool? wholeFile = null)
     {
         // The marker may occur inside data, so the metadata starts after its last occurrence.
         var searchFrom = Math.Max(0, file.Length - 128 * 1024);
@@ -86,9 +91,11 @@ internal static class MaxMindDatabaseVerifier
             ? (IEnumerable<int>)WalkTree(file[..tree.TreeSize], tree, ipVersion == 6 ? 128 : 32)
             : CheckTreeBounds(file[..tree.TreeSize], tree);
         var checkedPointers = new HashSet<int>();
+        verified = new VerifiedOffsets(tree.DataSize);
         foreach (var offset in records)
         {
-            Skip(data, offset, 0, checkedPointers);
+            Skip(data, offset, 0, checkedPointers, verified);
+            verified.Add(offset);
         }
 
         return tree;

@@ -116,6 +116,30 @@ public sealed class GeoLookupConformanceTests : IDisposable
     }
 
     [Fact]
+    public void The_records_verified_when_a_database_is_opened_are_not_verified_again_when_first_met()
+    {
+        var writer = new MaxMindDatabaseWriter("Test");
+        var shared = new Dictionary<string, object> { ["name"] = "shared place" };
+        writer.Insert("1.2.3.0/24", new Dictionary<string, object> { ["place"] = shared, ["a"] = 1.0 });
+        writer.Insert("5.6.7.0/24", new Dictionary<string, object> { ["place"] = shared, ["d"] = 2.0 });
+        var bytes = writer.ToArray();
+
+        // A small file is checked whole: both records come out verified.
+        var tree = MaxMindDatabaseVerifier.Open(bytes, out var verified);
+        var first = tree.Find(bytes, [1, 2, 3, 4]);
+        var second = tree.Find(bytes, [5, 6, 7, 8]);
+        Assert.True(verified.Contains(first));
+        Assert.True(verified.Contains(second));
+
+        // So damage made after the check (a file is immutable while open; here it shows that nothing is walked again)
+        // is not looked for by the first decode, while a set of nothing verified finds it.
+        bytes[bytes.AsSpan().IndexOf(new byte[] { 0x41, 0x64, 0x68 }) + 2] = 0x65;
+        var data = bytes.AsSpan(tree.DataStart, tree.DataSize).ToArray();
+        MaxMindDatabaseVerifier.VerifyRecord(data, second, verified);
+        Assert.Throws<InvalidDataException>(() => MaxMindDatabaseVerifier.VerifyRecord(data, second, new VerifiedOffsets(tree.DataSize)));
+    }
+
+    [Fact]
     public void A_corrupt_record_is_refused_even_when_the_data_it_shares_was_verified_before()
     {
         // Two records point to one shared map; the second one's own double is broken.
