@@ -64,7 +64,6 @@ internal static class ClientAddressSources
         for (var i = 0; i < properties.Length; i++)
         {
             var property = properties[i];
-            var value = property.Value;
             var length = property.NameLength;
             var bits = 0;
             var leaf = false;
@@ -91,10 +90,10 @@ internal static class ClientAddressSources
                     break;
                 case 6 when property.NameEquals("client"):
                     clientAt = clientAt < 0 ? i : clientAt;
-                    bits = value is LogObject client && LogPath.Find(client, "ip") is not null ? 1 << 1 : 0;
+                    bits = property.Value is LogObject client && LogPath.Find(client, "ip") is not null ? 1 << 1 : 0;
                     break;
                 case 6 when property.NameEquals("source"):
-                    bits = value is LogObject source && LogPath.Find(source, "ip") is not null ? 1 << 2 : 0;
+                    bits = property.Value is LogObject source && LogPath.Find(source, "ip") is not null ? 1 << 2 : 0;
                     break;
                 case 9 when property.NameEquals("client_ip"):
                     bits = 1 << 0;

@@ -35,6 +35,9 @@ public sealed class GeoIpEnricher : ILogEnricher, IDisposable
     private readonly GeoIpOptions _options;
     private readonly EnrichmentStatistics _statistics;
     private readonly IpAnonymizer _anonymizer;
+
+    // The counters of geoip_lookups_total by GeoOutcome (None's place: malformed), each made when first counted.
+    private readonly StrongBox<long>?[] _outcomeCounters = new StrongBox<long>?[4];
     private readonly Lock _reloadLock = new();
     private readonly FileChangeMonitor _monitor;
     private readonly WatchedFile? _cityFile;
@@ -303,11 +306,11 @@ public sealed class GeoIpEnricher : ILogEnricher, IDisposable
         var entry = found ? Resolve(address) : default;
         if (found && entry.Outcome != (byte)GeoOutcome.None)
         {
-            _statistics.GeoIp.Increment(OutcomeName((GeoOutcome)entry.Outcome));
+            Count((GeoOutcome)entry.Outcome);
         }
         else if (!found && malformed)
         {
-            _statistics.GeoIp.Increment(MalformedOutcome);
+            Count(GeoOutcome.None);
         }
 
         if (found)
@@ -481,6 +484,16 @@ public sealed class GeoIpEnricher : ILogEnricher, IDisposable
             failed = true;
             return null;
         }
+    }
+
+    /// <summary>Counts a record in <c>geoip_lookups_total</c>: <paramref name="outcome"/>, or <c>malformed</c> for
+    /// <see cref="GeoOutcome.None"/>. Each counter is found by name once and kept: finding it at every record cost a
+    /// hash of its name.</summary>
+    private void Count(GeoOutcome outcome)
+    {
+        var counter = _outcomeCounters[(int)outcome] ??=
+            _statistics.GeoIp.Counter(outcome == GeoOutcome.None ? MalformedOutcome : OutcomeName(outcome));
+        Interlocked.Increment(ref counter.Value);
     }
 
     private static string OutcomeName(GeoOutcome outcome) => outcome switch

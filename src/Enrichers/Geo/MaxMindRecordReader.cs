@@ -108,12 +108,10 @@ internal static class MaxMindRecordReader
     /// <param name="city">True for a city: its name is its own, not pooled (<see cref="MaxMindPlace"/>).</param>
     private static bool TryPlace(ReadOnlySpan<byte> data, ref int offset, DecodedValues? shared, bool city, out MaxMindPlace? place)
     {
-        // A place reached through a pointer (a country, a continent, most subdivisions and cities) may be kept.
-        var probe = offset;
-        var (type, _, start) = Resolve(data, ref probe, out var direct);
-        if (type == Map && !direct && shared is not null && shared.Places.TryGet(start, out place))
+        // A place reached through a pointer (a country, a continent, most subdivisions and cities) may be kept, by the
+        // pointer's target: looked up without reading the target, a likely cache miss for a place kept.
+        if (TryKept(data, ref offset, shared?.Places, out var target, out place))
         {
-            offset = probe;
             return true;
         }
 
@@ -121,9 +119,9 @@ internal static class MaxMindRecordReader
         place = TryReadMap(data, ref offset, shared, ref fields, ReadPlaceField)
             ? new MaxMindPlace(fields.IsoCode, fields.Code, fields.Names?.English, shareName: !city)
             : null;
-        if (place is not null && !direct)
+        if (place is not null && target >= 0)
         {
-            shared?.Places.Set(start, place);
+            shared?.Places.Set(target, place);
         }
 
         return place is not null;
@@ -151,16 +149,11 @@ internal static class MaxMindRecordReader
     {
         // An array reached through a pointer is shared by every record of its subdivisions, and the places inside it
         // are stored in place (so not kept by their own offset): the array is kept by its offset, as its last place.
-        var probe = offset;
-        var (type, _, start) = Resolve(data, ref probe, out var inPlace);
-        var pointed = !inPlace;
-        if (type == Array && pointed && shared is not null && shared.Places.TryGet(start, out last))
+        if (TryKept(data, ref offset, shared?.Subdivisions, out var target, out last))
         {
-            offset = probe;
             return true;
         }
 
-        last = null;
         if (!TryEnter(data, ref offset, Array, out var count, out var at, out var direct))
         {
             return false;
@@ -174,9 +167,9 @@ internal static class MaxMindRecordReader
             }
         }
 
-        if (pointed && last is not null)
+        if (target >= 0 && last is not null)
         {
-            shared?.Places.Set(start, last);
+            shared?.Subdivisions.Set(target, last);
         }
 
         offset = direct ? at : offset;
@@ -211,8 +204,13 @@ internal static class MaxMindRecordReader
     /// by value (<see cref="GeoNames"/>) when first read.</param>
     private static bool TryText(ReadOnlySpan<byte> data, ref int offset, DecodedValues? shared, bool pool, out GeoText? value)
     {
+        // Pointed-to strings are the shared ones (time zones, names, organisations); where they lie is their identity.
+        if (TryKept(data, ref offset, shared?.Strings, out var target, out value))
+        {
+            return true;
+        }
+
         var (type, size, at) = Resolve(data, ref offset, out var direct);
-        value = null;
         if (type != Utf8String)
         {
             return false;
@@ -222,19 +220,32 @@ internal static class MaxMindRecordReader
         {
             offset = at + (int)size;
         }
-        else if (shared is not null && shared.Strings.TryGet(at, out value))
-        {
-            // Pointed-to strings are the shared ones (time zones, names, organisations); where they lie is their identity.
-            return true;
-        }
 
         var text = GeoText.FromUtf8(data.Slice(at, (int)size));
         value = pool ? GeoNames.Shared(text)! : text;
-        if (!direct)
+        if (target >= 0)
         {
-            shared?.Strings.Set(at, value);
+            shared?.Strings.Set(target, value);
         }
 
+        return true;
+    }
+
+    /// <summary>When the value at <paramref name="offset"/> is a pointer, gives its target (else -1) and the value kept
+    /// in <paramref name="kept"/> for it, if any: then <paramref name="offset"/> moves past the pointer and the target is
+    /// not read. Only what was decoded from a target is kept under it, so the target's type is known.</summary>
+    private static bool TryKept<T>(ReadOnlySpan<byte> data, ref int offset, OffsetCache<T>? kept, out int target, out T? value)
+        where T : class
+    {
+        var (type, pointer, next) = MaxMindDatabaseVerifier.ReadControl(data, offset);
+        target = type == Pointer ? (int)pointer : -1;
+        value = null;
+        if (target < 0 || kept is null || !kept.TryGet(target, out value))
+        {
+            return false;
+        }
+
+        offset = next;
         return true;
     }
 
