@@ -118,11 +118,7 @@ public sealed class GeoLookupConformanceTests : IDisposable
     [Fact]
     public void The_records_verified_when_a_database_is_opened_are_not_verified_again_when_first_met()
     {
-        var writer = new MaxMindDatabaseWriter("Test");
-        var shared = new Dictionary<string, object> { ["name"] = "shared place" };
-        writer.Insert("1.2.3.0/24", new Dictionary<string, object> { ["place"] = shared, ["a"] = 1.0 });
-        writer.Insert("5.6.7.0/24", new Dictionary<string, object> { ["place"] = shared, ["d"] = 2.0 });
-        var bytes = writer.ToArray();
+        var bytes = TwoRecordsSharingAPlace();
 
         // A small file is checked whole: both records come out verified.
         var tree = MaxMindDatabaseVerifier.Open(bytes, out var verified);
@@ -133,7 +129,7 @@ public sealed class GeoLookupConformanceTests : IDisposable
 
         // So damage made after the check (a file is immutable while open; here it shows that nothing is walked again)
         // is not looked for by the first decode, while a set of nothing verified finds it.
-        bytes[bytes.AsSpan().IndexOf(new byte[] { 0x41, 0x64, 0x68 }) + 2] = 0x65;
+        BreakTheSecondRecordsDouble(bytes);
         var data = bytes.AsSpan(tree.DataStart, tree.DataSize).ToArray();
         MaxMindDatabaseVerifier.VerifyRecord(data, second, verified);
         Assert.Throws<InvalidDataException>(() => MaxMindDatabaseVerifier.VerifyRecord(data, second, new VerifiedOffsets(tree.DataSize)));
@@ -143,13 +139,9 @@ public sealed class GeoLookupConformanceTests : IDisposable
     public void A_corrupt_record_is_refused_even_when_the_data_it_shares_was_verified_before()
     {
         // Two records point to one shared map; the second one's own double is broken.
-        var writer = new MaxMindDatabaseWriter("Test");
-        var shared = new Dictionary<string, object> { ["name"] = "shared place" };
-        writer.Insert("1.2.3.0/24", new Dictionary<string, object> { ["place"] = shared, ["a"] = 1.0 });
-        writer.Insert("5.6.7.0/24", new Dictionary<string, object> { ["place"] = shared, ["d"] = 2.0 });
-        var bytes = writer.ToArray();
+        var bytes = TwoRecordsSharingAPlace();
         var tree = MaxMindDatabaseVerifier.Open(bytes);
-        bytes[bytes.AsSpan().IndexOf(new byte[] { 0x41, 0x64, 0x68 }) + 2] = 0x65;
+        BreakTheSecondRecordsDouble(bytes);
         var data = bytes.AsSpan(tree.DataStart, tree.DataSize).ToArray();
         var verified = new VerifiedOffsets(tree.DataSize);
         var sound = tree.Find(bytes, [1, 2, 3, 4]);
@@ -312,4 +304,18 @@ public sealed class GeoLookupConformanceTests : IDisposable
         : string.Join('|', r.CountryIsoCode, r.CountryName, r.CityName, r.RegionIsoCode, r.ContinentCode, r.TimeZone, r.Latitude, r.Longitude);
 
     private static string? Describe(GeoAsnRecord? r) => r is null ? null : $"{r.Number}|{r.OrganizationName}";
+
+    /// <summary>A database of 1.2.3.0/24 and 5.6.7.0/24, whose records point to one shared map and have a double of
+    /// their own each.</summary>
+    private static byte[] TwoRecordsSharingAPlace()
+    {
+        var writer = new MaxMindDatabaseWriter("Test");
+        var shared = new Dictionary<string, object> { ["name"] = "shared place" };
+        writer.Insert("1.2.3.0/24", new Dictionary<string, object> { ["place"] = shared, ["a"] = 1.0 });
+        writer.Insert("5.6.7.0/24", new Dictionary<string, object> { ["place"] = shared, ["d"] = 2.0 });
+        return writer.ToArray();
+    }
+
+    /// <summary>Gives the double of 5.6.7.0/24's record (key "d") a size of 5.</summary>
+    private static void BreakTheSecondRecordsDouble(byte[] bytes) => bytes[bytes.AsSpan().IndexOf(new byte[] { 0x41, 0x64, 0x68 }) + 2] = 0x65;
 }
