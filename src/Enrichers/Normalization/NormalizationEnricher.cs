@@ -33,17 +33,22 @@ public sealed class NormalizationEnricher : ILogEnricher
     private readonly PathStep[] _undotted;
     private readonly NamespaceRouter? _router;
 
-    // The summary bits each list of steps can start at, and each rule's own, in arrays of their own: a record that is
-    // already canonical (every record of most services) has one or two of the stage's names, and ruling a list or a
-    // rule out on one AND of these, instead of reaching each step's object for its mask, is what keeps the stage's
-    // cost on such a record near that of the name scan.
-    private readonly ulong _nestedJsonMask;
-    private readonly ulong _otlpValuesMask;
-    private readonly ulong _renamesMask;
-    private readonly ulong _dropsMask;
-    private readonly ulong[] _ruleMasks;
-    private readonly ulong _objectFieldsMask;
-    private readonly ulong _undottedMask;
+    // The names each list of steps can start at: a record that is already canonical (every record of most services)
+    // has a few of the stage's names, and ruling a whole list out on one AND keeps the stage's cost on such a record
+    // near that of the name scan.
+    private readonly NameSet _nestedJsonNames;
+    private readonly NameSet _otlpValuesNames;
+    private readonly NameSet _renamesNames;
+    private readonly NameSet _dropsNames;
+    private readonly NameSet _objectFieldsNames;
+    private readonly NameSet _undottedNames;
+
+    // The rules each name can start, as bits (rule index) in rows of _ruleWords words, one row per name id: the rules
+    // worth trying on a record are the union of its names' rows, found with one OR per name present, where testing
+    // each of the ~50 rules against the record's names cost more than the few that apply.
+    private readonly ulong[] _rulesByName;
+    private readonly int _ruleWords;
+    private readonly int _nameWords;
 
     private readonly string[] _shapes;
     private readonly StrongBox<long>[] _shapeCounters;
@@ -96,13 +101,22 @@ public sealed class NormalizationEnricher : ILogEnricher
         _undotted = options.EffectiveUndottedObjects.Select(step).ToArray();
         _router = options.Route.Field is { } routeField ? new NamespaceRouter(step(routeField), options.Route.Namespaces, statistics) : null;
         _names.Seal();
-        _nestedJsonMask = Union(_nestedJson);
-        _otlpValuesMask = Union(_otlpValues);
-        _renamesMask = Union(_renames.Select(r => r.From));
-        _dropsMask = Union(_drops);
-        _ruleMasks = _rules.Select(r => r.From.Mask).ToArray();
-        _objectFieldsMask = Union(_objectFields.Select(o => o.Field));
-        _undottedMask = Union(_undotted);
+        _nameWords = PresentNames.WordCount(_names.Count);
+        _nestedJsonNames = Union(_nestedJson);
+        _otlpValuesNames = Union(_otlpValues);
+        _renamesNames = Union(_renames.Select(r => r.From));
+        _dropsNames = Union(_drops);
+        _objectFieldsNames = Union(_objectFields.Select(o => o.Field));
+        _undottedNames = Union(_undotted);
+        _ruleWords = Math.Max(1, (_rules.Length + 63) >> 6);
+        _rulesByName = new ulong[_names.Count * _ruleWords];
+        for (var r = 0; r < _rules.Length; r++)
+        {
+            foreach (var id in _rules[r].From.Names.Ids)
+            {
+                _rulesByName[(id * _ruleWords) + (r >> 6)] |= 1UL << r;
+            }
+        }
 
         _clefShape = shapes.IndexOf(ClefShape);
         _shapes = shapes.ToArray();
@@ -122,15 +136,15 @@ public sealed class NormalizationEnricher : ILogEnricher
     public void Enrich(LogRecord record)
     {
         var root = record.Root;
-        var nameCount = _names.Count;
-        var present = new PresentNames(nameCount <= 512 ? stackalloc bool[nameCount] : new bool[nameCount]);
+        var nameWords = _nameWords;
+        var present = new PresentNames(nameWords <= 16 ? stackalloc ulong[nameWords] : new ulong[nameWords]);
         if (!_names.Scan(root, ref present))
         {
             return;
         }
 
         var shapes = 0u;
-        if (present.Intersects(_nestedJsonMask))
+        if (present.Has(_nestedJsonNames))
         {
             var lifted = false;
             foreach (var step in _nestedJson)
@@ -146,7 +160,7 @@ public sealed class NormalizationEnricher : ILogEnricher
             }
         }
 
-        if (present.Intersects(_otlpValuesMask))
+        if (present.Has(_otlpValuesNames))
         {
             foreach (var step in _otlpValues)
             {
@@ -158,7 +172,7 @@ public sealed class NormalizationEnricher : ILogEnricher
             }
         }
 
-        if (present.Intersects(_renamesMask))
+        if (present.Has(_renamesNames))
         {
             foreach (var (from, to) in _renames)
             {
@@ -173,7 +187,7 @@ public sealed class NormalizationEnricher : ILogEnricher
             }
         }
 
-        if (present.Intersects(_dropsMask))
+        if (present.Has(_dropsNames))
         {
             foreach (var drop in _drops)
             {
@@ -184,17 +198,7 @@ public sealed class NormalizationEnricher : ILogEnricher
             }
         }
 
-        var ruleMasks = _ruleMasks;
-        for (var r = 0; r < ruleMasks.Length; r++)
-        {
-            // A rule that applies marks its target, so the summary is read afresh for each rule.
-            if (present.Intersects(ruleMasks[r]) && _rules[r] is var rule && present.Has(rule.From)
-                && rule.Apply(record, _converter, ref present) && rule.Shape >= 0)
-            {
-                shapes |= 1u << rule.Shape;
-            }
-        }
-
+        shapes |= ApplyRules(record, ref present);
         if (shapes != 0)
         {
             ApplyShapeDefaults(record, shapes);
@@ -204,7 +208,7 @@ public sealed class NormalizationEnricher : ILogEnricher
             }
         }
 
-        if (present.Intersects(_objectFieldsMask))
+        if (present.Has(_objectFieldsNames))
         {
             foreach (var (field, scalarTo) in _objectFields)
             {
@@ -215,7 +219,7 @@ public sealed class NormalizationEnricher : ILogEnricher
             }
         }
 
-        if (present.Intersects(_undottedMask))
+        if (present.Has(_undottedNames))
         {
             foreach (var step in _undotted)
             {
@@ -232,7 +236,60 @@ public sealed class NormalizationEnricher : ILogEnricher
         }
     }
 
-    private static ulong Union(IEnumerable<PathStep> steps) => steps.Aggregate(0UL, (mask, step) => mask | step.Mask);
+    private static NameSet Union(IEnumerable<PathStep> steps) => NameSet.Union(steps.Select(step => step.Names));
+
+    /// <summary>Applies, in order, the rules whose source can start at a name the record has (or at a name an earlier
+    /// rule wrote); returns the bits of the shapes they recognized.</summary>
+    private uint ApplyRules(LogRecord record, ref PresentNames present)
+    {
+        var ruleWords = _ruleWords;
+        var candidates = ruleWords <= 16 ? stackalloc ulong[ruleWords] : new ulong[ruleWords];
+        var names = present.Words;
+        for (var w = 0; w < names.Length; w++)
+        {
+            for (var bits = names[w]; bits != 0; bits &= bits - 1)
+            {
+                AddRules(candidates, (w << 6) + System.Numerics.BitOperations.TrailingZeroCount(bits), -1);
+            }
+        }
+
+        var shapes = 0u;
+        for (var w = 0; w < ruleWords; w++)
+        {
+            // Lowest first: the rules' order is the order they are applied in.
+            while (candidates[w] != 0)
+            {
+                var r = (w << 6) + System.Numerics.BitOperations.TrailingZeroCount(candidates[w]);
+                candidates[w] &= candidates[w] - 1;
+                var rule = _rules[r];
+                var target = rule.To.FirstId;
+                var had = present.Contains(target);
+                if (rule.Apply(record, _converter, ref present) && rule.Shape >= 0)
+                {
+                    shapes |= 1u << rule.Shape;
+                }
+
+                if (!had && present.Contains(target))
+                {
+                    // The rule wrote a name the record lacked: the later rules that read it are now worth trying.
+                    AddRules(candidates, target, r);
+                }
+            }
+        }
+
+        return shapes;
+    }
+
+    /// <summary>Adds the rules after rule <paramref name="after"/> that name <paramref name="id"/> can start.</summary>
+    private void AddRules(Span<ulong> candidates, int id, int after)
+    {
+        var row = _rulesByName.AsSpan(id * _ruleWords, _ruleWords);
+        var first = (after + 1) >> 6;
+        for (var w = first; w < row.Length; w++)
+        {
+            candidates[w] |= w == first ? row[w] & (ulong.MaxValue << ((after + 1) & 63)) : row[w];
+        }
+    }
 
     /// <summary>Writes the values the recognized <paramref name="shapes"/> imply, and counts the shapes.</summary>
     private void ApplyShapeDefaults(LogRecord record, uint shapes)

@@ -4,17 +4,19 @@ namespace Enrichers.Normalization;
 /// names it can start with: a step is looked at only when one of them is on the record (<see cref="PresentNames"/>).</summary>
 internal sealed class PathStep
 {
-    private readonly int[] _ids;
-
     public PathStep(string path, int[] ids)
     {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(ids);
+        if (ids.Length == 0)
+        {
+            throw new ArgumentException("A path starts with at least one name.", nameof(ids));
+        }
+
         Path = path;
         Segments = path.Split('.');
-        _ids = ids;
-        foreach (var id in ids)
-        {
-            Mask |= Bit(id);
-        }
+        FirstId = ids[0];
+        Names = new NameSet(ids);
     }
 
     public string Path { get; }
@@ -22,25 +24,13 @@ internal sealed class PathStep
     /// <summary>The path's names, split once: writing a path must not make strings per record.</summary>
     public string[] Segments { get; }
 
-    /// <summary>The bits of the step's names in <see cref="PresentNames"/>' summary.</summary>
-    public ulong Mask { get; }
+    /// <summary>The names the path can start with: every prefix of the dotted path (<c>a.b.c</c> may be written
+    /// nested, dotted, or half of each).</summary>
+    public NameSet Names { get; }
 
-    /// <summary>A name's bit in the 64-bit summary (names beyond 64 share bits; the flags decide then).</summary>
-    public static ulong Bit(int id) => 1UL << (id & 63);
-
-    public bool AnyIn(ReadOnlySpan<bool> present)
-    {
-        foreach (var id in _ids)
-        {
-            if (present[id])
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    /// <summary>The id of the path's first segment: the top-level name a write of the path makes (see <see cref="Mark"/>).</summary>
+    public int FirstId { get; }
 
     /// <summary>The stage wrote this path: later steps that read it must look.</summary>
-    public void Mark(ref PresentNames present) => present.Set(_ids[0]);
+    public void Mark(ref PresentNames present) => present.Set(FirstId);
 }

@@ -8,26 +8,17 @@ namespace Enrichers.Normalization;
 /// thread-safe afterwards.</summary>
 internal sealed class TopLevelNameIndex
 {
-    // Candidate top-level names by a hash of length, first and last char: most properties of a record fall into an
-    // empty bucket and cost one array read (a bucket by length alone held three or four names to compare).
-    private const int BucketCount = 512;
-    private readonly Trigger[]?[] _buckets = new Trigger[]?[BucketCount];
-
-    // One bit per bucket, set when it holds a name: 64 bytes that stay in one cache line, so the record's properties
-    // that are none of the stage's names (nearly all of them) are ruled out without reaching the 4 KiB of buckets,
-    // which the other stages of the chain evict between two records.
-    private readonly ulong[] _occupied = new ulong[BucketCount / 64];
     private readonly Dictionary<string, int> _nameIds = new(StringComparer.Ordinal);
-    private bool _sealed;
+    private PropertyNameTable? _table;
 
-    /// <summary>Names known; the size of the flags <see cref="PresentNames"/> holds.</summary>
+    /// <summary>Names known; the bits <see cref="PresentNames"/> holds.</summary>
     public int Count => _nameIds.Count;
 
     /// <summary>A path the stage reads or writes, with the ids of the top-level names it can start with (every
     /// prefix of the dotted path: <c>a.b.c</c> may be written nested, dotted, or half of each).</summary>
     public PathStep Step(string path)
     {
-        if (_sealed)
+        if (_table is not null)
         {
             throw new InvalidOperationException("The name index is sealed.");
         }
@@ -52,65 +43,26 @@ internal sealed class TopLevelNameIndex
         return new PathStep(path, ids.ToArray());
     }
 
-    /// <summary>Builds the buckets; no step is added afterwards.</summary>
-    public void Seal()
-    {
-        _sealed = true;
-        foreach (var group in _nameIds.GroupBy(kv => Bucket(kv.Key.Length, kv.Key[0], kv.Key[^1])))
-        {
-            _buckets[group.Key] = group.Select(kv => new Trigger(kv.Key, kv.Value)).ToArray();
-            _occupied[group.Key >> 6] |= 1UL << group.Key;
-        }
-    }
+    /// <summary>Builds the lookup; no step is added afterwards.</summary>
+    public void Seal() => _table = new PropertyNameTable(_nameIds.Select(kv => (kv.Key, kv.Value)));
 
     /// <summary>Marks the names of interest among the top-level properties; false when there is none.</summary>
     public bool Scan(LogObject root, ref PresentNames present)
     {
-        var occupied = _occupied;
-        var properties = root.PropertySpan;
-        for (var i = 0; i < properties.Length; i++)
+        // Every record has the same few names: each is one probe of the table (see PropertyNameTable), where comparing
+        // it with the candidate names of its bucket, char by char, was most of the stage's cost on canonical records.
+        var table = _table!;
+        var any = false;
+        foreach (var p in root.PropertySpan)
         {
-            var p = properties[i];
-            int bucket;
-            if (p.TryGetRawName(out var raw))
+            var id = table.Find(p);
+            if (id >= 0)
             {
-                if (raw.IsEmpty)
-                {
-                    continue;
-                }
-
-                bucket = Bucket(raw.Length, (char)raw[0], (char)raw[^1]);
-            }
-            else
-            {
-                var name = p.Name;
-                if (name.Length == 0)
-                {
-                    continue;
-                }
-
-                bucket = Bucket(name.Length, name[0], name[^1]);
-            }
-
-            if ((occupied[bucket >> 6] & (1UL << bucket)) == 0 || _buckets[bucket] is not { } candidates)
-            {
-                continue;
-            }
-
-            foreach (var candidate in candidates)
-            {
-                if (p.NameEquals(candidate.Name))
-                {
-                    present.Set(candidate.Id);
-                    break;
-                }
+                present.Set(id);
+                any = true;
             }
         }
 
-        return present.Any;
+        return any;
     }
-
-    private static int Bucket(int length, char first, char last) => (length * 31 + first * 7 + last * 13) & (BucketCount - 1);
-
-    private readonly record struct Trigger(string Name, int Id);
 }

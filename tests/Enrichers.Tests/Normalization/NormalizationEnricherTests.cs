@@ -282,6 +282,32 @@ public sealed class NormalizationEnricherTests
         Assert.Equal(1, _statistics.Normalized["mine"]);
     }
 
+    [Fact]
+    public void A_field_an_earlier_rule_writes_is_read_by_the_later_rules_only_in_the_rules_order()
+    {
+        // Far more names and rules than one 64-bit word holds, so that the rules and names of interest lie in later words.
+        var fillers = Enumerable.Range(0, 70).Select(i => new FieldRule("filler", $"f{i}", $"g{i}", FieldConversion.Text)).ToList();
+        var options = new NormalizationOptions
+        {
+            Rules =
+            [
+                .. fillers,
+                new FieldRule("early", "b", "z", FieldConversion.Text),
+                .. fillers,
+                new FieldRule("first", "a", "b", FieldConversion.Text),
+                .. fillers,
+                new FieldRule("second", "b", "c.d", FieldConversion.Text),
+                new FieldRule("third", "c", "e", FieldConversion.Copy, SourceConsumption.Never),
+            ],
+        };
+
+        var o = Normalize("{\"a\":\"x\",\"f69\":\"y\"}", options);
+
+        Assert.Equal("{\"g69\":\"y\",\"c\":{\"d\":\"x\"},\"e\":{\"d\":\"x\"}}", o.ToJsonString());
+        Assert.Equal((0, 1, 1, 1, 1), (_statistics.Normalized["early"], _statistics.Normalized["first"], _statistics.Normalized["second"],
+            _statistics.Normalized["third"], _statistics.Normalized["filler"]));
+    }
+
     [Theory]
     [InlineData("Traceback (most recent call last):\n  File \"a.py\", line 1, in <module>\nValueError: bad input", "ValueError", "bad input")]
     [InlineData("java.net.SocketTimeoutException: Read timed out\n\tat x.y(Z.java:1)", "java.net.SocketTimeoutException", "Read timed out")]
