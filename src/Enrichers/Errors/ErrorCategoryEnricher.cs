@@ -14,6 +14,40 @@ public sealed class ErrorCategoryEnricher : ILogEnricher
 {
     private static readonly string[] ErrorLevels = ["error", "err", "fatal", "critical", "crit", "alert", "emerg", "panic"];
 
+    // ErrorLevels by length (index), each as its bytes in one word (see IsErrorLevel): all lowercase letters, no
+    // longer than 8.
+    private static readonly ulong[][] ErrorLevelWords = Enumerable.Range(0, 9)
+        .Select(length => ErrorLevels.Where(l => l.Length == length).Select(Word).ToArray()).ToArray();
+
+    // The top-level fields the enricher reads, and the members of an http object.
+    private static readonly PropertyNameTable Fields = new(
+    [
+        (FieldNames.Http, (int)Field.Http),
+        (FieldNames.Level, (int)Field.Level),
+        (FieldNames.Error, (int)Field.Error),
+        (FieldNames.Status, (int)Field.Status),
+        (FieldNames.Message, (int)Field.Message),
+        (FieldNames.Exception, (int)Field.Exception),
+        (FieldNames.ErrorDotType, (int)Field.ErrorType),
+        (FieldNames.ErrorType, (int)Field.ErrorType),
+        (FieldNames.StatusCode, (int)Field.StatusCode),
+        (FieldNames.ErrorMessage, (int)Field.ErrorMessage),
+        (FieldNames.ErrorDotMessage, (int)Field.ErrorMessage),
+        (FieldNames.HttpResponse, (int)Field.HttpResponse),
+        (FieldNames.ErrorCategory, (int)Field.ErrorCategory),
+        (FieldNames.ExceptionDotType, (int)Field.ExceptionType),
+        (FieldNames.HttpStatusCode, (int)Field.HttpStatusCode),
+        (FieldNames.ExceptionDotMessage, (int)Field.ErrorMessage),
+        (FieldNames.HttpResponseStatusCode, (int)Field.HttpResponseStatusCode),
+    ]);
+
+    private static readonly PropertyNameTable HttpFields = new(
+    [
+        (FieldNames.StatusCode, (int)HttpField.StatusCode),
+        (FieldNames.ResponseStatusCode, (int)HttpField.ResponseStatusCode),
+        (FieldNames.ResponseStatusCode[..FieldNames.ResponseStatusCode.IndexOf('.')], (int)HttpField.Response),
+    ]);
+
     // Compiling a regex takes milliseconds; chains built with the same rules (tests, restarts) share them.
     private static readonly ConcurrentDictionary<string, Regex> RegexCache = new(StringComparer.Ordinal);
 
@@ -294,79 +328,91 @@ public sealed class ErrorCategoryEnricher : ILogEnricher
 
     private static void Collect(LogObject root, ref Facts facts)
     {
-        // A span, not the IReadOnlyList: no enumerator to box and no interface call per property.
+        // A span, not the IReadOnlyList: no enumerator to box and no interface call per property. Each name is one
+        // probe of the table (see PropertyNameTable), where a switch on its length compared it with each field of
+        // that length char by char.
         var properties = root.PropertySpan;
         for (var i = 0; i < properties.Length; i++)
         {
             var p = properties[i];
-            var value = p.Value;
-            switch (p.NameLength)
+            switch ((Field)Fields.Find(p))
             {
-                case 4 when p.NameEquals(FieldNames.Http):
-                    if (value is LogObject http)
+                case Field.Http:
+                    if (p.Value is LogObject http)
                     {
-                        facts.AddStatus(http.Get(FieldNames.StatusCode));
-                        facts.AddStatus(LogPath.Find(http, FieldNames.ResponseStatusCode));
+                        CollectHttp(http, ref facts);
                     }
 
                     break;
-                case 5 when p.NameEquals(FieldNames.Level):
-                    facts.IsError |= IsErrorLevel(value);
+                case Field.Level:
+                    facts.IsError |= IsErrorLevel(p.Value);
                     break;
-                case 5 when p.NameEquals(FieldNames.Error):
-                    CollectErrorObject(value, ref facts);
+                case Field.Error:
+                case Field.Exception:
+                    CollectErrorObject(p.Value, ref facts);
                     break;
-                case 6 when p.NameEquals(FieldNames.Status):
-                    facts.AddStatus(value);
+                case Field.Status:
+                case Field.StatusCode:
+                case Field.HttpStatusCode:
+                case Field.HttpResponseStatusCode:
+                    facts.AddStatus(p.Value);
                     break;
-                case 7 when p.NameEquals(FieldNames.Message):
-                    facts.AddText(value);
+                case Field.Message:
+                    facts.AddText(p.Value);
                     break;
-                case 9 when p.NameEquals(FieldNames.Exception):
-                    CollectErrorObject(value, ref facts);
+                case Field.ErrorType:
+                case Field.ExceptionType:
+                    facts.AddText(p.Value);
+                    facts.AddType(p.Value);
                     break;
-                case 10 when p.NameEquals(FieldNames.ErrorDotType):
-                case 10 when p.NameEquals(FieldNames.ErrorType):
-                    facts.AddText(value);
-                    facts.AddType(value);
+                case Field.ErrorMessage:
+                    facts.IsError |= !p.Value.IsEmpty;
+                    facts.AddText(p.Value);
                     break;
-                case 11 when p.NameEquals(FieldNames.StatusCode):
-                    facts.AddStatus(value);
-                    break;
-                case 13 when p.NameEquals(FieldNames.ErrorMessage) || p.NameEquals(FieldNames.ErrorDotMessage):
-                    facts.IsError |= !value.IsEmpty;
-                    facts.AddText(value);
-                    break;
-                case 13 when p.NameEquals(FieldNames.HttpResponse):
-                    if (value is LogObject response)
+                case Field.HttpResponse:
+                    if (p.Value is LogObject response)
                     {
                         facts.AddStatus(response.Get(FieldNames.StatusCode));
                     }
 
                     break;
-                case 14 when p.NameEquals(FieldNames.ErrorCategory):
-                    if (value is LogString { IsEmpty: false } category)
+                case Field.ErrorCategory:
+                    if (p.Value is LogString { IsEmpty: false } category)
                     {
                         facts.ProducerCategory = category.Value;
                     }
 
                     break;
-                case 14 when p.NameEquals(FieldNames.ExceptionDotType):
-                    facts.AddText(value);
-                    facts.AddType(value);
+            }
+        }
+    }
+
+    /// <summary>The statuses of an <c>http</c> object: its <c>status_code</c>, then <c>response.status_code</c> (a dotted
+    /// key, else the first <c>response</c> object's <c>status_code</c>, as <see cref="LogPath.Find"/> reads it), found
+    /// in one pass over its members instead of one lookup each.</summary>
+    private static void CollectHttp(LogObject http, ref Facts facts)
+    {
+        LogNode? statusCode = null;
+        LogNode? responseStatusCode = null;
+        LogNode? response = null;
+        foreach (var p in http.PropertySpan)
+        {
+            switch ((HttpField)HttpFields.Find(p))
+            {
+                case HttpField.StatusCode:
+                    statusCode ??= p.Value;
                     break;
-                case 16 when p.NameEquals(FieldNames.HttpStatusCode):
-                    facts.AddStatus(value);
+                case HttpField.ResponseStatusCode:
+                    responseStatusCode ??= p.Value;
                     break;
-                case 17 when p.NameEquals(FieldNames.ExceptionDotMessage):
-                    facts.IsError |= !value.IsEmpty;
-                    facts.AddText(value);
-                    break;
-                case 25 when p.NameEquals(FieldNames.HttpResponseStatusCode):
-                    facts.AddStatus(value);
+                case HttpField.Response:
+                    response ??= p.Value;
                     break;
             }
         }
+
+        facts.AddStatus(statusCode);
+        facts.AddStatus(responseStatusCode ?? (response as LogObject)?.Get(FieldNames.StatusCode));
     }
 
     private static void CollectErrorObject(LogNode value, ref Facts facts)
@@ -397,9 +443,22 @@ public sealed class ErrorCategoryEnricher : ILogEnricher
         if (s.IsRaw && !s.RawHasEscapes)
         {
             var raw = s.RawUtf8;
-            foreach (var level in ErrorLevels)
+            if (raw.Length is 0 or > 8)
             {
-                if (raw.Length == level.Length && Ascii.EqualsIgnoreCase(raw, level))
+                return false;
+            }
+
+            // The bytes as one word with the case bit set in each: a byte ORed with 0x20 equals a lowercase letter only
+            // when it is that letter in either case, so one compare per level of this length is the ignore-case test.
+            var folded = 0UL;
+            for (var i = 0; i < raw.Length; i++)
+            {
+                folded |= (ulong)(raw[i] | 0x20) << (i * 8);
+            }
+
+            foreach (var level in ErrorLevelWords[raw.Length])
+            {
+                if (folded == level)
                 {
                     return true;
                 }
@@ -421,6 +480,16 @@ public sealed class ErrorCategoryEnricher : ILogEnricher
         }
 
         return false;
+    }
+
+    private static ulong Word(string level)
+    {
+        if (level.Length > 8 || !level.All(char.IsAsciiLetterLower))
+        {
+            throw new InvalidOperationException($"Error level '{level}' is not 1 to 8 lowercase letters.");
+        }
+
+        return level.Select((c, i) => (ulong)c << (i * 8)).Aggregate(0UL, (word, b) => word | b);
     }
 
     // The same test as \p{L}\p{N} in the pattern.
@@ -473,6 +542,32 @@ public sealed class ErrorCategoryEnricher : ILogEnricher
 
     private static Regex GetRegex(string pattern) =>
         RegexCache.GetOrAdd(pattern, static p => new Regex(p, RegexOptions.Compiled | RegexOptions.IgnoreCase | RegexOptions.CultureInvariant));
+
+    /// <summary>What a top-level name is to <see cref="Collect"/> (-1 from the table: nothing).</summary>
+    private enum Field
+    {
+        Http,
+        Level,
+        Error,
+        Exception,
+        Status,
+        StatusCode,
+        HttpStatusCode,
+        HttpResponseStatusCode,
+        Message,
+        ErrorType,
+        ExceptionType,
+        ErrorMessage,
+        HttpResponse,
+        ErrorCategory,
+    }
+
+    private enum HttpField
+    {
+        StatusCode,
+        ResponseStatusCode,
+        Response,
+    }
 
     /// <summary>What one pass over the record found.</summary>
     private struct Facts

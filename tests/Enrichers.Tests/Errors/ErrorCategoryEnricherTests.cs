@@ -178,6 +178,9 @@ public sealed class ErrorCategoryEnricherTests
     [InlineData("{\"status\":418}", "internal")]
     [InlineData("{\"status\":200,\"http\":{\"response\":{\"status_code\":503}}}", "upstream")]
     [InlineData("{\"status\":404,\"message\":\"Request failed\"}", "not_found")]
+    [InlineData("{\"http\":{\"response\":{\"status_code\":503},\"response.status_code\":404}}", "not_found")]
+    [InlineData("{\"http\":{\"st\\u0061tus_code\":404,\"response\":{\"status_code\":503}}}", "not_found")]
+    [InlineData("{\"le\\u0076el\":\"ERROR\",\"http\":{\"response\":{\"status_code\":410},\"response\":{\"status_code\":503}}}", "not_found")]
     public void Without_a_phrase_the_status_decides(string json, string expected)
     {
         Assert.Equal(expected, Category(json));
@@ -234,6 +237,10 @@ public sealed class ErrorCategoryEnricherTests
     [InlineData("{\"level\":\"info\",\"message\":\"retrying after timeout\"}")]
     [InlineData("{\"level\":\"warning\",\"message\":\"rate limit close\"}")]
     [InlineData("{\"level\":\"errors\"}")]
+    [InlineData("{\"level\":\"erro\"}")]
+    [InlineData("{\"level\":\"ERR0R\"}")]
+    [InlineData("{\"level\":\"critical!\"}")]
+    [InlineData("{\"http\":{\"response\":\"x\",\"response\":{\"status_code\":503}}}")]
     [InlineData("{\"level\":5,\"status\":399}")]
     [InlineData("{\"status\":200,\"status_code\":\"204\",\"http\":{\"response\":{\"status_code\":301}}}")]
     [InlineData("{\"error\":\"\",\"error_message\":null,\"exception\":{},\"error.message\":\"\"}")]
