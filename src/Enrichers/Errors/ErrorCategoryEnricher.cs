@@ -19,34 +19,8 @@ public sealed class ErrorCategoryEnricher : ILogEnricher
     private static readonly ulong[][] ErrorLevelWords = Enumerable.Range(0, 9)
         .Select(length => ErrorLevels.Where(l => l.Length == length).Select(Word).ToArray()).ToArray();
 
-    // The top-level fields the enricher reads, and the members of an http object.
-    private static readonly PropertyNameTable Fields = new(
-    [
-        (FieldNames.Http, (int)Field.Http),
-        (FieldNames.Level, (int)Field.Level),
-        (FieldNames.Error, (int)Field.Error),
-        (FieldNames.Status, (int)Field.Status),
-        (FieldNames.Message, (int)Field.Message),
-        (FieldNames.Exception, (int)Field.Exception),
-        (FieldNames.ErrorDotType, (int)Field.ErrorType),
-        (FieldNames.ErrorType, (int)Field.ErrorType),
-        (FieldNames.StatusCode, (int)Field.StatusCode),
-        (FieldNames.ErrorMessage, (int)Field.ErrorMessage),
-        (FieldNames.ErrorDotMessage, (int)Field.ErrorMessage),
-        (FieldNames.HttpResponse, (int)Field.HttpResponse),
-        (FieldNames.ErrorCategory, (int)Field.ErrorCategory),
-        (FieldNames.ExceptionDotType, (int)Field.ExceptionType),
-        (FieldNames.HttpStatusCode, (int)Field.HttpStatusCode),
-        (FieldNames.ExceptionDotMessage, (int)Field.ErrorMessage),
-        (FieldNames.HttpResponseStatusCode, (int)Field.HttpResponseStatusCode),
-    ]);
-
-    private static readonly PropertyNameTable HttpFields = new(
-    [
-        (FieldNames.StatusCode, (int)HttpField.StatusCode),
-        (FieldNames.ResponseStatusCode, (int)HttpField.ResponseStatusCode),
-        (FieldNames.ResponseStatusCode[..FieldNames.ResponseStatusCode.IndexOf('.')], (int)HttpField.Response),
-    ]);
+    // The object of response.status_code under http: its first segment.
+    private static readonly string ResponseName = FieldNames.ResponseStatusCode[..FieldNames.ResponseStatusCode.IndexOf('.')];
 
     // Compiling a regex takes milliseconds; chains built with the same rules (tests, restarts) share them.
     private static readonly ConcurrentDictionary<string, Regex> RegexCache = new(StringComparer.Ordinal);
@@ -328,60 +302,75 @@ public sealed class ErrorCategoryEnricher : ILogEnricher
 
     private static void Collect(LogObject root, ref Facts facts)
     {
-        // A span, not the IReadOnlyList: no enumerator to box and no interface call per property. Each name is one
-        // probe of the table (see PropertyNameTable), where a switch on its length compared it with each field of
-        // that length char by char.
+        // A span, not the IReadOnlyList: no enumerator to box and no interface call per property.
         var properties = root.PropertySpan;
         for (var i = 0; i < properties.Length; i++)
         {
             var p = properties[i];
-            switch ((Field)Fields.Find(p))
+            var value = p.Value;
+            switch (p.NameLength)
             {
-                case Field.Http:
-                    if (p.Value is LogObject http)
+                case 4 when p.NameEquals(FieldNames.Http):
+                    if (value is LogObject http)
                     {
                         CollectHttp(http, ref facts);
                     }
 
                     break;
-                case Field.Level:
-                    facts.IsError |= IsErrorLevel(p.Value);
+                case 5 when p.NameEquals(FieldNames.Level):
+                    facts.IsError |= IsErrorLevel(value);
                     break;
-                case Field.Error:
-                case Field.Exception:
-                    CollectErrorObject(p.Value, ref facts);
+                case 5 when p.NameEquals(FieldNames.Error):
+                    CollectErrorObject(value, ref facts);
                     break;
-                case Field.Status:
-                case Field.StatusCode:
-                case Field.HttpStatusCode:
-                case Field.HttpResponseStatusCode:
-                    facts.AddStatus(p.Value);
+                case 6 when p.NameEquals(FieldNames.Status):
+                    facts.AddStatus(value);
                     break;
-                case Field.Message:
-                    facts.AddText(p.Value);
+                case 7 when p.NameEquals(FieldNames.Message):
+                    facts.AddText(value);
                     break;
-                case Field.ErrorType:
-                case Field.ExceptionType:
-                    facts.AddText(p.Value);
-                    facts.AddType(p.Value);
+                case 9 when p.NameEquals(FieldNames.Exception):
+                    CollectErrorObject(value, ref facts);
                     break;
-                case Field.ErrorMessage:
-                    facts.IsError |= !p.Value.IsEmpty;
-                    facts.AddText(p.Value);
+                case 10 when p.NameEquals(FieldNames.ErrorDotType):
+                case 10 when p.NameEquals(FieldNames.ErrorType):
+                    facts.AddText(value);
+                    facts.AddType(value);
                     break;
-                case Field.HttpResponse:
-                    if (p.Value is LogObject response)
+                case 11 when p.NameEquals(FieldNames.StatusCode):
+                    facts.AddStatus(value);
+                    break;
+                case 13 when p.NameEquals(FieldNames.ErrorMessage) || p.NameEquals(FieldNames.ErrorDotMessage):
+                    facts.IsError |= !value.IsEmpty;
+                    facts.AddText(value);
+                    break;
+                case 13 when p.NameEquals(FieldNames.HttpResponse):
+                    if (value is LogObject response)
                     {
                         facts.AddStatus(response.Get(FieldNames.StatusCode));
                     }
 
                     break;
-                case Field.ErrorCategory:
-                    if (p.Value is LogString { IsEmpty: false } category)
+                case 14 when p.NameEquals(FieldNames.ErrorCategory):
+                    if (value is LogString { IsEmpty: false } category)
                     {
                         facts.ProducerCategory = category.Value;
                     }
 
+                    break;
+                case 14 when p.NameEquals(FieldNames.ExceptionDotType):
+                    facts.AddText(value);
+                    facts.AddType(value);
+                    break;
+                case 16 when p.NameEquals(FieldNames.HttpStatusCode):
+                    facts.AddStatus(value);
+                    break;
+                case 17 when p.NameEquals(FieldNames.ExceptionDotMessage):
+                    facts.IsError |= !value.IsEmpty;
+                    facts.AddText(value);
+                    break;
+                case 25 when p.NameEquals(FieldNames.HttpResponseStatusCode):
+                    facts.AddStatus(value);
                     break;
             }
         }
@@ -397,16 +386,16 @@ public sealed class ErrorCategoryEnricher : ILogEnricher
         LogNode? response = null;
         foreach (var p in http.PropertySpan)
         {
-            switch ((HttpField)HttpFields.Find(p))
+            switch (p.NameLength)
             {
-                case HttpField.StatusCode:
+                case 8 when p.NameEquals(ResponseName):
+                    response ??= p.Value;
+                    break;
+                case 11 when p.NameEquals(FieldNames.StatusCode):
                     statusCode ??= p.Value;
                     break;
-                case HttpField.ResponseStatusCode:
+                case 20 when p.NameEquals(FieldNames.ResponseStatusCode):
                     responseStatusCode ??= p.Value;
-                    break;
-                case HttpField.Response:
-                    response ??= p.Value;
                     break;
             }
         }
@@ -542,32 +531,6 @@ public sealed class ErrorCategoryEnricher : ILogEnricher
 
     private static Regex GetRegex(string pattern) =>
         RegexCache.GetOrAdd(pattern, static p => new Regex(p, RegexOptions.Compiled | RegexOptions.IgnoreCase | RegexOptions.CultureInvariant));
-
-    /// <summary>What a top-level name is to <see cref="Collect"/> (-1 from the table: nothing).</summary>
-    private enum Field
-    {
-        Http,
-        Level,
-        Error,
-        Exception,
-        Status,
-        StatusCode,
-        HttpStatusCode,
-        HttpResponseStatusCode,
-        Message,
-        ErrorType,
-        ExceptionType,
-        ErrorMessage,
-        HttpResponse,
-        ErrorCategory,
-    }
-
-    private enum HttpField
-    {
-        StatusCode,
-        ResponseStatusCode,
-        Response,
-    }
 
     /// <summary>What one pass over the record found.</summary>
     private struct Facts

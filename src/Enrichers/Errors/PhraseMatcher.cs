@@ -12,6 +12,12 @@ internal sealed class PhraseMatcher
     private readonly Dictionary<string, Phrase[]> _byFirstWord = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Phrase[]>.AlternateLookup<ReadOnlySpan<char>> _byFirstWordSpan;
 
+    // By word length: a bit per ASCII first char (its low 6 bits, case folded) that some phrase's first word of that
+    // length starts with. Nearly every word of an error text starts no phrase, and this rules it out before it is
+    // lowercased and hashed, which was most of the matcher's time; a word that starts with a non-ASCII char is
+    // always looked up (its lowercase may be ASCII: the Kelvin sign is 'k').
+    private readonly ulong[] _firstChars = new ulong[MaxWordLength + 1];
+
     public PhraseMatcher(IReadOnlyList<ErrorCategoryRule> rules)
     {
         _byFirstWordSpan = _byFirstWord.GetAlternateLookup<ReadOnlySpan<char>>();
@@ -35,6 +41,7 @@ internal sealed class PhraseMatcher
         foreach (var group in phrases.GroupBy(p => p.Words[0], StringComparer.Ordinal))
         {
             _byFirstWord.Add(group.Key, group.OrderBy(p => p.Rule).ToArray());
+            _firstChars[group.Key.Length] |= group.Key[0] < 0x80 ? FirstCharBit(group.Key[0]) : ulong.MaxValue;
         }
 
         IsSupported = true;
@@ -58,7 +65,7 @@ internal sealed class PhraseMatcher
         {
             work += start + length - pos;
             pos = start + length;
-            if (length > MaxWordLength)
+            if (length > MaxWordLength || (text[start] < 0x80 && (_firstChars[length] & FirstCharBit(text[start])) == 0))
             {
                 continue;
             }
@@ -124,6 +131,9 @@ internal sealed class PhraseMatcher
 
         return true;
     }
+
+    // ASCII letters of either case share a bit (0x20 is the case bit), as lowercasing would make them one char.
+    private static ulong FirstCharBit(char c) => 1UL << ((c | 0x20) & 63);
 
     private static bool IsSeparatorChar(char c) => char.IsWhiteSpace(c) || c is '_' or '-';
 

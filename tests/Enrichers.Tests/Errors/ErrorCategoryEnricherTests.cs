@@ -296,6 +296,26 @@ public sealed class ErrorCategoryEnricherTests
         Assert.Equal("unknown", Category("{\"status\":429}", enricher));
     }
 
+    [Theory]
+    [InlineData("KILL SWITCH engaged", "kill")]
+    [InlineData("the \u212Aill switch engaged", "kill")]
+    [InlineData("1UP granted", "one")]
+    [InlineData("killswitch engaged", "unknown")]
+    [InlineData("Qup granted", "unknown")]
+    [InlineData("\u00e9t\u00e9 fini", "summer")]
+    [InlineData("\u00c9T\u00c9 fini", "summer")]
+    public void A_phrase_is_found_whatever_the_case_of_its_first_char_and_words_that_start_none_are_passed_over(string message, string expected)
+    {
+        // The Kelvin sign lowercases to an ASCII 'k'; '1' and 'q' have the same low six bits.
+        var options = new ErrorCategoryOptions
+        {
+            Rules = [new ErrorCategoryRule("kill", ["kill switch"], []), new ErrorCategoryRule("one", ["1up"], []), new ErrorCategoryRule("summer", ["\u00e9t\u00e9"], [])],
+            DefaultCategory = "unknown",
+        };
+
+        Assert.Equal(expected, Category("{\"level\":\"error\",\"message\":\"" + message + "\"}", Create(options)));
+    }
+
     [Fact]
     public void Regex_characters_in_phrases_are_taken_literally()
     {
