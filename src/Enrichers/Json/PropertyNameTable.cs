@@ -148,5 +148,12 @@ internal sealed class PropertyNameTable
     private static int Hash(ulong lo, ulong hi, int length) =>
         (int)((((lo * 0x9E3779B97F4A7C15UL) ^ hi) * 0xC2B2AE3D27D4EB4FUL + (ulong)length) >> 32);
 
-    private readonly record struct Slot(ulong Lo, ulong Hi, int Length, int Number);
+    /// <summary>A name's words and length (-1: the slot is empty), and its number.</summary>
+    private struct Slot(ulong lo, ulong hi, int length, int number)
+    {
+        public ulong Lo = lo;
+        public ulong Hi = hi;
+        public int Length = length;
+        public int Number = number;
+    }
 }

@@ -245,11 +245,16 @@ public sealed class NormalizationEnricher : ILogEnricher
         var ruleWords = _ruleWords;
         var candidates = ruleWords <= 16 ? stackalloc ulong[ruleWords] : new ulong[ruleWords];
         var names = present.Words;
+        var rulesByName = _rulesByName;
         for (var w = 0; w < names.Length; w++)
         {
             for (var bits = names[w]; bits != 0; bits &= bits - 1)
             {
-                AddRules(candidates, (w << 6) + System.Numerics.BitOperations.TrailingZeroCount(bits), -1);
+                var row = ((w << 6) + System.Numerics.BitOperations.TrailingZeroCount(bits)) * ruleWords;
+                for (var k = 0; k < candidates.Length; k++)
+                {
+                    candidates[k] |= rulesByName[row + k];
+                }
             }
         }
 
@@ -280,7 +285,8 @@ public sealed class NormalizationEnricher : ILogEnricher
         return shapes;
     }
 
-    /// <summary>Adds the rules after rule <paramref name="after"/> that name <paramref name="id"/> can start.</summary>
+    /// <summary>Adds the rules after rule <paramref name="after"/> that name <paramref name="id"/> can start (a name a rule
+    /// wrote: rare, the rules of the record's own names are added in one pass).</summary>
     private void AddRules(Span<ulong> candidates, int id, int after)
     {
         var row = _rulesByName.AsSpan(id * _ruleWords, _ruleWords);
