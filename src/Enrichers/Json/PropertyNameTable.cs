@@ -14,6 +14,11 @@ internal sealed class PropertyNameTable
 {
     private const ulong HighBits = 0x8080808080808080UL;
 
+    // By length (its low 6 bits): a bit per first byte (its low 6 bits) of the ASCII names of that length. Most names of
+    // a record are none of a table's, and this rules nearly all of them out with one read of 512 bytes that stay in
+    // cache, before the name's words are read and hashed.
+    private readonly ulong[] _lengthFirst = new ulong[64];
+
     private readonly Slot[] _slots;
     private readonly byte[]?[] _longNames;
     private readonly int _mask;
@@ -72,6 +77,11 @@ internal sealed class PropertyNameTable
             }
 
             _slots[slot] = new Slot(lo, hi, utf8.Length, number);
+            if (utf8.Length > 0)
+            {
+                _lengthFirst[utf8.Length & 63] |= 1UL << (utf8[0] & 63);
+            }
+
             _longNames[slot] = utf8.Length > 16 ? utf8 : null;
         }
     }
@@ -86,6 +96,12 @@ internal sealed class PropertyNameTable
             return _byString.TryGetValue(property.Name, out var number) ? number : -1;
         }
 
+        var length = raw.Length;
+        if (length != 0 && _nonAscii.Length == 0 && (_lengthFirst[length & 63] & (1UL << (raw[0] & 63))) == 0)
+        {
+            return -1;
+        }
+
         var (lo, hi) = Words(raw);
         if (_nonAscii.Length != 0 && (((lo | hi) & HighBits) != 0 || (raw.Length > 16 && !Ascii.IsValid(raw))))
         {
@@ -95,7 +111,6 @@ internal sealed class PropertyNameTable
         // A name with non-ASCII bytes meets no slot here: every slot holds an ASCII name's bytes.
 
         var slots = _slots;
-        var length = raw.Length;
         for (var slot = Hash(lo, hi, length) & _mask; ; slot = (slot + 1) & _mask)
         {
             ref readonly var s = ref slots[slot];
