@@ -23,9 +23,10 @@ internal sealed class GeoDatabase
     private readonly MappedDatabaseFile _file;
     private readonly MaxMindSearchTree _tree;
     private readonly Reader _reader;
-    // Two-way set-associative, without a lock or a dictionary's bookkeeping: a hit is a hash, a read and a compare.
-    // With distinct addresses, caches of other sizes and shapes serve about as many lookups: the misses are mostly
-    // records met for the first time (docs/geoip.md § Cache).
+    // Set-associative, without a lock or a dictionary's bookkeeping: a hit is a hash, a read and a compare. In one pass
+    // of distinct addresses, caches of other sizes and shapes serve about as many lookups (the misses are records met
+    // for the first time); four ways keep more of the records in use once met than two did, in the same memory
+    // (docs/geoip.md § Cache).
     private readonly RecordCache _records = new(RecordCacheBits);
     private readonly VerifiedOffsets _verified;
     private readonly DecodedValues _shared = new();
@@ -141,8 +142,10 @@ internal sealed class GeoDatabase
     public T? Decode<T>(int offset, ClientAddress address)
         where T : class
     {
-        if (MaxMindSearchTree.ThrowIfFailed(offset) < 0)
+        if (offset < 0)
         {
+            // Not found, or a failure code, which throws (tested here first: the throwing call is not inlined).
+            MaxMindSearchTree.ThrowIfFailed(offset);
             return null;
         }
 

@@ -55,17 +55,43 @@ public sealed class RecordCacheTests
     }
 
     [Fact]
-    public void The_two_newest_records_of_a_set_stay_and_the_oldest_goes()
+    public void The_four_newest_records_of_a_set_stay_and_the_oldest_goes()
     {
+        // Four slots: one set, which every offset maps to.
         var cache = new RecordCache(2);
-        var same = Enumerable.Range(1, 100).Where(o => ((uint)o * 2_654_435_769u >> 31) == (2_654_435_769u >> 31)).Take(3).ToArray();
-        cache.Set(same[0], Record(same[0]));
-        cache.Set(same[1], Record(same[1]));
-        cache.Set(same[2], Record(same[2]));
+        for (var offset = 1; offset <= 5; offset++)
+        {
+            cache.Set(offset * 100, Record(offset * 100));
+        }
 
-        Assert.False(cache.TryGet(same[0], out _));
-        Assert.True(cache.TryGet(same[1], out _));
-        Assert.True(cache.TryGet(same[2], out _));
+        Assert.False(cache.TryGet(100, out _));
+        Assert.All(new[] { 200, 300, 400, 500 }, offset => Assert.True(cache.TryGet(offset, out _)));
+        Assert.Equal(4, cache.Count);
+    }
+
+    [Fact]
+    public void Records_that_share_a_set_are_all_kept_while_they_are_no_more_than_its_ways()
+    {
+        // A cache of 64 slots (16 sets) and four offsets of one set: a set of two ways lost one of any three at every
+        // pass over them, although the cache had room for all.
+        var cache = new RecordCache(6);
+        var target = SetIndex(1, 6);
+        var same = Enumerable.Range(1, 10_000).Where(o => SetIndex(o, 6) == target).Take(RecordCache.Ways).ToArray();
+        foreach (var offset in same)
+        {
+            cache.Set(offset, Record(offset));
+        }
+
+        for (var pass = 0; pass < 3; pass++)
+        {
+            Assert.All(same, offset => Assert.True(cache.TryGet(offset, out _)));
+        }
+    }
+
+    [Fact]
+    public void A_cache_smaller_than_one_set_is_refused()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => new RecordCache(1));
     }
 
     [Fact]
@@ -94,6 +120,9 @@ public sealed class RecordCacheTests
 
         Assert.Equal(0, wrong);
     }
+
+    // The set of an offset, as RecordCache computes it (the top bits of a Fibonacci hash).
+    private static ulong SetIndex(int offset, int bits) => (ulong)((uint)offset * 2_654_435_769u) >> (32 - (bits - 2));
 
     private static string Name(int offset) => offset.ToString(CultureInfo.InvariantCulture);
 
