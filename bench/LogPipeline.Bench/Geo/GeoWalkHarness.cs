@@ -108,7 +108,11 @@ public sealed unsafe class GeoWalkHarness : IHarness
             })));
         }
 
-        ReportRecordCacheHitRates(addresses.Select(a => city20.Find(cityMapped.Bytes, a)).Where(o => o >= 0).ToArray());
+        var offsets = addresses.Select(a => city20.Find(cityMapped.Bytes, a)).Where(o => o >= 0).ToArray();
+        Console.WriteLine($"records: {offsets.Distinct().Count():N0} distinct among the {offsets.Length:N0} addresses found");
+        ReportRecordCacheHitRates(offsets);
+        ReportRecordCacheReplay(offsets);
+        ReportKeptRecordMemory(cityPath, addresses);
         for (var round = 0; round < 3; round++)
         {
             foreach (var (name, run) in variants)
@@ -175,6 +179,55 @@ public sealed unsafe class GeoWalkHarness : IHarness
         }
 
         return sum;
+    }
+
+    /// <summary>The share of lookups <see cref="RecordCache"/> itself (the worker's replacement: newest first, nothing
+    /// moved on a hit) serves on a first pass over this stream of record offsets and on a second pass over the same
+    /// stream, which is what a chain fed the same lines again (the <c>enrich</c> harness's rounds) or traffic whose
+    /// records were all met before sees: then only the records the cache could not keep are decoded again.</summary>
+    private static void ReportRecordCacheReplay(int[] offsets)
+    {
+        foreach (var bits in new[] { 16, 17 })
+        {
+            var cache = new RecordCache(bits);
+            var served = new int[2];
+            for (var pass = 0; pass < 2; pass++)
+            {
+                foreach (var o in offsets)
+                {
+                    if (cache.TryGet(o, out _))
+                    {
+                        served[pass]++;
+                    }
+                    else
+                    {
+                        cache.Set(o, o);
+                    }
+                }
+            }
+
+            Console.WriteLine($"RecordCache {1 << bits:N0} slots {RecordCache.Ways}-way: {served[0] / (double)offsets.Length:P1} served on the first pass, {served[1] / (double)offsets.Length:P1} on the second");
+        }
+    }
+
+    /// <summary>The managed memory the worker's own database holds per decoded record it keeps: the database opened as
+    /// the enricher opens it, every address decoded through it, the heap measured after full collections before and
+    /// after.</summary>
+    private static void ReportKeptRecordMemory(string cityPath, byte[][] addresses)
+    {
+        var database = GeoDatabase.Open("city", cityPath, "City");
+        var before = GC.GetTotalMemory(forceFullCollection: true);
+        var found = 0;
+        foreach (var a in addresses)
+        {
+            found += database.Find<GeoCityRecord>(new IPAddress(a)) is null ? 0 : 1;
+        }
+
+        var after = GC.GetTotalMemory(forceFullCollection: true);
+        var kept = database.CachedRecords;
+        Console.WriteLine($"kept records: {kept:N0} of {GeoDatabase.RecordCacheCapacity:N0} slots after {found:N0} lookups; heap +{(after - before) / 1048576.0:F1} MiB, {(after - before) / (double)Math.Max(1, kept):F0} B per kept record (places and strings shared with other records included)");
+        GC.KeepAlive(database);
+        database.Release();
     }
 
     private static byte* HugeCopy(byte[] file, int length)
