@@ -52,9 +52,10 @@ internal sealed class GeoCityRecord : GeoRecord, IDeferredMembers
         Span<byte> longitude = stackalloc byte[LogLiteral.MaxNumberLength];
         if (location is { Latitude: { } lat, Longitude: { } lon } && double.IsFinite(lat) && double.IsFinite(lon))
         {
-            // As a number node holds a double, so the rendered object and its nodes write the same bytes.
-            latitude = latitude[..LogLiteral.FormatNumber(lat, latitude)];
-            longitude = longitude[..LogLiteral.FormatNumber(lon, longitude)];
+            // As a number node holds a double (GeoCoordinate writes the same bytes as LogLiteral.FormatNumber, cheaper),
+            // so the rendered object and its nodes write the same bytes.
+            latitude = latitude[..GeoCoordinate.Format(lat, latitude)];
+            longitude = longitude[..GeoCoordinate.Format(lon, longitude)];
         }
         else
         {
