@@ -1,4 +1,3 @@
-using System.Buffers;
 using Enrichers.Json;
 
 namespace Enrichers.Geo;
@@ -31,9 +30,6 @@ internal static class GeoFieldWriter
     private static readonly LogName AsNumber = LogName.Leaf(FieldNames.ClientAsNumber);
     private static readonly LogName Organization = LogName.Segment(FieldNames.ClientAsOrganizationName, 2);
     private static readonly LogName OrganizationName = LogName.Leaf(FieldNames.ClientAsOrganizationName);
-
-    [ThreadStatic]
-    private static ArrayBufferWriter<byte>? t_render;
 
     /// <summary>Writes the fields into the <c>client</c> object directly: one lookup per object instead of a path walk
     /// per field. A root-level dotted key of the same field is replaced in place, so a field never ends up twice.
@@ -156,47 +152,78 @@ internal static class GeoFieldWriter
     internal static byte[] RenderGeo(GeoCityRecord city, ReadOnlySpan<byte> latitude, ReadOnlySpan<byte> longitude,
         out int latitudeAt, out int longitudeAt)
     {
-        // Records are decoded on any thread that meets one first: a buffer per thread, reused.
-        var buffer = t_render ??= new ArrayBufferWriter<byte>(512);
-        buffer.ResetWrittenCount();
-        var output = new JsonOutput(buffer, 512);
-        output.WriteByte((byte)'{');
-        var comma = false;
+        // Written straight into an array of the exact length, measured first: a record is rendered once, when first
+        // decoded, where a JSON writer's buffer would be copied out again (JsonOutput.WriteMemberRawString and
+        // WriteMemberRaw write the same bytes for a member).
+        var hasLocation = !latitude.IsEmpty && !longitude.IsEmpty;
+        var length = 2;
+        var members = 0;
         for (var i = 0; i < GeoTextCount; i++)
         {
             if (Text(city, i) is { } text)
             {
-                output.WriteMemberRawString(GeoLeaves[i].Utf8.Span, text.Utf8.Span, comma);
-                comma = true;
+                length += GeoLeaves[i].Utf8.Length + text.Utf8.Length + 5;
+                members++;
+            }
+        }
+
+        if (hasLocation)
+        {
+            length += GeoLeaves[GeoTextCount].Utf8.Length + 3 + 2 + Lat.Utf8.Length + 3 + latitude.Length + Lon.Utf8.Length + 4 + longitude.Length;
+            members++;
+        }
+
+        var json = new byte[length + Math.Max(0, members - 1)];
+        var span = json.AsSpan();
+        span[0] = (byte)'{';
+        var at = 1;
+        for (var i = 0; i < GeoTextCount; i++)
+        {
+            if (Text(city, i) is { } text)
+            {
+                at = Member(span, at, GeoLeaves[i].Utf8.Span);
+                span[at++] = (byte)'"';
+                text.Utf8.Span.CopyTo(span[at..]);
+                at += text.Utf8.Length;
+                span[at++] = (byte)'"';
             }
         }
 
         latitudeAt = longitudeAt = 0;
-        if (!latitude.IsEmpty && !longitude.IsEmpty)
+        if (hasLocation)
         {
-            output.WriteMemberRaw(GeoLeaves[GeoTextCount].Utf8.Span, comma);
-            output.WriteByte((byte)'{');
-            output.WriteMemberRaw(Lat.Utf8.Span, comma: false);
-            latitudeAt = Position(buffer, ref output);
-            output.WriteRaw(latitude);
-            output.WriteMemberRaw(Lon.Utf8.Span, comma: true);
-            longitudeAt = Position(buffer, ref output);
-            output.WriteRaw(longitude);
-            output.WriteByte((byte)'}');
+            at = Member(span, at, GeoLeaves[GeoTextCount].Utf8.Span);
+            span[at++] = (byte)'{';
+            at = Member(span, at, Lat.Utf8.Span);
+            latitudeAt = at;
+            latitude.CopyTo(span[at..]);
+            at += latitude.Length;
+            at = Member(span, at, Lon.Utf8.Span);
+            longitudeAt = at;
+            longitude.CopyTo(span[at..]);
+            at += longitude.Length;
+            span[at++] = (byte)'}';
         }
 
-        output.WriteByte((byte)'}');
-        output.Flush();
-        return buffer.WrittenSpan.ToArray();
+        span[at] = (byte)'}';
+        return json;
     }
 
-    /// <summary>How many bytes <paramref name="output"/> has written into <paramref name="buffer"/>: flushed, and
-    /// <paramref name="output"/> made again to go on after them.</summary>
-    private static int Position(ArrayBufferWriter<byte> buffer, ref JsonOutput output)
+    /// <summary>Puts <c>,"name":</c> at <paramref name="at"/> of <paramref name="json"/> (the comma unless an object
+    /// opens just before); returns where it ends.</summary>
+    private static int Member(Span<byte> json, int at, ReadOnlySpan<byte> name)
     {
-        output.Flush();
-        output = new JsonOutput(buffer, 64);
-        return buffer.WrittenCount;
+        if (json[at - 1] != (byte)'{')
+        {
+            json[at++] = (byte)',';
+        }
+
+        json[at++] = (byte)'"';
+        name.CopyTo(json[at..]);
+        at += name.Length;
+        json[at++] = (byte)'"';
+        json[at++] = (byte)':';
+        return at;
     }
 
     /// <summary>Appends the fields of <paramref name="asn"/> to an empty <c>client.as</c> object, as nodes (the deferred

@@ -47,6 +47,31 @@ public sealed class GeoCityRecordTests
             System.Text.Encoding.UTF8.GetString(city.Json));
     }
 
+    [Fact]
+    public void The_rendered_object_is_written_exactly_as_the_nodes_of_every_combination_of_fields_present()
+    {
+        // Each of the six texts and the location present or not, texts with escapes among them.
+        for (var present = 0; present < 128; present++)
+        {
+            var city = new GeoCityRecord(
+                continent: Has(present, 4) ? new MaxMindPlace(null, new GeoText("EU"), null, shareName: false) : null,
+                country: Has(present, 0) || Has(present, 1)
+                    ? new MaxMindPlace(Has(present, 0) ? new GeoText("GB") : null, null, Has(present, 1) ? new GeoText("A \"quoted\" land") : null, shareName: false)
+                    : null,
+                subdivision: Has(present, 3) ? new MaxMindPlace(new GeoText("ENG"), null, null, shareName: false) : null,
+                city: Has(present, 2) ? new MaxMindPlace(null, null, new GeoText("Linköping"), shareName: false) : null,
+                location: new MaxMindLocation(Has(present, 6) ? -33.8688 : null, 151.2093, Has(present, 5) ? new GeoText("Europe/London") : null),
+                poolNames: false);
+            var nodes = new LogObject();
+            ((IDeferredMembers)city).AppendTo(nodes);
+            var written = new LogRecord(nodes).ToString();
+
+            Assert.Equal(written, System.Text.Encoding.UTF8.GetString(city.Json));
+        }
+    }
+
+    private static bool Has(int present, int field) => (present & 1 << field) != 0;
+
     private static GeoCityRecord City(string? name, MaxMindLocation location) => new(
         continent: null,
         country: new MaxMindPlace(new GeoText("GB"), null, new GeoText("United Kingdom"), shareName: false),
