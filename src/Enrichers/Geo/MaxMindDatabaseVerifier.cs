@@ -368,6 +368,50 @@ internal static class MaxMindDatabaseVerifier
 
     internal static (int Type, long Size, int Next) ReadControl(ReadOnlySpan<byte> section, int offset)
     {
+        // The common shapes first, decoded with one bounds check: pointers, and values whose size fits the control byte
+        // (nearly every value and key of MaxMind's files). Verification and decoding read every control byte of a record
+        // met for the first time; the rest (and every error) is left to the general path below.
+        if ((uint)offset < (uint)section.Length)
+        {
+            int control = section[offset];
+            var type = control >> 5;
+            if (type == 1)
+            {
+                var pointerSize = (control >> 3) & 0x3;
+                if ((long)offset + 2 + pointerSize <= section.Length)
+                {
+                    var b = section.Slice(offset + 1, pointerSize + 1);
+                    long pointer = pointerSize switch
+                    {
+                        0 => (control & 0x7) << 8 | b[0],
+                        1 => ((control & 0x7) << 16 | b[0] << 8 | b[1]) + 2048,
+                        2 => ((control & 0x7) << 24 | b[0] << 16 | b[1] << 8 | b[2]) + 526336,
+                        _ => (uint)(b[0] << 24 | b[1] << 16 | b[2] << 8 | b[3]),
+                    };
+                    return (1, pointer, offset + 2 + pointerSize);
+                }
+            }
+            else if ((control & 0x1F) < 29)
+            {
+                if (type != 0)
+                {
+                    return (type, control & 0x1F, offset + 1);
+                }
+
+                if (offset + 1 < section.Length && (uint)(section[offset + 1] - 1) < 8)
+                {
+                    return (7 + section[offset + 1], control & 0x1F, offset + 2);
+                }
+            }
+        }
+
+        return ReadControlInGeneral(section, offset);
+    }
+
+    /// <summary>What <see cref="ReadControl"/> gives for any value, errors included (internal for the tests that hold its
+    /// first path to it).</summary>
+    internal static (int Type, long Size, int Next) ReadControlInGeneral(ReadOnlySpan<byte> section, int offset)
+    {
         if ((uint)offset >= (uint)section.Length)
         {
             throw new InvalidDataException($"data offset {offset} is outside the section");
