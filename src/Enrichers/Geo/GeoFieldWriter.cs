@@ -153,8 +153,7 @@ internal static class GeoFieldWriter
         out int latitudeAt, out int longitudeAt)
     {
         // Written straight into an array of the exact length, measured first: a record is rendered once, when first
-        // decoded, where a JSON writer's buffer would be copied out again (JsonOutput.WriteMemberRawString and
-        // WriteMemberRaw write the same bytes for a member).
+        // decoded, where a JSON writer's buffer would be copied out again (members as JsonOutput writes them).
         var hasLocation = !latitude.IsEmpty && !longitude.IsEmpty;
         var length = 2;
         var members = 0;
@@ -211,20 +210,8 @@ internal static class GeoFieldWriter
 
     /// <summary>Puts <c>,"name":</c> at <paramref name="at"/> of <paramref name="json"/> (the comma unless an object
     /// opens just before); returns where it ends.</summary>
-    private static int Member(Span<byte> json, int at, ReadOnlySpan<byte> name)
-    {
-        if (json[at - 1] != (byte)'{')
-        {
-            json[at++] = (byte)',';
-        }
-
-        json[at++] = (byte)'"';
-        name.CopyTo(json[at..]);
-        at += name.Length;
-        json[at++] = (byte)'"';
-        json[at++] = (byte)':';
-        return at;
-    }
+    private static int Member(Span<byte> json, int at, ReadOnlySpan<byte> name) =>
+        at + JsonOutput.MemberStart(json[at..], name, comma: json[at - 1] != (byte)'{');
 
     /// <summary>Appends the fields of <paramref name="asn"/> to an empty <c>client.as</c> object, as nodes (the deferred
     /// members of <see cref="GeoAsnRecord"/>), marked as objects made here are marked.</summary>

@@ -115,8 +115,9 @@ internal ref struct JsonOutput
         _pos += k;
     }
 
-    /// <summary>Puts <c>,"raw":</c> at the start of <paramref name="span"/>, which has room for it; returns its length.</summary>
-    private static int MemberStart(Span<byte> span, ReadOnlySpan<byte> raw, bool comma)
+    /// <summary>Puts <c>,"raw":</c> at the start of <paramref name="span"/>, which has room for it; returns its length
+    /// (internal: GeoIP renders a record's object with it, <see cref="Geo.GeoFieldWriter.RenderGeo"/>).</summary>
+    internal static int MemberStart(Span<byte> span, ReadOnlySpan<byte> raw, bool comma)
     {
         var k = 0;
         if (comma)
