@@ -283,15 +283,19 @@ internal static class MaxMindDatabaseVerifier
                         throw new InvalidDataException($"map key at offset {at} is not a string");
                     }
 
-                    at = Skip(section, at, nesting + 1, checkedPointers, verified);
-                    at = Skip(section, at, nesting + 1, checkedPointers, verified);
+                    // A key is nearly always a pointer to a string verified before (MaxMind's files store each key
+                    // once): moving past it is then all that Skip would do.
+                    at = key.Type == 1 && IsVerifiedTarget(key.Size, nesting + 1, section, verified)
+                        ? key.Next
+                        : Skip(section, at, nesting + 1, checkedPointers, verified);
+                    at = SkipEntry(section, at, nesting + 1, checkedPointers, verified);
                 }
 
                 return at;
             case 11:
                 for (var i = 0; i < size; i++)
                 {
-                    at = Skip(section, at, nesting + 1, checkedPointers, verified);
+                    at = SkipEntry(section, at, nesting + 1, checkedPointers, verified);
                 }
 
                 return at;
@@ -299,6 +303,29 @@ internal static class MaxMindDatabaseVerifier
                 throw new InvalidDataException($"data at offset {offset} has unknown or invalid type {type}");
         }
     }
+
+    /// <summary>As <see cref="Skip"/> for a map's value or an array's element at <paramref name="nesting"/>, without the
+    /// call when it is a pointer to data verified before (a record's country, continent, names and time zone): the
+    /// same checks, in the same order, so the same errors.</summary>
+    private static int SkipEntry(ReadOnlySpan<byte> section, int offset, int nesting, HashSet<int> checkedPointers,
+        VerifiedOffsets? verified)
+    {
+        if (verified is not null)
+        {
+            var (type, target, next) = ReadControl(section, offset);
+            if (type == 1 && IsVerifiedTarget(target, nesting, section, verified))
+            {
+                return next;
+            }
+        }
+
+        return Skip(section, offset, nesting, checkedPointers, verified);
+    }
+
+    /// <summary>Whether <see cref="Skip"/> at <paramref name="nesting"/> of a pointer to <paramref name="target"/>
+    /// would only move past the pointer: not nested too deeply, inside the section, and verified before.</summary>
+    private static bool IsVerifiedTarget(long target, int nesting, ReadOnlySpan<byte> section, VerifiedOffsets? verified) =>
+        nesting <= MaxNesting && target < section.Length && verified?.Contains((int)target) == true;
 
     /// <summary>Decodes a value (metadata only: small, so allocation does not matter).</summary>
     private static object? Read(ReadOnlySpan<byte> section, int offset, int nesting, out int next)
