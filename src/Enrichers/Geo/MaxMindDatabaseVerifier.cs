@@ -310,7 +310,9 @@ internal static class MaxMindDatabaseVerifier
     private static int SkipEntry(ReadOnlySpan<byte> section, int offset, int nesting, HashSet<int> checkedPointers,
         VerifiedOffsets? verified)
     {
-        if (verified is not null)
+        // Only a pointer's control is read here (type 1 in its top three bits): any other value goes to Skip, which
+        // reads its control itself.
+        if (verified is not null && (uint)offset < (uint)section.Length && section[offset] >> 5 == 1)
         {
             var (type, target, next) = ReadControl(section, offset);
             if (type == 1 && IsVerifiedTarget(target, nesting, section, verified))
