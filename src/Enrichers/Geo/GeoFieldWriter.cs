@@ -161,14 +161,16 @@ internal static class GeoFieldWriter
         {
             if (Text(city, i) is { } text)
             {
-                length += GeoLeaves[i].Utf8.Length + text.Utf8.Length + 5;
+                length += MemberLength(GeoLeaves[i].Utf8.Span) + text.Utf8.Length + 2; // the text in quotes
                 members++;
             }
         }
 
         if (hasLocation)
         {
-            length += GeoLeaves[GeoTextCount].Utf8.Length + 3 + 2 + Lat.Utf8.Length + 3 + latitude.Length + Lon.Utf8.Length + 4 + longitude.Length;
+            // "location":{"lat":..,"lon":..}: its braces and the comma between the coordinates besides the members.
+            length += MemberLength(GeoLeaves[GeoTextCount].Utf8.Span) + 2 + MemberLength(Lat.Utf8.Span) + latitude.Length
+                + 1 + MemberLength(Lon.Utf8.Span) + longitude.Length;
             members++;
         }
 
@@ -207,6 +209,9 @@ internal static class GeoFieldWriter
         span[at] = (byte)'}';
         return json;
     }
+
+    /// <summary>The length of <c>"name":</c> as <see cref="Member"/> writes it, without the comma.</summary>
+    private static int MemberLength(ReadOnlySpan<byte> name) => name.Length + 3;
 
     /// <summary>Puts <c>,"name":</c> at <paramref name="at"/> of <paramref name="json"/> (the comma unless an object
     /// opens just before); returns where it ends.</summary>
