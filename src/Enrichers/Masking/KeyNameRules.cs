@@ -162,6 +162,11 @@ internal sealed class KeyNameRules
         return flags;
     }
 
+    /// <summary>False when no rule's last word ends with the ASCII characters <paramref name="a"/>, <paramref name="b"/>
+    /// (<paramref name="b"/> a letter): then <see cref="Evaluate{T}(ReadOnlySpan{T})"/> of any name ending with them gives
+    /// <see cref="KeyFlags.None"/> at once.</summary>
+    public bool MayEndWith(int a, int b) => _endings.Contains(Pair(a, b));
+
     private KeyFlags EvaluateWords<T>(ReadOnlySpan<T> name)
         where T : unmanaged, IBinaryInteger<T>
     {

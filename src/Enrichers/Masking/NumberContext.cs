@@ -233,6 +233,15 @@ internal static class NumberContext
         }
 
         var end = j + 1;
+
+        // The rules' verdict is None at once when the name's last two characters end no rule and its last is a letter
+        // (KeyNameRules.MayEndWith); the walk below would reach both, so the words before them need not be found.
+        int last = Get(s, end - 1), beforeLast = Get(s, end - 2);
+        if (end - 2 >= limit && IsLetter(last) && (IsWord(beforeLast) || beforeLast is '-' or '.') && !st.Keys.MayEndWith(beforeLast, last))
+        {
+            return KeyFlags.None;
+        }
+
         var k = end;
         for (var words = 1; ; words++)
         {

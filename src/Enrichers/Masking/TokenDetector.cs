@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using static Enrichers.Masking.ScanText;
 
 namespace Enrichers.Masking;
@@ -97,6 +98,14 @@ internal static class TokenDetector
 
         return false;
     }
+
+    /// <summary>False only when <see cref="Glued{T}(ReadOnlySpan{T}, int, ref ScanState, out ValueMatch, out int)"/> at
+    /// <paramref name="i"/> would return false at once, with no work counted: the word starts at <paramref name="i"/>
+    /// (no letter or digit before it) with none of the glued prefixes' first letters. The letter anchors of plain words
+    /// (<c>/workspaces</c>) then cost no call.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool MayBeGlued<T>(ReadOnlySpan<T> s, int i)
+        where T : unmanaged, IBinaryInteger<T> => IsAlnum(Get(s, i - 1)) || C(s[i]) is 'd' or 'S' or 'L';
 
     /// <summary>Tokens whose prefix is glued to their body, tried on a word the scan would otherwise skip
     /// (<paramref name="i"/> is inside it): Databricks <c>dapi</c> + 32 hex, Twilio API key <c>SK</c> + 32 hex,

@@ -103,7 +103,7 @@ internal static class ValueScanner
             // first digit), or the word is a token whose prefix is glued to it.
             if (next <= i + 1 && IsLetter(C(s[i])) && !AccountNumberDetector.IbanAhead(s, i) && !NationalIdDetector.LetteredIdAhead(s, i))
             {
-                if (TokenDetector.Glued(s, i, ref state, out match, out _))
+                if (TokenDetector.MayBeGlued(s, i) && TokenDetector.Glued(s, i, ref state, out match, out _))
                 {
                     return WithPending(ref state, ref match);
                 }
