@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using static Enrichers.Masking.ScanText;
 
 namespace Enrichers.Masking;
@@ -175,6 +176,7 @@ internal static class AccountNumberDetector
     }
 
     /// <summary>True when two letters of one case stand at <paramref name="first"/> and after it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool SameCaseLetters(int first, int second) =>
         IsLetter(first) && IsLetter(second) && IsUpper(first) == IsUpper(second);
 

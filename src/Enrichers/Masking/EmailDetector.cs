@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using static Enrichers.Masking.ScanText;
 
 namespace Enrichers.Masking;
@@ -77,6 +78,7 @@ internal static class EmailDetector
     /// (<c>o'neil</c>; a quote before the address, as in <c>'jane@…'</c>, is not one), 1 for the backslash of a
     /// <c>\uXXXX</c> escape (JSON text inside a string: <c>jo\u0068n@…</c>), 0 when the local part starts at
     /// <paramref name="i"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int LocalBefore<T>(ReadOnlySpan<T> s, int i)
         where T : unmanaged, IBinaryInteger<T>
     {
@@ -217,6 +219,7 @@ internal static class EmailDetector
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool IsDomainChar(int c) => IsAlnum(c) || c == '-' || c >= 0x80;
 
     // %C3 in a URL-encoded address: an internationalized domain's UTF-8 bytes, percent-encoded.

@@ -25,25 +25,30 @@ internal sealed class KeyNameMasker
     /// <summary>What <paramref name="property"/>'s name says about its value; <paramref name="slot"/> is the name's
     /// slot in <paramref name="names"/> (-1 when it is not remembered there), by which the clean-value lookups of its
     /// values are paced (see <see cref="RepeatedTextCache.ShouldConsult"/>).</summary>
-    public KeyFlags Evaluate(LogProperty property, RepeatedTextCache names, out int slot)
+    public KeyFlags Evaluate(LogProperty property, RepeatedTextCache names, out int slot) =>
+        property.TryGetRawName(out var raw) ? Evaluate(raw, names, out slot) : EvaluateDecoded(property, names, out slot);
+
+    // Set by an enricher (already a string) or escaped in the input (rare): the decoded name. An ASCII one (the names
+    // enrichers write: client.geo.*, trace.*, ten per record with GeoIP) is judged as its bytes, which the rules judge
+    // as its chars, so it is remembered like a name from the input instead of judged every time. Its buffer is here,
+    // not in the common path: a method with a stackalloc is compiled once, without profile data.
+    private KeyFlags EvaluateDecoded(LogProperty property, RepeatedTextCache names, out int slot)
+    {
+        Span<byte> ascii = stackalloc byte[RepeatedTextCache.MaxLength];
+        var name = property.Name.AsSpan();
+        if (property.AsciiLength != name.Length || name.Length > ascii.Length
+            || System.Text.Ascii.FromUtf16(name, ascii, out var length) != System.Buffers.OperationStatus.Done)
+        {
+            slot = -1;
+            return Evaluate(name);
+        }
+
+        return Evaluate(ascii[..length], names, out slot);
+    }
+
+    private KeyFlags Evaluate(ReadOnlySpan<byte> raw, RepeatedTextCache names, out int slot)
     {
         slot = -1;
-        Span<byte> ascii = stackalloc byte[RepeatedTextCache.MaxLength];
-        scoped ReadOnlySpan<byte> raw;
-        if (!property.TryGetRawName(out raw))
-        {
-            // Set by an enricher (already a string) or escaped in the input (rare): the decoded name. An ASCII one (the
-            // names enrichers write: client.geo.*, trace.*, ten per record with GeoIP) is judged as its bytes, which the
-            // rules judge as its chars, so it is remembered like a name from the input instead of judged every time.
-            var name = property.Name.AsSpan();
-            if (property.AsciiLength != name.Length || name.Length > ascii.Length
-                || System.Text.Ascii.FromUtf16(name, ascii, out var length) != System.Buffers.OperationStatus.Done)
-            {
-                return Evaluate(name);
-            }
-
-            raw = ascii[..length];
-        }
 
         // Names repeat in every record; splitting them into words each time cost more than the lookup.
         if (raw.Length > RepeatedTextCache.MaxLength)

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using static Enrichers.Masking.ScanText;
 
 namespace Enrichers.Masking;
@@ -69,6 +70,7 @@ internal static class NumberContext
     }
 
     /// <summary>True for the kinds of <see cref="Separator"/> that are spaces.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool IsSpaceKind(int kind) => kind == ' ' || kind >= 0x80;
 
     /// <summary>True when a unit follows the number ending at <paramref name="end"/> (right after it or after one

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Enrichers.Masking;
 
@@ -107,6 +108,7 @@ internal struct ScanState
         return at;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int Count(int from, int to)
     {
         Work += to - from;

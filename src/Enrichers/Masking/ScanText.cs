@@ -173,27 +173,41 @@ internal static class ScanText
     public static int Get<T>(ReadOnlySpan<T> s, int i)
         where T : unmanaged, IBinaryInteger<T> => (uint)i < (uint)s.Length ? CodeUnit.Value(s[i]) : -1;
 
+    // The character classes below are called in every detector's loops; inlining them is left to the JIT's budget
+    // otherwise, which large detectors (the digit anchor's, the e-mail's) exhaust, leaving a call per character.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool IsDigit(int c) => (uint)(c - '0') <= 9;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool IsUpper(int c) => (uint)(c - 'A') <= 'Z' - 'A';
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool IsLetter(int c) => (uint)((c | 0x20) - 'a') <= 'z' - 'a';
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool IsAlnum(int c) => IsDigit(c) || IsLetter(c);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool IsWord(int c) => IsAlnum(c) || c == '_';
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool IsUpperAlnum(int c) => IsDigit(c) || IsUpper(c);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool IsHex(int c) => IsDigit(c) || (uint)((c | 0x20) - 'a') <= 'f' - 'a';
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool IsBase64Url(int c) => IsWord(c) || c == '-';
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool IsTokenChar(int c) => IsBase64Url(c) || c is '.' or '~' or '+' or '/' or '=';
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool IsEmailLocal(int c) => IsAlnum(c) || c is '.' or '_' or '%' or '+' or '-' || c >= 0x80;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool IsSpaceOrQuote(int c) => c is <= ' ' or '"' or '\'';
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool IsValueStop(int c) => IsSpaceOrQuote(c) || c is '&' or ';' or ',' or ')' or ']' or '}' or '<' or '>';
 }
