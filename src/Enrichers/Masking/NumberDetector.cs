@@ -224,12 +224,12 @@ internal static class NumberDetector
     // (with a second digit after them and no word character before) nor a capital right before the digit. The digits
     // of identifiers and names (a3f9…, jane.doe123, omar45) then cost no call.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool MayBeLettered<T>(ReadOnlySpan<T> s, int i, int prev)
+    internal static bool MayBeLettered<T>(ReadOnlySpan<T> s, int i, int prev)
         where T : unmanaged, IBinaryInteger<T> =>
         IsUpper(prev) || (AccountNumberDetector.SameCaseLetters(Get(s, i - 2), prev) && IsDigit(Get(s, i + 1)) && !IsWord(Get(s, i - 3)));
 
     // Letters right before the digit at i: an IBAN's country (DE89…, de89…), a PAN's five capitals, a NINO's two.
-    private static bool Lettered<T>(ReadOnlySpan<T> s, int i, ref ScanState st, out ValueMatch m)
+    internal static bool Lettered<T>(ReadOnlySpan<T> s, int i, ref ScanState st, out ValueMatch m)
         where T : unmanaged, IBinaryInteger<T>
     {
         m = default;
