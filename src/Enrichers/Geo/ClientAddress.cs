@@ -13,6 +13,8 @@ internal readonly struct ClientAddress : IEquatable<ClientAddress>
 {
     private const string HexDigits = "0123456789abcdef";
 
+    private static readonly uint[] OctetTexts = OctetTextTable();
+
     private ClientAddress(ulong high, ulong low, bool isV4)
     {
         High = high;
@@ -179,27 +181,38 @@ internal readonly struct ClientAddress : IEquatable<ClientAddress>
 
     private static int FormatV4(uint address, Span<byte> destination)
     {
+        // Each octet's digits as four bytes at once from a table (the fourth, its length, is overwritten by the next dot
+        // or left past the end): no division per digit.
         var n = 0;
-        for (var shift = 24; shift >= 0; shift -= 8)
+        for (var shift = 24; shift > 0; shift -= 8)
         {
-            var part = (int)(address >> shift) & 0xFF;
-            if (part >= 100)
-            {
-                destination[n++] = (byte)('0' + part / 100);
-            }
-
-            if (part >= 10)
-            {
-                destination[n++] = (byte)('0' + part / 10 % 10);
-            }
-
-            destination[n++] = (byte)('0' + part % 10);
-            if (shift > 0)
-            {
-                destination[n++] = (byte)'.';
-            }
+            var octet = OctetTexts[(int)(address >> shift) & 0xFF];
+            BinaryPrimitives.WriteUInt32LittleEndian(destination[n..], octet);
+            n += (int)(octet >> 24);
+            destination[n++] = (byte)'.';
         }
 
-        return n;
+        var last = OctetTexts[(int)address & 0xFF];
+        BinaryPrimitives.WriteUInt32LittleEndian(destination[n..], last);
+        return n + (int)(last >> 24);
+    }
+
+    /// <summary>The decimal text of each octet: its one to three ASCII digits in the low bytes, their count in the high byte.</summary>
+    private static uint[] OctetTextTable()
+    {
+        var table = new uint[256];
+        for (var octet = 0; octet < 256; octet++)
+        {
+            var text = octet.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var packed = (uint)text.Length << 24;
+            for (var i = 0; i < text.Length; i++)
+            {
+                packed |= (uint)text[i] << (8 * i);
+            }
+
+            table[octet] = packed;
+        }
+
+        return table;
     }
 }

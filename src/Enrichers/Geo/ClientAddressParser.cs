@@ -109,14 +109,18 @@ internal static class ClientAddressParser
 
     /// <summary>As <see cref="TryParsePlainV6(ReadOnlySpan{char}, out ClientAddress)"/>, giving the 128 bits as they are
     /// (an IPv4-mapped address stays IPv6): masking's IPv6 pattern reads addresses in text with it.</summary>
-    internal static bool TryParsePlainV6(ReadOnlySpan<char> text, out ulong high, out ulong low)
+    internal static bool TryParsePlainV6(ReadOnlySpan<char> text, out ulong high, out ulong low) => TryParsePlainV6<char>(text, out high, out low);
+
+    /// <summary>As <see cref="TryParsePlainV6(ReadOnlySpan{char}, out ulong, out ulong)"/>, for chars or UTF-8 bytes alike.</summary>
+    private static bool TryParsePlainV6<T>(ReadOnlySpan<T> text, out ulong high, out ulong low)
+        where T : unmanaged, IBinaryInteger<T>
     {
         high = low = 0;
         Span<ushort> words = stackalloc ushort[8];
         var count = 0;
         var gap = -1;
         var i = 0;
-        if (text.StartsWith("::"))
+        if (text.Length >= 2 && int.CreateTruncating(text[0]) == ':' && int.CreateTruncating(text[1]) == ':')
         {
             gap = 0;
             i = 2;
@@ -126,9 +130,9 @@ internal static class ClientAddressParser
         {
             var value = 0;
             var digits = 0;
-            for (; i < text.Length && digits < 5 && char.IsAsciiHexDigit(text[i]); i++, digits++)
+            for (; i < text.Length && digits < 5 && HexValue(int.CreateTruncating(text[i])) is var digit and >= 0; i++, digits++)
             {
-                value = value << 4 | HexValue(text[i]);
+                value = value << 4 | digit;
             }
 
             if (digits is 0 or > 4 || count == 8)
@@ -142,12 +146,12 @@ internal static class ClientAddressParser
                 break;
             }
 
-            if (text[i] != ':' || ++i == text.Length)
+            if (int.CreateTruncating(text[i]) != ':' || ++i == text.Length)
             {
                 return false;
             }
 
-            if (text[i] == ':')
+            if (int.CreateTruncating(text[i]) == ':')
             {
                 if (gap >= 0)
                 {
@@ -181,17 +185,43 @@ internal static class ClientAddressParser
         return true;
     }
 
-    private static int HexValue(char c) => c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
+    /// <summary>The value of ASCII hex digit <paramref name="c"/>, -1 for any other char.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static int HexValue(int c) => (uint)(c - '0') <= 9 ? c - '0' : (uint)((c | 0x20) - 'a') <= 5 ? (c | 0x20) - 'a' + 10 : -1;
 
-    /// <summary>As <see cref="TryPick"/> for UTF-8 <paramref name="text"/> made only of digits and dots (how nearly
-    /// every producer writes an IPv4 client address), read from the bytes without decoding them: such text is one list
-    /// element with nothing to trim and no port, so <see cref="TryPick"/> gives the answer of the dotted-quad parse.
-    /// False with <paramref name="read"/> false for any other text (or none), which <see cref="TryPick"/> reads.</summary>
-    public static bool TryPickDottedQuad(ReadOnlySpan<byte> text, out ClientAddress address, out bool read)
+    /// <summary>As <see cref="TryPick"/> for UTF-8 <paramref name="text"/> made only of digits and dots, or only of hex
+    /// digits and colons (how nearly every producer writes a client address), read from the bytes without decoding them:
+    /// such text is one list element with nothing to trim, no brackets and no port, so <see cref="TryPick"/> gives the
+    /// answer of the dotted-quad parse, or of the parse of IPv6 hex groups when that one accepts it (it sees at least two
+    /// colons then, so <see cref="TryParse"/> reads the text as IPv6). False with <paramref name="read"/> false for any
+    /// other text (or none), and for hex and colons that are not plain IPv6 (which <see cref="TryParse"/> leaves to the
+    /// framework): <see cref="TryPick"/> reads those.</summary>
+    public static bool TryPickPlain(ReadOnlySpan<byte> text, out ClientAddress address, out bool read)
     {
-        read = !text.IsEmpty && !text.ContainsAnyExcept(DigitsAndDots);
-        address = default;
-        return read && TryParseDottedQuad(text, out address);
+        // The usual IPv4 address first, in the one pass of its parse: only digits and dots pass it.
+        if (TryParseDottedQuad(text, out address))
+        {
+            read = true;
+            return true;
+        }
+
+        if (text.IsEmpty)
+        {
+            read = false;
+            return false;
+        }
+
+        if (!text.ContainsAnyExcept(DigitsAndDots))
+        {
+            // Digits and dots that are not a dotted quad: not an address, as TryPick would find.
+            read = true;
+            return false;
+        }
+
+        // The parse of hex groups refuses any other char itself.
+        read = TryParsePlainV6(text, out var high, out var low);
+        address = read ? ClientAddress.FromV6(high, low) : default;
+        return read;
     }
 
     /// <summary>Exactly four decimal parts of 0–255. Parsed here because the framework follows inet_aton:

@@ -43,6 +43,10 @@ internal static class ClientAddressSources
     private const int RequestDottedForwardedForLength = 31;
     private const int RequestDottedRealIpLength = 25;
 
+    // Bit c - 64 (bit c of the ASCII chars from 64 on): a top-level name starting with char c may be a source, a
+    // container of one or a dotted client.* key. Made from Fields (whose names all start with a letter), in both cases.
+    private static readonly ulong SourceFirstLetters = FirstLetters();
+
     /// <summary>Which source fields the record has (bit i = <see cref="Fields"/>[i]): <see cref="Scan"/>'s
     /// <see cref="ClientAddressScan.Present"/>.</summary>
     public static int Find(LogObject root) => Scan(root).Present;
@@ -64,6 +68,13 @@ internal static class ClientAddressSources
         for (var i = 0; i < properties.Length; i++)
         {
             var property = properties[i];
+            if (!MayHoldSource(property.FirstChar))
+            {
+                // Most top-level names start with a char no source, container or dotted client.* key starts with: ruled
+                // out by one bit, without the name's length or bytes.
+                continue;
+            }
+
             var length = property.NameLength;
             var bits = 0;
             var leaf = false;
@@ -141,6 +152,27 @@ internal static class ClientAddressSources
         return new ClientAddressScan(present, holders == 1 ? leafAt : -1, clientAt, dottedClientKeys);
     }
 
+    /// <summary>False when a top-level name whose <see cref="LogProperty.FirstChar"/> is <paramref name="first"/> can be
+    /// none of what <see cref="Scan"/> looks for; true for the rest, and for names whose first char is not told (-1).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static bool MayHoldSource(int first) =>
+        first < 0 || ((uint)(first - 64) < 64 && (SourceFirstLetters >> (first - 64) & 1) != 0);
+
+    private static ulong FirstLetters()
+    {
+        // The containers (client, source, http, request) and the dotted client.* keys start as the fields under them.
+        // Both cases of every first letter: a few more names pass than needed (only the headers ignore case), none that
+        // is needed is ruled out.
+        var bits = 0UL;
+        foreach (var field in Fields)
+        {
+            System.Diagnostics.Debug.Assert(char.IsAsciiLetter(field[0]), "Every source field starts with an ASCII letter.");
+            bits |= 1UL << (char.ToLowerInvariant(field[0]) - 64) | 1UL << (char.ToUpperInvariant(field[0]) - 64);
+        }
+
+        return bits;
+    }
+
     /// <summary>The value of source field <paramref name="index"/> (of <see cref="Fields"/>), or null.</summary>
     public static LogNode? Find(LogObject root, int index) => Slot(root, Fields[index], HeaderLength(index), remove: false);
 
@@ -175,10 +207,19 @@ internal static class ClientAddressSources
     /// walked every level twice, once per header: a quarter of the GeoIP enricher's time in a profile).</summary>
     private static int HeaderBits(LogObject obj, int index, int offset)
     {
+        // Every name that can match at this level starts with the path's next char, a lowercase letter (in any case for
+        // a header name): the other names are ruled out by their first char alone (an ECS http object's method, version,
+        // request and response all are but one).
+        var next = Fields[index][offset];
+        System.Diagnostics.Debug.Assert(char.IsAsciiLetterLower(next), "Every part of a header source starts with a lowercase ASCII letter.");
         var bits = 0;
         foreach (var property in obj.PropertySpan)
         {
-            bits |= HeaderBits(property, index, offset);
+            var first = property.FirstChar;
+            if (first < 0 || (first | 0x20) == next)
+            {
+                bits |= HeaderBits(property, index, offset);
+            }
         }
 
         return bits;

@@ -328,17 +328,18 @@ public sealed class GeoIpEnricher : ILogEnricher, IDisposable
     /// text (blank, or not a string): then the next source is read, and the record is not counted as malformed.</summary>
     private static bool TryRead(LogNode node, Span<char> buffer, out ClientAddress address, out bool usable)
     {
-        if (node is LogString { IsRaw: true, RawHasEscapes: false } s && s.RawUtf8.Length <= MaxStackAddress)
+        if (node is LogString { IsRaw: true, RawHasEscapes: false } s && s.RawUtf8 is { Length: <= MaxStackAddress } raw)
         {
-            // An IPv4 address as nearly every producer writes it: parsed from its UTF-8 bytes as they are.
-            var parsed = ClientAddressParser.TryPickDottedQuad(s.RawUtf8, out address, out usable);
+            // An address as nearly every producer writes it (a dotted quad, IPv6 hex groups): parsed from its UTF-8 bytes
+            // as they are.
+            var parsed = ClientAddressParser.TryPickPlain(raw, out address, out usable);
             if (usable)
             {
                 return parsed;
             }
 
             // Anything else from the decoded chars on the stack, no string made.
-            var chars = buffer[..Encoding.UTF8.GetChars(s.RawUtf8, buffer)];
+            var chars = buffer[..Encoding.UTF8.GetChars(raw, buffer)];
             usable = !ClientAddressSources.IsBlank(chars);
             return ClientAddressParser.TryPick(usable ? chars : default, out address);
         }

@@ -26,6 +26,10 @@ internal static class IpAddressRanges
         (0xF0000000, 4),    // reserved, and broadcast
     ];
 
+    // Bit o: some range above starts with first octet o. Most public addresses are told by this bit alone, without a
+    // test of every range (they are all tried for each public address otherwise).
+    private static readonly ulong[] NonPublicFirstOctets = FirstOctets();
+
     public static bool IsPublic(IPAddress address) => IsPublic(ClientAddress.From(address));
 
     public static bool IsPublic(ClientAddress address)
@@ -66,6 +70,12 @@ internal static class IpAddressRanges
 
     private static bool IsPublicV4(uint value)
     {
+        var first = value >> 24;
+        if ((NonPublicFirstOctets[first >> 6] >> (int)(first & 63) & 1) == 0)
+        {
+            return true;
+        }
+
         foreach (var (network, prefix) in NonPublicV4)
         {
             var mask = uint.MaxValue << (32 - prefix);
@@ -76,5 +86,21 @@ internal static class IpAddressRanges
         }
 
         return true;
+    }
+
+    private static ulong[] FirstOctets()
+    {
+        var bits = new ulong[4];
+        foreach (var (network, prefix) in NonPublicV4)
+        {
+            // A range of prefix 8 or more has one first octet; a shorter one (multicast, reserved) spans several.
+            var last = network | (prefix >= 32 ? 0 : uint.MaxValue >> prefix);
+            for (var octet = network >> 24; octet <= last >> 24; octet++)
+            {
+                bits[octet >> 6] |= 1UL << (int)(octet & 63);
+            }
+        }
+
+        return bits;
     }
 }

@@ -136,6 +136,11 @@ public sealed class LogProperty
         return false;
     }
 
+    /// <summary>The name's first char when one read tells it (an unescaped ASCII first byte, or an ASCII first char of a
+    /// name set as a string), else -1 (an escaped, non-ASCII or empty name): a pass over every name of a record that
+    /// looks for a few rules the rest out by it without touching the name's bytes.</summary>
+    internal int FirstChar => _first;
+
     /// <summary>Lookups by an ASCII name compare this first (an int, no span): the name's length when it can
     /// equal an ASCII name of that length without decoding (unescaped input bytes, or an ASCII name set by
     /// an enricher); -1 when only the decoded name can tell (escapes, non-ASCII names set by enrichers).</summary>

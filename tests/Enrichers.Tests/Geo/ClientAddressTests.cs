@@ -49,6 +49,20 @@ public sealed class ClientAddressTests
     }
 
     [Fact]
+    public void Every_IPv4_octet_is_written_in_every_place_as_the_framework_writes_it()
+    {
+        for (var octet = 0u; octet < 256; octet++)
+        {
+            // The octet in each of the four places, beside octets of one, two and three digits.
+            foreach (var value in new[] { octet << 24 | 0x010A64, 0x0A6401u << 8 | octet, 0xFF000000u | octet << 16 | 0x0909, 0x09FFu << 16 | octet << 8 | 0x63 })
+            {
+                var address = new IPAddress(new[] { (byte)(value >> 24), (byte)(value >> 16), (byte)(value >> 8), (byte)value });
+                Assert.Equal(address.ToString(), ClientAddress.FromV4(value).ToString());
+            }
+        }
+    }
+
+    [Fact]
     public void Truncation_clears_every_bit_after_the_prefix()
     {
         var random = new Random(13);
