@@ -90,14 +90,7 @@ internal readonly struct ClientAddress : IEquatable<ClientAddress>
             return FormatV4(V4, destination);
         }
 
-        Span<ushort> words = stackalloc ushort[8];
-        for (var i = 0; i < 4; i++)
-        {
-            words[i] = (ushort)(High >> (48 - 16 * i));
-            words[i + 4] = (ushort)(Low >> (48 - 16 * i));
-        }
-
-        if (HasEmbeddedIPv4Form(words))
+        if (HasEmbeddedIPv4Form())
         {
             // The forms the framework writes with a dotted tail (IPv4-compatible, -translated, ISATAP): rare in
             // client addresses, so left to it rather than copied.
@@ -105,7 +98,9 @@ internal readonly struct ClientAddress : IEquatable<ClientAddress>
             return written;
         }
 
-        var (zeroStart, zeroEnd) = LongestZeroRun(words);
+        // The words are read from the two halves as needed, not copied to the stack: a method with a stack buffer and a
+        // loop is compiled once, fully, before its static data is set up, and then calls a helper for every read of it.
+        var (zeroStart, zeroEnd) = LongestZeroRun();
         var n = 0;
         for (var i = 0; i < 8; i++)
         {
@@ -122,7 +117,7 @@ internal readonly struct ClientAddress : IEquatable<ClientAddress>
                 destination[n++] = (byte)':';
             }
 
-            n += FormatHex(words[i], destination[n..]);
+            n += FormatHex(Word(i), destination[n..]);
         }
 
         return n;
@@ -144,19 +139,21 @@ internal readonly struct ClientAddress : IEquatable<ClientAddress>
     /// <c>::a.b.c.d</c>, <c>::ffff:0:a.b.c.d</c> and ISATAP <c>…:0:5efe:a.b.c.d</c>); true for a little more than
     /// that (any address whose first 64 bits are zero), which only sends a few more to the framework's own
     /// formatter.</summary>
-    private static bool HasEmbeddedIPv4Form(ReadOnlySpan<ushort> words) =>
-        (words[0] | words[1] | words[2] | words[3]) == 0 || (words[4] == 0 && words[5] == 0x5EFE);
+    private bool HasEmbeddedIPv4Form() => High == 0 || Low >> 32 == 0x5EFE;
+
+    /// <summary>The <paramref name="index"/>-th 16-bit word of an IPv6 address (0: the first written).</summary>
+    private ushort Word(int index) => (ushort)((index < 4 ? High : Low) >> (48 - 16 * (index & 3)));
 
     /// <summary>The longest run of at least two zero words (the first of equal ones), as <c>[start, end)</c>;
     /// (-1, -1) when there is none.</summary>
-    private static (int Start, int End) LongestZeroRun(ReadOnlySpan<ushort> words)
+    private (int Start, int End) LongestZeroRun()
     {
         var bestStart = -1;
         var bestLength = 0;
         var length = 0;
-        for (var i = 0; i < words.Length; i++)
+        for (var i = 0; i < 8; i++)
         {
-            length = words[i] == 0 ? length + 1 : 0;
+            length = Word(i) == 0 ? length + 1 : 0;
             if (length > bestLength)
             {
                 bestLength = length;

@@ -116,7 +116,10 @@ internal static class ClientAddressParser
         where T : unmanaged, IBinaryInteger<T>
     {
         high = low = 0;
-        Span<ushort> words = stackalloc ushort[8];
+
+        // The words read so far, the last in the low 16 bits: no stack buffer, which would have the method compiled once,
+        // fully, before its static data is set up.
+        var words = UInt128.Zero;
         var count = 0;
         var gap = -1;
         var i = 0;
@@ -140,7 +143,8 @@ internal static class ClientAddressParser
                 return false;
             }
 
-            words[count++] = (ushort)value;
+            words = words << 16 | (uint)value;
+            count++;
             if (i == text.Length)
             {
                 break;
@@ -168,20 +172,17 @@ internal static class ClientAddressParser
             return false;
         }
 
-        // Words after the gap move to the end; the gap is zeros.
         if (gap >= 0)
         {
-            var after = count - gap;
-            words.Slice(gap, after).CopyTo(words[(8 - after)..]);
-            words.Slice(gap, 8 - count).Clear();
+            // The words before the gap move to the top; the gap is zeros.
+            var afterBits = 16 * (count - gap);
+            var after = afterBits == 0 ? UInt128.Zero : words & (UInt128.MaxValue >> (128 - afterBits));
+            var before = gap == 0 ? UInt128.Zero : (words >> afterBits) << (16 * (8 - gap));
+            words = before | after;
         }
 
-        for (var w = 0; w < 4; w++)
-        {
-            high = high << 16 | words[w];
-            low = low << 16 | words[w + 4];
-        }
-
+        high = (ulong)(words >> 64);
+        low = (ulong)words;
         return true;
     }
 

@@ -43,9 +43,10 @@ internal static class ClientAddressSources
     private const int RequestDottedForwardedForLength = 31;
     private const int RequestDottedRealIpLength = 25;
 
-    // Bit c - 64 (bit c of the ASCII chars from 64 on): a top-level name starting with char c may be a source, a
-    // container of one or a dotted client.* key. Made from Fields (whose names all start with a letter), in both cases.
-    private static readonly ulong SourceFirstLetters = FirstLetters();
+    // Bit min(n, 63) of entry c - 64 (for the ASCII chars from 64 on): a top-level name of n bytes starting with char c
+    // may be a source, a container of one or a dotted client.* key. Made from Fields (whose names all start with a
+    // letter), in both cases of the letter.
+    private static readonly ulong[] SourceNameLengths = NameLengths();
 
     /// <summary>Which source fields the record has (bit i = <see cref="Fields"/>[i]): <see cref="Scan"/>'s
     /// <see cref="ClientAddressScan.Present"/>.</summary>
@@ -68,14 +69,14 @@ internal static class ClientAddressSources
         for (var i = 0; i < properties.Length; i++)
         {
             var property = properties[i];
-            if (!MayHoldSource(property.FirstChar))
+            var length = property.NameLength;
+            if (!MayHoldSource(property.FirstChar, length))
             {
-                // Most top-level names start with a char no source, container or dotted client.* key starts with: ruled
-                // out by one bit, without the name's length or bytes.
+                // Nearly every top-level name has a first char and length that no source, container or dotted client.*
+                // key has: ruled out by one bit, without reading its bytes.
                 continue;
             }
 
-            var length = property.NameLength;
             var bits = 0;
             var leaf = false;
             switch (length)
@@ -152,25 +153,40 @@ internal static class ClientAddressSources
         return new ClientAddressScan(present, holders == 1 ? leafAt : -1, clientAt, dottedClientKeys);
     }
 
-    /// <summary>False when a top-level name whose <see cref="LogProperty.FirstChar"/> is <paramref name="first"/> can be
-    /// none of what <see cref="Scan"/> looks for; true for the rest, and for names whose first char is not told (-1).</summary>
+    /// <summary>False when a top-level name whose <see cref="LogProperty.FirstChar"/> is <paramref name="first"/> and whose
+    /// <see cref="LogProperty.NameLength"/> is <paramref name="length"/> can be none of what <see cref="Scan"/> looks for;
+    /// true for the rest, and for names whose first char is not told (-1).</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private static bool MayHoldSource(int first) =>
-        first < 0 || ((uint)(first - 64) < 64 && (SourceFirstLetters >> (first - 64) & 1) != 0);
+    private static bool MayHoldSource(int first, int length) =>
+        first < 0 || ((uint)(first - 64) < 64 && (SourceNameLengths[first - 64] >> Math.Min(length, 63) & 1) != 0);
 
-    private static ulong FirstLetters()
+    private static ulong[] NameLengths()
     {
-        // The containers (client, source, http, request) and the dotted client.* keys start as the fields under them.
-        // Both cases of every first letter: a few more names pass than needed (only the headers ignore case), none that
-        // is needed is ruled out.
-        var bits = 0UL;
+        // The top-level names Scan looks for: each field, whole or as the part before one of its dots (a container,
+        // nested or a dotted key); and client.* keys of 8 bytes or more (GeoFieldWriter.IsDottedClient). Both cases of
+        // every first letter: a few more names pass than needed (only the headers ignore case), none that is needed is
+        // ruled out.
+        var lengths = new ulong[64];
         foreach (var field in Fields)
         {
             System.Diagnostics.Debug.Assert(char.IsAsciiLetter(field[0]), "Every source field starts with an ASCII letter.");
-            bits |= 1UL << (char.ToLowerInvariant(field[0]) - 64) | 1UL << (char.ToUpperInvariant(field[0]) - 64);
+            for (var end = 0; end <= field.Length; end++)
+            {
+                if (end == field.Length || field[end] == '.')
+                {
+                    Add(field[0], 1UL << Math.Min(end, 63));
+                }
+            }
         }
 
-        return bits;
+        Add(GeoFieldWriter.ClientName[0], ulong.MaxValue << (GeoFieldWriter.ClientName.Length + 2));
+        return lengths;
+
+        void Add(char first, ulong bits)
+        {
+            lengths[char.ToLowerInvariant(first) - 64] |= bits;
+            lengths[char.ToUpperInvariant(first) - 64] |= bits;
+        }
     }
 
     /// <summary>The value of source field <paramref name="index"/> (of <see cref="Fields"/>), or null.</summary>

@@ -9,6 +9,9 @@ internal static class GeoFieldWriter
     // The names written, made once from FieldNames' paths: constant bytes, so masking's names cache and the
     // output read them as they read unescaped input names, without converting a string at every record.
     private static readonly LogName Client = LogName.Segment(FieldNames.ClientIp, 0);
+
+    /// <summary>The name of the object the fields are written into (<c>client</c>).</summary>
+    internal static string ClientName => Client.Value;
     private static readonly LogName Ip = LogName.Leaf(FieldNames.ClientIp);
     private static readonly LogName IpHash = LogName.Leaf(GeoIpEnricher.ClientIpHashField);
     private static readonly LogName Geo = LogName.Segment(FieldNames.ClientGeoCountryIsoCode, 1);

@@ -230,7 +230,7 @@ public sealed class GeoIpEnricher : ILogEnricher, IDisposable
     }
 
     // The buffers on the stack are written before they are read: zeroing them cost more than the rest of the work of
-    // a record without a database.
+    // a record without a database. They are locals, not stackalloc (see ClientAddressText).
     [SkipLocalsInit]
     private void EnrichCore(LogRecord record)
     {
@@ -244,12 +244,11 @@ public sealed class GeoIpEnricher : ILogEnricher, IDisposable
         var malformed = false;
         var found = false;
         var address = default(ClientAddress);
-        Span<char> buffer = stackalloc char[MaxStackAddress];
         var leafAt = scan.LeafAt;
         if (leafAt >= 0)
         {
             // The usual record: its only source is a top-level property, read where the scan saw it.
-            found = TryRead(root[leafAt].Value, buffer, out address, out var usable);
+            found = TryRead(root[leafAt].Value, out address, out var usable);
             malformed = usable && !found;
         }
         else
@@ -259,7 +258,7 @@ public sealed class GeoIpEnricher : ILogEnricher, IDisposable
                 // The first usable source is read; every present one is removed below.
                 if ((scan.Present & (1 << i)) != 0 && ClientAddressSources.Find(root, i) is { } node)
                 {
-                    found = TryRead(node, buffer, out address, out var usable);
+                    found = TryRead(node, out address, out var usable);
                     malformed |= usable && !found;
                 }
             }
@@ -301,8 +300,8 @@ public sealed class GeoIpEnricher : ILogEnricher, IDisposable
         }
 
         // Formatted before the look-up, which waits for the table read asked for above.
-        Span<byte> clientIp = stackalloc byte[IpAnonymizer.MaxTextLength];
-        clientIp = found ? FormatClientIp(address, clientIp) : default;
+        Unsafe.SkipInit(out ClientAddressText text);
+        var clientIp = found ? FormatClientIp(address, text) : default;
         var entry = found ? Resolve(address) : default;
         if (found && entry.Outcome != (byte)GeoOutcome.None)
         {
@@ -326,7 +325,7 @@ public sealed class GeoIpEnricher : ILogEnricher, IDisposable
 
     /// <summary>The address a source's value gives. <paramref name="usable"/> is false when the value holds no address
     /// text (blank, or not a string): then the next source is read, and the record is not counted as malformed.</summary>
-    private static bool TryRead(LogNode node, Span<char> buffer, out ClientAddress address, out bool usable)
+    private static bool TryRead(LogNode node, out ClientAddress address, out bool usable)
     {
         if (node is LogString { IsRaw: true, RawHasEscapes: false } s && s.RawUtf8 is { Length: <= MaxStackAddress } raw)
         {
@@ -338,16 +337,24 @@ public sealed class GeoIpEnricher : ILogEnricher, IDisposable
                 return parsed;
             }
 
-            // Anything else from the decoded chars on the stack, no string made.
-            var chars = buffer[..Encoding.UTF8.GetChars(raw, buffer)];
-            usable = !ClientAddressSources.IsBlank(chars);
-            return ClientAddressParser.TryPick(usable ? chars : default, out address);
+            return TryReadDecoded(raw, out address, out usable);
         }
 
         var text = ClientAddressSources.Text(node);
         usable = text is not null && !ClientAddressSources.IsBlank(text);
         address = default;
         return usable && ClientAddressParser.TryPick(text, out address);
+    }
+
+    /// <summary>As <see cref="TryRead"/> for UTF-8 text other than a plain address: read from its chars, decoded on the
+    /// stack, no string made.</summary>
+    [SkipLocalsInit]
+    private static bool TryReadDecoded(ReadOnlySpan<byte> raw, out ClientAddress address, out bool usable)
+    {
+        Span<char> buffer = stackalloc char[MaxStackAddress];
+        var chars = buffer[..Encoding.UTF8.GetChars(raw, buffer)];
+        usable = !ClientAddressSources.IsBlank(chars);
+        return ClientAddressParser.TryPick(usable ? chars : default, out address);
     }
 
     /// <summary><c>client.ip</c> by the policy (empty: not written), on the stack.</summary>
