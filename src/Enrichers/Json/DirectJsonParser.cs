@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Runtime.CompilerServices;
 
 namespace Enrichers.Json;
@@ -10,17 +9,18 @@ namespace Enrichers.Json;
 /// accepts what that reader accepts, and builds the same nodes (the same slices of the input, the same escape flags).
 /// <para>Why it exists: the reader keeps a token state machine and stops at every token to hand it over, and that
 /// hand-over, not the scan, was most of the record model's cost; going from the bytes to the nodes in one pass made
-/// parsing cheaper than the reader alone. The input's UTF-8 is checked by the caller, as for the reader.</para></summary>
+/// parsing cheaper than the reader alone. The input's UTF-8 is the caller's to check, and only when a string held a
+/// non-ASCII byte (see <see cref="TryParse"/>).</para></summary>
 internal static class DirectJsonParser
 {
-    // What ends the plain run of a string: its closing quote, an escape, or a control character (invalid in JSON).
-    private static readonly SearchValues<byte> StringStops = JsonOutput.MustEscapeUtf8;
-
     /// <summary>The root object of <paramref name="input"/>, with its nodes from <paramref name="pool"/> when given;
     /// null when the input is not plainly one valid JSON object within <paramref name="maxDepth"/> (the caller's
-    /// reader-based parse then decides). Nodes taken from the pool before giving up stay unused until its reset.</summary>
-    public static LogObject? TryParse(ReadOnlyMemory<byte> input, int maxDepth, LogNodePool? pool)
+    /// reader-based parse then decides). Nodes taken from the pool before giving up stay unused until its reset.
+    /// <paramref name="nonAscii"/>: a string of the object holds a byte of 0x80 or more. The parser accepts nothing
+    /// else outside ASCII, so when it is false the input is ASCII, hence valid UTF-8, and the caller need not check.</summary>
+    public static LogObject? TryParse(ReadOnlyMemory<byte> input, int maxDepth, LogNodePool? pool, out bool nonAscii)
     {
+        nonAscii = false;
         var span = input.Span;
         var i = SkipWhitespace(span, 0);
         if (i >= span.Length || span[i] != (byte)'{' || maxDepth < 1)
@@ -35,6 +35,7 @@ internal static class DirectJsonParser
             return null;
         }
 
+        nonAscii = parser.NonAscii;
         return root;
     }
 
@@ -83,8 +84,13 @@ internal static class DirectJsonParser
         return ItemEnd.Closed;
     }
 
-    private readonly ref struct Parser(ReadOnlyMemory<byte> input, int maxDepth, LogNodePool? pool)
+    private ref struct Parser(ReadOnlyMemory<byte> input, int maxDepth, LogNodePool? pool)
     {
+        /// <summary>True once a string held a byte of 0x80 or more: only then can the input's UTF-8 be invalid (everything
+        /// outside strings that the parser accepts is ASCII).</summary>
+        public bool NonAscii;
+
+
         private readonly ReadOnlySpan<byte> _span = input.Span;
         private readonly ReadOnlyMemory<byte> _input = input;
         private readonly int _maxDepth = maxDepth;
@@ -255,21 +261,38 @@ internal static class DirectJsonParser
             (uint)i < (uint)_span.Length && _span[i] is (byte)',' or (byte)'}' or (byte)']' or (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t';
 
         /// <summary>Scans the string whose opening quote is at <paramref name="i"/>; on success <paramref name="i"/> is
-        /// just past the closing quote and <paramref name="escaped"/> tells whether it holds an escape.</summary>
+        /// just past the closing quote and <paramref name="escaped"/> tells whether it holds an escape. In line: nearly
+        /// every string ends at its first stop, found in the first vector, and the call's own cost was more than that.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private bool ScanString(ref int i, out bool escaped)
         {
             var span = _span;
-            escaped = false;
             var at = i + 1;
+            var stop = JsonStringScan.IndexOfStop(span[at..], out var nonAscii);
+            if (nonAscii)
+            {
+                NonAscii = true;
+            }
+
+            if (stop >= 0 && span[at + stop] == (byte)'"')
+            {
+                i = at + stop + 1;
+                escaped = false;
+                return true;
+            }
+
+            escaped = true;
+            return stop >= 0 && ScanEscaped(ref i, at + stop);
+        }
+
+        /// <summary>The rest of <see cref="ScanString"/> from its first stop at <paramref name="at"/> that is not the
+        /// closing quote: an escape (or a control character, which fails).</summary>
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private bool ScanEscaped(ref int i, int at)
+        {
+            var span = _span;
             while (true)
             {
-                var stop = span[at..].IndexOfAny(StringStops);
-                if (stop < 0)
-                {
-                    return false;
-                }
-
-                at += stop;
                 var b = span[at];
                 if (b == (byte)'"')
                 {
@@ -283,7 +306,6 @@ internal static class DirectJsonParser
                     return false;
                 }
 
-                escaped = true;
                 switch (span[at + 1])
                 {
                     case (byte)'"' or (byte)'\\' or (byte)'/' or (byte)'b' or (byte)'f' or (byte)'n' or (byte)'r' or (byte)'t':
@@ -300,6 +322,20 @@ internal static class DirectJsonParser
                     default:
                         return false;
                 }
+
+                // What ends the plain run: the closing quote, an escape, or a control character (invalid in JSON).
+                var stop = JsonStringScan.IndexOfStop(span[at..], out var nonAscii);
+                if (nonAscii)
+                {
+                    NonAscii = true;
+                }
+
+                if (stop < 0)
+                {
+                    return false;
+                }
+
+                at += stop;
             }
         }
 

@@ -38,7 +38,16 @@ public static class LogRecordParser
             return null;
         }
 
+        // Plainly valid input (nearly every record) is parsed straight into nodes; anything else is left to the
+        // reader, which decides whether and why it is refused. Outside strings the direct parse accepts only ASCII, so
+        // the input's UTF-8 needs checking only when a string held a non-ASCII byte: an all-ASCII record is not read a
+        // second time. Input it gives up on, or whose UTF-8 is invalid, takes the checks below in their order.
         var span = input.Span;
+        if (DirectJsonParser.TryParse(input, maxDepth, pool, out var nonAscii) is { } parsed && (!nonAscii || Utf8.IsValid(span)))
+        {
+            return pool is null ? new LogRecord(parsed) { InputLength = input.Length } : pool.Record(parsed, input.Length);
+        }
+
         if (span.Trim(" \t\r\n"u8).IsEmpty)
         {
             rejection = new RecordRejection(RecordRejection.EmptyCode, "record is empty");
@@ -50,13 +59,6 @@ public static class LogRecordParser
         {
             rejection = new RecordRejection(RecordRejection.InvalidUtf8Code, "record is not valid UTF-8");
             return null;
-        }
-
-        // Plainly valid input (nearly every record) is parsed straight into nodes; anything else is left to the
-        // reader, which decides whether and why it is refused.
-        if (DirectJsonParser.TryParse(input, maxDepth, pool) is { } parsed)
-        {
-            return pool is null ? new LogRecord(parsed) { InputLength = input.Length } : pool.Record(parsed, input.Length);
         }
 
         var reader = new Utf8JsonReader(span, new JsonReaderOptions { MaxDepth = maxDepth + 2 });

@@ -19,7 +19,7 @@ public sealed class DirectJsonParserTests
     {
         var input = Encoding.UTF8.GetBytes(json);
 
-        var direct = DirectJsonParser.TryParse(input, MaxDepth, pool: null);
+        var direct = DirectJsonParser.TryParse(input, MaxDepth, pool: null, out _);
 
         Assert.NotNull(direct);
         AssertSameNodes(LogRecordParser.TryParseObject(input, MaxDepth, pool: null)!, direct);
@@ -54,7 +54,7 @@ public sealed class DirectJsonParserTests
     {
         var input = Encoding.UTF8.GetBytes(json);
 
-        Assert.Null(DirectJsonParser.TryParse(input, MaxDepth, pool: null));
+        Assert.Null(DirectJsonParser.TryParse(input, MaxDepth, pool: null, out _));
         Assert.Null(LogRecordParser.TryParseObject(input, MaxDepth, pool: null));
     }
 
@@ -64,9 +64,9 @@ public sealed class DirectJsonParserTests
         var atBound = Encoding.UTF8.GetBytes(Nested(MaxDepth));
         var beyond = Encoding.UTF8.GetBytes(Nested(MaxDepth + 1));
 
-        Assert.NotNull(DirectJsonParser.TryParse(atBound, MaxDepth, pool: null));
+        Assert.NotNull(DirectJsonParser.TryParse(atBound, MaxDepth, pool: null, out _));
         Assert.NotNull(LogRecordParser.TryParseObject(atBound, MaxDepth, pool: null));
-        Assert.Null(DirectJsonParser.TryParse(beyond, MaxDepth, pool: null));
+        Assert.Null(DirectJsonParser.TryParse(beyond, MaxDepth, pool: null, out _));
         Assert.Null(LogRecordParser.TryParseObject(beyond, MaxDepth, pool: null));
     }
 
@@ -110,7 +110,7 @@ public sealed class DirectJsonParserTests
             }
 
             var input = Encoding.UTF8.GetBytes(text);
-            var direct = DirectJsonParser.TryParse(input, MaxDepth, pool: null);
+            var direct = DirectJsonParser.TryParse(input, MaxDepth, pool: null, out _);
             var reader = LogRecordParser.TryParseObject(input, MaxDepth, pool: null);
             if (direct is not null)
             {
@@ -150,7 +150,7 @@ public sealed class DirectJsonParserTests
             var input = Encoding.UTF8.GetBytes(json.Object(maxDepth: 5));
             pool.Reset();
 
-            var pooled = DirectJsonParser.TryParse(input, MaxDepth, pool);
+            var pooled = DirectJsonParser.TryParse(input, MaxDepth, pool, out _);
 
             Assert.NotNull(pooled);
             AssertSameNodes(LogRecordParser.TryParseObject(input, MaxDepth, pool: null)!, pooled);

@@ -9,7 +9,7 @@ namespace Enrichers.Tests.Json;
 public sealed class IntactMemberWritingTests
 {
     private static LogObject Parse(string json) =>
-        DirectJsonParser.TryParse(Encoding.UTF8.GetBytes(json), 16, pool: null) ?? throw new InvalidOperationException(json);
+        DirectJsonParser.TryParse(Encoding.UTF8.GetBytes(json), 16, pool: null, out _) ?? throw new InvalidOperationException(json);
 
     private static string Write(LogObject root) => new LogRecord(root).ToString();
 
@@ -102,7 +102,7 @@ public sealed class IntactMemberWritingTests
         {
             var text = json.Object(maxDepth: 4);
             var input = Encoding.UTF8.GetBytes(text);
-            var intact = DirectJsonParser.TryParse(input, 16, pool: null)!;
+            var intact = DirectJsonParser.TryParse(input, 16, pool: null, out _)!;
             var plain = LogRecordParser.TryParseObject(input, 16, pool: null)!;
             var edits = random.Next(0, 4);
             for (var e = 0; e < edits; e++)

@@ -81,6 +81,40 @@ public class LogRecordParserTests
     }
 
     [Theory]
+    [InlineData(0, false)]
+    [InlineData(1, false)]
+    [InlineData(40, false)]
+    [InlineData(0, true)]
+    [InlineData(40, true)]
+    [InlineData(70, true)]
+    public void Invalid_utf8_in_a_record_that_is_otherwise_valid_json_is_rejected_wherever_it_is(int offset, bool inValue)
+    {
+        // The direct parse checks UTF-8 only for records whose strings hold non-ASCII bytes: an invalid sequence deep in a
+        // long value (past the first vector) or in a name, next to valid non-ASCII text or alone, is still refused as such.
+        var text = new string('x', offset);
+        byte[] bad = [.. System.Text.Encoding.UTF8.GetBytes(text), 0xE9, (byte)'t', (byte)'e'];
+        byte[] input = inValue
+            ? [.. "{\"caf\u00e9\":\"é\",\"a\":\""u8, .. bad, .. "\"}"u8]
+            : [.. "{\"a\":1,\""u8, .. bad, .. "\":2}"u8];
+
+        var record = LogRecordParser.TryParse(input, out var rejection);
+
+        Assert.Null(record);
+        Assert.Equal(RecordRejection.InvalidUtf8Code, rejection!.Code);
+    }
+
+    [Fact]
+    public void Valid_non_ascii_text_in_names_and_values_is_accepted_and_written_as_it_came()
+    {
+        var json = "{\"café\":\"" + new string('x', 45) + "日本語 😀\",\"ключ\":[\"é\",{\"ü\":\"ß\"}]}";
+
+        var record = LogRecordParser.TryParse(System.Text.Encoding.UTF8.GetBytes(json), out var rejection);
+
+        Assert.Null(rejection);
+        Assert.Equal(json, record!.ToString());
+    }
+
+    [Theory]
     [InlineData(64, true)]
     [InlineData(65, false)]
     public void Nesting_is_accepted_up_to_the_maximum_depth(int depth, bool accepted)
