@@ -29,8 +29,8 @@ internal static class DirectJsonParser
         }
 
         var parser = new Parser(input, maxDepth, pool);
-        var root = parser.ReadObject(ref i, 0);
-        if (root is null || SkipWhitespace(span, i) != span.Length)
+        var (root, end) = parser.ReadObject(i, 0);
+        if (root is null || SkipWhitespace(span, end) != span.Length)
         {
             return null;
         }
@@ -84,12 +84,13 @@ internal static class DirectJsonParser
         return ItemEnd.Closed;
     }
 
+    /// <summary>The parse of one input. Positions are passed and returned by value, never by reference: a position whose
+    /// address a call takes lives in memory, and every step of the scan then waited on a store and a load.</summary>
     private ref struct Parser(ReadOnlyMemory<byte> input, int maxDepth, LogNodePool? pool)
     {
         /// <summary>True once a string held a byte of 0x80 or more: only then can the input's UTF-8 be invalid (everything
         /// outside strings that the parser accepts is ASCII).</summary>
         public bool NonAscii;
-
 
         private readonly ReadOnlySpan<byte> _span = input.Span;
         private readonly ReadOnlyMemory<byte> _input = input;
@@ -97,13 +98,15 @@ internal static class DirectJsonParser
         private readonly LogNodePool? _pool = pool;
 
         /// <summary>Reads the object whose '{' is at <paramref name="i"/> (at nesting <paramref name="depth"/>, the root
-        /// at 0); on success <paramref name="i"/> is just past its '}'.</summary>
-        public LogObject? ReadObject(ref int i, int depth)
+        /// at 0): the object and the index just past its '}', or a null object. Never in line, not even the root's: in
+        /// line in the record parser, its locals did not fit the registers, and the member loop waited on the stack.</summary>
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        public (LogObject? Object, int End) ReadObject(int i, int depth)
         {
             // As the reader-based parse: an object at depth d is refused when d + 1 exceeds the bound.
             if (depth + 1 > _maxDepth)
             {
-                return null;
+                return default;
             }
 
             var span = _span;
@@ -111,28 +114,28 @@ internal static class DirectJsonParser
             i = SkipWhitespace(span, i + 1);
             if ((uint)i < (uint)span.Length && span[i] == (byte)'}')
             {
-                i++;
-                return obj;
+                return (obj, i + 1);
             }
 
             while (true)
             {
                 if ((uint)i >= (uint)span.Length || span[i] != (byte)'"')
                 {
-                    return null;
+                    return default;
                 }
 
                 var nameStart = i + 1;
-                if (!ScanString(ref i, out var escaped))
+                (i, var escaped) = ScanString(i);
+                if (i < 0)
                 {
-                    return null;
+                    return default;
                 }
 
                 var nameLength = i - 1 - nameStart;
                 i = SkipWhitespace(span, i);
                 if ((uint)i >= (uint)span.Length || span[i] != (byte)':')
                 {
-                    return null;
+                    return default;
                 }
 
                 // Compact input ("name":value) keeps the whole member for writing, when the value is no container. A
@@ -140,11 +143,13 @@ internal static class DirectJsonParser
                 var compact = i == nameStart + nameLength + 1 && i + 1 < span.Length
                     && span[i + 1] is not ((byte)'{' or (byte)'[' or (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t');
                 i = SkipWhitespace(span, i + 1);
-                if (ReadValue(ref i, depth) is not { } value)
+                var (value, end) = ReadValue(i, depth);
+                if (value is null)
                 {
-                    return null;
+                    return default;
                 }
 
+                i = end;
                 var name = _input.Slice(nameStart, nameLength);
                 var first = nameLength == 0 ? -1 : span[nameStart];
                 var member = compact ? _input[(nameStart - 1)..i] : default;
@@ -154,18 +159,18 @@ internal static class DirectJsonParser
                     case ItemEnd.Comma:
                         continue;
                     case ItemEnd.Closed:
-                        return obj;
+                        return (obj, i);
                     default:
-                        return null;
+                        return default;
                 }
             }
         }
 
-        private LogArray? ReadArray(ref int i, int depth)
+        private (LogArray? Array, int End) ReadArray(int i, int depth)
         {
             if (depth + 1 > _maxDepth)
             {
-                return null;
+                return default;
             }
 
             var span = _span;
@@ -173,37 +178,40 @@ internal static class DirectJsonParser
             i = SkipWhitespace(span, i + 1);
             if ((uint)i < (uint)span.Length && span[i] == (byte)']')
             {
-                i++;
-                return array;
+                return (array, i + 1);
             }
 
             while (true)
             {
-                if (ReadValue(ref i, depth) is not { } value)
+                var (value, end) = ReadValue(i, depth);
+                if (value is null)
                 {
-                    return null;
+                    return default;
                 }
 
+                i = end;
                 array.Add(value);
                 switch (AfterItem(span, ref i, (byte)']'))
                 {
                     case ItemEnd.Comma:
                         continue;
                     case ItemEnd.Closed:
-                        return array;
+                        return (array, i);
                     default:
-                        return null;
+                        return default;
                 }
             }
         }
 
-        /// <summary>Reads the value starting at <paramref name="i"/> inside a container at <paramref name="depth"/>.</summary>
-        private LogNode? ReadValue(ref int i, int depth)
+        /// <summary>Reads the value starting at <paramref name="i"/> inside a container at <paramref name="depth"/>: the
+        /// value and the index just past it, or a null value.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private (LogNode? Value, int End) ReadValue(int i, int depth)
         {
             var span = _span;
             if ((uint)i >= (uint)span.Length)
             {
-                return null;
+                return default;
             }
 
             switch (span[i])
@@ -211,64 +219,57 @@ internal static class DirectJsonParser
                 case (byte)'"':
                 {
                     var start = i + 1;
-                    if (!ScanString(ref i, out var escaped))
+                    var (end, escaped) = ScanString(i);
+                    if (end < 0)
                     {
-                        return null;
+                        return default;
                     }
 
-                    var raw = _input.Slice(start, i - 1 - start);
-                    return _pool is null ? LogString.FromRaw(raw, escaped) : _pool.String(raw, escaped);
+                    var raw = _input.Slice(start, end - 1 - start);
+                    return (_pool is null ? LogString.FromRaw(raw, escaped) : _pool.String(raw, escaped), end);
                 }
 
                 case (byte)'{':
-                    return ReadObject(ref i, depth + 1);
+                    return ReadObject(i, depth + 1);
                 case (byte)'[':
-                    return ReadArray(ref i, depth + 1);
+                    return ReadArray(i, depth + 1);
                 case (byte)'t':
-                    return Literal(ref i, "true"u8, LogLiteral.True);
+                    return Literal(i, "true"u8, LogLiteral.True);
                 case (byte)'f':
-                    return Literal(ref i, "false"u8, LogLiteral.False);
+                    return Literal(i, "false"u8, LogLiteral.False);
                 case (byte)'n':
-                    return Literal(ref i, "null"u8, LogLiteral.Null);
+                    return Literal(i, "null"u8, LogLiteral.Null);
                 default:
                 {
-                    var start = i;
-                    if (!ScanNumber(ref i))
+                    var end = ScanNumber(i);
+                    if (end < 0)
                     {
-                        return null;
+                        return default;
                     }
 
-                    var raw = _input.Slice(start, i - start);
-                    return _pool is null ? LogLiteral.FromRaw(LogNodeKind.Number, raw) : _pool.Number(raw);
+                    var raw = _input.Slice(i, end - i);
+                    return (_pool is null ? LogLiteral.FromRaw(LogNodeKind.Number, raw) : _pool.Number(raw), end);
                 }
             }
         }
 
-        private LogLiteral? Literal(ref int i, ReadOnlySpan<byte> text, LogLiteral literal)
-        {
-            if (!_span[i..].StartsWith(text) || !EndsValue(i + text.Length))
-            {
-                return null;
-            }
-
-            i += text.Length;
-            return literal;
-        }
+        private (LogNode? Value, int End) Literal(int i, ReadOnlySpan<byte> text, LogLiteral literal) =>
+            _span[i..].StartsWith(text) && EndsValue(i + text.Length) ? (literal, i + text.Length) : default;
 
         /// <summary>True when a number or literal may end before <paramref name="i"/>: the reader refuses one that runs
         /// into anything but whitespace or a delimiter (<c>truex</c>, <c>1x</c>).</summary>
         private bool EndsValue(int i) =>
             (uint)i < (uint)_span.Length && _span[i] is (byte)',' or (byte)'}' or (byte)']' or (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t';
 
-        /// <summary>Scans the string whose opening quote is at <paramref name="i"/>; on success <paramref name="i"/> is
-        /// just past the closing quote and <paramref name="escaped"/> tells whether it holds an escape. In line: nearly
-        /// every string ends at its first stop, found in the first vector, and the call's own cost was more than that.</summary>
+        /// <summary>Scans the string whose opening quote is at <paramref name="i"/>: the index just past the closing
+        /// quote (-1 when it is not a valid string), and whether it holds an escape. In line: nearly every string ends
+        /// at its first stop, found in the first vector, and a call cost more than that.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private bool ScanString(ref int i, out bool escaped)
+        private (int End, bool Escaped) ScanString(int i)
         {
             var span = _span;
             var at = i + 1;
-            var stop = JsonStringScan.IndexOfStop(span[at..], out var nonAscii);
+            var (stop, nonAscii) = JsonStringScan.IndexOfStop(span[at..]);
             if (nonAscii)
             {
                 NonAscii = true;
@@ -276,19 +277,16 @@ internal static class DirectJsonParser
 
             if (stop >= 0 && span[at + stop] == (byte)'"')
             {
-                i = at + stop + 1;
-                escaped = false;
-                return true;
+                return (at + stop + 1, false);
             }
 
-            escaped = true;
-            return stop >= 0 && ScanEscaped(ref i, at + stop);
+            return (stop < 0 ? -1 : ScanEscaped(at + stop), true);
         }
 
         /// <summary>The rest of <see cref="ScanString"/> from its first stop at <paramref name="at"/> that is not the
         /// closing quote: an escape (or a control character, which fails).</summary>
         [MethodImpl(MethodImplOptions.NoInlining)]
-        private bool ScanEscaped(ref int i, int at)
+        private int ScanEscaped(int at)
         {
             var span = _span;
             while (true)
@@ -296,14 +294,13 @@ internal static class DirectJsonParser
                 var b = span[at];
                 if (b == (byte)'"')
                 {
-                    i = at + 1;
-                    return true;
+                    return at + 1;
                 }
 
                 if (b != (byte)'\\' || at + 1 >= span.Length)
                 {
                     // A control character: invalid in a JSON string.
-                    return false;
+                    return -1;
                 }
 
                 switch (span[at + 1])
@@ -314,17 +311,17 @@ internal static class DirectJsonParser
                     case (byte)'u':
                         if (at + 6 > span.Length || !IsHex(span[at + 2]) || !IsHex(span[at + 3]) || !IsHex(span[at + 4]) || !IsHex(span[at + 5]))
                         {
-                            return false;
+                            return -1;
                         }
 
                         at += 6;
                         break;
                     default:
-                        return false;
+                        return -1;
                 }
 
                 // What ends the plain run: the closing quote, an escape, or a control character (invalid in JSON).
-                var stop = JsonStringScan.IndexOfStop(span[at..], out var nonAscii);
+                var (stop, nonAscii) = JsonStringScan.IndexOfStop(span[at..]);
                 if (nonAscii)
                 {
                     NonAscii = true;
@@ -332,7 +329,7 @@ internal static class DirectJsonParser
 
                 if (stop < 0)
                 {
-                    return false;
+                    return -1;
                 }
 
                 at += stop;
@@ -342,8 +339,9 @@ internal static class DirectJsonParser
         private static bool IsHex(byte b) => (uint)(b - '0') <= 9 || (uint)((b | 0x20) - 'a') <= 'f' - 'a';
 
         /// <summary>Scans a number at <paramref name="i"/> by JSON's grammar:
-        /// <c>-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?</c>, followed by whitespace or a delimiter.</summary>
-        private bool ScanNumber(ref int i)
+        /// <c>-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?</c>, followed by whitespace or a delimiter: the
+        /// index just past it, or -1.</summary>
+        private int ScanNumber(int i)
         {
             var span = _span;
             var at = i;
@@ -354,7 +352,7 @@ internal static class DirectJsonParser
 
             if ((uint)at >= (uint)span.Length)
             {
-                return false;
+                return -1;
             }
 
             if (span[at] == (byte)'0')
@@ -367,7 +365,7 @@ internal static class DirectJsonParser
             }
             else
             {
-                return false;
+                return -1;
             }
 
             if ((uint)at < (uint)span.Length && span[at] == (byte)'.')
@@ -375,7 +373,7 @@ internal static class DirectJsonParser
                 at++;
                 if ((uint)at >= (uint)span.Length || !IsDigit(span[at]))
                 {
-                    return false;
+                    return -1;
                 }
 
                 at = SkipDigits(span, at + 1);
@@ -391,19 +389,13 @@ internal static class DirectJsonParser
 
                 if ((uint)at >= (uint)span.Length || !IsDigit(span[at]))
                 {
-                    return false;
+                    return -1;
                 }
 
                 at = SkipDigits(span, at + 1);
             }
 
-            if (!EndsValue(at))
-            {
-                return false;
-            }
-
-            i = at;
-            return true;
+            return EndsValue(at) ? at : -1;
         }
 
         private static bool IsDigit(byte b) => (uint)(b - '0') <= 9;

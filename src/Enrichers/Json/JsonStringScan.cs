@@ -16,10 +16,11 @@ namespace Enrichers.Json;
 internal static class JsonStringScan
 {
     /// <summary>The index of the first quote, backslash or control byte in <paramref name="span"/>, or -1 (the same
-    /// answer as <c>span.IndexOfAny(JsonOutput.MustEscapeUtf8)</c>); <paramref name="nonAscii"/> tells whether a byte
-    /// before it (before the end when there is none) is 0x80 or more.</summary>
+    /// answer as <c>span.IndexOfAny(JsonOutput.MustEscapeUtf8)</c>), and whether a byte before it (before the end when
+    /// there is none) is 0x80 or more. Both are returned, not one through an <c>out</c>: a local whose address is passed
+    /// to a call lives in memory, in the parser's hottest loop.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static int IndexOfStop(ReadOnlySpan<byte> span, out bool nonAscii)
+    public static (int Stop, bool NonAscii) IndexOfStop(ReadOnlySpan<byte> span)
     {
         ref var start = ref MemoryMarshal.GetReference(span);
         var length = (nuint)span.Length;
@@ -30,38 +31,35 @@ internal static class JsonStringScan
             if (bits != 0)
             {
                 // bits ^ (bits - 1): the lanes up to the first stop, which is itself below 0x80.
-                nonAscii = (v.ExtractMostSignificantBits() & (bits ^ (bits - 1))) != 0;
-                return BitOperations.TrailingZeroCount(bits);
+                return (BitOperations.TrailingZeroCount(bits), (v.ExtractMostSignificantBits() & (bits ^ (bits - 1))) != 0);
             }
 
-            return IndexOfStop256(ref start, length, v, out nonAscii);
+            return IndexOfStop256(ref start, length, v);
         }
 
         if (Vector128.IsHardwareAccelerated && length >= (nuint)Vector128<byte>.Count)
         {
-            return IndexOfStop128(ref start, length, out nonAscii);
+            return IndexOfStop128(ref start, length);
         }
 
-        return IndexOfStopScalar(ref start, length, out nonAscii);
+        return IndexOfStopScalar(ref start, length);
     }
 
     /// <summary>The search with 16-byte vectors only, as on hardware without 32-byte ones (the tests run it where both
     /// are). Requires <see cref="Vector128.IsHardwareAccelerated"/>.</summary>
-    internal static int IndexOfStop128(ReadOnlySpan<byte> span, out bool nonAscii)
+    internal static (int Stop, bool NonAscii) IndexOfStop128(ReadOnlySpan<byte> span)
     {
         ref var start = ref MemoryMarshal.GetReference(span);
         var length = (nuint)span.Length;
-        return length < (nuint)Vector128<byte>.Count
-            ? IndexOfStopScalar(ref start, length, out nonAscii)
-            : IndexOfStop128(ref start, length, out nonAscii);
+        return length < (nuint)Vector128<byte>.Count ? IndexOfStopScalar(ref start, length) : IndexOfStop128(ref start, length);
     }
 
     /// <summary>The byte-at-a-time search, for spans shorter than a vector (and the reference the tests hold the vectors
     /// to).</summary>
-    internal static int IndexOfStopScalar(ReadOnlySpan<byte> span, out bool nonAscii) =>
-        IndexOfStopScalar(ref MemoryMarshal.GetReference(span), (nuint)span.Length, out nonAscii);
+    internal static (int Stop, bool NonAscii) IndexOfStopScalar(ReadOnlySpan<byte> span) =>
+        IndexOfStopScalar(ref MemoryMarshal.GetReference(span), (nuint)span.Length);
 
-    private static int IndexOfStopScalar(ref byte start, nuint length, out bool nonAscii)
+    private static (int Stop, bool NonAscii) IndexOfStopScalar(ref byte start, nuint length)
     {
         var high = 0;
         for (nuint i = 0; i < length; i++)
@@ -69,21 +67,19 @@ internal static class JsonStringScan
             var b = Unsafe.Add(ref start, i);
             if (b < 0x20 || b == (byte)'"' || b == (byte)'\\')
             {
-                nonAscii = high >= 0x80;
-                return (int)i;
+                return ((int)i, high >= 0x80);
             }
 
             high |= b;
         }
 
-        nonAscii = high >= 0x80;
-        return -1;
+        return (-1, high >= 0x80);
     }
 
     /// <summary>The rest of a search whose first 32 bytes, <paramref name="first"/>, held no stop; <paramref name="length"/>
     /// is at least 32.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static int IndexOfStop256(ref byte start, nuint length, Vector256<byte> first, out bool nonAscii)
+    private static (int Stop, bool NonAscii) IndexOfStop256(ref byte start, nuint length, Vector256<byte> first)
     {
         var step = (nuint)Vector256<byte>.Count;
         var last = length - step;
@@ -95,8 +91,8 @@ internal static class JsonStringScan
             var bits = Stops(v).ExtractMostSignificantBits();
             if (bits != 0)
             {
-                nonAscii = seen.ExtractMostSignificantBits() != 0 || (v.ExtractMostSignificantBits() & (bits ^ (bits - 1))) != 0;
-                return (int)(i + (nuint)BitOperations.TrailingZeroCount(bits));
+                var before = seen.ExtractMostSignificantBits() != 0 || (v.ExtractMostSignificantBits() & (bits ^ (bits - 1))) != 0;
+                return ((int)(i + (nuint)BitOperations.TrailingZeroCount(bits)), before);
             }
 
             seen |= v;
@@ -111,21 +107,19 @@ internal static class JsonStringScan
             var high = v.ExtractMostSignificantBits() >> shift;
             if (bits != 0)
             {
-                nonAscii = seen.ExtractMostSignificantBits() != 0 || (high & (bits ^ (bits - 1))) != 0;
-                return (int)(i + (nuint)BitOperations.TrailingZeroCount(bits));
+                var before = seen.ExtractMostSignificantBits() != 0 || (high & (bits ^ (bits - 1))) != 0;
+                return ((int)(i + (nuint)BitOperations.TrailingZeroCount(bits)), before);
             }
 
-            nonAscii = seen.ExtractMostSignificantBits() != 0 || high != 0;
-            return -1;
+            return (-1, seen.ExtractMostSignificantBits() != 0 || high != 0);
         }
 
-        nonAscii = seen.ExtractMostSignificantBits() != 0;
-        return -1;
+        return (-1, seen.ExtractMostSignificantBits() != 0);
     }
 
     /// <summary>As <see cref="IndexOfStop256"/> with 16-byte vectors, from the start; <paramref name="length"/> is at
     /// least 16.</summary>
-    private static int IndexOfStop128(ref byte start, nuint length, out bool nonAscii)
+    private static (int Stop, bool NonAscii) IndexOfStop128(ref byte start, nuint length)
     {
         var step = (nuint)Vector128<byte>.Count;
         var last = length - step;
@@ -137,8 +131,8 @@ internal static class JsonStringScan
             var bits = Stops(v).ExtractMostSignificantBits();
             if (bits != 0)
             {
-                nonAscii = seen.ExtractMostSignificantBits() != 0 || (v.ExtractMostSignificantBits() & (bits ^ (bits - 1))) != 0;
-                return (int)(i + (nuint)BitOperations.TrailingZeroCount(bits));
+                var before = seen.ExtractMostSignificantBits() != 0 || (v.ExtractMostSignificantBits() & (bits ^ (bits - 1))) != 0;
+                return ((int)(i + (nuint)BitOperations.TrailingZeroCount(bits)), before);
             }
 
             seen |= v;
@@ -152,16 +146,14 @@ internal static class JsonStringScan
             var high = v.ExtractMostSignificantBits() >> shift;
             if (bits != 0)
             {
-                nonAscii = seen.ExtractMostSignificantBits() != 0 || (high & (bits ^ (bits - 1))) != 0;
-                return (int)(i + (nuint)BitOperations.TrailingZeroCount(bits));
+                var before = seen.ExtractMostSignificantBits() != 0 || (high & (bits ^ (bits - 1))) != 0;
+                return ((int)(i + (nuint)BitOperations.TrailingZeroCount(bits)), before);
             }
 
-            nonAscii = seen.ExtractMostSignificantBits() != 0 || high != 0;
-            return -1;
+            return (-1, seen.ExtractMostSignificantBits() != 0 || high != 0);
         }
 
-        nonAscii = seen.ExtractMostSignificantBits() != 0;
-        return -1;
+        return (-1, seen.ExtractMostSignificantBits() != 0);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -10,6 +10,12 @@ public abstract class LogNode
 
     public abstract LogNodeKind Kind { get; }
 
+    /// <summary>True once the value was changed in place after it was made from the input (a string set or rebuilt by
+    /// an enricher); only strings change in place. The writer then no longer writes the member the input held for it
+    /// as its input bytes (see <see cref="LogProperty.TryGetIntactMember"/>): one flag read instead of comparing the
+    /// value's bytes with the member's for every member of every record.</summary>
+    internal bool ChangedSinceParse { get; private protected set; }
+
     /// <summary>The value as a string when it is a JSON string, otherwise null.</summary>
     public string? AsString() => this is LogString s ? s.Value : null;
 

@@ -15,6 +15,10 @@ public sealed class LogProperty
     private int _first;
     private string? _name;
     private ReadOnlyMemory<byte> _member;
+    // True while the value writes as the member's bytes hold it (see TryGetIntactMember): set by the parse, decided
+    // again by every change of the value.
+    private bool _valueAsMember;
+    private LogNode _value;
 
     public LogProperty(string name, LogNode value)
     {
@@ -23,7 +27,7 @@ public sealed class LogProperty
         _name = name;
         _asciiLength = Ascii.IsValid(name) ? name.Length : -1;
         _first = name.Length > 0 && name[0] < 0x80 ? name[0] : -1;
-        Value = value;
+        _value = value;
     }
 
     /// <summary>A property named by an enricher's constant name: its bytes and string are both at hand, so the
@@ -32,7 +36,7 @@ public sealed class LogProperty
     {
         ArgumentNullException.ThrowIfNull(value);
         SetConstant(name);
-        Value = value;
+        _value = value;
     }
 
     /// <param name="first">The name's first raw byte (-1 when empty): lookups rule most names out by it
@@ -41,12 +45,13 @@ public sealed class LogProperty
     internal LogProperty(ReadOnlyMemory<byte> rawName, bool hasEscapes, LogNode value, int first = -2, ReadOnlyMemory<byte> member = default)
     {
         _member = member;
+        _valueAsMember = !member.IsEmpty;
         _rawName = rawName;
         _rawHasEscapes = hasEscapes;
         _isRaw = true;
         _asciiLength = hasEscapes ? -1 : rawName.Length;
         _first = RawFirst(rawName, hasEscapes, first);
-        Value = value;
+        _value = value;
     }
 
     /// <summary>Gives a pooled property the next record's parsed name and value (see <see cref="LogNodePool"/>).</summary>
@@ -55,33 +60,35 @@ public sealed class LogProperty
     internal void Reuse(ReadOnlyMemory<byte> rawName, bool hasEscapes, LogNode value, int first, ReadOnlyMemory<byte> member)
     {
         _member = member;
+        _valueAsMember = !member.IsEmpty;
         _rawName = rawName;
         _rawHasEscapes = hasEscapes;
         _isRaw = true;
         _asciiLength = hasEscapes ? -1 : rawName.Length;
         _first = hasEscapes || first >= 0x80 ? -1 : first;
         _name = null;
-        Value = value;
+        _value = value;
     }
 
     /// <summary>Gives a pooled property a name set by an enricher (see <see cref="LogNodePool"/>).</summary>
     internal void Reuse(string name, LogNode value)
     {
         _member = default;
+        _valueAsMember = false;
         _rawName = default;
         _rawHasEscapes = false;
         _isRaw = false;
         _asciiLength = Ascii.IsValid(name) ? name.Length : -1;
         _first = name.Length > 0 && name[0] < 0x80 ? name[0] : -1;
         _name = name;
-        Value = value;
+        _value = value;
     }
 
     /// <summary>Gives a pooled property an enricher's constant name (see <see cref="LogNodePool"/>).</summary>
     internal void Reuse(LogName name, LogNode value)
     {
         SetConstant(name);
-        Value = value;
+        _value = value;
     }
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
@@ -90,6 +97,7 @@ public sealed class LogProperty
         // A LogName is ASCII with nothing to escape: its bytes are exactly the name's UTF-8 and what JSON writes.
         var utf8 = name.Utf8;
         _member = default;
+        _valueAsMember = false;
         _rawName = utf8;
         _rawHasEscapes = false;
         _isRaw = true;
@@ -153,7 +161,21 @@ public sealed class LogProperty
     /// <summary>The decoded property name.</summary>
     public string Name => _name ??= DecodeName();
 
-    public LogNode Value { get; set; }
+    public LogNode Value
+    {
+        get => _value;
+        set
+        {
+            // The member's input bytes stay what writing the property gives only while its value writes as they hold it:
+            // decided here, once per change, so the writer asks no more than whether the value changed in place since.
+            if (!_member.IsEmpty && !ReferenceEquals(value, _value))
+            {
+                _valueAsMember = WritesAsMemberValue(value);
+            }
+
+            _value = value;
+        }
+    }
 
     /// <summary>True when the name equals <paramref name="name"/> (ordinal). Avoids decoding the name for
     /// the common case of an unescaped ASCII name.</summary>
@@ -233,17 +255,19 @@ public sealed class LogProperty
     internal bool TryGetIntactMember(out ReadOnlySpan<byte> member)
     {
         member = _member.Span;
-        if (member.IsEmpty)
-        {
-            return false;
-        }
+        return _valueAsMember && !_value.ChangedSinceParse;
+    }
 
+    /// <summary>True when <paramref name="value"/>, put in place of the parsed value, writes the bytes the member holds
+    /// for its value: a string unchanged since it was made over those same input bytes, or a literal of the same text.</summary>
+    private bool WritesAsMemberValue(LogNode value)
+    {
         // The member starts with the quoted name and its colon.
-        var value = member[(_rawName.Length + 3)..];
-        return Value switch
+        var bytes = _member.Span[(_rawName.Length + 3)..];
+        return value switch
         {
-            LogString s => value[0] == (byte)'"' && s.IsRawSliceOf(value[1..^1]),
-            LogLiteral l => l.RawUtf8.SequenceEqual(value),
+            LogString s => !s.ChangedSinceParse && bytes[0] == (byte)'"' && s.IsRawSliceOf(bytes[1..^1]),
+            LogLiteral l => l.RawUtf8.SequenceEqual(bytes),
             _ => false,
         };
     }

@@ -38,6 +38,7 @@ public sealed class LogString : LogNode
             _rawHasEscapes = false;
             _fromInput = false;
             _fromReferenceData = false;
+            ChangedSinceParse = true;
         }
     }
 
@@ -76,6 +77,7 @@ public sealed class LogString : LogNode
         _fromInput = true;
         _fromReferenceData = false;
         _value = null;
+        ChangedSinceParse = false;
     }
 
     /// <summary>Sets the value to UTF-8 text an enricher built from the record's own raw text (masking): bytes
@@ -88,6 +90,7 @@ public sealed class LogString : LogNode
         _fromInput = true;
         _fromReferenceData = false;
         _value = null;
+        ChangedSinceParse = true;
     }
 
     /// <summary>True when an enricher set the value from reference data that holds no record text (a GeoIP

@@ -38,6 +38,32 @@ public sealed class IntactMemberWritingTests
     }
 
     [Fact]
+    public void A_value_replaced_and_put_back_is_intact_again_and_a_string_changed_after_being_put_in_place_is_not()
+    {
+        var root = Parse("{\"a\":\"x\",\"b\":\"y\",\"c\":7}");
+        var a = (LogString)root[0].Value;
+
+        root[0].Value = LogLiteral.Null;
+        Assert.False(root[0].TryGetIntactMember(out _));
+        root[0].Value = a;
+        Assert.True(root[0].TryGetIntactMember(out _), "the parsed node over the same bytes, unchanged");
+
+        // An equal node of its own over the same input bytes writes those bytes, until it is changed in place.
+        var copy = a.Copy(pool: null);
+        root[0].Value = copy;
+        Assert.True(root[0].TryGetIntactMember(out _));
+        copy.SetUnescapedUtf8("z"u8.ToArray());
+        Assert.False(root[0].TryGetIntactMember(out _));
+        Assert.Equal("{\"a\":\"z\",\"b\":\"y\",\"c\":7}", Write(root));
+
+        // A string changed in place, set again as the same node, stays changed.
+        ((LogString)root[1].Value).Value = "w";
+        root[1].Value = root[1].Value;
+        Assert.False(root[1].TryGetIntactMember(out _));
+        Assert.Equal("{\"a\":\"z\",\"b\":\"w\",\"c\":7}", Write(root));
+    }
+
+    [Fact]
     public void A_changed_string_in_the_middle_is_written_in_its_place_between_members_as_they_came()
     {
         var root = Parse("{\"a\":\"x\",\"b\":\"secret\",\"c\":3,\"d\":true}");

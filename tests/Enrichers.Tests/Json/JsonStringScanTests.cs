@@ -32,7 +32,7 @@ public sealed class JsonStringScanTests
                     {
                         buffer[at] = stop;
                         AssertAllAgree(buffer);
-                        Assert.Equal(at, JsonStringScan.IndexOfStop(buffer, out _));
+                        Assert.Equal(at, JsonStringScan.IndexOfStop(buffer).Stop);
                         buffer[at] = filler;
                         checkedCases++;
                     }
@@ -67,8 +67,7 @@ public sealed class JsonStringScanTests
 
                         buffer[high] = value;
                         AssertAllAgree(buffer);
-                        JsonStringScan.IndexOfStop(buffer, out var nonAscii);
-                        Assert.Equal(stop < 0 || high < stop, nonAscii);
+                        Assert.Equal(stop < 0 || high < stop, JsonStringScan.IndexOfStop(buffer).NonAscii);
                     }
                 }
             }
@@ -107,10 +106,10 @@ public sealed class JsonStringScanTests
             buffer[length] = (byte)'"';
             var span = buffer.AsSpan(0, length);
 
-            Assert.Equal(-1, JsonStringScan.IndexOfStop(span, out _));
+            Assert.Equal(-1, JsonStringScan.IndexOfStop(span).Stop);
             if (Vector128.IsHardwareAccelerated)
             {
-                Assert.Equal(-1, JsonStringScan.IndexOfStop128(span, out _));
+                Assert.Equal(-1, JsonStringScan.IndexOfStop128(span).Stop);
             }
         }
     }
@@ -124,17 +123,15 @@ public sealed class JsonStringScanTests
 
     private static void AssertAllAgree(byte[] buffer)
     {
-        var expected = JsonStringScan.IndexOfStopScalar(buffer, out var expectedNonAscii);
-        Assert.Equal(buffer.AsSpan().IndexOfAny(JsonOutput.MustEscapeUtf8), expected);
-        var expectedHigh = (expected < 0 ? buffer : buffer.AsSpan(0, expected).ToArray()).Any(b => b >= 0x80);
-        Assert.Equal(expectedHigh, expectedNonAscii);
+        var expected = JsonStringScan.IndexOfStopScalar(buffer);
+        Assert.Equal(buffer.AsSpan().IndexOfAny(JsonOutput.MustEscapeUtf8), expected.Stop);
+        var before = expected.Stop < 0 ? buffer : buffer.AsSpan(0, expected.Stop).ToArray();
+        Assert.Equal(before.Any(b => b >= 0x80), expected.NonAscii);
 
-        Assert.Equal(expected, JsonStringScan.IndexOfStop(buffer, out var nonAscii));
-        Assert.Equal(expectedNonAscii, nonAscii);
+        Assert.Equal(expected, JsonStringScan.IndexOfStop(buffer));
         if (Vector128.IsHardwareAccelerated)
         {
-            Assert.Equal(expected, JsonStringScan.IndexOfStop128(buffer, out var nonAscii128));
-            Assert.Equal(expectedNonAscii, nonAscii128);
+            Assert.Equal(expected, JsonStringScan.IndexOfStop128(buffer));
         }
     }
 }
