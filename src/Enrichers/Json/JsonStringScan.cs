@@ -11,7 +11,8 @@ namespace Enrichers.Json;
 /// <para>Why not <c>IndexOfAny(SearchValues)</c>: the parser asks for every name and string of every record, nearly
 /// all of them shorter than 32 bytes, in a span that runs on to the input's end, and the general search paid a call
 /// through the searcher and its set-up per string, more than the search itself. Here the first 32 (or 16) bytes are
-/// one vector compared in line: one load, three compares and a bit scan decide most strings. The high bits of the
+/// one vector compared in line: one load, three compares and a bit scan decide most strings. (64-byte vectors
+/// measured slower here than two 32-byte ones: docs/enrichment.md.) The high bits of the
 /// same vector tell whether the string is ASCII, so an all-ASCII record needs no separate UTF-8 pass.</para></summary>
 internal static class JsonStringScan
 {
@@ -34,32 +35,49 @@ internal static class JsonStringScan
                 return (BitOperations.TrailingZeroCount(bits), (v.ExtractMostSignificantBits() & (bits ^ (bits - 1))) != 0);
             }
 
-            return IndexOfStop256(ref start, length, v);
+            // A second vector in line too: trace IDs, IPv6 addresses and paths run just past the first.
+            if (length >= 2 * (nuint)Vector256<byte>.Count)
+            {
+                var w = Vector256.LoadUnsafe(ref start, (nuint)Vector256<byte>.Count);
+                bits = Stops(w).ExtractMostSignificantBits();
+                if (bits != 0)
+                {
+                    var before = v.ExtractMostSignificantBits() != 0 || (w.ExtractMostSignificantBits() & (bits ^ (bits - 1))) != 0;
+                    return (Vector256<byte>.Count + BitOperations.TrailingZeroCount(bits), before);
+                }
+            }
+
+            return Search256(ref start, length);
         }
 
-        if (Vector128.IsHardwareAccelerated && length >= (nuint)Vector128<byte>.Count)
-        {
-            return IndexOfStop128(ref start, length);
-        }
-
-        return IndexOfStopScalar(ref start, length);
+        return Vector128.IsHardwareAccelerated && length >= (nuint)Vector128<byte>.Count
+            ? Search128(ref start, length)
+            : SearchScalar(ref start, length);
     }
 
-    /// <summary>The search with 16-byte vectors only, as on hardware without 32-byte ones (the tests run it where both
-    /// are). Requires <see cref="Vector128.IsHardwareAccelerated"/>.</summary>
+    /// <summary>The search with 32-byte vectors from the start, without the two in line (the tests run every path where
+    /// the hardware has them all). Requires <see cref="Vector256.IsHardwareAccelerated"/>.</summary>
+    internal static (int Stop, bool NonAscii) IndexOfStop256(ReadOnlySpan<byte> span)
+    {
+        ref var start = ref MemoryMarshal.GetReference(span);
+        var length = (nuint)span.Length;
+        return length >= (nuint)Vector256<byte>.Count ? Search256(ref start, length) : IndexOfStop128(span);
+    }
+
+    /// <summary>The search with 16-byte vectors only. Requires <see cref="Vector128.IsHardwareAccelerated"/>.</summary>
     internal static (int Stop, bool NonAscii) IndexOfStop128(ReadOnlySpan<byte> span)
     {
         ref var start = ref MemoryMarshal.GetReference(span);
         var length = (nuint)span.Length;
-        return length < (nuint)Vector128<byte>.Count ? IndexOfStopScalar(ref start, length) : IndexOfStop128(ref start, length);
+        return length >= (nuint)Vector128<byte>.Count ? Search128(ref start, length) : SearchScalar(ref start, length);
     }
 
     /// <summary>The byte-at-a-time search, for spans shorter than a vector (and the reference the tests hold the vectors
     /// to).</summary>
     internal static (int Stop, bool NonAscii) IndexOfStopScalar(ReadOnlySpan<byte> span) =>
-        IndexOfStopScalar(ref MemoryMarshal.GetReference(span), (nuint)span.Length);
+        SearchScalar(ref MemoryMarshal.GetReference(span), (nuint)span.Length);
 
-    private static (int Stop, bool NonAscii) IndexOfStopScalar(ref byte start, nuint length)
+    private static (int Stop, bool NonAscii) SearchScalar(ref byte start, nuint length)
     {
         var high = 0;
         for (nuint i = 0; i < length; i++)
@@ -76,15 +94,18 @@ internal static class JsonStringScan
         return (-1, high >= 0x80);
     }
 
-    /// <summary>The rest of a search whose first 32 bytes, <paramref name="first"/>, held no stop; <paramref name="length"/>
-    /// is at least 32.</summary>
+    // The two searches below are one algorithm at two widths: vectors from the start, then, when the length is no
+    // multiple of the width, a last vector that ends at the span's end and overlaps what was searched already (no stop
+    // there), of which the lanes already seen are dropped. The high bits of every vector before the stop are gathered
+    // for NonAscii. Each requires at least one vector's length.
+
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static (int Stop, bool NonAscii) IndexOfStop256(ref byte start, nuint length, Vector256<byte> first)
+    private static (int Stop, bool NonAscii) Search256(ref byte start, nuint length)
     {
         var step = (nuint)Vector256<byte>.Count;
         var last = length - step;
-        var seen = first;
-        nuint i = step;
+        var seen = Vector256<byte>.Zero;
+        nuint i = 0;
         for (; i <= last; i += step)
         {
             var v = Vector256.LoadUnsafe(ref start, i);
@@ -100,7 +121,6 @@ internal static class JsonStringScan
 
         if (i < length)
         {
-            // The last vector overlaps what was searched already (no stop there): its first i - last lanes are dropped.
             var v = Vector256.LoadUnsafe(ref start, last);
             var shift = (int)(i - last);
             var bits = Stops(v).ExtractMostSignificantBits() >> shift;
@@ -117,9 +137,7 @@ internal static class JsonStringScan
         return (-1, seen.ExtractMostSignificantBits() != 0);
     }
 
-    /// <summary>As <see cref="IndexOfStop256"/> with 16-byte vectors, from the start; <paramref name="length"/> is at
-    /// least 16.</summary>
-    private static (int Stop, bool NonAscii) IndexOfStop128(ref byte start, nuint length)
+    private static (int Stop, bool NonAscii) Search128(ref byte start, nuint length)
     {
         var step = (nuint)Vector128<byte>.Count;
         var last = length - step;

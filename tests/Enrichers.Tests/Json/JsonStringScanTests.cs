@@ -6,7 +6,7 @@ namespace Enrichers.Tests.Json;
 /// <summary>The vectorized search for a string's end must give the byte-at-a-time answer (and the framework's
 /// <c>IndexOfAny</c> over the same bytes) for every length and every position of the stop, with and without
 /// non-ASCII bytes before and after it: the vectors' first load, their loop and the overlapping last load each
-/// handle a different range of positions.</summary>
+/// handle a different range of positions, at each width the hardware has (64, 32 and 16 bytes).</summary>
 public sealed class JsonStringScanTests
 {
     // Every stop byte's kind, and bytes just beside the ranges that stop: 0x1F/0x20, '!' after '"', '[' and ']'
@@ -46,7 +46,7 @@ public sealed class JsonStringScanTests
     [Fact]
     public void A_non_ascii_byte_counts_only_before_the_stop_at_every_pair_of_positions()
     {
-        foreach (var length in (int[])[1, 15, 16, 17, 31, 32, 33, 47, 63, 64, 65, 97, 130])
+        foreach (var length in (int[])[1, 15, 16, 17, 31, 32, 33, 47, 63, 64, 65, 97, 127, 128, 129, 130, 200])
         {
             for (var stop = -1; stop < length; stop++)
             {
@@ -107,6 +107,11 @@ public sealed class JsonStringScanTests
             var span = buffer.AsSpan(0, length);
 
             Assert.Equal(-1, JsonStringScan.IndexOfStop(span).Stop);
+            if (Vector256.IsHardwareAccelerated)
+            {
+                Assert.Equal(-1, JsonStringScan.IndexOfStop256(span).Stop);
+            }
+
             if (Vector128.IsHardwareAccelerated)
             {
                 Assert.Equal(-1, JsonStringScan.IndexOfStop128(span).Stop);
@@ -129,6 +134,11 @@ public sealed class JsonStringScanTests
         Assert.Equal(before.Any(b => b >= 0x80), expected.NonAscii);
 
         Assert.Equal(expected, JsonStringScan.IndexOfStop(buffer));
+        if (Vector256.IsHardwareAccelerated)
+        {
+            Assert.Equal(expected, JsonStringScan.IndexOfStop256(buffer));
+        }
+
         if (Vector128.IsHardwareAccelerated)
         {
             Assert.Equal(expected, JsonStringScan.IndexOfStop128(buffer));
