@@ -152,8 +152,10 @@ internal static class DirectJsonParser
                 i = end;
                 var name = _input.Slice(nameStart, nameLength);
                 var first = nameLength == 0 ? -1 : span[nameStart];
-                var member = compact ? _input[(nameStart - 1)..i] : default;
-                obj.AddParsed(_pool is null ? new LogProperty(name, escaped, value, first, member) : _pool.Property(name, escaped, value, first, member));
+                var memberLength = compact ? i - (nameStart - 1) : 0;
+                obj.AddParsed(_pool is null
+                    ? new LogProperty(name, escaped, value, first, memberLength)
+                    : _pool.Property(name, escaped, value, first, memberLength));
                 switch (AfterItem(span, ref i, (byte)'}'))
                 {
                     case ItemEnd.Comma:

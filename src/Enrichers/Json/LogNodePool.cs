@@ -82,16 +82,16 @@ internal sealed class LogNodePool
         return created;
     }
 
-    public LogProperty Property(ReadOnlyMemory<byte> rawName, bool hasEscapes, LogNode value, int first, ReadOnlyMemory<byte> member = default)
+    public LogProperty Property(ReadOnlyMemory<byte> rawName, bool hasEscapes, LogNode value, int first, int memberLength = 0)
     {
         var slot = _properties;
         if (slot.TryTake(out var reused))
         {
-            reused.Reuse(rawName, hasEscapes, value, first, member);
+            reused.Reuse(rawName, hasEscapes, value, first, memberLength);
             return reused;
         }
 
-        var created = new LogProperty(rawName, hasEscapes, value, first, member);
+        var created = new LogProperty(rawName, hasEscapes, value, first, memberLength);
         slot.Keep(created);
         return created;
     }

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace Enrichers.Json;
@@ -14,7 +16,10 @@ public sealed class LogProperty
     private int _asciiLength;
     private int _first;
     private string? _name;
-    private ReadOnlyMemory<byte> _member;
+    // The length of the member as the input wrote it, "name":value, from the quote before _rawName (0: none; see
+    // TryGetIntactMember). A length rather than a slice of its own: the name's slice already holds the input, and a second
+    // reference to it cost another GC write barrier per member of every record.
+    private int _memberLength;
     // True while the value writes as the member's bytes hold it (see TryGetIntactMember): set by the parse, decided
     // again by every change of the value.
     private bool _valueAsMember;
@@ -41,11 +46,12 @@ public sealed class LogProperty
 
     /// <param name="first">The name's first raw byte (-1 when empty): lookups rule most names out by it
     /// without touching the name's bytes.</param>
-    /// <param name="member">The whole member as the input wrote it (see <see cref="TryGetIntactMember"/>), or empty.</param>
-    internal LogProperty(ReadOnlyMemory<byte> rawName, bool hasEscapes, LogNode value, int first = -2, ReadOnlyMemory<byte> member = default)
+    /// <param name="memberLength">The length of the whole member as the input wrote it (see <see cref="TryGetIntactMember"/>),
+    /// which starts at the quote before <paramref name="rawName"/> in the same input; 0 when there is none.</param>
+    internal LogProperty(ReadOnlyMemory<byte> rawName, bool hasEscapes, LogNode value, int first = -2, int memberLength = 0)
     {
-        _member = member;
-        _valueAsMember = !member.IsEmpty;
+        _memberLength = memberLength;
+        _valueAsMember = memberLength != 0;
         _rawName = rawName;
         _rawHasEscapes = hasEscapes;
         _isRaw = true;
@@ -56,11 +62,12 @@ public sealed class LogProperty
 
     /// <summary>Gives a pooled property the next record's parsed name and value (see <see cref="LogNodePool"/>).</summary>
     /// <param name="first">The name's first raw byte, -1 when the name is empty.</param>
-    /// <param name="member">The whole member as the input wrote it (see <see cref="TryGetIntactMember"/>), or empty.</param>
-    internal void Reuse(ReadOnlyMemory<byte> rawName, bool hasEscapes, LogNode value, int first, ReadOnlyMemory<byte> member)
+    /// <param name="memberLength">The length of the whole member as the input wrote it, from the quote before
+    /// <paramref name="rawName"/> (see <see cref="TryGetIntactMember"/>); 0 when there is none.</param>
+    internal void Reuse(ReadOnlyMemory<byte> rawName, bool hasEscapes, LogNode value, int first, int memberLength)
     {
-        _member = member;
-        _valueAsMember = !member.IsEmpty;
+        _memberLength = memberLength;
+        _valueAsMember = memberLength != 0;
         _rawName = rawName;
         _rawHasEscapes = hasEscapes;
         _isRaw = true;
@@ -73,7 +80,7 @@ public sealed class LogProperty
     /// <summary>Gives a pooled property a name set by an enricher (see <see cref="LogNodePool"/>).</summary>
     internal void Reuse(string name, LogNode value)
     {
-        _member = default;
+        _memberLength = 0;
         _valueAsMember = false;
         _rawName = default;
         _rawHasEscapes = false;
@@ -91,12 +98,12 @@ public sealed class LogProperty
         _value = value;
     }
 
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void SetConstant(LogName name)
     {
         // A LogName is ASCII with nothing to escape: its bytes are exactly the name's UTF-8 and what JSON writes.
         var utf8 = name.Utf8;
-        _member = default;
+        _memberLength = 0;
         _valueAsMember = false;
         _rawName = utf8;
         _rawHasEscapes = false;
@@ -168,7 +175,7 @@ public sealed class LogProperty
         {
             // The member's input bytes stay what writing the property gives only while its value writes as they hold it:
             // decided here, once per change, so the writer asks no more than whether the value changed in place since.
-            if (!_member.IsEmpty && !ReferenceEquals(value, _value))
+            if (_memberLength != 0 && !ReferenceEquals(value, _value))
             {
                 _valueAsMember = WritesAsMemberValue(value);
             }
@@ -254,16 +261,26 @@ public sealed class LogProperty
     /// <see cref="LogObject"/>), instead of a copy for the name, one for the value and a virtual call between.</summary>
     internal bool TryGetIntactMember(out ReadOnlySpan<byte> member)
     {
-        member = _member.Span;
-        return _valueAsMember && !_value.ChangedSinceParse;
+        if (!_valueAsMember || _value.ChangedSinceParse)
+        {
+            member = default;
+            return false;
+        }
+
+        member = Member;
+        return true;
     }
+
+    /// <summary>The member's input bytes: they start at the quote before the name's bytes, in the same input.</summary>
+    private ReadOnlySpan<byte> Member => MemoryMarshal.CreateReadOnlySpan(
+        ref Unsafe.Subtract(ref MemoryMarshal.GetReference(_rawName.Span), 1), _memberLength);
 
     /// <summary>True when <paramref name="value"/>, put in place of the parsed value, writes the bytes the member holds
     /// for its value: a string unchanged since it was made over those same input bytes, or a literal of the same text.</summary>
     private bool WritesAsMemberValue(LogNode value)
     {
         // The member starts with the quoted name and its colon.
-        var bytes = _member.Span[(_rawName.Length + 3)..];
+        var bytes = Member[(_rawName.Length + 3)..];
         return value switch
         {
             LogString s => !s.ChangedSinceParse && bytes[0] == (byte)'"' && s.IsRawSliceOf(bytes[1..^1]),
