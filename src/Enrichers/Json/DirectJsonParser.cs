@@ -143,6 +143,7 @@ internal static class DirectJsonParser
                 var compact = i == nameStart + nameLength + 1 && i + 1 < span.Length
                     && span[i + 1] is not ((byte)'{' or (byte)'[' or (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t');
                 i = SkipWhitespace(span, i + 1);
+                var stringValue = (uint)i < (uint)span.Length && span[i] == (byte)'"';
                 var (value, end) = ReadValue(i, depth);
                 if (value is null)
                 {
@@ -154,8 +155,8 @@ internal static class DirectJsonParser
                 var first = nameLength == 0 ? -1 : span[nameStart];
                 var memberLength = compact ? i - (nameStart - 1) : 0;
                 obj.AddParsed(_pool is null
-                    ? new LogProperty(name, escaped, value, first, memberLength)
-                    : _pool.Property(name, escaped, value, first, memberLength));
+                    ? new LogProperty(name, escaped, value, first, memberLength, stringValue)
+                    : _pool.Property(name, escaped, value, first, memberLength, stringValue));
                 switch (AfterItem(span, ref i, (byte)'}'))
                 {
                     case ItemEnd.Comma:

@@ -82,16 +82,16 @@ internal sealed class LogNodePool
         return created;
     }
 
-    public LogProperty Property(ReadOnlyMemory<byte> rawName, bool hasEscapes, LogNode value, int first, int memberLength = 0)
+    public LogProperty Property(ReadOnlyMemory<byte> rawName, bool hasEscapes, LogNode value, int first, int memberLength = 0, bool stringValue = false)
     {
         var slot = _properties;
         if (slot.TryTake(out var reused))
         {
-            reused.Reuse(rawName, hasEscapes, value, first, memberLength);
+            reused.Reuse(rawName, hasEscapes, value, first, memberLength, stringValue);
             return reused;
         }
 
-        var created = new LogProperty(rawName, hasEscapes, value, first, memberLength);
+        var created = new LogProperty(rawName, hasEscapes, value, first, memberLength, stringValue);
         slot.Keep(created);
         return created;
     }

@@ -20,9 +20,9 @@ public sealed class LogProperty
     // TryGetIntactMember). A length rather than a slice of its own: the name's slice already holds the input, and a second
     // reference to it cost another GC write barrier per member of every record.
     private int _memberLength;
-    // True while the value writes as the member's bytes hold it (see TryGetIntactMember): set by the parse, decided
-    // again by every change of the value.
-    private bool _valueAsMember;
+    // Whether the value writes as the member's bytes hold it (see TryGetIntactMember): set by the parse, decided again by
+    // every change of the value.
+    private MemberValue _valueAsMember;
     private LogNode _value;
 
     public LogProperty(string name, LogNode value)
@@ -48,10 +48,11 @@ public sealed class LogProperty
     /// without touching the name's bytes.</param>
     /// <param name="memberLength">The length of the whole member as the input wrote it (see <see cref="TryGetIntactMember"/>),
     /// which starts at the quote before <paramref name="rawName"/> in the same input; 0 when there is none.</param>
-    internal LogProperty(ReadOnlyMemory<byte> rawName, bool hasEscapes, LogNode value, int first = -2, int memberLength = 0)
+    /// <param name="stringValue">The value is a string (the member's value starts with a quote).</param>
+    internal LogProperty(ReadOnlyMemory<byte> rawName, bool hasEscapes, LogNode value, int first = -2, int memberLength = 0, bool stringValue = false)
     {
         _memberLength = memberLength;
-        _valueAsMember = memberLength != 0;
+        _valueAsMember = Parsed(memberLength, stringValue);
         _rawName = rawName;
         _rawHasEscapes = hasEscapes;
         _isRaw = true;
@@ -64,10 +65,11 @@ public sealed class LogProperty
     /// <param name="first">The name's first raw byte, -1 when the name is empty.</param>
     /// <param name="memberLength">The length of the whole member as the input wrote it, from the quote before
     /// <paramref name="rawName"/> (see <see cref="TryGetIntactMember"/>); 0 when there is none.</param>
-    internal void Reuse(ReadOnlyMemory<byte> rawName, bool hasEscapes, LogNode value, int first, int memberLength)
+    /// <param name="stringValue">The value is a string (the member's value starts with a quote).</param>
+    internal void Reuse(ReadOnlyMemory<byte> rawName, bool hasEscapes, LogNode value, int first, int memberLength, bool stringValue)
     {
         _memberLength = memberLength;
-        _valueAsMember = memberLength != 0;
+        _valueAsMember = Parsed(memberLength, stringValue);
         _rawName = rawName;
         _rawHasEscapes = hasEscapes;
         _isRaw = true;
@@ -81,7 +83,7 @@ public sealed class LogProperty
     internal void Reuse(string name, LogNode value)
     {
         _memberLength = 0;
-        _valueAsMember = false;
+        _valueAsMember = MemberValue.No;
         _rawName = default;
         _rawHasEscapes = false;
         _isRaw = false;
@@ -104,7 +106,7 @@ public sealed class LogProperty
         // A LogName is ASCII with nothing to escape: its bytes are exactly the name's UTF-8 and what JSON writes.
         var utf8 = name.Utf8;
         _memberLength = 0;
-        _valueAsMember = false;
+        _valueAsMember = MemberValue.No;
         _rawName = utf8;
         _rawHasEscapes = false;
         _isRaw = true;
@@ -261,7 +263,8 @@ public sealed class LogProperty
     /// <see cref="LogObject"/>), instead of a copy for the name, one for the value and a virtual call between.</summary>
     internal bool TryGetIntactMember(out ReadOnlySpan<byte> member)
     {
-        if (!_valueAsMember || _value.ChangedSinceParse)
+        // A literal never changes in place, so its node is not read (a small number is a shared node, seldom in cache).
+        if (_valueAsMember == MemberValue.No || (_valueAsMember == MemberValue.WhileUnchanged && _value.ChangedSinceParse))
         {
             member = default;
             return false;
@@ -275,18 +278,35 @@ public sealed class LogProperty
     private ReadOnlySpan<byte> Member => MemoryMarshal.CreateReadOnlySpan(
         ref Unsafe.Subtract(ref MemoryMarshal.GetReference(_rawName.Span), 1), _memberLength);
 
-    /// <summary>True when <paramref name="value"/>, put in place of the parsed value, writes the bytes the member holds
-    /// for its value: a string unchanged since it was made over those same input bytes, or a literal of the same text.</summary>
-    private bool WritesAsMemberValue(LogNode value)
+    /// <summary>Whether <paramref name="value"/>, put in place of the parsed value, writes the bytes the member holds for
+    /// its value: a string unchanged since it was made over those same input bytes (as long as it stays unchanged), or
+    /// a literal of the same text.</summary>
+    private MemberValue WritesAsMemberValue(LogNode value)
     {
         // The member starts with the quoted name and its colon.
         var bytes = Member[(_rawName.Length + 3)..];
         return value switch
         {
-            LogString s => !s.ChangedSinceParse && bytes[0] == (byte)'"' && s.IsRawSliceOf(bytes[1..^1]),
-            LogLiteral l => l.RawUtf8.SequenceEqual(bytes),
-            _ => false,
+            LogString s when !s.ChangedSinceParse && bytes[0] == (byte)'"' && s.IsRawSliceOf(bytes[1..^1]) => MemberValue.WhileUnchanged,
+            LogLiteral l when l.RawUtf8.SequenceEqual(bytes) => MemberValue.Always,
+            _ => MemberValue.No,
         };
+    }
+
+    private static MemberValue Parsed(int memberLength, bool stringValue) =>
+        memberLength == 0 ? MemberValue.No : stringValue ? MemberValue.WhileUnchanged : MemberValue.Always;
+
+    /// <summary>Whether the value writes as the member's input bytes hold it.</summary>
+    private enum MemberValue : byte
+    {
+        /// <summary>No member, or a value that writes otherwise.</summary>
+        No,
+
+        /// <summary>A literal of the member's text: it cannot change.</summary>
+        Always,
+
+        /// <summary>A string over the member's bytes, as long as it is not changed in place.</summary>
+        WhileUnchanged,
     }
 
     /// <summary>Writes <c>,"name":value</c> (the comma only when <paramref name="comma"/>): a name and a string value
