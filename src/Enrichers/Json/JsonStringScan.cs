@@ -10,10 +10,10 @@ namespace Enrichers.Json;
 /// whether the run holds a byte of 0x80 or more (non-ASCII text, whose UTF-8 must then be checked).
 /// <para>Why not <c>IndexOfAny(SearchValues)</c>: the parser asks for every name and string of every record, nearly
 /// all of them shorter than 32 bytes, in a span that runs on to the input's end, and the general search paid a call
-/// through the searcher and its set-up per string, more than the search itself. Here the first 32 (or 16) bytes are
-/// one vector compared in line: one load, three compares and a bit scan decide most strings. (64-byte vectors
-/// measured slower here than two 32-byte ones: docs/enrichment.md.) The high bits of the
-/// same vector tell whether the string is ASCII, so an all-ASCII record needs no separate UTF-8 pass.</para></summary>
+/// through the searcher and its set-up per string, more than the search itself. Here the first 32 bytes (then the next
+/// 32) are one vector compared in line: one load, three compares and a bit scan decide most strings. The high bits of
+/// the same vector tell whether the string is ASCII, so an all-ASCII record needs no separate UTF-8 pass. 64-byte vectors
+/// measured slower (docs/enrichment.md); without 32-byte ones the framework's searches are used.</para></summary>
 internal static class JsonStringScan
 {
     /// <summary>The index of the first quote, backslash or control byte in <paramref name="span"/>, or -1 (the same
@@ -50,9 +50,7 @@ internal static class JsonStringScan
             return Search256(ref start, length);
         }
 
-        return Vector128.IsHardwareAccelerated && length >= (nuint)Vector128<byte>.Count
-            ? Search128(ref start, length)
-            : SearchScalar(ref start, length);
+        return length >= (nuint)Vector128<byte>.Count ? SearchFramework(span) : SearchScalar(ref start, length);
     }
 
     /// <summary>The search with 32-byte vectors from the start, without the two in line (the tests run every path where
@@ -61,15 +59,15 @@ internal static class JsonStringScan
     {
         ref var start = ref MemoryMarshal.GetReference(span);
         var length = (nuint)span.Length;
-        return length >= (nuint)Vector256<byte>.Count ? Search256(ref start, length) : IndexOfStop128(span);
+        return length >= (nuint)Vector256<byte>.Count ? Search256(ref start, length) : SearchScalar(ref start, length);
     }
 
-    /// <summary>The search with 16-byte vectors only. Requires <see cref="Vector128.IsHardwareAccelerated"/>.</summary>
-    internal static (int Stop, bool NonAscii) IndexOfStop128(ReadOnlySpan<byte> span)
+    /// <summary>The search without 32-byte vectors (hardware without them, and the tests): the framework's own
+    /// vectorized searches, one for the stop and one for the non-ASCII bytes before it.</summary>
+    internal static (int Stop, bool NonAscii) SearchFramework(ReadOnlySpan<byte> span)
     {
-        ref var start = ref MemoryMarshal.GetReference(span);
-        var length = (nuint)span.Length;
-        return length >= (nuint)Vector128<byte>.Count ? Search128(ref start, length) : SearchScalar(ref start, length);
+        var stop = span.IndexOfAny(JsonOutput.MustEscapeUtf8);
+        return (stop, !System.Text.Ascii.IsValid(stop < 0 ? span : span[..stop]));
     }
 
     /// <summary>The byte-at-a-time search, for spans shorter than a vector (and the reference the tests hold the vectors
@@ -94,10 +92,9 @@ internal static class JsonStringScan
         return (-1, high >= 0x80);
     }
 
-    // The two searches below are one algorithm at two widths: vectors from the start, then, when the length is no
-    // multiple of the width, a last vector that ends at the span's end and overlaps what was searched already (no stop
-    // there), of which the lanes already seen are dropped. The high bits of every vector before the stop are gathered
-    // for NonAscii. Each requires at least one vector's length.
+    // Vectors from the start, then, when the length is no multiple of 32, a last vector that ends at the span's end and
+    // overlaps what was searched already (no stop there), of which the lanes already seen are dropped. The high bits of
+    // every vector before the stop are gathered for NonAscii. Requires at least 32 bytes.
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static (int Stop, bool NonAscii) Search256(ref byte start, nuint length)
@@ -137,52 +134,9 @@ internal static class JsonStringScan
         return (-1, seen.ExtractMostSignificantBits() != 0);
     }
 
-    private static (int Stop, bool NonAscii) Search128(ref byte start, nuint length)
-    {
-        var step = (nuint)Vector128<byte>.Count;
-        var last = length - step;
-        var seen = Vector128<byte>.Zero;
-        nuint i = 0;
-        for (; i <= last; i += step)
-        {
-            var v = Vector128.LoadUnsafe(ref start, i);
-            var bits = Stops(v).ExtractMostSignificantBits();
-            if (bits != 0)
-            {
-                var before = seen.ExtractMostSignificantBits() != 0 || (v.ExtractMostSignificantBits() & (bits ^ (bits - 1))) != 0;
-                return ((int)(i + (nuint)BitOperations.TrailingZeroCount(bits)), before);
-            }
-
-            seen |= v;
-        }
-
-        if (i < length)
-        {
-            var v = Vector128.LoadUnsafe(ref start, last);
-            var shift = (int)(i - last);
-            var bits = Stops(v).ExtractMostSignificantBits() >> shift;
-            var high = v.ExtractMostSignificantBits() >> shift;
-            if (bits != 0)
-            {
-                var before = seen.ExtractMostSignificantBits() != 0 || (high & (bits ^ (bits - 1))) != 0;
-                return ((int)(i + (nuint)BitOperations.TrailingZeroCount(bits)), before);
-            }
-
-            return (-1, seen.ExtractMostSignificantBits() != 0 || high != 0);
-        }
-
-        return (-1, seen.ExtractMostSignificantBits() != 0);
-    }
-
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<byte> Stops(Vector256<byte> v) =>
         Vector256.Equals(v, Vector256.Create((byte)'"'))
         | Vector256.Equals(v, Vector256.Create((byte)'\\'))
         | Vector256.LessThan(v, Vector256.Create((byte)0x20));
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<byte> Stops(Vector128<byte> v) =>
-        Vector128.Equals(v, Vector128.Create((byte)'"'))
-        | Vector128.Equals(v, Vector128.Create((byte)'\\'))
-        | Vector128.LessThan(v, Vector128.Create((byte)0x20));
 }
