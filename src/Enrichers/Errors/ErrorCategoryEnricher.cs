@@ -19,6 +19,15 @@ public sealed class ErrorCategoryEnricher : ILogEnricher
     private static readonly ulong[][] ErrorLevelWords = Enumerable.Range(0, 9)
         .Select(length => ErrorLevels.Where(l => l.Length == length).Select(Word).ToArray()).ToArray();
 
+    // By name length (its low 6 bits): a bit per first char (its low 6 bits) of the top-level names Collect reads. Most
+    // names of a record are none of them, and most of those share no length and first char with one: this rules them
+    // out with one read, where the dispatch by length called a name compare for each that shared only the length.
+    private static readonly ulong[] CollectedNames = LengthFirstBits(
+        FieldNames.Http, FieldNames.Level, FieldNames.Error, FieldNames.Status, FieldNames.Message, FieldNames.Exception,
+        FieldNames.ErrorDotType, FieldNames.ErrorType, FieldNames.StatusCode, FieldNames.ErrorMessage, FieldNames.ErrorDotMessage,
+        FieldNames.HttpResponse, FieldNames.ErrorCategory, FieldNames.ExceptionDotType, FieldNames.HttpStatusCode,
+        FieldNames.ExceptionDotMessage, FieldNames.HttpResponseStatusCode);
+
     // The object of response.status_code under http: its first segment.
     private static readonly string ResponseName = FieldNames.ResponseStatusCode[..FieldNames.ResponseStatusCode.IndexOf('.')];
 
@@ -304,11 +313,19 @@ public sealed class ErrorCategoryEnricher : ILogEnricher
     {
         // A span, not the IReadOnlyList: no enumerator to box and no interface call per property.
         var properties = root.PropertySpan;
+        var collected = CollectedNames;
         for (var i = 0; i < properties.Length; i++)
         {
             var p = properties[i];
+            var length = p.NameLength;
+            var first = p.FirstChar;
+            if (first >= 0 && (collected[length & 63] & (1UL << (first & 63))) == 0)
+            {
+                continue;
+            }
+
             var value = p.Value;
-            switch (p.NameLength)
+            switch (length)
             {
                 case 4 when p.NameEquals(FieldNames.Http):
                     if (value is LogObject http)
@@ -469,6 +486,17 @@ public sealed class ErrorCategoryEnricher : ILogEnricher
         }
 
         return false;
+    }
+
+    private static ulong[] LengthFirstBits(params string[] names)
+    {
+        var bits = new ulong[64];
+        foreach (var name in names)
+        {
+            bits[name.Length & 63] |= 1UL << (name[0] & 63);
+        }
+
+        return bits;
     }
 
     private static ulong Word(string level)

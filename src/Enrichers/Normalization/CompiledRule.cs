@@ -32,7 +32,11 @@ internal sealed class CompiledRule(FieldRule rule, PathStep from, PathStep to, i
     public bool Apply(LogRecord record, ValueConverter converter, ref PresentNames present)
     {
         var root = record.Root;
-        if (!LogPath.FindSlot(root, From.Path, out var parent, out var index))
+
+        // A top-level source the scan found is taken from its place: most rules that apply read one.
+        var index = present.SlotOf(From);
+        var parent = root;
+        if (index < 0 && !LogPath.FindSlot(root, From.Path, out parent, out index))
         {
             return false;
         }

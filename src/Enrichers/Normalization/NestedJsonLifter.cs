@@ -12,10 +12,12 @@ namespace Enrichers.Normalization;
 /// bound, or not valid JSON.</param>
 internal sealed class NestedJsonLifter(int maxBytes, int maxDepth, StrongBox<long> parsed, StrongBox<long> refused)
 {
-    public bool Lift(LogRecord record, string field)
+    /// <param name="slot">The index of <paramref name="field"/>'s first property in the root when the caller knows it
+    /// (see <see cref="PresentNames.SlotOf(PathStep)"/>), else -1: it is looked up.</param>
+    public bool Lift(LogRecord record, string field, int slot = -1)
     {
         var root = record.Root;
-        var i = root.IndexOf(field);
+        var i = slot >= 0 ? slot : root.IndexOf(field);
         if (i < 0 || root[i].Value is not LogString s)
         {
             return false;

@@ -133,11 +133,17 @@ public sealed class NormalizationEnricher : ILogEnricher
     /// <summary>The shapes the rules name, in first-use order (metric labels).</summary>
     public IReadOnlyList<string> Shapes => _shapes;
 
+    [SkipLocalsInit]
     public void Enrich(LogRecord record)
     {
         var root = record.Root;
         var nameWords = _nameWords;
-        var present = new PresentNames(nameWords <= 16 ? stackalloc ulong[nameWords] : new ulong[nameWords]);
+        var nameCount = _names.Count;
+
+        // The slots need no clearing (an entry is read only for a name the scan found); the bits start at zero.
+        var words = nameWords <= 16 ? stackalloc ulong[nameWords] : new ulong[nameWords];
+        words.Clear();
+        var present = new PresentNames(words, nameCount <= 256 ? stackalloc int[nameCount] : new int[nameCount]);
         if (!_names.Scan(root, ref present))
         {
             return;
@@ -149,7 +155,7 @@ public sealed class NormalizationEnricher : ILogEnricher
             var lifted = false;
             foreach (var step in _nestedJson)
             {
-                lifted |= present.Has(step) && _lifter.Lift(record, step.Path);
+                lifted |= present.Has(step) && _lifter.Lift(record, step.Path, lifted ? -1 : present.SlotOf(step));
             }
 
             if (lifted)
@@ -180,6 +186,7 @@ public sealed class NormalizationEnricher : ILogEnricher
                 {
                     var value = parent![index].Value;
                     LogPath.Remove(root, from.Path);
+                    present.RootChanged();
                     PathWriter.Set(root, to, value);
                     to.Mark(ref present);
                     Interlocked.Increment(ref _renamed.Value);
@@ -193,6 +200,7 @@ public sealed class NormalizationEnricher : ILogEnricher
             {
                 for (var n = 0; n < MaxDrops && present.Has(drop) && LogPath.Remove(root, drop.Path); n++)
                 {
+                    present.RootChanged();
                     Interlocked.Increment(ref _dropped.Value);
                 }
             }
@@ -269,9 +277,18 @@ public sealed class NormalizationEnricher : ILogEnricher
                 var rule = _rules[r];
                 var target = rule.To.FirstId;
                 var had = present.Contains(target);
-                if (rule.Apply(record, _converter, ref present) && rule.Shape >= 0)
+                if (rule.Apply(record, _converter, ref present))
                 {
-                    shapes |= 1u << rule.Shape;
+                    if (!rule.InPlace)
+                    {
+                        // It may have removed its source or written its target: the root's places may have moved.
+                        present.RootChanged();
+                    }
+
+                    if (rule.Shape >= 0)
+                    {
+                        shapes |= 1u << rule.Shape;
+                    }
                 }
 
                 if (!had && present.Contains(target))

@@ -24,6 +24,9 @@ internal sealed class PathStep
     /// <summary>The path's names, split once: writing a path must not make strings per record.</summary>
     public string[] Segments { get; }
 
+    /// <summary>True when the path is one name (no dot): its value is the root's property of that name.</summary>
+    public bool IsTopLevel => Segments.Length == 1;
+
     /// <summary>The names the path can start with: every prefix of the dotted path (<c>a.b.c</c> may be written
     /// nested, dotted, or half of each).</summary>
     public NameSet Names { get; }

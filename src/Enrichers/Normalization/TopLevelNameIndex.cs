@@ -46,19 +46,21 @@ internal sealed class TopLevelNameIndex
     /// <summary>Builds the lookup; no step is added afterwards.</summary>
     public void Seal() => _table = new PropertyNameTable(_nameIds.Select(kv => (kv.Key, kv.Value)));
 
-    /// <summary>Marks the names of interest among the top-level properties; false when there is none.</summary>
+    /// <summary>Marks the names of interest among the top-level properties, and where each is first; false when there
+    /// is none.</summary>
     public bool Scan(LogObject root, ref PresentNames present)
     {
         // Every record has the same few names: each is one probe of the table (see PropertyNameTable), where comparing
         // it with the candidate names of its bucket, char by char, was most of the stage's cost on canonical records.
         var table = _table!;
         var any = false;
-        foreach (var p in root.PropertySpan)
+        var properties = root.PropertySpan;
+        for (var i = 0; i < properties.Length; i++)
         {
-            var id = table.Find(p);
+            var id = table.Find(properties[i]);
             if (id >= 0)
             {
-                present.Set(id);
+                present.Found(id, i);
                 any = true;
             }
         }

@@ -390,4 +390,14 @@ public sealed class ErrorCategoryEnricherTests
         Assert.Equal(1000, _statistics.ErrorCategories["network"]);
         Assert.Equal(1000, _statistics.ErrorCategories["not_found"]);
     }
+    [Theory]
+    [InlineData("{\"le\\u0076el\":\"error\",\"message\":\"boom\"}", "internal")]
+    [InlineData("{\"level\":\"info\",\"http\":{\"status_code\":404}}", "not_found")]
+    [InlineData("{\"levex\":\"error\",\"statur\":500,\"errors\":\"boom\",\"ht\\u0074p\":{\"status_code\":200}}", null)]
+    public void Names_are_told_apart_by_their_whole_name_not_by_their_length_and_first_char(string json, string? expected)
+    {
+        // Collect rules a name out by its length and first char before comparing it: escaped names (no first char
+        // known) and names that share both with a field it reads must still be compared whole.
+        Assert.Equal(expected, Category(json));
+    }
 }

@@ -401,4 +401,48 @@ public sealed class NormalizationEnricherTests
         Assert.Equal("x", Text(doc, "@@Origin"));
         Assert.NotNull(doc["@r"]);
     }
+    // The rules and the nested-JSON step take a top-level field from where the name scan met it; these records move
+    // the root's properties before such a read, or repeat a name, so a stale or wrong place would show.
+
+    [Fact]
+    public void A_rule_reads_the_first_of_a_repeated_name_as_a_lookup_by_name_does()
+    {
+        Assert.Equal("{\"level\":\"warn\",\"level\":\"ERROR\"}", NormalizeToText("{\"level\":\"WARNING\",\"level\":\"ERROR\"}"));
+        Assert.Equal("{\"le\\u0076el\":\"warn\",\"level\":\"ERROR\"}", NormalizeToText("{\"le\\u0076el\":\"WARNING\",\"level\":\"ERROR\"}"));
+    }
+
+    [Fact]
+    public void A_rule_after_a_rename_and_a_drop_that_moved_the_fields_reads_its_own_field()
+    {
+        var options = new NormalizationOptions { Rename = [new RenameRule("a", "b")], Drop = ["x"] };
+
+        Assert.Equal("{\"level\":\"warn\",\"b\":\"A\"}", NormalizeToText("{\"a\":\"A\",\"x\":1,\"level\":\"WARNING\"}", options));
+    }
+
+    [Fact]
+    public void A_rule_after_one_that_removed_its_source_reads_its_own_field()
+    {
+        // "service" is consumed (the fields after it move up one place) before "msg" is read.
+        Assert.Equal("{\"service_name\":\"svc\",\"message\":\"hello\"}", NormalizeToText("{\"service\":\"svc\",\"msg\":\"hello\"}"));
+    }
+
+    [Fact]
+    public void Two_nested_json_fields_are_both_lifted_though_the_first_lift_moved_the_second()
+    {
+        Assert.Equal("{\"a\":1,\"b\":2}", NormalizeToText("{\"log\":\"{\\\"a\\\":1}\",\"message\":\"{\\\"b\\\":2}\"}"));
+    }
+
+    [Fact]
+    public void Rules_after_a_lift_read_the_lifted_fields()
+    {
+        Assert.Equal("{\"level\":\"warn\",\"message\":\"inner\"}", NormalizeToText("{\"log\":\"{\\\"msg\\\":\\\"inner\\\"}\",\"level\":\"WARNING\"}"));
+    }
+
+    private string NormalizeToText(string json, NormalizationOptions? options = null)
+    {
+        var record = LogRecordParser.TryParse(Encoding.UTF8.GetBytes(json), out var rejection);
+        Assert.True(record is not null, rejection?.Reason);
+        new NormalizationEnricher(options ?? new NormalizationOptions(), _statistics).Enrich(record);
+        return record.ToString();
+    }
 }

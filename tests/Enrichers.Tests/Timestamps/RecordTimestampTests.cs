@@ -79,4 +79,64 @@ public class RecordTimestampTests
         Assert.Equal("2026-11-26T10:00:00.123Z", doc.GetProperty("@timestamp").GetString());
         Assert.Equal("yesterday-ish", doc.GetProperty("timestamp_original").GetString());
     }
+    [Theory]
+    [InlineData("2026-11-26T12:00:00.000Z")]
+    [InlineData("2026-11-26T12:34:56.789Z")]
+    [InlineData("2024-02-29T23:59:59.999Z")]
+    [InlineData("2016-12-31T23:59:60.500Z")]
+    [InlineData("1969-12-31T23:59:59.999Z")]
+    [InlineData("0001-01-01T00:00:00.000Z")]
+    [InlineData("9999-12-31T23:59:59.999Z")]
+    public void The_form_the_stage_writes_is_read_to_the_same_milliseconds_as_the_general_parser(string text)
+    {
+        var bytes = Encoding.UTF8.GetBytes(text);
+
+        Assert.True(Enrichers.Tracing.IsoTimestamp.TryParse(bytes, out var expected));
+        Assert.True(Enrichers.Timestamps.RecordTimestamp.TryReadCanonical(Enrichers.Json.LogString.FromRaw(bytes, hasEscapes: false), out var read));
+        Assert.Equal(expected, read);
+    }
+
+    [Theory]
+    [InlineData("2026-02-29T00:00:00.000Z")]
+    [InlineData("2026-13-01T00:00:00.000Z")]
+    [InlineData("2026-00-01T00:00:00.000Z")]
+    [InlineData("2026-04-31T00:00:00.000Z")]
+    [InlineData("2026-11-00T00:00:00.000Z")]
+    [InlineData("0000-01-01T00:00:00.000Z")]
+    [InlineData("2026-11-26T24:00:00.000Z")]
+    [InlineData("2026-11-26T12:60:00.000Z")]
+    [InlineData("2026-11-26T12:00:61.000Z")]
+    [InlineData("2026-11-26t12:00:00.000Z")]
+    [InlineData("2026-11-26 12:00:00.000Z")]
+    [InlineData("2026-11-26T12:00:00.000z")]
+    [InlineData("2026-11-26T12:00:00,000Z")]
+    [InlineData("2026/11/26T12:00:00.000Z")]
+    [InlineData("2026-1a-26T12:00:00.000Z")]
+    [InlineData("2026-11-26T12:00:00.00aZ")]
+    [InlineData("2026-11-26T12:00:00.0000")]
+    [InlineData("2026-11-26T12:00:00.00Z")]
+    [InlineData("2026-11-26T12:00:00.0000Z")]
+    [InlineData("2026-11-26T12:00:00+00:00")]
+    public void Any_other_form_or_an_impossible_date_is_left_to_the_general_parser(string text)
+    {
+        Assert.False(Enrichers.Timestamps.RecordTimestamp.TryReadCanonical(Enrichers.Json.LogString.FromRaw(Encoding.UTF8.GetBytes(text), hasEscapes: false), out _));
+    }
+
+    [Fact]
+    public void A_timestamp_that_is_not_the_input_s_unescaped_bytes_is_left_to_the_general_parser()
+    {
+        Assert.False(Enrichers.Timestamps.RecordTimestamp.TryReadCanonical(new Enrichers.Json.LogString("2026-11-26T12:00:00.000Z"), out _));
+        Assert.False(Enrichers.Timestamps.RecordTimestamp.TryReadCanonical(
+            Enrichers.Json.LogString.FromRaw(Encoding.UTF8.GetBytes("2026-11-26\\u005412:00:00.000Z"), hasEscapes: true), out _));
+        Assert.False(Enrichers.Timestamps.RecordTimestamp.TryReadCanonical(null, out _));
+    }
+
+    [Fact]
+    public void An_impossible_date_in_the_canonical_layout_is_still_replaced_and_kept()
+    {
+        var doc = Enrich("{\"@timestamp\":\"2026-02-30T12:00:00.000Z\"}", ReceivedAt);
+
+        Assert.Equal("2026-11-26T10:00:00.123Z", doc.GetProperty("@timestamp").GetString());
+        Assert.Equal("2026-02-30T12:00:00.000Z", doc.GetProperty("timestamp_original").GetString());
+    }
 }
