@@ -28,6 +28,9 @@ public sealed class ErrorCategoryEnricher : ILogEnricher
         FieldNames.HttpResponse, FieldNames.ErrorCategory, FieldNames.ExceptionDotType, FieldNames.HttpStatusCode,
         FieldNames.ExceptionDotMessage, FieldNames.HttpResponseStatusCode);
 
+    // The field written, as a constant name: found without checking the name is ASCII, written from its bytes.
+    private static readonly LogName CategoryName = new(FieldNames.ErrorCategory);
+
     // The object of response.status_code under http: its first segment.
     private static readonly string ResponseName = FieldNames.ResponseStatusCode[..FieldNames.ResponseStatusCode.IndexOf('.')];
 
@@ -109,7 +112,7 @@ public sealed class ErrorCategoryEnricher : ILogEnricher
         }
 
         var category = Categorize(ref facts);
-        record.Root.Set(FieldNames.ErrorCategory, record.NewReferenceString(category));
+        record.Root.Set(CategoryName, record.NewReferenceString(category));
         _statistics.ErrorCategories.Increment(category);
     }
 

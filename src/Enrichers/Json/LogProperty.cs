@@ -249,15 +249,15 @@ public sealed class LogProperty
         return raw.Length == name.Length && Ascii.EqualsIgnoreCase(raw, name);
     }
 
+    /// <summary>The name's first char when the first raw byte tells it (unescaped ASCII), else -1: a dispatch on
+    /// names can rule a property out by it without a call.</summary>
+    internal int FirstChar => _first;
+
     /// <summary>The name's length in UTF-8 bytes as written in the input (or of a <see cref="LogName"/>), or in
     /// chars once decoded (a name with escapes, or set by an enricher as a string): equal to <c>Name.Length</c> for every name that can equal an ASCII field
     /// name, which makes it a cheap first test before <see cref="NameEquals"/>. An escaped name is measured
     /// decoded: with the raw length, <c>"requ\u0065st"</c> (12 bytes) passed the enrichers' dispatch on the
     /// length of <c>request</c>, so an address under it was neither read nor removed.</summary>
-    /// <summary>The name's first char when the first raw byte tells it (unescaped ASCII), else -1: a dispatch on
-    /// names can rule a property out by it without a call.</summary>
-    internal int FirstChar => _first;
-
     internal int NameLength => _isRaw && !_rawHasEscapes ? _rawName.Length : Name.Length;
 
     /// <summary>The member's input bytes, <c>"name":value</c>, when writing the property now would write exactly those:
