@@ -249,10 +249,6 @@ public sealed class LogProperty
         return raw.Length == name.Length && Ascii.EqualsIgnoreCase(raw, name);
     }
 
-    /// <summary>The name's first char when the first raw byte tells it (unescaped ASCII), else -1: a dispatch on
-    /// names can rule a property out by it without a call.</summary>
-    internal int FirstChar => _first;
-
     /// <summary>The name's length in UTF-8 bytes as written in the input (or of a <see cref="LogName"/>), or in
     /// chars once decoded (a name with escapes, or set by an enricher as a string): equal to <c>Name.Length</c> for every name that can equal an ASCII field
     /// name, which makes it a cheap first test before <see cref="NameEquals"/>. An escaped name is measured
