@@ -25,7 +25,9 @@ internal static class EmailDetector
         return false;
     }
 
-    public static bool Email<T>(ReadOnlySpan<T> s, int a, ref ScanState st, out int start, out int end, int atLength = 1)
+    // s[walked .. a) are local-part characters the caller already walked (a when it did not): the look behind
+    // starts at the first of them, or stops at the previous candidate's run end among them, as it would have.
+    public static bool Email<T>(ReadOnlySpan<T> s, int a, ref ScanState st, out int start, out int end, int atLength = 1, int walked = -1)
         where T : unmanaged, IBinaryInteger<T>
     {
         end = 0;
@@ -34,7 +36,11 @@ internal static class EmailDetector
             return true;
         }
 
-        start = a;
+        start = walked < 0 ? a : walked;
+        if (st.LocalRunEnd >= start && st.LocalRunEnd <= a)
+        {
+            start = st.LocalRunEnd;
+        }
 
         // The local part is the run of local-part characters before the '@'. The look stops where the previous
         // candidate's run ended: "a%40" repeated is one run (the '%' and digits of "%40" are local-part

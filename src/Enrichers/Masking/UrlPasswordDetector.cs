@@ -14,7 +14,10 @@ internal static class UrlPasswordDetector
 
     // scheme://user:password@host: the password is everything after the first ':' of the user info up to the
     // authority's last '@' (so a password may hold '@').
-    public static bool UrlPassword<T>(ReadOnlySpan<T> s, int a, ref ScanState st, out int start, out int end)
+    // s[before + 1 .. a) are e-mail local-part characters (the caller walked them once for this look and the
+    // e-mail's; a - 1 when it did not): none of them is '/', ':', a space, a quote, '<' or '>', so none ends or
+    // decides the look behind, which starts below them as if it had walked them.
+    public static bool UrlPassword<T>(ReadOnlySpan<T> s, int a, int before, ref ScanState st, out int start, out int end)
         where T : unmanaged, IBinaryInteger<T>
     {
         start = end = 0;
@@ -23,7 +26,7 @@ internal static class UrlPasswordDetector
         // at the '@' looked behind last in this scan: the same look from it found what lies beyond, so its answer
         // is taken over. Otherwise "a@" repeated had every '@' look back to the value's start.
         var stop = Math.Max(st.Floor, st.UrlAt + 1);
-        var j = a - 1;
+        var j = before >= stop ? before : Math.Min(a - 1, stop - 1);
         var colon = -1;
         while (j >= stop)
         {

@@ -158,19 +158,27 @@ internal static class ValueScanner
         return true;
     }
 
-    // An '@' is a URL's user info end or an e-mail address's; the URL password is tried first.
-    private static bool AtSign<T>(ReadOnlySpan<T> s, int a, ref ScanState state, out ValueMatch m, out int next)
+    // An '@' is a URL's user info end or an e-mail address's; the URL password is tried first. Both look behind
+    // it over the same run of e-mail local-part characters (jane.doe in "mail jane.doe@example.com"), which holds
+    // nothing the URL look stops at or notes: the run is walked once here, and each look starts past it.
+    internal static bool AtSign<T>(ReadOnlySpan<T> s, int a, ref ScanState state, out ValueMatch m, out int next)
         where T : unmanaged, IBinaryInteger<T>
     {
         m = default;
         next = a + 1;
-        if ((state.On & MaskPatterns.UrlPassword) != 0 && UrlPasswordDetector.UrlPassword(s, a, ref state, out var start, out var end))
+        var before = a - 1;
+        while (before >= state.Floor && IsEmailLocal(C(s[before])))
+        {
+            before--;
+        }
+
+        if ((state.On & MaskPatterns.UrlPassword) != 0 && UrlPasswordDetector.UrlPassword(s, a, before, ref state, out var start, out var end))
         {
             m = new ValueMatch(start, end, MaskType.UrlPassword);
             return true;
         }
 
-        if ((state.On & MaskPatterns.Email) != 0 && EmailDetector.Email(s, a, ref state, out start, out end))
+        if ((state.On & MaskPatterns.Email) != 0 && EmailDetector.Email(s, a, ref state, out start, out end, walked: before + 1))
         {
             m = new ValueMatch(start, end, MaskType.Email);
             return true;
