@@ -33,20 +33,48 @@ internal static class IsoTimestamp
     /// <summary><c>yyyy-MM-dd[T ]HH:mm:ss[.f{1,9}](Z|±HH:mm|±HHmm)</c>; no offset means UTC.</summary>
     public static bool TryParse(ReadOnlySpan<byte> s, out long milliseconds)
     {
+        // Every record's @timestamp comes here (the session settles the record's time), so the fixed part is read
+        // at fixed places with one bounds check, and the date turned into days by arithmetic rather than by
+        // DateOnly (which validates it again).
         milliseconds = 0;
-        if (s.Length < 19 || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != 't' && s[10] != ' ')
-            || s[13] != ':' || s[16] != ':')
+        if (s.Length < 19)
         {
             return false;
         }
 
-        if (!Digits(s, 0, 4, out var year) || !Digits(s, 5, 2, out var month) || !Digits(s, 8, 2, out var day)
-            || !Digits(s, 11, 2, out var hour) || !Digits(s, 14, 2, out var minute) || !Digits(s, 17, 2, out var second))
+        var head = s[..19];
+        if (head[4] != '-' || head[7] != '-' || head[10] is not ((byte)'T' or (byte)'t' or (byte)' ') || head[13] != ':' || head[16] != ':')
         {
             return false;
         }
 
-        if (year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month)
+        var y0 = (uint)(head[0] - '0');
+        var y1 = (uint)(head[1] - '0');
+        var y2 = (uint)(head[2] - '0');
+        var y3 = (uint)(head[3] - '0');
+        var mo0 = (uint)(head[5] - '0');
+        var mo1 = (uint)(head[6] - '0');
+        var d0 = (uint)(head[8] - '0');
+        var d1 = (uint)(head[9] - '0');
+        var h0 = (uint)(head[11] - '0');
+        var h1 = (uint)(head[12] - '0');
+        var mi0 = (uint)(head[14] - '0');
+        var mi1 = (uint)(head[15] - '0');
+        var s0 = (uint)(head[17] - '0');
+        var s1 = (uint)(head[18] - '0');
+        if (y0 > 9 || y1 > 9 || y2 > 9 || y3 > 9 || mo0 > 9 || mo1 > 9 || d0 > 9 || d1 > 9
+            || h0 > 9 || h1 > 9 || mi0 > 9 || mi1 > 9 || s0 > 9 || s1 > 9)
+        {
+            return false;
+        }
+
+        var year = (int)(((y0 * 10 + y1) * 10 + y2) * 10 + y3);
+        var month = (int)(mo0 * 10 + mo1);
+        var day = (int)(d0 * 10 + d1);
+        var hour = (int)(h0 * 10 + h1);
+        var minute = (int)(mi0 * 10 + mi1);
+        var second = (int)(s0 * 10 + s1);
+        if (year < 1 || month is < 1 or > 12 || day < 1 || (day > 28 && day > DateTime.DaysInMonth(year, month))
             || hour > 23 || minute > 59 || second > 60)
         {
             return false;
@@ -109,13 +137,23 @@ internal static class IsoTimestamp
             }
         }
 
-        var days = new DateOnly(year, month, day).DayNumber - UnixEpochDayNumber;
-        milliseconds = ((((days * 24L + hour) * 60 + minute) * 60 + Math.Min(second, 59)) * 1000) + fractionMs
-            - offsetMinutes * 60_000L;
+        milliseconds = ((((DaysSinceUnixEpoch(year, month, day) * 24L + hour) * 60 + minute) * 60 + Math.Min(second, 59)) * 1000)
+            + fractionMs - offsetMinutes * 60_000L;
         return i == s.Length;
     }
 
-    private static readonly int UnixEpochDayNumber = new DateOnly(1970, 1, 1).DayNumber;
+    /// <summary>Days from 1970-01-01 to a valid Gregorian date of years 1-9999 (the days-from-civil arithmetic of
+    /// H. Hinnant's date algorithms, in 400-year eras of 146,097 days; years start in March, so the leap day comes
+    /// last).</summary>
+    internal static long DaysSinceUnixEpoch(int year, int month, int day)
+    {
+        var y = month <= 2 ? year - 1 : year;
+        var era = y / 400;
+        var yearOfEra = y - (era * 400);
+        var dayOfYear = ((153 * (month > 2 ? month - 3 : month + 9)) + 2) / 5 + day - 1;
+        var dayOfEra = (yearOfEra * 365) + (yearOfEra / 4) - (yearOfEra / 100) + dayOfYear;
+        return (era * 146_097L) + dayOfEra - 719_468;
+    }
 
     private static bool Digits(ReadOnlySpan<byte> s, int start, int count, out int value)
     {

@@ -27,6 +27,20 @@ internal struct TraceFields
         FieldNamesRead.Select(n => (n.Length, n[0]))
             .Concat(HeaderNames.SelectMany(n => new[] { (n.Length, char.ToLowerInvariant(n[0])), (n.Length, char.ToUpperInvariant(n[0])) })));
 
+    // Names compared as UTF-8 bytes (the input's own), not against the strings: byte for byte, no widening.
+    private static readonly byte[] TraceUtf8 = Utf8(FieldNames.Trace);
+    private static readonly byte[] TraceIdCamelUtf8 = Utf8(FieldNames.TraceIdCamel);
+    private static readonly byte[] SpanIdUtf8 = Utf8(FieldNames.SpanId);
+    private static readonly byte[] RequestUtf8 = Utf8(FieldNames.Request);
+    private static readonly byte[] TraceIdUtf8 = Utf8(FieldNames.TraceId);
+    private static readonly byte[] TraceDotIdUtf8 = Utf8(FieldNames.TraceDotId);
+    private static readonly byte[] TraceSeqUtf8 = Utf8(FieldNames.TraceSeq);
+    private static readonly byte[] TimestampUtf8 = Utf8(FieldNames.Timestamp);
+    private static readonly byte[] ServiceNameUtf8 = Utf8(FieldNames.ServiceName);
+    private static readonly byte[] RequestHeadersUtf8 = Utf8(FieldNames.RequestHeaders);
+    private static readonly byte[] TraceElapsedMsUtf8 = Utf8(FieldNames.TraceElapsedMs);
+    private static readonly byte[] TraceRootServiceUtf8 = Utf8(FieldNames.TraceRootService);
+
     /// <summary>The length of the scratch <see cref="Find"/> needs: a decoded name of the longest length as UTF-8.</summary>
     public static int ScratchLength => LongestName * 3;
 
@@ -68,7 +82,23 @@ internal struct TraceFields
         for (var i = 0; i < properties.Length; i++)
         {
             var p = properties[i];
-            if (!p.TryGetRawName(out var name))
+
+            // Length and first character are ints of the property: most names of a record (message, level, the
+            // producer's own ids) are ruled out by them without reading the name's bytes. A name whose length or
+            // first character they cannot tell (escapes, non-ASCII) is decoded and tried as UTF-8.
+            var length = p.AsciiLength;
+            ReadOnlySpan<byte> name;
+            if (length >= 0)
+            {
+                var first = p.AsciiFirst;
+                if (length == 0 || length > LongestName || first < 0 || !MayBeRead(length, first))
+                {
+                    continue;
+                }
+
+                name = p.TryGetRawName(out var raw) ? raw : scratch[..Encoding.UTF8.GetBytes(p.Name, scratch)];
+            }
+            else
             {
                 var text = p.Name;
                 if (text.Length > LongestName)
@@ -77,17 +107,22 @@ internal struct TraceFields
                 }
 
                 name = scratch[..Encoding.UTF8.GetBytes(text, scratch)];
+                if (name.Length == 0 || name.Length > LongestName || name[0] >= 0x80 || !MayBeRead(name.Length, name[0]))
+                {
+                    continue;
+                }
             }
 
-            if (name.Length is > 0 && name.Length <= LongestName && name[0] < 0x80
-                && (FirstBytesByLength[(name.Length * 2) + (name[0] >> 6)] & (1UL << name[0])) != 0)
-            {
-                f.Note(name, i);
-            }
+            f.Note(name, i);
         }
 
         return f;
     }
+
+    private static bool MayBeRead(int length, int first) =>
+        (FirstBytesByLength[(length * 2) + (first >> 6)] & (1UL << first)) != 0;
+
+    private static byte[] Utf8(string name) => Encoding.UTF8.GetBytes(name);
 
     private void Note(ReadOnlySpan<byte> name, int i)
     {
@@ -96,28 +131,28 @@ internal struct TraceFields
             case 2 when Ascii.EqualsIgnoreCase(name, FieldNames.B3Single):
                 First(ref B3Single, i);
                 break;
-            case 5 when Ascii.Equals(name, FieldNames.Trace):
+            case 5 when name.SequenceEqual(TraceUtf8):
                 First(ref Trace, i);
                 break;
-            case 7 when Ascii.Equals(name, FieldNames.TraceIdCamel):
+            case 7 when name.SequenceEqual(TraceIdCamelUtf8):
                 First(ref TraceIdCamel, i);
                 break;
-            case 7 when Ascii.Equals(name, FieldNames.SpanId):
+            case 7 when name.SequenceEqual(SpanIdUtf8):
                 First(ref SpanId, i);
                 break;
-            case 7 when Ascii.Equals(name, FieldNames.Request):
+            case 7 when name.SequenceEqual(RequestUtf8):
                 First(ref Request, i);
                 break;
-            case 8 when Ascii.Equals(name, FieldNames.TraceId):
+            case 8 when name.SequenceEqual(TraceIdUtf8):
                 First(ref TraceId, i);
                 break;
-            case 8 when Ascii.Equals(name, FieldNames.TraceDotId):
+            case 8 when name.SequenceEqual(TraceDotIdUtf8):
                 First(ref TraceDotId, i);
                 break;
-            case 9 when Ascii.Equals(name, FieldNames.TraceSeq):
+            case 9 when name.SequenceEqual(TraceSeqUtf8):
                 First(ref TraceSeq, i);
                 break;
-            case 10 when Ascii.Equals(name, FieldNames.Timestamp):
+            case 10 when name.SequenceEqual(TimestampUtf8):
                 First(ref Timestamp, i);
                 break;
             case 11 when Ascii.EqualsIgnoreCase(name, FieldNames.Traceparent):
@@ -126,19 +161,19 @@ internal struct TraceFields
             case 11 when Ascii.EqualsIgnoreCase(name, FieldNames.B3SpanId):
                 First(ref B3SpanId, i);
                 break;
-            case 12 when Ascii.Equals(name, FieldNames.ServiceName):
+            case 12 when name.SequenceEqual(ServiceNameUtf8):
                 First(ref ServiceName, i);
                 break;
             case 12 when Ascii.EqualsIgnoreCase(name, FieldNames.B3TraceId):
                 First(ref B3TraceId, i);
                 break;
-            case 15 when Ascii.Equals(name, FieldNames.RequestHeaders):
+            case 15 when name.SequenceEqual(RequestHeadersUtf8):
                 First(ref RequestHeaders, i);
                 break;
-            case 16 when Ascii.Equals(name, FieldNames.TraceElapsedMs):
+            case 16 when name.SequenceEqual(TraceElapsedMsUtf8):
                 First(ref TraceElapsedMs, i);
                 break;
-            case 18 when Ascii.Equals(name, FieldNames.TraceRootService):
+            case 18 when name.SequenceEqual(TraceRootServiceUtf8):
                 First(ref TraceRootService, i);
                 break;
         }

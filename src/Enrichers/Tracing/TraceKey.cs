@@ -1,5 +1,8 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Security.Cryptography;
 
 namespace Enrichers.Tracing;
 
@@ -14,6 +17,12 @@ internal readonly ref struct TraceKey
 
     /// <summary>Set in <see cref="Shape"/> for a packed hex ID (lengths stay far below it: at most 768 bytes).</summary>
     private const ushort PackedFlag = 0x8000;
+
+    // The keys of HashOf, drawn once per process; static readonly, so the compiled hash reads them as constants.
+    private static readonly ulong HashKey0 = RandomKey();
+    private static readonly ulong HashKey1 = RandomKey();
+    private static readonly ulong HashKey2 = RandomKey();
+    private static readonly ulong HashKey3 = RandomKey();
 
     public TraceKey(ReadOnlySpan<byte> id)
     {
@@ -54,7 +63,7 @@ internal readonly ref struct TraceKey
     /// byte); empty otherwise.</summary>
     public ReadOnlySpan<byte> Rest { get; }
 
-    /// <summary>Seeded per process (<see cref="HashCode"/>): IDs come from producers, and a predictable hash would
+    /// <summary>Seeded per process (see <see cref="HashOf"/>): IDs come from producers, and a predictable hash would
     /// let one flood the table. The 128 bits go in as they are (not folded to fewer first), so that colliding IDs
     /// cannot be chosen without knowing the seed.</summary>
     public int Hash { get; }
@@ -63,20 +72,29 @@ internal readonly ref struct TraceKey
     /// whole ID in an array.</summary>
     public static bool IsLong(ushort shape) => (shape & PackedFlag) == 0 && shape > InlineLength;
 
+    /// <summary>Two folded 64×64→128-bit multiplies (wyhash's mixing step) under four random per-process keys: the
+    /// 128 bits of <paramref name="low"/> and <paramref name="high"/> are one product, which the ID's shape and the
+    /// seeded <see cref="HashCode"/> of the bytes past the first 16 (long IDs only) then mix with. Every record hashes its
+    /// ID, and at the budget the oldest trace's too; <see cref="HashCode"/> over the five parts cost several times this.
+    /// A fold loses bits, but which inputs collide depends on the keys, which a producer cannot see.</summary>
     public static int HashOf(ulong low, ulong high, ushort shape, ReadOnlySpan<byte> whole)
     {
-        var hash = default(HashCode);
-        hash.Add((uint)low);
-        hash.Add((uint)(low >> 32));
-        hash.Add((uint)high);
-        hash.Add((uint)(high >> 32));
-        hash.Add(shape);
+        ulong rest = shape;
         if (whole.Length > InlineLength)
         {
-            hash.AddBytes(whole[InlineLength..]);
+            var bytes = default(HashCode);
+            bytes.AddBytes(whole[InlineLength..]);
+            rest |= (ulong)(uint)bytes.ToHashCode() << 16;
         }
 
-        return hash.ToHashCode();
+        var mixed = Fold(Fold(low ^ HashKey0, high ^ HashKey1) ^ HashKey2, rest ^ HashKey3);
+        return (int)(mixed ^ (mixed >> 32));
+
+        static ulong Fold(ulong a, ulong b)
+        {
+            var upper = Math.BigMul(a, b, out var lower);
+            return upper ^ lower;
+        }
     }
 
     /// <summary>The key of 32 lowercase hex characters (W3C's form), packed into 16 bytes; false (and
@@ -86,20 +104,84 @@ internal readonly ref struct TraceKey
     /// that packs first need not normalize.</summary>
     public static bool TryPacked(ReadOnlySpan<byte> id, out TraceKey key)
     {
-        Span<byte> packed = stackalloc byte[InlineLength];
-        if (id.Length != HexIdLength
-            || Convert.FromHexString(id, packed, out _, out var written) != OperationStatus.Done
-            || written != InlineLength
-            || id.ContainsAnyInRange((byte)'A', (byte)'F'))
+        if (!TryPackLowercaseHex(id, out var low, out var high))
         {
             key = default;
             return false;
         }
 
-        var low = BinaryPrimitives.ReadUInt64LittleEndian(packed);
-        var high = BinaryPrimitives.ReadUInt64LittleEndian(packed[8..]);
         key = new TraceKey(low, high, HashOf(low, high, HexIdLength | PackedFlag, default));
         return true;
+    }
+
+    /// <summary>The 16 bytes that <paramref name="id"/>, 32 lowercase hex characters, spells, as two little-endian halves (what
+    /// <see cref="Convert.FromHexString(ReadOnlySpan{byte}, Span{byte}, out int, out int)"/> writes, read as two
+    /// <see cref="ulong"/>s); false for another length or a character that is not 0-9 or a-f. Every record with a W3C <c>trace_id</c> is
+    /// packed, so the check and the decode are one pass over two vectors (no call, no second pass for uppercase).</summary>
+    internal static bool TryPackLowercaseHex(ReadOnlySpan<byte> id, out ulong low, out ulong high)
+    {
+        if (id.Length != HexIdLength)
+        {
+            (low, high) = (0, 0);
+            return false;
+        }
+
+        if (!Vector128.IsHardwareAccelerated || !BitConverter.IsLittleEndian)
+        {
+            return TryPackLowercaseHexScalar(id, out low, out high);
+        }
+
+        ref var first = ref MemoryMarshal.GetReference(id);
+        var left = Nibbles(Vector128.LoadUnsafe(ref first), out var leftValid);
+        var right = Nibbles(Vector128.LoadUnsafe(ref first, 16), out var rightValid);
+        if (!Vector128.EqualsAll(leftValid & rightValid, Vector128<byte>.AllBitsSet))
+        {
+            (low, high) = (0, 0);
+            return false;
+        }
+
+        // Each pair of nibbles, read as a little-endian ushort, holds the first (high) nibble in its low byte.
+        var packed = Vector128.Narrow(Pairs(left.AsUInt16()), Pairs(right.AsUInt16())).AsUInt64();
+        (low, high) = (packed.GetElement(0), packed.GetElement(1));
+        return true;
+
+        static Vector128<ushort> Pairs(Vector128<ushort> v) => ((v & Vector128.Create((ushort)0xFF)) << 4) | (v >> 8);
+    }
+
+    /// <summary>The value of each lowercase hex character; <paramref name="valid"/> has all bits set where the byte
+    /// is one.</summary>
+    private static Vector128<byte> Nibbles(Vector128<byte> v, out Vector128<byte> valid)
+    {
+        // Byte lanes compare unsigned: a byte below '0' or 'a' wraps to a large value.
+        var digit = v - Vector128.Create((byte)'0');
+        var letter = v - Vector128.Create((byte)'a');
+        var isDigit = Vector128.LessThan(digit, Vector128.Create((byte)10));
+        var isLetter = Vector128.LessThan(letter, Vector128.Create((byte)6));
+        valid = isDigit | isLetter;
+        return Vector128.ConditionalSelect(isDigit, digit, letter + Vector128.Create((byte)10));
+    }
+
+    private static bool TryPackLowercaseHexScalar(ReadOnlySpan<byte> id, out ulong low, out ulong high)
+    {
+        Span<byte> packed = stackalloc byte[InlineLength];
+        if (Convert.FromHexString(id, packed, out _, out var written) != OperationStatus.Done
+            || written != InlineLength
+            || id.ContainsAnyInRange((byte)'A', (byte)'F'))
+        {
+            (low, high) = (0, 0);
+            return false;
+        }
+
+        low = BinaryPrimitives.ReadUInt64LittleEndian(packed);
+        high = BinaryPrimitives.ReadUInt64LittleEndian(packed[8..]);
+        return true;
+    }
+
+    private static ulong RandomKey()
+    {
+        Span<byte> bytes = stackalloc byte[sizeof(ulong)];
+        RandomNumberGenerator.Fill(bytes);
+        return BinaryPrimitives.ReadUInt64LittleEndian(bytes);
     }
 
     /// <summary>A packed key remembered from <see cref="TryPacked"/> (its three parts), made again without hashing.</summary>

@@ -42,6 +42,28 @@ public class TraceFieldsTests
         Assert.Equal([1], placed);
     }
 
+    [Theory]
+    [MemberData(nameof(NamesRead))]
+    public void A_name_an_earlier_step_set_as_text_is_found_at_its_place(string name)
+    {
+        var record = LogRecordParser.TryParse("{\"level\":\"info\"}"u8.ToArray(), out _)!;
+        record.Root.Set(name, new LogString("x"));
+
+        var placed = Placed(TraceFields.Find(record.Root, new byte[TraceFields.ScratchLength]));
+
+        Assert.Equal([1], placed);
+    }
+
+    [Theory]
+    [MemberData(nameof(NamesRead))]
+    public void A_name_of_the_same_length_and_first_character_that_differs_after_it_is_not_placed(string name)
+    {
+        // Past the filter on length and first character, only the whole name decides.
+        var lookAlike = name[0] + new string('q', name.Length - 1);
+
+        Assert.Empty(Placed(Find($"{{\"{lookAlike}\":\"x\",\"{name[..^1]}\u00e9\":\"x\"}}")));
+    }
+
     [Fact]
     public void Every_place_has_a_name_that_fills_it()
     {
