@@ -315,7 +315,7 @@ public sealed class TraceLinkingEnricher : ISessionEnricher
         _prepares = true;
         if (_evicting)
         {
-            // Its slot was fetched when the last new trace took the place of the one before it.
+            // Its hash sits beside the hashes of the traces removed before it, in a line already at hand.
             _traces.PrefetchOldest();
         }
 
@@ -585,8 +585,8 @@ public sealed class TraceLinkingEnricher : ISessionEnricher
                 _evicting = true;
                 if (_prepares)
                 {
-                    // Prepare hashes it at the next record and fetches its index place then, before normalization:
-                    // hashing it here waited for the slot.
+                    // Prepare fetches its index place at the next record, before normalization; its slot, which the
+                    // next new trace takes over, is fetched now.
                     _traces.PrefetchOldestSlot();
                 }
                 else

@@ -22,6 +22,12 @@ internal sealed class TraceTable
     private const int MinIndexSize = 16;
 
     private TraceSlot[]?[] _chunks = [];
+
+    // Each slot's hash, beside the slots in arrays of their own (a chunk's worth each): the removal of the oldest trace
+    // (the next new trace's, at the budget) needs its index place, and read from here it costs one int of a line that
+    // holds the hashes of the 15 traces next in recency order, where from the slot it waited for the slot's line and
+    // then hashed the ID again.
+    private int[]?[] _hashes = [];
     private int _slotsMade;
     private int _free = None;
 
@@ -29,11 +35,6 @@ internal sealed class TraceTable
     private ulong[] _index = new ulong[MinIndexSize];
     private int _head = None;
     private int _tail = None;
-
-    // The hash of the trace in this slot, worked out by PrefetchOldest for the removal that follows it (at the budget,
-    // the next new trace's): Unindex takes it rather than hashing the same ID again. None when there is none.
-    private int _hashedSlot = None;
-    private int _hashedSlotHash;
 
     public int Count { get; private set; }
 
@@ -82,13 +83,12 @@ internal sealed class TraceTable
     {
         if (Sse.IsSupported && _tail != None)
         {
-            (_hashedSlot, _hashedSlotHash) = (_tail, HashOf(_tail));
-            Sse.Prefetch0(Unsafe.AsPointer(ref _index[_hashedSlotHash & (_index.Length - 1)]));
+            Sse.Prefetch0(Unsafe.AsPointer(ref _index[HashOf(_tail) & (_index.Length - 1)]));
         }
     }
 
-    /// <summary>Asks the processor to fetch the slot of the least recently seen trace, for a <see cref="PrefetchOldest"/>
-    /// a record later that then hashes it without waiting for it.</summary>
+    /// <summary>Asks the processor to fetch the slot of the least recently seen trace, which the next new trace at the
+    /// budget unlinks and takes over.</summary>
     public unsafe void PrefetchOldestSlot()
     {
         if (Sse.IsSupported && _tail != None)
@@ -155,11 +155,11 @@ internal sealed class TraceTable
     public void Clear()
     {
         _chunks = [];
+        _hashes = [];
         _slotsMade = 0;
         _free = None;
         _index = new ulong[MinIndexSize];
         _head = _tail = None;
-        _hashedSlot = None;
         Count = 0;
     }
 
@@ -178,6 +178,7 @@ internal sealed class TraceTable
         }
 
         s = new TraceSlot { Low = key.Low, High = key.High, Shape = key.Shape, LongId = longId };
+        _hashes[slot >> ChunkBits]![slot & (ChunkSize - 1)] = key.Hash;
         Insert(key.Hash, slot);
         LinkFirst(slot);
     }
@@ -186,11 +187,7 @@ internal sealed class TraceTable
         s.Low == key.Low && s.High == key.High && s.Shape == key.Shape
         && (!TraceKey.IsLong(key.Shape) || key.Rest.SequenceEqual(s.LongId.AsSpan(0, key.Rest.Length)));
 
-    private int HashOf(int slot)
-    {
-        ref var s = ref this[slot];
-        return TraceKey.HashOf(s.Low, s.High, s.Shape, TraceKey.IsLong(s.Shape) ? s.LongId.AsSpan(0, s.Shape) : default);
-    }
+    private int HashOf(int slot) => _hashes[slot >> ChunkBits]![slot & (ChunkSize - 1)];
 
     private void Insert(int hash, int slot)
     {
@@ -209,10 +206,7 @@ internal sealed class TraceTable
     private void Unindex(int slot)
     {
         var mask = _index.Length - 1;
-        var hash = slot == _hashedSlot ? _hashedSlotHash : HashOf(slot);
-
-        // The slot leaves the index, and its trace is then replaced or forgotten.
-        _hashedSlot = None;
+        var hash = HashOf(slot);
         var wanted = ((ulong)(uint)hash << 32) | (uint)(slot + 1);
         var gap = hash & mask;
         while (_index[gap] != wanted)
@@ -268,9 +262,11 @@ internal sealed class TraceTable
         if (chunk == _chunks.Length)
         {
             Array.Resize(ref _chunks, Math.Max(4, _chunks.Length * 2));
+            Array.Resize(ref _hashes, _chunks.Length);
         }
 
         _chunks[chunk] ??= new TraceSlot[ChunkSize];
+        _hashes[chunk] ??= new int[ChunkSize];
         return _slotsMade++;
     }
 

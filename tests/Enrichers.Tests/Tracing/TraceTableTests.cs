@@ -65,11 +65,11 @@ public sealed class TraceTableTests
     public void Random_adds_replacements_and_removals_agree_with_a_dictionary_and_a_recency_list() => Churn(prefetchOldest: false);
 
     [Fact]
-    public void Removals_that_take_the_hash_the_prefetch_of_the_oldest_worked_out_agree_with_a_dictionary_and_a_recency_list() =>
+    public void Removals_between_prefetches_of_the_oldest_trace_agree_with_a_dictionary_and_a_recency_list() =>
         Churn(prefetchOldest: true);
 
     /// <param name="prefetchOldest">Asks for the oldest trace's index place at random steps, as trace linking does
-    /// before the next new trace: a removal then takes its hash from there, also after the oldest changed since.</param>
+    /// before the next new trace, also when the oldest changes before the removal that follows.</param>
     private static void Churn(bool prefetchOldest)
     {
         // A small table (the index grows from 16 places) under heavy churn: places collide often, so removals shift
