@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Buffers.Binary;
 using System.Text;
 using Enrichers.Json;
 
@@ -20,11 +19,6 @@ public sealed class TraceLinkingEnricher : ISessionEnricher
     private const string B3SpanId = FieldNames.B3SpanId;
     private const string B3Single = FieldNames.B3Single;
 
-    /// <summary>Longer service names are not shared between traces (a name that long is not one of a few).</summary>
-    private const int MaxSharedServiceName = 64;
-
-    private const int ServiceNameBits = 8;
-
     // The names written, as constant bytes (see LogName): masking's names cache and the output read them without
     // converting a string at every record.
     private static readonly LogName TraceIdName = new(FieldNames.TraceId);
@@ -41,10 +35,7 @@ public sealed class TraceLinkingEnricher : ISessionEnricher
     private readonly TimeProvider _time;
     private readonly TraceTable _traces = new();
 
-    // Service names repeat endlessly; the root service of each new trace reuses one per name (direct-mapped: a
-    // name that loses its place is made again when it comes back, so many distinct names cost what they did
-    // before, and memory stays bounded).
-    private readonly RootService?[] _rootServices = new RootService?[1 << ServiceNameBits];
+    private readonly SharedRootServices _rootServices = new();
 
     // Reading the system clock per record was a large share of the whole chain (a syscall in some sandboxes;
     // figures: docs/enrichment.md). Records a
@@ -340,7 +331,7 @@ public sealed class TraceLinkingEnricher : ISessionEnricher
     {
         _budget.Give(_traces.Count);
         _traces.Clear();
-        Array.Clear(_rootServices);
+        _rootServices.Clear();
     }
 
     private static LogNode? Value(LogObject root, int index) => index < 0 ? null : root[index].Value;
@@ -639,40 +630,6 @@ public sealed class TraceLinkingEnricher : ISessionEnricher
             return new RootService(s.Value);
         }
 
-        var name = s.RawUtf8;
-        if (name.Length > MaxSharedServiceName)
-        {
-            return new RootService(name.ToArray());
-        }
-
-        ref var shared = ref _rootServices[ServiceNameBucket(name)];
-        if (shared is null || !shared.Is(name))
-        {
-            shared = new RootService(name.ToArray());
-        }
-
-        return shared;
-    }
-
-    /// <summary>A place in <see cref="_rootServices"/> from the name's length and first and last 8 bytes: a session
-    /// sees a few names, and two that collide only make a name again, so a cheap unseeded spread does.</summary>
-    private static int ServiceNameBucket(ReadOnlySpan<byte> name)
-    {
-        ulong head = 0, tail = 0;
-        if (name.Length >= 8)
-        {
-            head = BinaryPrimitives.ReadUInt64LittleEndian(name);
-            tail = BinaryPrimitives.ReadUInt64LittleEndian(name[^8..]);
-        }
-        else
-        {
-            foreach (var b in name)
-            {
-                head = (head << 8) | b;
-            }
-        }
-
-        var mixed = (head * 0x9E3779B97F4A7C15) ^ ((tail + (ulong)name.Length) * 0xC2B2AE3D27D4EB4F);
-        return (int)(mixed >> (64 - ServiceNameBits));
+        return _rootServices.Of(s.RawUtf8);
     }
 }
