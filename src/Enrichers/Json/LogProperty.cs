@@ -163,10 +163,6 @@ public sealed class LogProperty
     /// an enricher); -1 when only the decoded name can tell (escapes, non-ASCII names set by enrichers).</summary>
     internal int AsciiLength => _asciiLength;
 
-    /// <summary>The name's first character when it is ASCII and known without decoding (an int, no span), else -1:
-    /// with <see cref="AsciiLength"/>, lets a scan over many names rule most out before it reads any name's bytes.</summary>
-    internal int AsciiFirst => _first;
-
     /// <summary>For an ASCII <paramref name="name"/> whose length equals <see cref="AsciiLength"/>.</summary>
     internal bool NameEqualsAscii(ReadOnlySpan<char> name) =>
         (_first < 0 || name.IsEmpty || name[0] == _first) && (_isRaw ? Ascii.Equals(_rawName.Span, name) : name.SequenceEqual(_name));

@@ -90,7 +90,7 @@ internal struct TraceFields
             ReadOnlySpan<byte> name;
             if (length >= 0)
             {
-                var first = p.AsciiFirst;
+                var first = p.FirstChar;
                 if (length == 0 || length > LongestName || first < 0 || !MayBeRead(length, first))
                 {
                     continue;
