@@ -11,17 +11,19 @@ namespace Enrichers.Geo;
 /// record's texts, and make nodes of them only when read.</summary>
 internal sealed class GeoCityRecord : GeoRecord, IDeferredMembers
 {
-    // The client.geo object rendered once: a deferred object (nearly every one the pipeline writes) is one copy of
-    // these bytes, which lie together, instead of a member per text and coordinate read from objects spread over the
-    // heap, each a likely cache miss with distinct addresses. The coordinates are slices of it, made into literals only
-    // when a geo object's nodes are asked for, which pays for most of the copy (docs/geoip.md § Memory).
+    // What a record keeps is its client.geo object rendered once and which fields it has: a deferred object (nearly
+    // every one the pipeline writes) is one copy of these bytes, which lie together, instead of a member per text and
+    // coordinate read from objects spread over the heap, each a likely cache miss with distinct addresses. The texts
+    // and coordinates as values are read back from it when first asked for (GeoCityValues): keeping them too made a
+    // record half as large again, and the record cache's size is bounded by memory (docs/geoip.md § Memory).
+    private const int LocationBit = 1 << GeoFieldWriter.GeoTextCount;
+
+    // The region alone does not make a record worth writing (as before).
+    private const int FieldBits = ((1 << (GeoFieldWriter.GeoTextCount + 1)) - 1) & ~(1 << GeoFieldWriter.RegionIndex);
+
     private readonly byte[] _json;
-    private readonly int _latitudeAt;
-    private readonly int _longitudeAt;
-    private readonly byte _latitudeLength;
-    private readonly byte _longitudeLength;
-    private LogLiteral? _latitude;
-    private LogLiteral? _longitude;
+    private readonly byte _present;
+    private GeoCityValues? _values;
 
     [Constructor]
     public GeoCityRecord(
@@ -42,12 +44,15 @@ internal sealed class GeoCityRecord : GeoRecord, IDeferredMembers
     public GeoCityRecord(MaxMindPlace? continent, MaxMindPlace? country, MaxMindPlace? subdivision, MaxMindPlace? city,
         MaxMindLocation? location, bool poolNames)
     {
-        CountryIsoCodeText = poolNames ? GeoNames.Shared(country?.IsoCode) : country?.IsoCode;
-        CountryNameText = poolNames ? GeoNames.Shared(country?.Name) : country?.Name;
-        CityNameText = city?.Name;
-        RegionIsoCodeText = CountryIsoCodeText is { } countryCode ? subdivision?.RegionIn(countryCode) : null;
-        ContinentCodeText = poolNames ? GeoNames.Shared(continent?.Code) : continent?.Code;
-        TimeZoneText = location?.TimeZone;
+        // In the order of GeoFieldWriter's geo leaves.
+        var texts = new GeoTextArray();
+        var countryCode = poolNames ? GeoNames.Shared(country?.IsoCode) : country?.IsoCode;
+        texts[0] = countryCode;
+        texts[1] = poolNames ? GeoNames.Shared(country?.Name) : country?.Name;
+        texts[2] = city?.Name;
+        texts[GeoFieldWriter.RegionIndex] = countryCode is not null ? subdivision?.RegionIn(countryCode) : null;
+        texts[4] = poolNames ? GeoNames.Shared(continent?.Code) : continent?.Code;
+        texts[5] = location?.TimeZone;
         Span<byte> latitude = stackalloc byte[LogLiteral.MaxNumberLength];
         Span<byte> longitude = stackalloc byte[LogLiteral.MaxNumberLength];
         if (location is { Latitude: { } lat, Longitude: { } lon } && double.IsFinite(lat) && double.IsFinite(lon))
@@ -63,9 +68,14 @@ internal sealed class GeoCityRecord : GeoRecord, IDeferredMembers
             longitude = default;
         }
 
-        _json = GeoFieldWriter.RenderGeo(this, latitude, longitude, out _latitudeAt, out _longitudeAt);
-        _latitudeLength = (byte)latitude.Length;
-        _longitudeLength = (byte)longitude.Length;
+        var present = latitude.IsEmpty ? 0 : LocationBit;
+        for (var i = 0; i < GeoFieldWriter.GeoTextCount; i++)
+        {
+            present |= texts[i] is null ? 0 : 1 << i;
+        }
+
+        _present = (byte)present;
+        _json = GeoFieldWriter.RenderGeo(texts, latitude, longitude);
     }
 
     public string? CountryIsoCode => CountryIsoCodeText?.Value;
@@ -82,32 +92,52 @@ internal sealed class GeoCityRecord : GeoRecord, IDeferredMembers
     public string? TimeZone => TimeZoneText?.Value;
 
     /// <summary>The values as written into a record (see <see cref="GeoText"/>).</summary>
-    public GeoText? CountryIsoCodeText { get; }
+    public GeoText? CountryIsoCodeText => Text(0);
 
-    public GeoText? CountryNameText { get; }
+    public GeoText? CountryNameText => Text(1);
 
-    public GeoText? CityNameText { get; }
+    public GeoText? CityNameText => Text(2);
 
-    public GeoText? RegionIsoCodeText { get; }
+    public GeoText? RegionIsoCodeText => Text(GeoFieldWriter.RegionIndex);
 
-    public GeoText? ContinentCodeText { get; }
+    public GeoText? ContinentCodeText => Text(4);
 
-    public GeoText? TimeZoneText { get; }
+    public GeoText? TimeZoneText => Text(5);
 
     /// <summary>Set (with <see cref="Longitude"/>) only when both coordinates are finite numbers.</summary>
-    public LogLiteral? Latitude => _latitudeLength == 0 ? null
-        : _latitude ??= LogLiteral.FromRaw(LogNodeKind.Number, _json.AsMemory(_latitudeAt, _latitudeLength));
+    public LogLiteral? Latitude => (_present & LocationBit) == 0 ? null : Values.Latitude;
 
-    public LogLiteral? Longitude => _longitudeLength == 0 ? null
-        : _longitude ??= LogLiteral.FromRaw(LogNodeKind.Number, _json.AsMemory(_longitudeAt, _longitudeLength));
+    public LogLiteral? Longitude => (_present & LocationBit) == 0 ? null : Values.Longitude;
 
     /// <summary>The <c>client.geo</c> object of this record as written, braces included (see
     /// <see cref="GeoFieldWriter.RenderGeo"/>).</summary>
     public ReadOnlySpan<byte> Json => _json;
 
     /// <summary>True when the record gives any field (region alone does not count, as before).</summary>
-    public bool HasFields => CountryIsoCodeText is not null || CountryNameText is not null || CityNameText is not null
-        || ContinentCodeText is not null || TimeZoneText is not null || Latitude is not null;
+    public bool HasFields => (_present & FieldBits) != 0;
+
+    /// <summary>True when the record gives a region code (written, with the other fields, when there are any).</summary>
+    public bool HasRegion => (_present & (1 << GeoFieldWriter.RegionIndex)) != 0;
+
+    /// <summary>The text of the <paramref name="index"/>-th geo leaf (in <see cref="GeoFieldWriter"/>'s order), or null
+    /// when the record has none.</summary>
+    public GeoText? Text(int index) => (_present & (1 << index)) == 0 ? null : Values.Text(index);
+
+    // Records are shared by threads: racing threads may each read the object back, and the first one kept serves all.
+    private GeoCityValues Values
+    {
+        get
+        {
+            var values = Volatile.Read(ref _values);
+            if (values is null)
+            {
+                values = new GeoCityValues(_json);
+                values = Interlocked.CompareExchange(ref _values, values, null) ?? values;
+            }
+
+            return values;
+        }
+    }
 
     void IDeferredMembers.WriteTo(ref JsonOutput output) => output.WriteRaw(_json);
 

@@ -25,8 +25,11 @@ internal static class GeoFieldWriter
 
     private static readonly LogName[] GeoLeaves = Array.ConvertAll(GeoPaths, LogName.Leaf);
 
-    // The geo fields that are texts: all but the last, location.
-    private const int GeoTextCount = 6;
+    /// <summary>The geo fields that are texts: all but the last, location.</summary>
+    internal const int GeoTextCount = 6;
+
+    /// <summary>The index of the region code among the geo fields.</summary>
+    internal const int RegionIndex = 3;
     private static readonly LogName Lat = LogName.Leaf(FieldNames.ClientGeoLocationLat);
     private static readonly LogName Lon = LogName.Leaf(FieldNames.ClientGeoLocationLon);
     private static readonly LogName As = LogName.Segment(FieldNames.ClientAsNumber, 1);
@@ -148,12 +151,12 @@ internal static class GeoFieldWriter
         geo.MarkReferenceOnly();
     }
 
-    /// <summary>The <c>client.geo</c> object of <paramref name="city"/>'s texts and the coordinates
-    /// <paramref name="latitude"/> and <paramref name="longitude"/> (number literals; empty: no location), braces
-    /// included: the bytes the nodes of <see cref="AppendGeo"/> are written as (names and texts as their JSON bytes, in
-    /// the order of <see cref="GeoPaths"/>), which a deferred object writes. Gives where the coordinates lie in it.</summary>
-    internal static byte[] RenderGeo(GeoCityRecord city, ReadOnlySpan<byte> latitude, ReadOnlySpan<byte> longitude,
-        out int latitudeAt, out int longitudeAt)
+    /// <summary>The <c>client.geo</c> object of a City record's <paramref name="texts"/> (in the order of
+    /// <see cref="GeoPaths"/>; null: absent) and the coordinates <paramref name="latitude"/> and
+    /// <paramref name="longitude"/> (number literals; empty: no location), braces included: the bytes the nodes of
+    /// <see cref="AppendGeo"/> are written as (names and texts as their JSON bytes), which a deferred object writes, and
+    /// which <see cref="GeoCityValues"/> reads those nodes' values back from.</summary>
+    internal static byte[] RenderGeo(ReadOnlySpan<GeoText?> texts, ReadOnlySpan<byte> latitude, ReadOnlySpan<byte> longitude)
     {
         // Written straight into an array of the exact length, measured first: a record is rendered once, when first
         // decoded, where a JSON writer's buffer would be copied out again (members as JsonOutput writes them).
@@ -162,7 +165,7 @@ internal static class GeoFieldWriter
         var members = 0;
         for (var i = 0; i < GeoTextCount; i++)
         {
-            if (Text(city, i) is { } text)
+            if (texts[i] is { } text)
             {
                 length += MemberLength(GeoLeaves[i].Utf8.Span) + text.Utf8.Length + 2; // the text in quotes
                 members++;
@@ -183,7 +186,7 @@ internal static class GeoFieldWriter
         var at = 1;
         for (var i = 0; i < GeoTextCount; i++)
         {
-            if (Text(city, i) is { } text)
+            if (texts[i] is { } text)
             {
                 at = Member(span, at, GeoLeaves[i].Utf8.Span);
                 span[at++] = (byte)'"';
@@ -193,17 +196,14 @@ internal static class GeoFieldWriter
             }
         }
 
-        latitudeAt = longitudeAt = 0;
         if (hasLocation)
         {
             at = Member(span, at, GeoLeaves[GeoTextCount].Utf8.Span);
             span[at++] = (byte)'{';
             at = Member(span, at, Lat.Utf8.Span);
-            latitudeAt = at;
             latitude.CopyTo(span[at..]);
             at += latitude.Length;
             at = Member(span, at, Lon.Utf8.Span);
-            longitudeAt = at;
             longitude.CopyTo(span[at..]);
             at += longitude.Length;
             span[at++] = (byte)'}';
@@ -268,24 +268,26 @@ internal static class GeoFieldWriter
         var values = new GeoValueArray();
         for (var i = 0; i < GeoTextCount; i++)
         {
-            values[i] = Reference(pool, Text(city, i));
+            values[i] = Reference(pool, city.Text(i));
         }
 
         values[GeoTextCount] = Location(pool, city);
         return values;
     }
 
-    /// <summary>The text of the <paramref name="index"/>-th of <see cref="GeoPaths"/>' fields (all but the last, the
-    /// location, are texts).</summary>
-    private static GeoText? Text(GeoCityRecord city, int index) => index switch
+    /// <summary>The index among <see cref="GeoPaths"/>' fields of the leaf named <paramref name="name"/> (UTF-8), or -1.</summary>
+    internal static int GeoLeafIndex(ReadOnlySpan<byte> name)
     {
-        0 => city.CountryIsoCodeText,
-        1 => city.CountryNameText,
-        2 => city.CityNameText,
-        3 => city.RegionIsoCodeText,
-        4 => city.ContinentCodeText,
-        _ => city.TimeZoneText,
-    };
+        for (var i = 0; i < GeoLeaves.Length; i++)
+        {
+            if (name.SequenceEqual(GeoLeaves[i].Utf8.Span))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
 
     /// <summary>An object made here holds only the database's texts and numbers under the names of
     /// <see cref="FieldNames.GeoObjectMemberNames"/>: marked so masking may skip it (see <see cref="LogObject.MarkReferenceOnly"/>).
@@ -311,7 +313,7 @@ internal static class GeoFieldWriter
         return parent.GetOrAddObject(name, out added);
     }
 
-    private static bool HasGeo(GeoCityRecord? city) => city is not null && (city.HasFields || city.RegionIsoCodeText is not null);
+    private static bool HasGeo(GeoCityRecord? city) => city is not null && (city.HasFields || city.HasRegion);
 
     private static void WriteByPath(LogRecord record, ReadOnlySpan<byte> clientIp, ReadOnlySpan<byte> ipHash, GeoCityRecord? city, GeoAsnRecord? asn)
     {

@@ -36,6 +36,16 @@ internal sealed class GeoText
 
     private GeoText(byte[] plainUtf8) => Utf8 = plainUtf8;
 
+    /// <summary>A value whose written bytes are already at hand (a slice of a rendered object): <paramref name="utf8"/>
+    /// as <see cref="Utf8"/>, and <paramref name="value"/> the string it stands for when it holds escapes (otherwise
+    /// decoded from it on first use).</summary>
+    internal GeoText(ReadOnlyMemory<byte> utf8, string? value, bool hasEscapes)
+    {
+        Utf8 = utf8;
+        _value = value;
+        HasEscapes = hasEscapes;
+    }
+
     /// <summary>The string a value of a database stands for (decoded on first use: the record path needs only
     /// <see cref="Utf8"/>).</summary>
     public string Value => _value ??= Encoding.UTF8.GetString(Utf8.Span);

@@ -34,6 +34,58 @@ public sealed class GeoCityRecordTests
         Assert.Equal("Europe/London", geo.GetProperty("timezone").GetString());
         Assert.Equal(latitude, geo.GetProperty("location").GetProperty("lat").GetDouble());
         Assert.Equal(longitude, geo.GetProperty("location").GetProperty("lon").GetDouble());
+        Assert.Equal(cityName, city.CityName);
+        Assert.Equal(cityName is null ? null : new GeoText(cityName).Utf8.ToArray(), city.CityNameText?.Utf8.ToArray());
+    }
+
+    [Fact]
+    public void Every_text_read_back_from_the_rendered_object_is_the_value_and_the_bytes_it_was_made_from()
+    {
+        for (var present = 0; present < 128; present++)
+        {
+            var made = new GeoText?[]
+            {
+                Has(present, 0) ? new GeoText("GB") : null,
+                Has(present, 1) ? new GeoText("A \"quoted\" land\u0001") : null,
+                Has(present, 2) ? new GeoText("Linköping") : null,
+                null,
+                Has(present, 4) ? new GeoText("EU") : null,
+                Has(present, 5) ? new GeoText("America/Argentina/Buenos_Aires") : null,
+            };
+            var city = new GeoCityRecord(
+                continent: made[4] is null ? null : new MaxMindPlace(null, made[4], null, shareName: false),
+                country: made[0] is null && made[1] is null ? null : new MaxMindPlace(made[0], null, made[1], shareName: false),
+                subdivision: Has(present, 3) ? new MaxMindPlace(new GeoText("ENG"), null, null, shareName: false) : null,
+                city: made[2] is null ? null : new MaxMindPlace(null, null, made[2], shareName: false),
+                location: new MaxMindLocation(Has(present, 6) ? -33.8688 : null, 151.2093, made[5]),
+                poolNames: false);
+            made[3] = Has(present, 3) && Has(present, 0) ? new GeoText("GB-ENG") : null;
+
+            var texts = new[] { city.CountryIsoCodeText, city.CountryNameText, city.CityNameText, city.RegionIsoCodeText, city.ContinentCodeText, city.TimeZoneText };
+            for (var i = 0; i < made.Length; i++)
+            {
+                Assert.Equal(made[i]?.Value, texts[i]?.Value);
+                Assert.Equal(made[i]?.Utf8.ToArray(), texts[i]?.Utf8.ToArray());
+                Assert.Equal(made[i]?.HasEscapes, texts[i]?.HasEscapes);
+                Assert.Same(texts[i], city.Text(i));
+            }
+
+            Assert.Equal(Has(present, 6) ? "-33.8688" : null, city.Latitude is { } lat ? System.Text.Encoding.UTF8.GetString(lat.RawUtf8) : null);
+            Assert.Equal(Has(present, 6) ? "151.2093" : null, city.Longitude is { } lon ? System.Text.Encoding.UTF8.GetString(lon.RawUtf8) : null);
+            Assert.Equal(made[3] is not null, city.HasRegion);
+            Assert.Equal((present & 0b111_0111) != 0, city.HasFields);
+        }
+    }
+
+    [Fact]
+    public void Threads_that_read_a_shared_record_at_once_all_get_its_values()
+    {
+        var city = City("Say \"hi\"", new MaxMindLocation(51.5, -0.1, new GeoText("Europe/London")));
+        var seen = new string?[64];
+
+        Parallel.For(0, seen.Length, i => seen[i] = $"{city.CityName}|{city.TimeZone}|{city.CountryName}|{city.Latitude}|{city.Longitude}");
+
+        Assert.All(seen, s => Assert.Equal("Say \"hi\"|Europe/London|United Kingdom|51.5|-0.1", s));
     }
 
     [Fact]

@@ -1,0 +1,60 @@
+using System.Text.Json;
+using Enrichers.Json;
+
+namespace Enrichers.Geo;
+
+/// <summary>The values of a <see cref="GeoCityRecord"/> as texts and number literals, read back from its rendered
+/// <c>client.geo</c> object the first time something asks for them: a record written as a deferred object (nearly
+/// every one) never needs them, and keeping them in every record cost a quarter of its memory, which bounds how many
+/// records the cache can keep (docs/geoip.md § Memory).</summary>
+internal sealed class GeoCityValues
+{
+    private readonly GeoText?[] _texts = new GeoText?[GeoFieldWriter.GeoTextCount];
+
+    /// <param name="json">The rendered object (<see cref="GeoFieldWriter.RenderGeo"/>): its members are the geo leaves
+    /// in their order, texts as JSON strings, the location an object of two numbers.</param>
+    public GeoCityValues(byte[] json)
+    {
+        var reader = new Utf8JsonReader(json);
+        reader.Read();
+        var memory = json.AsMemory();
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var index = GeoFieldWriter.GeoLeafIndex(reader.ValueSpan);
+            reader.Read();
+            if (index < 0)
+            {
+                // Not a member RenderGeo writes: the record was not rendered by it.
+                throw new InvalidOperationException("A geo object holds a member it was not rendered with.");
+            }
+
+            if (index < _texts.Length)
+            {
+                // The string's bytes as written (escaped where JSON requires), which new string nodes point to.
+                var start = (int)reader.TokenStartIndex + 1;
+                _texts[index] = new GeoText(memory.Slice(start, reader.ValueSpan.Length),
+                    reader.ValueIsEscaped ? reader.GetString() : null, reader.ValueIsEscaped);
+                continue;
+            }
+
+            reader.Read();
+            Latitude = Number(ref reader, memory);
+            reader.Read();
+            Longitude = Number(ref reader, memory);
+            reader.Read();
+        }
+    }
+
+    public GeoText? Text(int index) => _texts[index];
+
+    public LogLiteral? Latitude { get; }
+
+    public LogLiteral? Longitude { get; }
+
+    /// <summary>The number after the property name at the reader, as written in the object.</summary>
+    private static LogLiteral Number(ref Utf8JsonReader reader, ReadOnlyMemory<byte> json)
+    {
+        reader.Read();
+        return LogLiteral.FromRaw(LogNodeKind.Number, json.Slice((int)reader.TokenStartIndex, reader.ValueSpan.Length));
+    }
+}
