@@ -30,6 +30,7 @@ internal static class GeoFieldWriter
 
     /// <summary>The index of the region code among the geo fields.</summary>
     internal const int RegionIndex = 3;
+
     private static readonly LogName Lat = LogName.Leaf(FieldNames.ClientGeoLocationLat);
     private static readonly LogName Lon = LogName.Leaf(FieldNames.ClientGeoLocationLon);
     private static readonly LogName As = LogName.Segment(FieldNames.ClientAsNumber, 1);
