@@ -285,7 +285,7 @@ public sealed unsafe class GeoWalkHarness : IHarness
 
         var after = GC.GetTotalMemory(forceFullCollection: true);
         var kept = database.CachedRecords;
-        Console.WriteLine($"kept records: {kept:N0} of {GeoDatabase.RecordCacheCapacity:N0} slots after {found:N0} lookups; heap +{(after - before) / 1048576.0:F1} MiB, {(after - before) / (double)Math.Max(1, kept):F0} B per kept record (places and strings shared with other records included)");
+        Console.WriteLine($"kept records: {kept:N0} of {database.RecordCacheCapacity:N0} slots after {found:N0} lookups; heap +{(after - before) / 1048576.0:F1} MiB, {(after - before) / (double)Math.Max(1, kept):F0} B per kept record (places and strings shared with other records included)");
         GC.KeepAlive(database);
         database.Release();
     }

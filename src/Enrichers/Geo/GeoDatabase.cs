@@ -1,4 +1,5 @@
 using System.Net;
+using System.Numerics;
 using Enrichers.Files;
 using MaxMind.Db;
 
@@ -13,32 +14,22 @@ namespace Enrichers.Geo;
 /// lookup that was using it has finished.</summary>
 internal sealed class GeoDatabase
 {
-    /// <summary>Decoded records kept per database. With distinct addresses spread over the whole IPv4 space,
-    /// this many of GeoLite2-City's records serve most lookups (docs/geoip.md gives the measured share and the
-    /// memory; the GeoIP deployment raises the heap cap for them); the rest are decoded again when met.</summary>
-    public const int RecordCacheCapacity = 1 << RecordCacheBits;
-
-    // 131,072 rather than 65,536: over 1,000,000 distinct addresses GeoLite2-City's lookups meet 138,000 records, and
-    // twice the slots serve 91 % of a second pass instead of 84 %, each lookup not served costing a decode of about a
-    // microsecond; since records keep only their rendered object, twice as many take about 1.6 times the memory, and
-    // the worker's heap and RSS measured no larger end to end (docs/geoip.md § Cache, § Memory).
-    private const int RecordCacheBits = 17;
-
     private readonly MappedDatabaseFile _file;
     private readonly MaxMindSearchTree _tree;
     private readonly Reader _reader;
     // Set-associative, without a lock or a dictionary's bookkeeping: a hit is a hash, a read and a compare. In one pass
     // of distinct addresses, caches of other sizes and shapes serve about as many lookups (the misses are records met
     // for the first time); four ways keep more of the records in use once met than two did, in the same memory
-    // (docs/geoip.md § Cache).
-    private readonly RecordCache _records = new(RecordCacheBits);
+    // (docs/geoip.md § Cache). Sized by GeoIpOptions.RecordCacheSize.
+    private readonly RecordCache _records;
     private readonly VerifiedOffsets _verified;
     private readonly DecodedValues _shared = new();
     private int _references = 1;
 
     private GeoDatabase(string kind, string path, FileIdentity identity, MappedDatabaseFile file, MaxMindSearchTree tree,
-        VerifiedOffsets verified, Reader reader)
+        VerifiedOffsets verified, Reader reader, int recordCacheSize)
     {
+        _records = new RecordCache(BitOperations.Log2((uint)recordCacheSize));
         Kind = kind;
         Path = path;
         Identity = identity;
@@ -64,6 +55,10 @@ internal sealed class GeoDatabase
     /// <summary>Decoded records held now (for tests and diagnostics; not cheap).</summary>
     internal int CachedRecords => _records.Count;
 
+    /// <summary>Decoded records this database can keep: <see cref="GeoIpOptions.RecordCacheSize"/> rounded down to a
+    /// power of two.</summary>
+    public int RecordCacheCapacity => _records.Capacity;
+
     /// <summary>Opens the database at <paramref name="path"/> after verifying it (see
     /// <see cref="MaxMindDatabaseVerifier"/>: whole when small; structure and a sample when large, the rest of
     /// the records when first used).</summary>
@@ -71,9 +66,12 @@ internal sealed class GeoDatabase
     /// <c>ASN</c>), so a swapped path is caught here.</param>
     /// <exception cref="FileNotFoundException">No file at the path.</exception>
     /// <exception cref="InvalidDataException">The file is not a usable database of that type.</exception>
+    /// <param name="recordCacheSize">Decoded records to keep (<see cref="GeoIpOptions.RecordCacheSize"/>: 4 or more,
+    /// rounded down to a power of two).</param>
     /// <exception cref="IOException">The file could not be read, or was replaced while it was read.</exception>
-    public static GeoDatabase Open(string kind, string path, string requiredType)
+    public static GeoDatabase Open(string kind, string path, string requiredType, int recordCacheSize = GeoIpOptions.DefaultRecordCacheSize)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(recordCacheSize, 4);
         var identity = FileIdentity.Of(path);
         var file = MappedDatabaseFile.Open(path);
         Reader? reader = null;
@@ -101,7 +99,7 @@ internal sealed class GeoDatabase
                 throw new IOException("the file was replaced while it was being opened");
             }
 
-            return new GeoDatabase(kind, path, identity, file, tree, verified, reader);
+            return new GeoDatabase(kind, path, identity, file, tree, verified, reader, recordCacheSize);
         }
         catch
         {

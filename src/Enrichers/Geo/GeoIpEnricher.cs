@@ -123,10 +123,10 @@ public sealed class GeoIpEnricher : ILogEnricher, IDisposable
         ArgumentNullException.ThrowIfNull(time);
         var key = options.IpPolicy == GeoIpAddressPolicy.Hmac ? LoadKey(options, GeoIpOptions.SectionName) : null;
         var anonymizer = new IpAnonymizer(options.TruncateIPv4PrefixLength, options.TruncateIPv6PrefixLength, key);
-        var city = OpenAtStart("city", options.CityDatabasePath, "City", GeoIpOptions.CityDatabasePathKey);
+        var city = OpenAtStart("city", options.CityDatabasePath, "City", GeoIpOptions.CityDatabasePathKey, options.RecordCacheSize);
         try
         {
-            var asn = OpenAtStart("asn", options.AsnDatabasePath, AsnDatabaseType, GeoIpOptions.AsnDatabasePathKey);
+            var asn = OpenAtStart("asn", options.AsnDatabasePath, AsnDatabaseType, GeoIpOptions.AsnDatabasePathKey, options.RecordCacheSize);
             return new GeoIpEnricher(options, statistics, time, anonymizer, city, asn);
         }
         catch
@@ -226,7 +226,7 @@ public sealed class GeoIpEnricher : ILogEnricher, IDisposable
 
         static string Describe(GeoDatabase? database) => database is null
             ? "none"
-            : $"'{database.Path}' ({database.DatabaseType}, built {database.BuildTime:yyyy-MM-dd})";
+            : $"'{database.Path}' ({database.DatabaseType}, built {database.BuildTime:yyyy-MM-dd}, keeps up to {database.RecordCacheCapacity} decoded records)";
     }
 
     // The buffers on the stack are written before they are read: zeroing them cost more than the rest of the work of
@@ -518,7 +518,7 @@ public sealed class GeoIpEnricher : ILogEnricher, IDisposable
             return current;
         }
 
-        switch (file.Check(path => GeoDatabase.Open(kind, path, type), out var replacement, out var problem))
+        switch (file.Check(path => GeoDatabase.Open(kind, path, type, _options.RecordCacheSize), out var replacement, out var problem))
         {
             case FileCheckOutcome.Loaded:
                 Interlocked.Increment(ref _reloads);
@@ -561,7 +561,7 @@ public sealed class GeoIpEnricher : ILogEnricher, IDisposable
         }
     }
 
-    private static GeoDatabase? OpenAtStart(string kind, string? path, string type, string key)
+    private static GeoDatabase? OpenAtStart(string kind, string? path, string type, string key, int recordCacheSize)
     {
         if (string.IsNullOrWhiteSpace(path))
         {
@@ -570,7 +570,7 @@ public sealed class GeoIpEnricher : ILogEnricher, IDisposable
 
         try
         {
-            return GeoDatabase.Open(kind, path, type);
+            return GeoDatabase.Open(kind, path, type, recordCacheSize);
         }
         catch (FileNotFoundException)
         {

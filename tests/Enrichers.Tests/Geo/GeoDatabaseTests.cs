@@ -30,6 +30,39 @@ public sealed class GeoDatabaseTests : IDisposable
             Assert.Equal("GB-ENG", first.RegionIsoCode);
             Assert.Equal("Milton", other!.CityName);
             Assert.Equal(2, database.CachedRecords);
+            Assert.Equal(GeoIpOptions.DefaultRecordCacheSize, database.RecordCacheCapacity);
+        }
+        finally
+        {
+            database.Release();
+        }
+    }
+
+    [Theory]
+    [InlineData(4, 4)]
+    [InlineData(100, 64)]
+    public void The_record_cache_keeps_at_most_its_size_rounded_down_and_every_lookup_still_finds_its_record(int size, int capacity)
+    {
+        // 200 networks, each with a record of its own city: far more records than the small caches keep.
+        var writer = new MaxMindDatabaseWriter("GeoIP2-City");
+        for (var i = 0; i < 200; i++)
+        {
+            writer.Insert($"10.{i}.0.0/16", DemoGeoDatabases.CityRecord("GB", "United Kingdom", "EU", $"Town {i}", "ENG", 51 + i / 1000.0, -0.1, "Europe/London"));
+        }
+
+        var database = Open(writer, "City", size);
+        try
+        {
+            for (var pass = 0; pass < 2; pass++)
+            {
+                for (var i = 0; i < 200; i++)
+                {
+                    Assert.Equal($"Town {i}", database.Find<GeoCityRecord>(IPAddress.Parse($"10.{i}.1.2"))!.CityName);
+                }
+            }
+
+            Assert.Equal(capacity, database.RecordCacheCapacity);
+            Assert.InRange(database.CachedRecords, 1, capacity);
         }
         finally
         {
@@ -128,10 +161,10 @@ public sealed class GeoDatabaseTests : IDisposable
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
-    private GeoDatabase Open(MaxMindDatabaseWriter writer, string type)
+    private GeoDatabase Open(MaxMindDatabaseWriter writer, string type, int recordCacheSize = GeoIpOptions.DefaultRecordCacheSize)
     {
         var path = Path.Combine(_directory, Guid.NewGuid().ToString("N") + ".mmdb");
         File.WriteAllBytes(path, writer.ToArray());
-        return GeoDatabase.Open("test", path, type);
+        return GeoDatabase.Open("test", path, type, recordCacheSize);
     }
 }

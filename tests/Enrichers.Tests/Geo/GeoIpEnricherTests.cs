@@ -569,7 +569,7 @@ public sealed class GeoIpEnricherTests : IClassFixture<GeoTestDatabases>
 
         var description = enricher.ToString();
 
-        Assert.Contains($"city '{_databases.CityPath}' (GeoIP2-City, built 2026-10-01)", description);
+        Assert.Contains($"city '{_databases.CityPath}' (GeoIP2-City, built 2026-10-01, keeps up to 131072 decoded records)", description);
         Assert.Contains("policy hmac", description);
         Assert.DoesNotContain(HmacKey, description);
     }

@@ -15,12 +15,15 @@ public sealed class GeoIpOptionsTests
         Assert.Empty(options.Validate(Prefix));
         Assert.Equal(GeoIpAddressPolicy.Truncate, options.IpPolicy);
         Assert.Equal(10_000, options.CacheSize);
+        Assert.Equal(131_072, options.RecordCacheSize);
         Assert.Equal(24, options.TruncateIPv4PrefixLength);
         Assert.Equal(48, options.TruncateIPv6PrefixLength);
     }
 
     [Theory]
     [InlineData(nameof(GeoIpOptions.CacheSize), "-1")]
+    [InlineData(nameof(GeoIpOptions.RecordCacheSize), "3")]
+    [InlineData(nameof(GeoIpOptions.RecordCacheSize), "1048577")]
     [InlineData(nameof(GeoIpOptions.TruncateIPv4PrefixLength), "33")]
     [InlineData(nameof(GeoIpOptions.TruncateIPv6PrefixLength), "129")]
     [InlineData(nameof(GeoIpOptions.ReloadCheckInterval), "00:00:00.5000000")]
@@ -31,6 +34,7 @@ public sealed class GeoIpOptionsTests
         switch (key)
         {
             case nameof(GeoIpOptions.CacheSize): options.CacheSize = int.Parse(value); break;
+            case nameof(GeoIpOptions.RecordCacheSize): options.RecordCacheSize = int.Parse(value); break;
             case nameof(GeoIpOptions.TruncateIPv4PrefixLength): options.TruncateIPv4PrefixLength = int.Parse(value); break;
             case nameof(GeoIpOptions.TruncateIPv6PrefixLength): options.TruncateIPv6PrefixLength = int.Parse(value); break;
             case nameof(GeoIpOptions.ReloadCheckInterval): options.ReloadCheckInterval = TimeSpan.Parse(value); break;

@@ -43,6 +43,25 @@ public sealed class GeoIpReloadTests : IDisposable
     }
 
     [Fact]
+    public void The_configured_record_cache_size_holds_for_the_databases_opened_at_start_and_on_reload()
+    {
+        using var enricher = GeoIpEnricher.Create(
+            new GeoIpOptions { CityDatabasePath = _databases.CityPath, AsnDatabasePath = _databases.AsnPath, RecordCacheSize = 100, ReloadCheckInterval = Interval },
+            new EnrichmentStatistics(), _time);
+        Assert.Equal(2, CountOf(enricher.ToString(), "keeps up to 64 decoded records"));
+
+        GeoTestDatabases.ReplaceAtomically(_databases.CityPath,
+            GeoTestDatabases.City("Londinium", new DateTimeOffset(2026, 11, 20, 0, 0, 0, TimeSpan.Zero)).ToArray(), DateTime.UtcNow.AddMinutes(1));
+        _time.Advance(Interval);
+
+        Assert.Equal(1, enricher.Reloads);
+        Assert.Equal(2, CountOf(enricher.ToString(), "keeps up to 64 decoded records"));
+        Assert.Contains($"city '{_databases.CityPath}'", enricher.ToString());
+
+        static int CountOf(string text, string part) => (text.Length - text.Replace(part, "", StringComparison.Ordinal).Length) / part.Length;
+    }
+
+    [Fact]
     public void A_database_behind_a_swapped_symbolic_link_is_reloaded_as_in_a_Kubernetes_volume()
     {
         // Kubernetes Secret/ConfigMap volumes: file -> ..data/file, and ..data is re-pointed atomically.
