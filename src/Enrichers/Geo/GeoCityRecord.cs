@@ -14,8 +14,8 @@ internal sealed class GeoCityRecord : GeoRecord, IDeferredMembers
     // What a record keeps is its client.geo object rendered once and which fields it has: a deferred object (nearly
     // every one the pipeline writes) is one copy of these bytes, which lie together, instead of a member per text and
     // coordinate read from objects spread over the heap, each a likely cache miss with distinct addresses. The texts
-    // and coordinates as values are read back from it when first asked for (GeoCityValues): keeping them too made a
-    // record half as large again, and the record cache's size is bounded by memory (docs/geoip.md § Memory).
+    // and coordinates as values are read back from it when first asked for (GeoCityValues): keeping them too made each
+    // record larger, and the record cache's size is bounded by memory (docs/geoip.md § Cache).
     private const int LocationBit = 1 << GeoFieldWriter.GeoTextCount;
 
     // The region alone does not make a record worth writing (as before).

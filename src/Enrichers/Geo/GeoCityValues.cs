@@ -6,7 +6,7 @@ namespace Enrichers.Geo;
 
 /// <summary>The values of a <see cref="GeoCityRecord"/> as texts and number literals, read back from its rendered
 /// <c>client.geo</c> object the first time something asks for them: a record written as a deferred object (nearly
-/// every one) never needs them, and keeping them in every record cost about a fifth of its memory (395 bytes against 311), which bounds how many
+/// every one) never needs them, and keeping them in every record made it markedly larger (docs/geoip.md § Cache gives the bytes), which bounds how many
 /// records the cache can keep (docs/geoip.md § Memory).</summary>
 internal sealed class GeoCityValues
 {

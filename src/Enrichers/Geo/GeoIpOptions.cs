@@ -16,13 +16,12 @@ public sealed class GeoIpOptions
     public const int DefaultCacheSize = 10_000;
 
     /// <summary>Default of <see cref="RecordCacheSize"/>.</summary>
-    // 131,072 rather than 65,536: over 1,000,000 distinct addresses GeoLite2-City's lookups meet 138,000 records, and
-    // twice the slots serve 91 % of a second pass instead of 84 %; since records keep only their rendered object,
-    // twice as many take about 1.6 times the memory, and the worker's heap and RSS measured no larger end to end
-    // (docs/geoip.md § Cache, § Memory).
+    // Twice the earlier 65,536: traffic of many distinct addresses meets more records than that, and records that keep
+    // only their rendered object made room for twice as many without a larger heap end to end (docs/geoip.md § Cache
+    // and § Memory give the shares served and the memory measured).
     public const int DefaultRecordCacheSize = 131_072;
 
-    /// <summary>Largest <see cref="RecordCacheSize"/>: more than GeoLite2-City's 540,000 records.</summary>
+    /// <summary>Largest <see cref="RecordCacheSize"/>: more than GeoLite2-City holds records (docs/geoip.md).</summary>
     public const int MaxRecordCacheSize = 1_048_576;
 
     /// <summary>Minimum length of the HMAC key, in UTF-8 bytes.</summary>
@@ -41,10 +40,10 @@ public sealed class GeoIpOptions
     public int CacheSize { get; set; } = DefaultCacheSize;
 
     /// <summary>How many decoded database records are kept per database (by the record the lookup reaches, so every
-    /// network and address that shares a record shares its entry), rounded down to a power of two. Default 131,072:
-    /// a City record costs about 310 bytes of heap, so a full cache about 40 MiB; a record not kept is decoded again
-    /// when met (about a microsecond). Lower it where memory is tighter than CPU, raise it for traffic from more
-    /// places than it holds (docs/geoip.md § Cache). The records are emptied with the database they came from.</summary>
+    /// network and address that shares a record shares its entry), rounded down to a power of two. Default 131,072.
+    /// Kept records live on the heap and a record not kept is decoded again when met: lower it where memory is tighter
+    /// than CPU, raise it for traffic from more places than it holds (docs/geoip.md § Cache gives the bytes per record
+    /// and the cost of a decode). The records are emptied with the database they came from.</summary>
     public int RecordCacheSize { get; set; } = DefaultRecordCacheSize;
 
     /// <summary>What is kept of the address: <c>truncate</c> (default), <c>hmac</c>, <c>keep</c> or
