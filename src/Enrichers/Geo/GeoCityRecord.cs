@@ -44,15 +44,14 @@ internal sealed class GeoCityRecord : GeoRecord, IDeferredMembers
     public GeoCityRecord(MaxMindPlace? continent, MaxMindPlace? country, MaxMindPlace? subdivision, MaxMindPlace? city,
         MaxMindLocation? location, bool poolNames)
     {
-        // In the order of GeoFieldWriter's geo leaves.
         var texts = new GeoTextArray();
         var countryCode = poolNames ? GeoNames.Shared(country?.IsoCode) : country?.IsoCode;
-        texts[0] = countryCode;
-        texts[1] = poolNames ? GeoNames.Shared(country?.Name) : country?.Name;
-        texts[2] = city?.Name;
+        texts[GeoFieldWriter.CountryIsoCodeIndex] = countryCode;
+        texts[GeoFieldWriter.CountryNameIndex] = poolNames ? GeoNames.Shared(country?.Name) : country?.Name;
+        texts[GeoFieldWriter.CityNameIndex] = city?.Name;
         texts[GeoFieldWriter.RegionIndex] = countryCode is not null ? subdivision?.RegionIn(countryCode) : null;
-        texts[4] = poolNames ? GeoNames.Shared(continent?.Code) : continent?.Code;
-        texts[5] = location?.TimeZone;
+        texts[GeoFieldWriter.ContinentCodeIndex] = poolNames ? GeoNames.Shared(continent?.Code) : continent?.Code;
+        texts[GeoFieldWriter.TimeZoneIndex] = location?.TimeZone;
         Span<byte> latitude = stackalloc byte[LogLiteral.MaxNumberLength];
         Span<byte> longitude = stackalloc byte[LogLiteral.MaxNumberLength];
         if (location is { Latitude: { } lat, Longitude: { } lon } && double.IsFinite(lat) && double.IsFinite(lon))
@@ -92,17 +91,17 @@ internal sealed class GeoCityRecord : GeoRecord, IDeferredMembers
     public string? TimeZone => TimeZoneText?.Value;
 
     /// <summary>The values as written into a record (see <see cref="GeoText"/>).</summary>
-    public GeoText? CountryIsoCodeText => Text(0);
+    public GeoText? CountryIsoCodeText => Text(GeoFieldWriter.CountryIsoCodeIndex);
 
-    public GeoText? CountryNameText => Text(1);
+    public GeoText? CountryNameText => Text(GeoFieldWriter.CountryNameIndex);
 
-    public GeoText? CityNameText => Text(2);
+    public GeoText? CityNameText => Text(GeoFieldWriter.CityNameIndex);
 
     public GeoText? RegionIsoCodeText => Text(GeoFieldWriter.RegionIndex);
 
-    public GeoText? ContinentCodeText => Text(4);
+    public GeoText? ContinentCodeText => Text(GeoFieldWriter.ContinentCodeIndex);
 
-    public GeoText? TimeZoneText => Text(5);
+    public GeoText? TimeZoneText => Text(GeoFieldWriter.TimeZoneIndex);
 
     /// <summary>Set (with <see cref="Longitude"/>) only when both coordinates are finite numbers.</summary>
     public LogLiteral? Latitude => (_present & LocationBit) == 0 ? null : Values.Latitude;

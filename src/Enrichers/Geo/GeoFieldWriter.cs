@@ -25,11 +25,16 @@ internal static class GeoFieldWriter
 
     private static readonly LogName[] GeoLeaves = Array.ConvertAll(GeoPaths, LogName.Leaf);
 
-    /// <summary>The geo fields that are texts: all but the last, location.</summary>
-    internal const int GeoTextCount = 6;
-
-    /// <summary>The index of the region code among the geo fields.</summary>
+    // Each geo field's index in GeoPaths: a City record keeps its texts by these (GeoCityRecord, GeoCityValues).
+    internal const int CountryIsoCodeIndex = 0;
+    internal const int CountryNameIndex = 1;
+    internal const int CityNameIndex = 2;
     internal const int RegionIndex = 3;
+    internal const int ContinentCodeIndex = 4;
+    internal const int TimeZoneIndex = 5;
+
+    /// <summary>The geo fields that are texts: all but the last, location (whose index this is).</summary>
+    internal const int GeoTextCount = 6;
 
     private static readonly LogName Lat = LogName.Leaf(FieldNames.ClientGeoLocationLat);
     private static readonly LogName Lon = LogName.Leaf(FieldNames.ClientGeoLocationLon);

@@ -18,6 +18,25 @@ public sealed class GeoCityRecordTests
         { new string('x', 3000) + "\"", 1e-7, -179.99999999999997 },
     };
 
+    public static TheoryData<string, int> GeoFieldIndexes => new()
+    {
+        { FieldNames.ClientGeoCountryIsoCode, GeoFieldWriter.CountryIsoCodeIndex },
+        { FieldNames.ClientGeoCountryName, GeoFieldWriter.CountryNameIndex },
+        { FieldNames.ClientGeoCityName, GeoFieldWriter.CityNameIndex },
+        { FieldNames.ClientGeoRegionIsoCode, GeoFieldWriter.RegionIndex },
+        { FieldNames.ClientGeoContinentCode, GeoFieldWriter.ContinentCodeIndex },
+        { FieldNames.ClientGeoTimezone, GeoFieldWriter.TimeZoneIndex },
+        { FieldNames.ClientGeoLocation, GeoFieldWriter.GeoTextCount },
+    };
+
+    [Theory]
+    [MemberData(nameof(GeoFieldIndexes))]
+    public void Each_geo_field_index_a_record_keeps_its_text_by_is_the_place_the_writer_writes_that_field_in(string path, int index)
+    {
+        var leaf = path[(path.LastIndexOf('.') + 1)..];
+        Assert.Equal(index, GeoFieldWriter.GeoLeafIndex(System.Text.Encoding.UTF8.GetBytes(leaf)));
+    }
+
     [Theory]
     [MemberData(nameof(Cities))]
     public void The_coordinates_are_the_literals_a_double_is_written_as_and_the_rendered_object_holds_every_field(
